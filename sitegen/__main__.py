@@ -1,0 +1,5 @@
+"""Entry point for `python -m sitegen`."""
+
+from sitegen.cli import main
+
+main()

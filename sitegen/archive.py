@@ -1,0 +1,159 @@
+"""The cable archive on disk: import a dump into cable files, export it back, stamp releases.
+
+These commands change `content/cables/`; the build only ever reads it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from sitegen.model import CableRecord, Problem, is_valid_reference_id
+from sitegen.sources.cablefile import cable_path, format_cable, read_cable_file
+from sitegen.sources.dump import DumpRow, encode_row, parse_dump_date, read_rows, record_to_fields
+
+
+@dataclass
+class ImportReport:
+    """What an import did: files written, files already up to date, problems by row."""
+
+    written: int = 0
+    unchanged: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def imported(self) -> int:
+        return self.written + self.unchanged
+
+
+def record_from_row(row: DumpRow, source: str, released: str | None) -> CableRecord | Problem:
+    """A dump row as a record, or a Problem naming the row and line."""
+    sequence, created_text, reference_id, origin, classification, references, header, body = row.fields
+    where = f"row {row.row}"
+    if not is_valid_reference_id(reference_id):
+        return Problem(source, row.line, f"{where}: reference ID {reference_id[:40]!r} is not shaped like 06GUANGZHOU29875")
+    created = parse_dump_date(created_text)
+    if created is None:
+        return Problem(source, row.line, f"{where} ({reference_id}): created {created_text[:40]!r} is not M/D/YYYY H:MM")
+    for name, value in (("origin", origin), ("classification", classification), ("references", references), ("sequence", sequence)):
+        if "\n" in value or "\r" in value:
+            return Problem(source, row.line, f"{where} ({reference_id}): {name} holds a line break")
+    record = CableRecord(reference_id, sequence, created, released, classification, origin, references, header, body)
+    if record_to_fields(record)[1] != created_text:
+        # The dump spelled the date unusually (zero padding, say): keep its spelling for export.
+        record = replace(record, extra=(("Dump-Created", created_text),))
+    if encode_row(record_to_fields(record)) != row.raw:
+        return Problem(source, row.line, f"{where} ({reference_id}): uses escapes this tool cannot write back byte for byte")
+    return record
+
+
+def import_dump(
+    stream,
+    source: str,
+    content_dir: Path,
+    released: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Stream a dump into cable files; unchanged files are left untouched (mtime kept).
+
+    `released` stamps cables that carry no release date of their own: a re-import keeps the
+    date a file already has, so stamping a new batch never moves an old one.
+    """
+    report = ImportReport()
+    for item in read_rows(stream, source):
+        if isinstance(item, Problem):
+            report.problems.append(item)
+            continue
+        record = record_from_row(item, source, released)
+        if isinstance(record, Problem):
+            report.problems.append(record)
+            continue
+        path = cable_path(content_dir, record)
+        existing = read_cable_file(path) if path.exists() else None
+        if isinstance(existing, CableRecord):
+            record = replace(record, released=existing.released or released, extra=_merged_extra(existing, record))
+        if write_if_changed(path, format_cable(record)):
+            report.written += 1
+        else:
+            report.unchanged += 1
+        if progress:
+            progress(1)
+    return report
+
+
+def _merged_extra(existing: CableRecord, incoming: CableRecord) -> tuple[tuple[str, str], ...]:
+    """Keep fields a publisher added to a file; the dump's own spelling of the date comes from the dump."""
+    kept = [(k, v) for k, v in existing.extra if k.lower() != "dump-created"]
+    return tuple(kept) + tuple(incoming.extra)
+
+
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Write `data` to `path` atomically unless it already holds exactly that; True if written."""
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+    return True
+
+
+def cable_files(content_dir: Path) -> Iterator[Path]:
+    """Every cable file under content/cables, in a stable order."""
+    root = content_dir / "cables"
+    if not root.is_dir():
+        return
+    for directory, subdirectories, files in os.walk(root):
+        subdirectories.sort()
+        for name in sorted(files):
+            if name.endswith(".txt") and not name.startswith("."):
+                yield Path(directory) / name
+
+
+def read_archive(content_dir: Path) -> Iterator[CableRecord | Problem]:
+    for path in cable_files(content_dir):
+        yield read_cable_file(path, str(path.relative_to(content_dir.parent)))
+
+
+def _sequence_key(record: CableRecord) -> tuple[int, int | str, str]:
+    return (0, int(record.sequence), record.reference_id) if record.sequence.isdigit() else (1, record.sequence, record.reference_id)
+
+
+def export_dump(content_dir: Path, out) -> tuple[int, list[Problem]]:
+    """Write every cable back as a dump row, in the dump's own order (its sequence numbers).
+
+    Holds only (sequence, path) pairs in memory, then streams the files in that order.
+    """
+    problems: list[Problem] = []
+    order: list[tuple[tuple, Path]] = []
+    for path in cable_files(content_dir):
+        record = read_cable_file(path)
+        if isinstance(record, Problem):
+            problems.append(record)
+            continue
+        order.append((_sequence_key(record), path))
+    order.sort()
+    for _, path in order:
+        record = read_cable_file(path)
+        out.write(encode_row(record_to_fields(record)))
+    return len(order), problems
+
+
+def release_cables(content_dir: Path, released: str, reference_ids: Iterable[str]) -> tuple[list[str], list[str]]:
+    """Stamp `Released: <released>` on the named cables; returns (stamped, not found)."""
+    wanted = {reference_id.strip() for reference_id in reference_ids if reference_id.strip()}
+    stamped: list[str] = []
+    for path in cable_files(content_dir):
+        if path.stem not in wanted:
+            continue
+        record = read_cable_file(path)
+        if isinstance(record, Problem):
+            continue
+        write_if_changed(path, format_cable(replace(record, released=released)))
+        stamped.append(record.reference_id)
+    missing = sorted(wanted - set(stamped))
+    return sorted(stamped), missing

@@ -1,0 +1,110 @@
+"""Commands only: parse options, call one function, report, map the outcome to an exit code.
+
+Exit 0 on success, 1 when the content has problems, 2 on usage errors (click's own code).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from sitegen import __version__
+from sitegen.config import parse_moment
+from sitegen.model import Problem
+
+CONTENT_ERROR = 1
+
+
+def _report(problems: list[Problem], limit: int = 50) -> None:
+    for problem in problems[:limit]:
+        click.echo(f"{problem.severity}: {problem}", err=True)
+    if len(problems) > limit:
+        click.echo(f"... and {len(problems) - limit} more problems", err=True)
+
+
+def _moment(value: str | None, option: str) -> str | None:
+    if value is None:
+        return None
+    moment = parse_moment(value)
+    if moment is None:
+        raise click.BadParameter("expected YYYY-MM-DD or YYYY-MM-DD HH:MM", param_hint=option)
+    return moment
+
+
+site_option = click.option(
+    "--site",
+    "site",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="The site folder (holding content/, and optionally templates/, static/, sitegen.toml).",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="sitegen")
+def main() -> None:
+    """sitegen: publish an archive of diplomatic cables as a static site."""
+
+
+@main.command("import")
+@click.argument("csv_path", metavar="CSV", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--released", help="Release date to stamp on cables that carry none (YYYY-MM-DD [HH:MM]).")
+@click.option("--strict", is_flag=True, help="Exit 1 if any row is malformed (all rows are still tried).")
+@site_option
+def import_command(csv_path: Path, released: str | None, strict: bool, site: Path) -> None:
+    """Stream a cables.csv dump into content/cables/ (unchanged files are left alone)."""
+    from tqdm import tqdm
+
+    from sitegen.archive import import_dump
+
+    stamp = _moment(released, "--released")
+    with open(csv_path, "rb") as stream, tqdm(unit=" cables", desc="importing", disable=None, file=sys.stderr) as bar:
+        report = import_dump(stream, csv_path.name, site / "content", stamp, bar.update)
+    _report(report.problems)
+    click.echo(
+        f"imported {report.imported} cables ({report.written} written, {report.unchanged} unchanged), "
+        f"{len(report.problems)} problems"
+    )
+    if report.problems and strict:
+        sys.exit(CONTENT_ERROR)
+
+
+@main.command("export")
+@click.argument("csv_path", metavar="CSV", type=click.Path(dir_okay=False, path_type=Path))
+@site_option
+def export_command(csv_path: Path, site: Path) -> None:
+    """Write content/cables/ back out as a dump, byte-identical to what was imported."""
+    from sitegen.archive import export_dump
+
+    temporary = csv_path.with_name(f".{csv_path.name}.tmp")
+    with open(temporary, "wb") as out:
+        count, problems = export_dump(site / "content", out)
+    temporary.replace(csv_path)
+    _report(problems)
+    click.echo(f"exported {count} cables to {csv_path}")
+    if problems:
+        sys.exit(CONTENT_ERROR)
+
+
+@main.command("release")
+@click.argument("date")
+@click.argument("reference_ids", nargs=-1)
+@click.option("--ids", "ids_file", type=click.File("r"), help="A file with one reference ID per line.")
+@site_option
+def release_command(date: str, reference_ids: tuple[str, ...], ids_file, site: Path) -> None:
+    """Mark a batch of cables released on DATE (give REFIDs or --ids FILE)."""
+    from sitegen.archive import release_cables
+
+    moment = _moment(date, "DATE")
+    wanted = list(reference_ids) + (ids_file.read().split() if ids_file else [])
+    if not wanted:
+        raise click.UsageError("name the cables to release: REFID... or --ids FILE")
+    stamped, missing = release_cables(site / "content", moment, wanted)
+    for reference_id in missing:
+        click.echo(f"error: no cable {reference_id} in {site / 'content' / 'cables'}", err=True)
+    click.echo(f"released {len(stamped)} cables on {moment}")
+    if missing:
+        sys.exit(CONTENT_ERROR)

@@ -1,0 +1,159 @@
+"""The site config (`sitegen.toml`): a schema of typed, documented keys; unknown or ill-typed keys are rejected."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from dataclasses import asdict, dataclass, field, fields
+from datetime import datetime
+from pathlib import Path
+
+from sitegen.model import Problem
+
+CONFIG_NAME = "sitegen.toml"
+SHARE_TARGETS = ("twitter", "mastodon", "bluesky", "facebook", "reddit")
+
+
+@dataclass(frozen=True)
+class Link:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Config:
+    """Every key a site may set, with its default. The comment beside each is its documentation."""
+
+    title: str = "Cable archive"  # shown in every page's title and header
+    tagline: str = "Diplomatic cables, published release by release"  # under the title on every page
+    language: str = "en"  # the pages' <html lang>
+    base_url: str = ""  # e.g. "https://cables.example.org/"; enables canonical, Open Graph and absolute feed links
+    total_cables: int = 0  # the counter's total ("released so far N / total"); 0 means: the cables in content/
+    hashtags: tuple[str, ...] = ("cablegate",)  # carried by every share link, with the cable's own ID
+    share_targets: tuple[str, ...] = SHARE_TARGETS  # which share links cable pages show
+    mastodon_instance: str = "mastodon.social"  # where the Mastodon share link points
+    page_size: int = 50  # cables per index page
+    feed_size: int = 50  # items per feed
+    latest_release_size: int = 100  # cables of the latest release listed on the home page
+    as_of: str = ""  # default for `build --as-of` (YYYY-MM-DD or YYYY-MM-DD HH:MM); empty: now
+    explainer: str = "understanding-cables"  # slug of the page the menu calls the explainer
+    support_links: tuple[Link, ...] = ()  # sidebar: [[support_links]] title = "...", url = "..."
+    community_links: tuple[Link, ...] = ()  # sidebar: [[community_links]] title = "...", url = "..."
+    tag_descriptions: dict[str, str] = field(default_factory=dict)  # [tag_descriptions] PREL = "External political relations"
+
+    def fingerprint(self) -> str:
+        """A hash of every setting, part of each page's key: a config change re-renders what it touches."""
+        return hashlib.sha256(json.dumps(asdict(self), sort_keys=True).encode()).hexdigest()[:16]
+
+
+_POSITIVE = ("page_size", "feed_size", "latest_release_size")
+
+
+def load_config(site_dir: Path) -> tuple[Config, list[Problem]]:
+    """Read `sitegen.toml` if the site has one; defaults otherwise. Bad keys come back as Problems."""
+    path = site_dir / CONFIG_NAME
+    if not path.exists():
+        return Config(), []
+    shown = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+        raw = tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        line = getattr(error, "lineno", None) or _line_from_message(str(error))
+        return Config(), [Problem(shown, line, f"not valid TOML: {error}")]
+    return config_from_mapping(raw, shown, text)
+
+
+def _line_from_message(message: str) -> int:
+    marker = "line "
+    if marker in message:
+        digits = message.split(marker, 1)[1].split()[0].strip(",)")
+        if digits.isdigit():
+            return int(digits)
+    return 0
+
+
+def config_from_mapping(raw: dict, shown: str = CONFIG_NAME, text: str = "") -> tuple[Config, list[Problem]]:
+    """Validate a parsed config; `text` (the file's source) lets problems name their line."""
+
+    def line_of(key: str) -> int:
+        for number, line in enumerate(text.splitlines(), start=1):
+            stripped = line.strip()
+            if stripped.startswith((f"{key} ", f"{key}=", f"[{key}]", f"[[{key}]]")):
+                return number
+        return 0
+
+    problems: list[Problem] = []
+    known = {f.name: f for f in fields(Config)}
+    values: dict = {}
+    for key, value in raw.items():
+        if key not in known:
+            problems.append(Problem(shown, line_of(key), f"unknown key {key!r} (known: {', '.join(sorted(known))})"))
+            continue
+        converted = _convert(key, value)
+        if isinstance(converted, _Invalid):
+            problems.append(Problem(shown, line_of(key), f"key {key!r}: {converted.reason}"))
+            continue
+        values[key] = converted
+    return Config(**values), problems
+
+
+class _Invalid:
+    def __init__(self, reason: str):
+        self.reason = reason
+
+
+def _convert(key: str, value):
+    default = getattr(Config(), key)
+    if isinstance(default, str):
+        if not isinstance(value, str):
+            return _Invalid(f"expected text, got {type(value).__name__}")
+        if key == "as_of" and value and parse_moment(value) is None:
+            return _Invalid("expected YYYY-MM-DD or YYYY-MM-DD HH:MM")
+        if key == "base_url" and value and not value.startswith(("http://", "https://")):
+            return _Invalid("expected an http(s) URL")
+        if key == "base_url" and value and not value.endswith("/"):
+            value += "/"
+        return value
+    if isinstance(default, bool) or isinstance(default, int):
+        if not isinstance(value, int) or isinstance(value, bool):
+            return _Invalid(f"expected a whole number, got {type(value).__name__}")
+        if key in _POSITIVE and value < 1:
+            return _Invalid("must be 1 or more")
+        if value < 0:
+            return _Invalid("must not be negative")
+        return value
+    if key in ("support_links", "community_links"):
+        if not isinstance(value, list) or not all(isinstance(v, dict) and set(v) == {"title", "url"} for v in value):
+            return _Invalid('expected a list of tables with title and url: [[support_links]] title = "..." url = "..."')
+        return tuple(Link(str(v["title"]), str(v["url"])) for v in value)
+    if key == "tag_descriptions":
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            return _Invalid("expected a table of TAG = \"description\"")
+        return dict(value)
+    if isinstance(default, tuple):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            return _Invalid("expected a list of text values")
+        if key == "share_targets" and (unknown := set(value) - set(SHARE_TARGETS)):
+            return _Invalid(f"unknown share target(s) {sorted(unknown)}; known: {', '.join(SHARE_TARGETS)}")
+        if key == "hashtags":
+            value = [v.lstrip("#") for v in value]
+        return tuple(value)
+    return _Invalid("unsupported")
+
+
+def parse_moment(text: str, end_of_day: bool = False) -> str | None:
+    """`2010-11-28` or `2010-11-28 14:00` -> `2010-11-28 14:00`.
+
+    A bare date means its first minute, or its last with `end_of_day` (as `--as-of` reads it:
+    "as of the 28th" includes what was released that day).
+    """
+    text = text.strip()
+    for pattern, suffix in (("%Y-%m-%d %H:%M", ""), ("%Y-%m-%d", " 23:59" if end_of_day else " 00:00")):
+        try:
+            datetime.strptime(text, pattern)
+        except ValueError:
+            continue
+        return text + suffix
+    return None

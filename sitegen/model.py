@@ -1,0 +1,104 @@
+"""The model: plain frozen dataclasses for cables and build problems; no I/O here."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# A reference ID as it may appear in a file name: two-digit year, a post, a number.
+REFERENCE_ID_SHAPE = re.compile(r"[0-9]{2}[A-Z][A-Z0-9\-]*[0-9]+")
+
+
+def is_valid_reference_id(reference_id: str) -> bool:
+    """True when the ID is safe to use as a file name (no dots, slashes or spaces)."""
+    return REFERENCE_ID_SHAPE.fullmatch(reference_id) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something wrong with one input, located by file (or csv row) and line."""
+
+    path: str
+    line: int
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class CableRecord:
+    """A cable as stored: the dump's fields, exactly as written, plus any extra fields.
+
+    `created` and `released` are `YYYY-MM-DD HH:MM` (UTC); `released` is None for a cable
+    not yet released. `header` and `body` are the text as it came, every byte kept (bytes
+    that are not UTF-8 are carried as surrogate escapes).
+    """
+
+    reference_id: str
+    sequence: str
+    created: str
+    released: str | None
+    classification: str
+    origin: str
+    references: str
+    header: str
+    body: str
+    extra: tuple[tuple[str, str], ...] = ()
+
+    def extra_field(self, name: str) -> str | None:
+        for key, value in self.extra:
+            if key.lower() == name.lower():
+                return value
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """A reference found in the text: its letter (`A`), the words as written, the ID it names."""
+
+    letter: str | None
+    text: str
+    reference_id: str
+
+
+# Not frozen: a cable has dozens of blocks and a frozen dataclass is several times slower to
+# build, which the parser's throughput target feels. Treat it as immutable all the same.
+@dataclass(slots=True)
+class Block:
+    """A run of body lines. `kind` is `par`, `gap` (blank lines), `pagebreak` or `sipdis`.
+
+    Paragraphs (`par`) carry their reading-order index `n`, the number written in the text,
+    its marking (`(C)`, `(S/NF)` ...) and the anchor `id` the cable page gives them.
+    Concatenating the `text` of every block gives back the body exactly.
+    """
+
+    kind: str
+    text: str
+    n: int = 0
+    number: int | None = None
+    marking: str | None = None
+    id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Cable:
+    """A parsed cable: the stored record plus everything derived from its text."""
+
+    record: CableRecord
+    subject: str
+    tags: tuple[str, ...]
+    eo: str | None
+    summary: str | None
+    text_references: tuple[Reference, ...]
+    references: tuple[str, ...]
+    blocks: tuple[Block, ...] = field(repr=False)
+
+    @property
+    def reference_id(self) -> str:
+        return self.record.reference_id
+
+    @property
+    def paragraphs(self) -> tuple[Block, ...]:
+        return tuple(block for block in self.blocks if block.kind == "par")

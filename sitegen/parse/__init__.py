@@ -1,0 +1,35 @@
+"""Parse: a stored CableRecord -> a Cable with subject, tags, references, summary and paragraphs.
+
+Never raises on any text: a cable that lacks a field simply has it empty.
+"""
+
+from __future__ import annotations
+
+from sitegen.model import Cable, CableRecord
+from sitegen.parse.fields import CableHead, find_eo, find_subject, find_summary, find_tags
+from sitegen.parse.paragraphs import number_blocks, split_blocks
+from sitegen.parse.references import dump_references, text_references
+
+
+def parse_cable(record: CableRecord) -> Cable:
+    """Derive everything a page shows from a record's text."""
+    body = record.body
+    head = CableHead(body)
+    listed = dump_references(record.references)
+    own_year = record.reference_id[:2]
+    found = text_references(head, own_year, frozenset(_post_of(ref) for ref in listed))
+    references = listed + [ref.reference_id for ref in found if ref.reference_id not in listed]
+    return Cable(
+        record=record,
+        subject=find_subject(head),
+        tags=find_tags(head),
+        eo=find_eo(head),
+        summary=find_summary(head, body),
+        text_references=tuple(found),
+        references=tuple(references),
+        blocks=tuple(number_blocks(split_blocks(body))),
+    )
+
+
+def _post_of(reference_id: str) -> str:
+    return reference_id[2:].rstrip("0123456789")

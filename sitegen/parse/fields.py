@@ -1,0 +1,115 @@
+"""Read the labelled lines at the top of a cable body: SUBJECT, TAGS, E.O., and the summary."""
+
+from __future__ import annotations
+
+import re
+
+_SUBJECT = re.compile(r"(?:^|\s)SUBJ(?:ECT)?\s*:\s*(.*)", re.I | re.M)
+_TAGS = re.compile(r"(?:^|\s)TAGS\b\s*:?\s*(.*)", re.M)
+_EO = re.compile(r"(?:^|\s)(E\.?\s?O\.?\s*\d{4,5}\s*:?.*?)(?=\s+TAGS\b|$)", re.I | re.M)
+# Lines that end a wrapped SUBJECT or TAGS: another label, a paragraph, a classification line.
+_ENDS_FIELD = re.compile(
+    r"\s*(?:REF|REFS|REFTEL|REFERENCE|REFERENCES|SUBJ|SUBJECT|TAGS|E\.?\s?O\.?\s*\d|CLASSIFIED\s+BY|"
+    r"\d{1,3}\s?\.|\(|PAGE\s+\d|BEGIN\s+SUMMARY|SUMMARY\s*[:.]|SIPDIS)",
+    re.I,
+)
+_TAG_GROUP = re.compile(r"\(([^()]*)\)|([A-Za-z][A-Za-z0-9_\-]*)")
+_SUBJECT_IN_TAGS = re.compile(r"\bSUBJ(?:ECT)?\s*:", re.I)
+_SUMMARY_START = re.compile(
+    r"\bBEGIN\s+SUMMARY\b\s*[:.\-]?|(?<!END )(?<!END OF )\bSUMMARY(?:\s+AND\s+COMMENT)?\s*[:.\-]", re.I
+)
+_SUMMARY_END = re.compile(r"\bEND\s+(?:OF\s+)?SUMMARY\b", re.I)
+_SPACES = re.compile(r"\s+")
+MAX_SUMMARY_CHARS = 6000
+MAX_TAG_LENGTH = 40
+
+
+class CableHead:
+    """The opening lines of a body, where the labelled lines live, with an upper-case twin.
+
+    Labels are found with `str.find` on the upper-case twin (cheap) and then checked with a
+    regex on their one line, so a cable costs a few scans rather than a regex per line.
+    """
+
+    def __init__(self, body: str, size: int = 12000):
+        self.text = body[:size]
+        self.upper = self.text.upper()
+
+    def line_at(self, position: int) -> tuple[int, int]:
+        start = self.text.rfind("\n", 0, position) + 1
+        end = self.text.find("\n", position)
+        return start, len(self.text) if end == -1 else end
+
+    def find(self, keyword: str, pattern: re.Pattern[str]) -> tuple[re.Match[str], int] | None:
+        """The first line holding `keyword` that `pattern` accepts, with the offset of its end."""
+        position = self.upper.find(keyword)
+        while position != -1:
+            start, end = self.line_at(position)
+            match = pattern.search(self.text, start, end)
+            if match:
+                return match, end
+            position = self.upper.find(keyword, end)
+        return None
+
+    def value_with_continuation(self, keyword: str, pattern: re.Pattern[str], max_more: int) -> str | None:
+        """The value on the labelled line joined with the lines it wraps onto."""
+        found = self.find(keyword, pattern)
+        if not found:
+            return None
+        match, end = found
+        parts = [match.group(1)]
+        for following in self.text[end + 1 :].split("\n", max_more)[:max_more]:
+            if not following.strip() or _ENDS_FIELD.match(following):
+                break
+            parts.append(following)
+        return " ".join(parts)
+
+
+def collapse(text: str) -> str:
+    return _SPACES.sub(" ", text).strip()
+
+
+def find_subject(head: CableHead) -> str:
+    value = head.value_with_continuation("SUBJ", _SUBJECT, max_more=4)
+    return collapse(value) if value else ""
+
+
+def find_tags(head: CableHead) -> tuple[str, ...]:
+    """TAGS in order, deduplicated: codes (`PREL`) and person tags (`STEINBERG, JAMES B.`)."""
+    value = head.value_with_continuation("TAGS", _TAGS, max_more=3)
+    if not value:
+        return ()
+    # A TAGS line run together with the subject (partial extracts): stop at the SUBJECT label.
+    value = _SUBJECT_IN_TAGS.split(value, maxsplit=1)[0]
+    tags: list[str] = []
+    for person, code in _TAG_GROUP.findall(value):
+        tag = collapse(person) if person else code.upper()
+        if tag and len(tag) <= MAX_TAG_LENGTH and tag not in tags:
+            tags.append(tag)
+    return tuple(tags)
+
+
+def find_eo(head: CableHead) -> str | None:
+    for keyword in ("E.O", "EO "):
+        found = head.find(keyword, _EO)
+        if found:
+            return collapse(found[0].group(1))
+    return None
+
+
+def find_summary(head: CableHead, body: str) -> str | None:
+    """The text from `Summary:` (or BEGIN SUMMARY) to `End summary`, whitespace collapsed.
+
+    The summary opens near the top, so its start is looked for in the head only.
+    """
+    position = head.upper.find("SUMMARY")
+    while position != -1:
+        start = _SUMMARY_START.search(head.text, max(0, position - 12), position + 30)
+        if start:
+            end = _SUMMARY_END.search(body, start.end(), start.end() + MAX_SUMMARY_CHARS)
+            if not end:
+                return None
+            summary = collapse(body[start.end() : end.start()]).rstrip(" .")
+            return summary + "." if summary else None
+        position = head.upper.find("SUMMARY", position + 7)
+    return None

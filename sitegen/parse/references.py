@@ -1,0 +1,81 @@
+"""Find the cables a cable refers to: the dump's References field and the REF lines of its text."""
+
+from __future__ import annotations
+
+import re
+
+from sitegen.model import Reference
+from sitegen.parse.fields import CableHead
+from sitegen.parse.posts import KNOWN_POSTS, POST_ALIASES
+
+_REF_LABEL = re.compile(r"^[^\S\n]*(?:REF|REFS|REFTEL|REFTELS|REFERENCE|REFERENCES)\b[^\S\n]*[:.]?[^\S\n]*(.*)", re.I | re.M)
+_REF_STOP = re.compile(r"\s*(?:CLASSIFIED\s+BY|\d{1,3}\s?\.\s|\(\w+\)\s|SUMMARY|BEGIN|SUBJ|TAGS)", re.I)
+# One reference: an optional letter label (A), A. or A); an optional two-digit year; the post's
+# words; the cable number. Letters are matched loosely: the post must be a known one.
+_ITEM = re.compile(
+    r"(?:\(([A-Za-z])\)|\b([A-Za-z])[.)])?\s*(?:\b(\d{2})\s+)?([A-Za-z][A-Za-z]*(?:[ \-][A-Za-z]+){0,3})\s*(\d{1,7})\b(?![/\-]\d)"
+)
+_CANONICAL_ID = re.compile(r"(\d{2})\s*([A-Z][A-Z\-]*?)\s*0*(\d+)")
+MAX_REF_LINES = 6
+
+
+def canonical_reference_id(text: str) -> str | None:
+    """`06 TBILISI 0619` -> `06TBILISI619`; None when the text is not shaped like a reference ID."""
+    match = _CANONICAL_ID.fullmatch(text.strip().upper())
+    if not match:
+        return None
+    year, post, number = match.groups()
+    return f"{year}{post.replace(' ', '')}{int(number)}"
+
+
+def dump_references(field: str) -> list[str]:
+    """The dump's `|`-separated References field as canonical IDs (unparseable entries dropped)."""
+    found = []
+    for part in field.split("|"):
+        reference_id = canonical_reference_id(part) if part.strip() else None
+        if reference_id and reference_id not in found:
+            found.append(reference_id)
+    return found
+
+
+def _post_code(words: str) -> str | None:
+    """Turn `New Delhi` into NEWDELHI if it is a known post, dropping leading words that are not."""
+    parts = words.upper().replace("-", " ").split()
+    for start in range(len(parts)):
+        code = "".join(parts[start:])
+        code = POST_ALIASES.get(code, code)
+        if code in KNOWN_POSTS:
+            return code
+    return None
+
+
+def text_references(head: CableHead, own_year: str, extra_posts: frozenset[str] = frozenset()) -> list[Reference]:
+    """References named on the REF/REFERENCE lines, resolved to reference IDs.
+
+    A reference without a year takes the cable's own (`own_year`, two digits).
+    """
+    found = head.find("REF", _REF_LABEL)
+    if not found:
+        return []
+    label, end = found
+    text_lines = [label.group(1)]
+    for following in head.text[end + 1 :].split("\n", MAX_REF_LINES)[:MAX_REF_LINES]:
+        if not following.strip() or _REF_STOP.match(following):
+            break
+        text_lines.append(following)
+    references: list[Reference] = []
+    seen: set[str] = set()
+    for match in _ITEM.finditer(" ".join(text_lines)):
+        letter = (match.group(1) or match.group(2) or "").upper() or None
+        year, words, number = match.group(3), match.group(4), match.group(5)
+        post = _post_code(words)
+        if post is None and words.upper().replace(" ", "") in extra_posts:
+            post = words.upper().replace(" ", "")
+        if post is None:
+            continue
+        reference_id = f"{year or own_year}{post}{int(number)}"
+        if reference_id not in seen:
+            seen.add(reference_id)
+            written = match.group(0).strip()
+            references.append(Reference(letter, written, reference_id))
+    return references

@@ -1,0 +1,1 @@
+"""Readers and writers of the inputs: the csv dump, cable files, markdown pages."""

@@ -1,0 +1,153 @@
+"""Cable files (`content/cables/YYYY/MM/<REFID>.txt`): read one into a CableRecord, write one back.
+
+Format: email-style `Name: value` fields, a blank line, then the routing header and the body
+exactly as they came. `Header-Lines` says how many lines of that text are the header, so the
+header/body boundary survives even when either ends without a newline. Unknown fields are kept.
+Files are handled as bytes; bytes that are not UTF-8 ride through as surrogate escapes.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from sitegen.model import CableRecord, Problem, is_valid_reference_id
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}")
+_FIELD_NAME = re.compile(r"[A-Za-z][A-Za-z0-9-]*")
+KNOWN_FIELDS = (
+    "Reference-ID",
+    "Sequence",
+    "Created",
+    "Released",
+    "Classification",
+    "Origin",
+    "References",
+    "Header-Lines",
+)
+_REQUIRED = ("Reference-ID", "Created", "Classification", "Origin")
+
+
+class CableFileError(ValueError):
+    """A cable file that breaks the format; carries the line the problem is on."""
+
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line
+
+
+def cable_path(content_dir: Path, record: CableRecord) -> Path:
+    """Where a cable's file lives: `cables/YYYY/MM/<REFID>.txt` under the content folder."""
+    if not is_valid_reference_id(record.reference_id):
+        raise ValueError(f"not a reference ID: {record.reference_id!r}")
+    year, month = record.created[:4], record.created[5:7]
+    return content_dir / "cables" / year / month / f"{record.reference_id}.txt"
+
+
+def format_cable(record: CableRecord) -> bytes:
+    """The bytes of a cable file for this record."""
+    fields = [
+        ("Reference-ID", record.reference_id),
+        ("Sequence", record.sequence),
+        ("Created", record.created),
+    ]
+    if record.released:
+        fields.append(("Released", record.released))
+    fields += [
+        ("Classification", record.classification),
+        ("Origin", record.origin),
+        ("References", record.references),
+        ("Header-Lines", str(record.header.count("\n") + 1)),
+    ]
+    fields += list(record.extra)
+    for name, value in fields:
+        if "\n" in value or "\r" in value:
+            raise ValueError(f"field {name} holds a line break")
+    head = "".join(f"{name}: {value}\n" for name, value in fields)
+    text = f"{head}\n{record.header}\n{record.body}"
+    return text.encode("utf-8", "surrogateescape")
+
+
+def parse_cable(data: bytes) -> CableRecord:
+    """Read the bytes of a cable file; raises CableFileError with the line of the first problem."""
+    text = data.decode("utf-8", "surrogateescape")
+    head, separator, rest = text.partition("\n\n")
+    if not separator:
+        raise CableFileError(1, "no blank line between the fields and the cable text")
+    fields: dict[str, str] = {}
+    field_lines: dict[str, int] = {}
+    extra: list[tuple[str, str]] = []
+    for line_number, line in enumerate(head.split("\n"), start=1):
+        name, colon, value = line.partition(":")
+        if not colon or not _FIELD_NAME.fullmatch(name):
+            raise CableFileError(line_number, f"expected 'Name: value', found {line[:60]!r}")
+        value = value[1:] if value.startswith(" ") else value
+        canonical = _canonical_name(name)
+        if canonical in fields:
+            raise CableFileError(line_number, f"field {name} given twice")
+        if canonical:
+            fields[canonical] = value
+            field_lines[canonical] = line_number
+            _check_field(canonical, value, line_number)
+        else:
+            extra.append((name, value))
+    missing = [name for name in _REQUIRED if name not in fields]
+    if missing:
+        raise CableFileError(1, f"missing field {', '.join(missing)}")
+    header, body = _split_header(rest, fields.get("Header-Lines"), field_lines.get("Header-Lines", 0))
+    return CableRecord(
+        reference_id=fields["Reference-ID"],
+        sequence=fields.get("Sequence", ""),
+        created=fields["Created"],
+        released=fields.get("Released") or None,
+        classification=fields["Classification"],
+        origin=fields["Origin"],
+        references=fields.get("References", ""),
+        header=header,
+        body=body,
+        extra=tuple(extra),
+    )
+
+
+def read_cable_file(path: Path, display_path: str | None = None) -> CableRecord | Problem:
+    """Read a cable file: its record, or a Problem naming the file and line."""
+    shown = display_path or str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return Problem(shown, 0, f"cannot read: {error.strerror}")
+    try:
+        record = parse_cable(data)
+    except CableFileError as error:
+        return Problem(shown, error.line, str(error))
+    if path.stem != record.reference_id:
+        return Problem(shown, 1, f"Reference-ID {record.reference_id} does not match the file name")
+    return record
+
+
+_CANONICAL = {name.lower(): name for name in KNOWN_FIELDS}
+
+
+def _canonical_name(name: str) -> str | None:
+    return _CANONICAL.get(name.lower())
+
+
+def _check_field(name: str, value: str, line_number: int) -> None:
+    if name == "Reference-ID" and not is_valid_reference_id(value):
+        raise CableFileError(line_number, f"Reference-ID {value!r} is not shaped like 06GUANGZHOU29875")
+    if name in ("Created", "Released") and value and not _DATE.fullmatch(value):
+        raise CableFileError(line_number, f"{name} {value!r} is not YYYY-MM-DD HH:MM")
+    if name == "Header-Lines" and not value.isdigit():
+        raise CableFileError(line_number, f"Header-Lines {value!r} is not a number")
+
+
+def _split_header(text: str, header_lines: str | None, field_line: int) -> tuple[str, str]:
+    """Split the cable text at the header/body boundary the Header-Lines field records."""
+    if header_lines is None:
+        # A hand-written file without the field: the whole text is the body.
+        return "", text
+    count = int(header_lines)
+    lines = text.split("\n")
+    if count > len(lines) - 1:
+        raise CableFileError(field_line, f"Header-Lines is {count} but the text has only {len(lines) - 1} lines before the body")
+    return "\n".join(lines[:count]), "\n".join(lines[count:])

@@ -1,0 +1,138 @@
+"""The public dump's csv dialect: stream rows out of `cables.csv` and write them back byte for byte.
+
+Every field is double-quoted; inside a field `\\`, `"` and `'` are backslash-escaped; records end
+with a quote and a newline. Rows are read as bytes so that the export can be exact, and handed
+out one at a time so that a 1.7 GB dump is never held whole.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import BinaryIO
+
+from sitegen.model import CableRecord, Problem
+
+FIELD_COUNT = 8
+CHUNK_SIZE = 1 << 22
+
+# One quoted field and what follows it (a comma, a newline, or the end of the data).
+_FIELD = re.compile(rb'"([^"\\]*(?:\\.[^"\\]*)*)"(,|\n|$)', re.S)
+_ESCAPED = re.compile(rb"\\(.)", re.S)
+# The start of the next record, used to skip past a malformed one.
+_NEXT_RECORD = re.compile(rb'"\n(?="\d)')
+
+
+@dataclass(frozen=True, slots=True)
+class DumpRow:
+    """One csv record: its 1-based row number, the line it starts on, its decoded fields."""
+
+    row: int
+    line: int
+    fields: tuple[str, ...]
+    raw: bytes
+
+
+def unescape(raw: bytes) -> str:
+    if b"\\" in raw:
+        raw = _ESCAPED.sub(rb"\1", raw)
+    return raw.decode("utf-8", "surrogateescape")
+
+
+def escape(text: str) -> bytes:
+    data = text.encode("utf-8", "surrogateescape")
+    return data.replace(b"\\", b"\\\\").replace(b'"', b'\\"').replace(b"'", b"\\'")
+
+
+def encode_row(fields: tuple[str, ...] | list[str]) -> bytes:
+    return b",".join(b'"' + escape(value) + b'"' for value in fields) + b"\n"
+
+
+def read_rows(stream: BinaryIO, source: str) -> Iterator[DumpRow | Problem]:
+    """Yield each record of the dump as a DumpRow, or a Problem for a record that breaks the dialect.
+
+    Reads in chunks; a record may span chunks. After a malformed record, reading resumes at
+    the next line that starts a record, so one bad row costs only itself.
+    """
+    buffer = b""
+    position = 0
+    line = 1
+    row_number = 0
+    at_eof = False
+    while True:
+        parsed = _parse_record(buffer, position, at_eof) if position < len(buffer) else None
+        if parsed is None:
+            if at_eof:
+                if position < len(buffer):
+                    yield Problem(source, line, f"row {row_number + 1}: unterminated record at end of file")
+                return
+            # Keep only the unread tail, then read on.
+            chunk = stream.read(CHUNK_SIZE)
+            at_eof = not chunk
+            buffer = buffer[position:] + chunk
+            position = 0
+            continue
+        end, fields, error = parsed
+        row_number += 1
+        raw = buffer[position:end]
+        if error:
+            yield Problem(source, line, f"row {row_number}: {error}")
+        else:
+            yield DumpRow(row_number, line, fields, raw)
+        line += raw.count(b"\n")
+        position = end
+
+
+def _parse_record(buffer: bytes, start: int, at_eof: bool) -> tuple[int, tuple[str, ...], str | None] | None:
+    """Parse the record at `start`: (end offset, fields, error), or None when more data is needed."""
+    fields: list[str] = []
+    position = start
+    while True:
+        match = _FIELD.match(buffer, position)
+        if match is not None and match.group(2) == b"" and not at_eof:
+            return None
+        if match is None:
+            boundary = _NEXT_RECORD.search(buffer, position)
+            if boundary is None and not at_eof:
+                return None
+            end = boundary.end() if boundary else len(buffer)
+            return end, (), f"bad quoting in field {len(fields) + 1}"
+        fields.append(unescape(match.group(1)))
+        position = match.end()
+        if match.group(2) != b",":
+            break
+    if len(fields) != FIELD_COUNT:
+        return position, (), f"has {len(fields)} fields, expected {FIELD_COUNT}"
+    return position, tuple(fields), None
+
+
+def parse_dump_date(text: str) -> str | None:
+    """`12/28/1966 18:48` -> `1966-12-28 18:48`; None when the text is not such a date."""
+    try:
+        moment = datetime.strptime(text.strip(), "%m/%d/%Y %H:%M")
+    except ValueError:
+        return None
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def format_dump_date(created: str) -> str:
+    """`1966-12-28 08:05` -> `12/28/1966 8:05`: the dump writes no zero padding."""
+    moment = datetime.strptime(created, "%Y-%m-%d %H:%M")
+    return f"{moment.month}/{moment.day}/{moment.year} {moment.hour}:{moment.minute:02d}"
+
+
+def record_to_fields(record: CableRecord) -> tuple[str, ...]:
+    """The eight dump fields of a record, spelled as the dump spelled them."""
+    created = record.extra_field("Dump-Created") or format_dump_date(record.created)
+    return (
+        record.sequence,
+        created,
+        record.reference_id,
+        record.origin,
+        record.classification,
+        record.references,
+        record.header,
+        record.body,
+    )
