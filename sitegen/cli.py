@@ -24,10 +24,10 @@ def _report(problems: list[Problem], limit: int = 50) -> None:
         click.echo(f"... and {len(problems) - limit} more problems", err=True)
 
 
-def _moment(value: str | None, option: str) -> str | None:
+def _moment(value: str | None, option: str, end_of_day: bool = False) -> str | None:
     if value is None:
         return None
-    moment = parse_moment(value)
+    moment = parse_moment(value, end_of_day)
     if moment is None:
         raise click.BadParameter("expected YYYY-MM-DD or YYYY-MM-DD HH:MM", param_hint=option)
     return moment
@@ -108,3 +108,29 @@ def release_command(date: str, reference_ids: tuple[str, ...], ids_file, site: P
     click.echo(f"released {len(stamped)} cables on {moment}")
     if missing:
         sys.exit(CONTENT_ERROR)
+
+
+@main.command("build")
+@click.option("--as-of", "as_of", help="Publish what is released up to this moment (YYYY-MM-DD [HH:MM]); default: now.")
+@click.option("--strict", is_flag=True, help="Fail (exit 1, output left as it was) on any problem, listing them all.")
+@click.option("--jobs", type=click.IntRange(min=0), default=0, show_default="one per core", help="Worker processes.")
+@click.option("--output", "output", type=click.Path(file_okay=False, path_type=Path), help="Build into DIR instead of SITE/output.")
+@site_option
+def build_command(as_of: str | None, strict: bool, jobs: int, output: Path | None, site: Path) -> None:
+    """Build the site into output/."""
+    from sitegen.build import BuildOptions, build_site
+
+    if not site.is_dir():
+        raise click.UsageError(f"no site folder at {site}")
+    moment = _moment(as_of, "--as-of", end_of_day=True)
+    report = build_site(BuildOptions(site, output, moment, strict, jobs))
+    for note in report.notes:
+        click.echo(f"note: {note}", err=True)
+    _report(report.problems, limit=len(report.problems) if strict else 50)
+    if report.failed:
+        click.echo(f"build failed: {len(report.problems)} problems (--strict); {report.output_dir} left unchanged", err=True)
+        sys.exit(CONTENT_ERROR)
+    click.echo(
+        f"built {report.files} files into {report.output_dir} in {report.seconds:.1f}s: "
+        f"{report.released} of {report.cables} cables released as of {report.as_of}, {len(report.problems)} problems"
+    )

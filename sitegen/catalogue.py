@@ -1,0 +1,204 @@
+"""Catalogue: every cable's compact entry -> the indexes pages are planned from; the embargo is applied here, once.
+
+Only released cables (released on or before `as_of`) enter the catalogue. Everything after
+this step (pages, indexes, feeds, sitemap, JSON, backlinks) reads the catalogue and so can
+only ever see released cables. Withheld IDs are kept only to scrub them from references.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sitegen.model import Cable
+from sitegen.parse.references import canonical_reference_id
+
+LETTERS = tuple("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+OTHER_LETTER = "other"
+# Words before the place in an origin's name: "Embassy Athens" is filed under A, as the
+# original site did, and "Secretary of State" under S.
+_ORIGIN_PREFIXES = re.compile(
+    r"^(?:US\s+|U\.S\.\s+|American\s+)?(?:Embassy|Consulate(?:\s+General)?|Mission|Interests\s+Section|"
+    r"Office|Liaison\s+Office|REO|Secretary\s+of|Institute)\s+(?:to\s+(?:the\s+)?)?",
+    re.I,
+)
+_SLUG_JUNK = re.compile(r"[^a-z0-9]+")
+
+
+def slugify(name: str) -> str:
+    """`STEINBERG, JAMES B.` -> `steinberg-james-b`; never empty, never a path."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return _SLUG_JUNK.sub("-", ascii_name.lower()).strip("-") or "x"
+
+
+def index_letter(name: str) -> str:
+    """The A-Z page a name is filed under: its first letter, or `other`."""
+    for char in unicodedata.normalize("NFKD", name).upper():
+        if "A" <= char <= "Z":
+            return char
+    return OTHER_LETTER
+
+
+def origin_letter(origin: str) -> str:
+    place = _ORIGIN_PREFIXES.sub("", origin.strip()) or origin
+    return index_letter(place)
+
+
+@dataclass(frozen=True, slots=True)
+class CableEntry:
+    """What the catalogue keeps of a cable: enough for every index, feed and link, no body."""
+
+    reference_id: str
+    source: str  # the cable file, relative to the site folder
+    created: str
+    released: str
+    classification: str
+    origin: str
+    subject: str
+    summary: str
+    tags: tuple[str, ...]
+    references: tuple[str, ...]
+    references_raw: str
+
+    @property
+    def url(self) -> str:
+        return f"cable/{self.created[:4]}/{self.created[5:7]}/{self.reference_id}.html"
+
+    @property
+    def release_day(self) -> str:
+        return self.released[:10]
+
+
+def entry_from_cable(cable: Cable, source: str) -> CableEntry:
+    record = cable.record
+    return CableEntry(
+        reference_id=record.reference_id,
+        source=source,
+        created=record.created,
+        released=record.released or "",
+        classification=record.classification,
+        origin=record.origin,
+        subject=cable.subject,
+        summary=cable.summary or "",
+        tags=cable.tags,
+        references=cable.references,
+        references_raw=record.references,
+    )
+
+
+@dataclass(frozen=True)
+class Facet:
+    """One value of an index (an origin, a tag, a classification...): its name, slug and cables."""
+
+    name: str
+    slug: str
+    reference_ids: tuple[str, ...]  # newest first
+
+
+@dataclass
+class Catalogue:
+    """The released cables and every index over them."""
+
+    as_of: str
+    total: int  # the counter's total
+    cables: dict[str, CableEntry] = field(default_factory=dict)
+    withheld: frozenset[str] = frozenset()
+    origins: dict[str, Facet] = field(default_factory=dict)
+    tags: dict[str, Facet] = field(default_factory=dict)
+    classifications: dict[str, Facet] = field(default_factory=dict)
+    months: dict[str, Facet] = field(default_factory=dict)  # "2009-03" -> cables created that month
+    releases: dict[str, Facet] = field(default_factory=dict)  # "2010-11-28" -> cables released that day, latest first
+    backlinks: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def released_count(self) -> int:
+        return len(self.cables)
+
+    def is_linkable(self, reference_id: str) -> bool:
+        return reference_id in self.cables
+
+    def visible_references(self, entry: CableEntry) -> tuple[str, ...]:
+        """The references a page may show: withheld cables' IDs never leave the catalogue."""
+        return tuple(ref for ref in entry.references if ref not in self.withheld)
+
+    def visible_references_raw(self, entry: CableEntry) -> str:
+        return "|".join(part for part in entry.references_raw.split("|") if _canonical(part) not in self.withheld)
+
+    def letters(self, facets: dict[str, Facet], letter_of) -> dict[str, list[Facet]]:
+        """Facets filed by letter, each letter's list sorted by name."""
+        filed: dict[str, list[Facet]] = {letter: [] for letter in LETTERS}
+        for facet in facets.values():
+            filed.setdefault(letter_of(facet.name), []).append(facet)
+        for facets_of_letter in filed.values():
+            facets_of_letter.sort(key=lambda facet: (facet.name.upper(), facet.name))
+        return filed
+
+    def neighbours(self, entry: CableEntry) -> tuple[str | None, str | None]:
+        """The previous (older) and next (newer) released cable of the same origin."""
+        ids = self.origins[entry.origin].reference_ids  # newest first
+        index = self._origin_position[entry.reference_id]
+        newer = ids[index - 1] if index > 0 else None
+        older = ids[index + 1] if index + 1 < len(ids) else None
+        return older, newer
+
+    _origin_position: dict[str, int] = field(default_factory=dict, repr=False)
+
+
+def _canonical(part: str) -> str:
+    return canonical_reference_id(part) or part.strip()
+
+
+def _newest_first(entries: list[CableEntry]) -> tuple[str, ...]:
+    return tuple(e.reference_id for e in sorted(entries, key=lambda e: (e.created, e.reference_id), reverse=True))
+
+
+def _facets(groups: dict[str, list[CableEntry]]) -> dict[str, Facet]:
+    """Facets with unique slugs (a clash gets a numbered suffix, in name order, so it is stable)."""
+    facets: dict[str, Facet] = {}
+    used: set[str] = set()
+    for name in sorted(groups):
+        slug = base = slugify(name)
+        suffix = 1
+        while slug in used:
+            suffix += 1
+            slug = f"{base}-{suffix}"
+        used.add(slug)
+        facets[name] = Facet(name, slug, _newest_first(groups[name]))
+    return facets
+
+
+def build_catalogue(entries: list[CableEntry], as_of: str, total: int = 0) -> Catalogue:
+    """Apply the embargo and index the released cables. `total` 0 means: every cable in content."""
+    released = [e for e in entries if e.released and e.released <= as_of]
+    released_ids = {e.reference_id for e in released}
+    withheld = frozenset(e.reference_id for e in entries if e.reference_id not in released_ids)
+    catalogue = Catalogue(as_of=as_of, total=total or len(entries), withheld=withheld)
+    catalogue.cables = {e.reference_id: e for e in sorted(released, key=lambda e: e.reference_id)}
+    by_origin: dict[str, list[CableEntry]] = defaultdict(list)
+    by_tag: dict[str, list[CableEntry]] = defaultdict(list)
+    by_class: dict[str, list[CableEntry]] = defaultdict(list)
+    by_month: dict[str, list[CableEntry]] = defaultdict(list)
+    by_release: dict[str, list[CableEntry]] = defaultdict(list)
+    referenced_by: dict[str, list[CableEntry]] = defaultdict(list)
+    for entry in released:
+        by_origin[entry.origin].append(entry)
+        for tag in entry.tags:
+            by_tag[tag].append(entry)
+        by_class[entry.classification].append(entry)
+        by_month[entry.created[:7]].append(entry)
+        by_release[entry.release_day].append(entry)
+        for reference in entry.references:
+            if reference in released_ids and reference != entry.reference_id:
+                referenced_by[reference].append(entry)
+    catalogue.origins = _facets(by_origin)
+    catalogue.tags = _facets(by_tag)
+    catalogue.classifications = _facets(by_class)
+    catalogue.months = _facets(by_month)
+    catalogue.releases = {day: facet for day, facet in sorted(_facets(by_release).items(), reverse=True)}
+    catalogue.backlinks = {ref: _newest_first(citing) for ref, citing in sorted(referenced_by.items())}
+    for facet in catalogue.origins.values():
+        for index, reference_id in enumerate(facet.reference_ids):
+            catalogue._origin_position[reference_id] = index
+    return catalogue

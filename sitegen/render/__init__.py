@@ -1,0 +1,1 @@
+"""Render: planned pages -> bytes (jinja templates, the header lexer, markup, feeds)."""

@@ -1,0 +1,49 @@
+"""RSS 2.0 and Atom feeds of released cables, with feedgen; every date comes from the data, never the clock."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from feedgen.feed import FeedGenerator
+
+from sitegen.catalogue import CableEntry
+from sitegen.config import Config
+
+EPOCH = "1970-01-01 00:00"
+
+
+def _moment(text: str) -> datetime:
+    return datetime.strptime(text or EPOCH, "%Y-%m-%d %H:%M").replace(tzinfo=timezone.utc)
+
+
+def cable_feed(config: Config, entries: list[CableEntry], title: str, feed_url: str, kind: str) -> bytes:
+    """A feed of `entries` (newest first) written at `feed_url`; `kind` is `rss` or `atom`.
+
+    Links are absolute when the site has a base URL, else relative to the feed's own folder.
+    """
+    root = config.base_url or "../" * feed_url.count("/")
+    feed = FeedGenerator()
+    feed.id(f"{config.base_url}{feed_url}" if config.base_url else f"urn:sitegen:{feed_url}")
+    feed.title(title)
+    feed.description(config.tagline or title)
+    feed.language(config.language)
+    feed.link(href=f"{root}index.html", rel="alternate")
+    if config.base_url:
+        feed.link(href=f"{config.base_url}{feed_url}", rel="self")
+    newest = max((entry.released for entry in entries), default=EPOCH)
+    feed.lastBuildDate(_moment(newest))
+    feed.updated(_moment(newest))
+    for entry in entries:
+        item = feed.add_entry(order="append")
+        link = f"{root}{entry.url}"
+        item.id(f"{config.base_url}{entry.url}" if config.base_url else f"urn:cable:{entry.reference_id}")
+        item.guid(f"{config.base_url}{entry.url}" if config.base_url else entry.reference_id, permalink=bool(config.base_url))
+        item.title(f"{entry.reference_id}: {entry.subject}" if entry.subject else entry.reference_id)
+        item.link(href=link)
+        summary = entry.summary or entry.subject or entry.reference_id
+        item.description(f"{entry.origin}, {entry.classification}, created {entry.created[:10]}. {summary}")
+        item.published(_moment(entry.released))
+        item.updated(_moment(entry.released))
+        for tag in entry.tags:
+            item.category(term=tag)
+    return feed.rss_str(pretty=True) if kind == "rss" else feed.atom_str(pretty=True)

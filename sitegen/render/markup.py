@@ -1,0 +1,89 @@
+"""Markup from text: a cable body as escaped HTML with paragraph anchors, and markdown with cable links."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+from collections.abc import Callable
+
+import markdown
+from markdown.inlinepatterns import InlineProcessor
+from markupsafe import Markup, escape
+
+from sitegen.model import Block, Reference
+
+_BLOCK_CLASS = {"pagebreak": "pagebreak", "sipdis": "sipdis"}
+
+
+def body_html(blocks: tuple[Block, ...], references: tuple[Reference, ...], link_for: Callable[[str], str | None]) -> Markup:
+    """The body exactly as written, escaped, in runs the page can style and link to.
+
+    Each paragraph is a `span.par` with its id and a ¶ anchor; page-break and SIPDIS lines
+    are spans of their own; blank lines stay plain text. Nothing is reflowed: the container
+    keeps white space, so the text shown is the body byte for byte. References written in
+    the text (`A) Guangzhou 20753`) become links when their cable is published.
+    """
+    links = [(str(escape(ref.text)), href) for ref in references if (href := link_for(ref.reference_id))]
+    parts: list[str] = []
+    for block in blocks:
+        text = str(escape(block.text))
+        if block.kind == "par":
+            for written, href in links:
+                if written in text:
+                    text = text.replace(written, f'<a class="ref" href="{href}">{written}</a>', 1)
+            label = f"paragraph {block.number}" if block.number is not None else "this paragraph"
+            parts.append(
+                f'<span class="par" id="{block.id}"><a class="par-anchor" href="#{block.id}" '
+                f'aria-label="Link to {label}">¶</a>{text}</span>'
+            )
+        elif block.kind in _BLOCK_CLASS:
+            parts.append(f'<span class="{_BLOCK_CLASS[block.kind]}">{text}</span>')
+        else:
+            parts.append(text)
+    return Markup("".join(parts))
+
+
+REFERENCE_IN_PROSE = r"(?<![\w/])(\d{2}[A-Z][A-Z\-]*?\d+)(?![\w/])"
+
+
+class _CableLink(InlineProcessor):
+    """`[[06GUANGZHOU29875]]` or a bare reference ID -> a link to its page, or plain text if unpublished."""
+
+    def __init__(self, pattern: str, md: markdown.Markdown, resolve: Callable[[str], str | None], mentions: list[str]):
+        super().__init__(pattern, md)
+        self.resolve = resolve
+        self.mentions = mentions
+
+    def handleMatch(self, m: re.Match[str], data: str):  # noqa: N802 (markdown's API)
+        reference_id = m.group(1)
+        self.mentions.append(reference_id)
+        href = self.resolve(reference_id)
+        if href is None:
+            return reference_id, m.start(0), m.end(0)
+        link = etree.Element("a", {"href": href, "class": "cable-link"})
+        link.text = reference_id
+        return link, m.start(0), m.end(0)
+
+
+class _CableLinks(markdown.Extension):
+    def __init__(self, resolve: Callable[[str], str | None], mentions: list[str]):
+        super().__init__()
+        self.resolve = resolve
+        self.mentions = mentions
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (markdown's API)
+        md.inlinePatterns.register(
+            _CableLink(r"\[\[(\d{2}[A-Z][A-Z0-9\-]*\d+)\]\]", md, self.resolve, self.mentions), "cable-wikilink", 176
+        )
+        md.inlinePatterns.register(_CableLink(REFERENCE_IN_PROSE, md, self.resolve, self.mentions), "cable-bare-id", 15)
+
+
+def markdown_html(text: str, resolve: Callable[[str], str | None]) -> tuple[Markup, list[str]]:
+    """Markdown -> HTML with highlighted code blocks and links to cables; also the IDs mentioned."""
+    mentions: list[str] = []
+    converter = markdown.Markdown(
+        extensions=["fenced_code", "codehilite", "tables", "toc", "sane_lists", _CableLinks(resolve, mentions)],
+        extension_configs={"codehilite": {"css_class": "highlight", "guess_lang": False}},
+        output_format="html",
+    )
+    return Markup(converter.convert(text)), mentions

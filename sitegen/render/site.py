@@ -1,0 +1,493 @@
+"""Render one planned page to bytes: builds each template's context from the catalogue, then fills it in.
+
+A SiteRenderer is made once per worker process (templates compiled once) and then renders
+any number of pages. It reads only the catalogue, the documents and, for a cable page, that
+cable's own file.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlencode
+from xml.sax.saxutils import escape as xml_escape
+
+import jinja2
+from markupsafe import Markup
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+
+from sitegen.catalogue import OTHER_LETTER, Catalogue, CableEntry, Facet, index_letter, origin_letter
+from sitegen.config import Config
+from sitegen.model import Cable, CableRecord, Problem
+from sitegen.parse import parse_cable
+from sitegen.plan import SITEMAP_LIMIT, PagePlan, letters_used, listing_url
+from sitegen.render.feeds import cable_feed
+from sitegen.render.lexer import CableHeaderLexer
+from sitegen.render.markup import body_html, markdown_html
+from sitegen.sources.cablefile import read_cable_file
+from sitegen.sources.pages import Document
+
+BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "theme" / "templates"
+SHARE_LABELS = {"twitter": "X / Twitter", "mastodon": "Mastodon", "bluesky": "Bluesky", "facebook": "Facebook", "reddit": "Reddit"}
+
+
+@dataclass
+class Rendered:
+    """What rendering one plan produced: files (path under output/, bytes) and any problems."""
+
+    files: list[tuple[str, bytes]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def make_environment(site_templates: Path | None) -> jinja2.Environment:
+    """Templates from the site's own folder first, then the built-in theme."""
+    loaders: list[jinja2.BaseLoader] = []
+    if site_templates is not None and site_templates.is_dir():
+        loaders.append(jinja2.FileSystemLoader(str(site_templates)))
+    loaders.append(jinja2.FileSystemLoader(str(BUILTIN_TEMPLATES)))
+    environment = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=False,
+        keep_trailing_newline=True,
+    )
+    environment.filters["number"] = lambda value: f"{value:,}"
+    return environment
+
+
+def root_of(url: str) -> str:
+    """The relative path from a page back to the site's root: `cable/2006/09/X.html` -> `../../../`."""
+    return "../" * url.count("/")
+
+
+def iso(moment: str) -> str:
+    return f"{moment[:10]}T{moment[11:16]}:00Z" if moment else ""
+
+
+def _json_bytes(value) -> bytes:
+    return (json.dumps(value, ensure_ascii=False, indent=1) + "\n").encode("utf-8", "surrogateescape")
+
+
+class SiteRenderer:
+    """Renders any PagePlan of one build."""
+
+    def __init__(
+        self,
+        config: Config,
+        catalogue: Catalogue,
+        site_dir: Path,
+        pages: list[Document],
+        articles: list[Document],
+        assets: dict[str, str],
+        sitemap_urls: list[str],
+    ):
+        self.config = config
+        self.catalogue = catalogue
+        self.site_dir = site_dir
+        self.pages = {document.slug: document for document in pages}
+        self.articles = sorted(articles, key=lambda a: (a.date, a.slug), reverse=True)
+        self.articles_by_slug = {document.slug: document for document in articles}
+        self.assets = assets
+        self.sitemap_urls = sitemap_urls
+        self.environment = make_environment(site_dir / "templates")
+        self.formatter = HtmlFormatter(nowrap=True)
+        self.lexer = CableHeaderLexer()
+        self.explainer = self.pages.get(config.explainer)
+        self.footer_pages = [d for slug, d in sorted(self.pages.items()) if slug != config.explainer]
+        self._renderers = {
+            "home": self._home,
+            "not-found": self._not_found,
+            "robots": self._robots,
+            "cable": self._cable,
+            "origin-letter": self._origin_letter,
+            "tag-letter": self._tag_letter,
+            "origin": self._origin,
+            "tag": self._tag,
+            "classification": self._classification,
+            "month": self._month,
+            "release": self._release,
+            "classification-index": self._classification_index,
+            "date-index": self._date_index,
+            "release-index": self._release_index,
+            "releases-feed": self._releases_feed,
+            "origin-feed": self._origin_feed,
+            "tag-feed": self._tag_feed,
+            "page": self._page,
+            "articles": self._articles,
+            "article": self._article,
+            "sitemap": self._sitemap,
+            "sitemap-index": self._sitemap_index,
+        }
+
+    # -- shared pieces -------------------------------------------------------------------
+
+    def render(self, plan: PagePlan) -> Rendered:
+        return self._renderers[plan.kind](plan)
+
+    def _page_html(self, template: str, plan: PagePlan, **context) -> bytes:
+        root = context.pop("root", None) or root_of(plan.url)
+        base = {
+            "config": self.config,
+            "root": root,
+            "assets": self.assets,
+            "explainer": self.explainer,
+            "footer_pages": self.footer_pages,
+            "canonical": self.config.base_url + plan.url if self.config.base_url else "",
+            "description": "",
+            "extra_feeds": [],
+            "title": "",
+        }
+        base.update(context)
+        return self.environment.get_template(template).render(base).encode("utf-8", "surrogateescape")
+
+    def _one(self, plan: PagePlan, data: bytes, problems: list[Problem] | None = None) -> Rendered:
+        return Rendered([(plan.url, data)], problems or [])
+
+    def _entries(self, ids) -> list[CableEntry]:
+        return [self.catalogue.cables[reference_id] for reference_id in ids]
+
+    def _pager(self, plan: PagePlan) -> dict:
+        """Links between the pages of one listing; they sit side by side in one folder."""
+        return {
+            "number": plan.number,
+            "pages": plan.pages,
+            "previous": listing_url("", plan.number - 1) if plan.number > 1 else None,
+            "next": listing_url("", plan.number + 1) if plan.number < plan.pages else None,
+        }
+
+    def _page_of(self, facet: Facet, plan: PagePlan) -> list[CableEntry]:
+        size = self.config.page_size
+        start = (plan.number - 1) * size
+        return self._entries(facet.reference_ids[start : start + size])
+
+    # -- the home page and the small files -----------------------------------------------
+
+    def _home(self, plan: PagePlan) -> Rendered:
+        latest = None
+        if self.catalogue.releases:
+            day, facet = next(iter(self.catalogue.releases.items()))
+            shown = facet.reference_ids[: self.config.latest_release_size]
+            latest = {
+                "day": day,
+                "count": len(facet.reference_ids),
+                "cables": self._entries(shown),
+                "more": len(shown) < len(facet.reference_ids),
+                "url": f"release/{day}/index.html",
+            }
+        return self._one(
+            plan,
+            self._page_html(
+                "home.html",
+                plan,
+                title="Home",
+                description=self.config.tagline,
+                released=self.catalogue.released_count,
+                total=self.catalogue.total,
+                latest=latest,
+            ),
+        )
+
+    def _not_found(self, plan: PagePlan) -> Rendered:
+        # A host serves this page at any missing address, so relative links could point
+        # anywhere: with a base URL, link from the site's root instead.
+        root = self.config.base_url or ""
+        return self._one(plan, self._page_html("404.html", plan, root=root or None, title="Page not found", canonical=""))
+
+    def _robots(self, plan: PagePlan) -> Rendered:
+        lines = ["User-agent: *", "Allow: /"]
+        if self.config.base_url:
+            lines.append(f"Sitemap: {self.config.base_url}sitemap.xml")
+        return self._one(plan, ("\n".join(lines) + "\n").encode())
+
+    # -- the cable page and its JSON twin ------------------------------------------------
+
+    def _cable(self, plan: PagePlan) -> Rendered:
+        entry = self.catalogue.cables[plan.name]
+        record = read_cable_file(self.site_dir / entry.source, entry.source)
+        if isinstance(record, Problem):
+            return Rendered([], [record])
+        cable = parse_cable(record)
+        html = self._cable_html(plan, entry, cable)
+        json_url = plan.url[: -len(".html")] + ".json"
+        return Rendered([(plan.url, html), (json_url, _json_bytes(self._cable_json(entry, cable)))])
+
+    def _link_for(self, reference_id: str, root: str) -> str | None:
+        entry = self.catalogue.cables.get(reference_id)
+        return root + entry.url if entry else None
+
+    def _cable_html(self, plan: PagePlan, entry: CableEntry, cable: Cable) -> bytes:
+        root = root_of(plan.url)
+        catalogue = self.catalogue
+        older, newer = catalogue.neighbours(entry)
+        record = cable.record
+        references = [
+            {"reference_id": ref, "url": catalogue.cables[ref].url if ref in catalogue.cables else None}
+            for ref in catalogue.visible_references(entry)
+        ]
+        tags = [
+            {"name": tag, "url": f"tag/{catalogue.tags[tag].slug}/index.html", "description": self.config.tag_descriptions.get(tag, "")}
+            for tag in entry.tags
+        ]
+        header = Markup(highlight(record.header, self.lexer, self.formatter)) if record.header else ""
+        return self._page_html(
+            "cable.html",
+            plan,
+            title=f"{entry.reference_id}: {entry.subject or '(no subject)'}",
+            description=entry.summary or entry.subject,
+            og_type="article",
+            cable={
+                "reference_id": entry.reference_id,
+                "subject": entry.subject,
+                "created": entry.created,
+                "created_iso": iso(entry.created),
+                "released": entry.released,
+                "released_iso": iso(entry.released),
+                "classification": entry.classification,
+                "origin": entry.origin,
+            },
+            month_url=f"date/{entry.created[:4]}/{entry.created[5:7]}/index.html",
+            release_url=f"release/{entry.release_day}/index.html",
+            classification_url=f"classification/{catalogue.classifications[entry.classification].slug}/index.html",
+            origin_url=f"origin/{catalogue.origins[entry.origin].slug}/index.html",
+            tags=tags,
+            references=references,
+            header=header,
+            body=body_html(cable.blocks, cable.text_references, lambda ref: self._link_for(ref, root)),
+            backlinks=self._entries(catalogue.backlinks.get(entry.reference_id, ())),
+            shares=self._shares(entry, plan.url),
+            hashtags=[*self.config.hashtags, entry.reference_id],
+            older=catalogue.cables[older] if older else None,
+            newer=catalogue.cables[newer] if newer else None,
+            json_name=plan.url.rsplit("/", 1)[-1][: -len(".html")] + ".json",
+            extra_feeds=[
+                {"title": f"Cables from {entry.origin}", "url": f"feed/origin/{catalogue.origins[entry.origin].slug}.rss"}
+            ],
+        )
+
+    def _shares(self, entry: CableEntry, url: str) -> list[dict]:
+        page_url = self.config.base_url + url if self.config.base_url else ""
+        hashtags = [*self.config.hashtags, entry.reference_id]
+        tag_text = " ".join(f"#{tag}" for tag in hashtags)
+        text = f"{entry.reference_id}: {entry.subject}" if entry.subject else entry.reference_id
+        full = " ".join(part for part in (text, page_url, tag_text) if part)
+        targets = {
+            "twitter": "https://twitter.com/intent/tweet?"
+            + urlencode({"text": text, **({"url": page_url} if page_url else {}), "hashtags": ",".join(hashtags)}),
+            "mastodon": f"https://{self.config.mastodon_instance}/share?" + urlencode({"text": full}),
+            "bluesky": "https://bsky.app/intent/compose?" + urlencode({"text": full}),
+            "facebook": "https://www.facebook.com/sharer/sharer.php?"
+            + urlencode({"u": page_url or full, "quote": full, "hashtag": f"#{hashtags[0]}"}),
+            "reddit": "https://www.reddit.com/submit?"
+            + urlencode({**({"url": page_url} if page_url else {}), "title": f"{text} {tag_text}"}),
+        }
+        return [{"key": key, "label": SHARE_LABELS[key], "href": targets[key]} for key in self.config.share_targets]
+
+    def _cable_json(self, entry: CableEntry, cable: Cable) -> dict:
+        record: CableRecord = cable.record
+        return {
+            "reference_id": entry.reference_id,
+            "created": iso(entry.created),
+            "released": iso(entry.released),
+            "classification": entry.classification,
+            "origin": entry.origin,
+            "subject": entry.subject,
+            "tags": list(entry.tags),
+            "references": list(self.catalogue.visible_references(entry)),
+            "references_raw": self.catalogue.visible_references_raw(entry),
+            "summary": entry.summary,
+            "eo": cable.eo,
+            "paragraphs": [
+                {"n": p.n, "id": p.id, "number": p.number, "marking": p.marking, "text": p.text} for p in cable.paragraphs
+            ],
+            "header": record.header,
+            "body": record.body,
+        }
+
+    # -- index pages ---------------------------------------------------------------------
+
+    def _letters(self, plan: PagePlan, facets: dict[str, Facet], letter_of, kind: str, noun: str) -> Rendered:
+        filed = self.catalogue.letters(facets, letter_of)
+        letters = [
+            {"letter": letter, "label": "#" if letter == OTHER_LETTER else letter, "count": len(filed.get(letter, []))}
+            for letter in letters_used(facets, letter_of)
+        ]
+        current = plan.name
+        items = [
+            {
+                "name": facet.name,
+                "url": f"{kind}/{facet.slug}/index.html",
+                "count": len(facet.reference_ids),
+                "description": self.config.tag_descriptions.get(facet.name, "") if kind == "tag" else "",
+            }
+            for facet in filed.get(current, [])
+        ]
+        label = "#" if current == OTHER_LETTER else current
+        return self._one(
+            plan,
+            self._page_html(
+                "letters.html",
+                plan,
+                title=f"{noun} A-Z: {label}",
+                letters=letters,
+                current=current,
+                current_label=label,
+                facets=items,
+                letter_prefix=f"{kind}/",
+            ),
+        )
+
+    def _origin_letter(self, plan: PagePlan) -> Rendered:
+        return self._letters(plan, self.catalogue.origins, origin_letter, "origin", "Origins")
+
+    def _tag_letter(self, plan: PagePlan) -> Rendered:
+        return self._letters(plan, self.catalogue.tags, index_letter, "tag", "Tags")
+
+    def _listing(self, plan: PagePlan, facet: Facet, heading: str, **extra) -> Rendered:
+        title = heading if plan.number == 1 else f"{heading} (page {plan.number})"
+        context = {
+            "title": title,
+            "heading": title,
+            "count": len(facet.reference_ids),
+            "cables": self._page_of(facet, plan),
+            "pager": self._pager(plan),
+            "show_release": False,
+            "feed_url": "",
+            "description_line": "",
+        }
+        context.update(extra)
+        return self._one(plan, self._page_html("listing.html", plan, **context))
+
+    def _origin(self, plan: PagePlan) -> Rendered:
+        facet = self.catalogue.origins[plan.name]
+        feed = f"feed/origin/{facet.slug}.rss"
+        return self._listing(
+            plan, facet, f"Cables from {facet.name}", feed_url=feed,
+            extra_feeds=[{"title": f"Cables from {facet.name}", "url": feed}],
+        )
+
+    def _tag(self, plan: PagePlan) -> Rendered:
+        facet = self.catalogue.tags[plan.name]
+        feed = f"feed/tag/{facet.slug}.rss"
+        description = self.config.tag_descriptions.get(facet.name, "")
+        return self._listing(
+            plan, facet, f"Cables tagged {facet.name}", feed_url=feed, description_line=description,
+            description=description, extra_feeds=[{"title": f"Cables tagged {facet.name}", "url": feed}],
+        )
+
+    def _classification(self, plan: PagePlan) -> Rendered:
+        facet = self.catalogue.classifications[plan.name]
+        return self._listing(plan, facet, f"Cables classified {facet.name}")
+
+    def _month(self, plan: PagePlan) -> Rendered:
+        facet = self.catalogue.months[plan.name]
+        moment = datetime.strptime(facet.name, "%Y-%m")
+        return self._listing(plan, facet, f"Cables created in {moment:%B %Y}")
+
+    def _release(self, plan: PagePlan) -> Rendered:
+        facet = self.catalogue.releases[plan.name]
+        return self._listing(plan, facet, f"Cables released on {facet.name}", show_release=False)
+
+    def _groups(self, plan: PagePlan, title: str, groups: list[dict]) -> Rendered:
+        return self._one(plan, self._page_html("groups.html", plan, title=title, groups=groups))
+
+    def _classification_index(self, plan: PagePlan) -> Rendered:
+        items = [
+            {"name": facet.name, "url": f"classification/{facet.slug}/index.html", "count": len(facet.reference_ids)}
+            for facet in self.catalogue.classifications.values()
+        ]
+        return self._groups(plan, "Cables by classification", [{"name": "Classifications", "url": "", "count": None, "children": items}] if items else [])
+
+    def _date_index(self, plan: PagePlan) -> Rendered:
+        years: dict[str, list[dict]] = {}
+        for month, facet in sorted(self.catalogue.months.items()):
+            moment = datetime.strptime(month, "%Y-%m")
+            years.setdefault(month[:4], []).append(
+                {"name": f"{moment:%B}", "url": f"date/{month[:4]}/{month[5:7]}/index.html", "count": len(facet.reference_ids)}
+            )
+        groups = [
+            {"name": year, "url": "", "count": sum(m["count"] for m in months), "children": months}
+            for year, months in sorted(years.items(), reverse=True)
+        ]
+        return self._groups(plan, "Cables by creation date", groups)
+
+    def _release_index(self, plan: PagePlan) -> Rendered:
+        groups = [
+            {"name": day, "url": f"release/{day}/index.html", "count": len(facet.reference_ids), "children": []}
+            for day, facet in self.catalogue.releases.items()
+        ]
+        return self._groups(plan, "Releases, latest first", groups)
+
+    # -- feeds ---------------------------------------------------------------------------
+
+    def _feed_entries(self, ids) -> list[CableEntry]:
+        """The newest releases first (release time, then reference ID), at most feed_size."""
+        entries = sorted(self._entries(ids), key=lambda e: (e.released, e.reference_id), reverse=True)
+        return entries[: self.config.feed_size]
+
+    def _releases_feed(self, plan: PagePlan) -> Rendered:
+        entries = self._feed_entries(self.catalogue.cables)
+        title = f"{self.config.title}: latest releases"
+        rss = cable_feed(self.config, entries, title, plan.url, "rss")
+        atom = cable_feed(self.config, entries, title, "feed/releases.atom", "atom")
+        return Rendered([(plan.url, rss), ("feed/releases.atom", atom)])
+
+    def _origin_feed(self, plan: PagePlan) -> Rendered:
+        facet = self.catalogue.origins[plan.name]
+        entries = self._feed_entries(facet.reference_ids)
+        return self._one(plan, cable_feed(self.config, entries, f"{self.config.title}: cables from {facet.name}", plan.url, "rss"))
+
+    def _tag_feed(self, plan: PagePlan) -> Rendered:
+        facet = self.catalogue.tags[plan.name]
+        entries = self._feed_entries(facet.reference_ids)
+        return self._one(plan, cable_feed(self.config, entries, f"{self.config.title}: cables tagged {facet.name}", plan.url, "rss"))
+
+    # -- pages and articles ----------------------------------------------------------------
+
+    def _markdown(self, document: Document, plan: PagePlan) -> tuple[Markup, list[Problem]]:
+        root = root_of(plan.url)
+        content, mentions = markdown_html(document.markdown, lambda ref: self._link_for(ref, root))
+        problems = [
+            Problem(document.source, document.body_line, f"mentions {ref}, which is not released as of {self.catalogue.as_of}: shown as plain text", "warning")
+            for ref in dict.fromkeys(mentions)
+            if ref in self.catalogue.withheld
+        ]
+        return content, problems
+
+    def _page(self, plan: PagePlan) -> Rendered:
+        document = self.pages[plan.name]
+        content, problems = self._markdown(document, plan)
+        html = self._page_html("page.html", plan, title=document.title, description=document.summary, content=content, date="")
+        return self._one(plan, html, problems)
+
+    def _article(self, plan: PagePlan) -> Rendered:
+        document = self.articles_by_slug[plan.name]
+        content, problems = self._markdown(document, plan)
+        html = self._page_html(
+            "page.html", plan, title=document.title, description=document.summary, content=content, date=document.date, og_type="article"
+        )
+        return self._one(plan, html, problems)
+
+    def _articles(self, plan: PagePlan) -> Rendered:
+        return self._one(plan, self._page_html("articles.html", plan, title="Articles", articles=self.articles))
+
+    # -- sitemaps --------------------------------------------------------------------------
+
+    def _loc(self, url: str) -> str:
+        return self.config.base_url + url if self.config.base_url else url
+
+    def _sitemap(self, plan: PagePlan) -> Rendered:
+        urls = self.sitemap_urls[(plan.number - 1) * SITEMAP_LIMIT : plan.number * SITEMAP_LIMIT]
+        lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+        lines += [f"<url><loc>{xml_escape(self._loc(url))}</loc></url>" for url in urls]
+        lines.append("</urlset>")
+        return self._one(plan, ("\n".join(lines) + "\n").encode())
+
+    def _sitemap_index(self, plan: PagePlan) -> Rendered:
+        lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+        lines += [f"<sitemap><loc>{xml_escape(self._loc(f'sitemap-{n}.xml'))}</loc></sitemap>" for n in range(1, plan.pages + 1)]
+        lines.append("</sitemapindex>")
+        return self._one(plan, ("\n".join(lines) + "\n").encode())

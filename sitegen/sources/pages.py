@@ -1,0 +1,87 @@
+"""Markdown pages and articles: front matter (`key: value` lines between `---` lines) and the text after it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from sitegen.model import Problem
+
+_SLUG = re.compile(r"[a-z0-9][a-z0-9\-]*")
+_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@dataclass(frozen=True)
+class Document:
+    """A markdown page or article: where it came from, its front matter and its markdown text."""
+
+    source: str
+    slug: str
+    title: str
+    date: str
+    summary: str
+    meta: tuple[tuple[str, str], ...]
+    markdown: str
+    body_line: int  # the line the markdown starts on, for messages
+
+
+def read_document(path: Path, shown: str, require_date: bool) -> Document | Problem:
+    """Parse a markdown file with front matter; a Problem names the file and line of what is wrong."""
+    slug = path.stem
+    if not _SLUG.fullmatch(slug):
+        return Problem(shown, 0, "file name must be lower-case letters, digits and hyphens (it becomes the page's URL)")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        return Problem(shown, 0, f"not UTF-8 text ({error.reason} at byte {error.start})")
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return Problem(shown, 1, "front matter must open the file with a line '---'")
+    meta: dict[str, str] = {}
+    for number, line in enumerate(lines[1:], start=2):
+        if line.strip() == "---":
+            break
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        key, colon, value = line.partition(":")
+        if not colon or not _KEY.fullmatch(key.strip()):
+            return Problem(shown, number, f"front matter line is not 'key: value': {line[:60]!r}")
+        key = key.strip().lower()
+        if key in meta:
+            return Problem(shown, number, f"front matter key {key!r} given twice")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        meta[key] = value
+        if key == "date" and not _DATE.fullmatch(value):
+            return Problem(shown, number, f"date {value!r} is not YYYY-MM-DD")
+    else:
+        return Problem(shown, 1, "front matter is not closed by a line '---'")
+    body_line = number + 1
+    if not meta.get("title"):
+        return Problem(shown, 1, "front matter has no title")
+    if require_date and not meta.get("date"):
+        return Problem(shown, 1, "an article's front matter needs a date (YYYY-MM-DD)")
+    return Document(
+        source=shown,
+        slug=slug,
+        title=meta["title"],
+        date=meta.get("date", ""),
+        summary=meta.get("summary", ""),
+        meta=tuple(sorted(meta.items())),
+        markdown="\n".join(lines[body_line - 1 :]),
+        body_line=body_line,
+    )
+
+
+def read_documents(folder: Path, site_dir: Path, require_date: bool) -> tuple[list[Document], list[Problem]]:
+    documents: list[Document] = []
+    problems: list[Problem] = []
+    if not folder.is_dir():
+        return documents, problems
+    for path in sorted(folder.glob("*.md")):
+        found = read_document(path, str(path.relative_to(site_dir)), require_date)
+        (problems if isinstance(found, Problem) else documents).append(found)
+    return documents, problems
