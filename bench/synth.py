@@ -38,37 +38,100 @@ CLASSIFICATIONS = [
 
 # Places with the kind of post the archive names them by; the sample site uses these.
 PLACES = [
-    ("Embassy", "Athens", "ATHENS", "GR"), ("Embassy", "Ankara", "ANKARA", "TU"), ("Embassy", "Baghdad", "BAGHDAD", "IZ"),
-    ("Embassy", "Beijing", "BEIJING", "CH"), ("Embassy", "Berlin", "BERLIN", "GM"), ("Embassy", "Bogota", "BOGOTA", "CO"),
-    ("Embassy", "Brasilia", "BRASILIA", "BR"), ("Embassy", "Cairo", "CAIRO", "EG"), ("Embassy", "Dhaka", "DHAKA", "BG"),
-    ("Embassy", "Dublin", "DUBLIN", "EI"), ("Embassy", "Hanoi", "HANOI", "VM"), ("Embassy", "Harare", "HARARE", "ZI"),
-    ("Embassy", "Islamabad", "ISLAMABAD", "PK"), ("Embassy", "Jakarta", "JAKARTA", "ID"), ("Embassy", "Kabul", "KABUL", "AF"),
-    ("Embassy", "Lima", "LIMA", "PE"), ("Embassy", "London", "LONDON", "UK"), ("Embassy", "Madrid", "MADRID", "SP"),
-    ("Embassy", "Moscow", "MOSCOW", "RS"), ("Embassy", "Nairobi", "NAIROBI", "KE"), ("Embassy", "New Delhi", "NEWDELHI", "IN"),
-    ("Embassy", "Oslo", "OSLO", "NO"), ("Embassy", "Paris", "PARIS", "FR"), ("Embassy", "Quito", "QUITO", "EC"),
-    ("Embassy", "Reykjavik", "REYKJAVIK", "IC"), ("Embassy", "Tbilisi", "TBILISI", "GG"), ("Embassy", "Tokyo", "TOKYO", "JA"),
-    ("Embassy", "Ulaanbaatar", "ULAANBAATAR", "MG"), ("Embassy", "Vienna", "VIENNA", "AU"), ("Embassy", "Warsaw", "WARSAW", "PL"),
-    ("Embassy", "Yerevan", "YEREVAN", "AM"), ("Embassy", "Zagreb", "ZAGREB", "HR"), ("Consulate", "Guangzhou", "GUANGZHOU", "CH"),
-    ("Consulate", "Istanbul", "ISTANBUL", "TU"), ("Consulate", "Sao Paulo", "SAOPAULO", "BR"), ("Consulate", "Karachi", "KARACHI", "PK"),
-    ("Mission", "USNATO", "USNATO", "NATO"), ("Mission", "UNVIE Vienna", "UNVIEVIENNA", "IAEA"), ("Secretary of", "State", "STATE", "XX"),
+    ("Embassy", "Athens", "ATHENS", "GR"),
+    ("Embassy", "Ankara", "ANKARA", "TU"),
+    ("Embassy", "Baghdad", "BAGHDAD", "IZ"),
+    ("Embassy", "Beijing", "BEIJING", "CH"),
+    ("Embassy", "Berlin", "BERLIN", "GM"),
+    ("Embassy", "Bogota", "BOGOTA", "CO"),
+    ("Embassy", "Brasilia", "BRASILIA", "BR"),
+    ("Embassy", "Cairo", "CAIRO", "EG"),
+    ("Embassy", "Dhaka", "DHAKA", "BG"),
+    ("Embassy", "Dublin", "DUBLIN", "EI"),
+    ("Embassy", "Hanoi", "HANOI", "VM"),
+    ("Embassy", "Harare", "HARARE", "ZI"),
+    ("Embassy", "Islamabad", "ISLAMABAD", "PK"),
+    ("Embassy", "Jakarta", "JAKARTA", "ID"),
+    ("Embassy", "Kabul", "KABUL", "AF"),
+    ("Embassy", "Lima", "LIMA", "PE"),
+    ("Embassy", "London", "LONDON", "UK"),
+    ("Embassy", "Madrid", "MADRID", "SP"),
+    ("Embassy", "Moscow", "MOSCOW", "RS"),
+    ("Embassy", "Nairobi", "NAIROBI", "KE"),
+    ("Embassy", "New Delhi", "NEWDELHI", "IN"),
+    ("Embassy", "Oslo", "OSLO", "NO"),
+    ("Embassy", "Paris", "PARIS", "FR"),
+    ("Embassy", "Quito", "QUITO", "EC"),
+    ("Embassy", "Reykjavik", "REYKJAVIK", "IC"),
+    ("Embassy", "Tbilisi", "TBILISI", "GG"),
+    ("Embassy", "Tokyo", "TOKYO", "JA"),
+    ("Embassy", "Ulaanbaatar", "ULAANBAATAR", "MG"),
+    ("Embassy", "Vienna", "VIENNA", "AU"),
+    ("Embassy", "Warsaw", "WARSAW", "PL"),
+    ("Embassy", "Yerevan", "YEREVAN", "AM"),
+    ("Embassy", "Zagreb", "ZAGREB", "HR"),
+    ("Consulate", "Guangzhou", "GUANGZHOU", "CH"),
+    ("Consulate", "Istanbul", "ISTANBUL", "TU"),
+    ("Consulate", "Sao Paulo", "SAOPAULO", "BR"),
+    ("Consulate", "Karachi", "KARACHI", "PK"),
+    ("Mission", "USNATO", "USNATO", "NATO"),
+    ("Mission", "UNVIE Vienna", "UNVIEVIENNA", "IAEA"),
+    ("Secretary of", "State", "STATE", "XX"),
 ]
 
 COMMON_TAGS = {
-    "PREL": "External political relations", "PGOV": "Internal governmental affairs", "ECON": "Economic conditions",
-    "PHUM": "Human rights", "MARR": "Military and defense arrangements", "PTER": "Terrorists and terrorism",
-    "KDEM": "Democratization", "EFIN": "Financial and monetary affairs", "ETRD": "Foreign trade",
-    "ENRG": "Energy and power", "MOPS": "Military operations", "KCRM": "Criminal activity", "SNAR": "Narcotics",
-    "PINR": "Intelligence", "KNNP": "Nuclear non-proliferation", "MNUC": "Military nuclear applications",
-    "PARM": "Arms controls and disarmament", "EAID": "Foreign economic assistance", "SOCI": "Social conditions",
-    "KIPR": "Intellectual property rights", "ASEC": "Security", "CASC": "Assistance to citizens",
-    "KPAO": "Public affairs office", "OVIP": "Visits of high officials", "SENV": "Environmental affairs",
-    "TBIO": "Biotechnology", "ELAB": "Labor affairs", "KJUS": "Administration of justice", "KWMN": "Women's issues",
-    "PINS": "National security", "EINV": "Foreign investment", "ECPS": "Communications and postal systems",
-    "KISL": "Islamic affairs", "KTFN": "Terrorism financing", "KWBG": "West Bank and Gaza", "MASS": "Military assistance",
-    "EAGR": "Agriculture", "EPET": "Petroleum", "KMDR": "Media reaction", "KFRD": "Fraud prevention",
-    "UNSC": "UN Security Council", "AORC": "International organizations", "KSUM": "Summits", "PREF": "Refugees",
-    "SMIG": "Migration", "TSPA": "Space activities", "KGHG": "Greenhouse gases", "EWWT": "Waterways and transport",
-    "KTIP": "Trafficking in persons", "KHIV": "HIV/AIDS", "CVIS": "Visas", "KPKO": "Peacekeeping operations",
+    "PREL": "External political relations",
+    "PGOV": "Internal governmental affairs",
+    "ECON": "Economic conditions",
+    "PHUM": "Human rights",
+    "MARR": "Military and defense arrangements",
+    "PTER": "Terrorists and terrorism",
+    "KDEM": "Democratization",
+    "EFIN": "Financial and monetary affairs",
+    "ETRD": "Foreign trade",
+    "ENRG": "Energy and power",
+    "MOPS": "Military operations",
+    "KCRM": "Criminal activity",
+    "SNAR": "Narcotics",
+    "PINR": "Intelligence",
+    "KNNP": "Nuclear non-proliferation",
+    "MNUC": "Military nuclear applications",
+    "PARM": "Arms controls and disarmament",
+    "EAID": "Foreign economic assistance",
+    "SOCI": "Social conditions",
+    "KIPR": "Intellectual property rights",
+    "ASEC": "Security",
+    "CASC": "Assistance to citizens",
+    "KPAO": "Public affairs office",
+    "OVIP": "Visits of high officials",
+    "SENV": "Environmental affairs",
+    "TBIO": "Biotechnology",
+    "ELAB": "Labor affairs",
+    "KJUS": "Administration of justice",
+    "KWMN": "Women's issues",
+    "PINS": "National security",
+    "EINV": "Foreign investment",
+    "ECPS": "Communications and postal systems",
+    "KISL": "Islamic affairs",
+    "KTFN": "Terrorism financing",
+    "KWBG": "West Bank and Gaza",
+    "MASS": "Military assistance",
+    "EAGR": "Agriculture",
+    "EPET": "Petroleum",
+    "KMDR": "Media reaction",
+    "KFRD": "Fraud prevention",
+    "UNSC": "UN Security Council",
+    "AORC": "International organizations",
+    "KSUM": "Summits",
+    "PREF": "Refugees",
+    "SMIG": "Migration",
+    "TSPA": "Space activities",
+    "KGHG": "Greenhouse gases",
+    "EWWT": "Waterways and transport",
+    "KTIP": "Trafficking in persons",
+    "KHIV": "HIV/AIDS",
+    "CVIS": "Visas",
+    "KPKO": "Peacekeeping operations",
 }
 
 MONTH_NAMES = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
@@ -160,7 +223,9 @@ def archive_shape(rng: random.Random, origins: int = 270, tags: int = 2100) -> S
         candidate = "K" + "".join(rng.choice(letters) for _ in range(3))
         if candidate not in tag_names:
             tag_names.append(candidate)
-    return Shape(places, cumulative(zipf_weights(len(places), 1.05)), tag_names, cumulative(zipf_weights(len(tag_names), 1.1)))
+    return Shape(
+        places, cumulative(zipf_weights(len(places), 1.05)), tag_names, cumulative(zipf_weights(len(tag_names), 1.1))
+    )
 
 
 def weighted(rng: random.Random, items: list, cumulative_weights: list[float]):
@@ -223,7 +288,9 @@ def make_cable(
         tags.append(country)
     tags += [tag for tag in extra_tags if tag not in tags]
     refs = rng.sample(earlier[-200:], k=min(len(earlier[-200:]), rng.choice([0, 0, 1, 1, 2, 3])))
-    subject = rng.choice(SUBJECT_TOPICS).format(country=origin_name.split(" ", 1)[1].upper(), month_name=MONTH_NAMES[month - 1])
+    subject = rng.choice(SUBJECT_TOPICS).format(
+        country=origin_name.split(" ", 1)[1].upper(), month_name=MONTH_NAMES[month - 1]
+    )
     dtg = f"{day:02d}{hour:02d}{minute:02d}Z {MONTH_NAMES[month - 1]} {year % 100:02d}"
     header = (
         f"VZCZCXRO{rng.randint(1000, 9999)}\nRR RUEHWEB\nDE RUEH{post[:2]} #{number % 10000:04d}/01 {rng.randint(1000000, 3659999)}\n"
@@ -245,14 +312,23 @@ def make_cable(
     ]
     if refs:
         letters = "ABCDEFGH"
-        opening += ["REF: " + " ".join(f"{letters[i]}. {r[:2]} {r[2:].rstrip('0123456789')} {r[len(r.rstrip('0123456789')):]}" for i, r in enumerate(refs)), " "]
+        opening += [
+            "REF: "
+            + " ".join(
+                f"{letters[i]}. {r[:2]} {r[2:].rstrip('0123456789')} {r[len(r.rstrip('0123456789')) :]}"
+                for i, r in enumerate(refs)
+            ),
+            " ",
+        ]
     if not label.startswith("UNCLAS"):
-        opening += [f"Classified By: Ambassador for reasons 1.4 (b) and (d). ", " "]
+        opening += ["Classified By: Ambassador for reasons 1.4 (b) and (d). ", " "]
     parts = ["\n".join(opening)]
     written = sum(len(p) for p in parts)
     paragraph_number = 1
     page = 2
-    parts.append(wrap(f"1. {marking} Summary: " + " ".join(rng.choice(SENTENCES) for _ in range(3)) + " End summary.", 68))
+    parts.append(
+        wrap(f"1. {marking} Summary: " + " ".join(rng.choice(SENTENCES) for _ in range(3)) + " End summary.", 68)
+    )
     while written < target:
         paragraph_number += 1
         text = paragraph(rng, paragraph_number, marking)
@@ -324,12 +400,21 @@ def generate_sample(out_dir: Path, count: int = 50, seed: int = 2010) -> int:
         # Created dates rise with the sequence, so references always point to earlier cables.
         year = 2003 + (sequence - 1) * 7 // count
         created = (year, 1 + sequence % 12, 1 + (sequence * 5) % 28, 8 + sequence % 9, (sequence * 7) % 60)
-        released = None if sequence % 13 == 0 else releases[(sequence * 3) % len(releases)]
+        released = None if sequence % 13 == 6 else releases[(sequence * 3) % len(releases)]
         size = 30_000 + sequence * 200 if sequence % 17 == 5 else 1500 + (sequence * 997) % 7000
         extra = (PERSON_TAGS[sequence % 2],) if sequence % 9 == 4 else ()
         record = make_cable(
-            rng, shape, sequence, numbers, earlier, released, size=size, origin=origin,
-            classification=classification, created=created, extra_tags=extra,
+            rng,
+            shape,
+            sequence,
+            numbers,
+            earlier,
+            released,
+            size=size,
+            origin=origin,
+            classification=classification,
+            created=created,
+            extra_tags=extra,
         )
         earlier.append(record.reference_id)
         path = cable_path(content, record)

@@ -33,11 +33,20 @@ def record_from_row(row: DumpRow, source: str, released: str | None) -> CableRec
     sequence, created_text, reference_id, origin, classification, references, header, body = row.fields
     where = f"row {row.row}"
     if not is_valid_reference_id(reference_id):
-        return Problem(source, row.line, f"{where}: reference ID {reference_id[:40]!r} is not shaped like 06GUANGZHOU29875")
+        return Problem(
+            source, row.line, f"{where}: reference ID {reference_id[:40]!r} is not shaped like 06GUANGZHOU29875"
+        )
     created = parse_dump_date(created_text)
     if created is None:
-        return Problem(source, row.line, f"{where} ({reference_id}): created {created_text[:40]!r} is not M/D/YYYY H:MM")
-    for name, value in (("origin", origin), ("classification", classification), ("references", references), ("sequence", sequence)):
+        return Problem(
+            source, row.line, f"{where} ({reference_id}): created {created_text[:40]!r} is not M/D/YYYY H:MM"
+        )
+    for name, value in (
+        ("origin", origin),
+        ("classification", classification),
+        ("references", references),
+        ("sequence", sequence),
+    ):
         if "\n" in value or "\r" in value:
             return Problem(source, row.line, f"{where} ({reference_id}): {name} holds a line break")
     record = CableRecord(reference_id, sequence, created, released, classification, origin, references, header, body)
@@ -45,7 +54,9 @@ def record_from_row(row: DumpRow, source: str, released: str | None) -> CableRec
         # The dump spelled the date unusually (zero padding, say): keep its spelling for export.
         record = replace(record, extra=(("Dump-Created", created_text),))
     if encode_row(record_to_fields(record)) != row.raw:
-        return Problem(source, row.line, f"{where} ({reference_id}): uses escapes this tool cannot write back byte for byte")
+        return Problem(
+            source, row.line, f"{where} ({reference_id}): uses escapes this tool cannot write back byte for byte"
+        )
     return record
 
 
@@ -120,7 +131,11 @@ def read_archive(content_dir: Path) -> Iterator[CableRecord | Problem]:
 
 
 def _sequence_key(record: CableRecord) -> tuple[int, int | str, str]:
-    return (0, int(record.sequence), record.reference_id) if record.sequence.isdigit() else (1, record.sequence, record.reference_id)
+    return (
+        (0, int(record.sequence), record.reference_id)
+        if record.sequence.isdigit()
+        else (1, record.sequence, record.reference_id)
+    )
 
 
 def export_dump(content_dir: Path, out) -> tuple[int, list[Problem]]:

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import shutil
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sitegen.archive import cable_files
-from sitegen.catalogue import CableEntry, Catalogue, build_catalogue, entry_from_cable
+from sitegen.catalogue import CableEntry, Catalogue, build_catalogue, entry_from_cable, published_articles
 from sitegen.config import Config, load_config, parse_moment
 from sitegen.model import Problem
 from sitegen.parse import parse_cable
@@ -63,7 +62,7 @@ def resolve_as_of(option: str | None, config: Config) -> str:
         return option
     if config.as_of:
         return parse_moment(config.as_of, end_of_day=True) or ""
-    return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M")
+    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M")
 
 
 def _jobs(requested: int) -> int:
@@ -162,6 +161,7 @@ def build_site(options: BuildOptions) -> BuildReport:
     report.problems += problems
     articles, problems = read_documents(site_dir / "content" / "articles", site_dir, require_date=True)
     report.problems += problems
+    articles = published_articles(articles, report.as_of)
 
     staging = Staging.begin(output_dir)
     if staging.discarded_leftover:

@@ -202,3 +202,8 @@ def build_catalogue(entries: list[CableEntry], as_of: str, total: int = 0) -> Ca
         for index, reference_id in enumerate(facet.reference_ids):
             catalogue._origin_position[reference_id] = index
     return catalogue
+
+
+def published_articles(articles: list, as_of: str) -> list:
+    """Articles dated on or before the build's moment; a later one waits, like an unreleased cable."""
+    return [article for article in articles if article.date <= as_of[:10]]

@@ -114,7 +114,12 @@ def release_command(date: str, reference_ids: tuple[str, ...], ids_file, site: P
 @click.option("--as-of", "as_of", help="Publish what is released up to this moment (YYYY-MM-DD [HH:MM]); default: now.")
 @click.option("--strict", is_flag=True, help="Fail (exit 1, output left as it was) on any problem, listing them all.")
 @click.option("--jobs", type=click.IntRange(min=0), default=0, show_default="one per core", help="Worker processes.")
-@click.option("--output", "output", type=click.Path(file_okay=False, path_type=Path), help="Build into DIR instead of SITE/output.")
+@click.option(
+    "--output",
+    "output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Build into DIR instead of SITE/output.",
+)
 @site_option
 def build_command(as_of: str | None, strict: bool, jobs: int, output: Path | None, site: Path) -> None:
     """Build the site into output/."""
@@ -128,9 +133,26 @@ def build_command(as_of: str | None, strict: bool, jobs: int, output: Path | Non
         click.echo(f"note: {note}", err=True)
     _report(report.problems, limit=len(report.problems) if strict else 50)
     if report.failed:
-        click.echo(f"build failed: {len(report.problems)} problems (--strict); {report.output_dir} left unchanged", err=True)
+        click.echo(
+            f"build failed: {len(report.problems)} problems (--strict); {report.output_dir} left unchanged", err=True
+        )
         sys.exit(CONTENT_ERROR)
     click.echo(
         f"built {report.files} files into {report.output_dir} in {report.seconds:.1f}s: "
         f"{report.released} of {report.cables} cables released as of {report.as_of}, {len(report.problems)} problems"
     )
+
+
+@main.command("init")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def init_command(directory: Path) -> None:
+    """Create a new site folder: a commented config, the explainer page and an example article."""
+    from sitegen.scaffold import scaffold_site
+
+    try:
+        created = scaffold_site(directory)
+    except FileExistsError as error:
+        raise click.UsageError(f"{error}: refusing to overwrite") from None
+    for path in created:
+        click.echo(f"created {path}")
+    click.echo(f"next: sitegen import cables.csv --site {directory}, then sitegen build --site {directory}")

@@ -40,7 +40,9 @@ class Config:
     explainer: str = "understanding-cables"  # slug of the page the menu calls the explainer
     support_links: tuple[Link, ...] = ()  # sidebar: [[support_links]] title = "...", url = "..."
     community_links: tuple[Link, ...] = ()  # sidebar: [[community_links]] title = "...", url = "..."
-    tag_descriptions: dict[str, str] = field(default_factory=dict)  # [tag_descriptions] PREL = "External political relations"
+    tag_descriptions: dict[str, str] = field(
+        default_factory=dict
+    )  # [tag_descriptions] PREL = "External political relations"
 
     def fingerprint(self) -> str:
         """A hash of every setting, part of each page's key: a config change re-renders what it touches."""
@@ -130,7 +132,7 @@ def _convert(key: str, value):
         return tuple(Link(str(v["title"]), str(v["url"])) for v in value)
     if key == "tag_descriptions":
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-            return _Invalid("expected a table of TAG = \"description\"")
+            return _Invalid('expected a table of TAG = "description"')
         return dict(value)
     if isinstance(default, tuple):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):

@@ -31,7 +31,9 @@ def corpus_rows(corpus_csv) -> list[DumpRow]:
 
 def record_from_fields(fields: tuple[str, ...], released: str | None = "2010-11-28 00:00") -> CableRecord:
     sequence, _created, reference_id, origin, classification, references, header, body = fields
-    return CableRecord(reference_id, sequence, "2009-01-01 00:00", released, classification, origin, references, header, body)
+    return CableRecord(
+        reference_id, sequence, "2009-01-01 00:00", released, classification, origin, references, header, body
+    )
 
 
 @pytest.fixture(scope="session")

@@ -46,7 +46,12 @@ ROW = b'"%d","1/2/2003 4:05","%s","Embassy Rome","SECRET","","H","body %d"\n'
 def test_malformed_rows_are_reported_and_the_rest_imported(tmp_path):
     csv_path = _dump(
         tmp_path,
-        [ROW % (1, b"03ROME1", 1), b'"2","1/2/2003 4:05","03ROME2"\n', ROW % (3, b"../../evil", 3), ROW % (4, b"03ROME4", 4)],
+        [
+            ROW % (1, b"03ROME1", 1),
+            b'"2","1/2/2003 4:05","03ROME2"\n',
+            ROW % (3, b"../../evil", 3),
+            ROW % (4, b"03ROME4", 4),
+        ],
     )
     result = CliRunner().invoke(main, ["import", str(csv_path), "--site", str(tmp_path)])
     assert result.exit_code == 0

@@ -135,7 +135,10 @@ def test_parser_survives_real_cables_with_random_damage(corpus_records, seed):
         if action < 0.4 and body:
             del body[position : position + rng.randint(1, 200)]
         elif action < 0.8:
-            body.insert(position, rng.choice(["\n", "SUBJECT:", "TAGS ", "REF: ", " 1. (C)", "(", "\x00", "\udcff", "END SUMMARY"]))
+            body.insert(
+                position,
+                rng.choice(["\n", "SUBJECT:", "TAGS ", "REF: ", " 1. (C)", "(", "\x00", "\udcff", "END SUMMARY"]),
+            )
         else:
             body[position:position] = list(rng.choice(corpus_records).body[:300])
     damaged = "".join(body)

@@ -55,7 +55,11 @@ def test_unreleased_cable_has_no_released_field():
         (b"Reference-ID: ../../etc/passwd\nCreated: 2006-09-12 07:32\n\nbody", 1, "Reference-ID"),
         (b"Reference-ID: 06GUANGZHOU1\nthis is not a field\n\nbody", 2, "Name: value"),
         (b"Reference-ID: 06GUANGZHOU1\nCreated: 2006-09-12 07:32\nClassification: S\n\nbody", 1, "Origin"),
-        (b"Reference-ID: 06GUANGZHOU1\nCreated: 2006-09-12 07:32\nClassification: S\nOrigin: X\nHeader-Lines: 9\n\nonly\ntwo", 5, "Header-Lines"),
+        (
+            b"Reference-ID: 06GUANGZHOU1\nCreated: 2006-09-12 07:32\nClassification: S\nOrigin: X\nHeader-Lines: 9\n\nonly\ntwo",
+            5,
+            "Header-Lines",
+        ),
     ],
 )
 def test_broken_file_reports_its_line_and_what_is_wrong(text, line, words):

@@ -30,7 +30,9 @@ def test_records_spanning_chunk_boundaries_read_the_same(corpus_csv, corpus_rows
 
 
 def test_backslash_escapes_are_decoded():
-    row = _rows(b'"1","2/25/1972 9:30","72TEHRAN1164","Embassy Tehran","UNCLASSIFIED","","h","SHAH\\\'S \\"F-4\\" C:\\\\X"\n')[0]
+    row = _rows(
+        b'"1","2/25/1972 9:30","72TEHRAN1164","Embassy Tehran","UNCLASSIFIED","","h","SHAH\\\'S \\"F-4\\" C:\\\\X"\n'
+    )[0]
     assert row.fields[7] == 'SHAH\'S "F-4" C:\\X'
 
 

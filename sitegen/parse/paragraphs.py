@@ -63,7 +63,7 @@ def number_blocks(runs: list[tuple[str, str]]) -> list[Block]:
     last_number = 0
     after_last = 0
     n = 0
-    for (kind, text), head in zip(runs, heads):
+    for (kind, text), head in zip(runs, heads, strict=True):
         if kind != "par":
             blocks.append(Block(kind, text))
             continue

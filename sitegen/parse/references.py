@@ -8,7 +8,9 @@ from sitegen.model import Reference
 from sitegen.parse.fields import CableHead
 from sitegen.parse.posts import KNOWN_POSTS, POST_ALIASES
 
-_REF_LABEL = re.compile(r"^[^\S\n]*(?:REF|REFS|REFTEL|REFTELS|REFERENCE|REFERENCES)\b[^\S\n]*[:.]?[^\S\n]*(.*)", re.I | re.M)
+_REF_LABEL = re.compile(
+    r"^[^\S\n]*(?:REF|REFS|REFTEL|REFTELS|REFERENCE|REFERENCES)\b[^\S\n]*[:.]?[^\S\n]*(.*)", re.I | re.M
+)
 _REF_STOP = re.compile(r"\s*(?:CLASSIFIED\s+BY|\d{1,3}\s?\.\s|\(\w+\)\s|SUMMARY|BEGIN|SUBJ|TAGS)", re.I)
 # One reference: an optional letter label (A), A. or A); an optional two-digit year; the post's
 # words; the cable number. Letters are matched loosely: the post must be a known one.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from feedgen.feed import FeedGenerator
 
@@ -13,7 +13,7 @@ EPOCH = "1970-01-01 00:00"
 
 
 def _moment(text: str) -> datetime:
-    return datetime.strptime(text or EPOCH, "%Y-%m-%d %H:%M").replace(tzinfo=timezone.utc)
+    return datetime.strptime(text or EPOCH, "%Y-%m-%d %H:%M").replace(tzinfo=UTC)
 
 
 def cable_feed(config: Config, entries: list[CableEntry], title: str, feed_url: str, kind: str) -> bytes:
@@ -37,7 +37,9 @@ def cable_feed(config: Config, entries: list[CableEntry], title: str, feed_url: 
         item = feed.add_entry(order="append")
         link = f"{root}{entry.url}"
         item.id(f"{config.base_url}{entry.url}" if config.base_url else f"urn:cable:{entry.reference_id}")
-        item.guid(f"{config.base_url}{entry.url}" if config.base_url else entry.reference_id, permalink=bool(config.base_url))
+        item.guid(
+            f"{config.base_url}{entry.url}" if config.base_url else entry.reference_id, permalink=bool(config.base_url)
+        )
         item.title(f"{entry.reference_id}: {entry.subject}" if entry.subject else entry.reference_id)
         item.link(href=link)
         summary = entry.summary or entry.subject or entry.reference_id

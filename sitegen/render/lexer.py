@@ -5,7 +5,9 @@ from __future__ import annotations
 from pygments.lexer import RegexLexer, bygroups
 from pygments.token import Comment, Generic, Keyword, Literal, Name, Text, Whitespace
 
-_CLASSIFICATION = r"(?:UNCLASSIFIED|UNCLAS|CONFIDENTIAL|C O N F I D E N T I A L|SECRET|S E C R E T|NOFORN|LIMITED OFFICIAL USE)"
+_CLASSIFICATION = (
+    r"(?:UNCLASSIFIED|UNCLAS|CONFIDENTIAL|C O N F I D E N T I A L|SECRET|S E C R E T|NOFORN|LIMITED OFFICIAL USE)"
+)
 
 
 class CableHeaderLexer(RegexLexer):

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import markdown
 from markdown.inlinepatterns import InlineProcessor
+from markdown.util import AtomicString
 from markupsafe import Markup, escape
 
 from sitegen.model import Block, Reference
@@ -15,7 +16,9 @@ from sitegen.model import Block, Reference
 _BLOCK_CLASS = {"pagebreak": "pagebreak", "sipdis": "sipdis"}
 
 
-def body_html(blocks: tuple[Block, ...], references: tuple[Reference, ...], link_for: Callable[[str], str | None]) -> Markup:
+def body_html(
+    blocks: tuple[Block, ...], references: tuple[Reference, ...], link_for: Callable[[str], str | None]
+) -> Markup:
     """The body exactly as written, escaped, in runs the page can style and link to.
 
     Each paragraph is a `span.par` with its id and a ¶ anchor; page-break and SIPDIS lines
@@ -46,44 +49,55 @@ def body_html(blocks: tuple[Block, ...], references: tuple[Reference, ...], link
 REFERENCE_IN_PROSE = r"(?<![\w/])(\d{2}[A-Z][A-Z\-]*?\d+)(?![\w/])"
 
 
-class _CableLink(InlineProcessor):
-    """`[[06GUANGZHOU29875]]` or a bare reference ID -> a link to its page, or plain text if unpublished."""
+WITHHELD_TEXT = "[not yet released]"
 
-    def __init__(self, pattern: str, md: markdown.Markdown, resolve: Callable[[str], str | None], mentions: list[str]):
+
+class _CableLink(InlineProcessor):
+    """`[[06GUANGZHOU29875]]` or a bare reference ID -> a link to its page if published.
+
+    An ID the archive holds but has not released is replaced by a marker: the embargo covers
+    every byte of the output, articles included. An ID the archive does not hold stays text.
+    """
+
+    def __init__(self, pattern: str, md: markdown.Markdown, links: CableLinks):
         super().__init__(pattern, md)
-        self.resolve = resolve
-        self.mentions = mentions
+        self.links = links
 
     def handleMatch(self, m: re.Match[str], data: str):  # noqa: N802 (markdown's API)
         reference_id = m.group(1)
-        self.mentions.append(reference_id)
-        href = self.resolve(reference_id)
+        self.links.mentions.append(reference_id)
+        if self.links.is_withheld(reference_id):
+            marker = etree.Element("span", {"class": "withheld"})
+            marker.text = AtomicString(WITHHELD_TEXT)
+            return marker, m.start(0), m.end(0)
+        href = self.links.resolve(reference_id)
+        # Atomic: the ID must not be matched again by the other pattern inside its own link.
         if href is None:
-            return reference_id, m.start(0), m.end(0)
+            return AtomicString(reference_id), m.start(0), m.end(0)
         link = etree.Element("a", {"href": href, "class": "cable-link"})
-        link.text = reference_id
+        link.text = AtomicString(reference_id)
         return link, m.start(0), m.end(0)
 
 
-class _CableLinks(markdown.Extension):
-    def __init__(self, resolve: Callable[[str], str | None], mentions: list[str]):
+class CableLinks(markdown.Extension):
+    """Turns reference IDs in markdown into links; collects every ID mentioned."""
+
+    def __init__(self, resolve: Callable[[str], str | None], is_withheld: Callable[[str], bool]):
         super().__init__()
         self.resolve = resolve
-        self.mentions = mentions
+        self.is_withheld = is_withheld
+        self.mentions: list[str] = []
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (markdown's API)
-        md.inlinePatterns.register(
-            _CableLink(r"\[\[(\d{2}[A-Z][A-Z0-9\-]*\d+)\]\]", md, self.resolve, self.mentions), "cable-wikilink", 176
-        )
-        md.inlinePatterns.register(_CableLink(REFERENCE_IN_PROSE, md, self.resolve, self.mentions), "cable-bare-id", 15)
+        md.inlinePatterns.register(_CableLink(r"\[\[(\d{2}[A-Z][A-Z0-9\-]*\d+)\]\]", md, self), "cable-wikilink", 176)
+        md.inlinePatterns.register(_CableLink(REFERENCE_IN_PROSE, md, self), "cable-bare-id", 15)
 
 
-def markdown_html(text: str, resolve: Callable[[str], str | None]) -> tuple[Markup, list[str]]:
-    """Markdown -> HTML with highlighted code blocks and links to cables; also the IDs mentioned."""
-    mentions: list[str] = []
+def markdown_html(text: str, links: CableLinks) -> Markup:
+    """Markdown -> HTML with highlighted code blocks and links to cables (mentions land in `links`)."""
     converter = markdown.Markdown(
-        extensions=["fenced_code", "codehilite", "tables", "toc", "sane_lists", _CableLinks(resolve, mentions)],
+        extensions=["fenced_code", "codehilite", "tables", "toc", "sane_lists", links],
         extension_configs={"codehilite": {"css_class": "highlight", "guess_lang": False}},
         output_format="html",
     )
-    return Markup(converter.convert(text)), mentions
+    return Markup(converter.convert(text))

@@ -19,19 +19,25 @@ from markupsafe import Markup
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 
-from sitegen.catalogue import OTHER_LETTER, Catalogue, CableEntry, Facet, index_letter, origin_letter
+from sitegen.catalogue import OTHER_LETTER, CableEntry, Catalogue, Facet, index_letter, origin_letter
 from sitegen.config import Config
 from sitegen.model import Cable, CableRecord, Problem
 from sitegen.parse import parse_cable
 from sitegen.plan import SITEMAP_LIMIT, PagePlan, letters_used, listing_url
 from sitegen.render.feeds import cable_feed
 from sitegen.render.lexer import CableHeaderLexer
-from sitegen.render.markup import body_html, markdown_html
+from sitegen.render.markup import WITHHELD_TEXT, CableLinks, body_html, markdown_html
 from sitegen.sources.cablefile import read_cable_file
 from sitegen.sources.pages import Document
 
 BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "theme" / "templates"
-SHARE_LABELS = {"twitter": "X / Twitter", "mastodon": "Mastodon", "bluesky": "Bluesky", "facebook": "Facebook", "reddit": "Reddit"}
+SHARE_LABELS = {
+    "twitter": "X / Twitter",
+    "mastodon": "Mastodon",
+    "bluesky": "Bluesky",
+    "facebook": "Facebook",
+    "reddit": "Reddit",
+}
 
 
 @dataclass
@@ -195,7 +201,9 @@ class SiteRenderer:
         # A host serves this page at any missing address, so relative links could point
         # anywhere: with a base URL, link from the site's root instead.
         root = self.config.base_url or ""
-        return self._one(plan, self._page_html("404.html", plan, root=root or None, title="Page not found", canonical=""))
+        return self._one(
+            plan, self._page_html("404.html", plan, root=root or None, title="Page not found", canonical="")
+        )
 
     def _robots(self, plan: PagePlan) -> Rendered:
         lines = ["User-agent: *", "Allow: /"]
@@ -229,7 +237,11 @@ class SiteRenderer:
             for ref in catalogue.visible_references(entry)
         ]
         tags = [
-            {"name": tag, "url": f"tag/{catalogue.tags[tag].slug}/index.html", "description": self.config.tag_descriptions.get(tag, "")}
+            {
+                "name": tag,
+                "url": f"tag/{catalogue.tags[tag].slug}/index.html",
+                "description": self.config.tag_descriptions.get(tag, ""),
+            }
             for tag in entry.tags
         ]
         header = Markup(highlight(record.header, self.lexer, self.formatter)) if record.header else ""
@@ -264,7 +276,10 @@ class SiteRenderer:
             newer=catalogue.cables[newer] if newer else None,
             json_name=plan.url.rsplit("/", 1)[-1][: -len(".html")] + ".json",
             extra_feeds=[
-                {"title": f"Cables from {entry.origin}", "url": f"feed/origin/{catalogue.origins[entry.origin].slug}.rss"}
+                {
+                    "title": f"Cables from {entry.origin}",
+                    "url": f"feed/origin/{catalogue.origins[entry.origin].slug}.rss",
+                }
             ],
         )
 
@@ -301,7 +316,8 @@ class SiteRenderer:
             "summary": entry.summary,
             "eo": cable.eo,
             "paragraphs": [
-                {"n": p.n, "id": p.id, "number": p.number, "marking": p.marking, "text": p.text} for p in cable.paragraphs
+                {"n": p.n, "id": p.id, "number": p.number, "marking": p.marking, "text": p.text}
+                for p in cable.paragraphs
             ],
             "header": record.header,
             "body": record.body,
@@ -365,7 +381,10 @@ class SiteRenderer:
         facet = self.catalogue.origins[plan.name]
         feed = f"feed/origin/{facet.slug}.rss"
         return self._listing(
-            plan, facet, f"Cables from {facet.name}", feed_url=feed,
+            plan,
+            facet,
+            f"Cables from {facet.name}",
+            feed_url=feed,
             extra_feeds=[{"title": f"Cables from {facet.name}", "url": feed}],
         )
 
@@ -374,8 +393,13 @@ class SiteRenderer:
         feed = f"feed/tag/{facet.slug}.rss"
         description = self.config.tag_descriptions.get(facet.name, "")
         return self._listing(
-            plan, facet, f"Cables tagged {facet.name}", feed_url=feed, description_line=description,
-            description=description, extra_feeds=[{"title": f"Cables tagged {facet.name}", "url": feed}],
+            plan,
+            facet,
+            f"Cables tagged {facet.name}",
+            feed_url=feed,
+            description_line=description,
+            description=description,
+            extra_feeds=[{"title": f"Cables tagged {facet.name}", "url": feed}],
         )
 
     def _classification(self, plan: PagePlan) -> Rendered:
@@ -399,14 +423,22 @@ class SiteRenderer:
             {"name": facet.name, "url": f"classification/{facet.slug}/index.html", "count": len(facet.reference_ids)}
             for facet in self.catalogue.classifications.values()
         ]
-        return self._groups(plan, "Cables by classification", [{"name": "Classifications", "url": "", "count": None, "children": items}] if items else [])
+        return self._groups(
+            plan,
+            "Cables by classification",
+            [{"name": "Classifications", "url": "", "count": None, "children": items}] if items else [],
+        )
 
     def _date_index(self, plan: PagePlan) -> Rendered:
         years: dict[str, list[dict]] = {}
         for month, facet in sorted(self.catalogue.months.items()):
             moment = datetime.strptime(month, "%Y-%m")
             years.setdefault(month[:4], []).append(
-                {"name": f"{moment:%B}", "url": f"date/{month[:4]}/{month[5:7]}/index.html", "count": len(facet.reference_ids)}
+                {
+                    "name": f"{moment:%B}",
+                    "url": f"date/{month[:4]}/{month[5:7]}/index.html",
+                    "count": len(facet.reference_ids),
+                }
             )
         groups = [
             {"name": year, "url": "", "count": sum(m["count"] for m in months), "children": months}
@@ -438,21 +470,31 @@ class SiteRenderer:
     def _origin_feed(self, plan: PagePlan) -> Rendered:
         facet = self.catalogue.origins[plan.name]
         entries = self._feed_entries(facet.reference_ids)
-        return self._one(plan, cable_feed(self.config, entries, f"{self.config.title}: cables from {facet.name}", plan.url, "rss"))
+        return self._one(
+            plan, cable_feed(self.config, entries, f"{self.config.title}: cables from {facet.name}", plan.url, "rss")
+        )
 
     def _tag_feed(self, plan: PagePlan) -> Rendered:
         facet = self.catalogue.tags[plan.name]
         entries = self._feed_entries(facet.reference_ids)
-        return self._one(plan, cable_feed(self.config, entries, f"{self.config.title}: cables tagged {facet.name}", plan.url, "rss"))
+        return self._one(
+            plan, cable_feed(self.config, entries, f"{self.config.title}: cables tagged {facet.name}", plan.url, "rss")
+        )
 
     # -- pages and articles ----------------------------------------------------------------
 
     def _markdown(self, document: Document, plan: PagePlan) -> tuple[Markup, list[Problem]]:
         root = root_of(plan.url)
-        content, mentions = markdown_html(document.markdown, lambda ref: self._link_for(ref, root))
+        links = CableLinks(lambda ref: self._link_for(ref, root), self.catalogue.withheld.__contains__)
+        content = markdown_html(document.markdown, links)
         problems = [
-            Problem(document.source, document.body_line, f"mentions {ref}, which is not released as of {self.catalogue.as_of}: shown as plain text", "warning")
-            for ref in dict.fromkeys(mentions)
+            Problem(
+                document.source,
+                document.body_line,
+                f"mentions {ref}, which is not released as of {self.catalogue.as_of}: shown as {WITHHELD_TEXT}",
+                "warning",
+            )
+            for ref in dict.fromkeys(links.mentions)
             if ref in self.catalogue.withheld
         ]
         return content, problems
@@ -460,14 +502,22 @@ class SiteRenderer:
     def _page(self, plan: PagePlan) -> Rendered:
         document = self.pages[plan.name]
         content, problems = self._markdown(document, plan)
-        html = self._page_html("page.html", plan, title=document.title, description=document.summary, content=content, date="")
+        html = self._page_html(
+            "page.html", plan, title=document.title, description=document.summary, content=content, date=""
+        )
         return self._one(plan, html, problems)
 
     def _article(self, plan: PagePlan) -> Rendered:
         document = self.articles_by_slug[plan.name]
         content, problems = self._markdown(document, plan)
         html = self._page_html(
-            "page.html", plan, title=document.title, description=document.summary, content=content, date=document.date, og_type="article"
+            "page.html",
+            plan,
+            title=document.title,
+            description=document.summary,
+            content=content,
+            date=document.date,
+            og_type="article",
         )
         return self._one(plan, html, problems)
 
@@ -481,13 +531,22 @@ class SiteRenderer:
 
     def _sitemap(self, plan: PagePlan) -> Rendered:
         urls = self.sitemap_urls[(plan.number - 1) * SITEMAP_LIMIT : plan.number * SITEMAP_LIMIT]
-        lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+        lines = [
+            '<?xml version="1.0" encoding="UTF-8"?>',
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+        ]
         lines += [f"<url><loc>{xml_escape(self._loc(url))}</loc></url>" for url in urls]
         lines.append("</urlset>")
         return self._one(plan, ("\n".join(lines) + "\n").encode())
 
     def _sitemap_index(self, plan: PagePlan) -> Rendered:
-        lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-        lines += [f"<sitemap><loc>{xml_escape(self._loc(f'sitemap-{n}.xml'))}</loc></sitemap>" for n in range(1, plan.pages + 1)]
+        lines = [
+            '<?xml version="1.0" encoding="UTF-8"?>',
+            '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+        ]
+        lines += [
+            f"<sitemap><loc>{xml_escape(self._loc(f'sitemap-{n}.xml'))}</loc></sitemap>"
+            for n in range(1, plan.pages + 1)
+        ]
         lines.append("</sitemapindex>")
         return self._one(plan, ("\n".join(lines) + "\n").encode())

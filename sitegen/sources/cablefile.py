@@ -149,5 +149,7 @@ def _split_header(text: str, header_lines: str | None, field_line: int) -> tuple
     count = int(header_lines)
     lines = text.split("\n")
     if count > len(lines) - 1:
-        raise CableFileError(field_line, f"Header-Lines is {count} but the text has only {len(lines) - 1} lines before the body")
+        raise CableFileError(
+            field_line, f"Header-Lines is {count} but the text has only {len(lines) - 1} lines before the body"
+        )
     return "\n".join(lines[:count]), "\n".join(lines[count:])

@@ -1,0 +1,88 @@
+"""Bad input: hostile cable text is shown as text; broken files are reported by file and line; --strict fails whole."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from sitegen.build import BuildOptions, build_site
+from sitegen.cli import main
+from tests.sites import BODY, cable, write_site
+
+HOSTILE = '<script>alert(1)</script> "><img src=x onerror=alert(2)> &#x3C;b&#x3E; </pre></div>'
+
+
+def test_hostile_cable_text_is_escaped_everywhere(tmp_path):
+    body = BODY.replace("SUBJECT: A TEST CABLE", f"SUBJECT: {HOSTILE}") + f"\n3. (C) {HOSTILE}\n"
+    site = write_site(
+        tmp_path / "site",
+        [cable("09ROME1", "2010-12-01 00:00", body=body, header=HOSTILE, origin="Embassy <b>Rome</b>")],
+    )
+    report = build_site(BuildOptions(site, site / "output", "2011-01-01 00:00", jobs=1))
+    assert report.problems == []
+    out = site / "output"
+    for path in out.rglob("*"):
+        if path.suffix in (".html", ".rss", ".atom", ".xml"):
+            text = path.read_text()
+            assert "<script>alert" not in text, path
+            assert "<img src=x" not in text, path
+            assert "<b>Rome</b>" not in text, path
+    page = (out / "cable" / "2009" / "01" / "09ROME1.html").read_text()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "&amp;#x3C;b&amp;#x3E;" in page  # shown as the characters written, not decoded
+    twin = json.loads((out / "cable" / "2009" / "01" / "09ROME1.json").read_text())
+    assert HOSTILE in twin["body"] and twin["header"] == HOSTILE
+
+
+def test_broken_cable_and_page_are_reported_and_the_rest_builds(tmp_path):
+    site = write_site(
+        tmp_path / "site",
+        [cable("09ROME1", "2010-12-01 00:00"), cable("09ROME2", "2010-12-01 00:00")],
+        pages={"about.md": "---\ntitle: About\nthis line is wrong\n---\n\nText\n"},
+        articles={
+            "good.md": "---\ntitle: Good\ndate: 2010-12-01\n---\n\nFine.\n",
+            "bad.md": "---\ntitle: Bad\ndate: soon\n---\n",
+        },
+    )
+    broken = next((site / "content" / "cables").rglob("09ROME2.txt"))
+    broken.write_bytes(broken.read_bytes().replace(b"Created: 2009-01-01 00:00", b"Created: January 2009"))
+    report = build_site(BuildOptions(site, site / "output", "2011-01-01 00:00", jobs=1))
+    messages = sorted(str(problem) for problem in report.problems)
+    assert messages == [
+        "content/articles/bad.md:3: date 'soon' is not YYYY-MM-DD",
+        "content/cables/2009/01/09ROME2.txt:3: Created 'January 2009' is not YYYY-MM-DD HH:MM",
+        "content/pages/about.md:3: front matter line is not 'key: value': 'this line is wrong'",
+    ]
+    out = site / "output"
+    assert (out / "cable" / "2009" / "01" / "09ROME1.html").exists()
+    assert (out / "articles" / "good.html").exists()
+    assert not (out / "about.html").exists() and not (out / "articles" / "bad.html").exists()
+
+
+def test_strict_build_lists_every_problem_and_leaves_the_old_output(tmp_path):
+    site = write_site(tmp_path / "site", [cable("09ROME1", "2010-12-01 00:00")])
+    runner = CliRunner()
+    assert runner.invoke(main, ["build", "--site", str(site), "--as-of", "2011-01-01"]).exit_code == 0
+    before = (site / "output" / "index.html").read_bytes()
+    write_site(site, [cable("09ROME2", "2010-12-01 00:00")], pages={"a.md": "no front matter\n", "b.md": "---\n---\n"})
+    result = runner.invoke(main, ["build", "--site", str(site), "--as-of", "2011-01-01", "--strict"])
+    assert result.exit_code == 1
+    assert "content/pages/a.md:1:" in result.output and "content/pages/b.md:1:" in result.output
+    assert "left unchanged" in result.output
+    assert (site / "output" / "index.html").read_bytes() == before
+    assert not list(site.glob(".output.*"))
+
+
+def test_bad_config_key_is_reported_with_its_line(tmp_path):
+    site = write_site(tmp_path / "site", [cable("09ROME1", "2010-12-01 00:00")])
+    (site / "sitegen.toml").write_text('title = "X"\npage_sise = 20\n')
+    result = CliRunner().invoke(main, ["build", "--site", str(site), "--as-of", "2011-01-01"])
+    assert "sitegen.toml:2: unknown key 'page_sise'" in result.output
+
+
+def test_usage_errors_exit_2(tmp_path):
+    runner = CliRunner()
+    assert runner.invoke(main, ["build", "--site", str(tmp_path / "missing")]).exit_code == 2
+    assert runner.invoke(main, ["build", "--site", str(tmp_path), "--as-of", "tomorrow"]).exit_code == 2
+    assert runner.invoke(main, ["frobnicate"]).exit_code == 2

@@ -1,0 +1,147 @@
+"""The published site end to end: links, the cable page contract, feeds, escaping, determinism."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import feedparser
+import pytest
+
+from sitegen.build import BuildOptions, build_site
+from tests.conftest import REPO
+from tests.htmlwalk import html_pages, read_page, resolve_link
+
+AS_OF = "2011-03-01 00:00"
+META_LABELS = ["Reference ID", "Created", "Released", "Classification", "Origin"]
+
+
+@pytest.fixture(scope="module")
+def sample_output(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("site") / "output"
+    report = build_site(BuildOptions(REPO, out, AS_OF, jobs=2))
+    assert report.problems == [], report.problems
+    return out
+
+
+@pytest.fixture(scope="module")
+def pages(sample_output):
+    return html_pages(sample_output)
+
+
+def test_sample_site_builds_with_no_problem_and_every_released_cable_has_a_page(sample_output):
+    cables = sorted(p.stem for p in (sample_output / "cable").rglob("*.html"))
+    released = []
+    for path in (REPO / "content" / "cables").rglob("*.txt"):
+        fields = dict(line.split(": ", 1) for line in path.read_text().split("\n\n", 1)[0].splitlines())
+        if fields.get("Released", "9999") <= AS_OF:
+            released.append(path.stem)
+    assert cables == sorted(released)
+
+
+def test_no_broken_internal_link_or_fragment(sample_output, pages):
+    existing = {p.relative_to(sample_output).as_posix() for p in sample_output.rglob("*") if p.is_file()}
+    checked = 0
+    for page, facts in pages.items():
+        for _tag, url, _attrs in facts.links:
+            target, fragment = resolve_link(page, url)
+            if target is None:
+                continue
+            assert target in existing, f"{page} links to missing {url}"
+            if fragment:
+                assert fragment in pages[target].ids, f"{page} links to missing fragment {url}"
+            checked += 1
+    assert checked > 1000
+
+
+def test_cable_pages_meet_the_contract(sample_output, pages):
+    cable_pages = {page: facts for page, facts in pages.items() if page.startswith("cable/")}
+    assert cable_pages
+    for page, facts in cable_pages.items():
+        refid = Path(page).stem
+        articles = [attrs for tag, attrs in facts.elements if tag == "article"]
+        assert articles[0]["data-refid"] == refid and "cable" in articles[0]["class"].split()
+        text = "".join(facts.text)
+        for label in META_LABELS:
+            assert label in text
+        assert facts.with_class("cable-meta") and facts.with_class("cable-header") and facts.with_class("cable-body")
+        par_ids = [attrs["id"] for attrs in facts.with_class("par")]
+        assert par_ids and len(par_ids) == len(set(par_ids)) == len(set(facts.ids) & set(par_ids))
+        anchors = {attrs["href"] for attrs in facts.with_class("par-anchor")}
+        assert anchors == {f"#{par}" for par in par_ids}
+        shares = [attrs["href"] for attrs in facts.with_class("share")]
+        assert len(shares) == 5
+        for href in shares:
+            assert "cablegate" in href and refid in href and "cables.example.org" in href, href
+        twin = json.loads((sample_output / page).with_suffix(".json").read_text())
+        assert twin["reference_id"] == refid
+        for key in (
+            "created",
+            "released",
+            "classification",
+            "origin",
+            "subject",
+            "tags",
+            "references",
+            "references_raw",
+            "summary",
+            "paragraphs",
+            "header",
+            "body",
+        ):
+            assert key in twin
+        assert [p["id"] for p in twin["paragraphs"]] == par_ids
+        feeds = [attrs for tag, attrs in facts.elements if tag == "link" and attrs.get("type") == "application/rss+xml"]
+        assert feeds
+        assert facts.title.startswith(f"{refid}: {twin['subject']}")
+
+
+def test_paragraph_ids_follow_the_cables_numbering(sample_output):
+    page = next((sample_output / "cable").rglob("*.html"))
+    facts = read_page(page)
+    numbered = [
+        attrs["id"] for attrs in facts.with_class("par") if attrs["id"].startswith("par") and "-" not in attrs["id"]
+    ]
+    assert numbered[:3] == ["par1", "par2", "par3"]
+
+
+def test_every_feed_parses_and_lists_only_released_cables(sample_output):
+    feeds = sorted(sample_output.rglob("*.rss")) + sorted(sample_output.rglob("*.atom"))
+    assert len(feeds) > 10
+    for feed in feeds:
+        parsed = feedparser.parse(feed.read_bytes())
+        assert not parsed.bozo, (feed, parsed.bozo_exception)
+        assert parsed.entries, feed
+        for entry in parsed.entries:
+            assert entry.published_parsed[:3] <= (2011, 3, 1)
+
+
+def test_origins_are_filed_under_the_first_letter_of_their_place(sample_output, pages):
+    def origin_names(letter):
+        return "".join(pages[f"origin/{letter}.html"].text)
+
+    assert "Embassy Athens" in origin_names("A")
+    assert "Consulate Guangzhou" in origin_names("G")
+    assert "Secretary of State" in origin_names("S")
+    assert "Embassy Athens" not in origin_names("E")
+    for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ":
+        assert f"origin/{letter}.html" in pages
+
+
+def test_same_input_gives_the_same_bytes_whatever_the_number_of_workers(tmp_path, sample_output):
+    other = tmp_path / "one-worker"
+    build_site(BuildOptions(REPO, other, AS_OF, jobs=1))
+    first = {p.relative_to(sample_output): p.read_bytes() for p in sample_output.rglob("*") if p.is_file()}
+    second = {p.relative_to(other): p.read_bytes() for p in other.rglob("*") if p.is_file()}
+    assert first.keys() == second.keys()
+    assert [name for name in first if first[name] != second[name]] == []
+
+
+def test_shared_audit_finds_no_defect(sample_output):
+    audit = REPO.parent / "shared" / "tools" / "audit.py"
+    if not audit.exists():
+        pytest.skip(f"the independent audit is not beside this checkout ({audit})")
+    result = subprocess.run([sys.executable, str(audit), str(sample_output)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -1,0 +1,59 @@
+"""The config schema: defaults, validation by key, and the scaffold documenting every key."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import fields
+
+from click.testing import CliRunner
+
+from sitegen.cli import main
+from sitegen.config import Config, config_from_mapping, load_config, parse_moment
+from sitegen.scaffold import SCAFFOLD
+
+
+def test_scaffold_config_documents_every_key_and_loads_cleanly(tmp_path):
+    text = (SCAFFOLD / "sitegen.toml").read_text()
+    for option in fields(Config):
+        assert f"{option.name} =" in text or f"[[{option.name}]]" in text or f"[{option.name}]" in text, option.name
+    config, problems = config_from_mapping(tomllib.loads(text), "sitegen.toml", text)
+    assert problems == []
+    assert config.tag_descriptions["PREL"] == "External political relations"
+
+
+def test_bad_values_are_named():
+    _, problems = config_from_mapping(
+        {"page_size": 0, "share_targets": ["myspace"], "base_url": "cables.org", "hashtags": "cablegate"}
+    )
+    messages = " ".join(p.message for p in problems)
+    for key in ("page_size", "share_targets", "base_url", "hashtags"):
+        assert f"'{key}'" in messages
+
+
+def test_base_url_gets_a_trailing_slash_and_hashtags_lose_their_hash():
+    config, problems = config_from_mapping({"base_url": "https://x.org", "hashtags": ["#cablegate"]})
+    assert problems == [] and config.base_url == "https://x.org/" and config.hashtags == ("cablegate",)
+
+
+def test_invalid_toml_names_the_line(tmp_path):
+    (tmp_path / "sitegen.toml").write_text('title = "x"\npage_size = = 3\n')
+    _, problems = load_config(tmp_path)
+    assert problems[0].line == 2
+
+
+def test_moments():
+    assert parse_moment("2010-11-28") == "2010-11-28 00:00"
+    assert parse_moment("2010-11-28", end_of_day=True) == "2010-11-28 23:59"
+    assert parse_moment("2010-11-28 14:05") == "2010-11-28 14:05"
+    assert parse_moment("28/11/2010") is None
+
+
+def test_init_scaffolds_a_site_that_builds_and_refuses_to_overwrite(tmp_path):
+    runner = CliRunner()
+    site = tmp_path / "new"
+    assert runner.invoke(main, ["init", str(site)]).exit_code == 0
+    assert (site / "sitegen.toml").exists() and (site / "content" / "pages" / "understanding-cables.md").exists()
+    result = runner.invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 0 and "0 problems" in result.output
+    assert (site / "output" / "understanding-cables.html").exists()
+    assert runner.invoke(main, ["init", str(site)]).exit_code == 2

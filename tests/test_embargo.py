@@ -1,0 +1,66 @@
+"""Embargo: a cable not released as of the build appears nowhere in the output."""
+
+from __future__ import annotations
+
+import pytest
+
+from sitegen.build import BuildOptions, build_site
+from sitegen.sources.cablefile import read_cable_file
+from tests.conftest import REPO
+from tests.sites import all_bytes, cable, write_site
+
+
+def _released_map() -> dict[str, str | None]:
+    return {p.stem: read_cable_file(p).released for p in (REPO / "content" / "cables").rglob("*.txt")}
+
+
+@pytest.mark.parametrize(
+    "as_of", ["2010-11-27 00:00", "2010-11-28 18:00", "2010-12-05 00:00", "2011-01-20 00:00", "2030-01-01 00:00"]
+)
+def test_unreleased_cables_appear_in_no_output_file(tmp_path, as_of):
+    out = tmp_path / "output"
+    report = build_site(BuildOptions(REPO, out, as_of, jobs=1))
+    withheld = [ref for ref, released in _released_map().items() if not released or released > as_of]
+    released = [ref for ref, moment in _released_map().items() if moment and moment <= as_of]
+    assert withheld, "the sample site keeps some cables unreleased"
+    assert report.released == len(released)
+    data = all_bytes(out)
+    leaked = [ref for ref in withheld if ref.encode() in data]
+    assert leaked == []
+    for ref in released:
+        assert ref.encode() in data
+    home = (out / "index.html").read_text()
+    assert f"<strong>{len(released)}</strong> / 50" in home
+
+
+def test_links_to_withheld_cables_are_plain_text_and_backlinks_vanish(tmp_path):
+    site = write_site(
+        tmp_path / "site",
+        [
+            cable("09ROME1", "2010-12-01 00:00", references="09ROME2|09ROME3"),
+            cable("09ROME2", "2011-06-01 00:00", references="09ROME1"),
+            cable("09ROME3", None),
+        ],
+        articles={"a.md": "---\ntitle: A\ndate: 2010-12-02\n---\n\nSee [[09ROME1]] and [[09ROME2]].\n"},
+    )
+    report = build_site(BuildOptions(site, site / "output", "2011-01-01 00:00", jobs=1))
+    data = all_bytes(site / "output")
+    assert b"09ROME2" not in data and b"09ROME3" not in data
+    assert [p.message for p in report.problems if p.severity == "warning"] == [
+        "mentions 09ROME2, which is not released as of 2011-01-01 00:00: shown as [not yet released]"
+    ]
+    assert [p for p in report.problems if p.severity == "error"] == []
+    article = (site / "output" / "articles" / "a.html").read_text()
+    assert 'href="../cable/2009/01/09ROME1.html"' in article and "[not yet released]" in article
+    build_site(BuildOptions(site, site / "output", "2011-07-01 00:00", jobs=1))
+    page = (site / "output" / "cable" / "2009" / "01" / "09ROME1.html").read_text()
+    assert 'href="../../../cable/2009/01/09ROME2.html"' in page  # released now: linked, and a backlink
+    assert "Referenced by" in page
+    assert b"09ROME3" not in all_bytes(site / "output")
+
+
+def test_cable_with_no_release_date_is_never_published(tmp_path):
+    site = write_site(tmp_path / "site", [cable("09ROME1", None)])
+    build_site(BuildOptions(site, site / "output", "2099-01-01 00:00", jobs=1))
+    assert not list((site / "output").rglob("09ROME1*"))
+    assert b"09ROME1" not in all_bytes(site / "output")
