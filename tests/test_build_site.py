@@ -145,3 +145,23 @@ def test_shared_audit_finds_no_defect(sample_output):
         pytest.skip(f"the independent audit is not beside this checkout ({audit})")
     result = subprocess.run([sys.executable, str(audit), str(sample_output)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_sitemap_splits_into_an_index_past_its_limit(tmp_path, monkeypatch):
+    from sitegen import plan
+
+    monkeypatch.setattr(plan, "SITEMAP_LIMIT", 40)
+    out = tmp_path / "out"
+    build_site(BuildOptions(REPO, out, AS_OF, jobs=1))
+    index = (out / "sitemap.xml").read_text()
+    assert "<sitemapindex" in index
+    parts = sorted(out.glob("sitemap-*.xml"))
+    assert len(parts) >= 3 and f"sitemap-{len(parts)}.xml" in index
+    listed = [line for part in parts for line in part.read_text().splitlines() if line.startswith("<url>")]
+    pages = [p for p in out.rglob("*.html") if p.name != "404.html"]
+    assert len(listed) == len(pages) and all(len(p.read_text().splitlines()) <= 40 + 3 for p in parts)
+
+
+def test_not_found_page_links_from_the_site_root(sample_output):
+    page = (sample_output / "404.html").read_text()
+    assert 'href="https://cables.example.org/index.html"' in page

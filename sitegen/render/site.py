@@ -23,7 +23,8 @@ from sitegen.catalogue import OTHER_LETTER, CableEntry, Catalogue, Facet, index_
 from sitegen.config import Config
 from sitegen.model import Cable, CableRecord, Problem
 from sitegen.parse import parse_cable
-from sitegen.plan import SITEMAP_LIMIT, PagePlan, letters_used, listing_url
+from sitegen import plan as planning
+from sitegen.plan import PagePlan, letters_used, listing_url
 from sitegen.render.feeds import cable_feed
 from sitegen.render.lexer import CableHeaderLexer
 from sitegen.render.markup import WITHHELD_TEXT, CableLinks, body_html, markdown_html
@@ -530,7 +531,8 @@ class SiteRenderer:
         return self.config.base_url + url if self.config.base_url else url
 
     def _sitemap(self, plan: PagePlan) -> Rendered:
-        urls = self.sitemap_urls[(plan.number - 1) * SITEMAP_LIMIT : plan.number * SITEMAP_LIMIT]
+        limit = planning.SITEMAP_LIMIT
+        urls = self.sitemap_urls[(plan.number - 1) * limit : plan.number * limit]
         lines = [
             '<?xml version="1.0" encoding="UTF-8"?>',
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
