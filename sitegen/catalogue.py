@@ -58,6 +58,7 @@ class CableEntry:
     origin: str
     subject: str
     summary: str
+    eo: str
     tags: tuple[str, ...]
     references: tuple[str, ...]
     references_raw: str
@@ -82,6 +83,7 @@ def entry_from_cable(cable: Cable, source: str) -> CableEntry:
         origin=record.origin,
         subject=cable.subject,
         summary=cable.summary or "",
+        eo=cable.eo or "",
         tags=cable.tags,
         references=cable.references,
         references_raw=record.references,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 BUILTIN_STATIC = Path(__file__).resolve().parent / "theme" / "static"
@@ -24,6 +24,7 @@ class Staging:
     output_dir: Path
     folder: Path
     discarded_leftover: bool = False
+    made: set[str] = field(default_factory=set)
 
     @classmethod
     def begin(cls, output_dir: Path) -> Staging:
@@ -35,14 +36,18 @@ class Staging:
         return cls(output_dir, folder, leftover)
 
     def path_for(self, url: str) -> Path:
-        path = (self.folder / url).resolve()
-        if not path.is_relative_to(self.folder.resolve()):
+        """The file for a page URL. URLs come from the plan (reference IDs are checked when read),
+        but a path that could leave the output folder is refused here all the same."""
+        if url.startswith("/") or "\\" in url or ".." in url.split("/"):
             raise ValueError(f"refusing to write outside the output folder: {url!r}")
-        return path
+        return self.folder / url
 
     def write(self, url: str, data: bytes) -> None:
         path = self.path_for(url)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        folder = url.rpartition("/")[0]
+        if folder not in self.made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.made.add(folder)
         path.write_bytes(data)
 
     def commit(self) -> None:

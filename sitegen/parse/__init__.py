@@ -5,7 +5,7 @@ Never raises on any text: a cable that lacks a field simply has it empty.
 
 from __future__ import annotations
 
-from sitegen.model import Cable, CableRecord
+from sitegen.model import Block, Cable, CableRecord, Reference
 from sitegen.parse.fields import CableHead, find_eo, find_subject, find_summary, find_tags
 from sitegen.parse.paragraphs import number_blocks, split_blocks
 from sitegen.parse.references import dump_references, text_references
@@ -33,6 +33,14 @@ def parse_cable(record: CableRecord, with_blocks: bool = True) -> Cable:
         references=tuple(references),
         blocks=tuple(number_blocks(split_blocks(body))) if with_blocks else (),
     )
+
+
+def parse_body(record: CableRecord) -> tuple[tuple[Block, ...], tuple[Reference, ...]]:
+    """Only what a cable page needs beyond its catalogue entry: the blocks and the REF lines' references."""
+    head = CableHead(record.body)
+    listed = dump_references(record.references)
+    found = text_references(head, record.reference_id[:2], frozenset(_post_of(ref) for ref in listed))
+    return tuple(number_blocks(split_blocks(record.body))), tuple(found)
 
 
 def _post_of(reference_id: str) -> str:

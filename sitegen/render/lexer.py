@@ -28,14 +28,18 @@ class CableHeaderLexer(RegexLexer):
             (r"^([RPOZ])([ \t]+)(\d{6}Z\s+[A-Z]{3}\s+\d{2})", bygroups(Keyword.Type, Whitespace, Literal.Date)),
             (r"\b\d{6}Z\s+[A-Z]{3}\s+\d{2}\b", Literal.Date),
             (r"^(FM|TO|INFO|XMT|BT)\b", Keyword),
-            (r"^([A-Z]{4,7}/)", Name.Variable),
+            (r"^[A-Z]{4,7}/[^\n]*", Name.Variable),  # an addressee: routing indicator/office
+            # A line that starts with none of the above and holds no classification word is one
+            # token: most header lines are plain, and Pygments pays per token.
+            (r"^(?![^\n]*\b" + _CLASSIFICATION + r"\b)(?![ \t]*(?:E\.?\s?O\.?\s*\d|TAGS|SUBJ|REF|SIPDIS|VZCZC|[RPOZ][ \t]+\d{6}Z|ZN[YR]|DE[ \t]))[^\n]+", Text),
             (r"^([ \t]*E\.?\s?O\.?\s*\d{4,5}\s*:?)([^\n]*)", bygroups(Comment, Comment)),
             (r"^([ \t]*TAGS:?)([^\n]*)", bygroups(Keyword, Name.Tag)),
             (r"^([ \t]*SUBJ(?:ECT)?:)([^\n]*)", bygroups(Keyword, Generic.Heading)),
             (r"^([ \t]*REF(?:S|TEL|ERENCE)?:?)([^\n]*)", bygroups(Keyword, Name.Entity)),
             (_CLASSIFICATION, Generic.Strong),
             (r"\bSIPDIS\b", Comment),
-            (r"[^\n]", Text),
+            # The rest of a line, up to a classification word or SIPDIS.
+            (r"[^\n]+?(?=\b" + _CLASSIFICATION + r"\b|\bSIPDIS\b|\n|$)", Text),
             (r"\n", Whitespace),
         ]
     }
