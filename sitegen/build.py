@@ -1,32 +1,39 @@
 """Build: sequences the steps (config, cables -> catalogue, documents, plan, render, write) and runs them on every core.
 
 Parallel work goes to a process pool. On Linux the pool forks after the catalogue is built,
-so workers share it copy-on-write instead of receiving a pickled copy per task.
+so workers share it copy-on-write instead of receiving a pickled copy per task. The manifest
+(sitegen.manifest) makes a build incremental: unchanged cable files are not read again and
+pages whose key is unchanged are not rendered again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sitegen.archive import cable_files
 from sitegen.catalogue import CableEntry, Catalogue, build_catalogue, entry_from_cable, published_articles
 from sitegen.config import Config, load_config, parse_moment
+from sitegen.manifest import Manifest, SourceState
 from sitegen.model import Problem
 from sitegen.parse import parse_cable
-from sitegen.plan import PagePlan, plan_site, sitemap_urls
+from sitegen.plan import PageKeys, PagePlan, plan_site, sitemap_urls
+from sitegen.render.markup import REFERENCE_IN_PROSE
 from sitegen.render.site import Rendered, SiteRenderer
-from sitegen.sources.cablefile import read_cable_file
-from sitegen.sources.pages import read_documents
+from sitegen.sources.cablefile import CableFileError
+from sitegen.sources.cablefile import parse_cable as parse_cable_file
+from sitegen.sources.pages import Document, read_documents
 from sitegen.write import Staging, copy_static
 
 SCAN_BATCH = 400
 RENDER_BATCH = 200
+STATIC_PAGE = "static/"  # the manifest's name for the static files, kept like a page
 
 
 @dataclass
@@ -36,6 +43,7 @@ class BuildOptions:
     as_of: str | None = None  # YYYY-MM-DD HH:MM; None: the config's as_of, else now
     strict: bool = False
     jobs: int = 0  # 0: one per core
+    full: bool = False  # ignore the manifest: read, render and write everything
 
 
 @dataclass
@@ -46,7 +54,12 @@ class BuildReport:
     as_of: str = ""
     cables: int = 0
     released: int = 0
+    pages: int = 0
+    rendered: int = 0
     files: int = 0
+    removed: int = 0
+    sources_read: int = 0
+    incremental: bool = False
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -69,39 +82,80 @@ def _jobs(requested: int) -> int:
     return requested if requested > 0 else (os.cpu_count() or 1)
 
 
-# -- worker side: one renderer per process, set up once -------------------------------------
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=12).hexdigest()
+
+
+# -- worker side ------------------------------------------------------------------------------
+# A forked worker finds the renderer and staging folder here, set by the parent just before
+# the pool starts: process-wide state by necessity, written once per build.
 
 _worker: dict = {}
 
 
-def _scan_batch(task: tuple[Path, list[Path]]) -> tuple[list[CableEntry], list[Problem]]:
-    """Read and parse (without paragraphs) a batch of cable files into catalogue entries."""
-    site_dir, paths = task
-    entries: list[CableEntry] = []
-    problems: list[Problem] = []
-    for path in paths:
-        shown = str(path.relative_to(site_dir))
-        record = read_cable_file(path, shown)
-        if isinstance(record, Problem):
-            problems.append(record)
+@dataclass(frozen=True, slots=True)
+class _ScanTask:
+    path: Path
+    shown: str
+    size: int
+    mtime_ns: int
+    known_digest: str | None
+    known_entry: CableEntry | None
+
+
+def _scan_batch(tasks: list[_ScanTask]) -> list[tuple[str, SourceState, Problem | None]]:
+    """Read, hash and (if its bytes changed) parse each cable file into its catalogue entry."""
+    results = []
+    for task in tasks:
+        try:
+            data = task.path.read_bytes()
+        except OSError as error:
+            results.append(
+                (
+                    task.shown,
+                    SourceState(task.size, task.mtime_ns, "", None),
+                    Problem(task.shown, 0, f"cannot read: {error.strerror}"),
+                )
+            )
             continue
-        entries.append(entry_from_cable(parse_cable(record, with_blocks=False), shown))
-    return entries, problems
+        digest = _digest(data)
+        if digest == task.known_digest and task.known_entry is not None:
+            results.append((task.shown, SourceState(task.size, task.mtime_ns, digest, task.known_entry), None))
+            continue
+        try:
+            record = parse_cable_file(data)
+        except CableFileError as error:
+            results.append(
+                (
+                    task.shown,
+                    SourceState(task.size, task.mtime_ns, digest, None),
+                    Problem(task.shown, error.line, str(error)),
+                )
+            )
+            continue
+        if task.path.stem != record.reference_id:
+            problem = Problem(task.shown, 1, f"Reference-ID {record.reference_id} does not match the file name")
+            results.append((task.shown, SourceState(task.size, task.mtime_ns, digest, None), problem))
+            continue
+        entry = entry_from_cable(parse_cable(record, with_blocks=False), task.shown)
+        results.append((task.shown, SourceState(task.size, task.mtime_ns, digest, entry), None))
+    return results
 
 
-def _render_batch(plans: list[PagePlan]) -> tuple[int, list[Problem]]:
-    """Render a batch of pages and write them into the staging folder; returns (files, problems)."""
+def _render_batch(plans: list[tuple[PagePlan, str]]) -> tuple[list[tuple[str, str, tuple[str, ...]]], list[Problem]]:
+    """Render a batch of (plan, key) into the staging folder; returns (url, key, files) and problems."""
     renderer: SiteRenderer = _worker["renderer"]
     staging: Staging = _worker["staging"]
-    files = 0
+    done = []
     problems: list[Problem] = []
-    for plan in plans:
+    for plan, key in plans:
         rendered: Rendered = renderer.render(plan)
         for url, data in rendered.files:
-            staging.write(url, data)
-            files += 1
+            if not staging.unchanged(url, data):
+                staging.write(url, data)
         problems.extend(rendered.problems)
-    return files, problems
+        done.append((plan.url, key, tuple(url for url, _ in rendered.files)))
+    return done, problems
 
 
 def _batches(items: list, size: int) -> Iterator[list]:
@@ -109,39 +163,111 @@ def _batches(items: list, size: int) -> Iterator[list]:
         yield items[start : start + size]
 
 
-def _pool(jobs: int):
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    return multiprocessing.get_context(method).Pool(jobs)
+def _map(function, batches: list, jobs: int) -> list:
+    """Run `function` over batches, on a forked pool when there is more than one of each."""
+    if jobs > 1 and len(batches) > 1:
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        with multiprocessing.get_context(method).Pool(jobs) as pool:
+            return pool.map(function, batches, chunksize=1)
+    return [function(batch) for batch in batches]
 
 
-# -- the build ------------------------------------------------------------------------------
+# -- the steps ---------------------------------------------------------------------------------
 
 
-def scan_cables(site_dir: Path, jobs: int) -> tuple[list[CableEntry], list[Problem]]:
-    """Every cable file -> its catalogue entry, in parallel; duplicate IDs are problems."""
-    paths = list(cable_files(site_dir / "content"))
-    tasks = [(site_dir, batch) for batch in _batches(paths, SCAN_BATCH)]
-    entries: list[CableEntry] = []
-    problems: list[Problem] = []
-    if jobs > 1 and len(tasks) > 1:
-        with _pool(jobs) as pool:
-            results = pool.map(_scan_batch, tasks)
-    else:
-        results = [_scan_batch(task) for task in tasks]
-    seen: dict[str, str] = {}
-    for batch_entries, batch_problems in results:
-        problems.extend(batch_problems)
-        for entry in batch_entries:
-            if entry.reference_id in seen:
-                problems.append(Problem(entry.source, 1, f"{entry.reference_id} is also in {seen[entry.reference_id]}"))
-                continue
-            seen[entry.reference_id] = entry.source
-            entries.append(entry)
-    return entries, problems
+@dataclass
+class Scan:
+    entries: list[CableEntry]
+    digests: dict[str, str]
+    problems: list[Problem]
+    changed: dict[str, SourceState]
+    removed: list[str]
+    read: int
+
+
+def _cable_files_with_stats(content_dir: Path) -> Iterator[tuple[Path, os.stat_result]]:
+    """Every cable file with its stat, in a stable order (scandir: one stat per file)."""
+    root = content_dir / "cables"
+    if not root.is_dir():
+        return
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda e: e.name)
+        for entry in reversed(entries):
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(Path(entry.path))
+        for entry in entries:
+            if entry.name.endswith(".txt") and not entry.name.startswith(".") and entry.is_file():
+                yield Path(entry.path), entry.stat()
+
+
+def scan_cables(site_dir: Path, jobs: int, known: dict[str, SourceState]) -> Scan:
+    """Every cable file -> its catalogue entry. Files whose size and mtime are as the manifest
+    has them are not read; others are read and hashed, and parsed only if their bytes changed."""
+    tasks: list[_ScanTask] = []
+    results: list[tuple[str, SourceState, Problem | None]] = []
+    seen_paths: set[str] = set()
+    for path, stat in _cable_files_with_stats(site_dir / "content"):
+        shown = path.relative_to(site_dir).as_posix()
+        seen_paths.add(shown)
+        state = known.get(shown)
+        if state and state.entry is not None and state.size == stat.st_size and state.mtime_ns == stat.st_mtime_ns:
+            results.append((shown, state, None))
+            continue
+        tasks.append(
+            _ScanTask(
+                path,
+                shown,
+                stat.st_size,
+                stat.st_mtime_ns,
+                state.digest if state else None,
+                state.entry if state else None,
+            )
+        )
+    for batch in _map(_scan_batch, list(_batches(tasks, SCAN_BATCH)), jobs):
+        results.extend(batch)
+    scan = Scan([], {}, [], {}, sorted(set(known) - seen_paths), len(tasks))
+    owner: dict[str, str] = {}
+    for shown, state, problem in sorted(results, key=lambda item: item[0]):
+        if known.get(shown) != state:
+            scan.changed[shown] = state
+        if problem:
+            scan.problems.append(problem)
+            continue
+        entry = state.entry
+        if entry.reference_id in owner:
+            scan.problems.append(Problem(shown, 1, f"{entry.reference_id} is also in {owner[entry.reference_id]}"))
+            continue
+        owner[entry.reference_id] = shown
+        scan.entries.append(entry)
+        scan.digests[entry.reference_id] = state.digest
+    return scan
+
+
+def _document_digests(pages: list[Document], articles: list[Document], catalogue: Catalogue) -> dict[str, str]:
+    """What the page keys of documents depend on: their text, the article list, and the state
+    (linked, withheld, unknown) of every reference ID their text could mention."""
+    found: dict[str, str] = {}
+    mentioned: set[str] = set()
+    for kind, documents in (("page", pages), ("article", articles)):
+        for document in documents:
+            found[f"{kind}:{document.slug}"] = _digest(repr(document).encode("utf-8", "surrogateescape"))
+            mentioned.update(re.findall(REFERENCE_IN_PROSE, document.markdown))
+    found["articles:"] = _digest(repr([(a.slug, a.title, a.date, a.summary) for a in articles]).encode())
+    states = [
+        f"{ref}:{catalogue.cables[ref].url}"
+        if ref in catalogue.cables
+        else f"{ref}:{'withheld' if ref in catalogue.withheld else '-'}"
+        for ref in sorted(mentioned)
+    ]
+    found["mentions"] = _digest("\n".join(states).encode())
+    return found
 
 
 def build_site(options: BuildOptions) -> BuildReport:
-    """Build the site into output/ (or options.output_dir); the old output is replaced only on success."""
+    """Build the site into output/ (or options.output_dir); the output changes only if the build succeeds."""
     started = time.perf_counter()
     site_dir = options.site_dir.resolve()
     output_dir = (options.output_dir or site_dir / "output").resolve()
@@ -151,11 +277,33 @@ def build_site(options: BuildOptions) -> BuildReport:
     jobs = _jobs(options.jobs)
     report.as_of = resolve_as_of(options.as_of, config)
 
-    entries, problems = scan_cables(site_dir, jobs)
-    report.problems += problems
-    catalogue: Catalogue = build_catalogue(entries, report.as_of, config.total_cables)
-    report.cables, report.released = len(entries), catalogue.released_count
-    del entries
+    manifest = Manifest.for_site(site_dir, output_dir)
+    try:
+        return _build(options, site_dir, output_dir, config, jobs, manifest, report, started)
+    finally:
+        manifest.close()
+
+
+def _build(
+    options, site_dir, output_dir, config, jobs, manifest: Manifest, report: BuildReport, started: float
+) -> BuildReport:
+    interrupted = manifest.meta("state") == "building"
+    if interrupted:
+        report.notes.append("the previous build was interrupted; rebuilding the whole site to repair the output")
+    incremental = (
+        not options.full
+        and not interrupted
+        and manifest.meta("state") == "clean"
+        and manifest.meta("output") == str(output_dir)
+        and output_dir.is_dir()
+    )
+    report.incremental = incremental
+
+    scan = scan_cables(site_dir, jobs, manifest.sources() if not options.full else {})
+    report.problems += scan.problems
+    report.sources_read = scan.read
+    catalogue = build_catalogue(scan.entries, report.as_of, config.total_cables)
+    report.cables, report.released = len(scan.entries), catalogue.released_count
 
     pages, problems = read_documents(site_dir / "content" / "pages", site_dir, require_date=False)
     report.problems += problems
@@ -163,31 +311,70 @@ def build_site(options: BuildOptions) -> BuildReport:
     report.problems += problems
     articles = published_articles(articles, report.as_of)
 
-    staging = Staging.begin(output_dir)
-    if staging.discarded_leftover:
-        report.notes.append("a previous build was interrupted; its unfinished output was discarded and rebuilt")
+    if options.strict and report.problems:
+        # Nothing rendered, nothing written: the output stays exactly as it was.
+        report.failed = True
+        report.seconds = time.perf_counter() - started
+        return report
+
+    staging = Staging.begin(output_dir, overlay=incremental)
+    if staging.discarded_leftover and not interrupted:
+        report.notes.append("an unfinished staging folder from an earlier build was discarded")
     assets = copy_static(site_dir, staging)
     plans = plan_site(catalogue, config, pages, articles)
-    renderer = SiteRenderer(config, catalogue, site_dir, pages, articles, assets, sitemap_urls(plans))
+    urls = sitemap_urls(plans)
+    renderer = SiteRenderer(config, catalogue, site_dir, pages, articles, assets, urls)
+    keys = PageKeys(
+        catalogue,
+        config,
+        scan.digests,
+        renderer.fingerprints(sorted({plan.kind for plan in plans})),
+        _document_digests(pages, articles, catalogue),
+        urls,
+    )
+    previous = manifest.page_keys() if incremental else {}
+    keyed = [(plan, keys.key(plan)) for plan in plans]
+    todo = [(plan, key) for plan, key in keyed if previous.get(plan.url, ("",))[0] != key]
+    report.pages, report.rendered = len(plans), len(todo)
+
     _worker.update(renderer=renderer, staging=staging)
     try:
-        batches = list(_batches(plans, RENDER_BATCH))
-        if jobs > 1 and len(batches) > 1:
-            with _pool(jobs) as pool:
-                results = pool.map(_render_batch, batches, chunksize=1)
-        else:
-            results = [_render_batch(batch) for batch in batches]
+        results = _map(_render_batch, list(_batches(todo, RENDER_BATCH)), jobs)
     finally:
         _worker.clear()
-    for files, batch_problems in results:
-        report.files += files
+    written: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for done, batch_problems in results:
         report.problems += batch_problems
-    report.files += len(assets)
+        for url, key, files in done:
+            written[url] = (key, files)
+    written[STATIC_PAGE] = (
+        hashlib.sha256(repr(sorted(assets.items())).encode()).hexdigest(),
+        tuple(sorted(assets.values())),
+    )
 
     if options.strict and report.problems:
         staging.abandon()
         report.failed = True
-    else:
-        staging.commit()
+        report.seconds = time.perf_counter() - started
+        return report
+
+    # Files no page writes any more: pages gone (a cable withdrawn or back under embargo), or
+    # files a re-rendered page no longer produces (an old fingerprinted stylesheet).
+    planned = {plan.url for plan in plans} | {STATIC_PAGE}
+    gone_pages = [url for url in previous if url not in planned]
+    stale_files = {f for url in gone_pages for f in previous[url][1]}
+    for url, (_, files) in written.items():
+        if url in previous:
+            stale_files |= set(previous[url][1]) - set(files)
+    stale_files -= {f for _, files in written.values() for f in files}
+    report.removed = len(stale_files)
+
+    manifest.set_meta(state="building", output=str(output_dir))
+    report.files = staging.commit(sorted(stale_files))
+    if report.files < 0:
+        report.files = sum(len(files) for _, files in written.values())
+    manifest.save_sources(scan.changed, scan.removed)
+    manifest.save_pages(written, gone_pages, replace_all=not incremental)
+    manifest.set_meta(state="clean", as_of=report.as_of)
     report.seconds = time.perf_counter() - started
     return report

@@ -7,6 +7,7 @@ only ever see released cables. Withheld IDs are kept only to scrub them from ref
 
 from __future__ import annotations
 
+import heapq
 import re
 import unicodedata
 from collections import defaultdict
@@ -127,6 +128,11 @@ class Catalogue:
 
     def visible_references_raw(self, entry: CableEntry) -> str:
         return "|".join(part for part in entry.references_raw.split("|") if _canonical(part) not in self.withheld)
+
+    def latest(self, ids, count: int) -> list[str]:
+        """The `count` most recently released of `ids`, newest first (ties by reference ID)."""
+        cables = self.cables
+        return heapq.nlargest(count, ids, key=lambda ref: (cables[ref].released, ref))
 
     def letters(self, facets: dict[str, Facet], letter_of) -> dict[str, list[Facet]]:
         """Facets filed by letter, each letter's list sorted by name."""

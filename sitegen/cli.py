@@ -120,15 +120,16 @@ def release_command(date: str, reference_ids: tuple[str, ...], ids_file, site: P
     type=click.Path(file_okay=False, path_type=Path),
     help="Build into DIR instead of SITE/output.",
 )
+@click.option("--full", is_flag=True, help="Ignore what the last build remembers: read, render and write everything.")
 @site_option
-def build_command(as_of: str | None, strict: bool, jobs: int, output: Path | None, site: Path) -> None:
+def build_command(as_of: str | None, strict: bool, jobs: int, output: Path | None, full: bool, site: Path) -> None:
     """Build the site into output/."""
     from sitegen.build import BuildOptions, build_site
 
     if not site.is_dir():
         raise click.UsageError(f"no site folder at {site}")
     moment = _moment(as_of, "--as-of", end_of_day=True)
-    report = build_site(BuildOptions(site, output, moment, strict, jobs))
+    report = build_site(BuildOptions(site, output, moment, strict, jobs, full))
     for note in report.notes:
         click.echo(f"note: {note}", err=True)
     _report(report.problems, limit=len(report.problems) if strict else 50)
@@ -137,9 +138,11 @@ def build_command(as_of: str | None, strict: bool, jobs: int, output: Path | Non
             f"build failed: {len(report.problems)} problems (--strict); {report.output_dir} left unchanged", err=True
         )
         sys.exit(CONTENT_ERROR)
+    kind = "incremental build" if report.incremental else "full build"
     click.echo(
-        f"built {report.files} files into {report.output_dir} in {report.seconds:.1f}s: "
-        f"{report.released} of {report.cables} cables released as of {report.as_of}, {len(report.problems)} problems"
+        f"{kind}: {report.rendered} of {report.pages} pages rendered, {report.files} files written, "
+        f"{report.removed} removed, into {report.output_dir} in {report.seconds:.1f}s; "
+        f"{report.released} of {report.cables} cables released as of {report.as_of}; {len(report.problems)} problems"
     )
 
 

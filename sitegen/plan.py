@@ -5,6 +5,7 @@ The plan holds no markup and reads no files; render turns each PagePlan into byt
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass
 
@@ -88,3 +89,148 @@ def plan_site(catalogue: Catalogue, config: Config, pages: list[Document], artic
 def sitemap_urls(plans: list[PagePlan]) -> list[str]:
     """The HTML pages a sitemap lists, in plan order."""
     return [plan.url for plan in plans if plan.url.endswith(".html") and plan.kind != "not-found"]
+
+
+# -- page keys: what each page shows, hashed; an unchanged key means an unchanged page ----------
+
+CHROME_CONFIG = ("title", "tagline", "language", "base_url", "support_links", "community_links", "explainer")
+CONFIG_BY_KIND = {
+    "cable": ("hashtags", "share_targets", "mastodon_instance", "tag_descriptions"),
+    "home": ("latest_release_size", "total_cables"),
+    "tag": ("tag_descriptions", "page_size"),
+    "tag-letter": ("tag_descriptions",),
+    "origin": ("page_size",),
+    "classification": ("page_size",),
+    "month": ("page_size",),
+    "release": ("page_size",),
+    "releases-feed": ("feed_size",),
+    "origin-feed": ("feed_size",),
+    "tag-feed": ("feed_size",),
+}
+TEMPLATE_BY_KIND = {
+    "home": "home.html",
+    "not-found": "404.html",
+    "cable": "cable.html",
+    "origin-letter": "letters.html",
+    "tag-letter": "letters.html",
+    "origin": "listing.html",
+    "tag": "listing.html",
+    "classification": "listing.html",
+    "month": "listing.html",
+    "release": "listing.html",
+    "classification-index": "groups.html",
+    "date-index": "groups.html",
+    "release-index": "groups.html",
+    "page": "page.html",
+    "article": "page.html",
+    "articles": "articles.html",
+}
+
+
+def _digest(parts: list[str]) -> str:
+    return hashlib.blake2b("\x1f".join(parts).encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+
+
+class PageKeys:
+    """Computes each page's key from exactly what the page shows.
+
+    `digests` maps a reference ID to the hash of its cable file, which covers every field
+    the catalogue keeps of it; `fixed` holds, per kind, the hash of the code, templates,
+    config and shared chrome the kind depends on.
+    """
+
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        config: Config,
+        digests: dict[str, str],
+        fixed: dict[str, str],
+        documents: dict[str, str],
+        urls: list[str],
+    ):
+        self.catalogue = catalogue
+        self.config = config
+        self.digests = digests
+        self.fixed = fixed
+        self.documents = documents
+        self.sitemap = _digest(urls)
+
+    def key(self, plan: PagePlan) -> str:
+        parts = [plan.kind, plan.url, plan.name, str(plan.number), str(plan.pages), self.fixed.get(plan.kind, "")]
+        parts += self._inputs(plan, self.config.page_size, self.config.feed_size)
+        return _digest(parts)
+
+    def _entries(self, ids) -> list[str]:
+        digests = self.digests
+        return [f"{ref}:{digests[ref]}" for ref in ids]
+
+    def _facet_page(self, facet: Facet, plan: PagePlan, page_size: int) -> list[str]:
+        start = (plan.number - 1) * page_size
+        return [
+            facet.slug,
+            str(len(facet.reference_ids)),
+            *self._entries(facet.reference_ids[start : start + page_size]),
+        ]
+
+    def _inputs(self, plan: PagePlan, page_size: int, feed_size: int) -> list[str]:
+        catalogue = self.catalogue
+        kind = plan.kind
+        if kind == "cable":
+            entry = catalogue.cables[plan.name]
+            older, newer = catalogue.neighbours(entry)
+            refs = [
+                ref if ref not in catalogue.cables else f"{ref}:{self.digests[ref]}"
+                for ref in catalogue.visible_references(entry)
+            ]
+            return [
+                self.digests[plan.name],
+                *refs,
+                "|",
+                *self._entries(catalogue.backlinks.get(plan.name, ())),
+                "|",
+                *self._entries([ref for ref in (older, newer) if ref]),
+                *(catalogue.tags[tag].slug for tag in entry.tags),
+                catalogue.origins[entry.origin].slug,
+                catalogue.classifications[entry.classification].slug,
+            ]
+        if kind in ("origin", "tag", "classification", "month", "release"):
+            facets = {
+                "origin": catalogue.origins,
+                "tag": catalogue.tags,
+                "classification": catalogue.classifications,
+                "month": catalogue.months,
+                "release": catalogue.releases,
+            }[kind]
+            return self._facet_page(facets[plan.name], plan, page_size)
+        if kind in ("origin-letter", "tag-letter"):
+            facets, letter_of = (
+                (catalogue.origins, origin_letter) if kind == "origin-letter" else (catalogue.tags, index_letter)
+            )
+            filed = catalogue.letters(facets, letter_of)
+            present = "".join(letter for letter, items in sorted(filed.items()) if items)
+            return [present, *(f"{f.name}:{f.slug}:{len(f.reference_ids)}" for f in filed.get(plan.name, []))]
+        if kind in ("releases-feed", "origin-feed", "tag-feed"):
+            if kind == "releases-feed":
+                ids = catalogue.cables
+            else:
+                ids = (catalogue.origins if kind == "origin-feed" else catalogue.tags)[plan.name].reference_ids
+            return self._entries(catalogue.latest(ids, feed_size))
+        if kind == "home":
+            parts = [str(catalogue.released_count), str(catalogue.total)]
+            if catalogue.releases:
+                day, facet = next(iter(catalogue.releases.items()))
+                shown = facet.reference_ids[: self.config.latest_release_size]
+                parts += [day, str(len(facet.reference_ids)), *self._entries(shown)]
+            return parts
+        if kind in ("classification-index", "date-index", "release-index"):
+            facets = {
+                "classification-index": catalogue.classifications,
+                "date-index": catalogue.months,
+                "release-index": catalogue.releases,
+            }[kind]
+            return [f"{name}:{facet.slug}:{len(facet.reference_ids)}" for name, facet in facets.items()]
+        if kind in ("sitemap", "sitemap-index"):
+            return [self.sitemap]
+        if kind in ("page", "article", "articles"):
+            return [self.documents.get(f"{kind}:{plan.name}", ""), self.documents.get("mentions", "")]
+        return []

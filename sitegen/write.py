@@ -1,8 +1,8 @@
-"""Write: bytes -> output/, through a staging folder that replaces the old output only when the build is whole.
+"""Write: bytes -> output/, through a staging folder put in place only when the build is whole.
 
 A reader (or a deploy) never sees half a site: pages are written into a sibling staging
-folder, which is swapped in by rename at the end. A staging folder left by an interrupted
-build is found and discarded by the next one.
+folder, which is swapped in (full build) or moved in file by file (incremental build) at the
+end. A staging folder left by an interrupted build is found and discarded by the next one.
 """
 
 from __future__ import annotations
@@ -19,21 +19,27 @@ FINGERPRINTED = (".css", ".js")
 
 @dataclass
 class Staging:
-    """A folder beside the output that a build writes into, then swaps into place."""
+    """A folder beside the output that a build writes into, then moves into place.
+
+    A full build stages the whole site and swaps folders. An incremental build (`overlay`)
+    stages only the files that changed and moves each into the output at the end; until
+    then the output is untouched, so a failed or refused build leaves it as it was.
+    """
 
     output_dir: Path
     folder: Path
+    overlay: bool = False
     discarded_leftover: bool = False
     made: set[str] = field(default_factory=set)
 
     @classmethod
-    def begin(cls, output_dir: Path) -> Staging:
+    def begin(cls, output_dir: Path, overlay: bool = False) -> Staging:
         folder = output_dir.with_name(f".{output_dir.name}.building")
         leftover = folder.exists()
         if leftover:
             shutil.rmtree(folder)
         folder.mkdir(parents=True)
-        return cls(output_dir, folder, leftover)
+        return cls(output_dir, folder, overlay, leftover)
 
     def path_for(self, url: str) -> Path:
         """The file for a page URL. URLs come from the plan (reference IDs are checked when read),
@@ -50,19 +56,58 @@ class Staging:
             self.made.add(folder)
         path.write_bytes(data)
 
-    def commit(self) -> None:
-        """Swap the staging folder in for the output; the old output is removed afterwards."""
-        old = self.output_dir.with_name(f".{self.output_dir.name}.old")
-        if old.exists():
-            shutil.rmtree(old)
-        if self.output_dir.exists():
-            os.replace(self.output_dir, old)
-        os.replace(self.folder, self.output_dir)
-        if old.exists():
-            shutil.rmtree(old)
+    def unchanged(self, url: str, data: bytes) -> bool:
+        """In an overlay, whether the output already holds exactly these bytes."""
+        if not self.overlay:
+            return False
+        target = self.output_dir / url
+        try:
+            return target.stat().st_size == len(data) and target.read_bytes() == data
+        except OSError:
+            return False
+
+    def commit(self, removed: list[str] = ()) -> int:
+        """Put the staged files in place and delete `removed` (output paths); returns files moved."""
+        if not self.overlay:
+            old = self.output_dir.with_name(f".{self.output_dir.name}.old")
+            if old.exists():
+                shutil.rmtree(old)
+            if self.output_dir.exists():
+                os.replace(self.output_dir, old)
+            os.replace(self.folder, self.output_dir)
+            if old.exists():
+                shutil.rmtree(old)
+            return -1
+        moved = 0
+        for directory, _, files in os.walk(self.folder):
+            relative = Path(directory).relative_to(self.folder)
+            target_dir = self.output_dir / relative
+            target_dir.mkdir(parents=True, exist_ok=True)
+            for name in files:
+                os.replace(Path(directory) / name, target_dir / name)
+                moved += 1
+        for url in removed:
+            _remove_with_empty_parents(self.output_dir, url)
+        shutil.rmtree(self.folder)
+        return moved
 
     def abandon(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _remove_with_empty_parents(root: Path, url: str) -> None:
+    path = root / url
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return
+    parent = path.parent
+    while parent != root:
+        try:
+            parent.rmdir()
+        except OSError:
+            break
+        parent = parent.parent
 
 
 def _static_sources(site_dir: Path) -> dict[str, Path]:
@@ -91,6 +136,7 @@ def copy_static(site_dir: Path, staging: Staging) -> dict[str, str]:
     for name, path in _static_sources(site_dir).items():
         data = path.read_bytes()
         url = "static/" + (fingerprinted_name(name, data) if name.endswith(FINGERPRINTED) else name)
-        staging.write(url, data)
+        if not staging.unchanged(url, data):
+            staging.write(url, data)
         assets[name] = url
     return assets

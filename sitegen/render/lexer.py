@@ -31,7 +31,12 @@ class CableHeaderLexer(RegexLexer):
             (r"^[A-Z]{4,7}/[^\n]*", Name.Variable),  # an addressee: routing indicator/office
             # A line that starts with none of the above and holds no classification word is one
             # token: most header lines are plain, and Pygments pays per token.
-            (r"^(?![^\n]*\b" + _CLASSIFICATION + r"\b)(?![ \t]*(?:E\.?\s?O\.?\s*\d|TAGS|SUBJ|REF|SIPDIS|VZCZC|[RPOZ][ \t]+\d{6}Z|ZN[YR]|DE[ \t]))[^\n]+", Text),
+            (
+                r"^(?![^\n]*\b"
+                + _CLASSIFICATION
+                + r"\b)(?![ \t]*(?:E\.?\s?O\.?\s*\d|TAGS|SUBJ|REF|SIPDIS|VZCZC|[RPOZ][ \t]+\d{6}Z|ZN[YR]|DE[ \t]))[^\n]+",
+                Text,
+            ),
             (r"^([ \t]*E\.?\s?O\.?\s*\d{4,5}\s*:?)([^\n]*)", bygroups(Comment, Comment)),
             (r"^([ \t]*TAGS:?)([^\n]*)", bygroups(Keyword, Name.Tag)),
             (r"^([ \t]*SUBJ(?:ECT)?:)([^\n]*)", bygroups(Keyword, Generic.Heading)),

@@ -7,6 +7,8 @@ cable's own file.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,16 +17,17 @@ from urllib.parse import quote
 from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
+import jinja2.meta
 import orjson
 from markupsafe import Markup
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 
+from sitegen import plan as planning
 from sitegen.catalogue import OTHER_LETTER, CableEntry, Catalogue, Facet, index_letter, origin_letter
 from sitegen.config import Config
 from sitegen.model import Block, CableRecord, Problem, Reference
 from sitegen.parse import parse_body
-from sitegen import plan as planning
 from sitegen.plan import PagePlan, letters_used, listing_url
 from sitegen.render.feeds import cable_feed
 from sitegen.render.lexer import CableHeaderLexer
@@ -65,6 +68,15 @@ def make_environment(site_templates: Path | None) -> jinja2.Environment:
     )
     environment.filters["number"] = lambda value: f"{value:,}"
     return environment
+
+
+def code_fingerprint() -> str:
+    """A hash of sitegen's own source: a new version of the tool re-renders what it renders."""
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def root_of(url: str) -> str:
@@ -137,6 +149,52 @@ class SiteRenderer:
             "sitemap-index": self._sitemap_index,
         }
 
+    # -- what pages depend on besides their data: code, templates, config, chrome -----------
+
+    def _template_closure(self, name: str, seen: set[str]) -> None:
+        if name in seen:
+            return
+        seen.add(name)
+        source, _, _ = self.environment.loader.get_source(self.environment, name)
+        for referenced in jinja2.meta.find_referenced_templates(self.environment.parse(source)):
+            if referenced:
+                self._template_closure(referenced, seen)
+
+    def _templates_hash(self, names: list[str]) -> str:
+        seen: set[str] = set()
+        for name in names:
+            self._template_closure(name, seen)
+        sources = [self.environment.loader.get_source(self.environment, name)[0] for name in sorted(seen)]
+        return hashlib.blake2b("\x1f".join(sorted(seen) + sources).encode(), digest_size=16).hexdigest()
+
+    def fingerprints(self, kinds: list[str]) -> dict[str, str]:
+        """Per page kind, a hash of everything but its data that its pages are made from: the
+        code, its templates (with what they include), the config keys it reads, the shared chrome."""
+        config = dataclasses.asdict(self.config)
+
+        def config_part(keys) -> str:
+            return json.dumps({key: config[key] for key in keys}, sort_keys=True, default=str)
+
+        chrome = "\x1f".join(
+            [
+                self._templates_hash([f"{part}.html" for part in self.CHROME_PARTS]),
+                json.dumps(self.assets, sort_keys=True),
+                config_part(planning.CHROME_CONFIG),
+                *(f"{d.slug}:{d.title}" for d in [self.explainer, *self.footer_pages] if d),
+            ]
+        )
+        code = code_fingerprint()
+        result = {}
+        for kind in kinds:
+            template = planning.TEMPLATE_BY_KIND.get(kind)
+            parts = [code, config_part(planning.CONFIG_BY_KIND.get(kind, ()))]
+            if template:
+                parts += [chrome, self._templates_hash([template])]
+            else:
+                parts.append(config_part(planning.CHROME_CONFIG))
+            result[kind] = hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
+        return result
+
     # -- shared pieces -------------------------------------------------------------------
 
     def render(self, plan: PagePlan) -> Rendered:
@@ -156,7 +214,8 @@ class SiteRenderer:
                 "footer_pages": self.footer_pages,
             }
             chrome = {
-                part: Markup(self.environment.get_template(f"{part}.html").render(context)) for part in self.CHROME_PARTS
+                part: Markup(self.environment.get_template(f"{part}.html").render(context))
+                for part in self.CHROME_PARTS
             }
             self._chrome_cache[root] = chrome
         return chrome
@@ -254,7 +313,12 @@ class SiteRenderer:
         return root + entry.url if entry else None
 
     def _cable_html(
-        self, plan: PagePlan, entry: CableEntry, record: CableRecord, blocks: tuple[Block, ...], text_references: tuple[Reference, ...]
+        self,
+        plan: PagePlan,
+        entry: CableEntry,
+        record: CableRecord,
+        blocks: tuple[Block, ...],
+        text_references: tuple[Reference, ...],
     ) -> bytes:
         root = root_of(plan.url)
         catalogue = self.catalogue
@@ -484,8 +548,7 @@ class SiteRenderer:
 
     def _feed_entries(self, ids) -> list[CableEntry]:
         """The newest releases first (release time, then reference ID), at most feed_size."""
-        entries = sorted(self._entries(ids), key=lambda e: (e.released, e.reference_id), reverse=True)
-        return entries[: self.config.feed_size]
+        return self._entries(self.catalogue.latest(ids, self.config.feed_size))
 
     def _releases_feed(self, plan: PagePlan) -> Rendered:
         entries = self._feed_entries(self.catalogue.cables)

@@ -1,0 +1,116 @@
+"""The build's memory between runs: a SQLite file in the site's cache folder (never in output/).
+
+It keeps, for each cable file, its size, mtime, content hash and catalogue entry (so an
+unchanged file is neither read nor parsed again), and for each page its key and the files it
+wrote (so an unchanged page is not rendered again and a vanished one can be removed).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sitegen.catalogue import CableEntry
+
+CACHE_DIR = ".sitegen-cache"
+SCHEMA_VERSION = "3"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceState:
+    size: int
+    mtime_ns: int
+    digest: str
+    entry: CableEntry | None  # None: the file had a problem (it is read again next time)
+
+
+class Manifest:
+    """Source states and page keys of the last completed build."""
+
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.db = sqlite3.connect(path)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(
+            """
+            CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT);
+            CREATE TABLE IF NOT EXISTS sources (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, digest TEXT, entry BLOB);
+            CREATE TABLE IF NOT EXISTS pages (url TEXT PRIMARY KEY, key TEXT, files TEXT);
+            """
+        )
+        if self.meta("schema") != SCHEMA_VERSION:
+            self.reset()
+
+    @classmethod
+    def for_site(cls, site_dir: Path, output_dir: Path | None = None) -> Manifest:
+        """The manifest of builds of this site into this output folder (each output has its own)."""
+        output = (output_dir or site_dir / "output").resolve()
+        name = hashlib.sha256(str(output).encode()).hexdigest()[:12]
+        return cls(site_dir / CACHE_DIR / f"manifest-{name}.sqlite")
+
+    def reset(self) -> None:
+        with self.db:
+            self.db.execute("DELETE FROM meta")
+            self.db.execute("DELETE FROM sources")
+            self.db.execute("DELETE FROM pages")
+            self.db.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- meta ------------------------------------------------------------------------------
+
+    def meta(self, name: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, **values: str) -> None:
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", values.items())
+
+    # -- sources ---------------------------------------------------------------------------
+
+    def sources(self) -> dict[str, SourceState]:
+        states = {}
+        for path, size, mtime_ns, digest, entry in self.db.execute(
+            "SELECT path, size, mtime_ns, digest, entry FROM sources"
+        ):
+            states[path] = SourceState(size, mtime_ns, digest, pickle.loads(entry) if entry else None)
+        return states
+
+    def save_sources(self, changed: dict[str, SourceState], removed: Iterable[str]) -> None:
+        with self.db:
+            self.db.executemany("DELETE FROM sources WHERE path = ?", ((path,) for path in removed))
+            self.db.executemany(
+                "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?)",
+                (
+                    (path, s.size, s.mtime_ns, s.digest, pickle.dumps(s.entry, protocol=5) if s.entry else None)
+                    for path, s in changed.items()
+                ),
+            )
+
+    # -- pages -----------------------------------------------------------------------------
+
+    def page_keys(self) -> dict[str, tuple[str, tuple[str, ...]]]:
+        return {
+            url: (key, tuple(files.split("\n")))
+            for url, key, files in self.db.execute("SELECT url, key, files FROM pages")
+        }
+
+    def save_pages(
+        self, written: dict[str, tuple[str, tuple[str, ...]]], removed: Iterable[str], replace_all: bool
+    ) -> None:
+        with self.db:
+            if replace_all:
+                self.db.execute("DELETE FROM pages")
+            self.db.executemany("DELETE FROM pages WHERE url = ?", ((url,) for url in removed))
+            self.db.executemany(
+                "INSERT OR REPLACE INTO pages VALUES (?, ?, ?)",
+                ((url, key, "\n".join(files)) for url, (key, files) in written.items()),
+            )
