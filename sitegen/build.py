@@ -212,14 +212,16 @@ def _cable_files_with_stats(content_dir: Path) -> Iterator[tuple[str, os.stat_re
                 yield entry.path, entry.stat()
 
 
-def scan_cables(site_dir: Path, jobs: int, known: dict[str, SourceState]) -> Scan:
+def scan_cables(
+    site_dir: Path, jobs: int, known: dict[str, SourceState], stats: list[tuple[str, os.stat_result]] | None = None
+) -> Scan:
     """Every cable file -> its catalogue entry. Files whose size and mtime are as the manifest
     has them are not read; others are read and hashed, and parsed only if their bytes changed."""
     tasks: list[_ScanTask] = []
     results: list[tuple[str, SourceState, Problem | None]] = []
     seen_paths: set[str] = set()
     prefix = len(str(site_dir)) + 1
-    for path_text, stat in _cable_files_with_stats(site_dir / "content"):
+    for path_text, stat in stats if stats is not None else _cable_files_with_stats(site_dir / "content"):
         shown = path_text[prefix:].replace(os.sep, "/")
         seen_paths.add(shown)
         state = known.get(shown)
@@ -322,7 +324,9 @@ def _release_set_unchanged(moments: list[str], old_as_of: str, new_as_of: str) -
     return not any(low < moment <= high for moment in moments)
 
 
-def _nothing_changed(site_dir: Path, manifest: Manifest, as_of: str, inputs: str) -> bool:
+def _nothing_changed(
+    site_dir: Path, manifest: Manifest, as_of: str, inputs: str, stats: list[tuple[str, os.stat_result]]
+) -> bool:
     """The quick test a no-op rebuild needs: same inputs, same cable files (by size and mtime),
     and no release crossing between the two as-of moments. Costs one stat per cable file."""
     if manifest.meta("inputs") != inputs or manifest.meta("as_of") is None:
@@ -333,7 +337,7 @@ def _nothing_changed(site_dir: Path, manifest: Manifest, as_of: str, inputs: str
     known = manifest.source_stats()
     count = 0
     prefix = len(str(site_dir)) + 1
-    for path_text, stat in _cable_files_with_stats(site_dir / "content"):
+    for path_text, stat in stats:
         count += 1
         if known.get(path_text[prefix:].replace(os.sep, "/")) != (stat.st_size, stat.st_mtime_ns):
             return False
@@ -356,11 +360,12 @@ def _build(
     report.incremental = incremental
     inputs = inputs_fingerprint(site_dir)
     leftover = output_dir.with_name(f".{output_dir.name}.building").exists()
+    stats = list(_cable_files_with_stats(site_dir / "content"))
     if (
         incremental
         and not leftover
         and not report.problems
-        and _nothing_changed(site_dir, manifest, report.as_of, inputs)
+        and _nothing_changed(site_dir, manifest, report.as_of, inputs, stats)
     ):
         _, page_problems = read_documents(site_dir / "content" / "pages", site_dir, require_date=False)
         _, article_problems = read_documents(site_dir / "content" / "articles", site_dir, require_date=True)
@@ -375,10 +380,10 @@ def _build(
             report.seconds = time.perf_counter() - started
             return report
 
-    scan = scan_cables(site_dir, jobs, manifest.sources() if not options.full else {})
+    scan = scan_cables(site_dir, jobs, manifest.sources() if not options.full else {}, stats)
     report.problems += scan.problems
     report.sources_read = scan.read
-    catalogue = build_catalogue(scan.entries, report.as_of, config.total_cables)
+    catalogue = build_catalogue(scan.entries, report.as_of, config.total_cables, config.feed_size)
     report.cables, report.released = len(scan.entries), catalogue.released_count
 
     pages, problems = read_documents(site_dir / "content" / "pages", site_dir, require_date=False)

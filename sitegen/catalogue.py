@@ -7,7 +7,6 @@ only ever see released cables. Withheld IDs are kept only to scrub them from ref
 
 from __future__ import annotations
 
-import heapq
 import re
 import unicodedata
 from collections import defaultdict
@@ -114,6 +113,7 @@ class Catalogue:
     months: dict[str, Facet] = field(default_factory=dict)  # "2009-03" -> cables created that month
     releases: dict[str, Facet] = field(default_factory=dict)  # "2010-11-28" -> cables released that day, latest first
     backlinks: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    feeds: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def released_count(self) -> int:
@@ -129,10 +129,9 @@ class Catalogue:
     def visible_references_raw(self, entry: CableEntry) -> str:
         return "|".join(part for part in entry.references_raw.split("|") if _canonical(part) not in self.withheld)
 
-    def latest(self, ids, count: int) -> list[str]:
-        """The `count` most recently released of `ids`, newest first (ties by reference ID)."""
-        cables = self.cables
-        return heapq.nlargest(count, ids, key=lambda ref: (cables[ref].released, ref))
+    def feed(self, kind: str = "all", name: str = "") -> tuple[str, ...]:
+        """The newest releases (at most feed_size) overall (`all`), of an `origin` or of a `tag`."""
+        return self.feeds.get((kind, name), ())
 
     def letters(self, facets: dict[str, Facet], letter_of) -> dict[str, list[Facet]]:
         """Facets filed by letter, each letter's list sorted by name."""
@@ -158,12 +157,11 @@ def _canonical(part: str) -> str:
     return canonical_reference_id(part) or part.strip()
 
 
-def _newest_first(entries: list[CableEntry]) -> tuple[str, ...]:
-    return tuple(e.reference_id for e in sorted(entries, key=lambda e: (e.created, e.reference_id), reverse=True))
+def _facets(groups: dict[str, list[str]]) -> dict[str, Facet]:
+    """Facets with unique slugs (a clash gets a numbered suffix, in name order, so it is stable).
 
-
-def _facets(groups: dict[str, list[CableEntry]]) -> dict[str, Facet]:
-    """Facets with unique slugs (a clash gets a numbered suffix, in name order, so it is stable)."""
+    The groups' lists are already newest first: they were filled from entries in that order.
+    """
     facets: dict[str, Facet] = {}
     used: set[str] = set()
     for name in sorted(groups):
@@ -173,43 +171,61 @@ def _facets(groups: dict[str, list[CableEntry]]) -> dict[str, Facet]:
             suffix += 1
             slug = f"{base}-{suffix}"
         used.add(slug)
-        facets[name] = Facet(name, slug, _newest_first(groups[name]))
+        facets[name] = Facet(name, slug, tuple(groups[name]))
     return facets
 
 
-def build_catalogue(entries: list[CableEntry], as_of: str, total: int = 0) -> Catalogue:
-    """Apply the embargo and index the released cables. `total` 0 means: every cable in content."""
+def build_catalogue(entries: list[CableEntry], as_of: str, total: int = 0, feed_size: int = 50) -> Catalogue:
+    """Apply the embargo and index the released cables. `total` 0 means: every cable in content.
+
+    Entries are sorted twice in all (newest created first; latest released first) and every
+    index is filled in those orders, rather than each index being sorted on its own.
+    """
     released = [e for e in entries if e.released and e.released <= as_of]
     released_ids = {e.reference_id for e in released}
     withheld = frozenset(e.reference_id for e in entries if e.reference_id not in released_ids)
     catalogue = Catalogue(as_of=as_of, total=total or len(entries), withheld=withheld)
     catalogue.cables = {e.reference_id: e for e in sorted(released, key=lambda e: e.reference_id)}
-    by_origin: dict[str, list[CableEntry]] = defaultdict(list)
-    by_tag: dict[str, list[CableEntry]] = defaultdict(list)
-    by_class: dict[str, list[CableEntry]] = defaultdict(list)
-    by_month: dict[str, list[CableEntry]] = defaultdict(list)
-    by_release: dict[str, list[CableEntry]] = defaultdict(list)
-    referenced_by: dict[str, list[CableEntry]] = defaultdict(list)
+    released.sort(key=lambda e: (e.created, e.reference_id), reverse=True)
+    by_origin: dict[str, list[str]] = defaultdict(list)
+    by_tag: dict[str, list[str]] = defaultdict(list)
+    by_class: dict[str, list[str]] = defaultdict(list)
+    by_month: dict[str, list[str]] = defaultdict(list)
+    by_release: dict[str, list[str]] = defaultdict(list)
+    referenced_by: dict[str, list[str]] = defaultdict(list)
     for entry in released:
-        by_origin[entry.origin].append(entry)
+        reference_id = entry.reference_id
+        by_origin[entry.origin].append(reference_id)
         for tag in entry.tags:
-            by_tag[tag].append(entry)
-        by_class[entry.classification].append(entry)
-        by_month[entry.created[:7]].append(entry)
-        by_release[entry.release_day].append(entry)
+            by_tag[tag].append(reference_id)
+        by_class[entry.classification].append(reference_id)
+        by_month[entry.created[:7]].append(reference_id)
+        by_release[entry.release_day].append(reference_id)
         for reference in entry.references:
-            if reference in released_ids and reference != entry.reference_id:
-                referenced_by[reference].append(entry)
+            if reference in released_ids and reference != reference_id:
+                referenced_by[reference].append(reference_id)
     catalogue.origins = _facets(by_origin)
     catalogue.tags = _facets(by_tag)
     catalogue.classifications = _facets(by_class)
     catalogue.months = _facets(by_month)
     catalogue.releases = {day: facet for day, facet in sorted(_facets(by_release).items(), reverse=True)}
-    catalogue.backlinks = {ref: _newest_first(citing) for ref, citing in sorted(referenced_by.items())}
+    catalogue.backlinks = {ref: tuple(citing) for ref, citing in sorted(referenced_by.items())}
     for facet in catalogue.origins.values():
         for index, reference_id in enumerate(facet.reference_ids):
             catalogue._origin_position[reference_id] = index
+    _fill_feeds(catalogue, released, feed_size)
     return catalogue
+
+
+def _fill_feeds(catalogue: Catalogue, entries: list[CableEntry], feed_size: int) -> None:
+    """The newest `feed_size` releases overall, per origin and per tag, in one pass in release order."""
+    feeds: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for entry in sorted(entries, key=lambda e: (e.released, e.reference_id), reverse=True):
+        for key in (("all", ""), ("origin", entry.origin), *(("tag", tag) for tag in entry.tags)):
+            items = feeds[key]
+            if len(items) < feed_size:
+                items.append(entry.reference_id)
+    catalogue.feeds = {key: tuple(ids) for key, ids in feeds.items()}
 
 
 def published_articles(articles: list, as_of: str) -> list:

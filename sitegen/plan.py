@@ -161,8 +161,8 @@ class PageKeys:
         return _digest(parts)
 
     def _entries(self, ids) -> list[str]:
-        digests = self.digests
-        return [f"{ref}:{digests[ref]}" for ref in ids]
+        # A cable's digest hashes its file, which names its reference ID: the digest alone is enough.
+        return list(map(self.digests.__getitem__, ids))
 
     def _facet_page(self, facet: Facet, plan: PagePlan, page_size: int) -> list[str]:
         start = (plan.number - 1) * page_size
@@ -209,12 +209,10 @@ class PageKeys:
             filed = catalogue.letters(facets, letter_of)
             present = "".join(letter for letter, items in sorted(filed.items()) if items)
             return [present, *(f"{f.name}:{f.slug}:{len(f.reference_ids)}" for f in filed.get(plan.name, []))]
-        if kind in ("releases-feed", "origin-feed", "tag-feed"):
-            if kind == "releases-feed":
-                ids = catalogue.cables
-            else:
-                ids = (catalogue.origins if kind == "origin-feed" else catalogue.tags)[plan.name].reference_ids
-            return self._entries(catalogue.latest(ids, feed_size))
+        if kind == "releases-feed":
+            return self._entries(catalogue.feed())
+        if kind in ("origin-feed", "tag-feed"):
+            return self._entries(catalogue.feed(kind.split("-")[0], plan.name))
         if kind == "home":
             parts = [str(catalogue.released_count), str(catalogue.total)]
             if catalogue.releases:

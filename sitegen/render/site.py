@@ -546,12 +546,8 @@ class SiteRenderer:
 
     # -- feeds ---------------------------------------------------------------------------
 
-    def _feed_entries(self, ids) -> list[CableEntry]:
-        """The newest releases first (release time, then reference ID), at most feed_size."""
-        return self._entries(self.catalogue.latest(ids, self.config.feed_size))
-
     def _releases_feed(self, plan: PagePlan) -> Rendered:
-        entries = self._feed_entries(self.catalogue.cables)
+        entries = self._entries(self.catalogue.feed())
         title = f"{self.config.title}: latest releases"
         rss = cable_feed(self.config, entries, title, plan.url, "rss")
         atom = cable_feed(self.config, entries, title, "feed/releases.atom", "atom")
@@ -559,14 +555,14 @@ class SiteRenderer:
 
     def _origin_feed(self, plan: PagePlan) -> Rendered:
         facet = self.catalogue.origins[plan.name]
-        entries = self._feed_entries(facet.reference_ids)
+        entries = self._entries(self.catalogue.feed("origin", facet.name))
         return self._one(
             plan, cable_feed(self.config, entries, f"{self.config.title}: cables from {facet.name}", plan.url, "rss")
         )
 
     def _tag_feed(self, plan: PagePlan) -> Rendered:
         facet = self.catalogue.tags[plan.name]
-        entries = self._feed_entries(facet.reference_ids)
+        entries = self._entries(self.catalogue.feed("tag", facet.name))
         return self._one(
             plan, cable_feed(self.config, entries, f"{self.config.title}: cables tagged {facet.name}", plan.url, "rss")
         )

