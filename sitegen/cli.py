@@ -159,3 +159,57 @@ def init_command(directory: Path) -> None:
     for path in created:
         click.echo(f"created {path}")
     click.echo(f"next: sitegen import cables.csv --site {directory}, then sitegen build --site {directory}")
+
+
+@main.command("check")
+@click.argument("output", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--as-of", "as_of", help="Check the embargo as of this moment; default: the moment the output was built for."
+)
+@click.option("--jobs", type=click.IntRange(min=0), default=0, show_default="one per core", help="Worker processes.")
+@site_option
+def check_command(output: Path | None, as_of: str | None, jobs: int, site: Path) -> None:
+    """Audit a built site (default SITE/output): links, fragments, cable pages, feeds, sitemap, embargo."""
+    from sitegen.check import check_output, is_built_site, withheld_ids
+
+    output = output or site / "output"
+    if not is_built_site(output):
+        click.echo(f"error: {output} is not a built site (no index.html); run sitegen build first", err=True)
+        sys.exit(2)
+    moment = _moment(as_of, "--as-of", end_of_day=True)
+    withheld, moment = (
+        withheld_ids(site.resolve(), output.resolve(), moment) if (site / "content").is_dir() else (frozenset(), "")
+    )
+    report = check_output(output, withheld, jobs)
+    for line in report.lines():
+        click.echo(line)
+    if withheld:
+        click.echo(f"embargo checked as of {moment}: {len(withheld):,} unreleased reference IDs looked for")
+    if not report.ok:
+        sys.exit(CONTENT_ERROR)
+
+
+@main.command("pack")
+@click.argument("output", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--output",
+    "archive",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The archive to write; default: SITE/mirror.tar.gz.",
+)
+@click.option("--force", is_flag=True, help="Overwrite an existing archive.")
+@site_option
+def pack_command(output: Path | None, archive: Path | None, force: bool, site: Path) -> None:
+    """Pack a built site into a deterministic mirror kit (.tar.gz with SHA256SUMS and MIRROR.txt)."""
+    from sitegen.check import is_built_site
+    from sitegen.pack import pack_site
+
+    output = output or site / "output"
+    if not is_built_site(output):
+        click.echo(f"error: {output} is not a built site (no index.html); run sitegen build first", err=True)
+        sys.exit(2)
+    archive = archive or site / "mirror.tar.gz"
+    if archive.exists() and not force:
+        raise click.UsageError(f"{archive} exists; add --force to overwrite it")
+    count = pack_site(output, archive)
+    click.echo(f"packed {count} files into {archive} ({archive.stat().st_size:,} bytes)")

@@ -1,0 +1,291 @@
+"""Check: audit a built output folder (links, fragments, the cable page contract, feeds, sitemap, embargo, folder sizes).
+
+Reads only the built files (and, for the embargo, the site's cable files). Pages are read
+with regular expressions rather than a full HTML parser and in parallel: the check must
+stay fast on a 251,287-cable site.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import re
+import xml.etree.ElementTree as ElementTree
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+NETLIFY_FOLDER_LIMIT = 54_000
+CABLE_PAGE = re.compile(r"cable/\d{4}/\d{2}/([0-9]{2}[A-Z][A-Z0-9\-]*[0-9]+)\.html")
+_LINK = re.compile(rb"<(?:a|link|script|img|iframe|source)\b[^>]*?\s(?:href|src)=\"([^\"]*)\"", re.I)
+_ID = re.compile(rb"\sid=\"([^\"]+)\"")
+_PAR = re.compile(rb"<span class=\"par\" id=\"([^\"]+)\"><a class=\"par-anchor\" href=\"#([^\"]*)\"")
+_SHARE = re.compile(rb"<a class=\"share[^\"]*\" href=\"([^\"]*)\"")
+_REFERENCE_ID = re.compile(rb"(?<![0-9A-Za-z])[0-9]{2}[A-Z][A-Z\-]*[0-9]+(?![0-9A-Za-z])")
+FEED_SUFFIXES = (".rss", ".atom")
+BATCH = 500
+
+
+@dataclass
+class CheckReport:
+    """Defects by kind, each with examples; figures of what was checked."""
+
+    defects: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    figures: Counter = field(default_factory=Counter)
+
+    def add(self, kind: str, example: str) -> None:
+        self.defects[kind].append(example)
+
+    @property
+    def ok(self) -> bool:
+        return not self.defects
+
+    def lines(self, examples: int = 5) -> list[str]:
+        lines = [f"{name}: {value:,}" for name, value in sorted(self.figures.items())]
+        for kind, found in sorted(self.defects.items()):
+            lines.append(f"DEFECT {kind}: {len(found):,}")
+            lines += [f"    {example}" for example in found[:examples]]
+        lines.append("no defects" if self.ok else f"{sum(len(v) for v in self.defects.values()):,} defects")
+        return lines
+
+
+@dataclass
+class _PageResult:
+    page: str
+    defects: list[tuple[str, str]]
+    cross_fragments: list[tuple[str, str]]  # (target page, fragment)
+    links: list[str]  # resolved internal targets
+    withheld: list[str]
+
+
+def _resolve(page: str, url: str) -> tuple[str | None, str | None, str]:
+    parts = urlsplit(url)
+    if parts.scheme or url.startswith("//"):
+        return None, None, "external"
+    if url.startswith("/"):
+        return None, None, "absolute"
+    path = unquote(parts.path)
+    target = page if not path else os.path.normpath(os.path.join(os.path.dirname(page), path)).replace(os.sep, "/")
+    if target.startswith(".."):
+        return None, None, "escapes"
+    return target, unquote(parts.fragment) or None, "internal"
+
+
+def _check_page(root: Path, page: str, withheld: frozenset[str]) -> _PageResult:
+    data = (root / page).read_bytes()
+    result = _PageResult(page, [], [], [], [])
+    if withheld:
+        result.withheld = sorted({m.decode() for m in _REFERENCE_ID.findall(data)} & withheld)
+    if not page.endswith(".html"):
+        return result
+    ids = {m.decode() for m in _ID.findall(data)}
+    for raw in _LINK.findall(data):
+        url = raw.decode("utf-8", "replace").replace("&amp;", "&")
+        target, fragment, kind = _resolve(page, url)
+        if kind in ("absolute", "escapes"):
+            result.defects.append((f"{kind} link (breaks mirrors and file://)", f"{page} -> {url}"))
+        elif kind == "internal":
+            if target != page:
+                result.links.append(target)
+            if fragment:
+                if target == page:
+                    if fragment not in ids:
+                        result.defects.append(("missing fragment target", f"{page} -> {url}"))
+                else:
+                    result.cross_fragments.append((target, fragment))
+    match = CABLE_PAGE.fullmatch(page)
+    if match:
+        _check_cable_contract(page, match.group(1), data, result)
+    if b"<html lang=" not in data:
+        result.defects.append(("page without <html lang>", page))
+    if b'name="viewport"' not in data:
+        result.defects.append(("page without viewport meta", page))
+    if b"<title>" not in data:
+        result.defects.append(("page without <title>", page))
+    return result
+
+
+def _check_cable_contract(page: str, reference_id: str, data: bytes, result: _PageResult) -> None:
+    refid = reference_id.encode()
+    needed = {
+        f'<article class="cable" data-refid="{reference_id}">'.encode(): "no <article class=cable data-refid>",
+        b'<table class="cable-meta">': "no cable-meta table",
+        b'<div class="cable-body">': "no cable-body box",
+    }
+    for marker, problem in needed.items():
+        if marker not in data:
+            result.defects.append((f"cable page contract: {problem}", page))
+    for label in (b"Reference ID", b"Created", b"Released", b"Classification", b"Origin"):
+        if b'<th scope="row">' + label not in data:
+            result.defects.append(("cable page contract: meta table lacks a row", f"{page}: {label.decode()}"))
+    paragraphs = _PAR.findall(data)
+    if not paragraphs:
+        result.defects.append(("cable page contract: no paragraph anchors", page))
+    for par_id, target in paragraphs:
+        if target != par_id:
+            result.defects.append(
+                ("cable page contract: paragraph whose ¶ link points elsewhere", f"{page}#{par_id.decode()}")
+            )
+    shares = [href for href in _SHARE.findall(data) if b"cablegate" in href.lower() and refid in href]
+    if not shares:
+        result.defects.append(("cable page contract: no share link carrying #cablegate and the reference ID", page))
+
+
+def _check_batch(task: tuple[Path, list[str], frozenset[str]]) -> list[_PageResult]:
+    root, pages, withheld = task
+    return [_check_page(root, page, withheld) for page in pages]
+
+
+def _check_feed(root: Path, name: str, report: CheckReport) -> None:
+    try:
+        tree = ElementTree.parse(root / name)
+    except ElementTree.ParseError as error:
+        report.add("feed does not parse", f"{name}: {error}")
+        return
+    top = tree.getroot()
+    atom = "{http://www.w3.org/2005/Atom}"
+    if top.tag == "rss":
+        items = top.findall("channel/item")
+        if top.find("channel/title") is None:
+            report.add("feed without a title", name)
+    elif top.tag == f"{atom}feed":
+        items = top.findall(f"{atom}entry")
+    else:
+        report.add("feed is neither RSS nor Atom", f"{name}: <{top.tag}>")
+        return
+    report.figures["feed items"] += len(items)
+    if not items:
+        report.add("feed with no items", name)
+
+
+def _sitemap_locs(root: Path, report: CheckReport) -> list[str] | None:
+    namespace = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    try:
+        top = ElementTree.parse(root / "sitemap.xml").getroot()
+    except (OSError, ElementTree.ParseError) as error:
+        report.add("sitemap.xml missing or broken", str(error))
+        return None
+    files = ["sitemap.xml"]
+    if top.tag == f"{namespace}sitemapindex":
+        files = [loc.text.rsplit("/", 1)[-1] for loc in top.iter(f"{namespace}loc")]
+    locs: list[str] = []
+    for name in files:
+        try:
+            part = ElementTree.parse(root / name).getroot()
+        except (OSError, ElementTree.ParseError) as error:
+            report.add("sitemap part missing or broken", f"{name}: {error}")
+            continue
+        locs += [loc.text or "" for loc in part.iter(f"{namespace}loc")]
+    # The home page is the shortest index.html; whatever precedes it is the base URL.
+    home = min((loc for loc in locs if loc.endswith("index.html")), key=len, default="index.html")
+    base = home[: -len("index.html")]
+    return [loc[len(base) :] if base and loc.startswith(base) else loc for loc in locs]
+
+
+def check_output(root: Path, withheld: frozenset[str] = frozenset(), jobs: int = 0) -> CheckReport:
+    """Audit the built site in `root`; `withheld` holds reference IDs that must appear nowhere."""
+    report = CheckReport()
+    files: list[str] = []
+    per_folder: Counter = Counter()
+    for directory, folders, names in os.walk(root):
+        folders.sort()
+        relative = os.path.relpath(directory, root)
+        prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
+        per_folder[prefix or "./"] += len(names) + len(folders)
+        files += [prefix + name for name in sorted(names)]
+    existing = set(files)
+    for folder, count in per_folder.items():
+        if count > NETLIFY_FOLDER_LIMIT:
+            report.add(
+                f"folder with more than {NETLIFY_FOLDER_LIMIT:,} entries (Netlify's limit)", f"{folder}: {count:,}"
+            )
+    pages = [name for name in files if name.endswith(".html")]
+    report.figures["files"] = len(files)
+    report.figures["html pages"] = len(pages)
+    to_read = files if withheld else pages
+    tasks = [(root, to_read[i : i + BATCH], withheld) for i in range(0, len(to_read), BATCH)]
+    jobs = jobs or os.cpu_count() or 1
+    if jobs > 1 and len(tasks) > 1:
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        with multiprocessing.get_context(method).Pool(jobs) as pool:
+            results = [r for batch in pool.imap(_check_batch, tasks, chunksize=4) for r in batch]
+    else:
+        results = [r for task in tasks for r in _check_batch(task)]
+    cross: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    cable_pages = set()
+    for result in results:
+        for kind, example in result.defects:
+            report.add(kind, example)
+        for target in result.links:
+            if target not in existing and target + "/index.html" not in existing:
+                report.add("broken internal link", f"{result.page} -> {target}")
+        for target, fragment in result.cross_fragments:
+            cross[target].append((result.page, fragment))
+        for reference_id in result.withheld:
+            report.add("unreleased cable appears in output", f"{reference_id} in {result.page}")
+        if CABLE_PAGE.fullmatch(result.page):
+            cable_pages.add(result.page)
+            if result.page[:-5] + ".json" not in existing:
+                report.add("cable page without its .json twin", result.page)
+    for target, sources in cross.items():
+        if target not in existing:
+            continue
+        ids = {m.decode() for m in _ID.findall((root / target).read_bytes())}
+        for source, fragment in sources:
+            if fragment not in ids:
+                report.add("missing fragment target", f"{source} -> {target}#{fragment}")
+    report.figures["cable pages"] = len(cable_pages)
+    feeds = [name for name in files if name.endswith(FEED_SUFFIXES)]
+    report.figures["feeds"] = len(feeds)
+    if not feeds:
+        report.add("no feed in output", "-")
+    for name in feeds:
+        _check_feed(root, name, report)
+    locs = _sitemap_locs(root, report)
+    if locs is not None:
+        listed = set(locs)
+        report.figures["sitemap entries"] = len(listed)
+        for loc in sorted(listed - existing):
+            report.add("sitemap entry without a page", loc)
+        for page in sorted(cable_pages - listed):
+            report.add("cable page missing from the sitemap", page)
+    if withheld:
+        report.figures["unreleased IDs checked"] = len(withheld)
+    return report
+
+
+def is_built_site(root: Path) -> bool:
+    return (root / "index.html").is_file()
+
+
+def withheld_ids(site_dir: Path, output_dir: Path, as_of: str | None) -> tuple[frozenset[str], str]:
+    """The reference IDs of cables in the site not released as of the output's build (or `as_of`).
+
+    Uses what the last build of that output remembers (its as-of moment and every cable's
+    entry) when it can, else reads the cable files.
+    """
+    from sitegen.archive import cable_files
+    from sitegen.build import resolve_as_of
+    from sitegen.config import load_config
+    from sitegen.manifest import Manifest
+    from sitegen.model import CableRecord
+    from sitegen.sources.cablefile import read_cable_file
+
+    moment = as_of
+    released: dict[str, str] = {}
+    manifest_path = Manifest.for_site(site_dir, output_dir).path
+    if manifest_path.exists():
+        manifest = Manifest.for_site(site_dir, output_dir)
+        try:
+            moment = moment or manifest.meta("as_of")
+            released = {s.entry.reference_id: s.entry.released for s in manifest.sources().values() if s.entry}
+        finally:
+            manifest.close()
+    if not released:
+        for path in cable_files(site_dir / "content"):
+            record = read_cable_file(path)
+            if isinstance(record, CableRecord):
+                released[record.reference_id] = record.released or ""
+    moment = moment or resolve_as_of(None, load_config(site_dir)[0])
+    return frozenset(ref for ref, when in released.items() if not when or when > moment), moment

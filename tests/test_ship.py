@@ -1,0 +1,139 @@
+"""Shipping: sitegen check finds defects, sitegen pack makes a deterministic mirror kit, netlify.toml builds."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import tarfile
+import tomllib
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sitegen.build import BuildOptions, build_site
+from sitegen.check import check_output, withheld_ids
+from sitegen.cli import main
+from tests.conftest import REPO
+from tests.sites import cable, write_site
+
+AS_OF = "2011-03-01 00:00"
+
+
+@pytest.fixture
+def built(tmp_path) -> Path:
+    site = write_site(
+        tmp_path / "site",
+        [cable(f"09ROME{n}", "2010-12-01 00:00") for n in range(1, 4)] + [cable("09ROME9", None)],
+    )
+    build_site(BuildOptions(site, site / "output", AS_OF, jobs=1))
+    return site
+
+
+def test_check_passes_a_fresh_build(built):
+    withheld, _ = withheld_ids(built, built / "output", None)
+    assert withheld == {"09ROME9"}
+    report = check_output(built / "output", withheld, jobs=1)
+    assert report.ok, report.lines()
+    assert report.figures["cable pages"] == 3
+
+
+def test_check_finds_each_kind_of_defect(built):
+    out = built / "output"
+    cable_page = out / "cable" / "2009" / "01" / "09ROME1.html"
+    html = cable_page.read_text()
+    html = html.replace('href="#par1"', 'href="#par99"', 1)
+    html = html.replace(
+        "</main>",
+        '<a href="/index.html">abs</a><a href="../nowhere.html">x</a><a href="09ROME2.html#nope">y</a> 09ROME9</main>',
+    )
+    cable_page.write_text(html)
+    (out / "cable" / "2009" / "01" / "09ROME3.json").unlink()
+    (out / "feed" / "releases.rss").write_text("<rss><channel>")
+    sitemap = out / "sitemap.xml"
+    sitemap.write_text(sitemap.read_text().replace("cable/2009/01/09ROME2.html", "cable/2009/01/gone.html"))
+    report = check_output(out, frozenset({"09ROME9"}), jobs=1)
+    kinds = set(report.defects)
+    for expected in (
+        "absolute link (breaks mirrors and file://)",
+        "broken internal link",
+        "missing fragment target",
+        "cable page contract: paragraph whose ¶ link points elsewhere",
+        "cable page without its .json twin",
+        "feed does not parse",
+        "sitemap entry without a page",
+        "cable page missing from the sitemap",
+        "unreleased cable appears in output",
+    ):
+        assert expected in kinds, (expected, sorted(kinds))
+
+
+def test_check_cli_exit_codes(built, tmp_path):
+    runner = CliRunner()
+    assert runner.invoke(main, ["check", "--site", str(built)]).exit_code == 0
+    (built / "output" / "cable" / "2009" / "01" / "09ROME2.html").unlink()
+    result = runner.invoke(main, ["check", "--site", str(built)])
+    assert result.exit_code == 1 and "broken internal link" in result.output
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = runner.invoke(main, ["check", str(empty)])
+    assert result.exit_code == 2 and "is not a built site" in result.output
+
+
+def test_pack_is_deterministic_complete_and_refuses_to_overwrite(built, tmp_path):
+    runner = CliRunner()
+    archive = tmp_path / "kit.tar.gz"
+    assert runner.invoke(main, ["pack", "--site", str(built), "--output", str(archive)]).exit_code == 0
+    first = hashlib.sha256(archive.read_bytes()).hexdigest()
+    refused = runner.invoke(main, ["pack", "--site", str(built), "--output", str(archive)])
+    assert refused.exit_code == 2 and "--force" in refused.output
+    os.utime(built / "output" / "index.html", (1, 1))
+    assert runner.invoke(main, ["pack", "--site", str(built), "--output", str(archive), "--force"]).exit_code == 0
+    assert hashlib.sha256(archive.read_bytes()).hexdigest() == first
+    mirror = tmp_path / "www" / "mirrors" / "cables"
+    mirror.mkdir(parents=True)
+    with tarfile.open(archive) as tar:
+        members = tar.getmembers()
+        assert all(m.mtime == 0 and m.uid == 0 and m.uname == "" for m in members)
+        tar.extractall(mirror, filter="data")
+    unpacked = mirror / "site"
+    assert (unpacked / "MIRROR.txt").exists()
+    for line in (unpacked / "SHA256SUMS").read_text().splitlines():
+        digest, name = line.split("  ", 1)
+        assert hashlib.sha256((unpacked / name).read_bytes()).hexdigest() == digest
+    assert check_output(unpacked, frozenset({"09ROME9"}), jobs=1).ok
+
+
+def test_netlify_config_builds_the_sample_site(tmp_path):
+    config = tomllib.loads((REPO / "netlify.toml").read_text())
+    assert config["build"]["publish"] == "output"
+    headers = {h["for"]: h["values"] for h in config["headers"]}
+    everything = headers["/*"]
+    assert "default-src 'self'" in everything["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in everything["Content-Security-Policy"]
+    assert "'unsafe-inline'" not in everything["Content-Security-Policy"]
+    for name in ("X-Content-Type-Options", "Referrer-Policy", "Permissions-Policy"):
+        assert name in everything
+    assert "immutable" in headers["/static/*.css"]["Cache-Control"]
+    assert "max-age=300" in headers["/*.html"]["Cache-Control"]
+    assert headers["/feed/*.atom"]["Content-Type"].startswith("application/atom+xml")
+    # Run the build command itself on a copy of the sample site, with this interpreter's sitegen.
+    site = tmp_path / "site"
+    shutil.copytree(
+        REPO,
+        site,
+        ignore=shutil.ignore_patterns(".git", ".venv*", "output", ".sitegen-cache", "bench", "*.tar.gz"),
+        symlinks=True,
+    )
+    bin_dir = Path(sys.executable).parent
+    command = config["build"]["command"].replace("pip install . && ", "")
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+    result = subprocess.run(["bash", "-c", command], cwd=site, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (site / config["build"]["publish"] / "index.html").exists()
+    assert "no defects" in result.stdout
+    assert shlex.split(config["build"]["command"])[:2] == ["pip", "install"]
