@@ -213,3 +213,19 @@ def pack_command(output: Path | None, archive: Path | None, force: bool, site: P
         raise click.UsageError(f"{archive} exists; add --force to overwrite it")
     count = pack_site(output, archive)
     click.echo(f"packed {count} files into {archive} ({archive.stat().st_size:,} bytes)")
+
+
+@main.command("serve")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
+@site_option
+def serve_command(port: int, host: str, site: Path) -> None:
+    """Preview the site: build, serve output/, rebuild on change and reload open pages."""
+    from sitegen.serve import serve
+
+    if not site.is_dir():
+        raise click.UsageError(f"no site folder at {site}")
+    try:
+        serve(site, host, port, log=lambda line: click.echo(line, err=True))
+    except OSError as error:
+        raise click.UsageError(f"cannot listen on {host}:{port}: {error.strerror}") from None

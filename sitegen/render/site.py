@@ -155,8 +155,8 @@ class SiteRenderer:
         if name in seen:
             return
         seen.add(name)
-        source, _, _ = self.environment.loader.get_source(self.environment, name)
-        for referenced in jinja2.meta.find_referenced_templates(self.environment.parse(source)):
+        source, filename, _ = self.environment.loader.get_source(self.environment, name)
+        for referenced in jinja2.meta.find_referenced_templates(self.environment.parse(source, name, filename)):
             if referenced:
                 self._template_closure(referenced, seen)
 

@@ -1,0 +1,345 @@
+"""Serve: preview a site on localhost, rebuild when its sources change, and tell open pages to reload.
+
+Knows nothing of parsing or rendering: it calls build_site and serves output/. Pages served
+here get a small reload script injected into the response (never into the files); it
+listens on Server-Sent Events for `reload` after a good build and `problems` after a bad one,
+which it shows as an overlay.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import mimetypes
+import os
+import threading
+import time
+import traceback
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+from sitegen.build import BuildOptions, BuildReport, build_site
+from sitegen.config import CONFIG_NAME
+
+DEBOUNCE_SECONDS = 0.15
+EVENTS_PATH = "/__sitegen/events"
+SCRIPT_PATH = "/__sitegen/reload.js"
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".json": "application/json; charset=utf-8",
+    ".xml": "application/xml; charset=utf-8",
+    ".rss": "application/rss+xml; charset=utf-8",
+    ".atom": "application/atom+xml; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+    ".svg": "image/svg+xml",
+}
+RELOAD_SCRIPT = (
+    """(function () {
+  var source = new EventSource("%s");
+  function overlay(problems) {
+    var box = document.getElementById("sitegen-problems");
+    if (!problems.length) { if (box) box.remove(); return; }
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "sitegen-problems";
+      box.setAttribute("role", "alert");
+      box.style.cssText = "position:fixed;inset:auto 0 0 0;max-height:50vh;overflow:auto;z-index:99999;" +
+        "background:#3b0d0d;color:#fff;font:14px/1.4 monospace;padding:12px 16px;white-space:pre-wrap";
+      document.body.appendChild(box);
+    }
+    box.textContent = "sitegen: the last build has problems\\n\\n" + problems.join("\\n");
+  }
+  source.addEventListener("reload", function () { location.reload(); });
+  source.addEventListener("problems", function (event) { overlay(JSON.parse(event.data)); });
+})();
+"""
+    % EVENTS_PATH
+)
+
+
+@dataclass
+class BuildState:
+    """The outcome of the latest build, shared between the builder and the request handlers."""
+
+    generation: int = 0  # every build
+    built: int = 0  # builds that produced a site to reload
+    problems: list[str] = field(default_factory=list)
+    condition: threading.Condition = field(default_factory=threading.Condition)
+
+    def publish(self, problems: list[str], built: bool) -> None:
+        with self.condition:
+            self.generation += 1
+            self.built += built
+            self.problems = problems
+            self.condition.notify_all()
+
+
+def content_type(path: Path) -> str:
+    return CONTENT_TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+
+
+def resolve_request(output: Path, raw_path: str) -> tuple[Path | None, int]:
+    """The file a request path names inside `output`, or (None, 403/404).
+
+    Refuses anything that would leave the folder: `..` segments (also percent-encoded),
+    backslashes, NUL bytes and symlinks that point outside.
+    """
+    path = unquote(urlsplit(raw_path).path)
+    if "\x00" in path or "\\" in path:
+        return None, HTTPStatus.FORBIDDEN
+    segments = [s for s in path.split("/") if s not in ("", ".")]
+    if ".." in segments:
+        return None, HTTPStatus.FORBIDDEN
+    candidate = output.joinpath(*segments)
+    if candidate.is_dir():
+        if not path.endswith("/") and segments:
+            return candidate, HTTPStatus.MOVED_PERMANENTLY
+        candidate = candidate / "index.html"
+    try:
+        real = candidate.resolve(strict=True)
+    except (FileNotFoundError, NotADirectoryError):
+        return None, HTTPStatus.NOT_FOUND
+    if not real.is_relative_to(output.resolve()):
+        return None, HTTPStatus.FORBIDDEN
+    if not real.is_file():
+        return None, HTTPStatus.NOT_FOUND
+    return real, HTTPStatus.OK
+
+
+def inject_reload(html: bytes) -> bytes:
+    tag = f'<script src="{SCRIPT_PATH}"></script>'.encode()
+    index = html.rfind(b"</body>")
+    return html[:index] + tag + html[index:] if index >= 0 else html + tag
+
+
+def make_handler(output: Path, state: BuildState, stopping: threading.Event):
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "sitegen-serve"
+
+        def log_message(self, format: str, *args) -> None:  # noqa: A002 (the base class's name)
+            pass
+
+        def do_GET(self) -> None:  # noqa: N802 (http.server's API)
+            if self.path == EVENTS_PATH:
+                return self._events()
+            if self.path == SCRIPT_PATH:
+                return self._send(HTTPStatus.OK, RELOAD_SCRIPT.encode(), "text/javascript; charset=utf-8")
+            path, status = resolve_request(output, self.path)
+            if status == HTTPStatus.MOVED_PERMANENTLY:
+                self.send_response(status)
+                self.send_header("Location", urlsplit(self.path).path + "/")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            if path is None:
+                if status == HTTPStatus.FORBIDDEN:
+                    return self._send(status, b"403 Forbidden\n", "text/plain; charset=utf-8")
+                missing = output / "404.html"
+                body = inject_reload(missing.read_bytes()) if missing.is_file() else b"404 Not Found\n"
+                return self._send(HTTPStatus.NOT_FOUND, body, "text/html; charset=utf-8")
+            body = path.read_bytes()
+            kind = content_type(path)
+            if kind.startswith("text/html"):
+                body = inject_reload(body)
+            self._send(HTTPStatus.OK, body, kind)
+
+        def _send(self, status: int, body: bytes, kind: str) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def _events(self) -> None:
+            self.send_response(HTTPStatus.OK)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            with state.condition:
+                seen, seen_built = state.generation, state.built
+                problems = list(state.problems)
+            try:
+                self.wfile.write(f"event: problems\ndata: {json.dumps(problems)}\n\n".encode())
+                self.wfile.flush()
+                while not stopping.is_set():
+                    with state.condition:
+                        state.condition.wait_for(lambda: state.generation != seen or stopping.is_set(), timeout=15)
+                        changed, rebuilt = state.generation != seen, state.built != seen_built
+                        seen, seen_built, problems = state.generation, state.built, list(state.problems)
+                    if stopping.is_set():
+                        break
+                    message = ": keep-alive\n\n"
+                    if changed:
+                        message = "event: problems\ndata: " + json.dumps(problems) + "\n\n"
+                    if rebuilt:
+                        message += "event: reload\ndata: {}\n\n"
+                    self.wfile.write(message.encode())
+                    self.wfile.flush()
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
+    return Handler
+
+
+class _SourceWatcher(FileSystemEventHandler):
+    """Collects changes to the site's sources; the builder thread waits on `changed`."""
+
+    def __init__(self, site_dir: Path, ignored: list[Path]):
+        self.site_dir = site_dir
+        self.ignored = [str(path) for path in ignored]
+        self.changed = threading.Event()
+        self.last_change = 0.0
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        paths = [event.src_path, getattr(event, "dest_path", "")]
+        for path in filter(None, paths):
+            path = os.fsdecode(path)
+            if any(path.startswith(prefix) for prefix in self.ignored):
+                continue
+            name = os.path.basename(path)
+            if name.startswith(".") or name.endswith(("~", ".swp", ".tmp")):
+                continue
+            if os.path.dirname(path) == str(self.site_dir) and name != CONFIG_NAME:
+                continue
+            self.last_change = time.monotonic()
+            self.changed.set()
+            return
+
+
+def describe(report: BuildReport) -> list[str]:
+    return [f"{p.severity}: {p}" for p in report.problems]
+
+
+class PreviewServer:
+    """Builds, serves and rebuilds one site. `start()` returns once the first build is served."""
+
+    def __init__(self, site_dir: Path, host: str = "127.0.0.1", port: int = 8000, log=print, as_of: str | None = None):
+        self.site_dir = site_dir.resolve()
+        self.output = self.site_dir / "output"
+        self.host, self.port = host, port
+        self.log = log
+        self.as_of = as_of
+        self.state = BuildState()
+        self.stopping = threading.Event()
+        self.watcher = _SourceWatcher(
+            self.site_dir,
+            [
+                self.output,
+                self.site_dir / ".sitegen-cache",
+                self.site_dir / ".output.building",
+                self.site_dir / ".output.old",
+            ],
+        )
+        self.observer = Observer()
+        self.httpd: ThreadingHTTPServer | None = None
+        self.threads: list[threading.Thread] = []
+
+    @property
+    def url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}/"
+
+    def rebuild(self) -> BuildReport | None:
+        started = time.perf_counter()
+        try:
+            report = build_site(BuildOptions(self.site_dir, self.output, self.as_of))
+        except Exception as error:  # a template or code error must not take the server down
+            message = _error_message(error)
+            self.log(f"build failed: {message}")
+            self.state.publish([f"error: {message}"], built=False)
+            return None
+        problems = describe(report)
+        for line in problems:
+            self.log(line)
+        self.log(
+            f"rebuilt in {time.perf_counter() - started:.2f}s: {report.rendered} pages rendered, {len(problems)} problems"
+        )
+        self.state.publish(problems, built=True)
+        return report
+
+    def _builder(self) -> None:
+        while not self.stopping.is_set():
+            if not self.watcher.changed.wait(timeout=0.5):
+                continue
+            # Debounce: an editor's save or a git checkout is a burst of events; build once it is quiet.
+            while time.monotonic() - self.watcher.last_change < DEBOUNCE_SECONDS:
+                time.sleep(DEBOUNCE_SECONDS / 3)
+            self.watcher.changed.clear()
+            if not self.stopping.is_set():
+                self.rebuild()
+
+    def start(self) -> None:
+        if not _is_loopback(self.host):
+            self.log(
+                f"warning: serving on {self.host}, reachable from other machines; the preview is meant for 127.0.0.1"
+            )
+        self.rebuild()
+        for folder in ("content", "templates", "static"):
+            path = self.site_dir / folder
+            if path.is_dir():
+                self.observer.schedule(self.watcher, str(path), recursive=True)
+        self.observer.schedule(self.watcher, str(self.site_dir), recursive=False)
+        self.observer.start()
+        self.httpd = ThreadingHTTPServer((self.host, self.port), make_handler(self.output, self.state, self.stopping))
+        self.httpd.daemon_threads = True
+        for target in (self.httpd.serve_forever, self._builder):
+            thread = threading.Thread(target=target, daemon=True)
+            thread.start()
+            self.threads.append(thread)
+
+    def stop(self) -> None:
+        self.stopping.set()
+        with self.state.condition:
+            self.state.condition.notify_all()
+        self.observer.stop()
+        if self.httpd:
+            self.httpd.shutdown()
+            self.httpd.server_close()
+        self.observer.join(timeout=5)
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _error_message(error: Exception) -> str:
+    """File, line and message of a build error (template errors carry their own position)."""
+    name = getattr(error, "filename", None) or getattr(error, "name", None)
+    if name:
+        name = os.path.relpath(name) if os.path.isabs(name) else name
+    line = getattr(error, "lineno", None)
+    where = f"{name}:{line}: " if name and line else ""
+    summary = f"{where}{type(error).__name__}: {error}"
+    if not where:
+        frame = traceback.extract_tb(error.__traceback__)[-1:] if error.__traceback__ else []
+        if frame:
+            summary += f" (at {frame[0].filename}:{frame[0].lineno})"
+    return summary
+
+
+def serve(site_dir: Path, host: str, port: int, log=print) -> None:
+    """Run the preview until Ctrl-C."""
+    server = PreviewServer(site_dir, host, port, log)
+    server.start()
+    log(f"serving {server.output} at {server.url} (Ctrl-C to stop)")
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        log("stopping")
+    finally:
+        server.stop()

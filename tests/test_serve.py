@@ -1,0 +1,167 @@
+"""The preview server: serving, content types, traversal, live rebuild with reload events and error overlays."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import socket
+import time
+
+import pytest
+
+from sitegen.serve import EVENTS_PATH, SCRIPT_PATH, PreviewServer
+from tests.sites import cable, write_site
+
+
+@pytest.fixture
+def server(tmp_path):
+    site = write_site(tmp_path / "site", [cable("09ROME1", "2010-12-01 00:00"), cable("09ROME2", "2010-12-01 00:00")])
+    lines: list[str] = []
+    preview = PreviewServer(site, "127.0.0.1", 0, log=lines.append, as_of="2011-01-01 00:00")
+    preview.start()
+    preview.lines = lines
+    yield preview
+    preview.stop()
+
+
+def get(server: PreviewServer, path: str) -> tuple[int, dict, bytes]:
+    host, port = server.httpd.server_address[:2]
+    connection = http.client.HTTPConnection(host, port, timeout=10)
+    connection.request("GET", path)
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    return response.status, dict(response.getheaders()), body
+
+
+class EventStream:
+    """Reads Server-Sent Events from the preview server, one (event, data) at a time."""
+
+    def __init__(self, server: PreviewServer):
+        host, port = server.httpd.server_address[:2]
+        self.connection = http.client.HTTPConnection(host, port, timeout=20)
+        self.connection.request("GET", EVENTS_PATH)
+        self.response = self.connection.getresponse()
+        assert self.response.getheader("Content-Type") == "text/event-stream"
+
+    def next(self) -> tuple[str, str]:
+        event, data = "", ""
+        while True:
+            line = self.response.fp.readline().decode()
+            if line.startswith("event: "):
+                event = line[7:].strip()
+            elif line.startswith("data: "):
+                data = line[6:].strip()
+            elif line == "\n" and event:
+                return event, data
+
+    def wait_for(self, wanted: str, seconds: float = 15) -> str:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            event, data = self.next()
+            if event == wanted:
+                return data
+        raise AssertionError(f"no {wanted} event")
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def test_serves_pages_with_the_reload_script_and_right_content_types(server):
+    status, headers, body = get(server, "/")
+    assert status == 200 and headers["Content-Type"].startswith("text/html")
+    assert SCRIPT_PATH.encode() in body
+    assert SCRIPT_PATH.encode() not in (server.output / "index.html").read_bytes()
+    for path, kind in (
+        ("/cable/2009/01/09ROME1.json", "application/json"),
+        ("/feed/releases.rss", "application/rss+xml"),
+        ("/feed/releases.atom", "application/atom+xml"),
+        ("/sitemap.xml", "application/xml"),
+        (SCRIPT_PATH, "text/javascript"),
+    ):
+        status, headers, _ = get(server, path)
+        assert status == 200 and headers["Content-Type"].startswith(kind), path
+    css = next(p for p in (server.output / "static").iterdir() if p.suffix == ".css")
+    assert get(server, f"/static/{css.name}")[1]["Content-Type"].startswith("text/css")
+    status, _, body = get(server, "/origin/embassy-rome/")
+    assert status == 200 and b"Cables from Embassy Rome" in body
+    assert get(server, "/origin/embassy-rome")[0] == 301
+    status, _, body = get(server, "/cable/2009/01/09ROME9.html")
+    assert status == 404 and b"Page not found" in body
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../sitegen.toml",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/..%2f..%2fetc%2fpasswd",
+        "/cable/..%2F..%2F..%2Fcontent/cables",
+        "/%2e%2e%5c%2e%2e%5cetc%5cpasswd",
+        "/index.html%00.txt",
+    ],
+)
+def test_paths_leaving_the_output_are_refused(server, path):
+    status, _, body = get(server, path)
+    assert status in (403, 404)
+    assert b"Reference-ID" not in body and b"root:" not in body
+
+
+def test_symlink_out_of_the_output_is_refused(server, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("do not serve")
+    os.symlink(secret, server.output / "leak.txt")
+    status, _, body = get(server, "/leak.txt")
+    assert status == 403 and b"do not serve" not in body
+
+
+def test_editing_a_cable_rebuilds_and_sends_reload(server):
+    events = EventStream(server)
+    assert json.loads(events.wait_for("problems")) == []
+    path = next((server.site_dir / "content").rglob("09ROME2.txt"))
+    path.write_bytes(path.read_bytes().replace(b"SUBJECT: A TEST CABLE", b"SUBJECT: LIVE EDIT"))
+    events.wait_for("reload")
+    events.close()
+    assert b"LIVE EDIT" in get(server, "/cable/2009/01/09ROME2.html")[2]
+
+
+def test_template_error_shows_an_overlay_and_the_next_good_build_clears_it(server):
+    events = EventStream(server)
+    events.wait_for("problems")
+    templates = server.site_dir / "templates"
+    templates.mkdir()
+    (templates / "404.html").write_text('{% extends "base.html" %}\n{% block main %}\n{% if %}\n{% endblock %}\n')
+    problems = json.loads(events.wait_for("problems"))
+    assert problems and "templates/404.html:3: TemplateSyntaxError" in problems[0]
+    assert get(server, "/")[0] == 200  # still serving the last good build
+    (templates / "404.html").write_text(
+        '{% extends "base.html" %}\n{% block main %}<h1>Gone fishing</h1>{% endblock %}\n'
+    )
+    events.wait_for("reload")
+    assert b"Gone fishing" in get(server, "/nowhere.html")[2]
+    events.close()
+
+
+def test_bad_cable_is_reported_and_the_server_stays_up(server):
+    events = EventStream(server)
+    events.wait_for("problems")
+    path = next((server.site_dir / "content").rglob("09ROME2.txt"))
+    path.write_bytes(path.read_bytes().replace(b"Created: 2009-01-01 00:00", b"Created: someday"))
+    events.wait_for("reload")
+    status, _, _ = get(server, "/")
+    assert status == 200
+    assert any("09ROME2.txt:3" in line for line in server.lines)
+    events.close()
+
+
+def test_non_loopback_host_warns(tmp_path):
+    site = write_site(tmp_path / "site", [cable("09ROME1", "2010-12-01 00:00")])
+    lines: list[str] = []
+    probe = socket.socket()
+    probe.bind(("0.0.0.0", 0))
+    probe.close()
+    preview = PreviewServer(site, "0.0.0.0", 0, log=lines.append, as_of="2011-01-01 00:00")
+    preview.start()
+    preview.stop()
+    assert any("warning" in line for line in lines)
