@@ -41,28 +41,8 @@ CONTENT_TYPES = {
     ".txt": "text/plain; charset=utf-8",
     ".svg": "image/svg+xml",
 }
-RELOAD_SCRIPT = (
-    """(function () {
-  var source = new EventSource("%s");
-  function overlay(problems) {
-    var box = document.getElementById("sitegen-problems");
-    if (!problems.length) { if (box) box.remove(); return; }
-    if (!box) {
-      box = document.createElement("div");
-      box.id = "sitegen-problems";
-      box.setAttribute("role", "alert");
-      box.style.cssText = "position:fixed;inset:auto 0 0 0;max-height:50vh;overflow:auto;z-index:99999;" +
-        "background:#3b0d0d;color:#fff;font:14px/1.4 monospace;padding:12px 16px;white-space:pre-wrap";
-      document.body.appendChild(box);
-    }
-    box.textContent = "sitegen: the last build has problems\\n\\n" + problems.join("\\n");
-  }
-  source.addEventListener("reload", function () { location.reload(); });
-  source.addEventListener("problems", function (event) { overlay(JSON.parse(event.data)); });
-})();
-"""
-    % EVENTS_PATH
-)
+# Served at SCRIPT_PATH by the preview server only; it is never copied into output/.
+RELOAD_SCRIPT = (Path(__file__).resolve().parent / "reload.js").read_bytes()
 
 
 @dataclass
@@ -131,7 +111,7 @@ def make_handler(output: Path, state: BuildState, stopping: threading.Event):
             if self.path == EVENTS_PATH:
                 return self._events()
             if self.path == SCRIPT_PATH:
-                return self._send(HTTPStatus.OK, RELOAD_SCRIPT.encode(), "text/javascript; charset=utf-8")
+                return self._send(HTTPStatus.OK, RELOAD_SCRIPT, "text/javascript; charset=utf-8")
             path, status = resolve_request(output, self.path)
             if status == HTTPStatus.MOVED_PERMANENTLY:
                 self.send_response(status)
@@ -172,7 +152,9 @@ def make_handler(output: Path, state: BuildState, stopping: threading.Event):
                 self.wfile.flush()
                 while not stopping.is_set():
                     with state.condition:
-                        state.condition.wait_for(lambda: state.generation != seen or stopping.is_set(), timeout=15)
+                        state.condition.wait_for(
+                            lambda seen=seen: state.generation != seen or stopping.is_set(), timeout=15
+                        )
                         changed, rebuilt = state.generation != seen, state.built != seen_built
                         seen, seen_built, problems = state.generation, state.built, list(state.problems)
                     if stopping.is_set():
