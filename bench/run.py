@@ -12,10 +12,12 @@ tmpfs (/dev/shm) unless --disk. The corpus is generated once per N under bench/c
 from __future__ import annotations
 
 import argparse
+import http.client
 import os
 import platform
 import resource
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -89,6 +91,53 @@ def build(site: Path, output: Path, *extra: str) -> Measured:
 
 def count_pages(output: Path) -> int:
     return sum(1 for _ in output.rglob("*.html"))
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def save_to_reload(site: Path, runs: int) -> list[float]:
+    """Seconds from writing a cable file to the preview server's reload event, `runs` times."""
+    port = free_port()
+    server = subprocess.Popen(
+        [*sitegen_command(), "serve", "--site", str(site), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 1800
+        while True:
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                connection.request("GET", "/__sitegen/events")
+                response = connection.getresponse()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise SystemExit("sitegen serve did not start") from None
+                time.sleep(0.5)
+        target = sorted((site / "content" / "cables").rglob("*.txt"))[11]
+        original = target.read_bytes()
+        times = []
+        for run_number in range(runs):
+            started = time.perf_counter()
+            target.write_bytes(original.replace(b"SUBJECT: ", f"SUBJECT: SAVED {run_number} ".encode(), 1))
+            while True:
+                line = response.fp.readline()
+                if not line:
+                    raise SystemExit("event stream closed")
+                if line.startswith(b"event: reload"):
+                    times.append(time.perf_counter() - started)
+                    break
+        target.write_bytes(original)
+        connection.close()
+        return times
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def main() -> None:
@@ -169,6 +218,8 @@ def main() -> None:
     rows.append(
         (f"import of a {args.cables}-cable csv ({dump.stat().st_size / 1e6:.0f} MB): wall s", f"{median(imports):.1f}")
     )
+
+    rows.append(("serve: save of a cable -> reload event: s", f"{median(save_to_reload(site, args.runs)):.2f}"))
 
     if not args.no_hugo:
         hugo = shutil.which("hugo") or str(Path(sys.executable).parent / "hugo")
