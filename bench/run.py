@@ -181,14 +181,15 @@ def main() -> None:
     rows.append(("one cable edited: wall s", f"{median(edits):.2f}"))
 
     held = site / "held-back.txt"
+    held_ids = set(held.read_text().split())
+    held_paths = [p for p in (site / "content" / "cables").rglob("*.txt") if p.stem in held_ids]
     releases = []
     for _ in range(args.runs):
         started = time.perf_counter()
         run([*sitegen_command(), "release", "2012-06-01", "--ids", str(held), "--site", str(site)])
         build(site, output, *jobs)
         releases.append(time.perf_counter() - started)
-        for reference_id in held.read_text().split():
-            path = next((site / "content" / "cables").rglob(f"{reference_id}.txt"))
+        for path in held_paths:
             strip_release(path)
         build(site, output, *jobs)
     rows.append((f"release of {HELD_BACK} cables (release + build): wall s", f"{median(releases):.2f}"))
