@@ -28,6 +28,7 @@ from sitegen.parse import parse_cable
 from sitegen.plan import PageKeys, PagePlan, plan_site, sitemap_urls
 from sitegen.render.markup import REFERENCE_IN_PROSE
 from sitegen.render.site import BUILTIN_TEMPLATES, Rendered, SiteRenderer, code_fingerprint
+from sitegen.search import bundle_size, index_site, search_available
 from sitegen.sources.cablefile import CableFileError
 from sitegen.sources.cablefile import parse_cable as parse_cable_file
 from sitegen.sources.pages import Document, read_documents
@@ -46,6 +47,7 @@ class BuildOptions:
     strict: bool = False
     jobs: int = 0  # 0: one per core
     full: bool = False  # ignore the manifest: read, render and write everything
+    search: bool | None = None  # index with Pagefind; None: when Pagefind is installed
 
 
 @dataclass
@@ -62,6 +64,8 @@ class BuildReport:
     removed: int = 0
     sources_read: int = 0
     incremental: bool = False
+    search_seconds: float = 0.0
+    search_bytes: int = 0
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -402,9 +406,10 @@ def _build(
     if staging.discarded_leftover and not interrupted:
         report.notes.append("an unfinished staging folder from an earlier build was discarded")
     assets = copy_static(site_dir, staging)
-    plans = plan_site(catalogue, config, pages, articles)
+    search = search_available() if options.search is None else options.search
+    plans = plan_site(catalogue, config, pages, articles, search)
     urls = sitemap_urls(plans)
-    renderer = SiteRenderer(config, catalogue, site_dir, pages, articles, assets, urls)
+    renderer = SiteRenderer(config, catalogue, site_dir, pages, articles, assets, urls, search)
     keys = PageKeys(
         catalogue,
         config,
@@ -454,6 +459,19 @@ def _build(
     report.files = staging.commit(sorted(stale_files))
     if report.files < 0:
         report.files = sum(len(files) for _, files in written.values())
+    if search and (
+        not incremental
+        or gone_pages
+        or any(url.startswith("cable/") for url in written)
+        or not (output_dir / "pagefind").is_dir()
+    ):
+        search_started = time.perf_counter()
+        indexed, message = index_site(output_dir)
+        report.search_seconds = time.perf_counter() - search_started
+        if indexed:
+            report.search_bytes = bundle_size(output_dir)
+        else:
+            report.problems.append(Problem("pagefind", 0, f"search index not updated: {message}", "warning"))
     manifest.save_sources(scan.changed, scan.removed)
     manifest.save_pages(written, gone_pages, replace_all=not incremental)
     moments = sorted({entry.released for entry in scan.entries if entry.released})

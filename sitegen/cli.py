@@ -121,15 +121,23 @@ def release_command(date: str, reference_ids: tuple[str, ...], ids_file, site: P
     help="Build into DIR instead of SITE/output.",
 )
 @click.option("--full", is_flag=True, help="Ignore what the last build remembers: read, render and write everything.")
+@click.option(
+    "--search/--no-search", default=None, help="Index cable pages with Pagefind (default: when it is installed)."
+)
 @site_option
-def build_command(as_of: str | None, strict: bool, jobs: int, output: Path | None, full: bool, site: Path) -> None:
+def build_command(
+    as_of: str | None, strict: bool, jobs: int, output: Path | None, full: bool, search: bool | None, site: Path
+) -> None:
     """Build the site into output/."""
     from sitegen.build import BuildOptions, build_site
+    from sitegen.search import search_available
 
     if not site.is_dir():
         raise click.UsageError(f"no site folder at {site}")
     moment = _moment(as_of, "--as-of", end_of_day=True)
-    report = build_site(BuildOptions(site, output, moment, strict, jobs, full))
+    if search and not search_available():
+        raise click.UsageError("--search needs Pagefind: pip install 'pagefind[bin]'")
+    report = build_site(BuildOptions(site, output, moment, strict, jobs, full, search))
     for note in report.notes:
         click.echo(f"note: {note}", err=True)
     _report(report.problems, limit=len(report.problems) if strict else 50)
@@ -138,6 +146,8 @@ def build_command(as_of: str | None, strict: bool, jobs: int, output: Path | Non
             f"build failed: {len(report.problems)} problems (--strict); {report.output_dir} left unchanged", err=True
         )
         sys.exit(CONTENT_ERROR)
+    if report.search_seconds:
+        click.echo(f"search index: {report.search_bytes:,} bytes in {report.search_seconds:.1f}s", err=True)
     kind = "incremental build" if report.incremental else "full build"
     click.echo(
         f"{kind}: {report.rendered} of {report.pages} pages rendered, {report.files} files written, "

@@ -46,10 +46,14 @@ def letters_used(names, letter_of) -> list[str]:
     return list(LETTERS) + ([OTHER_LETTER] if OTHER_LETTER in used else [])
 
 
-def plan_site(catalogue: Catalogue, config: Config, pages: list[Document], articles: list[Document]) -> list[PagePlan]:
+def plan_site(
+    catalogue: Catalogue, config: Config, pages: list[Document], articles: list[Document], search: bool = False
+) -> list[PagePlan]:
     """Every page of the site, in a stable order."""
     size = config.page_size
     plans = [PagePlan("index.html", "home"), PagePlan("404.html", "not-found"), PagePlan("robots.txt", "robots")]
+    if search:
+        plans.append(PagePlan("search.html", "search"))
     for entry in catalogue.cables.values():
         plans.append(PagePlan(entry.url, "cable", entry.reference_id))
     for letter in letters_used(catalogue.origins, origin_letter):
@@ -124,6 +128,7 @@ TEMPLATE_BY_KIND = {
     "page": "page.html",
     "article": "page.html",
     "articles": "articles.html",
+    "search": "search.html",
 }
 
 

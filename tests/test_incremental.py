@@ -10,6 +10,7 @@ import pytest
 
 from sitegen.build import BuildOptions, build_site
 from sitegen.manifest import Manifest
+from sitegen.search import search_available
 from sitegen.sources.cablefile import cable_path, format_cable
 from tests.sites import cable, write_site
 
@@ -31,6 +32,7 @@ def site(tmp_path) -> Path:
 
 
 def build(site: Path, as_of: str = AS_OF, **options):
+    options.setdefault("search", False)
     report = build_site(BuildOptions(site, site / "output", as_of, jobs=1, **options))
     assert report.errors == []
     return report
@@ -39,7 +41,7 @@ def build(site: Path, as_of: str = AS_OF, **options):
 def full_build_equals_incremental(site: Path, as_of: str = AS_OF) -> None:
     fresh = site.parent / "fresh"
     shutil.rmtree(fresh, ignore_errors=True)
-    build_site(BuildOptions(site, fresh, as_of, jobs=1, full=True))
+    build_site(BuildOptions(site, fresh, as_of, jobs=1, full=True, search=False))
     assert tree(site / "output") == tree(fresh)
 
 
@@ -147,3 +149,17 @@ def test_same_output_after_a_series_of_incremental_builds(site):
     path.write_bytes(format_cable(record))
     build(site, "2010-12-06 00:00")
     full_build_equals_incremental(site, "2010-12-06 00:00")
+
+
+@pytest.mark.skipif(not search_available(), reason="Pagefind is not installed")
+def test_search_index_is_rebuilt_only_when_cable_pages_change(site):
+    build(site, search=True)
+    entry = site / "output" / "pagefind" / "pagefind-entry.json"
+    assert entry.exists()
+    before = entry.stat().st_mtime_ns
+    report = build(site, search=True)
+    assert report.search_seconds == 0 and entry.stat().st_mtime_ns == before
+    build(site, "2011-07-01 00:00", search=True)  # 09PARIS2 is released: its page joins the index
+    assert entry.stat().st_mtime_ns != before
+    fragments = b"".join(p.read_bytes() for p in (site / "output" / "pagefind" / "fragment").iterdir())
+    assert fragments  # compressed, so the ID is not searched for here; the browser test searches by ID

@@ -109,6 +109,7 @@ class SiteRenderer:
         articles: list[Document],
         assets: dict[str, str],
         sitemap_urls: list[str],
+        search: bool = False,
     ):
         self.config = config
         self.catalogue = catalogue
@@ -118,6 +119,7 @@ class SiteRenderer:
         self.articles_by_slug = {document.slug: document for document in articles}
         self.assets = assets
         self.sitemap_urls = sitemap_urls
+        self.search = search
         self.environment = make_environment(site_dir / "templates")
         self.formatter = HtmlFormatter(nowrap=True)
         self.lexer = CableHeaderLexer()
@@ -147,6 +149,7 @@ class SiteRenderer:
             "article": self._article,
             "sitemap": self._sitemap,
             "sitemap-index": self._sitemap_index,
+            "search": self._search,
         }
 
     # -- what pages depend on besides their data: code, templates, config, chrome -----------
@@ -179,6 +182,7 @@ class SiteRenderer:
             [
                 self._templates_hash([f"{part}.html" for part in self.CHROME_PARTS]),
                 json.dumps(self.assets, sort_keys=True),
+                f"search={self.search}",
                 config_part(planning.CHROME_CONFIG),
                 *(f"{d.slug}:{d.title}" for d in [self.explainer, *self.footer_pages] if d),
             ]
@@ -212,6 +216,7 @@ class SiteRenderer:
                 "assets": self.assets,
                 "explainer": self.explainer,
                 "footer_pages": self.footer_pages,
+                "search": self.search,
             }
             chrome = {
                 part: Markup(self.environment.get_template(f"{part}.html").render(context))
@@ -609,6 +614,9 @@ class SiteRenderer:
 
     def _articles(self, plan: PagePlan) -> Rendered:
         return self._one(plan, self._page_html("articles.html", plan, title="Articles", articles=self.articles))
+
+    def _search(self, plan: PagePlan) -> Rendered:
+        return self._one(plan, self._page_html("search.html", plan, title="Search", chrome_assets=self.assets))
 
     # -- sitemaps --------------------------------------------------------------------------
 

@@ -1,0 +1,6 @@
+// Starts Pagefind's search box on the search page (an external file: the CSP allows no inline script).
+// Pagefind finds its bundle beside pagefind-ui.js, wherever the site is mounted.
+window.addEventListener("DOMContentLoaded", function () {
+  if (!document.getElementById("search") || typeof PagefindUI === "undefined") return;
+  new PagefindUI({ element: "#search", showSubResults: true, showImages: false });
+});
