@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import importlib.util
 import os
 import platform
 import resource
@@ -86,7 +87,31 @@ def median(values: list[float]) -> float:
 
 
 def build(site: Path, output: Path, *extra: str) -> Measured:
-    return run([*sitegen_command(), "build", "--site", str(site), "--output", str(output), "--as-of", AS_OF, *extra])
+    """A build without search: Pagefind's indexing is measured on its own row (Hugo does no search)."""
+    command = [
+        *sitegen_command(),
+        "build",
+        "--site",
+        str(site),
+        "--output",
+        str(output),
+        "--as-of",
+        AS_OF,
+        "--no-search",
+    ]
+    return run([*command, *extra])
+
+
+def search_index(output: Path, scratch: Path) -> tuple[Measured, int] | None:
+    """Pagefind over the built site, as `build --search` runs it: seconds and bundle bytes."""
+    if importlib.util.find_spec("pagefind") is None:
+        return None
+    bundle = scratch / "pagefind-bench"
+    shutil.rmtree(bundle, ignore_errors=True)
+    measured = run([sys.executable, "-m", "pagefind", "--site", str(output), "--output-path", str(bundle), "--silent"])
+    size = sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file())
+    shutil.rmtree(bundle)
+    return measured, size
 
 
 def count_pages(output: Path) -> int:
@@ -168,6 +193,14 @@ def main() -> None:
     rows.append(("full build: peak RSS MB (largest process)", f"{max(m.rss_mb for m in fulls):.0f}"))
     rows.append(("full build: HTML pages / pages per s", f"{pages} / {pages / full_wall:.0f}"))
 
+    indexed = search_index(output, scratch)
+    if indexed:
+        rows.append(
+            (
+                "search index (Pagefind) over the cable pages: wall s / MB",
+                f"{indexed[0].wall:.1f} / {indexed[1] / 1e6:.0f}",
+            )
+        )
     rows.append(("no-op rebuild: wall s", f"{median([build(site, output, *jobs).wall for _ in range(args.runs)]):.2f}"))
 
     target = sorted((site / "content" / "cables").rglob("*.txt"))[7]
