@@ -125,11 +125,6 @@ def cable_files(content_dir: Path) -> Iterator[Path]:
                 yield Path(directory) / name
 
 
-def read_archive(content_dir: Path) -> Iterator[CableRecord | Problem]:
-    for path in cable_files(content_dir):
-        yield read_cable_file(path, str(path.relative_to(content_dir.parent)))
-
-
 def _sequence_key(record: CableRecord) -> tuple[int, int | str, str]:
     return (
         (0, int(record.sequence), record.reference_id)

@@ -119,9 +119,6 @@ class Catalogue:
     def released_count(self) -> int:
         return len(self.cables)
 
-    def is_linkable(self, reference_id: str) -> bool:
-        return reference_id in self.cables
-
     def visible_references(self, entry: CableEntry) -> tuple[str, ...]:
         """The references a page may show: withheld cables' IDs never leave the catalogue."""
         return tuple(ref for ref in entry.references if ref not in self.withheld)

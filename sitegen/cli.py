@@ -33,6 +33,17 @@ def _moment(value: str | None, option: str, end_of_day: bool = False) -> str | N
     return moment
 
 
+def _built_output(output: Path | None, site: Path) -> Path:
+    """The output folder a command works on; says so in one line (exit 2) if it is not a built site."""
+    from sitegen.check import is_built_site
+
+    output = output or site / "output"
+    if not is_built_site(output):
+        click.echo(f"error: {output} is not a built site (no index.html); run sitegen build first", err=True)
+        sys.exit(2)
+    return output
+
+
 site_option = click.option(
     "--site",
     "site",
@@ -180,12 +191,9 @@ def init_command(directory: Path) -> None:
 @site_option
 def check_command(output: Path | None, as_of: str | None, jobs: int, site: Path) -> None:
     """Audit a built site (default SITE/output): links, fragments, cable pages, feeds, sitemap, embargo."""
-    from sitegen.check import check_output, is_built_site, withheld_ids
+    from sitegen.check import check_output, withheld_ids
 
-    output = output or site / "output"
-    if not is_built_site(output):
-        click.echo(f"error: {output} is not a built site (no index.html); run sitegen build first", err=True)
-        sys.exit(2)
+    output = _built_output(output, site)
     moment = _moment(as_of, "--as-of", end_of_day=True)
     withheld, moment = (
         withheld_ids(site.resolve(), output.resolve(), moment) if (site / "content").is_dir() else (frozenset(), "")
@@ -211,13 +219,9 @@ def check_command(output: Path | None, as_of: str | None, jobs: int, site: Path)
 @site_option
 def pack_command(output: Path | None, archive: Path | None, force: bool, site: Path) -> None:
     """Pack a built site into a deterministic mirror kit (.tar.gz with SHA256SUMS and MIRROR.txt)."""
-    from sitegen.check import is_built_site
     from sitegen.pack import pack_site
 
-    output = output or site / "output"
-    if not is_built_site(output):
-        click.echo(f"error: {output} is not a built site (no index.html); run sitegen build first", err=True)
-        sys.exit(2)
+    output = _built_output(output, site)
     archive = archive or site / "mirror.tar.gz"
     if archive.exists() and not force:
         raise click.UsageError(f"{archive} exists; add --force to overwrite it")

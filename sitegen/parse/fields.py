@@ -51,15 +51,19 @@ class CableHead:
             position = self.upper.find(keyword, end)
         return None
 
-    def value_with_continuation(self, keyword: str, pattern: re.Pattern[str], max_more: int) -> str | None:
-        """The value on the labelled line joined with the lines it wraps onto."""
+    def value_with_continuation(
+        self, keyword: str, pattern: re.Pattern[str], max_more: int, stop: re.Pattern[str] | None = None
+    ) -> str | None:
+        """The value on the labelled line joined with the lines it wraps onto: up to `max_more`
+        lines, ending at a blank line or a line `stop` matches (by default, another label)."""
         found = self.find(keyword, pattern)
         if not found:
             return None
         match, end = found
+        stop = stop or _ENDS_FIELD
         parts = [match.group(1)]
         for following in self.text[end + 1 :].split("\n", max_more)[:max_more]:
-            if not following.strip() or _ENDS_FIELD.match(following):
+            if not following.strip() or stop.match(following):
                 break
             parts.append(following)
         return " ".join(parts)

@@ -56,18 +56,12 @@ def text_references(head: CableHead, own_year: str, extra_posts: frozenset[str] 
 
     A reference without a year takes the cable's own (`own_year`, two digits).
     """
-    found = head.find("REF", _REF_LABEL)
-    if not found:
+    text = head.value_with_continuation("REF", _REF_LABEL, MAX_REF_LINES, stop=_REF_STOP)
+    if text is None:
         return []
-    label, end = found
-    text_lines = [label.group(1)]
-    for following in head.text[end + 1 :].split("\n", MAX_REF_LINES)[:MAX_REF_LINES]:
-        if not following.strip() or _REF_STOP.match(following):
-            break
-        text_lines.append(following)
     references: list[Reference] = []
     seen: set[str] = set()
-    for match in _ITEM.finditer(" ".join(text_lines)):
+    for match in _ITEM.finditer(text):
         letter = (match.group(1) or match.group(2) or "").upper() or None
         year, words, number = match.group(3), match.group(4), match.group(5)
         post = _post_code(words)

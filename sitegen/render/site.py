@@ -54,11 +54,13 @@ class Rendered:
 
 
 def make_environment(site_templates: Path | None) -> jinja2.Environment:
-    """Templates from the site's own folder first, then the built-in theme."""
+    """Templates from the site's own folder first, then the built-in theme. The built-in ones
+    are also reachable as `theme/<name>`, so an override can include the template it replaces."""
+    builtin = jinja2.FileSystemLoader(str(BUILTIN_TEMPLATES))
     loaders: list[jinja2.BaseLoader] = []
     if site_templates is not None and site_templates.is_dir():
         loaders.append(jinja2.FileSystemLoader(str(site_templates)))
-    loaders.append(jinja2.FileSystemLoader(str(BUILTIN_TEMPLATES)))
+    loaders += [builtin, jinja2.PrefixLoader({"theme": builtin})]
     environment = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,
