@@ -8,6 +8,7 @@ pages whose key is unchanged are not rendered again.
 
 from __future__ import annotations
 
+import fcntl
 import gc
 import hashlib
 import json
@@ -37,6 +38,10 @@ from sitegen.write import BUILTIN_STATIC, Staging, copy_static
 SCAN_BATCH = 400
 RENDER_BATCH = 200
 STATIC_PAGE = "static/"  # the manifest's name for the static files, kept like a page
+
+
+class BuildBusy(RuntimeError):
+    """Another build of the same output folder holds the lock."""
 
 
 @dataclass
@@ -294,10 +299,17 @@ def build_site(options: BuildOptions) -> BuildReport:
     report.as_of = resolve_as_of(options.as_of, config)
 
     manifest = Manifest.for_site(site_dir, output_dir)
-    try:
-        return _build(options, site_dir, output_dir, config, jobs, manifest, report, started)
-    finally:
-        manifest.close()
+    # One build at a time per output: a second one would delete the first one's staging folder.
+    with open(manifest.path.with_suffix(".lock"), "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            manifest.close()
+            raise BuildBusy(f"another build of {output_dir} is running") from None
+        try:
+            return _build(options, site_dir, output_dir, config, jobs, manifest, report, started)
+        finally:
+            manifest.close()
 
 
 def inputs_fingerprint(site_dir: Path) -> str:

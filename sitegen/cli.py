@@ -140,7 +140,7 @@ def build_command(
     as_of: str | None, strict: bool, jobs: int, output: Path | None, full: bool, search: bool | None, site: Path
 ) -> None:
     """Build the site into output/."""
-    from sitegen.build import BuildOptions, build_site
+    from sitegen.build import BuildBusy, BuildOptions, build_site
     from sitegen.search import search_available
 
     if not site.is_dir():
@@ -148,7 +148,14 @@ def build_command(
     moment = _moment(as_of, "--as-of", end_of_day=True)
     if search and not search_available():
         raise click.UsageError("--search needs Pagefind: pip install 'pagefind[bin]'")
-    report = build_site(BuildOptions(site, output, moment, strict, jobs, full, search))
+    try:
+        report = build_site(BuildOptions(site, output, moment, strict, jobs, full, search))
+    except BuildBusy as error:
+        raise click.UsageError(str(error)) from None
+    except OSError as error:
+        # A full disk or a folder that cannot be written: the old output is left as it was.
+        click.echo(f"error: {error.filename or ''}: {error.strerror}; output left unchanged", err=True)
+        sys.exit(CONTENT_ERROR)
     for note in report.notes:
         click.echo(f"note: {note}", err=True)
     _report(report.problems, limit=len(report.problems) if strict else 50)

@@ -163,3 +163,18 @@ def test_search_index_is_rebuilt_only_when_cable_pages_change(site):
     assert entry.stat().st_mtime_ns != before
     fragments = b"".join(p.read_bytes() for p in (site / "output" / "pagefind" / "fragment").iterdir())
     assert fragments  # compressed, so the ID is not searched for here; the browser test searches by ID
+
+
+def test_a_second_build_of_the_same_output_is_refused_while_one_runs(site):
+    import fcntl
+
+    from sitegen.build import BuildBusy
+
+    build(site)
+    manifest = Manifest.for_site(site, site / "output")
+    with open(manifest.path.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        with pytest.raises(BuildBusy):
+            build(site)
+    manifest.close()
+    assert build(site).incremental
