@@ -172,6 +172,7 @@ def main() -> None:
     parser.add_argument("--disk", action="store_true", help="write output under bench/ on disk instead of tmpfs")
     parser.add_argument("--jobs", type=int, default=0)
     parser.add_argument("--no-hugo", action="store_true")
+    parser.add_argument("--no-search", action="store_true", help="skip the Pagefind row (it needs ~10 GB at 50,000 cables)")
     parser.add_argument("--results", type=Path, help="also append the table to this markdown file")
     args = parser.parse_args()
 
@@ -193,7 +194,7 @@ def main() -> None:
     rows.append(("full build: peak RSS MB (largest process)", f"{max(m.rss_mb for m in fulls):.0f}"))
     rows.append(("full build: HTML pages / pages per s", f"{pages} / {pages / full_wall:.0f}"))
 
-    indexed = search_index(output, scratch)
+    indexed = None if args.no_search else search_index(output, scratch)
     if indexed:
         rows.append(
             (
