@@ -172,7 +172,9 @@ def main() -> None:
     parser.add_argument("--disk", action="store_true", help="write output under bench/ on disk instead of tmpfs")
     parser.add_argument("--jobs", type=int, default=0)
     parser.add_argument("--no-hugo", action="store_true")
-    parser.add_argument("--no-search", action="store_true", help="skip the Pagefind row (it needs ~10 GB at 50,000 cables)")
+    parser.add_argument(
+        "--no-search", action="store_true", help="skip the Pagefind row (it needs ~10 GB at 50,000 cables)"
+    )
     parser.add_argument("--results", type=Path, help="also append the table to this markdown file")
     args = parser.parse_args()
 

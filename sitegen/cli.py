@@ -239,14 +239,15 @@ def pack_command(output: Path | None, archive: Path | None, force: bool, site: P
 @main.command("serve")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
+@click.option("--search/--no-search", default=None, help="Index with Pagefind on each build (default: when installed).")
 @site_option
-def serve_command(port: int, host: str, site: Path) -> None:
+def serve_command(port: int, host: str, search: bool | None, site: Path) -> None:
     """Preview the site: build, serve output/, rebuild on change and reload open pages."""
     from sitegen.serve import serve
 
     if not site.is_dir():
         raise click.UsageError(f"no site folder at {site}")
     try:
-        serve(site, host, port, log=lambda line: click.echo(line, err=True))
+        serve(site, host, port, log=lambda line: click.echo(line, err=True), search=search)
     except OSError as error:
         raise click.UsageError(f"cannot listen on {host}:{port}: {error.strerror}") from None

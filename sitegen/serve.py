@@ -204,12 +204,21 @@ def describe(report: BuildReport) -> list[str]:
 class PreviewServer:
     """Builds, serves and rebuilds one site. `start()` returns once the first build is served."""
 
-    def __init__(self, site_dir: Path, host: str = "127.0.0.1", port: int = 8000, log=print, as_of: str | None = None):
+    def __init__(
+        self,
+        site_dir: Path,
+        host: str = "127.0.0.1",
+        port: int = 8000,
+        log=print,
+        as_of: str | None = None,
+        search: bool | None = None,
+    ):
         self.site_dir = site_dir.resolve()
         self.output = self.site_dir / "output"
         self.host, self.port = host, port
         self.log = log
         self.as_of = as_of
+        self.search = search
         self.state = BuildState()
         self.stopping = threading.Event()
         self.watcher = _SourceWatcher(
@@ -233,7 +242,7 @@ class PreviewServer:
     def rebuild(self) -> BuildReport | None:
         started = time.perf_counter()
         try:
-            report = build_site(BuildOptions(self.site_dir, self.output, self.as_of))
+            report = build_site(BuildOptions(self.site_dir, self.output, self.as_of, search=self.search))
         except Exception as error:  # a template or code error must not take the server down
             message = _error_message(error)
             self.log(f"build failed: {message}")
@@ -313,9 +322,9 @@ def _error_message(error: Exception) -> str:
     return summary
 
 
-def serve(site_dir: Path, host: str, port: int, log=print) -> None:
+def serve(site_dir: Path, host: str, port: int, log=print, search: bool | None = None) -> None:
     """Run the preview until Ctrl-C."""
-    server = PreviewServer(site_dir, host, port, log)
+    server = PreviewServer(site_dir, host, port, log, search=search)
     server.start()
     log(f"serving {server.output} at {server.url} (Ctrl-C to stop)")
     try:
