@@ -239,9 +239,13 @@ def pack_command(output: Path | None, archive: Path | None, force: bool, site: P
 @main.command("serve")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
-@click.option("--search/--no-search", default=None, help="Index with Pagefind on each build (default: when installed).")
+@click.option(
+    "--search/--no-search",
+    default=False,
+    help="Index with Pagefind on each rebuild (off by default: at 50,000 cables it takes minutes and GBs).",
+)
 @site_option
-def serve_command(port: int, host: str, search: bool | None, site: Path) -> None:
+def serve_command(port: int, host: str, search: bool, site: Path) -> None:
     """Preview the site: build, serve output/, rebuild on change and reload open pages."""
     from sitegen.serve import serve
 

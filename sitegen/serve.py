@@ -211,7 +211,7 @@ class PreviewServer:
         port: int = 8000,
         log=print,
         as_of: str | None = None,
-        search: bool | None = None,
+        search: bool = False,
     ):
         self.site_dir = site_dir.resolve()
         self.output = self.site_dir / "output"
@@ -322,7 +322,7 @@ def _error_message(error: Exception) -> str:
     return summary
 
 
-def serve(site_dir: Path, host: str, port: int, log=print, search: bool | None = None) -> None:
+def serve(site_dir: Path, host: str, port: int, log=print, search: bool = False) -> None:
     """Run the preview until Ctrl-C."""
     server = PreviewServer(site_dir, host, port, log, search=search)
     server.start()
