@@ -307,9 +307,11 @@ def build_site(options: BuildOptions) -> BuildReport:
             manifest.close()
             raise BuildBusy(f"another build of {output_dir} is running") from None
         try:
-            return _build(options, site_dir, output_dir, config, jobs, manifest, report, started)
+            _build(options, site_dir, output_dir, config, jobs, manifest, report)
         finally:
             manifest.close()
+    report.seconds = time.perf_counter() - started
+    return report
 
 
 def inputs_fingerprint(site_dir: Path) -> str:
@@ -360,8 +362,66 @@ def _nothing_changed(
     return count == len(known)
 
 
+def _repeat_noop(site_dir: Path, manifest: Manifest, report: BuildReport, inputs: str, stats) -> bool:
+    """If nothing changed since the last build, fill the report from it and say so."""
+    if not _nothing_changed(site_dir, manifest, report.as_of, inputs, stats):
+        return False
+    _, page_problems = read_documents(site_dir / "content" / "pages", site_dir, require_date=False)
+    _, article_problems = read_documents(site_dir / "content" / "articles", site_dir, require_date=True)
+    if page_problems or article_problems:
+        return False  # let the full path report them
+    counts = json.loads(manifest.meta("counts") or "{}")
+    report.cables, report.released = counts.get("cables", 0), counts.get("released", 0)
+    report.pages = counts.get("pages", 0)
+    report.notes.append("nothing changed since the last build")
+    return True
+
+
+def _render(todo: list[tuple[PagePlan, str]], renderer: SiteRenderer, staging: Staging, jobs: int, report: BuildReport):
+    """Render the pages whose key changed into the staging folder; returns url -> (key, files)."""
+    _worker.update(renderer=renderer, staging=staging)
+    try:
+        results = _map(_render_batch, list(_batches(todo, RENDER_BATCH)), jobs)
+    finally:
+        _worker.clear()
+    written: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for done, batch_problems in results:
+        report.problems += batch_problems
+        for url, key, files in done:
+            written[url] = (key, files)
+    return written
+
+
+def _stale_files(previous: dict, written: dict, planned: set[str]) -> tuple[list[str], set[str]]:
+    """Pages no longer planned, and files no page writes any more: the pages of a cable withdrawn
+    or back under embargo, or a file a re-rendered page no longer produces (an old stylesheet)."""
+    gone_pages = [url for url in previous if url not in planned]
+    stale = {f for url in gone_pages for f in previous[url][1]}
+    for url, (_, files) in written.items():
+        if url in previous:
+            stale |= set(previous[url][1]) - set(files)
+    stale -= {f for _, files in written.values() for f in files}
+    return gone_pages, stale
+
+
+def _update_search(output_dir: Path, report: BuildReport) -> None:
+    started = time.perf_counter()
+    indexed, message = index_site(output_dir)
+    report.search_seconds = time.perf_counter() - started
+    if indexed:
+        report.search_bytes = bundle_size(output_dir)
+    else:
+        report.problems.append(Problem("pagefind", 0, f"search index not updated: {message}", "warning"))
+
+
 def _build(
-    options, site_dir, output_dir, config, jobs, manifest: Manifest, report: BuildReport, started: float
+    options: BuildOptions,
+    site_dir: Path,
+    output_dir: Path,
+    config: Config,
+    jobs: int,
+    manifest: Manifest,
+    report: BuildReport,
 ) -> BuildReport:
     interrupted = manifest.meta("state") == "building"
     if interrupted:
@@ -377,24 +437,8 @@ def _build(
     inputs = inputs_fingerprint(site_dir)
     leftover = output_dir.with_name(f".{output_dir.name}.building").exists()
     stats = list(_cable_files_with_stats(site_dir / "content"))
-    if (
-        incremental
-        and not leftover
-        and not report.problems
-        and _nothing_changed(site_dir, manifest, report.as_of, inputs, stats)
-    ):
-        _, page_problems = read_documents(site_dir / "content" / "pages", site_dir, require_date=False)
-        _, article_problems = read_documents(site_dir / "content" / "articles", site_dir, require_date=True)
-        if not page_problems and not article_problems:
-            counts = json.loads(manifest.meta("counts") or "{}")
-            report.cables, report.released, report.pages = (
-                counts.get("cables", 0),
-                counts.get("released", 0),
-                counts.get("pages", 0),
-            )
-            report.notes.append("nothing changed since the last build")
-            report.seconds = time.perf_counter() - started
-            return report
+    if incremental and not leftover and not report.problems and _repeat_noop(site_dir, manifest, report, inputs, stats):
+        return report
 
     scan = scan_cables(site_dir, jobs, manifest.sources() if not options.full else {}, stats)
     report.problems += scan.problems
@@ -407,11 +451,8 @@ def _build(
     articles, problems = read_documents(site_dir / "content" / "articles", site_dir, require_date=True)
     report.problems += problems
     articles = published_articles(articles, report.as_of)
-
     if options.strict and report.problems:
-        # Nothing rendered, nothing written: the output stays exactly as it was.
-        report.failed = True
-        report.seconds = time.perf_counter() - started
+        report.failed = True  # nothing rendered, nothing written: the output stays as it was
         return report
 
     staging = Staging.begin(output_dir, overlay=incremental)
@@ -422,74 +463,33 @@ def _build(
     plans = plan_site(catalogue, config, pages, articles, search)
     urls = sitemap_urls(plans)
     renderer = SiteRenderer(config, catalogue, site_dir, pages, articles, assets, urls, search)
-    keys = PageKeys(
-        catalogue,
-        config,
-        scan.digests,
-        renderer.fingerprints(sorted({plan.kind for plan in plans})),
-        _document_digests(pages, articles, catalogue),
-        urls,
-    )
+    fingerprints = renderer.fingerprints(sorted({plan.kind for plan in plans}))
+    keys = PageKeys(catalogue, config, scan.digests, fingerprints, _document_digests(pages, articles, catalogue), urls)
     previous = manifest.page_keys() if incremental else {}
-    keyed = [(plan, keys.key(plan)) for plan in plans]
-    todo = [(plan, key) for plan, key in keyed if previous.get(plan.url, ("",))[0] != key]
+    todo = [(plan, key) for plan in plans if previous.get(plan.url, ("",))[0] != (key := keys.key(plan))]
     report.pages, report.rendered = len(plans), len(todo)
 
-    _worker.update(renderer=renderer, staging=staging)
-    try:
-        results = _map(_render_batch, list(_batches(todo, RENDER_BATCH)), jobs)
-    finally:
-        _worker.clear()
-    written: dict[str, tuple[str, tuple[str, ...]]] = {}
-    for done, batch_problems in results:
-        report.problems += batch_problems
-        for url, key, files in done:
-            written[url] = (key, files)
+    written = _render(todo, renderer, staging, jobs, report)
     written[STATIC_PAGE] = (
         hashlib.sha256(repr(sorted(assets.items())).encode()).hexdigest(),
         tuple(sorted(assets.values())),
     )
-
     if options.strict and report.problems:
         staging.abandon()
         report.failed = True
-        report.seconds = time.perf_counter() - started
         return report
 
-    # Files no page writes any more: pages gone (a cable withdrawn or back under embargo), or
-    # files a re-rendered page no longer produces (an old fingerprinted stylesheet).
-    planned = {plan.url for plan in plans} | {STATIC_PAGE}
-    gone_pages = [url for url in previous if url not in planned]
-    stale_files = {f for url in gone_pages for f in previous[url][1]}
-    for url, (_, files) in written.items():
-        if url in previous:
-            stale_files |= set(previous[url][1]) - set(files)
-    stale_files -= {f for _, files in written.values() for f in files}
-    report.removed = len(stale_files)
-
+    gone_pages, stale = _stale_files(previous, written, {plan.url for plan in plans} | {STATIC_PAGE})
+    report.removed = len(stale)
     manifest.set_meta(state="building", output=str(output_dir))
-    report.files = staging.commit(sorted(stale_files))
-    if report.files < 0:
-        report.files = sum(len(files) for _, files in written.values())
-    if search and (
-        not incremental
-        or gone_pages
-        or any(url.startswith("cable/") for url in written)
-        or not (output_dir / "pagefind").is_dir()
-    ):
-        search_started = time.perf_counter()
-        indexed, message = index_site(output_dir)
-        report.search_seconds = time.perf_counter() - search_started
-        if indexed:
-            report.search_bytes = bundle_size(output_dir)
-        else:
-            report.problems.append(Problem("pagefind", 0, f"search index not updated: {message}", "warning"))
+    moved = staging.commit(sorted(stale))
+    report.files = moved if moved >= 0 else sum(len(files) for _, files in written.values())
+    cables_changed = gone_pages or any(url.startswith("cable/") for url in written)
+    if search and (not incremental or cables_changed or not (output_dir / "pagefind").is_dir()):
+        _update_search(output_dir, report)
     manifest.save_sources(scan.changed, scan.removed)
     manifest.save_pages(written, gone_pages, replace_all=not incremental)
-    moments = sorted({entry.released for entry in scan.entries if entry.released})
+    moments = json.dumps(sorted({entry.released for entry in scan.entries if entry.released}))
     counts = json.dumps({"cables": report.cables, "released": report.released, "pages": report.pages})
-    manifest.set_meta(
-        state="clean", as_of=report.as_of, inputs=inputs, release_moments=json.dumps(moments), counts=counts
-    )
-    report.seconds = time.perf_counter() - started
+    manifest.set_meta(state="clean", as_of=report.as_of, inputs=inputs, release_moments=moments, counts=counts)
     return report
