@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import tomllib
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
 
@@ -43,10 +41,6 @@ class Config:
     tag_descriptions: dict[str, str] = field(
         default_factory=dict
     )  # [tag_descriptions] PREL = "External political relations"
-
-    def fingerprint(self) -> str:
-        """A hash of every setting, part of each page's key: a config change re-renders what it touches."""
-        return hashlib.sha256(json.dumps(asdict(self), sort_keys=True).encode()).hexdigest()[:16]
 
 
 _POSITIVE = ("page_size", "feed_size", "latest_release_size")

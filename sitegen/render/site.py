@@ -8,6 +8,7 @@ cable's own file.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -72,6 +73,7 @@ def make_environment(site_templates: Path | None) -> jinja2.Environment:
     return environment
 
 
+@functools.lru_cache(maxsize=1)
 def code_fingerprint() -> str:
     """A hash of sitegen's own source: a new version of the tool re-renders what it renders."""
     package = Path(__file__).resolve().parent.parent
