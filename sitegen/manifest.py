@@ -88,11 +88,6 @@ class Manifest:
             states[path] = SourceState(size, mtime_ns, digest, CableEntry(*pickle.loads(entry)) if entry else None)
         return states
 
-    def source_stats(self) -> dict[str, tuple[int, int]]:
-        """Size and mtime of every source that parsed cleanly, without loading the entries."""
-        rows = self.db.execute("SELECT path, size, mtime_ns FROM sources WHERE entry IS NOT NULL")
-        return {path: (size, mtime_ns) for path, size, mtime_ns in rows}
-
     def save_sources(self, changed: dict[str, SourceState], removed: Iterable[str]) -> None:
         with self.db:
             self.db.executemany("DELETE FROM sources WHERE path = ?", ((path,) for path in removed))
