@@ -8,7 +8,6 @@ pages whose key is unchanged are not rendered again.
 
 from __future__ import annotations
 
-import fcntl
 import gc
 import hashlib
 import json
@@ -20,6 +19,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows: builds of one output are not guarded against each other there
+    fcntl = None
 
 from sitegen.catalogue import CableEntry, Catalogue, build_catalogue, entry_from_cable, published_articles
 from sitegen.config import CONFIG_NAME, Config, load_config, parse_moment
@@ -302,7 +306,8 @@ def build_site(options: BuildOptions) -> BuildReport:
     # One build at a time per output: a second one would delete the first one's staging folder.
     with open(manifest.path.with_suffix(".lock"), "w") as lock:
         try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if fcntl is not None:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             manifest.close()
             raise BuildBusy(f"another build of {output_dir} is running") from None

@@ -86,3 +86,15 @@ def test_usage_errors_exit_2(tmp_path):
     assert runner.invoke(main, ["build", "--site", str(tmp_path / "missing")]).exit_code == 2
     assert runner.invoke(main, ["build", "--site", str(tmp_path), "--as-of", "tomorrow"]).exit_code == 2
     assert runner.invoke(main, ["frobnicate"]).exit_code == 2
+
+
+def test_header_box_shows_the_header_exactly(tmp_path):
+    import html
+    import re
+
+    for header in ("\nVZCZC1\nRR X\n\n", "VZCZC1\nRR X"):
+        site = write_site(tmp_path / f"site{len(header)}", [cable("09ROME1", "2010-12-01 00:00", header=header)])
+        build_site(BuildOptions(site, site / "output", "2011-01-01 00:00", jobs=1, search=False))
+        page = (site / "output" / "cable" / "2009" / "01" / "09ROME1.html").read_text()
+        box = re.search(r'<pre class="cable-header"[^>]*>\n(.*?)</pre>', page, re.S).group(1)
+        assert html.unescape(re.sub(r"<[^>]+>", "", box)) == header

@@ -126,7 +126,8 @@ class SiteRenderer:
         self.search = search
         self.environment = make_environment(site_dir / "templates")
         self.formatter = HtmlFormatter(nowrap=True)
-        self.lexer = CableHeaderLexer()
+        # Keep the header's leading and trailing newlines as written (Pygments strips and adds them by default).
+        self.lexer = CableHeaderLexer(stripnl=False, ensurenl=False)
         self.explainer = self.pages.get(config.explainer)
         self.footer_pages = [d for slug, d in sorted(self.pages.items()) if slug != config.explainer]
         self._chrome_cache: dict[str, dict[str, Markup]] = {}
@@ -344,7 +345,7 @@ class SiteRenderer:
             }
             for tag in entry.tags
         ]
-        header = Markup(highlight(record.header, self.lexer, self.formatter)) if record.header else ""
+        header = Markup(self._highlight_header(record.header)) if record.header else ""
         return self._page_html(
             "cable.html",
             plan,
@@ -382,6 +383,12 @@ class SiteRenderer:
                 }
             ],
         )
+
+    def _highlight_header(self, header: str) -> str:
+        """The routing header as highlighted HTML showing exactly its text: Pygments' HTML
+        formatter ends the last line with a newline the header may not have."""
+        html = highlight(header, self.lexer, self.formatter)
+        return html[:-1] if html.endswith("\n") and not header.endswith("\n") else html
 
     def _shares(self, entry: CableEntry, url: str) -> list[dict]:
         """Share links carrying the hashtags, the cable's ID and (with a base URL) the page's URL."""
