@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sitegen.model import CableRecord, Problem, is_valid_reference_id
-from sitegen.sources.cablefile import cable_path, format_cable, read_cable_file
+from sitegen.sources.cablefile import CableFileError, cable_path, format_cable, parse_cable, read_cable_file
 from sitegen.sources.dump import DumpRow, encode_row, parse_dump_date, read_rows, record_to_fields
 
 
@@ -82,10 +82,11 @@ def import_dump(
             report.problems.append(record)
             continue
         path = cable_path(content_dir, record)
-        existing = read_cable_file(path) if path.exists() else None
-        if isinstance(existing, CableRecord):
+        current = _read_if_exists(path)
+        existing = _parsed_or_none(current)
+        if existing is not None:
             record = replace(record, released=existing.released or released, extra=_merged_extra(existing, record))
-        if write_if_changed(path, format_cable(record)):
+        if write_if_changed(path, format_cable(record), current):
             report.written += 1
         else:
             report.unchanged += 1
@@ -100,13 +101,33 @@ def _merged_extra(existing: CableRecord, incoming: CableRecord) -> tuple[tuple[s
     return tuple(kept) + tuple(incoming.extra)
 
 
-def write_if_changed(path: Path, data: bytes) -> bool:
-    """Write `data` to `path` atomically unless it already holds exactly that; True if written."""
+def _read_if_exists(path: Path) -> bytes | None:
     try:
-        if path.stat().st_size == len(data) and path.read_bytes() == data:
-            return False
+        return path.read_bytes()
     except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        return None
+
+
+def _parsed_or_none(data: bytes | None) -> CableRecord | None:
+    """The record in an existing file, or None when there is none or it does not parse (then it is replaced)."""
+    if data is None:
+        return None
+    try:
+        return parse_cable(data)
+    except CableFileError:
+        return None
+
+
+def write_if_changed(path: Path, data: bytes, current: bytes | None = None) -> bool:
+    """Write `data` to `path` atomically unless it already holds exactly that; True if written.
+
+    `current`, when the caller has already read the file, spares reading it again.
+    """
+    if current is None:
+        current = _read_if_exists(path)
+    if current == data:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.tmp")
     temporary.write_bytes(data)
     os.replace(temporary, path)
@@ -153,17 +174,22 @@ def export_dump(content_dir: Path, out) -> tuple[int, list[Problem]]:
     return len(order), problems
 
 
-def release_cables(content_dir: Path, released: str, reference_ids: Iterable[str]) -> tuple[list[str], list[str]]:
-    """Stamp `Released: <released>` on the named cables; returns (stamped, not found)."""
+def release_cables(
+    content_dir: Path, released: str, reference_ids: Iterable[str]
+) -> tuple[list[str], list[str], list[Problem]]:
+    """Stamp `Released: <released>` on the named cables; returns (stamped, not found, unreadable files)."""
     wanted = {reference_id.strip() for reference_id in reference_ids if reference_id.strip()}
     stamped: list[str] = []
+    problems: list[Problem] = []
+    found: set[str] = set()
     for path in cable_files(content_dir):
         if path.stem not in wanted:
             continue
+        found.add(path.stem)
         record = read_cable_file(path)
         if isinstance(record, Problem):
+            problems.append(record)
             continue
         write_if_changed(path, format_cable(replace(record, released=released)))
         stamped.append(record.reference_id)
-    missing = sorted(wanted - set(stamped))
-    return sorted(stamped), missing
+    return sorted(stamped), sorted(wanted - found), problems

@@ -113,11 +113,12 @@ def release_command(date: str, reference_ids: tuple[str, ...], ids_file, site: P
     wanted = list(reference_ids) + (ids_file.read().split() if ids_file else [])
     if not wanted:
         raise click.UsageError("name the cables to release: REFID... or --ids FILE")
-    stamped, missing = release_cables(site / "content", moment, wanted)
+    stamped, missing, problems = release_cables(site / "content", moment, wanted)
+    _report(problems)
     for reference_id in missing:
         click.echo(f"error: no cable {reference_id} in {site / 'content' / 'cables'}", err=True)
     click.echo(f"released {len(stamped)} cables on {moment}")
-    if missing:
+    if missing or problems:
         sys.exit(CONTENT_ERROR)
 
 

@@ -86,3 +86,13 @@ def test_release_stamps_named_cables_and_reports_unknown_ones(tmp_path):
 def test_bad_date_is_a_usage_error(tmp_path):
     result = CliRunner().invoke(main, ["release", "yesterday", "03ROME1", "--site", str(tmp_path)])
     assert result.exit_code == 2
+
+
+def test_release_reports_an_unreadable_file_by_name_not_as_missing(tmp_path):
+    csv_path = _dump(tmp_path, [ROW % (1, b"03ROME1", 1)])
+    run("import", str(csv_path), "--site", str(tmp_path))
+    path = next((tmp_path / "content").rglob("03ROME1.txt"))
+    path.write_bytes(path.read_bytes().replace(b"Created: 2003-01-02 04:05", b"Created: soon"))
+    result = CliRunner().invoke(main, ["release", "2010-12-01", "03ROME1", "--site", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "03ROME1.txt:3: Created 'soon'" in result.output and "no cable 03ROME1" not in result.output
