@@ -21,32 +21,46 @@ NETLIFY_FOLDER_LIMIT = 54_000
 CABLE_PAGE = re.compile(r"cable/\d{4}/\d{2}/([0-9]{2}[A-Z][A-Z0-9\-]*[0-9]+)\.html")
 # Patterns that open with a literal: the regex engine then jumps between candidates instead of
 # trying every byte, which is what makes a 12 GB output checkable in minutes rather than hours.
-_HREF = re.compile(rb'href="([^"]*)"')
+_HREF = re.compile(rb'href="([^"#][^"]*)"')  # links leaving the page (local fragments apart)
 _SRC = re.compile(rb'src="([^"]*)"')
+_LOCAL = re.compile(rb'href="#([^"]*)"')
 _ID = re.compile(rb' id="([^"]+)"')
 _PAR = re.compile(rb"<span class=\"par\" id=\"([^\"]+)\"><a class=\"par-anchor\" href=\"#([^\"]*)\"")
 _SHARE = re.compile(rb"<a class=\"share[^\"]*\" href=\"([^\"]*)\"")
-_REFERENCE_ID_AT = re.compile(rb"[0-9]{2}[A-Z][A-Z\-]*[0-9]+")
-# Every byte mapped to its class (digit 0, upper A, lower a, other space): a reference ID can
-# only start where the shape reads "00A", which bytes.find locates at C speed.
+# Every byte mapped to its class (digit 0, upper A, lower a, hyphen -, other space): a reference
+# ID reads "00A", then upper letters or hyphens, then digits, in the shape, and a regex led by
+# that literal finds the candidates at C speed.
 _SHAPE = bytes(
-    ord("0") if chr(c).isdigit() and c < 128 else ord("A") if 65 <= c <= 90 else ord("a") if 97 <= c <= 122 else 32
+    ord("0")
+    if chr(c).isdigit() and c < 128
+    else ord("A")
+    if 65 <= c <= 90
+    else ord("a")
+    if 97 <= c <= 122
+    else ord("-")
+    if c == 45
+    else 32
     for c in range(256)
 )
+_ID_SHAPE = re.compile(rb"00A[A\-]*0+")
+_WORD_SHAPE = b"0Aa"
 
 
 def reference_ids_in(data: bytes) -> set[str]:
     """Every reference-ID-shaped token in `data` (not part of a longer word)."""
     shape = data.translate(_SHAPE)
-    found: set[str] = set()
-    position = shape.find(b"00A")
-    while position != -1:
-        if position == 0 or shape[position - 1] not in b"0Aa":
-            match = _REFERENCE_ID_AT.match(data, position)
-            if match and (match.end() >= len(data) or shape[match.end()] not in b"0Aa"):
-                found.add(match.group().decode())
-        position = shape.find(b"00A", position + 3)
-    return found
+    found: set[bytes] = set()
+    search = _ID_SHAPE.search
+    match = search(shape)
+    while match:
+        start, end = match.span()
+        if (start == 0 or shape[start - 1] not in _WORD_SHAPE) and (end == len(shape) or shape[end] not in _WORD_SHAPE):
+            found.add(data[start:end])
+            match = search(shape, end)
+        else:
+            # An ID may begin after a hyphen inside this rejected run ("X-09STATE1"): look again there.
+            match = search(shape, start + 1)
+    return {token.decode() for token in found}
 
 
 FEED_SUFFIXES = (".rss", ".atom")
@@ -82,11 +96,14 @@ class _PageResult:
     defects: list[tuple[str, str]]
     cross_fragments: list[tuple[str, str]]  # (target page, fragment)
     withheld: list[str]
+    feed_items: int = 0
 
 
-# The set of every file in the output, set by check_output before its pool forks, so workers
-# test links against it in place instead of sending every link back to the parent.
+# Every file in the output and the IDs to look for, set by check_output before its pool forks,
+# so workers test links against them in place instead of receiving them with every batch or
+# sending every link back to the parent.
 _existing: set[str] = set()
+_withheld: set[str] = set()
 
 
 def _resolve(page: str, url: str) -> tuple[str | None, str | None, str]:
@@ -96,41 +113,44 @@ def _resolve(page: str, url: str) -> tuple[str | None, str | None, str]:
         return None, None, "absolute"
     path, _, fragment = url.partition("#")
     path = path.partition("?")[0]
-    target = page if not path else _join(page.rpartition("/")[0], unquote(path))
+    target = page if not path else os.path.normpath(os.path.join(page.rpartition("/")[0], unquote(path)))
+    target = target.replace(os.sep, "/")
     if target.startswith(".."):
         return None, None, "escapes"
     return target, unquote(fragment) or None, "internal"
 
 
-@functools.lru_cache(maxsize=65536)
-def _join(folder: str, path: str) -> str:
-    """A relative link from a page in `folder`, as a path under the output (cached: pages in one
-    folder share most of their links)."""
-    return os.path.normpath(os.path.join(folder, path)).replace(os.sep, "/")
+def _stand_in(folder: str) -> str:
+    """A name no page has, in `folder`: links are resolved from it so their verdict holds for
+    every page of the folder."""
+    return f"{folder}/\0" if folder else "\0"
 
 
-def _check_page(root: Path, page: str, withheld: frozenset[str]) -> _PageResult:
+@functools.lru_cache(maxsize=1 << 18)
+def _link_verdict(folder: str, raw: bytes) -> tuple[str, str, str | None]:
+    """What a link written in a page of `folder` is: (kind, target, fragment), where kind is
+    external, absolute, escapes, broken or internal. Cached: pages of one folder share most of
+    their links (the chrome, the tags and origins of their neighbours)."""
+    url = raw.decode("utf-8", "replace").replace("&amp;", "&")
+    page = _stand_in(folder)
+    target, fragment, kind = _resolve(page, url)
+    if kind != "internal":
+        return kind, url, None
+    if target != page and target not in _existing and target + "/index.html" not in _existing:
+        return "broken", target, fragment
+    return kind, target, fragment
+
+
+def _check_page(root: Path, page: str, withheld: set[str]) -> _PageResult:
     data = (root / page).read_bytes()
     result = _PageResult(page, [], [], [])
     if withheld:
         result.withheld = sorted(reference_ids_in(data) & withheld)
+    if page.endswith(FEED_SUFFIXES):
+        _check_feed(page, data, result)
     if not page.endswith(".html"):
         return result
-    ids = {m.decode() for m in _ID.findall(data)}
-    for raw in _HREF.findall(data) + _SRC.findall(data):
-        url = raw.decode("utf-8", "replace").replace("&amp;", "&")
-        target, fragment, kind = _resolve(page, url)
-        if kind in ("absolute", "escapes"):
-            result.defects.append((f"{kind} link (breaks mirrors and file://)", f"{page} -> {url}"))
-        elif kind == "internal":
-            if target != page and target not in _existing and target + "/index.html" not in _existing:
-                result.defects.append(("broken internal link", f"{page} -> {target}"))
-            if fragment:
-                if target == page:
-                    if fragment not in ids:
-                        result.defects.append(("missing fragment target", f"{page} -> {url}"))
-                else:
-                    result.cross_fragments.append((target, fragment))
+    _check_links(page, data, result)
     match = CABLE_PAGE.fullmatch(page)
     if match:
         _check_cable_contract(page, match.group(1), data, result)
@@ -141,6 +161,38 @@ def _check_page(root: Path, page: str, withheld: frozenset[str]) -> _PageResult:
     if b"<title>" not in data:
         result.defects.append(("page without <title>", page))
     return result
+
+
+def _check_links(page: str, data: bytes, result: _PageResult) -> None:
+    id_bytes = set(_ID.findall(data))
+    # Most links of a cable page are its own ¶ anchors: compared as sets, in C, and only the
+    # few that miss are decoded and looked at again.
+    for raw in set(_LOCAL.findall(data)) - id_bytes - {b""}:
+        fragment = unquote(raw.decode("utf-8", "replace").replace("&amp;", "&"))
+        if fragment.encode() not in id_bytes:
+            result.defects.append(("missing fragment target", f"{page} -> #{raw.decode('utf-8', 'replace')}"))
+    ids: set[str] | None = None
+    folder = page.rpartition("/")[0]
+    stand_in = _stand_in(folder)
+    for raw in set(_HREF.findall(data)) | set(_SRC.findall(data)):
+        kind, target, fragment = _link_verdict(folder, raw)
+        if kind == "external":
+            continue
+        if kind in ("absolute", "escapes"):
+            result.defects.append((f"{kind} link (breaks mirrors and file://)", f"{page} -> {target}"))
+            continue
+        if target == stand_in:
+            target = page  # the link names no file ("?x"): it is this page
+        if kind == "broken":
+            result.defects.append(("broken internal link", f"{page} -> {target}"))
+        if not fragment:
+            continue
+        if target != page:
+            result.cross_fragments.append((target, fragment))
+            continue
+        ids = ids if ids is not None else {i.decode("utf-8", "replace") for i in id_bytes}
+        if fragment not in ids:
+            result.defects.append(("missing fragment target", f"{page} -> {raw.decode('utf-8', 'replace')}"))
 
 
 def _check_cable_contract(page: str, reference_id: str, data: bytes, result: _PageResult) -> None:
@@ -170,31 +222,32 @@ def _check_cable_contract(page: str, reference_id: str, data: bytes, result: _Pa
         result.defects.append(("cable page contract: no share link carrying #cablegate and the reference ID", page))
 
 
-def _check_batch(task: tuple[Path, list[str], frozenset[str]]) -> list[_PageResult]:
-    root, pages, withheld = task
-    return [_check_page(root, page, withheld) for page in pages]
+def _check_batch(task: tuple[Path, list[str]]) -> list[_PageResult]:
+    """Check a batch of files; only results with something to report travel back."""
+    root, pages = task
+    results = (_check_page(root, page, _withheld) for page in pages)
+    return [r for r in results if r.defects or r.cross_fragments or r.withheld or r.feed_items]
 
 
-def _check_feed(root: Path, name: str, report: CheckReport) -> None:
+def _check_feed(name: str, data: bytes, result: _PageResult) -> None:
     try:
-        tree = ElementTree.parse(root / name)
+        top = ElementTree.fromstring(data)
     except ElementTree.ParseError as error:
-        report.add("feed does not parse", f"{name}: {error}")
+        result.defects.append(("feed does not parse", f"{name}: {error}"))
         return
-    top = tree.getroot()
     atom = "{http://www.w3.org/2005/Atom}"
     if top.tag == "rss":
         items = top.findall("channel/item")
         if top.find("channel/title") is None:
-            report.add("feed without a title", name)
+            result.defects.append(("feed without a title", name))
     elif top.tag == f"{atom}feed":
         items = top.findall(f"{atom}entry")
     else:
-        report.add("feed is neither RSS nor Atom", f"{name}: <{top.tag}>")
+        result.defects.append(("feed is neither RSS nor Atom", f"{name}: <{top.tag}>"))
         return
-    report.figures["feed items"] += len(items)
+    result.feed_items = len(items)
     if not items:
-        report.add("feed with no items", name)
+        result.defects.append(("feed with no items", name))
 
 
 def _sitemap_locs(root: Path, report: CheckReport) -> list[str] | None:
@@ -235,6 +288,9 @@ def check_output(root: Path, withheld: frozenset[str] = frozenset(), jobs: int =
     existing = set(files)
     _existing.clear()
     _existing.update(existing)
+    _withheld.clear()
+    _withheld.update(withheld)
+    _link_verdict.cache_clear()  # verdicts hold for one output's files
     for folder, count in per_folder.items():
         if count > NETLIFY_FOLDER_LIMIT:
             report.add(
@@ -243,8 +299,9 @@ def check_output(root: Path, withheld: frozenset[str] = frozenset(), jobs: int =
     pages = [name for name in files if name.endswith(".html")]
     report.figures["files"] = len(files)
     report.figures["html pages"] = len(pages)
-    to_read = files if withheld else pages
-    tasks = [(root, to_read[i : i + BATCH], withheld) for i in range(0, len(to_read), BATCH)]
+    feeds = [name for name in files if name.endswith(FEED_SUFFIXES)]
+    to_read = files if withheld else pages + feeds
+    tasks = [(root, to_read[i : i + BATCH]) for i in range(0, len(to_read), BATCH)]
     jobs = jobs or os.cpu_count() or 1
     if jobs > 1 and len(tasks) > 1:
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
@@ -253,18 +310,18 @@ def check_output(root: Path, withheld: frozenset[str] = frozenset(), jobs: int =
     else:
         results = [r for task in tasks for r in _check_batch(task)]
     cross: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    cable_pages = set()
+    cable_pages = {page for page in pages if CABLE_PAGE.fullmatch(page)}
+    for page in sorted(cable_pages):
+        if page[:-5] + ".json" not in existing:
+            report.add("cable page without its .json twin", page)
     for result in results:
+        report.figures["feed items"] += result.feed_items
         for kind, example in result.defects:
             report.add(kind, example)
         for target, fragment in result.cross_fragments:
             cross[target].append((result.page, fragment))
         for reference_id in result.withheld:
             report.add("unreleased cable appears in output", f"{reference_id} in {result.page}")
-        if CABLE_PAGE.fullmatch(result.page):
-            cable_pages.add(result.page)
-            if result.page[:-5] + ".json" not in existing:
-                report.add("cable page without its .json twin", result.page)
     for target, sources in cross.items():
         if target not in existing:
             continue
@@ -273,12 +330,9 @@ def check_output(root: Path, withheld: frozenset[str] = frozenset(), jobs: int =
             if fragment not in ids:
                 report.add("missing fragment target", f"{source} -> {target}#{fragment}")
     report.figures["cable pages"] = len(cable_pages)
-    feeds = [name for name in files if name.endswith(FEED_SUFFIXES)]
     report.figures["feeds"] = len(feeds)
     if not feeds:
         report.add("no feed in output", "-")
-    for name in feeds:
-        _check_feed(root, name, report)
     locs = _sitemap_locs(root, report)
     if locs is not None:
         listed = set(locs)
@@ -316,7 +370,7 @@ def withheld_ids(site_dir: Path, output_dir: Path, as_of: str | None) -> tuple[f
         manifest = Manifest.for_site(site_dir, output_dir)
         try:
             moment = moment or manifest.meta("as_of")
-            released = {s.entry.reference_id: s.entry.released for s in manifest.sources().values() if s.entry}
+            released = manifest.release_dates()
         finally:
             manifest.close()
     if not released:

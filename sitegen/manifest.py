@@ -21,7 +21,7 @@ CACHE_DIR = ".sitegen-cache"
 # Entries are stored as plain tuples: unpickling 251,287 dataclasses costs seconds, tuples a fraction.
 _ENTRY_FIELDS = tuple(f.name for f in fields(CableEntry))
 _entry_row = operator.attrgetter(*_ENTRY_FIELDS)
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,13 +41,7 @@ class Manifest:
         self.db = sqlite3.connect(path)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.executescript(
-            """
-            CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT);
-            CREATE TABLE IF NOT EXISTS sources (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, digest TEXT, entry BLOB);
-            CREATE TABLE IF NOT EXISTS pages (url TEXT PRIMARY KEY, key TEXT, files TEXT);
-            """
-        )
+        self.db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT)")
         if self.meta("schema") != SCHEMA_VERSION:
             self.reset()
 
@@ -59,11 +53,21 @@ class Manifest:
         return cls(site_dir / CACHE_DIR / f"manifest-{name}.sqlite")
 
     def reset(self) -> None:
+        """Forget everything (and recreate the tables: an older schema may have other columns)."""
         with self.db:
-            self.db.execute("DELETE FROM meta")
-            self.db.execute("DELETE FROM sources")
-            self.db.execute("DELETE FROM pages")
-            self.db.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+            self.db.executescript(
+                f"""
+                DROP TABLE IF EXISTS sources;
+                DROP TABLE IF EXISTS pages;
+                DELETE FROM meta;
+                CREATE TABLE sources (
+                    path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, digest TEXT,
+                    reference_id TEXT, released TEXT, entry BLOB
+                );
+                CREATE TABLE pages (url TEXT PRIMARY KEY, key TEXT, files TEXT);
+                INSERT INTO meta VALUES ('schema', '{SCHEMA_VERSION}');
+                """
+            )
 
     def close(self) -> None:
         self.db.close()
@@ -88,17 +92,25 @@ class Manifest:
             states[path] = SourceState(size, mtime_ns, digest, CableEntry(*pickle.loads(entry)) if entry else None)
         return states
 
+    def release_dates(self) -> dict[str, str]:
+        """Reference ID -> release moment ("" for none) of every readable cable file, without
+        loading their entries."""
+        rows = self.db.execute("SELECT reference_id, released FROM sources WHERE entry IS NOT NULL")
+        return dict(rows.fetchall())
+
     def save_sources(self, changed: dict[str, SourceState], removed: Iterable[str]) -> None:
         with self.db:
             self.db.executemany("DELETE FROM sources WHERE path = ?", ((path,) for path in removed))
             self.db.executemany(
-                "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
                     (
                         path,
                         s.size,
                         s.mtime_ns,
                         s.digest,
+                        s.entry.reference_id if s.entry else None,
+                        s.entry.released if s.entry else None,
                         pickle.dumps(_entry_row(s.entry), protocol=5) if s.entry else None,
                     )
                     for path, s in changed.items()

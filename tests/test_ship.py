@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from sitegen.build import BuildOptions, build_site
-from sitegen.check import check_output, withheld_ids
+from sitegen.check import check_output, reference_ids_in, withheld_ids
 from sitegen.cli import main
 from tests.conftest import REPO
 from tests.sites import cable, write_site
@@ -70,6 +70,25 @@ def test_check_finds_each_kind_of_defect(built):
         "unreleased cable appears in output",
     ):
         assert expected in kinds, (expected, sorted(kinds))
+
+
+def test_check_reports_each_link_where_it_is_written(built):
+    """Link verdicts are shared by the pages of one folder, never across folders."""
+    out = built / "output"
+    for page in (out / "cable" / "2009" / "01" / "09ROME1.html", out / "index.html", out / "about.html"):
+        if page.exists():
+            page.write_text(page.read_text().replace("</main>", '<a href="../origin/A.html">a</a></main>'))
+    cable_page = out / "cable" / "2009" / "01" / "09ROME2.html"
+    cable_page.write_text(cable_page.read_text().replace("</main>", '<a href="?q=1#nowhere">q</a></main>'))
+    report = check_output(out, jobs=1)
+    assert report.defects["broken internal link"] == ["cable/2009/01/09ROME1.html -> cable/2009/origin/A.html"]
+    assert report.defects["escapes link (breaks mirrors and file://)"] == ["index.html -> ../origin/A.html"]
+    assert report.defects["missing fragment target"] == ["cable/2009/01/09ROME2.html -> ?q=1#nowhere"]
+
+
+def test_reference_ids_are_found_as_whole_words_only():
+    text = b"09ROME9, 10STATE12-x X-09PARIS3 abc09ROME4 09ROME5x 1209ROME6 (08BAGHDAD123)\n07KABUL1 12X-09STATE1"
+    assert reference_ids_in(text) == {"09ROME9", "10STATE12", "09PARIS3", "08BAGHDAD123", "07KABUL1", "09STATE1"}
 
 
 def test_check_cli_exit_codes(built, tmp_path):
