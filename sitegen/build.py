@@ -30,7 +30,7 @@ from sitegen.config import CONFIG_NAME, Config, load_config, parse_moment
 from sitegen.manifest import Manifest, SourceState
 from sitegen.model import Problem
 from sitegen.parse import parse_cable
-from sitegen.plan import PageKeys, PagePlan, plan_site, sitemap_urls
+from sitegen.plan import PageKeys, PagePlan, affected_plans, facet_slugs, plan_site, sitemap_urls
 from sitegen.render.markup import REFERENCE_IN_PROSE
 from sitegen.render.site import BUILTIN_TEMPLATES, Rendered, SiteRenderer, code_fingerprint
 from sitegen.search import bundle_size, index_site, search_available
@@ -271,6 +271,20 @@ def scan_cables(
     return scan
 
 
+def _changed_entries(scan: Scan, known: dict[str, SourceState], old_as_of: str, as_of: str) -> list[CableEntry]:
+    """Old and new entries of every cable whose file changed, vanished or broke, and of every
+    cable whose release moment lies between the last build's as-of and this one's."""
+    entries: list[CableEntry] = []
+    for path in [*scan.changed, *scan.removed]:
+        old, new = known.get(path), scan.changed.get(path)
+        if old and new and old.digest == new.digest:
+            continue  # touched, same bytes
+        entries += [state.entry for state in (old, new) if state and state.entry]
+    low, high = sorted((old_as_of, as_of))
+    entries += [entry for entry in scan.entries if entry.released and low < entry.released <= high]
+    return entries
+
+
 def _document_digests(pages: list[Document], articles: list[Document], catalogue: Catalogue) -> dict[str, str]:
     """What the page keys of documents depend on: their text, the article list, and the state
     (linked, withheld, unknown) of every reference ID their text could mention."""
@@ -443,7 +457,10 @@ def _build(
     if incremental and not leftover and not report.problems and _repeat_noop(site_dir, manifest, report, inputs, stats):
         return report
 
-    scan = scan_cables(site_dir, jobs, manifest.sources() if not options.full else {}, stats)
+    code = code_fingerprint()
+    # Entries parsed by another version of sitegen are parsed again: its parser may differ.
+    known = manifest.sources() if not options.full and manifest.meta("code") == code else {}
+    scan = scan_cables(site_dir, jobs, known, stats)
     report.problems += scan.problems
     report.sources_read = scan.read
     catalogue = build_catalogue(scan.entries, report.as_of, config.total_cables, config.feed_size)
@@ -469,7 +486,14 @@ def _build(
     fingerprints = renderer.fingerprints(sorted({plan.kind for plan in plans}))
     keys = PageKeys(catalogue, config, scan.digests, fingerprints, _document_digests(pages, articles, catalogue), urls)
     previous = manifest.page_keys() if incremental else {}
-    todo = [(plan, key) for plan in plans if previous.get(plan.url, ("",))[0] != (key := keys.key(plan))]
+    candidates = plans
+    if incremental:
+        old_fixed = json.loads(manifest.meta("fixed") or "{}")
+        kinds_changed = {kind for kind, value in fingerprints.items() if old_fixed.get(kind) != value}
+        changed = _changed_entries(scan, known, manifest.meta("as_of") or "", report.as_of)
+        old_slugs = json.loads(manifest.meta("slugs") or "{}")
+        candidates = affected_plans(plans, catalogue, changed, old_slugs, kinds_changed, previous)
+    todo = [(plan, key) for plan in candidates if previous.get(plan.url, ("",))[0] != (key := keys.key(plan))]
     report.pages, report.rendered = len(plans), len(todo)
 
     written = _render(todo, renderer, staging, jobs, report)
@@ -497,6 +521,14 @@ def _build(
     # Files with problems are read again next time, so their presence rules out the no-op path.
     sources = "" if scan.problems else _stats_digest(stats)
     manifest.set_meta(
-        state="clean", as_of=report.as_of, inputs=inputs, release_moments=moments, counts=counts, sources=sources
+        state="clean",
+        as_of=report.as_of,
+        inputs=inputs,
+        release_moments=moments,
+        counts=counts,
+        sources=sources,
+        code=code,
+        fixed=json.dumps(fingerprints, sort_keys=True),
+        slugs=json.dumps(facet_slugs(catalogue), sort_keys=True),
     )
     return report
