@@ -21,9 +21,8 @@ NETLIFY_FOLDER_LIMIT = 54_000
 CABLE_PAGE = re.compile(r"cable/\d{4}/\d{2}/([0-9]{2}[A-Z][A-Z0-9\-]*[0-9]+)\.html")
 # Patterns that open with a literal: the regex engine then jumps between candidates instead of
 # trying every byte, which is what makes a 12 GB output checkable in minutes rather than hours.
-_HREF = re.compile(rb'href="([^"#][^"]*)"')  # links leaving the page (local fragments apart)
+_HREF = re.compile(rb'href="([^"]*)"')
 _SRC = re.compile(rb'src="([^"]*)"')
-_LOCAL = re.compile(rb'href="#([^"]*)"')
 _ID = re.compile(rb' id="([^"]+)"')
 _PAR = re.compile(rb"<span class=\"par\" id=\"([^\"]+)\"><a class=\"par-anchor\" href=\"#([^\"]*)\"")
 _SHARE = re.compile(rb"<a class=\"share[^\"]*\" href=\"([^\"]*)\"")
@@ -141,8 +140,9 @@ def _link_verdict(folder: str, raw: bytes) -> tuple[str, str, str | None]:
     return kind, target, fragment
 
 
-def _check_page(root: Path, page: str, withheld: set[str]) -> _PageResult:
-    data = (root / page).read_bytes()
+def _check_page(root: str, page: str, withheld: set[str]) -> _PageResult:
+    with open(os.path.join(root, page), "rb") as file:
+        data = file.read()
     result = _PageResult(page, [], [], [])
     if withheld:
         result.withheld = sorted(reference_ids_in(data) & withheld)
@@ -165,16 +165,19 @@ def _check_page(root: Path, page: str, withheld: set[str]) -> _PageResult:
 
 def _check_links(page: str, data: bytes, result: _PageResult) -> None:
     id_bytes = set(_ID.findall(data))
+    links = set(_HREF.findall(data))
     # Most links of a cable page are its own ¶ anchors: compared as sets, in C, and only the
     # few that miss are decoded and looked at again.
-    for raw in set(_LOCAL.findall(data)) - id_bytes - {b""}:
+    local = {raw for raw in links if raw[:1] == b"#"}
+    links -= local
+    for raw in {raw[1:] for raw in local} - id_bytes - {b""}:
         fragment = unquote(raw.decode("utf-8", "replace").replace("&amp;", "&"))
         if fragment.encode() not in id_bytes:
             result.defects.append(("missing fragment target", f"{page} -> #{raw.decode('utf-8', 'replace')}"))
     ids: set[str] | None = None
     folder = page.rpartition("/")[0]
     stand_in = _stand_in(folder)
-    for raw in set(_HREF.findall(data)) | set(_SRC.findall(data)):
+    for raw in links | set(_SRC.findall(data)):
         kind, target, fragment = _link_verdict(folder, raw)
         if kind == "external":
             continue
@@ -229,7 +232,7 @@ def _check_cable_contract(page: str, reference_id: str, data: bytes, result: _Pa
         result.defects.append(("cable page contract: no share link carrying #cablegate and the reference ID", page))
 
 
-def _check_batch(task: tuple[Path, list[str]]) -> list[_PageResult]:
+def _check_batch(task: tuple[str, list[str]]) -> list[_PageResult]:
     """Check a batch of files; only results with something to report travel back."""
     root, pages = task
     results = (_check_page(root, page, _withheld) for page in pages)
@@ -308,7 +311,7 @@ def check_output(root: Path, withheld: frozenset[str] = frozenset(), jobs: int =
     report.figures["html pages"] = len(pages)
     feeds = [name for name in files if name.endswith(FEED_SUFFIXES)]
     to_read = files if withheld else pages + feeds
-    tasks = [(root, to_read[i : i + BATCH]) for i in range(0, len(to_read), BATCH)]
+    tasks = [(str(root), to_read[i : i + BATCH]) for i in range(0, len(to_read), BATCH)]
     jobs = jobs or os.cpu_count() or 1
     if jobs > 1 and len(tasks) > 1:
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
