@@ -231,15 +231,13 @@ def scan_cables(
     """Every cable file -> its catalogue entry. Files whose size and mtime are as the manifest
     has them are not read; others are read and hashed, and parsed only if their bytes changed."""
     tasks: list[_ScanTask] = []
-    results: list[tuple[str, SourceState, Problem | None]] = []
-    seen_paths: set[str] = set()
+    found: dict[str, tuple[SourceState, Problem | None]] = {}
     prefix = len(str(site_dir)) + 1
     for path_text, stat in stats if stats is not None else _cable_files_with_stats(site_dir / "content"):
         shown = path_text[prefix:].replace(os.sep, "/")
-        seen_paths.add(shown)
         state = known.get(shown)
         if state and state.entry is not None and state.size == stat.st_size and state.mtime_ns == stat.st_mtime_ns:
-            results.append((shown, state, None))
+            found[shown] = (state, None)
             continue
         tasks.append(
             _ScanTask(
@@ -252,11 +250,14 @@ def scan_cables(
             )
         )
     for batch in _map(_scan_batch, list(_batches(tasks, SCAN_BATCH)), jobs):
-        results.extend(batch)
-    scan = Scan([], {}, [], {}, sorted(set(known) - seen_paths), len(tasks))
+        for shown, state, problem in batch:
+            found[shown] = (state, problem)
+    scan = Scan([], {}, [], {}, sorted(set(known) - found.keys()), len(tasks))
     owner: dict[str, str] = {}
-    for shown, state, problem in sorted(results, key=lambda item: item[0]):
-        if known.get(shown) != state:
+    for shown in sorted(found):
+        state, problem = found[shown]
+        old = known.get(shown)
+        if old is not state and old != state:
             scan.changed[shown] = state
         if problem:
             scan.problems.append(problem)

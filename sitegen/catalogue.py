@@ -7,10 +7,12 @@ only ever see released cables. Withheld IDs are kept only to scrub them from ref
 
 from __future__ import annotations
 
+import heapq
 import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from sitegen.model import Cable
 from sitegen.parse.references import canonical_reference_id
@@ -182,8 +184,8 @@ def build_catalogue(entries: list[CableEntry], as_of: str, total: int = 0, feed_
     released_ids = {e.reference_id for e in released}
     withheld = frozenset(e.reference_id for e in entries if e.reference_id not in released_ids)
     catalogue = Catalogue(as_of=as_of, total=total or len(entries), withheld=withheld)
-    catalogue.cables = {e.reference_id: e for e in sorted(released, key=lambda e: e.reference_id)}
-    released.sort(key=lambda e: (e.created, e.reference_id), reverse=True)
+    catalogue.cables = {e.reference_id: e for e in sorted(released, key=attrgetter("reference_id"))}
+    released.sort(key=attrgetter("created", "reference_id"), reverse=True)
     by_origin: dict[str, list[str]] = defaultdict(list)
     by_tag: dict[str, list[str]] = defaultdict(list)
     by_class: dict[str, list[str]] = defaultdict(list)
@@ -215,14 +217,17 @@ def build_catalogue(entries: list[CableEntry], as_of: str, total: int = 0, feed_
 
 
 def _fill_feeds(catalogue: Catalogue, entries: list[CableEntry], feed_size: int) -> None:
-    """The newest `feed_size` releases overall, per origin and per tag, in one pass in release order."""
-    feeds: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for entry in sorted(entries, key=lambda e: (e.released, e.reference_id), reverse=True):
-        for key in (("all", ""), ("origin", entry.origin), *(("tag", tag) for tag in entry.tags)):
-            items = feeds[key]
-            if len(items) < feed_size:
-                items.append(entry.reference_id)
-    catalogue.feeds = {key: tuple(ids) for key, ids in feeds.items()}
+    """The newest `feed_size` releases overall, per origin and per tag: each facet's list is
+    already at hand, so only its newest by release rank are picked out (C-level keys)."""
+    order = sorted(entries, key=attrgetter("released", "reference_id"), reverse=True)
+    rank = {entry.reference_id: position for position, entry in enumerate(order)}.__getitem__
+    feeds = {("all", ""): tuple(entry.reference_id for entry in order[:feed_size])}
+    for kind, facets in (("origin", catalogue.origins), ("tag", catalogue.tags)):
+        for name, facet in facets.items():
+            ids = facet.reference_ids
+            newest = sorted(ids, key=rank) if len(ids) <= feed_size else heapq.nsmallest(feed_size, ids, key=rank)
+            feeds[(kind, name)] = tuple(newest[:feed_size])
+    catalogue.feeds = feeds
 
 
 def published_articles(articles: list, as_of: str) -> list:
