@@ -8,6 +8,7 @@ pages whose key is unchanged are not rendered again.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import hashlib
 import json
@@ -25,7 +26,15 @@ try:
 except ImportError:  # Windows: builds of one output are not guarded against each other there
     fcntl = None
 
-from sitegen.catalogue import CableEntry, Catalogue, build_catalogue, entry_from_cable, published_articles
+from sitegen.catalogue import (
+    CableEntry,
+    Catalogue,
+    build_catalogue,
+    entry_fields,
+    entry_from_cable,
+    entry_from_fields,
+    published_articles,
+)
 from sitegen.config import CONFIG_NAME, Config, load_config, parse_moment
 from sitegen.manifest import Manifest, SourceState
 from sitegen.model import Problem
@@ -157,13 +166,18 @@ def _scan_batch(tasks: list[_ScanTask]) -> list[tuple[str, SourceState, Problem 
     return results
 
 
-def _render_batch(plans: list[tuple[PagePlan, str]]) -> tuple[list[tuple[str, str, tuple[str, ...]]], list[Problem]]:
-    """Render a batch of (plan, key) into the staging folder; returns (url, key, files) and problems."""
+def _render_batch(
+    plans: list[tuple[PagePlan, str | None]],
+) -> tuple[list[tuple[str, str, tuple[str, ...]]], list[Problem]]:
+    """Render a batch of (plan, key) into the staging folder; returns (url, key, files) and problems.
+    A key left None is computed here: a full build keys every page, on every core."""
     renderer: SiteRenderer = _worker["renderer"]
     staging: Staging = _worker["staging"]
+    keys: PageKeys = _worker["keys"]
     done = []
     problems: list[Problem] = []
     for plan, key in plans:
+        key = key or keys.key(plan)
         rendered: Rendered = renderer.render(plan)
         for url, data in rendered.files:
             if not staging.unchanged(url, data):
@@ -251,6 +265,8 @@ def scan_cables(
         )
     for batch in _map(_scan_batch, list(_batches(tasks, SCAN_BATCH)), jobs):
         for shown, state, problem in batch:
+            if state.entry is not None:  # each arrives with its own copies of shared strings
+                state = dataclasses.replace(state, entry=entry_from_fields(entry_fields(state.entry)))
             found[shown] = (state, problem)
     scan = Scan([], {}, [], {}, sorted(set(known) - found.keys()), len(tasks))
     owner: dict[str, str] = {}
@@ -402,9 +418,16 @@ def _repeat_noop(site_dir: Path, manifest: Manifest, report: BuildReport, inputs
     return True
 
 
-def _render(todo: list[tuple[PagePlan, str]], renderer: SiteRenderer, staging: Staging, jobs: int, report: BuildReport):
+def _render(
+    todo: list[tuple[PagePlan, str | None]],
+    renderer: SiteRenderer,
+    keys: PageKeys,
+    staging: Staging,
+    jobs: int,
+    report: BuildReport,
+):
     """Render the pages whose key changed into the staging folder; returns url -> (key, files)."""
-    _worker.update(renderer=renderer, staging=staging)
+    _worker.update(renderer=renderer, keys=keys, staging=staging)
     try:
         results = _map(_render_batch, list(_batches(todo, RENDER_BATCH)), jobs)
     finally:
@@ -494,17 +517,18 @@ def _build(
     fingerprints = renderer.fingerprints(sorted({plan.kind for plan in plans}))
     keys = PageKeys(catalogue, config, scan.digests, fingerprints, _document_digests(pages, articles, catalogue), urls)
     previous = manifest.page_keys() if incremental else {}
-    candidates = plans
-    if incremental:
+    if not incremental:
+        todo: list[tuple[PagePlan, str | None]] = [(plan, None) for plan in plans]  # keyed as they render
+    else:
         old_fixed = json.loads(manifest.meta("fixed") or "{}")
         kinds_changed = {kind for kind, value in fingerprints.items() if old_fixed.get(kind) != value}
         changed = _changed_entries(scan, known, manifest.meta("as_of") or "", report.as_of)
         old_slugs = json.loads(manifest.meta("slugs") or "{}")
         candidates = affected_plans(plans, catalogue, changed, old_slugs, kinds_changed, previous)
-    todo = [(plan, key) for plan in candidates if previous.get(plan.url, ("",))[0] != (key := keys.key(plan))]
+        todo = [(plan, key) for plan in candidates if previous.get(plan.url, ("",))[0] != (key := keys.key(plan))]
     report.pages, report.rendered = len(plans), len(todo)
 
-    written = _render(todo, renderer, staging, jobs, report)
+    written = _render(todo, renderer, keys, staging, jobs, report)
     written[STATIC_PAGE] = (
         hashlib.sha256(repr(sorted(assets.items())).encode()).hexdigest(),
         tuple(sorted(assets.values())),

@@ -8,19 +8,16 @@ wrote (so an unchanged page is not rendered again and a vanished one can be remo
 from __future__ import annotations
 
 import hashlib
-import operator
 import pickle
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.catalogue import CableEntry
+from sitegen.catalogue import CableEntry, entry_fields, entry_from_fields
 
 CACHE_DIR = ".sitegen-cache"
 # Entries are stored as plain tuples: unpickling 251,287 dataclasses costs seconds, tuples a fraction.
-_ENTRY_FIELDS = tuple(f.name for f in fields(CableEntry))
-_entry_row = operator.attrgetter(*_ENTRY_FIELDS)
 SCHEMA_VERSION = "5"
 
 
@@ -89,7 +86,9 @@ class Manifest:
         for path, size, mtime_ns, digest, entry in self.db.execute(
             "SELECT path, size, mtime_ns, digest, entry FROM sources"
         ):
-            states[path] = SourceState(size, mtime_ns, digest, CableEntry(*pickle.loads(entry)) if entry else None)
+            states[path] = SourceState(
+                size, mtime_ns, digest, entry_from_fields(pickle.loads(entry)) if entry else None
+            )
         return states
 
     def release_dates(self) -> dict[str, str]:
@@ -111,7 +110,7 @@ class Manifest:
                         s.digest,
                         s.entry.reference_id if s.entry else None,
                         s.entry.released if s.entry else None,
-                        pickle.dumps(_entry_row(s.entry), protocol=5) if s.entry else None,
+                        pickle.dumps(entry_fields(s.entry), protocol=5) if s.entry else None,
                     )
                     for path, s in changed.items()
                 ),
