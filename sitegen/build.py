@@ -8,7 +8,6 @@ pages whose key is unchanged are not rendered again.
 
 from __future__ import annotations
 
-import dataclasses
 import gc
 import hashlib
 import json
@@ -266,7 +265,7 @@ def scan_cables(
     for batch in _map(_scan_batch, list(_batches(tasks, SCAN_BATCH)), jobs):
         for shown, state, problem in batch:
             if state.entry is not None:  # each arrives with its own copies of shared strings
-                state = dataclasses.replace(state, entry=entry_from_fields(entry_fields(state.entry)))
+                state = SourceState(state.size, state.mtime_ns, state.digest, entry_from_fields(entry_fields(state.entry)))
             found[shown] = (state, problem)
     scan = Scan([], {}, [], {}, sorted(set(known) - found.keys()), len(tasks))
     owner: dict[str, str] = {}
