@@ -313,12 +313,16 @@ def check_output(root: Path, withheld: frozenset[str] = frozenset(), jobs: int =
     to_read = files if withheld else pages + feeds
     tasks = [(str(root), to_read[i : i + BATCH]) for i in range(0, len(to_read), BATCH)]
     jobs = jobs or os.cpu_count() or 1
+    sitemap_report = CheckReport()
     if jobs > 1 and len(tasks) > 1:
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         with multiprocessing.get_context(method).Pool(jobs) as pool:
-            results = [r for batch in pool.imap(_check_batch, tasks, chunksize=4) for r in batch]
+            batches = pool.imap(_check_batch, tasks, chunksize=4)
+            locs = _sitemap_locs(root, sitemap_report)  # the parent's share, while the workers read pages
+            results = [r for batch in batches for r in batch]
     else:
         results = [r for task in tasks for r in _check_batch(task)]
+        locs = _sitemap_locs(root, sitemap_report)
     cross: dict[str, list[tuple[str, str]]] = defaultdict(list)
     cable_pages = {page for page in pages if CABLE_PAGE.fullmatch(page)}
     for page in sorted(cable_pages):
@@ -343,7 +347,8 @@ def check_output(root: Path, withheld: frozenset[str] = frozenset(), jobs: int =
     report.figures["feeds"] = len(feeds)
     if not feeds:
         report.add("no feed in output", "-")
-    locs = _sitemap_locs(root, report)
+    for kind, found in sitemap_report.defects.items():
+        report.defects[kind] += found
     if locs is not None:
         listed = set(locs)
         report.figures["sitemap entries"] = len(listed)
