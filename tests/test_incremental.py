@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.build import BuildOptions, build_site
+from sitegen.build import BuildOptions, build_site, cable_file_stats
 from sitegen.manifest import Manifest
 from sitegen.model import CableRecord
 from sitegen.search import search_available
@@ -253,3 +253,16 @@ def test_random_edits_rebuild_exactly_what_a_full_build_would(tmp_path):
         build_site(BuildOptions(site, fresh, as_of, jobs=1, full=True, search=False))
         assert _keys_of(site, site / "output") == _keys_of(site, fresh), f"step {step}"
         assert tree(site / "output") == tree(fresh), f"step {step}"
+
+
+def test_cable_file_stats_are_the_same_whether_one_or_two_processes_walk(site):
+    cables = site / "content" / "cables"
+    (cables / "loose.txt").write_text("x")
+    (cables / "2010" / "12" / "deep").mkdir(parents=True)
+    (cables / "2010" / "12" / "deep" / "10ROME1.txt").write_text("y")
+    (cables / "2009" / ".hidden.txt").write_text("z")
+    one, two = cable_file_stats(site / "content", 1), cable_file_stats(site / "content", 2)
+    assert one == two
+    paths = [path for path, _, _ in one]
+    assert paths[0].endswith("loose.txt") and not any(".hidden" in path for path in paths)
+    assert len(paths) == 9 and all(size > 0 and mtime > 0 for _, size, mtime in one)
