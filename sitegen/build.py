@@ -167,9 +167,10 @@ def _scan_batch(tasks: list[_ScanTask]) -> list[tuple[str, SourceState, Problem 
 
 def _render_batch(
     plans: list[tuple[PagePlan, str | None]],
-) -> tuple[list[tuple[str, str, tuple[str, ...]]], list[Problem]]:
-    """Render a batch of (plan, key) into the staging folder; returns (url, key, files) and problems.
-    A key left None is computed here: a full build keys every page, on every core."""
+) -> tuple[list[tuple[str, tuple[str, ...] | None]], list[Problem]]:
+    """Render a batch of (plan, key) into the staging folder; returns each plan's (key, files)
+    in batch order (files None when just the plan's URL, to keep what travels back small) and
+    the problems. A key left None is computed here: a full build keys every page, on every core."""
     renderer: SiteRenderer = _worker["renderer"]
     staging: Staging = _worker["staging"]
     keys: PageKeys = _worker["keys"]
@@ -182,7 +183,8 @@ def _render_batch(
             if not staging.unchanged(url, data):
                 staging.write(url, data)
         problems.extend(rendered.problems)
-        done.append((plan.url, key, tuple(url for url, _ in rendered.files)))
+        files = tuple(url for url, _ in rendered.files)
+        done.append((key, None if files == (plan.url,) else files))
     return done, problems
 
 
@@ -191,8 +193,9 @@ def _batches(items: list, size: int) -> Iterator[list]:
         yield items[start : start + size]
 
 
-def _map(function, batches: list, jobs: int) -> list:
-    """Run `function` over batches, on a forked pool when there is more than one of each."""
+def _map(function, batches: list, jobs: int) -> Iterator:
+    """Run `function` over batches, on a forked pool when there is more than one of each; yields
+    each batch's result in order, so the caller can let go of one before the next arrives."""
     if jobs > 1 and len(batches) > 1:
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         # Frozen objects are left alone by the garbage collector, so forked workers do not
@@ -200,10 +203,11 @@ def _map(function, batches: list, jobs: int) -> list:
         gc.freeze()
         try:
             with multiprocessing.get_context(method).Pool(jobs, initializer=gc.enable) as pool:
-                return pool.map(function, batches, chunksize=1)
+                yield from pool.imap(function, batches, chunksize=1)
         finally:
             gc.unfreeze()
-    return [function(batch) for batch in batches]
+    else:
+        yield from map(function, batches)
 
 
 # -- the steps ---------------------------------------------------------------------------------
@@ -457,15 +461,15 @@ def _render(
 ):
     """Render the pages whose key changed into the staging folder; returns url -> (key, files)."""
     _worker.update(renderer=renderer, keys=keys, staging=staging)
+    batches = list(_batches(todo, RENDER_BATCH))
+    written: dict[str, tuple[str, tuple[str, ...]]] = {}
     try:
-        results = _map(_render_batch, list(_batches(todo, RENDER_BATCH)), jobs)
+        for batch, (done, batch_problems) in zip(batches, _map(_render_batch, batches, jobs)):
+            report.problems += batch_problems
+            for (plan, _), (key, files) in zip(batch, done):
+                written[plan.url] = (key, files or (plan.url,))
     finally:
         _worker.clear()
-    written: dict[str, tuple[str, tuple[str, ...]]] = {}
-    for done, batch_problems in results:
-        report.problems += batch_problems
-        for url, key, files in done:
-            written[url] = (key, files)
     return written
 
 

@@ -68,6 +68,9 @@ def make_environment(site_templates: Path | None) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=False,
         keep_trailing_newline=True,
+        # One environment serves one build, whose page keys hashed the templates at its start:
+        # checking each template file's mtime on every page (three stats a page) buys nothing.
+        auto_reload=False,
     )
     environment.filters["number"] = lambda value: f"{value:,}"
     return environment
