@@ -477,10 +477,13 @@ def _stale_files(previous: dict, written: dict, planned: set[str]) -> tuple[list
     """Pages no longer planned, and files no page writes any more: the pages of a cable withdrawn
     or back under embargo, or a file a re-rendered page no longer produces (an old stylesheet)."""
     gone_pages = [url for url in previous if url not in planned]
-    stale = {f for url in gone_pages for f in previous[url][1]}
+    def files_of(url: str) -> set[str]:
+        return set(filter(None, previous[url][1].split("\n")))
+
+    stale = {f for url in gone_pages for f in files_of(url)}
     for url, (_, files) in written.items():
         if url in previous:
-            stale |= set(previous[url][1]) - set(files)
+            stale |= files_of(url) - set(files)
     stale -= {f for _, files in written.values() for f in files}
     return gone_pages, stale
 

@@ -118,11 +118,9 @@ class Manifest:
 
     # -- pages -----------------------------------------------------------------------------
 
-    def page_keys(self) -> dict[str, tuple[str, tuple[str, ...]]]:
-        return {
-            url: (key, tuple(files.split("\n")))
-            for url, key, files in self.db.execute("SELECT url, key, files FROM pages")
-        }
+    def page_keys(self) -> dict[str, tuple[str, str]]:
+        """URL -> (key, the files it wrote joined by newlines: split only where needed)."""
+        return {url: (key, files) for url, key, files in self.db.execute("SELECT url, key, files FROM pages")}
 
     def save_pages(
         self, written: dict[str, tuple[str, tuple[str, ...]]], removed: Iterable[str], replace_all: bool
