@@ -464,9 +464,9 @@ def _render(
     batches = list(_batches(todo, RENDER_BATCH))
     written: dict[str, tuple[str, tuple[str, ...]]] = {}
     try:
-        for batch, (done, batch_problems) in zip(batches, _map(_render_batch, batches, jobs)):
+        for batch, (done, batch_problems) in zip(batches, _map(_render_batch, batches, jobs), strict=True):
             report.problems += batch_problems
-            for (plan, _), (key, files) in zip(batch, done):
+            for (plan, _), (key, files) in zip(batch, done, strict=True):
                 written[plan.url] = (key, files or (plan.url,))
     finally:
         _worker.clear()
@@ -477,6 +477,7 @@ def _stale_files(previous: dict, written: dict, planned: set[str]) -> tuple[list
     """Pages no longer planned, and files no page writes any more: the pages of a cable withdrawn
     or back under embargo, or a file a re-rendered page no longer produces (an old stylesheet)."""
     gone_pages = [url for url in previous if url not in planned]
+
     def files_of(url: str) -> set[str]:
         return set(filter(None, previous[url][1].split("\n")))
 
