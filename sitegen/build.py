@@ -418,7 +418,7 @@ def _release_set_unchanged(moments: list[str], old_as_of: str, new_as_of: str) -
     return not any(low < moment <= high for moment in moments)
 
 
-def _nothing_changed(manifest: Manifest, as_of: str, inputs: str, stats: list[FileStat]) -> bool:
+def _nothing_changed(manifest: Manifest, as_of: str, inputs: str, sources: str) -> bool:
     """The quick test a no-op rebuild needs: same inputs, same cable files (by size and mtime),
     and no release crossing between the two as-of moments. Costs one stat per cable file."""
     if manifest.meta("inputs") != inputs or manifest.meta("as_of") is None:
@@ -426,7 +426,7 @@ def _nothing_changed(manifest: Manifest, as_of: str, inputs: str, stats: list[Fi
     moments = json.loads(manifest.meta("release_moments") or "[]")
     if not _release_set_unchanged(moments, manifest.meta("as_of"), as_of):
         return False
-    return manifest.meta("sources") == _stats_digest(stats)
+    return manifest.meta("sources") == sources
 
 
 def _stats_digest(stats: list[FileStat]) -> str:
@@ -436,9 +436,9 @@ def _stats_digest(stats: list[FileStat]) -> str:
     return hashlib.blake2b(lines.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
 
 
-def _repeat_noop(site_dir: Path, manifest: Manifest, report: BuildReport, inputs: str, stats) -> bool:
+def _repeat_noop(site_dir: Path, manifest: Manifest, report: BuildReport, inputs: str, sources: str) -> bool:
     """If nothing changed since the last build, fill the report from it and say so."""
-    if not _nothing_changed(manifest, report.as_of, inputs, stats):
+    if not _nothing_changed(manifest, report.as_of, inputs, sources):
         return False
     _, page_problems = read_documents(site_dir / "content" / "pages", site_dir, require_date=False)
     _, article_problems = read_documents(site_dir / "content" / "articles", site_dir, require_date=True)
@@ -522,7 +522,8 @@ def _build(
     inputs = inputs_fingerprint(site_dir)
     leftover = output_dir.with_name(f".{output_dir.name}.building").exists()
     stats = cable_file_stats(site_dir / "content", jobs)
-    if incremental and not leftover and not report.problems and _repeat_noop(site_dir, manifest, report, inputs, stats):
+    sources = _stats_digest(stats)
+    if incremental and not leftover and not report.problems and _repeat_noop(site_dir, manifest, report, inputs, sources):
         return report
 
     code = code_fingerprint()
@@ -588,7 +589,8 @@ def _build(
     moments = json.dumps(sorted({entry.released for entry in scan.entries if entry.released}))
     counts = json.dumps({"cables": report.cables, "released": report.released, "pages": report.pages})
     # Files with problems are read again next time, so their presence rules out the no-op path.
-    sources = "" if scan.problems else _stats_digest(stats)
+    if scan.problems:
+        sources = ""
     manifest.set_meta(
         state="clean",
         as_of=report.as_of,
