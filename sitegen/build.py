@@ -523,7 +523,12 @@ def _build(
     leftover = output_dir.with_name(f".{output_dir.name}.building").exists()
     stats = cable_file_stats(site_dir / "content", jobs)
     sources = _stats_digest(stats)
-    if incremental and not leftover and not report.problems and _repeat_noop(site_dir, manifest, report, inputs, sources):
+    if (
+        incremental
+        and not leftover
+        and not report.problems
+        and _repeat_noop(site_dir, manifest, report, inputs, sources)
+    ):
         return report
 
     code = code_fingerprint()
