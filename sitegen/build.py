@@ -15,10 +15,13 @@ import multiprocessing
 import os
 import re
 import time
+import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+
+import jinja2
 
 try:
     import fcntl
@@ -382,12 +385,35 @@ def build_site(options: BuildOptions) -> BuildReport:
         gc.disable()
         try:
             _build(options, site_dir, output_dir, config, jobs, manifest, report)
+        except jinja2.TemplateError as error:
+            # A template that does not parse or render stops the build before anything is
+            # swapped in: the output stays as it was, and the problem names the template.
+            report.problems.append(_template_problem(error, site_dir))
+            report.failed = True
         finally:
             manifest.close()
             if collecting:
                 gc.enable()
     report.seconds = time.perf_counter() - started
     return report
+
+
+_TEMPLATE_FRAME = re.compile(r'File "([^"]+\.(?:html|xml|txt))", line (\d+)')
+
+
+def _template_problem(error: jinja2.TemplateError, site_dir: Path) -> Problem:
+    """The template and line an error comes from. A syntax error carries them; an error while
+    rendering shows them in its traceback (Jinja puts template lines there), which a worker
+    process sends back as text."""
+    where, line = getattr(error, "filename", None), getattr(error, "lineno", None)
+    if not where:
+        frames = [(f.filename, f.lineno) for f in traceback.extract_tb(error.__traceback__)]
+        frames += [(name, int(number)) for name, number in _TEMPLATE_FRAME.findall(str(error.__cause__ or ""))]
+        frames = [(name, number) for name, number in frames if name.endswith((".html", ".xml", ".txt"))]
+        where, line = frames[-1] if frames else ("templates", 0)
+    if os.path.isabs(where) and Path(where).is_relative_to(site_dir):
+        where = os.path.relpath(where, site_dir)
+    return Problem(where, line or 0, f"template error: {error.message or error}")
 
 
 def inputs_fingerprint(site_dir: Path) -> str:

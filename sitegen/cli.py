@@ -161,8 +161,9 @@ def build_command(
         click.echo(f"note: {note}", err=True)
     _report(report.problems, limit=len(report.problems) if strict else 50)
     if report.failed:
+        why = "--strict" if strict else "a template error"
         click.echo(
-            f"build failed: {len(report.problems)} problems (--strict); {report.output_dir} left unchanged", err=True
+            f"build failed: {len(report.problems)} problems ({why}); {report.output_dir} left unchanged", err=True
         )
         sys.exit(CONTENT_ERROR)
     if report.search_seconds:

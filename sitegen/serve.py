@@ -254,7 +254,7 @@ class PreviewServer:
         self.log(
             f"rebuilt in {time.perf_counter() - started:.2f}s: {report.rendered} pages rendered, {len(problems)} problems"
         )
-        self.state.publish(problems, built=True)
+        self.state.publish(problems, built=not report.failed)
         return report
 
     def _builder(self) -> None:

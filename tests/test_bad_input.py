@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from sitegen.build import BuildOptions, build_site
@@ -72,6 +73,31 @@ def test_strict_build_lists_every_problem_and_leaves_the_old_output(tmp_path):
     assert "left unchanged" in result.output
     assert (site / "output" / "index.html").read_bytes() == before
     assert not list(site.glob(".output.*"))
+
+
+@pytest.mark.parametrize(
+    "template, line, jobs",
+    [("{% extends 'base.html' %}\n{% block main %}{% if %}{% endblock %}\n", 2, "1"),
+     ("{% extends 'base.html' %}\n{% block main %}\n{{ no_such.thing }}{% endblock %}\n", 3, "2")],
+)  # fmt: skip
+def test_template_error_names_the_template_and_line_and_leaves_the_old_output(
+    tmp_path, monkeypatch, template, line, jobs
+):
+    monkeypatch.setattr("sitegen.build.RENDER_BATCH", 2)  # several batches: with --jobs 2 a worker renders
+    site = write_site(tmp_path / "site", [cable("09ROME1", "2010-12-01 00:00")])
+    runner = CliRunner()
+    assert runner.invoke(main, ["build", "--site", str(site), "--as-of", "2011-01-01"]).exit_code == 0
+    before = (site / "output" / "cable" / "2009" / "01" / "09ROME1.html").read_bytes()
+    (site / "templates").mkdir()
+    (site / "templates" / "cable.html").write_text(template)
+    (site / "content" / "cables" / "2009" / "01" / "09ROME1.txt").write_bytes(
+        (site / "content" / "cables" / "2009" / "01" / "09ROME1.txt").read_bytes().replace(b"A TEST", b"AN EDITED")
+    )
+    result = runner.invoke(main, ["build", "--site", str(site), "--as-of", "2011-01-01", "--jobs", jobs])
+    assert result.exit_code == 1, result.output
+    assert f"templates/cable.html:{line}: template error" in result.output
+    assert "Traceback" not in result.output and "left unchanged" in result.output
+    assert (site / "output" / "cable" / "2009" / "01" / "09ROME1.html").read_bytes() == before
 
 
 def test_bad_config_key_is_reported_with_its_line(tmp_path):

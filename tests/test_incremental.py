@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import random
 import shutil
+import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
@@ -266,3 +268,48 @@ def test_cable_file_stats_are_the_same_whether_one_or_two_processes_walk(site):
     paths = [path for path, _, _ in one]
     assert paths[0].endswith("loose.txt") and not any(".hidden" in path for path in paths)
     assert len(paths) == 9 and all(size > 0 and mtime > 0 for _, size, mtime in one)
+
+
+def test_entries_parsed_by_another_version_of_sitegen_are_parsed_again(site):
+    build(site)
+    manifest = Manifest.for_site(site, site / "output")
+    manifest.set_meta(code="an older sitegen", inputs="made with an older sitegen")
+    manifest.close()
+    report = build(site)
+    assert report.sources_read == 7  # read and parsed again (the same parser here: nothing to render)
+    full_build_equals_incremental(site)
+
+
+def test_a_manifest_of_an_older_schema_is_replaced_not_misread(site):
+    path = Manifest.for_site(site, site / "output").path
+    path.unlink()
+    with sqlite3.connect(path) as db:
+        db.executescript(
+            """
+            CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT);
+            CREATE TABLE sources (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, digest TEXT, entry BLOB);
+            CREATE TABLE pages (url TEXT PRIMARY KEY, key TEXT, files TEXT);
+            INSERT INTO meta VALUES ('schema', '4'), ('state', 'clean');
+            """
+        )
+    report = build(site)
+    assert not report.incremental and report.sources_read == 7
+    assert build(site).incremental
+
+
+def test_the_garbage_collector_is_back_on_after_a_build_even_a_failed_one(site, monkeypatch):
+    assert gc.isenabled()
+    build(site)
+    assert gc.isenabled()
+    (site / "templates").mkdir()
+    (site / "templates" / "cable.html").write_text("{% broken")
+    assert build_site(BuildOptions(site, site / "output", AS_OF, jobs=1, search=False)).failed
+    assert gc.isenabled()
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("sitegen.build.plan_site", crash)
+    with pytest.raises(RuntimeError):
+        build_site(BuildOptions(site, site / "output", AS_OF, jobs=1, search=False))
+    assert gc.isenabled()
