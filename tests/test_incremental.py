@@ -14,6 +14,7 @@ import pytest
 from sitegen.build import BuildOptions, build_site, cable_file_stats
 from sitegen.manifest import Manifest
 from sitegen.model import CableRecord
+from sitegen.parse import parse_cable
 from sitegen.search import search_available
 from sitegen.sources.cablefile import cable_path, format_cable
 from tests.sites import BODY, cable, write_site
@@ -313,3 +314,47 @@ def test_the_garbage_collector_is_back_on_after_a_build_even_a_failed_one(site, 
     with pytest.raises(RuntimeError):
         build_site(BuildOptions(site, site / "output", AS_OF, jobs=1, search=False))
     assert gc.isenabled()
+
+
+def test_edits_to_real_cables_rebuild_exactly_what_a_full_build_would(tmp_path, corpus_records):
+    """The propagation rules against the real dump's shapes (person tags, odd origins, REF lines
+    naming cables of the corpus), spread over years and two release days."""
+    rng = random.Random(7)
+    records = [
+        replace(
+            record,
+            created=f"{2003 + number % 8}-{1 + number % 12:02d}-{1 + number % 28:02d} 10:00",
+            released=("2010-11-28 00:00", "2010-12-05 00:00", None)[number % 3],
+        )
+        for number, record in enumerate(corpus_records)
+    ]
+    site = write_site(tmp_path / "site", records)
+    build(site)
+    cited = {ref for record in records for ref in parse_cable(record, with_blocks=False).references}
+    chosen = rng.sample(records, 24)
+    for number, record in enumerate(chosen):
+        path = cable_path(site / "content", record)
+        if number < 4:
+            path.unlink()
+            continue
+        if number < 12:
+            record = replace(record, released=None if record.released else "2010-12-01 00:00")
+        elif number < 18:
+            record = replace(record, origin=rng.choice(records).origin, created="2006-06-06 06:06")
+        else:
+            record = replace(record, body=record.body.replace("TAGS", "TAGS PREL KPAO", 1))
+        path.unlink()
+        new_path = cable_path(site / "content", record)
+        new_path.parent.mkdir(parents=True, exist_ok=True)
+        new_path.write_bytes(format_cable(record))
+    untouched = [r for r in records if r not in chosen]
+    withheld = [r for r in untouched if r.reference_id in cited and r.released][:3]
+    assert len(withheld) == 3  # cables others cite go back under embargo
+    for record in withheld:
+        cable_path(site / "content", record).write_bytes(format_cable(replace(record, released=None)))
+    report = build(site)
+    assert report.incremental and 0 < report.rendered < report.pages
+    fresh = tmp_path / "fresh"
+    build_site(BuildOptions(site, fresh, AS_OF, jobs=1, full=True, search=False))
+    assert _keys_of(site, site / "output") == _keys_of(site, fresh)
+    assert tree(site / "output") == tree(fresh)
