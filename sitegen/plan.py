@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 
 from sitegen.catalogue import LETTERS, OTHER_LETTER, CableEntry, Catalogue, Facet, index_letter, origin_letter
@@ -290,7 +290,7 @@ def affected_plans(
     changed: Iterable[CableEntry],
     old_slugs: dict[str, dict[str, str]],
     kinds_changed: set[str],
-    previous_urls,
+    previous_urls: Container[str],
 ) -> list[PagePlan]:
     """The plans whose keys can differ from the last build's, given the entries of every cable
     that changed, appeared, vanished or crossed the embargo (old and new versions alike).
