@@ -7,7 +7,7 @@ stay fast on a 251,287-cable site.
 
 from __future__ import annotations
 
-import functools
+import html
 import multiprocessing
 import os
 import re
@@ -16,13 +16,18 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
+from xml.parsers import expat
 
 NETLIFY_FOLDER_LIMIT = 54_000
 CABLE_PAGE = re.compile(r"cable/\d{4}/\d{2}/([0-9]{2}[A-Z][A-Z0-9\-]*[0-9]+)\.html")
 # Patterns that open with a literal: the regex engine then jumps between candidates instead of
-# trying every byte, which is what makes a 12 GB output checkable in minutes rather than hours.
-_HREF = re.compile(rb'href="([^"]*)"')
-_SRC = re.compile(rb'src="([^"]*)"')
+# trying every byte, which is what makes a 12 GB output checkable in seconds rather than minutes.
+# Every byte of a page costs about a nanosecond per pass, so the attributes links and fragments
+# need come out of one pass, led by `="` and each named by a look behind: links to a fragment of
+# the page itself (href="#..."), other links, sources and ids. A value keeps its closing quote, so
+# that an empty one (`href=""`) differs from a group that did not take part in the match, and
+# fragments and ids compare as they are.
+_ATTRIBUTES = re.compile(rb'="(?:(?<=href=")#([^"]*")|(?<=href=")([^"]*")|(?<=src=")([^"]*")|(?<= id=")([^"]+"))')
 _ID = re.compile(rb' id="([^"]+)"')
 _PAR = re.compile(rb"<span class=\"par\" id=\"([^\"]+)\"><a class=\"par-anchor\" href=\"#([^\"]*)\"")
 _SHARE = re.compile(rb"<a class=\"share[^\"]*\" href=\"([^\"]*)\"")
@@ -41,25 +46,19 @@ _SHAPE = bytes(
     else 32
     for c in range(256)
 )
-_ID_SHAPE = re.compile(rb"00A[A\-]*0+")
-_WORD_SHAPE = b"0Aa"
+# The token must not touch a longer word on either side; the look behind comes after the literal
+# so that the literal still leads. A run rejected at one start is tried again at the next, so an
+# ID after a hyphen ("X-09STATE1") is found.
+_ID_SHAPE = re.compile(rb"00A(?<![0Aa]00A)[A\-]*0+(?![0Aa])")
 
 
 def reference_ids_in(data: bytes) -> set[str]:
     """Every reference-ID-shaped token in `data` (not part of a longer word)."""
-    shape = data.translate(_SHAPE)
-    found: set[bytes] = set()
-    search = _ID_SHAPE.search
-    match = search(shape)
-    while match:
-        start, end = match.span()
-        if (start == 0 or shape[start - 1] not in _WORD_SHAPE) and (end == len(shape) or shape[end] not in _WORD_SHAPE):
-            found.add(data[start:end])
-            match = search(shape, end)
-        else:
-            # An ID may begin after a hyphen inside this rejected run ("X-09STATE1"): look again there.
-            match = search(shape, start + 1)
-    return {token.decode() for token in found}
+    return {token.decode() for token in _reference_id_bytes(data)}
+
+
+def _reference_id_bytes(data: bytes) -> set[bytes]:
+    return {data[start:end] for start, end in map(re.Match.span, _ID_SHAPE.finditer(data.translate(_SHAPE)))}
 
 
 FEED_SUFFIXES = (".rss", ".atom")
@@ -102,7 +101,12 @@ class _PageResult:
 # so workers test links against them in place instead of receiving them with every batch or
 # sending every link back to the parent.
 _existing: set[str] = set()
-_withheld: set[str] = set()
+# The links of the folder being checked known to name an existing file, with no fragment: a
+# folder's pages come one after another and share most links (the chrome, the tags and origins
+# of neighbours), so one set difference settles most of a page's links.
+_settled: dict[str, set[bytes]] = {}
+_EXTERNAL = (b"https:", b"http:", b"mailto:")
+_withheld: set[bytes] = set()  # encoded: compared with the tokens as read
 
 
 def _resolve(page: str, url: str) -> tuple[str | None, str | None, str]:
@@ -119,20 +123,43 @@ def _resolve(page: str, url: str) -> tuple[str | None, str | None, str]:
     return target, unquote(fragment) or None, "internal"
 
 
+# A relative link that is only a path of plain names after its "../" steps: resolved by dropping
+# folders, without the general path normalisation (a listing page holds dozens of such links,
+# each to a different cable, so they miss the verdict cache).
+_PLAIN_PATH = re.compile(r"(?:\.\./)*([\w\-~][\w\-.~]*(?:/[\w\-~][\w\-.~]*)*)", re.ASCII)
+
+
+def _plain_target(folder: str, url: str) -> str | None:
+    """The file a plain relative path names from `folder`, or None when it needs the general way
+    (it has a scheme, query, fragment, escape or dot folder, or climbs above the root)."""
+    match = _PLAIN_PATH.fullmatch(url)
+    if not match:
+        return None
+    ups = match.start(1) // 3
+    parts = folder.split("/") if folder else []
+    if ups > len(parts):
+        return None
+    base = "/".join(parts[: len(parts) - ups])
+    return f"{base}/{match.group(1)}" if base else match.group(1)
+
+
 def _stand_in(folder: str) -> str:
     """A name no page has, in `folder`: links are resolved from it so their verdict holds for
     every page of the folder."""
     return f"{folder}/\0" if folder else "\0"
 
 
-@functools.lru_cache(maxsize=1 << 18)
 def _link_verdict(folder: str, raw: bytes) -> tuple[str, str, str | None]:
     """What a link written in a page of `folder` is: (kind, target, fragment), where kind is
-    external, absolute, escapes, broken or internal. Cached: pages of one folder share most of
-    their links (the chrome, the tags and origins of their neighbours)."""
-    url = raw.decode("utf-8", "replace").replace("&amp;", "&")
+    external, absolute, escapes, broken or internal. The same for every page of the folder."""
+    url = raw.decode("utf-8", "replace")
+    target = _plain_target(folder, url)
+    if target is not None:
+        if target not in _existing and target + "/index.html" not in _existing:
+            return "broken", target, None
+        return "internal", target, None
     page = _stand_in(folder)
-    target, fragment, kind = _resolve(page, url)
+    target, fragment, kind = _resolve(page, url.replace("&amp;", "&"))
     if kind != "internal":
         return kind, url, None
     if target != page and target not in _existing and target + "/index.html" not in _existing:
@@ -140,12 +167,28 @@ def _link_verdict(folder: str, raw: bytes) -> tuple[str, str, str | None]:
     return kind, target, fragment
 
 
-def _check_page(root: str, page: str, withheld: set[str]) -> _PageResult:
-    with open(os.path.join(root, page), "rb") as file:
-        data = file.read()
+def _read(path: str) -> bytes:
+    """A file's bytes in one read call: a little quicker than open() and its buffered reader,
+    which adds up over half a million files."""
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        size = os.fstat(descriptor).st_size
+        data = os.read(descriptor, size + 1)
+        if len(data) == size:
+            return data  # asked for a byte more than the file holds: this is all of it
+        chunks = [data]  # a short read, or a file that grew meanwhile: read on to the end
+        while chunk := os.read(descriptor, 1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(descriptor)
+
+
+def _check_page(root: str, page: str, withheld: set[bytes]) -> _PageResult:
+    data = _read(os.path.join(root, page))
     result = _PageResult(page, [], [], [])
     if withheld:
-        result.withheld = sorted(reference_ids_in(data) & withheld)
+        result.withheld = sorted(token.decode() for token in _reference_id_bytes(data) & withheld)
     if page.endswith(FEED_SUFFIXES):
         _check_feed(page, data, result)
     if not page.endswith(".html"):
@@ -164,21 +207,30 @@ def _check_page(root: str, page: str, withheld: set[str]) -> _PageResult:
 
 
 def _check_links(page: str, data: bytes, result: _PageResult) -> None:
-    id_bytes = set(_ID.findall(data))
-    links = set(_HREF.findall(data))
+    found = _ATTRIBUTES.findall(data) or [(b"", b"", b"", b"")]
+    fragments, hrefs, sources, id_bytes = (set(column) for column in zip(*found, strict=True))
     # Most links of a cable page are its own ¶ anchors: compared as sets, in C, and only the
     # few that miss are decoded and looked at again.
-    local = {raw for raw in links if raw[:1] == b"#"}
-    links -= local
-    for raw in {raw[1:] for raw in local} - id_bytes - {b""}:
+    for quoted in fragments - id_bytes - {b"", b'"'}:
+        raw = quoted[:-1]
         fragment = unquote(raw.decode("utf-8", "replace").replace("&amp;", "&"))
-        if fragment.encode() not in id_bytes:
+        if fragment.encode() + b'"' not in id_bytes:
             result.defects.append(("missing fragment target", f"{page} -> #{raw.decode('utf-8', 'replace')}"))
     ids: set[str] | None = None
     folder = page.rpartition("/")[0]
     stand_in = _stand_in(folder)
-    for raw in links | set(_SRC.findall(data)):
+    settled = _settled.get(folder)
+    if settled is None:
+        _settled.clear()
+        settled = _settled[folder] = set()
+    for quoted in (hrefs | sources) - settled - {b""}:
+        if quoted.startswith(_EXTERNAL):
+            continue
+        raw = quoted[:-1]
         kind, target, fragment = _link_verdict(folder, raw)
+        if kind == "internal" and not fragment:
+            settled.add(quoted)
+            continue
         if kind == "external":
             continue
         if kind in ("absolute", "escapes"):
@@ -193,7 +245,7 @@ def _check_links(page: str, data: bytes, result: _PageResult) -> None:
         if target != page:
             result.cross_fragments.append((target, fragment))
             continue
-        ids = ids if ids is not None else {i.decode("utf-8", "replace") for i in id_bytes}
+        ids = ids if ids is not None else {i[:-1].decode("utf-8", "replace") for i in id_bytes}
         if fragment not in ids:
             result.defects.append(("missing fragment target", f"{page} -> {raw.decode('utf-8', 'replace')}"))
 
@@ -227,7 +279,8 @@ def _check_cable_contract(page: str, reference_id: str, data: bytes, result: _Pa
             result.defects.append(
                 ("cable page contract: paragraph whose ¶ link points elsewhere", f"{page}#{par_id.decode()}")
             )
-    shares = _SHARE.findall(data, article) or _SHARE.findall(data)
+    # Share links usually follow the article: looked for after its end first, then anywhere.
+    shares = _SHARE.findall(data, max(data.rfind(b"</article>"), 0)) or _SHARE.findall(data)
     if not any(b"cablegate" in href.lower() and refid in href for href in shares):
         result.defects.append(("cable page contract: no share link carrying #cablegate and the reference ID", page))
 
@@ -260,24 +313,34 @@ def _check_feed(name: str, data: bytes, result: _PageResult) -> None:
         result.defects.append(("feed with no items", name))
 
 
+_LOC = re.compile(rb"<loc>([^<]*)</loc>")
+_ROOT_ELEMENT = re.compile(rb"<([A-Za-z_][^\s>/]*)")
+
+
+def _sitemap_file_locs(path: Path) -> tuple[str, list[str]]:
+    """The root element's name and every <loc> of one sitemap file. Expat, without a handler,
+    proves the file well formed at C speed; the locs are then read with a regular expression
+    rather than a tree of 50,000 elements. Raises OSError or ExpatError."""
+    data = path.read_bytes()
+    expat.ParserCreate().Parse(data, True)
+    root = _ROOT_ELEMENT.search(data)
+    locs = [loc.decode("utf-8") for loc in _LOC.findall(data)]
+    return (root.group(1).decode() if root else ""), [html.unescape(loc) if "&" in loc else loc for loc in locs]
+
+
 def _sitemap_locs(root: Path, report: CheckReport) -> list[str] | None:
-    namespace = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
     try:
-        top = ElementTree.parse(root / "sitemap.xml").getroot()
-    except (OSError, ElementTree.ParseError) as error:
+        top, locs = _sitemap_file_locs(root / "sitemap.xml")
+    except (OSError, expat.ExpatError) as error:
         report.add("sitemap.xml missing or broken", str(error))
         return None
-    files = ["sitemap.xml"]
-    if top.tag == f"{namespace}sitemapindex":
-        files = [loc.text.rsplit("/", 1)[-1] for loc in top.iter(f"{namespace}loc")]
-    locs: list[str] = []
-    for name in files:
-        try:
-            part = ElementTree.parse(root / name).getroot()
-        except (OSError, ElementTree.ParseError) as error:
-            report.add("sitemap part missing or broken", f"{name}: {error}")
-            continue
-        locs += [loc.text or "" for loc in part.iter(f"{namespace}loc")]
+    if top == "sitemapindex":
+        parts, locs = [loc.rsplit("/", 1)[-1] for loc in locs], []
+        for name in parts:
+            try:
+                locs += _sitemap_file_locs(root / name)[1]
+            except (OSError, expat.ExpatError) as error:
+                report.add("sitemap part missing or broken", f"{name}: {error}")
     # The home page is the shortest index.html; whatever precedes it is the base URL.
     home = min((loc for loc in locs if loc.endswith("index.html")), key=len, default="index.html")
     base = home[: -len("index.html")]
@@ -299,8 +362,8 @@ def check_output(root: Path, withheld: frozenset[str] = frozenset(), jobs: int =
     _existing.clear()
     _existing.update(existing)
     _withheld.clear()
-    _withheld.update(withheld)
-    _link_verdict.cache_clear()  # verdicts hold for one output's files
+    _withheld.update(reference_id.encode() for reference_id in withheld)
+    _settled.clear()  # verdicts hold for one output's files
     for folder, count in per_folder.items():
         if count > NETLIFY_FOLDER_LIMIT:
             report.add(

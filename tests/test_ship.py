@@ -86,6 +86,40 @@ def test_check_reports_each_link_where_it_is_written(built):
     assert report.defects["missing fragment target"] == ["cable/2009/01/09ROME2.html -> ?q=1#nowhere"]
 
 
+def test_check_reads_every_kind_of_link_once_per_page(built):
+    """Sources are links too; an empty link or fragment names the page itself; a link settled
+    as good in one page of a folder is still judged where it is broken; a page with no
+    attribute at all is read; a sitemap that is not well-formed XML is reported."""
+    out = built / "output"
+    folder = out / "cable" / "2009" / "01"
+    first = folder / "09ROME1.html"
+    first.write_text(
+        first.read_text().replace(
+            "</main>", '<img src="../../../static/none.png"><a href="">me</a><a href="#">top</a></main>'
+        )
+    )
+    (out / "about").mkdir()
+    (out / "about" / "bare.html").write_text("<p>no attributes</p>")
+    (out / "about" / "links.html").write_text(
+        '<html lang="en"><title>t</title><meta name="viewport"><a href="../index.html">ok</a><a id="x" href="#x">self</a></html>'
+    )
+    (out / "about" / "more.html").write_text(
+        '<html lang="en"><title>t</title><meta name="viewport"><a href="../index.html#nowhere">no</a><a href="#y">y</a></html>'
+    )
+    sitemap = out / "sitemap.xml"
+    sitemap.write_text(sitemap.read_text().replace("</urlset>", "<url><loc>cable/a&amp;b.html</loc></url></urlset>"))
+    report = check_output(out, jobs=1)
+    assert report.defects["broken internal link"] == ["cable/2009/01/09ROME1.html -> static/none.png"]
+    assert sorted(report.defects["missing fragment target"]) == [
+        "about/more.html -> #y",
+        "about/more.html -> index.html#nowhere",
+    ]
+    assert report.defects["page without <html lang>"] == ["about/bare.html"]
+    assert report.defects["sitemap entry without a page"] == ["cable/a&b.html"]
+    sitemap.write_text(sitemap.read_text().replace("</urlset>", ""))
+    assert "sitemap.xml missing or broken" in check_output(out, jobs=1).defects
+
+
 def test_reference_ids_are_found_as_whole_words_only():
     text = b"09ROME9, 10STATE12-x X-09PARIS3 abc09ROME4 09ROME5x 1209ROME6 (08BAGHDAD123)\n07KABUL1 12X-09STATE1"
     assert reference_ids_in(text) == {"09ROME9", "10STATE12", "09PARIS3", "08BAGHDAD123", "07KABUL1", "09STATE1"}
