@@ -141,7 +141,7 @@ class Catalogue:
     months: dict[str, Facet] = field(default_factory=dict)  # "2009-03" -> cables created that month
     releases: dict[str, Facet] = field(default_factory=dict)  # "2010-11-28" -> cables released that day, latest first
     backlinks: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    feeds: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    feed_size: int = 50
 
     @property
     def released_count(self) -> int:
@@ -155,8 +155,29 @@ class Catalogue:
         return "|".join(part for part in entry.references_raw.split("|") if _canonical(part) not in self.withheld)
 
     def feed(self, kind: str = "all", name: str = "") -> tuple[str, ...]:
-        """The newest releases (at most feed_size) overall (`all`), of an `origin` or of a `tag`."""
-        return self.feeds.get((kind, name), ())
+        """The newest releases (at most feed_size) overall (`all`), of an `origin` or of a `tag`,
+        latest first. Picked out when first asked for: an incremental build asks for the few
+        feeds it renders, and a full build for each in the worker that renders it."""
+        feed = self._feeds.get((kind, name))
+        if feed is None:
+            feed = self._feeds[(kind, name)] = self._newest(self._feed_candidates(kind, name))
+        return feed
+
+    def _feed_candidates(self, kind: str, name: str) -> tuple[str, ...] | list[str]:
+        if kind != "all":
+            facet = {"origin": self.origins, "tag": self.tags}[kind].get(name)
+            return facet.reference_ids if facet else ()
+        # The latest release days hold the newest releases: enough of them to fill the feed.
+        candidates: list[str] = []
+        for facet in self.releases.values():  # latest day first
+            if len(candidates) >= self.feed_size:
+                break
+            candidates += facet.reference_ids
+        return candidates
+
+    def _newest(self, reference_ids) -> tuple[str, ...]:
+        cables = self.cables
+        return tuple(heapq.nlargest(self.feed_size, reference_ids, key=lambda ref: (cables[ref].released, ref)))
 
     def letters(self, facets: dict[str, Facet], letter_of) -> dict[str, list[Facet]]:
         """Facets filed by letter, each letter's list sorted by name."""
@@ -176,6 +197,7 @@ class Catalogue:
         return older, newer
 
     _origin_position: dict[str, int] = field(default_factory=dict, repr=False)
+    _feeds: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict, repr=False)
 
 
 def _canonical(part: str) -> str:
@@ -209,7 +231,7 @@ def build_catalogue(entries: list[CableEntry], as_of: str, total: int = 0, feed_
     released = [e for e in entries if e.released and e.released <= as_of]
     released_ids = {e.reference_id for e in released}
     withheld = frozenset(e.reference_id for e in entries if e.reference_id not in released_ids)
-    catalogue = Catalogue(as_of=as_of, total=total or len(entries), withheld=withheld)
+    catalogue = Catalogue(as_of=as_of, total=total or len(entries), withheld=withheld, feed_size=feed_size)
     catalogue.cables = {e.reference_id: e for e in sorted(released, key=attrgetter("reference_id"))}
     released.sort(key=attrgetter("created", "reference_id"), reverse=True)
     by_origin: dict[str, list[str]] = defaultdict(list)
@@ -238,22 +260,7 @@ def build_catalogue(entries: list[CableEntry], as_of: str, total: int = 0, feed_
     for facet in catalogue.origins.values():
         for index, reference_id in enumerate(facet.reference_ids):
             catalogue._origin_position[reference_id] = index
-    _fill_feeds(catalogue, released, feed_size)
     return catalogue
-
-
-def _fill_feeds(catalogue: Catalogue, entries: list[CableEntry], feed_size: int) -> None:
-    """The newest `feed_size` releases overall, per origin and per tag: each facet's list is
-    already at hand, so only its newest by release rank are picked out (C-level keys)."""
-    order = sorted(entries, key=attrgetter("released", "reference_id"), reverse=True)
-    rank = {entry.reference_id: position for position, entry in enumerate(order)}.__getitem__
-    feeds = {("all", ""): tuple(entry.reference_id for entry in order[:feed_size])}
-    for kind, facets in (("origin", catalogue.origins), ("tag", catalogue.tags)):
-        for name, facet in facets.items():
-            ids = facet.reference_ids
-            newest = sorted(ids, key=rank) if len(ids) <= feed_size else heapq.nsmallest(feed_size, ids, key=rank)
-            feeds[(kind, name)] = tuple(newest[:feed_size])
-    catalogue.feeds = feeds
 
 
 def published_articles(articles: list, as_of: str) -> list:

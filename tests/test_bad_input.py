@@ -124,3 +124,24 @@ def test_header_box_shows_the_header_exactly(tmp_path):
         page = (site / "output" / "cable" / "2009" / "01" / "09ROME1.html").read_text()
         box = re.search(r'<pre class="cable-header"[^>]*>\n(.*?)</pre>', page, re.S).group(1)
         assert html.unescape(re.sub(r"<[^>]+>", "", box)) == header
+
+
+def test_two_files_with_one_reference_id_are_reported_every_build(tmp_path):
+    """The first file in path order keeps the ID; the other is a problem naming both, in a full
+    build and again in the incremental builds after it, until it is fixed."""
+    site = write_site(tmp_path / "site", [cable("09ROME1", "2010-12-01 00:00"), cable("09ROME2", "2010-12-01 00:00")])
+    first = site / "content" / "cables" / "2009" / "01" / "09ROME1.txt"
+    copy = site / "content" / "cables" / "2009" / "02" / "09ROME1.txt"
+    copy.parent.mkdir()
+    copy.write_bytes(first.read_bytes().replace(b"A TEST CABLE", b"THE COPY"))
+    for _ in range(2):
+        report = build_site(BuildOptions(site, site / "output", "2011-01-01 00:00", jobs=1))
+        assert [str(p) for p in report.problems] == [
+            "content/cables/2009/02/09ROME1.txt:1: 09ROME1 is also in content/cables/2009/01/09ROME1.txt"
+        ]
+        assert report.cables == 2
+        page = (site / "output" / "cable" / "2009" / "01" / "09ROME1.html").read_text()
+        assert "THE COPY" not in page
+    copy.unlink()
+    report = build_site(BuildOptions(site, site / "output", "2011-01-01 00:00", jobs=1))
+    assert report.problems == [] and report.cables == 2
