@@ -168,19 +168,27 @@ def _scan_batch(tasks: list[_ScanTask]) -> list[tuple[str, SourceState, Problem 
     return results
 
 
-def _render_batch(
-    plans: list[tuple[PagePlan, str | None]],
-) -> tuple[list[tuple[str, tuple[str, ...] | None]], list[Problem]]:
-    """Render a batch of (plan, key) into the staging folder; returns each plan's (key, files)
-    in batch order (files None when just the plan's URL, to keep what travels back small) and
-    the problems. A key left None is computed here: a full build keys every page, on every core."""
+# A page to render: its plan and the key its last build had ("" for none; None in a full build,
+# which renders every page whatever its key).
+RenderTask = tuple[PagePlan, str | None]
+
+
+def _render_batch(tasks: list[RenderTask]) -> tuple[list[tuple[str, tuple[str, ...] | None] | None], list[Problem]]:
+    """Key each page and render those whose key differs from the last build's into the staging
+    folder. Returns, in batch order, each page's (key, files) (files None when just the plan's
+    URL, to keep what travels back small), or None for a page left as it was; and the problems.
+    Keys are computed here, on every core, rather than in the parent: a release keys tens of
+    thousands of candidate pages."""
     renderer: SiteRenderer = _worker["renderer"]
     staging: Staging = _worker["staging"]
     keys: PageKeys = _worker["keys"]
-    done = []
+    done: list[tuple[str, tuple[str, ...] | None] | None] = []
     problems: list[Problem] = []
-    for plan, key in plans:
-        key = key or keys.key(plan)
+    for plan, previous_key in tasks:
+        key = keys.key(plan)
+        if key == previous_key:
+            done.append(None)
+            continue
         rendered: Rendered = renderer.render(plan)
         for url, data in rendered.files:
             if not staging.unchanged(url, data):
@@ -496,22 +504,25 @@ def _repeat_noop(site_dir: Path, manifest: Manifest, report: BuildReport, inputs
 
 
 def _render(
-    todo: list[tuple[PagePlan, str | None]],
+    tasks: list[RenderTask],
     renderer: SiteRenderer,
     keys: PageKeys,
     staging: Staging,
     jobs: int,
     report: BuildReport,
 ):
-    """Render the pages whose key changed into the staging folder; returns url -> (key, files)."""
+    """Render the pages whose key changed into the staging folder; returns url -> (key, files)
+    of the pages rendered."""
     _worker.update(renderer=renderer, keys=keys, staging=staging)
-    batches = list(_batches(todo, RENDER_BATCH))
+    batches = list(_batches(tasks, RENDER_BATCH))
     written: dict[str, tuple[str, tuple[str, ...]]] = {}
     try:
         for batch, (done, batch_problems) in zip(batches, _map(_render_batch, batches, jobs), strict=True):
             report.problems += batch_problems
-            for (plan, _), (key, files) in zip(batch, done, strict=True):
-                written[plan.url] = (key, files or (plan.url,))
+            for (plan, _), result in zip(batch, done, strict=True):
+                if result is not None:
+                    key, files = result
+                    written[plan.url] = (key, files or (plan.url,))
     finally:
         _worker.clear()
     return written
@@ -605,17 +616,17 @@ def _build(
     keys = PageKeys(catalogue, config, scan.digests, fingerprints, _document_digests(pages, articles, catalogue), urls)
     previous = manifest.page_keys() if incremental else {}
     if not incremental:
-        todo: list[tuple[PagePlan, str | None]] = [(plan, None) for plan in plans]  # keyed as they render
+        tasks: list[RenderTask] = [(plan, None) for plan in plans]
     else:
         old_fixed = json.loads(manifest.meta("fixed") or "{}")
         kinds_changed = {kind for kind, value in fingerprints.items() if old_fixed.get(kind) != value}
         changed = _changed_entries(scan, known, manifest.meta("as_of") or "", report.as_of)
         old_slugs = json.loads(manifest.meta("slugs") or "{}")
         candidates = affected_plans(plans, catalogue, changed, old_slugs, kinds_changed, previous)
-        todo = [(plan, key) for plan in candidates if previous.get(plan.url, ("",))[0] != (key := keys.key(plan))]
-    report.pages, report.rendered = len(plans), len(todo)
+        tasks = [(plan, previous.get(plan.url, ("",))[0]) for plan in candidates]
 
-    written = _render(todo, renderer, keys, staging, jobs, report)
+    written = _render(tasks, renderer, keys, staging, jobs, report)
+    report.pages, report.rendered = len(plans), len(written)
     written[STATIC_PAGE] = (
         hashlib.sha256(repr(sorted(assets.items())).encode()).hexdigest(),
         tuple(sorted(assets.values())),

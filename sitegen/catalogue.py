@@ -191,6 +191,9 @@ class Catalogue:
     def neighbours(self, entry: CableEntry) -> tuple[str | None, str | None]:
         """The previous (older) and next (newer) released cable of the same origin."""
         ids = self.origins[entry.origin].reference_ids  # newest first
+        if not self._origin_position:  # filled when first needed: an incremental build seldom needs it
+            for facet in self.origins.values():
+                self._origin_position.update(zip(facet.reference_ids, range(len(facet.reference_ids)), strict=True))
         index = self._origin_position[entry.reference_id]
         newer = ids[index - 1] if index > 0 else None
         older = ids[index + 1] if index + 1 < len(ids) else None
@@ -257,9 +260,6 @@ def build_catalogue(entries: list[CableEntry], as_of: str, total: int = 0, feed_
     catalogue.months = _facets(by_month)
     catalogue.releases = {day: facet for day, facet in sorted(_facets(by_release).items(), reverse=True)}
     catalogue.backlinks = {ref: tuple(citing) for ref, citing in sorted(referenced_by.items())}
-    for facet in catalogue.origins.values():
-        for index, reference_id in enumerate(facet.reference_ids):
-            catalogue._origin_position[reference_id] = index
     return catalogue
 
 

@@ -243,6 +243,7 @@ class PageKeys:
 # -- which pages a change can reach: the pages whose keys an incremental build recomputes -------
 
 LISTING_KINDS = ("origin", "tag", "classification", "month", "release")
+FEED_FACET_KINDS = {"origin-feed": "origin", "tag-feed": "tag"}  # a facet's feed shows its newest cables
 
 
 def facet_names(entry: CableEntry) -> dict[str, set[str]]:
@@ -295,8 +296,8 @@ def affected_plans(
     """The plans whose keys can differ from the last build's, given the entries of every cable
     that changed, appeared, vanished or crossed the embargo (old and new versions alike).
 
-    A superset by design: every index page and feed (a few thousand: cheap to key), every
-    page of a listing a changed cable is or was in, and the cable pages that show a changed
+    A superset by design: every index page (a few hundred: cheap to key), every page and the
+    feed of a listing a changed cable is or was in, and the cable pages that show a changed
     cable: itself, the cables it cites and that cite it, its origin neighbours old and new.
     Pages of kinds whose templates or config changed, and pages never built, are all in.
     """
@@ -325,6 +326,8 @@ def affected_plans(
             return plan.name in cables
         if plan.kind in listings:
             return plan.name in listings[plan.kind]
+        if plan.kind in FEED_FACET_KINDS:
+            return plan.name in listings[FEED_FACET_KINDS[plan.kind]]
         return True
 
     return [plan for plan in plans if affected(plan)]
