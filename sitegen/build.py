@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import marshal
 import multiprocessing
 import os
 import re
@@ -287,13 +288,14 @@ def scan_cables(site_dir: Path, jobs: int, known: dict[str, SourceState], stats:
     """Every cable file -> its catalogue entry. Files whose size and mtime are as the manifest
     has them are not read; others are read and hashed, and parsed only if their bytes changed.
 
-    Unchanged files are told apart from the rest by one difference of two sets of (path, size,
-    mtime) rather than a comparison per file: at 251,287 files that is most of a one-cable rebuild."""
+    Unchanged files are told apart from the rest by set operations on (path, size, mtime), not
+    a comparison per file, and only the few others are sorted: at 251,287 files that is most
+    of a one-cable rebuild. Entries come in no particular order (every index sorts its own)."""
     prefix = len(str(site_dir)) + 1
     stats = stats if stats is not None else cable_file_stats(site_dir / "content", jobs)
     on_disk = {(path_text[prefix:].replace(os.sep, "/"), size, mtime_ns) for path_text, size, mtime_ns in stats}
     remembered = {(shown, state.size, state.mtime_ns) for shown, state in known.items() if state.entry is not None}
-    unchanged = {shown for shown, _, _ in on_disk & remembered}
+    kept = [known[shown] for shown, _, _ in on_disk & remembered]
     tasks = [
         _ScanTask(
             Path(site_dir, shown),
@@ -303,10 +305,9 @@ def scan_cables(site_dir: Path, jobs: int, known: dict[str, SourceState], stats:
             known[shown].digest if shown in known else None,
             known[shown].entry if shown in known else None,
         )
-        for shown, size, mtime_ns in sorted(on_disk)
-        if shown not in unchanged
+        for shown, size, mtime_ns in sorted(on_disk - remembered)
     ]
-    found: dict[str, tuple[SourceState, Problem | None]] = {shown: (known[shown], None) for shown in unchanged}
+    read: dict[str, tuple[SourceState, Problem | None]] = {}
     changed: dict[str, SourceState] = {}
     for batch in _map(_scan_batch, list(_batches(tasks, SCAN_BATCH)), jobs):
         for shown, state, problem in batch:
@@ -314,40 +315,37 @@ def scan_cables(site_dir: Path, jobs: int, known: dict[str, SourceState], stats:
                 state = SourceState(
                     state.size, state.mtime_ns, state.digest, entry_from_fields(entry_fields(state.entry))
                 )
-            found[shown] = (state, problem)
+            read[shown] = (state, problem)
             if known.get(shown) != state:
                 changed[shown] = state
-    scan = Scan([], {}, [], dict(sorted(changed.items())), sorted(set(known) - found.keys()), len(tasks))
-    paths = sorted(found)
-    scan.problems = [problem for shown in paths if (problem := found[shown][1])]
-    states = [state for shown in paths if (state := found[shown][0]).entry is not None]
+    removed = sorted(set(known) - {shown for shown, _, _ in on_disk})
+    scan = Scan([], {}, [], changed, removed, len(tasks))
+    scan.problems = [problem for _, problem in read.values() if problem]
+    states = kept + [state for state, _ in read.values() if state.entry is not None]
     entries = [state.entry for state in states]
     if len({entry.reference_id for entry in entries}) != len(entries):
-        states, entries = _without_duplicates(paths, found, scan.problems)
+        states, entries = _without_duplicates(states, scan.problems)
     scan.entries = entries
     scan.digests = {entry.reference_id: state.digest for entry, state in zip(entries, states, strict=True)}
     return scan
 
 
 def _without_duplicates(
-    paths: list[str], found: dict[str, tuple[SourceState, Problem | None]], problems: list[Problem]
+    states: list[SourceState], problems: list[Problem]
 ) -> tuple[list[SourceState], list[CableEntry]]:
     """The files' states and entries when two files hold one reference ID: the first in path
     order keeps it, each later one is a problem."""
     owner: dict[str, str] = {}
-    states: list[SourceState] = []
-    for shown in paths:
-        state = found[shown][0]
-        if state.entry is None:
-            continue
-        reference_id = state.entry.reference_id
+    kept: list[SourceState] = []
+    for state in sorted(states, key=lambda state: state.entry.source):
+        reference_id, shown = state.entry.reference_id, state.entry.source
         if reference_id in owner:
             problems.append(Problem(shown, 1, f"{reference_id} is also in {owner[reference_id]}"))
             continue
         owner[reference_id] = shown
-        states.append(state)
+        kept.append(state)
     problems.sort(key=lambda problem: problem.path)
-    return states, [state.entry for state in states]
+    return kept, [state.entry for state in kept]
 
 
 def _changed_entries(scan: Scan, known: dict[str, SourceState], old_as_of: str, as_of: str) -> list[CableEntry]:
@@ -484,8 +482,9 @@ def _nothing_changed(manifest: Manifest, as_of: str, inputs: str, sources: str) 
 def _stats_digest(stats: list[FileStat]) -> str:
     """One hash of every cable file's path, size and mtime: comparing it with the last build's
     spares loading a row per file from the manifest."""
-    lines = "\n".join(f"{path}\t{size}\t{mtime_ns}" for path, size, mtime_ns in stats)
-    return hashlib.blake2b(lines.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+    # marshal serialises the list at C speed; its format can change between Python versions,
+    # which only costs one ordinary incremental build after an upgrade.
+    return hashlib.blake2b(marshal.dumps(stats), digest_size=16).hexdigest()
 
 
 def _repeat_noop(site_dir: Path, manifest: Manifest, report: BuildReport, inputs: str, sources: str) -> bool:
