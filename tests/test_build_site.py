@@ -149,6 +149,20 @@ def test_same_input_gives_the_same_bytes_whatever_the_number_of_workers(tmp_path
     assert fragments == {k: v for k, v in second.items() if k.startswith("pagefind/fragment/")}
 
 
+def test_list_rows_kept_or_dropped_give_the_same_bytes(tmp_path, sample_output, monkeypatch):
+    """A cable's row is rendered once and reused in every list it is in; keeping a single row
+    (so nearly every row is rendered again) must not change a byte."""
+    from sitegen.render import site
+
+    monkeypatch.setattr(site, "ROWS_KEPT", 1)
+    other = tmp_path / "rows-dropped"
+    build_site(BuildOptions(REPO, other, AS_OF, jobs=1))
+    lists = [p for p in other.rglob("*.html") if '<table class="cable-list">' in p.read_text()]
+    assert len(lists) > 20
+    for page in lists:
+        assert page.read_bytes() == (sample_output / page.relative_to(other)).read_bytes(), page
+
+
 def test_shared_audit_finds_no_defect(sample_output):
     audit = REPO.parent / "shared" / "tools" / "audit.py"
     if not audit.exists():

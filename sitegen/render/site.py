@@ -37,6 +37,9 @@ from sitegen.sources.cablefile import read_cable_file
 from sitegen.sources.pages import Document
 
 BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "theme" / "templates"
+# Rows of cable lists kept per worker (about 0.5 KB each): enough for most of a 251,287-cable
+# archive's rows at one folder depth.
+ROWS_KEPT = 200_000
 SHARE_LABELS = {
     "twitter": "X / Twitter",
     "mastodon": "Mastodon",
@@ -134,6 +137,8 @@ class SiteRenderer:
         self.explainer = self.pages.get(config.explainer)
         self.footer_pages = [d for slug, d in sorted(self.pages.items()) if slug != config.explainer]
         self._chrome_cache: dict[str, dict[str, Markup]] = {}
+        self._rows: dict[tuple[str, str, bool], str] = {}
+        self.environment.globals["cable_rows"] = self._cable_rows
         self._renderers = {
             "home": self._home,
             "not-found": self._not_found,
@@ -232,6 +237,25 @@ class SiteRenderer:
             }
             self._chrome_cache[root] = chrome
         return chrome
+
+    def _cable_rows(self, cables: list[CableEntry], root: str, show_release: bool = False) -> Markup:
+        """The rows of a cable list (the `cable_row` macro), each rendered once per folder depth:
+        a cable is in a dozen lists and a release re-renders most list pages. The rows kept are
+        bounded so that a worker's memory stays bounded at any archive size."""
+        rows = self._rows
+        found = []
+        for cable in cables:
+            key = (cable.reference_id, root, show_release)
+            row = rows.get(key)
+            if row is None:
+                if len(rows) >= ROWS_KEPT:
+                    rows.clear()
+                row = rows[key] = str(self._row_macro()(cable, root, show_release))
+            found.append(row)
+        return Markup("".join(found))
+
+    def _row_macro(self):
+        return self.environment.get_template("macros.html").module.cable_row
 
     def _page_html(self, template: str, plan: PagePlan, **context) -> bytes:
         root = context.pop("root", None) or root_of(plan.url)
