@@ -236,6 +236,8 @@ class Scan:
 
 
 FileStat = tuple[str, int, int]  # a cable file's path, size and mtime in nanoseconds
+# A folder holding cable files: its path, a digest of its files' stats, and those stats.
+FolderStats = tuple[str, str, list[FileStat]]
 
 
 def _is_cable_file(entry: os.DirEntry) -> bool:
@@ -243,67 +245,115 @@ def _is_cable_file(entry: os.DirEntry) -> bool:
     return name.endswith(".txt") and not name.startswith(".") and entry.is_file()
 
 
-def _stats_under(folders: list[str]) -> list[list[FileStat]]:
-    """The cable files under each folder, with their stats, each folder's in path order.
+def _folder_stats(directory: str, entries: list[os.DirEntry]) -> FolderStats | None:
+    files = [(e.path, stat.st_size, stat.st_mtime_ns) for e in filter(_is_cable_file, entries) for stat in (e.stat(),)]
+    if not files:
+        return None
+    # marshal serialises the list at C speed; its format can change between Python versions,
+    # which only costs one ordinary incremental build after an upgrade.
+    return directory, hashlib.blake2b(marshal.dumps(files), digest_size=16).hexdigest(), files
 
-    Strings and tuples rather than Path and stat objects: at 251,287 files the difference is
-    felt in a no-op build."""
+
+def _listing(directory: str) -> list[os.DirEntry]:
+    with os.scandir(directory) as listing:
+        return sorted(listing, key=lambda e: e.name)
+
+
+def _stats_under(folders: list[str]) -> list[list[FolderStats]]:
+    """The folders holding cable files under each of `folders`, with their files' stats, each
+    in path order. Strings and tuples rather than Path and stat objects: at 251,287 files the
+    difference is felt in a no-op build."""
     found = []
     for folder in folders:
-        files: list[FileStat] = []
+        groups: list[FolderStats] = []
         stack = [folder]
         while stack:
-            with os.scandir(stack.pop()) as listing:
-                entries = sorted(listing, key=lambda e: e.name)
+            directory = stack.pop()
+            entries = _listing(directory)
             stack.extend(e.path for e in reversed(entries) if e.is_dir(follow_symlinks=False))
-            for entry in filter(_is_cable_file, entries):
-                stat = entry.stat()
-                files.append((entry.path, stat.st_size, stat.st_mtime_ns))
-        found.append(files)
+            if group := _folder_stats(directory, entries):
+                groups.append(group)
+        found.append(groups)
     return found
 
 
-def cable_file_stats(content_dir: Path, jobs: int) -> list[FileStat]:
-    """Every cable file with its size and mtime, in path order: one stat per file, the most a
-    no-op build can do. With two cores or more, a forked helper stats every other top folder
-    (a year) while this process stats the rest: the stat calls are most of a no-op build."""
+def cable_file_stats(content_dir: Path, jobs: int) -> list[FolderStats]:
+    """Every folder of cable files with each file's size and mtime, in path order: one stat per
+    file, the most a no-op build can do. With two cores or more, a forked helper stats every
+    other top folder (a year) while this process stats the rest: the stat calls are most of a
+    no-op build."""
     root = content_dir / "cables"
     if not root.is_dir():
         return []
-    with os.scandir(root) as listing:
-        entries = sorted(listing, key=lambda e: e.name)
-    files = [(e.path, e.stat().st_size, e.stat().st_mtime_ns) for e in entries if _is_cable_file(e)]
+    entries = _listing(str(root))
+    top = [group] if (group := _folder_stats(str(root), entries)) else []
     folders = [e.path for e in entries if e.is_dir(follow_symlinks=False)]
     if jobs < 2 or len(folders) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return files + [stat for group in _stats_under(folders) for stat in group]
+        return top + [stats for groups in _stats_under(folders) for stats in groups]
     with multiprocessing.get_context("fork").Pool(1) as pool:
         theirs = pool.apply_async(_stats_under, (folders[1::2],))
         mine = _stats_under(folders[0::2])
-        groups = [None] * len(folders)
-        groups[0::2], groups[1::2] = mine, theirs.get()
-    return files + [stat for group in groups for stat in group]
+        found: list = [None] * len(folders)
+        found[0::2], found[1::2] = mine, theirs.get()
+    return top + [stats for groups in found for stats in groups]
 
 
-def scan_cables(site_dir: Path, jobs: int, known: dict[str, SourceState], stats: list[FileStat] | None = None) -> Scan:
+def folder_digests(site_dir: Path, folders: list[FolderStats]) -> dict[str, str]:
+    """Each cable folder (relative to the site, with forward slashes) -> the digest of its files'
+    stats: what the manifest keeps to tell next time which folders hold no change at all."""
+    prefix = len(str(site_dir)) + 1
+    return {path[prefix:].replace(os.sep, "/"): digest for path, digest, _ in folders}
+
+
+def scan_cables(
+    site_dir: Path,
+    jobs: int,
+    known: dict[str, SourceState],
+    folders: list[FolderStats] | None = None,
+    known_folders: dict[str, str] | None = None,
+) -> Scan:
     """Every cable file -> its catalogue entry. Files whose size and mtime are as the manifest
     has them are not read; others are read and hashed, and parsed only if their bytes changed.
 
-    Unchanged files are told apart from the rest by set operations on (path, size, mtime), not
-    a comparison per file, and only the few others are sorted: at 251,287 files that is most
-    of a one-cable rebuild. Entries come in no particular order (every index sorts its own)."""
+    `known_folders` holds each folder's stats digest as of `known`: a folder whose digest is
+    the same holds the same files with the same stats, so its entries are taken as they are,
+    without a look at each file. Files of the other folders are told apart by set operations
+    on (path, size, mtime), and only the changed few are sorted. Entries come in no particular
+    order (every index sorts its own)."""
     prefix = len(str(site_dir)) + 1
-    stats = stats if stats is not None else cable_file_stats(site_dir / "content", jobs)
-    on_disk = {(path_text[prefix:].replace(os.sep, "/"), size, mtime_ns) for path_text, size, mtime_ns in stats}
-    remembered = {(shown, state.size, state.mtime_ns) for shown, state in known.items() if state.entry is not None}
-    kept = [known[shown] for shown, _, _ in on_disk & remembered]
+    folders = folders if folders is not None else cable_file_stats(site_dir / "content", jobs)
+    now = folder_digests(site_dir, folders)
+    same = {folder for folder, digest in now.items() if (known_folders or {}).get(folder) == digest}
+    kept: list[SourceState] = []
+    suspects: dict[str, SourceState] = {}  # known files in folders that changed or vanished, or with a problem
+    for shown, state in known.items():
+        if state.entry is not None and shown.rpartition("/")[0] in same:
+            kept.append(state)
+        else:
+            suspects[shown] = state
+    on_disk = {
+        (path_text[prefix:].replace(os.sep, "/"), size, mtime_ns)
+        for path, _, files in folders
+        if path[prefix:].replace(os.sep, "/") not in same
+        for path_text, size, mtime_ns in files
+    }
+    # A file with a problem is read again, even in a folder with no change: its problem is
+    # reported by every build until it is fixed.
+    on_disk |= {
+        (shown, state.size, state.mtime_ns)
+        for shown, state in suspects.items()
+        if state.entry is None and shown.rpartition("/")[0] in same
+    }
+    remembered = {(shown, state.size, state.mtime_ns) for shown, state in suspects.items() if state.entry is not None}
+    kept += [suspects[shown] for shown, _, _ in on_disk & remembered]
     tasks = [
         _ScanTask(
             Path(site_dir, shown),
             shown,
             size,
             mtime_ns,
-            known[shown].digest if shown in known else None,
-            known[shown].entry if shown in known else None,
+            suspects[shown].digest if shown in suspects else None,
+            suspects[shown].entry if shown in suspects else None,
         )
         for shown, size, mtime_ns in sorted(on_disk - remembered)
     ]
@@ -318,7 +368,7 @@ def scan_cables(site_dir: Path, jobs: int, known: dict[str, SourceState], stats:
             read[shown] = (state, problem)
             if known.get(shown) != state:
                 changed[shown] = state
-    removed = sorted(set(known) - {shown for shown, _, _ in on_disk})
+    removed = sorted(set(suspects) - {shown for shown, _, _ in on_disk})
     scan = Scan([], {}, [], changed, removed, len(tasks))
     scan.problems = [problem for _, problem in read.values() if problem]
     states = kept + [state for state, _ in read.values() if state.entry is not None]
@@ -479,12 +529,10 @@ def _nothing_changed(manifest: Manifest, as_of: str, inputs: str, sources: str) 
     return manifest.meta("sources") == sources
 
 
-def _stats_digest(stats: list[FileStat]) -> str:
-    """One hash of every cable file's path, size and mtime: comparing it with the last build's
-    spares loading a row per file from the manifest."""
-    # marshal serialises the list at C speed; its format can change between Python versions,
-    # which only costs one ordinary incremental build after an upgrade.
-    return hashlib.blake2b(marshal.dumps(stats), digest_size=16).hexdigest()
+def _stats_digest(folders: list[FolderStats]) -> str:
+    """One hash of every cable file's path, size and mtime (by way of each folder's digest):
+    comparing it with the last build's spares loading a row per file from the manifest."""
+    return hashlib.blake2b(marshal.dumps([(path, digest) for path, digest, _ in folders]), digest_size=16).hexdigest()
 
 
 def _repeat_noop(site_dir: Path, manifest: Manifest, report: BuildReport, inputs: str, sources: str) -> bool:
@@ -575,8 +623,8 @@ def _build(
     report.incremental = incremental
     inputs = inputs_fingerprint(site_dir)
     leftover = output_dir.with_name(f".{output_dir.name}.building").exists()
-    stats = cable_file_stats(site_dir / "content", jobs)
-    sources = _stats_digest(stats)
+    folders = cable_file_stats(site_dir / "content", jobs)
+    sources = _stats_digest(folders)
     if (
         incremental
         and not leftover
@@ -588,7 +636,9 @@ def _build(
     code = code_fingerprint()
     # Entries parsed by another version of sitegen are parsed again: its parser may differ.
     known = manifest.sources() if not options.full and manifest.meta("code") == code else {}
-    scan = scan_cables(site_dir, jobs, known, stats)
+    # Folder digests describe the sources table as the last build left it, so they count only with it.
+    known_folders = json.loads(manifest.meta("folders") or "{}") if known else {}
+    scan = scan_cables(site_dir, jobs, known, folders, known_folders)
     report.problems += scan.problems
     report.sources_read = scan.read
     catalogue = build_catalogue(scan.entries, report.as_of, config.total_cables, config.feed_size)
@@ -637,7 +687,8 @@ def _build(
 
     gone_pages, stale = _stale_files(previous, written, {plan.url for plan in plans} | {STATIC_PAGE})
     report.removed = len(stale)
-    manifest.set_meta(state="building", output=str(output_dir))
+    # Until the sources table is saved, the folder digests of the last build no longer describe it.
+    manifest.set_meta(state="building", output=str(output_dir), folders="")
     moved = staging.commit(sorted(stale))
     report.files = moved if moved >= 0 else sum(len(files) for _, files in written.values())
     cables_changed = gone_pages or any(url.startswith("cable/") for url in written)
@@ -660,5 +711,6 @@ def _build(
         code=code,
         fixed=json.dumps(fingerprints, sort_keys=True),
         slugs=json.dumps(facet_slugs(catalogue), sort_keys=True),
+        folders=json.dumps(folder_digests(site_dir, folders), sort_keys=True),
     )
     return report

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 import random
 import shutil
 import sqlite3
@@ -266,9 +267,14 @@ def test_cable_file_stats_are_the_same_whether_one_or_two_processes_walk(site):
     (cables / "2009" / ".hidden.txt").write_text("z")
     one, two = cable_file_stats(site / "content", 1), cable_file_stats(site / "content", 2)
     assert one == two
-    paths = [path for path, _, _ in one]
+    stats = [stat for _, _, files in one for stat in files]
+    paths = [path for path, _, _ in stats]
     assert paths[0].endswith("loose.txt") and not any(".hidden" in path for path in paths)
-    assert len(paths) == 9 and all(size > 0 and mtime > 0 for _, size, mtime in one)
+    assert len(paths) == 9 and all(size > 0 and mtime > 0 for _, size, mtime in stats)
+    for folder, digest, files in one:  # each folder's own files, in name order, under one digest
+        assert [os.path.dirname(path) for path, _, _ in files] == [folder] * len(files)
+        assert files == sorted(files) and len(digest) == 32
+    assert len({digest for _, digest, _ in one}) == len(one)
 
 
 def test_entries_parsed_by_another_version_of_sitegen_are_parsed_again(site):
@@ -358,3 +364,37 @@ def test_edits_to_real_cables_rebuild_exactly_what_a_full_build_would(tmp_path, 
     build_site(BuildOptions(site, fresh, AS_OF, jobs=1, full=True, search=False))
     assert _keys_of(site, site / "output") == _keys_of(site, fresh)
     assert tree(site / "output") == tree(fresh)
+
+
+def test_only_folders_whose_stats_changed_are_looked_into(site):
+    """A folder whose files all keep their size and mtime is taken from the manifest whole; a
+    broken file there is still read (and reported) by every build; a change in another folder,
+    a new folder and a vanished one are all found."""
+    build(site)
+    cables = site / "content" / "cables"
+    broken = cables / "2007" / "05" / "07ROME9.txt"
+    broken.parent.mkdir(parents=True)
+    broken.write_text("not a cable\n")
+    report = build_site(BuildOptions(site, site / "output", AS_OF, jobs=1, search=False))
+    assert [p.path for p in report.problems] == ["content/cables/2007/05/07ROME9.txt"]
+    moved = cables / "2009" / "01" / "09PARIS1.txt"
+    record = replace(parse_cable_file_of(moved), created="2008-03-01 00:00")
+    moved.unlink()
+    (cables / "2008" / "03").mkdir(parents=True)
+    (cables / "2008" / "03" / "09PARIS1.txt").write_bytes(format_cable(record))
+    report = build_site(BuildOptions(site, site / "output", AS_OF, jobs=1, search=False))
+    assert [p.path for p in report.problems] == ["content/cables/2007/05/07ROME9.txt"]
+    assert report.sources_read == 2  # the moved cable and the broken file, nothing else
+    assert (site / "output" / "cable" / "2008" / "03" / "09PARIS1.html").exists()
+    assert not (site / "output" / "cable" / "2009" / "01" / "09PARIS1.html").exists()
+    shutil.rmtree(cables / "2007")
+    shutil.rmtree(cables / "2008")
+    report = build(site)
+    assert report.cables == 6 and not (site / "output" / "cable" / "2008").exists()
+    full_build_equals_incremental(site)
+
+
+def parse_cable_file_of(path: Path) -> CableRecord:
+    from sitegen.sources.cablefile import parse_cable as parse_file
+
+    return parse_file(path.read_bytes())
