@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime
 
 from feedgen.feed import FeedGenerator
@@ -12,7 +13,9 @@ from sitegen.config import Config
 EPOCH = "1970-01-01 00:00"
 
 
+@functools.lru_cache(maxsize=4096)
 def _moment(text: str) -> datetime:
+    # Cached: cables are released in batches that share a moment, and a cable is in several feeds.
     return datetime.strptime(text or EPOCH, "%Y-%m-%d %H:%M").replace(tzinfo=UTC)
 
 
@@ -46,6 +49,6 @@ def cable_feed(config: Config, entries: list[CableEntry], title: str, feed_url: 
         item.description(f"{entry.origin}, {entry.classification}, created {entry.created[:10]}. {summary}")
         item.published(_moment(entry.released))
         item.updated(_moment(entry.released))
-        for tag in entry.tags:
-            item.category(term=tag)
+        if entry.tags:  # in one call: feedgen redoes its RSS category list on every call
+            item.category([{"term": tag} for tag in entry.tags])
     return feed.rss_str(pretty=True) if kind == "rss" else feed.atom_str(pretty=True)
