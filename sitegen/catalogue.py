@@ -165,7 +165,7 @@ class Catalogue:
 
     def _feed_candidates(self, kind: str, name: str) -> tuple[str, ...] | list[str]:
         if kind != "all":
-            facet = {"origin": self.origins, "tag": self.tags}[kind].get(name)
+            facet = {"origin": self.origins, "tag": self.tags}.get(kind, {}).get(name)
             return facet.reference_ids if facet else ()
         # The latest release days hold the newest releases: enough of them to fill the feed.
         candidates: list[str] = []
