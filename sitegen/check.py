@@ -125,7 +125,7 @@ def _resolve(page: str, url: str) -> tuple[str | None, str | None, str]:
 
 # A relative link that is only a path of plain names after its "../" steps: resolved by dropping
 # folders, without the general path normalisation (a listing page holds dozens of such links,
-# each to a different cable, so they miss the verdict cache).
+# each to a different cable, so few of them are settled by an earlier page of its folder).
 _PLAIN_PATH = re.compile(r"(?:\.\./)*([\w\-~][\w\-.~]*(?:/[\w\-~][\w\-.~]*)*)", re.ASCII)
 
 
