@@ -6,7 +6,7 @@ These commands change `content/cables/`; the build only ever reads it.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -134,15 +134,16 @@ def write_if_changed(path: Path, data: bytes, current: bytes | None = None) -> b
     return True
 
 
-def cable_files(content_dir: Path) -> Iterator[Path]:
-    """Every cable file under content/cables, in a stable order."""
+def cable_files(content_dir: Path, stems: Container[str] | None = None) -> Iterator[Path]:
+    """Every cable file under content/cables (or only those whose name without `.txt` is in
+    `stems`: no Path is made for the others), in a stable order."""
     root = content_dir / "cables"
     if not root.is_dir():
         return
     for directory, subdirectories, files in os.walk(root):
         subdirectories.sort()
         for name in sorted(files):
-            if name.endswith(".txt") and not name.startswith("."):
+            if name.endswith(".txt") and not name.startswith(".") and (stems is None or name[:-4] in stems):
                 yield Path(directory) / name
 
 
@@ -182,9 +183,7 @@ def release_cables(
     stamped: list[str] = []
     problems: list[Problem] = []
     found: set[str] = set()
-    for path in cable_files(content_dir):
-        if path.stem not in wanted:
-            continue
+    for path in cable_files(content_dir, wanted):
         found.add(path.stem)
         record = read_cable_file(path)
         if isinstance(record, Problem):
