@@ -97,8 +97,12 @@ class Manifest:
         rows = self.db.execute("SELECT reference_id, released FROM sources WHERE entry IS NOT NULL")
         return dict(rows.fetchall())
 
-    def save_sources(self, changed: dict[str, SourceState], removed: Iterable[str]) -> None:
+    def save_sources(self, changed: dict[str, SourceState], removed: Iterable[str], replace_all: bool = False) -> None:
+        """Record the files that changed and forget the removed ones; with `replace_all`, the
+        changed files are all there is (a build that read every file)."""
         with self.db:
+            if replace_all:
+                self.db.execute("DELETE FROM sources")
             self.db.executemany("DELETE FROM sources WHERE path = ?", ((path,) for path in removed))
             self.db.executemany(
                 "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -24,7 +24,7 @@ from urllib.parse import unquote, urlsplit
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from sitegen.build import BuildOptions, BuildReport, build_site
+from sitegen.build import BuildMemory, BuildOptions, BuildReport, build_site
 from sitegen.config import CONFIG_NAME
 
 DEBOUNCE_SECONDS = 0.15
@@ -219,6 +219,8 @@ class PreviewServer:
         self.log = log
         self.as_of = as_of
         self.search = search
+        # Each rebuild starts from what the last one left in memory, not from the manifest.
+        self.memory = BuildMemory()
         self.state = BuildState()
         self.stopping = threading.Event()
         self.watcher = _SourceWatcher(
@@ -242,7 +244,9 @@ class PreviewServer:
     def rebuild(self) -> BuildReport | None:
         started = time.perf_counter()
         try:
-            report = build_site(BuildOptions(self.site_dir, self.output, self.as_of, search=self.search))
+            report = build_site(
+                BuildOptions(self.site_dir, self.output, self.as_of, search=self.search, memory=self.memory)
+            )
         except Exception as error:  # a template or code error must not take the server down
             message = _error_message(error)
             self.log(f"build failed: {message}")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.build import BuildOptions, build_site, cable_file_stats
+from sitegen.build import BuildMemory, BuildOptions, build_site, cable_file_stats
 from sitegen.manifest import Manifest
 from sitegen.model import CableRecord
 from sitegen.parse import parse_cable
@@ -194,9 +194,12 @@ def _keys_of(site: Path, output: Path) -> dict[str, str]:
         manifest.close()
 
 
-def test_random_edits_rebuild_exactly_what_a_full_build_would(tmp_path):
+@pytest.mark.parametrize("remembering", [False, True], ids=["from-manifest", "from-memory"])
+def test_random_edits_rebuild_exactly_what_a_full_build_would(tmp_path, remembering):
     """Incremental builds recompute only the keys of pages a change can reach: after each of a
-    series of random edits, every page key and every byte must equal a full build's."""
+    series of random edits, every page key and every byte must equal a full build's, whether
+    each build loads the last one's state from the manifest or, as serve does, from memory."""
+    memory = BuildMemory() if remembering else None
     rng = random.Random(4)
     origins = ["Embassy Rome", "Embassy Paris", "Embassy Athens", "Consulate Milan"]
     tags = ["PREL", "PGOV", "ECON", "PHUM", "MARR", "KDEM"]
@@ -227,7 +230,7 @@ def test_random_edits_rebuild_exactly_what_a_full_build_would(tmp_path):
         save(random_record(f"09ROME{number}"))
     site = tmp_path / "site"
     as_of = "2010-12-31 00:00"
-    build(site, as_of)
+    build(site, as_of, memory=memory)
     for step in range(14):
         for _ in range(rng.randint(1, 2)):
             action = rng.choice(["edit", "move", "tags", "cite", "release", "withhold", "delete", "add", "as_of"])
@@ -250,8 +253,12 @@ def test_random_edits_rebuild_exactly_what_a_full_build_would(tmp_path):
                 save(random_record(f"10PARIS{step}"))
             else:
                 as_of = rng.choice(["2010-12-01 00:00", "2010-12-31 00:00", "2011-03-01 00:00"])
-        report = build(site, as_of)
+        report = build(site, as_of, memory=memory)
         assert report.incremental and report.rendered < report.pages
+        if memory is not None:  # what is remembered is what the manifest holds
+            manifest = Manifest.for_site(site, site / "output")
+            assert memory.sources == manifest.sources() and memory.pages == manifest.page_keys(), f"step {step}"
+            manifest.close()
         fresh = tmp_path / "fresh"
         shutil.rmtree(fresh, ignore_errors=True)
         build_site(BuildOptions(site, fresh, as_of, jobs=1, full=True, search=False))
@@ -398,3 +405,37 @@ def parse_cable_file_of(path: Path) -> CableRecord:
     from sitegen.sources.cablefile import parse_cable as parse_file
 
     return parse_file(path.read_bytes())
+
+
+def test_a_remembered_build_is_used_only_while_no_other_build_came_between(site, monkeypatch):
+    """serve keeps its last build in memory; a build by another process (here: one without the
+    memory) makes that memory stale, and the next build reads the manifest instead."""
+    memory = BuildMemory()
+    build(site, memory=memory)
+    rome2 = site / "content" / "cables" / "2009" / "01" / "09ROME2.txt"
+    rome2.write_bytes(rome2.read_bytes().replace(b"A TEST CABLE", b"FIRST EDIT"))
+    with monkeypatch.context() as patched:
+        patched.setattr(Manifest, "sources", lambda self: pytest.fail("loaded despite the memory"))
+        patched.setattr(Manifest, "page_keys", lambda self: pytest.fail("loaded despite the memory"))
+        assert build(site, memory=memory).rendered > 0
+    rome2.write_bytes(rome2.read_bytes().replace(b"FIRST EDIT", b"SECOND EDIT"))
+    build(site)  # another process: the memory no longer describes the manifest
+    rome2.write_bytes(rome2.read_bytes().replace(b"SECOND EDIT", b"THIRD EDIT"))
+    loads = []
+    original = Manifest.sources
+    monkeypatch.setattr(Manifest, "sources", lambda self: loads.append(1) or original(self))
+    build(site, memory=memory)
+    assert loads == [1]
+    assert "THIRD EDIT" in (site / "output" / "cable" / "2009" / "01" / "09ROME2.html").read_text()
+    full_build_equals_incremental(site)
+    # A build that reads every file (--full) leaves the manifest holding exactly those files,
+    # and the memory with it.
+    (site / "content" / "cables" / "2009" / "01" / "09ROME3.txt").unlink()
+    build(site, full=True, memory=memory)
+    manifest = Manifest.for_site(site, site / "output")
+    assert (
+        sorted(manifest.sources()) == sorted(memory.sources)
+        and "content/cables/2009/01/09ROME3.txt" not in memory.sources
+    )
+    assert memory.sources == manifest.sources() and memory.pages == manifest.page_keys()
+    manifest.close()
