@@ -731,6 +731,8 @@ def _build(
     report.removed = len(stale)
     # Until the sources table is saved, the folder digests of the last build no longer describe it.
     manifest.set_meta(state="building", output=str(output_dir), folders="")
+    if options.memory is not None:
+        options.memory.generation = ""  # nor does the memory, until this build is saved whole
     moved = staging.commit(sorted(stale))
     report.files = moved if moved >= 0 else sum(len(files) for _, files in written.values())
     cables_changed = gone_pages or any(url.startswith("cable/") for url in written)
