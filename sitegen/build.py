@@ -350,8 +350,8 @@ def scan_cables(
             suspects[shown] = state
     on_disk = {
         (path_text[prefix:].replace(os.sep, "/"), size, mtime_ns)
-        for path, _, files in folders
-        if path[prefix:].replace(os.sep, "/") not in same
+        for folder, (_, _, files) in zip(now, folders, strict=True)
+        if folder not in same
         for path_text, size, mtime_ns in files
     }
     # A file with a problem is read again, even in a folder with no change: its problem is

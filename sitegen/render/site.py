@@ -138,6 +138,7 @@ class SiteRenderer:
         self.footer_pages = [d for slug, d in sorted(self.pages.items()) if slug != config.explainer]
         self._chrome_cache: dict[str, dict[str, Markup]] = {}
         self._rows: dict[tuple[str, str, bool], str] = {}
+        self._row_macro = None  # the cable_row macro, looked up on the first row rendered
         self.environment.globals["cable_rows"] = self._cable_rows
         self._renderers = {
             "home": self._home,
@@ -250,12 +251,11 @@ class SiteRenderer:
             if row is None:
                 if len(rows) >= ROWS_KEPT:
                     rows.clear()
-                row = rows[key] = str(self._row_macro()(cable, root, show_release))
+                if self._row_macro is None:
+                    self._row_macro = self.environment.get_template("macros.html").module.cable_row
+                row = rows[key] = str(self._row_macro(cable, root, show_release))
             found.append(row)
         return Markup("".join(found))
-
-    def _row_macro(self):
-        return self.environment.get_template("macros.html").module.cable_row
 
     def _page_html(self, template: str, plan: PagePlan, **context) -> bytes:
         root = context.pop("root", None) or root_of(plan.url)
