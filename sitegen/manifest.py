@@ -3,26 +3,36 @@
 It keeps, for each cable file, its size, mtime, content hash and catalogue entry (so an
 unchanged file is neither read nor parsed again), and for each page its key and the files it
 wrote (so an unchanged page is not rendered again and a vanished one can be removed).
+
+Cable files are kept a folder (content/cables/YYYY/MM) a row: the folder's files as one
+marshal blob of plain tuples. Loading 251,287 states is then a few hundred rows and C-level
+decoding rather than a row and an unpickling per file, and a build that changed one cable
+rewrites one folder's row.
 """
 
 from __future__ import annotations
 
 import hashlib
-import pickle
+import marshal
 import sqlite3
+from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from sitegen.catalogue import CableEntry, entry_fields, entry_from_fields
 
 CACHE_DIR = ".sitegen-cache"
-# Entries are stored as plain tuples: unpickling 251,287 dataclasses costs seconds, tuples a fraction.
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
+# A file's row inside its folder's blob: (file name, size, mtime_ns, digest, entry fields or None).
+# marshal's format can change between Python versions: a manifest is only ever read by the
+# sitegen (and so the Python) that wrote it, or else dropped (the code fingerprint differs).
+FileRow = tuple[str, int, int, str, tuple | None]
 
 
-@dataclass(frozen=True, slots=True)
-class SourceState:
+class SourceState(NamedTuple):
+    """A cable file as the last build saw it (a named tuple, as CableEntry is: one per file)."""
+
     size: int
     mtime_ns: int
     digest: str
@@ -57,10 +67,7 @@ class Manifest:
                 DROP TABLE IF EXISTS sources;
                 DROP TABLE IF EXISTS pages;
                 DELETE FROM meta;
-                CREATE TABLE sources (
-                    path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, digest TEXT,
-                    reference_id TEXT, released TEXT, entry BLOB
-                );
+                CREATE TABLE sources (folder TEXT PRIMARY KEY, files BLOB);
                 CREATE TABLE pages (url TEXT PRIMARY KEY, key TEXT, files TEXT);
                 INSERT INTO meta VALUES ('schema', '{SCHEMA_VERSION}');
                 """
@@ -83,42 +90,49 @@ class Manifest:
 
     def sources(self) -> dict[str, SourceState]:
         states = {}
-        for path, size, mtime_ns, digest, entry in self.db.execute(
-            "SELECT path, size, mtime_ns, digest, entry FROM sources"
-        ):
-            states[path] = SourceState(
-                size, mtime_ns, digest, entry_from_fields(pickle.loads(entry)) if entry else None
-            )
+        for folder, blob in self.db.execute("SELECT folder, files FROM sources"):
+            prefix = folder + "/"
+            for name, size, mtime_ns, digest, entry in marshal.loads(blob):
+                states[prefix + name] = SourceState(size, mtime_ns, digest, entry and entry_from_fields(entry))
         return states
 
     def release_dates(self) -> dict[str, str]:
-        """Reference ID -> release moment ("" for none) of every readable cable file, without
-        loading their entries."""
-        rows = self.db.execute("SELECT reference_id, released FROM sources WHERE entry IS NOT NULL")
-        return dict(rows.fetchall())
+        """Reference ID -> release moment ("" for none) of every readable cable file."""
+        released_at = CableEntry._fields.index("released")
+        return {
+            entry[0]: entry[released_at]
+            for (blob,) in self.db.execute("SELECT files FROM sources")
+            for *_, entry in marshal.loads(blob)
+            if entry
+        }
 
     def save_sources(self, changed: dict[str, SourceState], removed: Iterable[str], replace_all: bool = False) -> None:
         """Record the files that changed and forget the removed ones; with `replace_all`, the
-        changed files are all there is (a build that read every file)."""
+        changed files are all there is (a build that read every file). Only the folders holding
+        a changed or removed file are rewritten."""
+        touched: dict[str, dict[str, FileRow | None]] = defaultdict(dict)
+        for path, state in changed.items():
+            folder, _, name = path.rpartition("/")
+            entry = entry_fields(state.entry) if state.entry else None
+            touched[folder][name] = (name, state.size, state.mtime_ns, state.digest, entry)
+        for path in removed:
+            folder, _, name = path.rpartition("/")
+            touched[folder][name] = None
         with self.db:
             if replace_all:
                 self.db.execute("DELETE FROM sources")
-            self.db.executemany("DELETE FROM sources WHERE path = ?", ((path,) for path in removed))
-            self.db.executemany(
-                "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    (
-                        path,
-                        s.size,
-                        s.mtime_ns,
-                        s.digest,
-                        s.entry.reference_id if s.entry else None,
-                        s.entry.released if s.entry else None,
-                        pickle.dumps(entry_fields(s.entry), protocol=5) if s.entry else None,
-                    )
-                    for path, s in changed.items()
-                ),
-            )
+            for folder, updates in touched.items():
+                rows = {} if replace_all else self._folder_rows(folder)
+                rows.update(updates)
+                kept = sorted(row for row in rows.values() if row is not None)
+                if kept:
+                    self.db.execute("INSERT OR REPLACE INTO sources VALUES (?, ?)", (folder, marshal.dumps(kept)))
+                else:
+                    self.db.execute("DELETE FROM sources WHERE folder = ?", (folder,))
+
+    def _folder_rows(self, folder: str) -> dict[str, FileRow | None]:
+        found = self.db.execute("SELECT files FROM sources WHERE folder = ?", (folder,)).fetchone()
+        return {row[0]: row for row in marshal.loads(found[0])} if found else {}
 
     # -- pages -----------------------------------------------------------------------------
 
