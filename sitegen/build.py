@@ -139,7 +139,7 @@ _worker: dict = {}
 
 @dataclass(frozen=True, slots=True)
 class _ScanTask:
-    path: Path
+    path: str  # a string, not a Path: tasks travel to the workers pickled, a Path costs its parts
     shown: str
     size: int
     mtime_ns: int
@@ -152,7 +152,8 @@ def _scan_batch(tasks: list[_ScanTask]) -> list[tuple[str, SourceState, Problem 
     results = []
     for task in tasks:
         try:
-            data = task.path.read_bytes()
+            with open(task.path, "rb") as file:
+                data = file.read()
         except OSError as error:
             results.append(
                 (
@@ -177,7 +178,7 @@ def _scan_batch(tasks: list[_ScanTask]) -> list[tuple[str, SourceState, Problem 
                 )
             )
             continue
-        if task.path.stem != record.reference_id:
+        if os.path.splitext(os.path.basename(task.path))[0] != record.reference_id:
             problem = Problem(task.shown, 1, f"Reference-ID {record.reference_id} does not match the file name")
             results.append((task.shown, SourceState(task.size, task.mtime_ns, digest, None), problem))
             continue
@@ -365,7 +366,7 @@ def scan_cables(
     kept += [suspects[shown] for shown, _, _ in on_disk & remembered]
     tasks = [
         _ScanTask(
-            Path(site_dir, shown),
+            os.path.join(site_dir, shown),
             shown,
             size,
             mtime_ns,

