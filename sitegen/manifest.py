@@ -5,9 +5,9 @@ unchanged file is neither read nor parsed again), and for each page its key and 
 wrote (so an unchanged page is not rendered again and a vanished one can be removed).
 
 Cable files are kept a folder (content/cables/YYYY/MM) a row: the folder's files as one
-marshal blob of plain tuples. Loading 251,287 states is then a few hundred rows and C-level
-decoding rather than a row and an unpickling per file, and a build that changed one cable
-rewrites one folder's row.
+marshal blob of plain tuples; pages likewise, a URL folder a row. Loading 251,287 states is
+then a few hundred rows and C-level decoding rather than a row and an unpickling per file,
+and a build that changed one cable rewrites only the rows of the folders it touched.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from typing import NamedTuple
 from sitegen.catalogue import CableEntry, entry_fields, entry_from_fields
 
 CACHE_DIR = ".sitegen-cache"
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "7"
 # A file's row inside its folder's blob: (file name, size, mtime_ns, digest, entry fields or None).
 # marshal's format can change between Python versions: a manifest is only ever read by the
 # sitegen (and so the Python) that wrote it, or else dropped (the code fingerprint differs).
@@ -68,7 +68,7 @@ class Manifest:
                 DROP TABLE IF EXISTS pages;
                 DELETE FROM meta;
                 CREATE TABLE sources (folder TEXT PRIMARY KEY, files BLOB);
-                CREATE TABLE pages (url TEXT PRIMARY KEY, key TEXT, files TEXT);
+                CREATE TABLE pages (folder TEXT PRIMARY KEY, pages BLOB);
                 INSERT INTO meta VALUES ('schema', '{SCHEMA_VERSION}');
                 """
             )
@@ -138,16 +138,33 @@ class Manifest:
 
     def page_keys(self) -> dict[str, tuple[str, str]]:
         """URL -> (key, the files it wrote joined by newlines: split only where needed)."""
-        return {url: (key, files) for url, key, files in self.db.execute("SELECT url, key, files FROM pages")}
+        keys = {}
+        for (blob,) in self.db.execute("SELECT pages FROM pages"):
+            keys.update((url, (key, files)) for url, key, files in marshal.loads(blob))
+        return keys
 
     def save_pages(
         self, written: dict[str, tuple[str, tuple[str, ...]]], removed: Iterable[str], replace_all: bool
     ) -> None:
+        """Record the pages rendered and forget the removed ones, rewriting only the folders
+        (URL prefixes) that hold one; with `replace_all`, the pages written are all there is."""
+        touched: dict[str, dict[str, tuple[str, str, str] | None]] = defaultdict(dict)
+        for url, (key, files) in written.items():
+            touched[url.rpartition("/")[0]][url] = (url, key, "\n".join(files))
+        for url in removed:
+            touched[url.rpartition("/")[0]][url] = None
         with self.db:
             if replace_all:
                 self.db.execute("DELETE FROM pages")
-            self.db.executemany("DELETE FROM pages WHERE url = ?", ((url,) for url in removed))
-            self.db.executemany(
-                "INSERT OR REPLACE INTO pages VALUES (?, ?, ?)",
-                ((url, key, "\n".join(files)) for url, (key, files) in written.items()),
-            )
+            for folder, updates in touched.items():
+                rows = {} if replace_all else self._folder_pages(folder)
+                rows.update(updates)
+                kept = sorted(row for row in rows.values() if row is not None)
+                if kept:
+                    self.db.execute("INSERT OR REPLACE INTO pages VALUES (?, ?)", (folder, marshal.dumps(kept)))
+                else:
+                    self.db.execute("DELETE FROM pages WHERE folder = ?", (folder,))
+
+    def _folder_pages(self, folder: str) -> dict[str, tuple[str, str, str] | None]:
+        found = self.db.execute("SELECT pages FROM pages WHERE folder = ?", (folder,)).fetchone()
+        return {row[0]: row for row in marshal.loads(found[0])} if found else {}
