@@ -149,9 +149,14 @@ def _split_header(text: str, header_lines: str | None, field_line: int) -> tuple
         # A hand-written file without the field: the whole text is the body.
         return "", text
     count = int(header_lines)
-    lines = text.split("\n")
-    if count > len(lines) - 1:
-        raise CableFileError(
-            field_line, f"Header-Lines is {count} but the text has only {len(lines) - 1} lines before the body"
-        )
-    return "\n".join(lines[:count]), "\n".join(lines[count:])
+    # The count-th newline ends the header: found with str.find rather than by splitting the
+    # whole text into lines (a body is a hundred lines or more, a header a dozen).
+    end = -1
+    for _ in range(count):
+        end = text.find("\n", end + 1)
+        if end == -1:
+            newlines = text.count("\n")
+            raise CableFileError(
+                field_line, f"Header-Lines is {count} but the text has only {newlines} lines before the body"
+            )
+    return (text[:end] if count else ""), text[end + 1 :]
