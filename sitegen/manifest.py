@@ -23,10 +23,10 @@ from typing import NamedTuple
 from sitegen.catalogue import CableEntry, entry_fields, entry_from_fields
 
 CACHE_DIR = ".sitegen-cache"
-SCHEMA_VERSION = "7"
+# The tables' shape, and marshal's format (it can change with the Python version): a manifest
+# written under either other is dropped and rebuilt, never misread.
+SCHEMA_VERSION = f"7/marshal{marshal.version}"
 # A file's row inside its folder's blob: (file name, size, mtime_ns, digest, entry fields or None).
-# marshal's format can change between Python versions: a manifest is only ever read by the
-# sitegen (and so the Python) that wrote it, or else dropped (the code fingerprint differs).
 FileRow = tuple[str, int, int, str, tuple | None]
 
 
