@@ -25,7 +25,7 @@ from sitegen.catalogue import CableEntry, entry_fields, entry_from_fields
 CACHE_DIR = ".sitegen-cache"
 # The tables' shape, and marshal's format (it can change with the Python version): a manifest
 # written under either other is dropped and rebuilt, never misread.
-SCHEMA_VERSION = f"7/marshal{marshal.version}"
+SCHEMA_VERSION = f"8/marshal{marshal.version}"
 # A file's row inside its folder's blob: (file name, size, mtime_ns, digest, entry fields or None).
 FileRow = tuple[str, int, int, str, tuple | None]
 
@@ -67,8 +67,8 @@ class Manifest:
                 DROP TABLE IF EXISTS sources;
                 DROP TABLE IF EXISTS pages;
                 DELETE FROM meta;
-                CREATE TABLE sources (folder TEXT PRIMARY KEY, files BLOB);
-                CREATE TABLE pages (folder TEXT PRIMARY KEY, pages BLOB);
+                CREATE TABLE sources (folder TEXT PRIMARY KEY, packed BLOB);
+                CREATE TABLE pages (folder TEXT PRIMARY KEY, packed BLOB);
                 INSERT INTO meta VALUES ('schema', '{SCHEMA_VERSION}');
                 """
             )
@@ -90,7 +90,7 @@ class Manifest:
 
     def sources(self) -> dict[str, SourceState]:
         states = {}
-        for folder, blob in self.db.execute("SELECT folder, files FROM sources"):
+        for folder, blob in self.db.execute("SELECT folder, packed FROM sources"):
             prefix = folder + "/"
             for name, size, mtime_ns, digest, entry in marshal.loads(blob):
                 states[prefix + name] = SourceState(size, mtime_ns, digest, entry and entry_from_fields(entry))
@@ -101,15 +101,14 @@ class Manifest:
         released_at = CableEntry._fields.index("released")
         return {
             entry[0]: entry[released_at]
-            for (blob,) in self.db.execute("SELECT files FROM sources")
+            for (blob,) in self.db.execute("SELECT packed FROM sources")
             for *_, entry in marshal.loads(blob)
             if entry
         }
 
     def save_sources(self, changed: dict[str, SourceState], removed: Iterable[str], replace_all: bool = False) -> None:
         """Record the files that changed and forget the removed ones; with `replace_all`, the
-        changed files are all there is (a build that read every file). Only the folders holding
-        a changed or removed file are rewritten."""
+        changed files are all there is (a build that read every file)."""
         touched: dict[str, dict[str, FileRow | None]] = defaultdict(dict)
         for path, state in changed.items():
             folder, _, name = path.rpartition("/")
@@ -118,53 +117,46 @@ class Manifest:
         for path in removed:
             folder, _, name = path.rpartition("/")
             touched[folder][name] = None
-        with self.db:
-            if replace_all:
-                self.db.execute("DELETE FROM sources")
-            for folder, updates in touched.items():
-                rows = {} if replace_all else self._folder_rows(folder)
-                rows.update(updates)
-                kept = sorted(row for row in rows.values() if row is not None)
-                if kept:
-                    self.db.execute("INSERT OR REPLACE INTO sources VALUES (?, ?)", (folder, marshal.dumps(kept)))
-                else:
-                    self.db.execute("DELETE FROM sources WHERE folder = ?", (folder,))
-
-    def _folder_rows(self, folder: str) -> dict[str, FileRow | None]:
-        found = self.db.execute("SELECT files FROM sources WHERE folder = ?", (folder,)).fetchone()
-        return {row[0]: row for row in marshal.loads(found[0])} if found else {}
+        self._rewrite_folders("sources", touched, replace_all)
 
     # -- pages -----------------------------------------------------------------------------
 
     def page_keys(self) -> dict[str, tuple[str, str]]:
         """URL -> (key, the files it wrote joined by newlines: split only where needed)."""
         keys = {}
-        for (blob,) in self.db.execute("SELECT pages FROM pages"):
+        for (blob,) in self.db.execute("SELECT packed FROM pages"):
             keys.update((url, (key, files)) for url, key, files in marshal.loads(blob))
         return keys
 
     def save_pages(
         self, written: dict[str, tuple[str, tuple[str, ...]]], removed: Iterable[str], replace_all: bool
     ) -> None:
-        """Record the pages rendered and forget the removed ones, rewriting only the folders
-        (URL prefixes) that hold one; with `replace_all`, the pages written are all there is."""
+        """Record the pages rendered and forget the removed ones; with `replace_all`, the pages
+        written are all there is. A page's folder is its URL's."""
         touched: dict[str, dict[str, tuple[str, str, str] | None]] = defaultdict(dict)
         for url, (key, files) in written.items():
             touched[url.rpartition("/")[0]][url] = (url, key, "\n".join(files))
         for url in removed:
             touched[url.rpartition("/")[0]][url] = None
+        self._rewrite_folders("pages", touched, replace_all)
+
+    # -- folder rows -----------------------------------------------------------------------
+
+    def _rewrite_folders(self, table: str, touched: dict[str, dict[str, tuple | None]], replace_all: bool) -> None:
+        """Rewrite the row of each folder in `touched` (row key -> row, None to forget it): the
+        folder's rows as they were, with these applied. A folder left with none is dropped."""
         with self.db:
             if replace_all:
-                self.db.execute("DELETE FROM pages")
+                self.db.execute(f"DELETE FROM {table}")
             for folder, updates in touched.items():
-                rows = {} if replace_all else self._folder_pages(folder)
+                rows = {} if replace_all else self._folder_rows(table, folder)
                 rows.update(updates)
                 kept = sorted(row for row in rows.values() if row is not None)
                 if kept:
-                    self.db.execute("INSERT OR REPLACE INTO pages VALUES (?, ?)", (folder, marshal.dumps(kept)))
+                    self.db.execute(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)", (folder, marshal.dumps(kept)))
                 else:
-                    self.db.execute("DELETE FROM pages WHERE folder = ?", (folder,))
+                    self.db.execute(f"DELETE FROM {table} WHERE folder = ?", (folder,))
 
-    def _folder_pages(self, folder: str) -> dict[str, tuple[str, str, str] | None]:
-        found = self.db.execute("SELECT pages FROM pages WHERE folder = ?", (folder,)).fetchone()
+    def _folder_rows(self, table: str, folder: str) -> dict[str, tuple]:
+        found = self.db.execute(f"SELECT packed FROM {table} WHERE folder = ?", (folder,)).fetchone()
         return {row[0]: row for row in marshal.loads(found[0])} if found else {}

@@ -422,7 +422,7 @@ class SiteRenderer:
         html = highlight(header, self.lexer, self.formatter)
         return html[:-1] if html.endswith("\n") and not header.endswith("\n") else html
 
-    def _shares(self, entry: CableEntry, url: str) -> list[dict]:
+    def _shares(self, entry: CableEntry, url: str) -> list[View]:
         """Share links carrying the hashtags, the cable's ID and (with a base URL) the page's URL."""
         page_url = self.config.base_url + url if self.config.base_url else ""
         hashtags = [*self.config.hashtags, entry.reference_id]
