@@ -98,7 +98,8 @@ class Staging:
 def _write_file(path: str, data: bytes) -> None:
     """Path.write_bytes without its file object: a full build writes two files per cable, and
     the buffered file costs more than the write itself."""
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    # O_BINARY exists on Windows only, where a descriptor opened without it turns \n into \r\n.
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o666)
     try:
         view = memoryview(data)
         while view:
