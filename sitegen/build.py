@@ -47,7 +47,7 @@ from sitegen.plan import PageKeys, PagePlan, affected_plans, facet_slugs, plan_s
 from sitegen.render.markup import REFERENCE_IN_PROSE
 from sitegen.render.site import BUILTIN_TEMPLATES, Rendered, SiteRenderer, code_fingerprint
 from sitegen.search import bundle_size, index_site, search_available
-from sitegen.sources.cablefile import CableFileError
+from sitegen.sources.cablefile import CableFileError, file_reference_id
 from sitegen.sources.cablefile import parse_cable as parse_cable_file
 from sitegen.sources.pages import Document, read_documents
 from sitegen.write import BUILTIN_STATIC, Staging, copy_static
@@ -178,7 +178,7 @@ def _scan_batch(tasks: list[_ScanTask]) -> list[tuple[str, SourceState, Problem 
                 )
             )
             continue
-        if os.path.splitext(os.path.basename(task.path))[0] != record.reference_id:
+        if file_reference_id(task.path) != record.reference_id:
             problem = Problem(task.shown, 1, f"Reference-ID {record.reference_id} does not match the file name")
             results.append((task.shown, SourceState(task.size, task.mtime_ns, digest, None), problem))
             continue

@@ -122,9 +122,14 @@ def read_cable_file(path: str | Path, display_path: str | None = None) -> CableR
         record = parse_cable(data)
     except CableFileError as error:
         return Problem(shown, error.line, str(error))
-    if os.path.splitext(os.path.basename(path))[0] != record.reference_id:
+    if file_reference_id(path) != record.reference_id:
         return Problem(shown, 1, f"Reference-ID {record.reference_id} does not match the file name")
     return record
+
+
+def file_reference_id(path: str | Path) -> str:
+    """The reference ID a cable file's name gives (`.../06GUANGZHOU29875.txt`): its Reference-ID must match."""
+    return os.path.splitext(os.path.basename(path))[0]
 
 
 _CANONICAL = {name.lower(): name for name in KNOWN_FIELDS}
