@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sitegen import build, manifest, write  # noqa: E402
+from sitegen import build, manifest, stored, write  # noqa: E402
 
 STEPS = {
     build: [
@@ -35,8 +35,13 @@ STEPS = {
         "affected_plans",
         "_render",
         "_stale_files",
+        "store_catalogue",
+        "_quick_changes",
+        "_quick_plans",
+        "copy_static",
     ],
-    manifest.Manifest: ["sources", "page_keys", "save_sources", "save_pages"],
+    stored.StoredCatalogue: ["usable"],
+    manifest.Manifest: ["sources", "page_keys", "save_sources", "save_pages", "save_stored"],
     write.Staging: ["begin", "commit"],
 }
 
@@ -73,7 +78,7 @@ def main() -> None:
     total = time.perf_counter() - started
     for name, seconds in spent:
         print(f"{name:20s} {seconds:7.2f}")
-    kind = "incremental" if report.incremental else "full"
+    kind = "quick" if report.quick else "incremental" if report.incremental else "full"
     print(f"{'build (' + kind + ')':20s} {total:7.2f}   {report.rendered} of {report.pages} pages rendered")
 
 

@@ -43,16 +43,28 @@ from sitegen.config import CONFIG_NAME, Config, load_config, parse_moment
 from sitegen.manifest import Manifest, SourceState
 from sitegen.model import Problem
 from sitegen.parse import parse_cable
-from sitegen.plan import PageKeys, PagePlan, affected_plans, facet_slugs, plan_site, sitemap_urls
+from sitegen.plan import (
+    PageKeys,
+    PagePlan,
+    affected_plans,
+    facet_names,
+    facet_slugs,
+    feed_plan,
+    listing_plan_showing,
+    plan_site,
+    sitemap_urls,
+)
 from sitegen.render.markup import REFERENCE_IN_PROSE
 from sitegen.render.site import BUILTIN_TEMPLATES, Rendered, SiteRenderer, code_fingerprint
 from sitegen.search import bundle_size, index_site, search_available
 from sitegen.sources.cablefile import CableFileError, file_reference_id
 from sitegen.sources.cablefile import parse_cable as parse_cable_file
 from sitegen.sources.pages import Document, read_documents
+from sitegen.stored import StoredCatalogue, same_place, store_catalogue, store_entries
 from sitegen.write import BUILTIN_STATIC, Staging, copy_static
 
 SCAN_BATCH = 400
+QUICK_FILES = 64  # more changed files than this go the general way, which reads them on every core
 RENDER_BATCH = 200
 STATIC_PAGE = "static/"  # the manifest's name for the static files, kept like a page
 
@@ -102,6 +114,7 @@ class BuildReport:
     removed: int = 0
     sources_read: int = 0
     incremental: bool = False
+    quick: bool = False  # built from the stored catalogue: no cable moved in any index
     search_seconds: float = 0.0
     search_bytes: int = 0
     problems: list[Problem] = field(default_factory=list)
@@ -640,6 +653,187 @@ def _update_search(output_dir: Path, report: BuildReport) -> None:
         report.problems.append(Problem("pagefind", 0, f"search index not updated: {message}", "warning"))
 
 
+# -- the quick path: cables changed in what they say, not in where they sit ---------------------
+
+
+def _quick_changes(
+    site_dir: Path, manifest: Manifest, folders: list[FolderStats]
+) -> tuple[dict[str, SourceState], list[CableEntry]] | None:
+    """The new states of the cable files that changed since the last build, and the new entries
+    of those whose bytes changed; None when the quick path cannot take the change: a file
+    added, removed or broken, a cable moved in any index, or more files than QUICK_FILES."""
+    known_folders = json.loads(manifest.meta("folders") or "{}")
+    now = folder_digests(site_dir, folders)
+    if not known_folders or now.keys() != known_folders.keys():
+        return None
+    tasks: list[_ScanTask] = []
+    old: dict[str, tuple[str, CableEntry | None]] = {}
+    for (folder, digest), (_, _, files) in zip(now.items(), folders, strict=True):
+        if known_folders[folder] == digest:
+            continue
+        rows = manifest.folder_sources(folder)
+        if rows.keys() != {os.path.basename(path) for path, _, _ in files}:
+            return None
+        for path, size, mtime_ns in files:
+            name, known_size, known_mtime, digest_then, fields = rows[os.path.basename(path)]
+            if (size, mtime_ns) != (known_size, known_mtime):
+                shown = f"{folder}/{name}"
+                old[shown] = (digest_then, fields and entry_from_fields(fields))
+                tasks.append(_ScanTask(path, shown, size, mtime_ns, *old[shown]))
+    if not tasks or len(tasks) > QUICK_FILES:
+        return None
+    states: dict[str, SourceState] = {}
+    entries: list[CableEntry] = []
+    for shown, state, problem in _scan_batch(tasks):
+        digest_then, before = old[shown]
+        if problem or before is None or not same_place(before, state.entry):
+            return None
+        if state.digest != digest_then:
+            entries.append(state.entry)
+        states[shown] = state
+    return states, entries
+
+
+def _quick_plans(catalogue: StoredCatalogue, config: Config, entries: list[CableEntry]) -> list[PagePlan]:
+    """The pages that can show what changed in these entries when none of them moved: as
+    affected_plans, narrowed to the one page of each listing that holds the cable."""
+    cables: dict[str, None] = {}
+    plans: dict[str, PagePlan] = {"index.html": PagePlan("index.html", "home")}
+    plans["feed/releases.rss"] = PagePlan("feed/releases.rss", "releases-feed")
+    facets = catalogue.indexes()
+    for entry in entries:
+        reference_id = entry.reference_id
+        cables.update(dict.fromkeys([reference_id, *entry.references, *catalogue.backlinks.get(reference_id, ())]))
+        cables.update(dict.fromkeys(ref for ref in catalogue.neighbours(entry) if ref))
+        for kind, names in facet_names(entry).items():
+            for name in sorted(names):
+                facet = facets[kind][name]
+                plan = listing_plan_showing(kind, facet, config.page_size, reference_id)
+                plans[plan.url] = plan
+                if kind in ("origin", "tag"):
+                    plan = feed_plan(kind, facet)
+                    plans[plan.url] = plan
+    shown = [catalogue.cables[ref] for ref in cables if ref in catalogue.cables]
+    return [PagePlan(entry.url, "cable", entry.reference_id) for entry in shown] + list(plans.values())
+
+
+def _quick_rebuild(
+    options: BuildOptions,
+    site_dir: Path,
+    output_dir: Path,
+    config: Config,
+    jobs: int,
+    manifest: Manifest,
+    report: BuildReport,
+    inputs: str,
+    folders: list[FolderStats],
+    sources: str,
+) -> bool:
+    """Rebuild from the stored catalogue if every cable that changed sits where it sat in
+    every index, feed and link (the usual correction: a subject, a paragraph); returns False,
+    having changed nothing, when the general path must run. At 251,287 cables this skips
+    loading every file's state, indexing every entry and planning every page."""
+    if (
+        options.full
+        or manifest.meta("inputs") != inputs
+        or manifest.meta("code") != code_fingerprint()
+        or not manifest.meta("sources")  # the last build met a broken file: it is read again
+        or manifest.meta("as_of") is None
+        or not _release_set_unchanged(
+            json.loads(manifest.meta("release_moments") or "[]"), manifest.meta("as_of"), report.as_of
+        )
+    ):
+        return False
+    found = _quick_changes(site_dir, manifest, folders)
+    if found is None:
+        return False
+    states, entries = found
+    changed = {entry.reference_id: (entry, states[entry.source].digest) for entry in entries}
+    catalogue = StoredCatalogue.usable(manifest.path, report.as_of, changed)
+    if catalogue is None:
+        return False
+    try:
+        return _quick_render(
+            options, site_dir, output_dir, config, jobs, manifest, report, catalogue, states, folders, sources
+        )
+    finally:
+        catalogue.close()
+
+
+def _quick_render(
+    options: BuildOptions,
+    site_dir: Path,
+    output_dir: Path,
+    config: Config,
+    jobs: int,
+    manifest: Manifest,
+    report: BuildReport,
+    catalogue: StoredCatalogue,
+    states: dict[str, SourceState],
+    folders: list[FolderStats],
+    sources: str,
+) -> bool:
+    """The quick path's render and save, once the change is known to leave every cable in place."""
+    pages, page_problems = read_documents(site_dir / "content" / "pages", site_dir, require_date=False)
+    articles, article_problems = read_documents(site_dir / "content" / "articles", site_dir, require_date=True)
+    if page_problems or article_problems:
+        return False  # the general path reports them (and fails a strict build)
+    articles = published_articles(articles, report.as_of)
+    shown = [entry for entry, _ in catalogue.changed.values() if entry.reference_id in catalogue.cables]
+    plans = _quick_plans(catalogue, config, shown) if shown else []
+    search = search_available() if options.search is None else options.search
+    staging = Staging.begin(output_dir, overlay=True)
+    assets = copy_static(site_dir, staging)
+    renderer = SiteRenderer(config, catalogue, site_dir, pages, articles, assets, [], search)
+    old_fixed = json.loads(manifest.meta("fixed") or "{}")
+    fingerprints = renderer.fingerprints(sorted(old_fixed))
+    if fingerprints != old_fixed:
+        staging.abandon()  # search turned on or off: every page of a kind changes
+        return False
+    keys = PageKeys(catalogue, config, catalogue.digests, fingerprints, {}, [])
+    memory = options.memory if options.memory is not None and options.memory.holds(manifest) else None
+    if memory is not None:
+        previous = {plan.url: memory.pages[plan.url] for plan in plans if plan.url in memory.pages}
+    else:
+        previous = manifest.page_keys(plan.url.rpartition("/")[0] for plan in plans)
+    tasks = [(plan, previous.get(plan.url, ("",))[0]) for plan in plans]
+    written = _render(tasks, renderer, keys, staging, jobs, report)
+    if options.strict and report.problems:
+        staging.abandon()
+        report.failed = True
+        return True
+    report.rendered = len(written)
+    _, stale = _stale_files(previous, written, set(previous))
+    counts = json.loads(manifest.meta("counts") or "{}")
+    report.quick = report.incremental = True
+    report.cables, report.released = counts.get("cables", 0), counts.get("released", 0)
+    report.pages, report.sources_read = counts.get("pages", 0), len(states)
+    report.removed = len(stale)
+    manifest.set_meta(state="building", folders="")
+    if options.memory is not None:
+        options.memory.generation = ""
+    moved = staging.commit(sorted(stale))
+    report.files = moved if moved >= 0 else sum(len(files) for _, files in written.values())
+    if search and (any(url.startswith("cable/") for url in written) or not (output_dir / "pagefind").is_dir()):
+        _update_search(output_dir, report)
+    manifest.save_sources(states, [])
+    manifest.save_pages(written, [], replace_all=False)
+    store_entries(manifest, [catalogue.changed[entry.reference_id] for entry in shown])
+    generation = secrets.token_hex(8)
+    if memory is not None:
+        _remember(
+            options.memory, generation, memory.sources, Scan([], {}, [], states, [], 0), memory.pages, written, []
+        )
+    manifest.set_meta(
+        state="clean",
+        as_of=report.as_of,
+        sources=sources,
+        folders=json.dumps(folder_digests(site_dir, folders), sort_keys=True),
+        generation=generation,
+    )
+    return True
+
+
 def _build(
     options: BuildOptions,
     site_dir: Path,
@@ -669,6 +863,13 @@ def _build(
         and not leftover
         and not report.problems
         and _repeat_noop(site_dir, manifest, report, inputs, sources)
+    ):
+        return report
+    if (
+        incremental
+        and not leftover
+        and not report.problems
+        and _quick_rebuild(options, site_dir, output_dir, config, jobs, manifest, report, inputs, folders, sources)
     ):
         return report
 
@@ -707,6 +908,7 @@ def _build(
     fingerprints = renderer.fingerprints(sorted({plan.kind for plan in plans}))
     keys = PageKeys(catalogue, config, scan.digests, fingerprints, _document_digests(pages, articles, catalogue), urls)
     previous = (memory.pages if memory else manifest.page_keys()) if incremental else {}
+    changed: list[CableEntry] = []
     if not incremental:
         tasks: list[RenderTask] = [(plan, None) for plan in plans]
     else:
@@ -743,6 +945,7 @@ def _build(
     # read replaces the table, so no file deleted meanwhile lingers there.
     manifest.save_sources(scan.changed, scan.removed, replace_all=not known)
     manifest.save_pages(written, gone_pages, replace_all=not incremental)
+    store_catalogue(manifest, catalogue, scan.digests, changed if incremental and known else None)
     generation = secrets.token_hex(8)
     if options.memory is not None:
         _remember(options.memory, generation, known, scan, previous, written, gone_pages)

@@ -153,6 +153,16 @@ class Catalogue:
     def released_count(self) -> int:
         return len(self.cables)
 
+    def indexes(self) -> dict[str, dict[str, Facet]]:
+        """The facets of each kind of listing, by the kind's name in page plans."""
+        return {
+            "origin": self.origins,
+            "tag": self.tags,
+            "classification": self.classifications,
+            "month": self.months,
+            "release": self.releases,
+        }
+
     def visible_references(self, entry: CableEntry) -> tuple[str, ...]:
         """The references a page may show: withheld cables' IDs never leave the catalogue."""
         return tuple(ref for ref in entry.references if ref not in self.withheld)

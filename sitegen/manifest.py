@@ -1,8 +1,9 @@
 """The build's memory between runs: a SQLite file in the site's cache folder (never in output/).
 
 It keeps, for each cable file, its size, mtime, content hash and catalogue entry (so an
-unchanged file is neither read nor parsed again), and for each page its key and the files it
-wrote (so an unchanged page is not rendered again and a vanished one can be removed).
+unchanged file is neither read nor parsed again), for each page its key and the files it
+wrote (so an unchanged page is not rendered again and a vanished one can be removed), and the
+catalogue itself a row per cable, index and cited cable (sitegen.stored reads it back lazily).
 
 Cable files are kept a folder (content/cables/YYYY/MM) a row: the folder's files as one
 marshal blob of plain tuples; pages likewise, a URL folder a row. Loading 251,287 states is
@@ -25,7 +26,7 @@ from sitegen.catalogue import CableEntry, entry_fields, entry_from_fields
 CACHE_DIR = ".sitegen-cache"
 # The tables' shape, and marshal's format (it can change with the Python version): a manifest
 # written under either other is dropped and rebuilt, never misread.
-SCHEMA_VERSION = f"8/marshal{marshal.version}"
+SCHEMA_VERSION = f"9/marshal{marshal.version}"
 # A file's row inside its folder's blob: (file name, size, mtime_ns, digest, entry fields or None).
 FileRow = tuple[str, int, int, str, tuple | None]
 
@@ -66,9 +67,15 @@ class Manifest:
                 f"""
                 DROP TABLE IF EXISTS sources;
                 DROP TABLE IF EXISTS pages;
+                DROP TABLE IF EXISTS cables;
+                DROP TABLE IF EXISTS facets;
+                DROP TABLE IF EXISTS backlinks;
                 DELETE FROM meta;
                 CREATE TABLE sources (folder TEXT PRIMARY KEY, packed BLOB);
                 CREATE TABLE pages (folder TEXT PRIMARY KEY, packed BLOB);
+                CREATE TABLE cables (name TEXT PRIMARY KEY, packed BLOB);
+                CREATE TABLE facets (name TEXT PRIMARY KEY, packed BLOB);
+                CREATE TABLE backlinks (name TEXT PRIMARY KEY, packed BLOB);
                 INSERT INTO meta VALUES ('schema', '{SCHEMA_VERSION}');
                 """
             )
@@ -96,6 +103,10 @@ class Manifest:
                 states[prefix + name] = SourceState(size, mtime_ns, digest, entry and entry_from_fields(entry))
         return states
 
+    def folder_sources(self, folder: str) -> dict[str, FileRow]:
+        """File name -> row of each file the last build saw in one folder (entries left as tuples)."""
+        return self._folder_rows("sources", folder)
+
     def release_dates(self) -> dict[str, str]:
         """Reference ID -> release moment ("" for none) of every readable cable file."""
         released_at = CableEntry._fields.index("released")
@@ -121,10 +132,15 @@ class Manifest:
 
     # -- pages -----------------------------------------------------------------------------
 
-    def page_keys(self) -> dict[str, tuple[str, str]]:
-        """URL -> (key, the files it wrote joined by newlines: split only where needed)."""
+    def page_keys(self, folders: Iterable[str] | None = None) -> dict[str, tuple[str, str]]:
+        """URL -> (key, the files it wrote joined by newlines: split only where needed), of
+        every page or of the pages in `folders` (URL folders, as save_pages files them)."""
+        if folders is None:
+            blobs = self.db.execute("SELECT packed FROM pages")
+        else:
+            blobs = (self._blob("pages", folder) for folder in set(folders))
         keys = {}
-        for (blob,) in self.db.execute("SELECT packed FROM pages"):
+        for (blob,) in filter(None, blobs):
             keys.update((url, (key, files)) for url, key, files in marshal.loads(blob))
         return keys
 
@@ -139,6 +155,26 @@ class Manifest:
         for url in removed:
             touched[url.rpartition("/")[0]][url] = None
         self._rewrite_folders("pages", touched, replace_all)
+
+    # -- the stored catalogue: a marshal blob per cable, index and cited cable (sitegen.stored) --
+
+    def stored(self, table: str, name: str):
+        """The value kept under `name` in a catalogue table (cables, facets, backlinks), or None."""
+        found = self._blob(table, name)
+        return marshal.loads(found[0]) if found else None
+
+    def save_stored(self, table: str, values: dict[str, object], replace_all: bool = False) -> None:
+        """Keep each value under its name (None: forget the name); with `replace_all`, these are all there is."""
+        with self.db:
+            if replace_all:
+                self.db.execute(f"DELETE FROM {table}")
+            self.db.executemany(
+                f"INSERT OR REPLACE INTO {table} VALUES (?, ?)",
+                ((name, marshal.dumps(value)) for name, value in values.items() if value is not None),
+            )
+            self.db.executemany(
+                f"DELETE FROM {table} WHERE name = ?", ((name,) for name, value in values.items() if value is None)
+            )
 
     # -- folder rows -----------------------------------------------------------------------
 
@@ -157,6 +193,10 @@ class Manifest:
                 else:
                     self.db.execute(f"DELETE FROM {table} WHERE folder = ?", (folder,))
 
+    def _blob(self, table: str, key: str) -> tuple[bytes] | None:
+        column = "folder" if table in ("sources", "pages") else "name"
+        return self.db.execute(f"SELECT packed FROM {table} WHERE {column} = ?", (key,)).fetchone()
+
     def _folder_rows(self, table: str, folder: str) -> dict[str, tuple]:
-        found = self.db.execute(f"SELECT packed FROM {table} WHERE folder = ?", (folder,)).fetchone()
+        found = self._blob(table, folder)
         return {row[0]: row for row in marshal.loads(found[0])} if found else {}

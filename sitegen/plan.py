@@ -38,9 +38,32 @@ def page_count(items: int, page_size: int) -> int:
     return max(1, math.ceil(items / page_size))
 
 
-def _listings(kind: str, prefix: str, facet: Facet, page_size: int) -> list[PagePlan]:
+def listing_prefix(kind: str, facet: Facet) -> str:
+    """The folder of a listing's pages: `origin/embassy-athens/`, `date/2009/03/`, `release/2010-11-28/`."""
+    if kind == "month":
+        return f"date/{facet.name[:4]}/{facet.name[5:7]}/"
+    if kind == "release":
+        return f"release/{facet.name}/"
+    return f"{kind}/{facet.slug}/"
+
+
+def listing_plans(kind: str, facet: Facet, page_size: int) -> list[PagePlan]:
+    """Every page of one listing, page 1 first."""
+    prefix = listing_prefix(kind, facet)
     pages = page_count(len(facet.reference_ids), page_size)
     return [PagePlan(listing_url(prefix, n), kind, facet.name, n, pages) for n in range(1, pages + 1)]
+
+
+def listing_plan_showing(kind: str, facet: Facet, page_size: int, reference_id: str) -> PagePlan:
+    """The page of a listing that shows one of its cables."""
+    number = facet.reference_ids.index(reference_id) // page_size + 1
+    pages = page_count(len(facet.reference_ids), page_size)
+    return PagePlan(listing_url(listing_prefix(kind, facet), number), kind, facet.name, number, pages)
+
+
+def feed_plan(kind: str, facet: Facet) -> PagePlan:
+    """The feed of an origin's or a tag's newest releases."""
+    return PagePlan(f"feed/{kind}/{facet.slug}.rss", f"{kind}-feed", facet.name)
 
 
 def letters_used(names, letter_of) -> list[str]:
@@ -61,22 +84,22 @@ def plan_site(
     for letter in letters_used(catalogue.origins, origin_letter):
         plans.append(PagePlan(f"origin/{letter}.html", "origin-letter", letter))
     for facet in catalogue.origins.values():
-        plans += _listings("origin", f"origin/{facet.slug}/", facet, size)
-        plans.append(PagePlan(f"feed/origin/{facet.slug}.rss", "origin-feed", facet.name))
+        plans += listing_plans("origin", facet, size)
+        plans.append(feed_plan("origin", facet))
     for letter in letters_used(catalogue.tags, index_letter):
         plans.append(PagePlan(f"tag/{letter}.html", "tag-letter", letter))
     for facet in catalogue.tags.values():
-        plans += _listings("tag", f"tag/{facet.slug}/", facet, size)
-        plans.append(PagePlan(f"feed/tag/{facet.slug}.rss", "tag-feed", facet.name))
+        plans += listing_plans("tag", facet, size)
+        plans.append(feed_plan("tag", facet))
     plans.append(PagePlan("classification/index.html", "classification-index"))
     for facet in catalogue.classifications.values():
-        plans += _listings("classification", f"classification/{facet.slug}/", facet, size)
+        plans += listing_plans("classification", facet, size)
     plans.append(PagePlan("date/index.html", "date-index"))
     for facet in catalogue.months.values():
-        plans += _listings("month", f"date/{facet.name[:4]}/{facet.name[5:7]}/", facet, size)
+        plans += listing_plans("month", facet, size)
     plans.append(PagePlan("release/index.html", "release-index"))
     for facet in catalogue.releases.values():
-        plans += _listings("release", f"release/{facet.name}/", facet, size)
+        plans += listing_plans("release", facet, size)
     plans.append(PagePlan("feed/releases.rss", "releases-feed"))
     for document in pages:
         plans.append(PagePlan(f"{document.slug}.html", "page", document.slug))
@@ -200,15 +223,8 @@ class PageKeys:
                 catalogue.origins[entry.origin].slug,
                 catalogue.classifications[entry.classification].slug,
             ]
-        if kind in ("origin", "tag", "classification", "month", "release"):
-            facets = {
-                "origin": catalogue.origins,
-                "tag": catalogue.tags,
-                "classification": catalogue.classifications,
-                "month": catalogue.months,
-                "release": catalogue.releases,
-            }[kind]
-            return self._facet_page(facets[plan.name], plan, page_size)
+        if kind in LISTING_KINDS:
+            return self._facet_page(catalogue.indexes()[kind][plan.name], plan, page_size)
         if kind in ("origin-letter", "tag-letter"):
             facets, letter_of = (
                 (catalogue.origins, origin_letter) if kind == "origin-letter" else (catalogue.tags, index_letter)

@@ -1,0 +1,205 @@
+"""The quick path: a change that leaves every cable where it was is rebuilt from the stored
+catalogue, and its output equals a full build's; any other change takes the general path."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from sitegen.build import BuildMemory, BuildOptions, build_site
+from sitegen.manifest import Manifest
+from sitegen.model import CableRecord
+from sitegen.sources.cablefile import cable_path, format_cable
+from tests.sites import BODY, cable, write_site
+
+AS_OF = "2011-01-01 00:00"
+ORIGINS = ["Embassy Rome", "Embassy Paris", "Embassy Athens"]
+TAGS = ["PREL", "PGOV", "ECON", "PHUM", "MARR"]
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def page_keys(site: Path, output: Path) -> dict[str, str]:
+    manifest = Manifest.for_site(site, output)
+    try:
+        return {url: key for url, (key, _) in manifest.page_keys().items()}
+    finally:
+        manifest.close()
+
+
+def record_for(number: int, rng: random.Random, known: list[str]) -> CableRecord:
+    """Cables spread over three origins, five tags, two months and two release days, citing
+    earlier ones: small listings of several pages each (page_size is 4). The first five are released."""
+    tags = " ".join(rng.sample(TAGS, rng.randint(1, 3)))
+    return replace(
+        cable(f"09ROME{number}", rng.choice(["2010-11-28 00:00", "2010-12-05 00:00", None]) if number > 5 else AS_OF),
+        created=f"2009-0{rng.randint(1, 2)}-{rng.randint(1, 28):02d} {rng.randint(0, 23):02d}:00",
+        origin=rng.choice(ORIGINS),
+        references="|".join(rng.sample(known, min(len(known), rng.randint(0, 2)))),
+        body=BODY.replace("TAGS: PREL PGOV IT", f"TAGS: {tags}").replace("A TEST CABLE", f"CABLE NUMBER {number}"),
+    )
+
+
+@pytest.fixture
+def site(tmp_path) -> Path:
+    rng = random.Random(11)
+    records: list[CableRecord] = []
+    for number in range(1, 41):
+        records.append(record_for(number, rng, [r.reference_id for r in records]))
+    root = write_site(tmp_path / "site", records, pages={"about.md": "---\ntitle: About\n---\n\nSee 09ROME3.\n"})
+    (root / "sitegen.toml").write_text('title = "Test"\npage_size = 4\nfeed_size = 5\nlatest_release_size = 6\n')
+    return root
+
+
+def build(site: Path, **options):
+    options.setdefault("search", False)
+    report = build_site(BuildOptions(site, site / "output", AS_OF, jobs=1, **options))
+    assert report.errors == []
+    return report
+
+
+def assert_same_as_full_build(site: Path) -> None:
+    fresh = site.parent / "fresh"
+    shutil.rmtree(fresh, ignore_errors=True)
+    build_site(BuildOptions(site, fresh, AS_OF, jobs=1, full=True, search=False))
+    assert page_keys(site, site / "output") == page_keys(site, fresh)
+    assert tree(site / "output") == tree(fresh)
+
+
+def cable_file(site: Path, reference_id: str) -> Path:
+    return next((site / "content" / "cables").rglob(f"{reference_id}.txt"))
+
+
+def edit(site: Path, reference_id: str, old: bytes, new: bytes) -> None:
+    path = cable_file(site, reference_id)
+    data = path.read_bytes()
+    assert old in data
+    path.write_bytes(data.replace(old, new, 1))
+
+
+def test_a_new_subject_takes_the_quick_path_and_reaches_every_page_that_shows_it(site):
+    build(site)
+    cited = "09ROME3"  # released, and cited by later cables: their pages show its subject
+    assert any(b"09ROME3" in p.read_bytes() for p in (site / "content" / "cables").rglob("*.txt") if p.stem != cited)
+    edit(site, cited, b"SUBJECT: CABLE NUMBER 3", b"SUBJECT: A CORRECTED <SUBJECT> & MORE")
+    report = build(site)
+    assert report.quick and 0 < report.rendered < 30
+    pages = [p for p in (site / "output").rglob("*.html") if "A CORRECTED &lt;SUBJECT&gt; &amp; MORE" in p.read_text()]
+    assert len(pages) > 3  # its page, listings, citing cables
+    assert_same_as_full_build(site)
+
+
+def test_a_corrected_paragraph_changes_its_page_alone(site):
+    build(site)
+    released = next(
+        p.stem for p in sorted((site / "content" / "cables").rglob("*.txt")) if b"Released: 2010" in p.read_bytes()
+    )
+    edit(site, released, b"Second paragraph.", b"Second paragraph, corrected.")
+    report = build(site)
+    # The pages listing it are keyed by its file's digest, so rendered again, and left as they were.
+    assert report.quick and report.sources_read == 1 and report.files == 2  # its page and JSON twin
+    assert_same_as_full_build(site)
+
+
+def test_a_cable_under_embargo_edited_changes_no_page(site):
+    build(site)
+    before = tree(site / "output")
+    withheld = next(
+        p.stem for p in sorted((site / "content" / "cables").rglob("*.txt")) if b"Released:" not in p.read_bytes()
+    )
+    edit(site, withheld, b"SUBJECT: CABLE", b"SUBJECT: SECRET CABLE")
+    report = build(site)
+    assert report.quick and report.rendered == 0
+    assert tree(site / "output") == before
+    assert_same_as_full_build(site)
+
+
+@pytest.mark.parametrize(
+    "old, new",
+    [
+        (b"TAGS: ", b"TAGS: KDEM "),  # a new tag: a new listing
+        (b"Created: 2009-0", b"Created: 2008-0"),  # another month, another place in every listing
+        (b"Origin: Embassy ", b"Origin: Consulate "),
+        (b"Classification: CONFIDENTIAL", b"Classification: SECRET"),
+    ],
+    ids=["tag", "created", "origin", "classification"],
+)
+def test_a_cable_that_moves_in_an_index_takes_the_general_path(site, old, new):
+    build(site)
+    edit(site, "09ROME5", old, new)
+    report = build(site)
+    assert report.incremental and not report.quick
+    assert_same_as_full_build(site)
+
+
+def test_added_removed_or_broken_files_take_the_general_path(site):
+    build(site)
+    cable_file(site, "09ROME7").unlink()
+    assert not build(site).quick
+    edit(site, "09ROME8", b"Reference-ID: 09ROME8", b"Reference-ID: 09ROME88")
+    report = build_site(BuildOptions(site, site / "output", AS_OF, jobs=1, search=False))
+    assert not report.quick and report.errors  # the file and its problem are named
+    assert_same_as_full_build(site)
+
+
+@pytest.mark.parametrize("remembering", [False, True], ids=["from-manifest", "from-memory"])
+def test_quick_and_general_builds_in_turn_keep_the_stored_catalogue_true(site, remembering):
+    """After each random edit, whichever path took it, every key and byte equals a full build's."""
+    memory = BuildMemory() if remembering else None
+    rng = random.Random(5)
+    build(site, memory=memory)
+    quick = 0
+    for step in range(16):
+        reference_id = f"09ROME{rng.randint(1, 40)}"
+        path = cable_file(site, reference_id)
+        data = path.read_bytes()
+        action = rng.choice(["subject", "subject", "paragraph", "tags", "release", "touch"])
+        if action == "subject":
+            data = data.replace(b"SUBJECT: ", f"SUBJECT: STEP {step} ".encode(), 1)
+        elif action == "paragraph":
+            data = data.replace(b"First paragraph.", f"First paragraph, step {step}.".encode(), 1)
+        elif action == "tags":
+            data = data.replace(b"TAGS: ", f"TAGS: {rng.choice(TAGS)} ".encode(), 1)
+        elif action == "release":
+            data = data.replace(b"Released: 2010-11-28", b"Released: 2010-12-05", 1)
+        path.write_bytes(data)
+        report = build(site, memory=memory)
+        quick += report.quick
+        if memory is not None:
+            manifest = Manifest.for_site(site, site / "output")
+            assert memory.sources == manifest.sources() and memory.pages == manifest.page_keys(), f"step {step}"
+            manifest.close()
+        assert_same_as_full_build(site)
+    assert 0 < quick < 16
+
+
+def test_turning_search_on_is_not_taken_for_a_quick_change(site):
+    build(site)
+    edit(site, "09ROME9", b"SUBJECT: ", b"SUBJECT: AGAIN ")
+    report = build_site(BuildOptions(site, site / "output", AS_OF, jobs=1, search=True))
+    assert not report.quick
+
+
+def test_real_cables_edited_in_place_rebuild_as_a_full_build_would(tmp_path, corpus_records):
+    """Subjects and paragraphs of the real dump's cables changed in place: the quick path
+    against real shapes (odd origins, person tags, REF lines naming corpus cables)."""
+    records = [
+        replace(record, released=("2010-11-28 00:00", "2010-12-05 00:00", None)[number % 3])
+        for number, record in enumerate(corpus_records)
+    ]
+    site = write_site(tmp_path / "site", records)
+    build(site)
+    rng = random.Random(3)
+    for record in rng.sample(records, 6):
+        path = cable_path(site / "content", record)
+        text = record.body.replace("SUBJECT:", "SUBJECT: CORRECTED", 1).replace("1. ", "1. (Corrected) ", 1)
+        path.write_bytes(format_cable(replace(record, body=text)))
+        report = build(site)
+        assert report.quick, record.reference_id
+    assert_same_as_full_build(site)
