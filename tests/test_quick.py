@@ -203,3 +203,14 @@ def test_real_cables_edited_in_place_rebuild_as_a_full_build_would(tmp_path, cor
         report = build(site)
         assert report.quick, record.reference_id
     assert_same_as_full_build(site)
+
+
+def test_quick_pages_rendered_by_forked_workers_read_the_stored_catalogue_safely(site, monkeypatch):
+    """More pages than one batch go to a forked pool: each worker opens its own connection to
+    the manifest rather than sharing its parent's."""
+    monkeypatch.setattr("sitegen.build.RENDER_BATCH", 2)
+    build(site)
+    edit(site, "09ROME3", b"SUBJECT: ", b"SUBJECT: FORKED ")
+    report = build_site(BuildOptions(site, site / "output", AS_OF, jobs=2, search=False))
+    assert report.quick and report.errors == [] and report.rendered > 4
+    assert_same_as_full_build(site)
