@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import io
+import random
+from datetime import datetime
 
 import pytest
 
 from sitegen.model import Problem
 from sitegen.sources import dump
-from sitegen.sources.dump import DumpRow, encode_row, format_dump_date, parse_dump_date, read_rows
+from sitegen.sources.dump import (
+    FIELD_PATTERN,
+    DumpRow,
+    encode_row,
+    format_dump_date,
+    match_field,
+    parse_dump_date,
+    read_rows,
+)
 
 
 def _rows(data: bytes) -> list:
@@ -63,3 +73,34 @@ def test_non_utf8_bytes_survive_the_round_trip():
     raw = b'"1","1/2/2003 4:05","03ROME1","Embassy Rome","SECRET","","H","caf\xe9 \xff"\n'
     row = _rows(raw)[0]
     assert encode_row(row.fields) == raw
+
+
+def test_fields_are_found_exactly_where_the_dialects_pattern_finds_them():
+    """match_field (bytes.find) against FIELD_PATTERN (the definition) on random runs of the
+    bytes that matter: quotes, backslashes, commas, newlines."""
+    rng = random.Random(2)
+    alphabet = [b'"', b"\\", b",", b"\n", b"a", b"'"]
+    for _ in range(50_000):
+        data = b"".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
+        position = rng.randint(0, len(data))
+        match = FIELD_PATTERN.match(data, position)
+        expected = None if match is None else (match.end(1), match.end(), match.group(2))
+        assert match_field(data, position) == expected, (data, position)
+
+
+def test_dates_read_and_written_as_strptime_would():
+    rng = random.Random(3)
+    for _ in range(20_000):
+        text = f"{rng.randint(0, 13)}/{rng.randint(0, 32)}/{rng.randint(999, 2011)} {rng.randint(0, 25)}:{rng.randint(0, 61):02d}"
+        text = rng.choice(["", " ", "0"]) + text
+        try:
+            expected = datetime.strptime(text.strip(), "%m/%d/%Y %H:%M").strftime("%Y-%m-%d %H:%M")
+        except ValueError:
+            expected = None
+        assert parse_dump_date(text) == expected, text
+        if expected:
+            moment = datetime.strptime(expected, "%Y-%m-%d %H:%M")
+            assert (
+                format_dump_date(expected)
+                == f"{moment.month}/{moment.day}/{moment.year} {moment.hour}:{moment.minute:02d}"
+            )

@@ -18,8 +18,10 @@ from sitegen.model import CableRecord, Problem
 FIELD_COUNT = 8
 CHUNK_SIZE = 1 << 22
 
-# One quoted field and what follows it (a comma, a newline, or the end of the data).
-_FIELD = re.compile(rb'"([^"\\]*(?:\\.[^"\\]*)*)"(,|\n|$)', re.S)
+# One quoted field and what follows it (a comma, a newline, or the end of the data): the
+# dialect's definition. match_field finds the same fields with bytes.find, which at 7 KB a
+# body is several times faster than this pattern's character loop (tests hold them equal).
+FIELD_PATTERN = re.compile(rb'"([^"\\]*(?:\\.[^"\\]*)*)"(,|\n|$)', re.S)
 _ESCAPED = re.compile(rb"\\(.)", re.S)
 # The start of the next record, used to skip past a malformed one.
 _NEXT_RECORD = re.compile(rb'"\n(?="\d)')
@@ -48,6 +50,30 @@ def escape(text: str) -> bytes:
 
 def encode_row(fields: tuple[str, ...] | list[str]) -> bytes:
     return b",".join(b'"' + escape(value) + b'"' for value in fields) + b"\n"
+
+
+def match_field(buffer: bytes, position: int) -> tuple[int, int, bytes] | None:
+    """FIELD_PATTERN.match at `position` as (end of the field's content, end of the match, what
+    follows the closing quote: b",", b"\n" or b"" at the end of the data), or None. A quote
+    closes the field when an even number of backslashes precede it: backslashes pair up from
+    the field's start, each escaping the byte after it."""
+    if buffer[position : position + 1] != b'"':
+        return None
+    search = position + 1
+    while True:
+        quote = buffer.find(b'"', search)
+        if quote < 0:
+            return None
+        before = quote
+        while before - 1 > position and buffer[before - 1] == 92:  # 92: a backslash
+            before -= 1
+        if (quote - before) % 2 == 0:
+            break
+        search = quote + 1
+    follows = buffer[quote + 1 : quote + 2]
+    if follows not in (b",", b"\n", b""):
+        return None
+    return quote, quote + 1 + len(follows), follows
 
 
 def read_rows(stream: BinaryIO, source: str) -> Iterator[DumpRow | Problem]:
@@ -90,8 +116,8 @@ def _parse_record(buffer: bytes, start: int, at_eof: bool) -> tuple[int, tuple[s
     fields: list[str] = []
     position = start
     while True:
-        match = _FIELD.match(buffer, position)
-        if match is not None and match.group(2) == b"" and not at_eof:
+        match = match_field(buffer, position)
+        if match is not None and match[2] == b"" and not at_eof:
             return None
         if match is None:
             boundary = _NEXT_RECORD.search(buffer, position)
@@ -99,27 +125,48 @@ def _parse_record(buffer: bytes, start: int, at_eof: bool) -> tuple[int, tuple[s
                 return None
             end = boundary.end() if boundary else len(buffer)
             return end, (), f"bad quoting in field {len(fields) + 1}"
-        fields.append(unescape(match.group(1)))
-        position = match.end()
-        if match.group(2) != b",":
+        content_end, end, follows = match
+        fields.append(unescape(buffer[position + 1 : content_end]))
+        position = end
+        if follows != b",":
             break
     if len(fields) != FIELD_COUNT:
         return position, (), f"has {len(fields)} fields, expected {FIELD_COUNT}"
     return position, tuple(fields), None
 
 
-def parse_dump_date(text: str) -> str | None:
-    """`12/28/1966 18:48` -> `1966-12-28 18:48`; None when the text is not such a date."""
+# The dump's usual spelling of a date, and ours: read by hand, since strptime (a few us a
+# call, three calls a cable) was a tenth of an import. Any other spelling goes to strptime.
+_DUMP_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4}) (\d{1,2}):(\d\d)")
+_ISO_MINUTE = re.compile(r"(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d)")
+
+
+def _moment(pattern: re.Pattern, text: str, month_at: int, day_at: int, year_at: int) -> datetime | None:
+    match = pattern.fullmatch(text)
+    if match is None:
+        return None
+    parts = match.groups()
     try:
-        moment = datetime.strptime(text.strip(), "%m/%d/%Y %H:%M")
+        return datetime(int(parts[year_at]), int(parts[month_at]), int(parts[day_at]), int(parts[3]), int(parts[4]))
     except ValueError:
         return None
-    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def parse_dump_date(text: str) -> str | None:
+    """`12/28/1966 18:48` -> `1966-12-28 18:48`; None when the text is not such a date."""
+    text = text.strip()
+    moment = _moment(_DUMP_DATE, text, 0, 1, 2)
+    if moment is None:
+        try:
+            moment = datetime.strptime(text, "%m/%d/%Y %H:%M")
+        except ValueError:
+            return None
+    return f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d} {moment.hour:02d}:{moment.minute:02d}"
 
 
 def format_dump_date(created: str) -> str:
     """`1966-12-28 08:05` -> `12/28/1966 8:05`: the dump writes no zero padding."""
-    moment = datetime.strptime(created, "%Y-%m-%d %H:%M")
+    moment = _moment(_ISO_MINUTE, created, 1, 2, 0) or datetime.strptime(created, "%Y-%m-%d %H:%M")
     return f"{moment.month}/{moment.day}/{moment.year} {moment.hour}:{moment.minute:02d}"
 
 
