@@ -77,12 +77,14 @@ def store_catalogue(
         }
         replace_all = False
     facet_rows: dict[str, object] = {SUMMARY: summary}
+    # Looked up in C (map over a plain dict): a full build looks up 2.5 million moments here.
+    moment_of = {ref: entry.released for ref, entry in cables.items()}
     for kind, name in facet_keys:
         facet = facets_by_kind[kind].get(name)
         facet_rows[f"{kind}:{name}"] = facet and (
             facet.slug,
             facet.reference_ids,
-            tuple(cables[ref].released for ref in facet.reference_ids),
+            tuple(map(moment_of.__getitem__, facet.reference_ids)),
         )
     manifest.save_stored(
         "cables",
