@@ -93,12 +93,14 @@ def test_dates_read_and_written_as_strptime_would():
     for _ in range(20_000):
         text = f"{rng.randint(0, 13)}/{rng.randint(0, 32)}/{rng.randint(999, 2011)} {rng.randint(0, 25)}:{rng.randint(0, 61):02d}"
         text = rng.choice(["", " ", "0"]) + text
+        if rng.random() < 0.05:
+            text = text.replace("1", "\u0661").replace("/2", "/0")  # an Arabic-Indic digit; a year under 1000
         try:
             expected = datetime.strptime(text.strip(), "%m/%d/%Y %H:%M").strftime("%Y-%m-%d %H:%M")
         except ValueError:
             expected = None
         assert parse_dump_date(text) == expected, text
-        if expected:
+        if expected and len(expected) == 16:  # a year under 1000 is spelled as the platform spells it
             moment = datetime.strptime(expected, "%Y-%m-%d %H:%M")
             assert (
                 format_dump_date(expected)

@@ -137,8 +137,9 @@ def _parse_record(buffer: bytes, start: int, at_eof: bool) -> tuple[int, tuple[s
 
 # The dump's usual spelling of a date, and ours: read by hand, since strptime (a few us a
 # call, three calls a cable) was a tenth of an import. Any other spelling goes to strptime.
-_DUMP_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4}) (\d{1,2}):(\d\d)")
-_ISO_MINUTE = re.compile(r"(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d)")
+# ASCII digits only: strptime reads some other digits in some places, and those go to it.
+_DUMP_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4}) (\d{1,2}):(\d\d)", re.ASCII)
+_ISO_MINUTE = re.compile(r"(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d)", re.ASCII)
 
 
 def _moment(pattern: re.Pattern, text: str, month_at: int, day_at: int, year_at: int) -> datetime | None:
@@ -161,7 +162,9 @@ def parse_dump_date(text: str) -> str | None:
             moment = datetime.strptime(text, "%m/%d/%Y %H:%M")
         except ValueError:
             return None
-    return f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d} {moment.hour:02d}:{moment.minute:02d}"
+    if moment.year < 1000:  # strftime's spelling of such a year depends on the platform: keep it
+        return moment.strftime("%Y-%m-%d %H:%M")
+    return f"{moment.year}-{moment.month:02d}-{moment.day:02d} {moment.hour:02d}:{moment.minute:02d}"
 
 
 def format_dump_date(created: str) -> str:
