@@ -717,121 +717,123 @@ def _quick_plans(catalogue: StoredCatalogue, config: Config, entries: list[Cable
     return [PagePlan(entry.url, "cable", entry.reference_id) for entry in shown] + list(plans.values())
 
 
-def _quick_rebuild(
-    options: BuildOptions,
-    site_dir: Path,
-    output_dir: Path,
-    config: Config,
-    jobs: int,
-    manifest: Manifest,
-    report: BuildReport,
-    inputs: str,
-    folders: list[FolderStats],
-    sources: str,
-) -> bool:
-    """Rebuild from the stored catalogue if every cable that changed sits where it sat in
-    every index, feed and link (the usual correction: a subject, a paragraph); returns False,
-    having changed nothing, when the general path must run. At 251,287 cables this skips
-    loading every file's state, indexing every entry and planning every page."""
-    if (
-        options.full
-        or manifest.meta("inputs") != inputs
-        or manifest.meta("code") != code_fingerprint()
-        or not manifest.meta("sources")  # the last build met a broken file: it is read again
-        or manifest.meta("as_of") is None
-        or not _release_set_unchanged(
-            json.loads(manifest.meta("release_moments") or "[]"), manifest.meta("as_of"), report.as_of
-        )
-    ):
-        return False
-    found = _quick_changes(site_dir, manifest, folders)
-    if found is None:
-        return False
-    states, entries = found
-    changed = {entry.reference_id: (entry, states[entry.source].digest) for entry in entries}
-    catalogue = StoredCatalogue.usable(manifest.path, report.as_of, changed)
-    if catalogue is None:
-        return False
-    try:
-        return _quick_render(
-            options, site_dir, output_dir, config, jobs, manifest, report, catalogue, states, folders, sources
-        )
-    finally:
-        catalogue.close()
+@dataclass
+class _QuickBuild:
+    """The quick path of one build: taken if every cable that changed sits where it sat in
+    every index, feed and link (the usual correction: a subject, a paragraph). At 251,287
+    cables it skips loading every file's state, indexing every entry and planning every page."""
 
+    options: BuildOptions
+    site_dir: Path
+    output_dir: Path
+    config: Config
+    jobs: int
+    manifest: Manifest
+    report: BuildReport
+    inputs: str  # this build's inputs_fingerprint
+    folders: list[FolderStats]
+    sources: str  # this build's _stats_digest
 
-def _quick_render(
-    options: BuildOptions,
-    site_dir: Path,
-    output_dir: Path,
-    config: Config,
-    jobs: int,
-    manifest: Manifest,
-    report: BuildReport,
-    catalogue: StoredCatalogue,
-    states: dict[str, SourceState],
-    folders: list[FolderStats],
-    sources: str,
-) -> bool:
-    """The quick path's render and save, once the change is known to leave every cable in place."""
-    pages, page_problems = read_documents(site_dir / "content" / "pages", site_dir, require_date=False)
-    articles, article_problems = read_documents(site_dir / "content" / "articles", site_dir, require_date=True)
-    if page_problems or article_problems:
-        return False  # the general path reports them (and fails a strict build)
-    articles = published_articles(articles, report.as_of)
-    shown = [entry for entry, _ in catalogue.changed.values() if entry.reference_id in catalogue.cables]
-    plans = _quick_plans(catalogue, config, shown) if shown else []
-    search = search_available() if options.search is None else options.search
-    staging = Staging.begin(output_dir, overlay=True)
-    assets = copy_static(site_dir, staging)
-    renderer = SiteRenderer(config, catalogue, site_dir, pages, articles, assets, [], search)
-    old_fixed = json.loads(manifest.meta("fixed") or "{}")
-    fingerprints = renderer.fingerprints(sorted(old_fixed))
-    if fingerprints != old_fixed:
-        staging.abandon()  # search turned on or off: every page of a kind changes
-        return False
-    keys = PageKeys(catalogue, config, catalogue.digests, fingerprints, {}, [])
-    memory = options.memory if options.memory is not None and options.memory.holds(manifest) else None
-    if memory is not None:
-        previous = {plan.url: memory.pages[plan.url] for plan in plans if plan.url in memory.pages}
-    else:
-        previous = manifest.page_keys(plan.url.rpartition("/")[0] for plan in plans)
-    tasks = [(plan, previous.get(plan.url, ("",))[0]) for plan in plans]
-    written = _render(tasks, renderer, keys, staging, jobs, report)
-    if options.strict and report.problems:
-        staging.abandon()
-        report.failed = True
+    def run(self) -> bool:
+        """Rebuild from the stored catalogue; False, having changed nothing, when the general path must run."""
+        if (
+            self.options.full
+            or self.manifest.meta("inputs") != self.inputs
+            or self.manifest.meta("code") != code_fingerprint()
+            or not self.manifest.meta("sources")  # the last build met a broken file: it is read again
+            or self.manifest.meta("as_of") is None
+            or not _release_set_unchanged(
+                json.loads(self.manifest.meta("release_moments") or "[]"),
+                self.manifest.meta("as_of"),
+                self.report.as_of,
+            )
+        ):
+            return False
+        found = _quick_changes(self.site_dir, self.manifest, self.folders)
+        if found is None:
+            return False
+        states, entries = found
+        changed = {entry.reference_id: (entry, states[entry.source].digest) for entry in entries}
+        catalogue = StoredCatalogue.usable(self.manifest.path, self.report.as_of, changed)
+        if catalogue is None:
+            return False
+        try:
+            return self._render_and_save(catalogue, states)
+        finally:
+            catalogue.close()
+
+    def _render_and_save(self, catalogue: StoredCatalogue, states: dict[str, SourceState]) -> bool:
+        """The quick path's render and save, once the change is known to leave every cable in place."""
+        pages, page_problems = read_documents(self.site_dir / "content" / "pages", self.site_dir, require_date=False)
+        articles, article_problems = read_documents(
+            self.site_dir / "content" / "articles", self.site_dir, require_date=True
+        )
+        if page_problems or article_problems:
+            return False  # the general path reports them (and fails a strict build)
+        articles = published_articles(articles, self.report.as_of)
+        shown = [entry for entry, _ in catalogue.changed.values() if entry.reference_id in catalogue.cables]
+        plans = _quick_plans(catalogue, self.config, shown) if shown else []
+        search = search_available() if self.options.search is None else self.options.search
+        staging = Staging.begin(self.output_dir, overlay=True)
+        assets = copy_static(self.site_dir, staging)
+        renderer = SiteRenderer(self.config, catalogue, self.site_dir, pages, articles, assets, [], search)
+        old_fixed = json.loads(self.manifest.meta("fixed") or "{}")
+        fingerprints = renderer.fingerprints(sorted(old_fixed))
+        if fingerprints != old_fixed:
+            staging.abandon()  # search turned on or off: every page of a kind changes
+            return False
+        keys = PageKeys(catalogue, self.config, catalogue.digests, fingerprints, {}, [])
+        memory = (
+            self.options.memory
+            if self.options.memory is not None and self.options.memory.holds(self.manifest)
+            else None
+        )
+        if memory is not None:
+            previous = {plan.url: memory.pages[plan.url] for plan in plans if plan.url in memory.pages}
+        else:
+            previous = self.manifest.page_keys(plan.url.rpartition("/")[0] for plan in plans)
+        tasks = [(plan, previous.get(plan.url, ("",))[0]) for plan in plans]
+        written = _render(tasks, renderer, keys, staging, self.jobs, self.report)
+        if self.options.strict and self.report.problems:
+            staging.abandon()
+            self.report.failed = True
+            return True
+        self.report.rendered = len(written)
+        _, stale = _stale_files(previous, written, set(previous))
+        counts = json.loads(self.manifest.meta("counts") or "{}")
+        self.report.quick = self.report.incremental = True
+        self.report.cables, self.report.released = counts.get("cables", 0), counts.get("released", 0)
+        self.report.pages, self.report.sources_read = counts.get("pages", 0), len(states)
+        self.report.removed = len(stale)
+        self.manifest.set_meta(state="building", folders="")
+        if self.options.memory is not None:
+            self.options.memory.generation = ""
+        moved = staging.commit(sorted(stale))
+        self.report.files = moved if moved >= 0 else sum(len(files) for _, files in written.values())
+        if search and (any(url.startswith("cable/") for url in written) or not (self.output_dir / "pagefind").is_dir()):
+            _update_search(self.output_dir, self.report)
+        self.manifest.save_sources(states, [])
+        self.manifest.save_pages(written, [], replace_all=False)
+        store_entries(self.manifest, [catalogue.changed[entry.reference_id] for entry in shown])
+        generation = secrets.token_hex(8)
+        if memory is not None:
+            _remember(
+                self.options.memory,
+                generation,
+                memory.sources,
+                Scan([], {}, [], states, [], 0),
+                memory.pages,
+                written,
+                [],
+            )
+        self.manifest.set_meta(
+            state="clean",
+            as_of=self.report.as_of,
+            sources=self.sources,
+            folders=json.dumps(folder_digests(self.site_dir, self.folders), sort_keys=True),
+            generation=generation,
+        )
         return True
-    report.rendered = len(written)
-    _, stale = _stale_files(previous, written, set(previous))
-    counts = json.loads(manifest.meta("counts") or "{}")
-    report.quick = report.incremental = True
-    report.cables, report.released = counts.get("cables", 0), counts.get("released", 0)
-    report.pages, report.sources_read = counts.get("pages", 0), len(states)
-    report.removed = len(stale)
-    manifest.set_meta(state="building", folders="")
-    if options.memory is not None:
-        options.memory.generation = ""
-    moved = staging.commit(sorted(stale))
-    report.files = moved if moved >= 0 else sum(len(files) for _, files in written.values())
-    if search and (any(url.startswith("cable/") for url in written) or not (output_dir / "pagefind").is_dir()):
-        _update_search(output_dir, report)
-    manifest.save_sources(states, [])
-    manifest.save_pages(written, [], replace_all=False)
-    store_entries(manifest, [catalogue.changed[entry.reference_id] for entry in shown])
-    generation = secrets.token_hex(8)
-    if memory is not None:
-        _remember(
-            options.memory, generation, memory.sources, Scan([], {}, [], states, [], 0), memory.pages, written, []
-        )
-    manifest.set_meta(
-        state="clean",
-        as_of=report.as_of,
-        sources=sources,
-        folders=json.dumps(folder_digests(site_dir, folders), sort_keys=True),
-        generation=generation,
-    )
-    return True
 
 
 def _build(
@@ -869,7 +871,7 @@ def _build(
         incremental
         and not leftover
         and not report.problems
-        and _quick_rebuild(options, site_dir, output_dir, config, jobs, manifest, report, inputs, folders, sources)
+        and _QuickBuild(options, site_dir, output_dir, config, jobs, manifest, report, inputs, folders, sources).run()
     ):
         return report
 

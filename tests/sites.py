@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from sitegen.manifest import Manifest
 from sitegen.model import CableRecord
 from sitegen.sources.cablefile import cable_path, format_cable
 
@@ -56,3 +57,17 @@ def write_site(
 
 def all_bytes(output: Path) -> bytes:
     return b"\n".join(p.read_bytes() for p in sorted(output.rglob("*")) if p.is_file())
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file under `root` by its relative path, with its bytes."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def page_keys(site: Path, output: Path) -> dict[str, str]:
+    """The key the manifest holds for each page of one output."""
+    manifest = Manifest.for_site(site, output)
+    try:
+        return {url: key for url, (key, _) in manifest.page_keys().items()}
+    finally:
+        manifest.close()

@@ -18,13 +18,9 @@ from sitegen.model import CableRecord
 from sitegen.parse import parse_cable
 from sitegen.search import search_available
 from sitegen.sources.cablefile import cable_path, format_cable
-from tests.sites import BODY, cable, write_site
+from tests.sites import BODY, cable, page_keys, tree, write_site
 
 AS_OF = "2011-01-01 00:00"
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture
@@ -186,14 +182,6 @@ def test_a_second_build_of_the_same_output_is_refused_while_one_runs(site):
     assert build(site).incremental
 
 
-def _keys_of(site: Path, output: Path) -> dict[str, str]:
-    manifest = Manifest.for_site(site, output)
-    try:
-        return {url: key for url, (key, _) in manifest.page_keys().items()}
-    finally:
-        manifest.close()
-
-
 @pytest.mark.parametrize("remembering", [False, True], ids=["from-manifest", "from-memory"])
 def test_random_edits_rebuild_exactly_what_a_full_build_would(tmp_path, remembering):
     """Incremental builds recompute only the keys of pages a change can reach: after each of a
@@ -262,7 +250,7 @@ def test_random_edits_rebuild_exactly_what_a_full_build_would(tmp_path, remember
         fresh = tmp_path / "fresh"
         shutil.rmtree(fresh, ignore_errors=True)
         build_site(BuildOptions(site, fresh, as_of, jobs=1, full=True, search=False))
-        assert _keys_of(site, site / "output") == _keys_of(site, fresh), f"step {step}"
+        assert page_keys(site, site / "output") == page_keys(site, fresh), f"step {step}"
         assert tree(site / "output") == tree(fresh), f"step {step}"
 
 
@@ -369,7 +357,7 @@ def test_edits_to_real_cables_rebuild_exactly_what_a_full_build_would(tmp_path, 
     assert report.incremental and 0 < report.rendered < report.pages
     fresh = tmp_path / "fresh"
     build_site(BuildOptions(site, fresh, AS_OF, jobs=1, full=True, search=False))
-    assert _keys_of(site, site / "output") == _keys_of(site, fresh)
+    assert page_keys(site, site / "output") == page_keys(site, fresh)
     assert tree(site / "output") == tree(fresh)
 
 

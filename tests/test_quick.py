@@ -14,23 +14,11 @@ from sitegen.build import BuildMemory, BuildOptions, build_site
 from sitegen.manifest import Manifest
 from sitegen.model import CableRecord
 from sitegen.sources.cablefile import cable_path, format_cable
-from tests.sites import BODY, cable, write_site
+from tests.sites import BODY, cable, page_keys, tree, write_site
 
 AS_OF = "2011-01-01 00:00"
 ORIGINS = ["Embassy Rome", "Embassy Paris", "Embassy Athens"]
 TAGS = ["PREL", "PGOV", "ECON", "PHUM", "MARR"]
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-
-
-def page_keys(site: Path, output: Path) -> dict[str, str]:
-    manifest = Manifest.for_site(site, output)
-    try:
-        return {url: key for url, (key, _) in manifest.page_keys().items()}
-    finally:
-        manifest.close()
 
 
 def record_for(number: int, rng: random.Random, known: list[str]) -> CableRecord:
