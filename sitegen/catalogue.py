@@ -176,24 +176,27 @@ class Catalogue:
         feeds it renders, and a full build for each in the worker that renders it."""
         feed = self._feeds.get((kind, name))
         if feed is None:
-            feed = self._feeds[(kind, name)] = self._newest(self._feed_candidates(kind, name))
+            newest = heapq.nlargest(self.feed_size, self._feed_candidates(kind, name))
+            feed = self._feeds[(kind, name)] = tuple(ref for _, ref in newest)
         return feed
 
-    def _feed_candidates(self, kind: str, name: str) -> tuple[str, ...] | list[str]:
+    def _feed_candidates(self, kind: str, name: str) -> list[tuple[str, str]]:
+        """(release moment, reference ID) of the cables a feed picks its newest from."""
         if kind != "all":
             facet = {"origin": self.origins, "tag": self.tags}.get(kind, {}).get(name)
-            return facet.reference_ids if facet else ()
+            return self._dated(kind, facet) if facet else []
         # The latest release days hold the newest releases: enough of them to fill the feed.
-        candidates: list[str] = []
+        candidates: list[tuple[str, str]] = []
         for facet in self.releases.values():  # latest day first
             if len(candidates) >= self.feed_size:
                 break
-            candidates += facet.reference_ids
+            candidates += self._dated("release", facet)
         return candidates
 
-    def _newest(self, reference_ids) -> tuple[str, ...]:
+    def _dated(self, kind: str, facet: Facet) -> list[tuple[str, str]]:
+        """(release moment, reference ID) of each cable of a facet of this kind."""
         cables = self.cables
-        return tuple(heapq.nlargest(self.feed_size, reference_ids, key=lambda ref: (cables[ref].released, ref)))
+        return [(cables[ref].released, ref) for ref in facet.reference_ids]
 
     def letters(self, facets: dict[str, Facet], letter_of) -> dict[str, list[Facet]]:
         """Facets filed by letter, each letter's list sorted by name."""
@@ -207,13 +210,17 @@ class Catalogue:
     def neighbours(self, entry: CableEntry) -> tuple[str | None, str | None]:
         """The previous (older) and next (newer) released cable of the same origin."""
         ids = self.origins[entry.origin].reference_ids  # newest first
-        if not self._origin_position:  # filled when first needed: an incremental build seldom needs it
-            for facet in self.origins.values():
-                self._origin_position.update(zip(facet.reference_ids, range(len(facet.reference_ids)), strict=True))
-        index = self._origin_position[entry.reference_id]
+        index = self._origin_index(entry)
         newer = ids[index - 1] if index > 0 else None
         older = ids[index + 1] if index + 1 < len(ids) else None
         return older, newer
+
+    def _origin_index(self, entry: CableEntry) -> int:
+        """Where a released cable sits in its origin's list."""
+        if not self._origin_position:  # filled when first needed: an incremental build seldom needs it
+            for facet in self.origins.values():
+                self._origin_position.update(zip(facet.reference_ids, range(len(facet.reference_ids)), strict=True))
+        return self._origin_position[entry.reference_id]
 
     _origin_position: dict[str, int] = field(default_factory=dict, repr=False)
     _feeds: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict, repr=False)

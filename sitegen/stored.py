@@ -14,7 +14,6 @@ Rows (in the manifest's tables `cables`, `facets` and `backlinks`):
 
 from __future__ import annotations
 
-import heapq
 import marshal
 import os
 import sqlite3
@@ -142,8 +141,8 @@ class _Rows(Mapping):
 
 class StoredCatalogue(Catalogue):
     """The catalogue the last build stored, as a Catalogue whose cables and indexes are read
-    from the manifest when first asked for. `entries` overrides the stored entries and digests
-    of cables changed since (each must be in the same place: same_place)."""
+    from the manifest when first asked for. `changed` (reference ID -> entry, file digest)
+    overrides the stored rows of cables changed since; each must sit where it sat (same_place)."""
 
     def __init__(self, path: Path, as_of: str, changed: dict[str, tuple[CableEntry, str]]):
         self._path = path
@@ -219,31 +218,10 @@ class StoredCatalogue(Catalogue):
     def released_count(self) -> int:
         return self._released_count
 
-    def neighbours(self, entry: CableEntry) -> tuple[str | None, str | None]:
-        ids = self.origins[entry.origin].reference_ids  # newest first
-        index = ids.index(entry.reference_id)
-        newer = ids[index - 1] if index > 0 else None
-        older = ids[index + 1] if index + 1 < len(ids) else None
-        return older, newer
+    def _origin_index(self, entry: CableEntry) -> int:
+        # Catalogue maps every cable of every origin at once; here one origin's row is searched.
+        return self.origins[entry.origin].reference_ids.index(entry.reference_id)
 
-    def feed(self, kind: str = "all", name: str = "") -> tuple[str, ...]:
-        """As Catalogue.feed, ordering by the release moments stored beside each index."""
-        feed = self._feeds.get((kind, name))
-        if feed is not None:
-            return feed
-        pairs: list[tuple[str, str]] = []
-        if kind == "all":
-            for day in self.releases:  # latest day first
-                if len(pairs) >= self.feed_size:
-                    break
-                pairs += zip(self._moments("release", day), self.releases[day].reference_ids, strict=True)
-        elif kind in ("origin", "tag"):
-            facets = self.origins if kind == "origin" else self.tags
-            if name in facets:
-                pairs += zip(self._moments(kind, name), facets[name].reference_ids, strict=True)
-        feed = self._feeds[(kind, name)] = tuple(ref for _, ref in heapq.nlargest(self.feed_size, pairs))
-        return feed
-
-    def _moments(self, kind: str, name: str) -> tuple[str, ...]:
-        self.indexes()[kind][name]  # loads the row, moments and all
-        return self._release_moments[(kind, name)]
+    def _dated(self, kind: str, facet: Facet) -> list[tuple[str, str]]:
+        # The moments stored beside the facet's IDs: no cable row is loaded for a feed.
+        return list(zip(self._release_moments[(kind, facet.name)], facet.reference_ids, strict=True))
