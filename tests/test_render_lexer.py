@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import random
 import re
 
+from pygments.lexer import RegexLexer
 from pygments.token import Comment, Generic, Keyword, Literal, Name
 
 from sitegen.render.lexer import CableHeaderLexer
@@ -48,6 +50,33 @@ def test_header_parts_get_their_own_tokens():
 
 def test_lexer_gives_back_every_character():
     assert "".join(value for _, value in CableHeaderLexer().get_tokens(HEADER)) == HEADER
+
+
+def _rule_by_rule(text: str) -> list:
+    """Pygments' own RegexLexer loop: each rule tried in turn at each position (the definition)."""
+    return list(RegexLexer.get_tokens_unprocessed(CableHeaderLexer(), text))
+
+
+def _combined(text: str) -> list:
+    return list(CableHeaderLexer().get_tokens_unprocessed(text))
+
+
+def test_one_pattern_lexes_every_real_header_and_body_as_pygments_rule_by_rule(corpus_records):
+    for record in corpus_records:
+        for text in (record.header, record.body):
+            assert _combined(text) == _rule_by_rule(text), record.reference_id
+
+
+def test_one_pattern_lexes_random_header_like_text_as_pygments_rule_by_rule():
+    """Runs of header words, classification words, blanks and odd characters, where rules
+    overlap: the first rule that matches must win, as in RegexLexer's loop."""
+    pieces = [*HEADER.split(" "), *HEADER.splitlines(), "\n", "\n\n", " ", "\t", "UNCLAS", "SECRET", "SIPDIS",
+              "C O N F I D E N T I A L", "E.O.12958", "TAGS", "REF:", "R 120732Z SEP 06", "ZZ", "\u00e9", "\udcff",
+              "-", "(", ")", "//", "DE", "BT", "NOFORN"]
+    rng = random.Random(4)
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) + rng.choice(["", " ", "\n"]) for _ in range(rng.randint(0, 12)))
+        assert _combined(text) == _rule_by_rule(text), repr(text)
 
 
 def _luminance(hex_colour: str) -> float:

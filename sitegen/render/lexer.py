@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import re
+
 from pygments.lexer import RegexLexer, bygroups
-from pygments.token import Comment, Generic, Keyword, Literal, Name, Text, Whitespace
+from pygments.token import Comment, Error, Generic, Keyword, Literal, Name, Text, Whitespace
 
 _CLASSIFICATION = (
     r"(?:UNCLASSIFIED|UNCLAS|CONFIDENTIAL|C O N F I D E N T I A L|SECRET|S E C R E T|NOFORN|LIMITED OFFICIAL USE)"
 )
+
+
+_BYGROUPS: dict[int, tuple] = {}
+
+
+def _groups(*types):
+    """pygments' bygroups, remembering its token types for the combined pattern below."""
+    callback = bygroups(*types)
+    _BYGROUPS[id(callback)] = types
+    return callback
 
 
 class CableHeaderLexer(RegexLexer):
@@ -21,11 +33,11 @@ class CableHeaderLexer(RegexLexer):
         "root": [
             (r"^VZCZC\S*", Name.Label),  # routing line (start of message)
             # precedence (RR routine, PP priority, OO immediate, ZZ flash) and routing indicators
-            (r"^((?:RR|PP|OO|ZZ|NIACT|[RPOZ] [RPOZ])\b)([^\n]*)", bygroups(Keyword.Type, Name.Variable)),
-            (r"^(DE)([ \t]+)([^\n]*)", bygroups(Keyword, Whitespace, Name.Variable)),
-            (r"^(ZN[YR])([ \t]+)([^\n]*)", bygroups(Keyword, Whitespace, Generic.Strong)),
+            (r"^((?:RR|PP|OO|ZZ|NIACT|[RPOZ] [RPOZ])\b)([^\n]*)", _groups(Keyword.Type, Name.Variable)),
+            (r"^(DE)([ \t]+)([^\n]*)", _groups(Keyword, Whitespace, Name.Variable)),
+            (r"^(ZN[YR])([ \t]+)([^\n]*)", _groups(Keyword, Whitespace, Generic.Strong)),
             # date-time group: precedence, day-hour-minute Zulu, month, year
-            (r"^([RPOZ])([ \t]+)(\d{6}Z\s+[A-Z]{3}\s+\d{2})", bygroups(Keyword.Type, Whitespace, Literal.Date)),
+            (r"^([RPOZ])([ \t]+)(\d{6}Z\s+[A-Z]{3}\s+\d{2})", _groups(Keyword.Type, Whitespace, Literal.Date)),
             (r"\b\d{6}Z\s+[A-Z]{3}\s+\d{2}\b", Literal.Date),
             (r"^(FM|TO|INFO|XMT|BT)\b", Keyword),
             (r"^[A-Z]{4,7}/[^\n]*", Name.Variable),  # an addressee: routing indicator/office
@@ -37,10 +49,10 @@ class CableHeaderLexer(RegexLexer):
                 + r"\b)(?![ \t]*(?:E\.?\s?O\.?\s*\d|TAGS|SUBJ|REF|SIPDIS|VZCZC|[RPOZ][ \t]+\d{6}Z|ZN[YR]|DE[ \t]))[^\n]+",
                 Text,
             ),
-            (r"^([ \t]*E\.?\s?O\.?\s*\d{4,5}\s*:?)([^\n]*)", bygroups(Comment, Comment)),
-            (r"^([ \t]*TAGS:?)([^\n]*)", bygroups(Keyword, Name.Tag)),
-            (r"^([ \t]*SUBJ(?:ECT)?:)([^\n]*)", bygroups(Keyword, Generic.Heading)),
-            (r"^([ \t]*REF(?:S|TEL|ERENCE)?:?)([^\n]*)", bygroups(Keyword, Name.Entity)),
+            (r"^([ \t]*E\.?\s?O\.?\s*\d{4,5}\s*:?)([^\n]*)", _groups(Comment, Comment)),
+            (r"^([ \t]*TAGS:?)([^\n]*)", _groups(Keyword, Name.Tag)),
+            (r"^([ \t]*SUBJ(?:ECT)?:)([^\n]*)", _groups(Keyword, Generic.Heading)),
+            (r"^([ \t]*REF(?:S|TEL|ERENCE)?:?)([^\n]*)", _groups(Keyword, Name.Entity)),
             (_CLASSIFICATION, Generic.Strong),
             (r"\bSIPDIS\b", Comment),
             # The rest of a line, up to a classification word or SIPDIS.
@@ -48,3 +60,48 @@ class CableHeaderLexer(RegexLexer):
             (r"\n", Whitespace),
         ]
     }
+
+    def __init__(self, **options):
+        super().__init__(**options)
+        self._rules = _one_pattern(self.tokens["root"], self.flags)
+
+    def get_tokens_unprocessed(self, text, stack=("root",)):
+        """The tokens RegexLexer's loop gives, found by one regex instead of trying each rule
+        in turn at each position (Pygments pays a Python call per rule tried): an alternation
+        also takes the first alternative that matches where it stands. tests hold the two equal."""
+        pattern, actions = self._rules
+        match_at = pattern.match
+        pos = 0
+        end = len(text)
+        while pos < end:
+            m = match_at(text, pos)
+            if m is None:  # no rule matches here: RegexLexer yields the character as an error
+                yield pos, Whitespace if text[pos] == "\n" else Error, text[pos]
+                pos += 1
+                continue
+            action = actions[m.lastgroup]
+            if type(action) is tuple:  # bygroups: (first group's index, its token types)
+                first, types = action
+                for offset, token in enumerate(types):
+                    data = m.group(first + offset)
+                    if data:
+                        yield m.start(first + offset), token, data
+            else:
+                yield pos, action, m.group()
+            pos = m.end()
+
+
+def _one_pattern(rules, flags) -> tuple[re.Pattern, dict]:
+    """The rules of one state as one alternation, each rule a named group; a bygroups rule's
+    action becomes the index of its first inner group and the token of each."""
+    parts = []
+    for index, (rule, action, *state) in enumerate(rules):
+        assert not state, "one state only: the combined pattern knows no transitions"
+        parts.append(f"(?P<r{index}>{rule})")
+    pattern = re.compile("|".join(parts), flags)
+    actions = {}
+    for index, (rule, action) in enumerate(rules):
+        types = _BYGROUPS.get(id(action))
+        name = f"r{index}"
+        actions[name] = (pattern.groupindex[name] + 1, types) if types else action
+    return pattern, actions
