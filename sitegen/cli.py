@@ -173,7 +173,10 @@ def build_command(
         sys.exit(CONTENT_ERROR)
     if report.search_seconds:
         click.echo(f"search index: {report.search_bytes:,} bytes in {report.search_seconds:.1f}s", err=True)
-    kind = "incremental build" if report.incremental else "full build"
+    kind = "full build"
+    if report.incremental:
+        # Say which path: a quick build reads the stored catalogue and renders only the pages showing a change.
+        kind = "incremental build (quick: no cable moved)" if report.quick else "incremental build"
     click.echo(
         f"{kind}: {report.rendered} of {report.pages} pages rendered, {report.files} files written, "
         f"{report.removed} removed, into {report.output_dir} in {report.seconds:.1f}s; "

@@ -10,7 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from click.testing import CliRunner
+
 from sitegen.build import BuildMemory, BuildOptions, build_site
+from sitegen.cli import main
 from sitegen.manifest import Manifest
 from sitegen.model import CableRecord
 from sitegen.sources.cablefile import cable_path, format_cable
@@ -81,6 +84,18 @@ def test_a_new_subject_takes_the_quick_path_and_reaches_every_page_that_shows_it
     pages = [p for p in (site / "output").rglob("*.html") if "A CORRECTED &lt;SUBJECT&gt; &amp; MORE" in p.read_text()]
     assert len(pages) > 3  # its page, listings, citing cables
     assert_same_as_full_build(site)
+
+
+def test_the_summary_line_says_which_path_a_build_took(site):
+    def summary() -> str:
+        arguments = ["build", "--site", str(site), "--as-of", AS_OF, "--jobs", "1", "--no-search"]
+        return CliRunner().invoke(main, arguments, catch_exceptions=False).output.splitlines()[-1]
+
+    assert summary().startswith("full build: ")
+    edit(site, "09ROME3", b"SUBJECT: CABLE NUMBER 3", b"SUBJECT: CORRECTED")
+    assert summary().startswith("incremental build (quick: no cable moved): ")
+    edit(site, "09ROME3", b"TAGS: ", b"TAGS: ZZNEW ")
+    assert summary().startswith("incremental build: ")
 
 
 def test_a_corrected_paragraph_changes_its_page_alone(site):
