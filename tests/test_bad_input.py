@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from xml.etree import ElementTree
 
 import pytest
 from click.testing import CliRunner
@@ -11,6 +12,7 @@ from sitegen.build import BuildOptions, build_site
 from sitegen.cli import main
 from tests.sites import BODY, cable, write_site
 
+ATOM = "{http://www.w3.org/2005/Atom}"
 HOSTILE = '<script>alert(1)</script> "><img src=x onerror=alert(2)> &#x3C;b&#x3E; </pre></div>'
 
 
@@ -34,6 +36,26 @@ def test_hostile_cable_text_is_escaped_everywhere(tmp_path):
     assert "&amp;#x3C;b&amp;#x3E;" in page  # shown as the characters written, not decoded
     twin = json.loads((out / "cable" / "2009" / "01" / "09ROME1.json").read_text())
     assert HOSTILE in twin["body"] and twin["header"] == HOSTILE
+
+
+def test_control_characters_and_bytes_not_utf8_in_a_subject_reach_the_feeds_as_replacements(tmp_path):
+    """XML cannot hold an escape character, a NUL or a byte that is not UTF-8; the cable's page shows them as
+    written, and each feed shows U+FFFD in their place instead of failing the build."""
+    site = write_site(
+        tmp_path / "site",
+        [cable("09ROME1", "2010-12-01 00:00", body=BODY.replace("A TEST CABLE", "A\x1bTEST\udcffCABLE\x00"))],
+    )
+    report = build_site(BuildOptions(site, site / "output", "2011-01-01 00:00", jobs=1, search=False))
+    assert report.problems == []
+    out = site / "output"
+    feeds = [*out.glob("feed/*.*"), *out.glob("feed/*/*.rss")]
+    assert len(feeds) >= 4
+    for feed in feeds:
+        items = [item.findtext("title") for item in ElementTree.parse(feed).iter("item")]
+        items += [entry.findtext(f"{ATOM}title") for entry in ElementTree.parse(feed).iter(f"{ATOM}entry")]
+        assert items == ["09ROME1: A\ufffdTEST\ufffdCABLE\ufffd"], feed
+    page = (out / "cable" / "2009" / "01" / "09ROME1.html").read_bytes()
+    assert b"A\x1bTEST\xffCABLE\x00" in page
 
 
 def test_broken_cable_and_page_are_reported_and_the_rest_builds(tmp_path):

@@ -9,7 +9,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-
 from click.testing import CliRunner
 
 from sitegen.build import BuildMemory, BuildOptions, build_site

@@ -70,9 +70,32 @@ def test_one_pattern_lexes_every_real_header_and_body_as_pygments_rule_by_rule(c
 def test_one_pattern_lexes_random_header_like_text_as_pygments_rule_by_rule():
     """Runs of header words, classification words, blanks and odd characters, where rules
     overlap: the first rule that matches must win, as in RegexLexer's loop."""
-    pieces = [*HEADER.split(" "), *HEADER.splitlines(), "\n", "\n\n", " ", "\t", "UNCLAS", "SECRET", "SIPDIS",
-              "C O N F I D E N T I A L", "E.O.12958", "TAGS", "REF:", "R 120732Z SEP 06", "ZZ", "\u00e9", "\udcff",
-              "-", "(", ")", "//", "DE", "BT", "NOFORN"]
+    pieces = [
+        *HEADER.split(" "),
+        *HEADER.splitlines(),
+        "\n",
+        "\n\n",
+        " ",
+        "\t",
+        "UNCLAS",
+        "SECRET",
+        "SIPDIS",
+        "C O N F I D E N T I A L",
+        "E.O.12958",
+        "TAGS",
+        "REF:",
+        "R 120732Z SEP 06",
+        "ZZ",
+        "\u00e9",
+        "\udcff",
+        "-",
+        "(",
+        ")",
+        "//",
+        "DE",
+        "BT",
+        "NOFORN",
+    ]
     rng = random.Random(4)
     for _ in range(3000):
         text = "".join(rng.choice(pieces) + rng.choice(["", " ", "\n"]) for _ in range(rng.randint(0, 12)))

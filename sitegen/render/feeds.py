@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from datetime import UTC, datetime
 
 from feedgen.feed import FeedGenerator
@@ -11,6 +12,15 @@ from sitegen.catalogue import CableEntry
 from sitegen.config import Config
 
 EPOCH = "1970-01-01 00:00"
+# Characters XML 1.0 cannot hold: control characters, and the surrogates that stand for a
+# cable's bytes that are not UTF-8. lxml refuses them (the whole feed would fail).
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(text: str) -> str:
+    """Text a feed can hold: each character XML cannot hold becomes U+FFFD, the replacement
+    character (the cable's page still shows the text exactly as written)."""
+    return _NOT_XML.sub("\ufffd", text)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -27,8 +37,8 @@ def cable_feed(config: Config, entries: list[CableEntry], title: str, feed_url: 
     root = config.base_url or "../" * feed_url.count("/")
     feed = FeedGenerator()
     feed.id(f"{config.base_url}{feed_url}" if config.base_url else f"urn:sitegen:{feed_url}")
-    feed.title(title)
-    feed.description(config.tagline or title)
+    feed.title(xml_text(title))
+    feed.description(xml_text(config.tagline or title))
     feed.language(config.language)
     feed.link(href=f"{root}index.html", rel="alternate")
     if config.base_url:
@@ -43,12 +53,12 @@ def cable_feed(config: Config, entries: list[CableEntry], title: str, feed_url: 
         item.guid(
             f"{config.base_url}{entry.url}" if config.base_url else entry.reference_id, permalink=bool(config.base_url)
         )
-        item.title(f"{entry.reference_id}: {entry.subject}" if entry.subject else entry.reference_id)
+        item.title(xml_text(f"{entry.reference_id}: {entry.subject}" if entry.subject else entry.reference_id))
         item.link(href=link)
         summary = entry.summary or entry.subject or entry.reference_id
-        item.description(f"{entry.origin}, {entry.classification}, created {entry.created[:10]}. {summary}")
+        item.description(xml_text(f"{entry.origin}, {entry.classification}, created {entry.created[:10]}. {summary}"))
         item.published(_moment(entry.released))
         item.updated(_moment(entry.released))
         if entry.tags:  # in one call: feedgen redoes its RSS category list on every call
-            item.category([{"term": tag} for tag in entry.tags])
+            item.category([{"term": xml_text(tag)} for tag in entry.tags])
     return feed.rss_str(pretty=True) if kind == "rss" else feed.atom_str(pretty=True)

@@ -95,12 +95,12 @@ def _one_pattern(rules, flags) -> tuple[re.Pattern, dict]:
     """The rules of one state as one alternation, each rule a named group; a bygroups rule's
     action becomes the index of its first inner group and the token of each."""
     parts = []
-    for index, (rule, action, *state) in enumerate(rules):
+    for index, (rule, _action, *state) in enumerate(rules):
         assert not state, "one state only: the combined pattern knows no transitions"
         parts.append(f"(?P<r{index}>{rule})")
     pattern = re.compile("|".join(parts), flags)
     actions = {}
-    for index, (rule, action) in enumerate(rules):
+    for index, (_rule, action) in enumerate(rules):
         types = _BYGROUPS.get(id(action))
         name = f"r{index}"
         actions[name] = (pattern.groupindex[name] + 1, types) if types else action

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from types import SimpleNamespace
-from urllib.parse import quote
+from urllib.parse import quote as quote_url
 from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
@@ -429,14 +429,16 @@ class SiteRenderer:
         tag_text = " ".join(f"#{tag}" for tag in hashtags)
         text = f"{entry.reference_id}: {entry.subject}" if entry.subject else entry.reference_id
         full = " ".join(part for part in (text, page_url, tag_text) if part)
-        q_text, q_full, q_url = quote(text, safe=""), quote(full, safe=""), quote(page_url, safe="")
+        # A subject's bytes that are not UTF-8 (held as surrogates) go into the link as those bytes.
+        quote = functools.partial(quote_url, safe="", errors="surrogateescape")
+        q_text, q_full, q_url = quote(text), quote(full), quote(page_url)
         with_url = f"&url={q_url}" if page_url else ""
         targets = {
-            "twitter": f"https://twitter.com/intent/tweet?text={q_text}{with_url}&hashtags={quote(','.join(hashtags), safe='')}",
+            "twitter": f"https://twitter.com/intent/tweet?text={q_text}{with_url}&hashtags={quote(','.join(hashtags))}",
             "mastodon": f"https://{self.config.mastodon_instance}/share?text={q_full}",
             "bluesky": f"https://bsky.app/intent/compose?text={q_full}",
-            "facebook": f"https://www.facebook.com/sharer/sharer.php?u={q_url or q_full}&quote={q_full}&hashtag={quote('#' + hashtags[0], safe='')}",
-            "reddit": f"https://www.reddit.com/submit?title={quote(text + ' ' + tag_text, safe='')}{with_url}",
+            "facebook": f"https://www.facebook.com/sharer/sharer.php?u={q_url or q_full}&quote={q_full}&hashtag={quote('#' + hashtags[0])}",
+            "reddit": f"https://www.reddit.com/submit?title={quote(text + ' ' + tag_text)}{with_url}",
         }
         return [View(key=key, label=SHARE_LABELS[key], href=targets[key]) for key in self.config.share_targets]
 
