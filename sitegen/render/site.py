@@ -22,7 +22,7 @@ from xml.sax.saxutils import escape as xml_escape
 import jinja2
 import jinja2.meta
 import orjson
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 
@@ -39,9 +39,14 @@ from sitegen.sources.cablefile import read_cable_file
 from sitegen.sources.pages import Document
 
 BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "theme" / "templates"
-# Rows of cable lists kept per worker (about 0.5 KB each): enough for most of a 251,287-cable
-# archive's rows at one folder depth.
-ROWS_KEPT = 200_000
+# Rows of cable lists kept per worker (about 0.5 KB each): every row of a 251,287-cable archive
+# (rows are kept for every folder depth at once, see ROW_ROOT), and a bound at any size.
+ROWS_KEPT = 300_000
+# Stands for the page's root in a row rendered once for every folder depth it is shown at.
+ROW_ROOT = "\x00root\x00"
+# Roots the row template is tried with before ROW_ROOT is trusted: no root, a deep one, and a
+# base URL holding characters that are escaped in HTML.
+ROW_ROOT_PROBES = ("", "../../../", 'https://mirror.example/a&b="c"/')
 SHARE_LABELS = {
     "twitter": "X / Twitter",
     "mastodon": "Mastodon",
@@ -147,6 +152,7 @@ class SiteRenderer:
         self._chrome_cache: dict[str, dict[str, Markup]] = {}
         self._rows: dict[tuple[str, str, bool], str] = {}
         self._row_macro = None  # the cable_row macro, looked up on the first row rendered
+        self._row_root_uses: dict[bool, int | None] = {}  # per show_release, see _cable_rows
         self.environment.globals["cable_rows"] = self._cable_rows
         self._renderers = {
             "home": self._home,
@@ -248,22 +254,51 @@ class SiteRenderer:
         return chrome
 
     def _cable_rows(self, cables: list[CableEntry], root: str, show_release: bool = False) -> Markup:
-        """The rows of a cable list (the `cable_row` macro), each rendered once per folder depth:
-        a cable is in a dozen lists and a release re-renders most list pages. The rows kept are
-        bounded so that a worker's memory stays bounded at any archive size."""
-        rows = self._rows
+        """The rows of a cable list (the `cable_row` macro), each rendered once: a cable is in a
+        dozen lists, and a release re-renders most list pages, of cables that did not change.
+        A row is rendered with ROW_ROOT for its root and the page's root put in after, so that
+        one row serves lists at every folder depth, when the row template is found to show its
+        root only as `{{ root }}` does (else, or for a row that happens to hold ROW_ROOT's text,
+        a row is rendered once per depth). The rows kept are bounded so that a worker's memory
+        stays bounded at any archive size."""
+        if self._row_macro is None:
+            self._row_macro = self.environment.get_template("macros.html").module.cable_row
+        macro, rows = self._row_macro, self._rows
+        uses = self._row_root_uses.get(show_release, -1)
+        if uses == -1 and cables:
+            uses = self._row_root_uses[show_release] = self._root_uses(cables[0], show_release)
+        root_html = str(escape(root))
         found = []
         for cable in cables:
+            shared_key = (cable.reference_id, ROW_ROOT, show_release)
+            row = rows.get(shared_key)
+            if row is not None:
+                found.append(row.replace(ROW_ROOT, root_html))
+                continue
             key = (cable.reference_id, root, show_release)
             row = rows.get(key)
             if row is None:
                 if len(rows) >= ROWS_KEPT:
                     rows.clear()
-                if self._row_macro is None:
-                    self._row_macro = self.environment.get_template("macros.html").module.cable_row
-                row = rows[key] = str(self._row_macro(cable, root, show_release))
+                if uses is not None:
+                    shared = str(macro(cable, ROW_ROOT, show_release))
+                    if shared.count(ROW_ROOT) == uses:
+                        rows[shared_key] = shared
+                        found.append(shared.replace(ROW_ROOT, root_html))
+                        continue
+                row = rows[key] = str(macro(cable, root, show_release))
             found.append(row)
         return Markup("".join(found))
+
+    def _root_uses(self, cable: CableEntry, show_release: bool) -> int | None:
+        """How many times a row shows its root, if the row template shows it as `{{ root }}`
+        does and nothing else (a row rendered with ROW_ROOT, the root put in after, equals the
+        row rendered with the root, for every probe); None if it does not."""
+        template = str(self._row_macro(cable, ROW_ROOT, show_release))
+        for root in ROW_ROOT_PROBES:
+            if template.replace(ROW_ROOT, str(escape(root))) != str(self._row_macro(cable, root, show_release)):
+                return None
+        return template.count(ROW_ROOT)
 
     def _page_html(self, template: str, plan: PagePlan, **context) -> bytes:
         root = context.pop("root", None) or root_of(plan.url)

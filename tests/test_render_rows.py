@@ -1,0 +1,93 @@
+"""Rows of cable lists are rendered once and shown at every folder depth: each row must still
+link right from its page, and a theme whose row reads its root must get its own row per depth."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+
+from sitegen.build import BuildOptions, build_site
+from sitegen.render.site import BUILTIN_TEMPLATES, ROW_ROOT
+from tests.sites import BODY, cable, write_site
+
+AS_OF = "2011-01-01 00:00"
+
+
+def site_with_cables(root: Path, subject_of_first: str = "A TEST CABLE") -> Path:
+    records = [
+        replace(
+            cable(f"09ROME{number}", "2010-11-28 00:00"),
+            created=f"2009-0{1 + number % 2}-{number:02d} 10:00",
+            body=BODY.replace("A TEST CABLE", subject_of_first if number == 1 else f"CABLE {number}"),
+        )
+        for number in range(1, 8)
+    ]
+    site = write_site(root, records)
+    (site / "sitegen.toml").write_text('title = "Test"\npage_size = 3\n')
+    return site
+
+
+def build(site: Path, base_url: str = "") -> Path:
+    if base_url:
+        (site / "sitegen.toml").write_text(f'title = "Test"\npage_size = 3\nbase_url = "{base_url}"\n')
+    report = build_site(BuildOptions(site, site / "output", AS_OF, jobs=1, search=False))
+    assert report.errors == []
+    return site / "output"
+
+
+def list_pages(output: Path) -> list[Path]:
+    """Pages holding a cable list, at three folder depths (home, origin/tag/release, date)."""
+    pages = [p for p in sorted(output.rglob("*.html")) if b'<table class="cable-list">' in p.read_bytes()]
+    assert {len(p.relative_to(output).parts) for p in pages} == {1, 3, 4}
+    return pages
+
+
+def row_links(page: Path) -> list[str]:
+    body = page.read_text().split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    return re.findall(r'<a href="([^"]+)">09ROME\d+</a>', body)
+
+
+def test_every_row_links_to_its_cable_from_every_depth(tmp_path):
+    output = build(site_with_cables(tmp_path / "site"))
+    checked = 0
+    for page in list_pages(output):
+        for href in row_links(page):
+            assert (page.parent / href).resolve().is_file(), (page, href)
+            checked += 1
+    assert checked > 20
+
+
+def test_rows_carry_an_escaped_base_url_the_same_way(tmp_path):
+    """The 404 page links from the base URL; rows anywhere must show a root as `{{ root }}` does."""
+    site = site_with_cables(tmp_path / "site")
+    output = build(site, base_url="https://mirror.example/a&b/")
+    assert ROW_ROOT not in "".join(p.read_text() for p in output.rglob("*.html"))
+    for page in list_pages(output):
+        assert all(not href.startswith("https://") for href in row_links(page))
+
+
+def test_a_row_template_that_reads_its_root_gets_its_own_row_at_each_depth(tmp_path):
+    site = site_with_cables(tmp_path / "site")
+    macros = (BUILTIN_TEMPLATES / "macros.html").read_text()
+    row = '<tr data-depth="{{ root|length // 3 }}"{% if not root %} class="top"{% endif %}>\n<td><a href="{{ root }}{{ cable.url }}">'
+    assert '<tr>\n<td><a href="{{ root }}{{ cable.url }}">' in macros
+    (site / "templates").mkdir()
+    (site / "templates" / "macros.html").write_text(
+        macros.replace('<tr>\n<td><a href="{{ root }}{{ cable.url }}">', row, 1)
+    )
+    output = build(site)
+    for page in list_pages(output):
+        depth = len(page.relative_to(output).parts) - 1
+        rows = re.findall(r'<tr data-depth="(\d+)"( class="top")?>', page.read_text())
+        assert rows and all(int(shown) == depth and bool(top) == (depth == 0) for shown, top in rows), page
+        assert all((page.parent / href).resolve().is_file() for href in row_links(page))
+
+
+def test_a_subject_holding_the_placeholder_text_is_shown_as_written(tmp_path):
+    subject = f"ODD {ROW_ROOT} SUBJECT"
+    output = build(site_with_cables(tmp_path / "site", subject_of_first=subject))
+    shown = [page for page in list_pages(output) if "ODD " in page.read_text()]
+    assert shown
+    for page in shown:
+        assert f"<td>{subject}</td>" in page.read_text(), page
