@@ -680,11 +680,15 @@ def _quick_changes(
                 shown = f"{folder}/{name}"
                 old[shown] = (digest_then, fields and entry_from_fields(fields))
                 tasks.append(_ScanTask(path, shown, size, mtime_ns, *old[shown]))
-    if not tasks or len(tasks) > QUICK_FILES:
+        # A release touches most folders: give up at once rather than unpack every folder's rows.
+        if len(tasks) > QUICK_FILES:
+            return None
+    if not tasks:
         return None
     states: dict[str, SourceState] = {}
     entries: list[CableEntry] = []
-    for shown, state, problem in _scan_batch(tasks):
+    for task in tasks:  # one at a time: the first cable that moved settles it
+        [(shown, state, problem)] = _scan_batch([task])
         digest_then, before = old[shown]
         if problem or before is None or not same_place(before, state.entry):
             return None

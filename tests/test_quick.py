@@ -140,6 +140,19 @@ def test_a_cable_that_moves_in_an_index_takes_the_general_path(site, old, new):
     assert_same_as_full_build(site)
 
 
+def test_more_changed_files_than_the_quick_path_takes_go_the_general_way(site, monkeypatch):
+    monkeypatch.setattr("sitegen.build.QUICK_FILES", 2)
+    build(site)
+    for number in (3, 4):
+        edit(site, f"09ROME{number}", b"SUBJECT: CABLE NUMBER", b"SUBJECT: CORRECTED CABLE NUMBER")
+    assert build(site).quick  # two: within the bound
+    for number in (3, 4, 5):
+        edit(site, f"09ROME{number}", b"SUBJECT: ", b"SUBJECT: AGAIN ")
+    report = build(site)
+    assert report.incremental and not report.quick and report.sources_read == 3
+    assert_same_as_full_build(site)
+
+
 def test_added_removed_or_broken_files_take_the_general_path(site):
     build(site)
     cable_file(site, "09ROME7").unlink()
