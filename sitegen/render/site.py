@@ -150,9 +150,11 @@ class SiteRenderer:
         self.explainer = self.pages.get(config.explainer)
         self.footer_pages = [d for slug, d in sorted(self.pages.items()) if slug != config.explainer]
         self._chrome_cache: dict[str, dict[str, Markup]] = {}
-        self._rows: dict[tuple[str, str, bool], str] = {}
         self._row_macro = None  # the cable_row macro, looked up on the first row rendered
         self._row_root_uses: dict[bool, int | None] = {}  # per show_release, see _cable_rows
+        self._shared_rows: dict[bool, dict[str, str]] = {}  # per show_release: reference ID -> row with ROW_ROOT
+        self._rows: dict[tuple[str, str, bool], str] = {}  # rows that cannot take ROW_ROOT, per root
+        self._rows_kept = 0
         self.environment.globals["cable_rows"] = self._cable_rows
         self._renderers = {
             "home": self._home,
@@ -263,32 +265,45 @@ class SiteRenderer:
         stays bounded at any archive size."""
         if self._row_macro is None:
             self._row_macro = self.environment.get_template("macros.html").module.cable_row
-        macro, rows = self._row_macro, self._rows
-        uses = self._row_root_uses.get(show_release, -1)
-        if uses == -1 and cables:
-            uses = self._row_root_uses[show_release] = self._root_uses(cables[0], show_release)
+        if show_release not in self._row_root_uses and cables:
+            self._row_root_uses[show_release] = self._root_uses(cables[0], show_release)
+        shared = self._shared_rows.setdefault(show_release, {})
+        found = [shared.get(cable.reference_id) for cable in cables]
+        own = self._fill_rows(found, cables, root, show_release) if None in found else set()
         root_html = str(escape(root))
-        found = []
-        for cable in cables:
-            shared_key = (cable.reference_id, ROW_ROOT, show_release)
-            row = rows.get(shared_key)
-            if row is not None:
-                found.append(row.replace(ROW_ROOT, root_html))
+        if any(ROW_ROOT in found[i] for i in own):  # a row shown as written holds ROW_ROOT's text
+            html = "".join(row if i in own else row.replace(ROW_ROOT, root_html) for i, row in enumerate(found))
+        else:
+            html = "".join(found).replace(ROW_ROOT, root_html)
+        return Markup(html)
+
+    def _fill_rows(self, found: list[str | None], cables: list[CableEntry], root: str, show_release: bool) -> set[int]:
+        """Render and keep the rows `found` lacks (None). Returns the places of those rendered
+        for this root alone, which must not have ROW_ROOT put in."""
+        macro, uses = self._row_macro, self._row_root_uses[show_release]
+        shared = self._shared_rows[show_release]
+        own: set[int] = set()
+        for place, cable in enumerate(cables):
+            if found[place] is not None:
                 continue
-            key = (cable.reference_id, root, show_release)
-            row = rows.get(key)
-            if row is None:
-                if len(rows) >= ROWS_KEPT:
+            if self._rows_kept >= ROWS_KEPT:
+                self._rows.clear()
+                for rows in self._shared_rows.values():
                     rows.clear()
+                self._rows_kept = 0
+            key = (cable.reference_id, root, show_release)
+            row = self._rows.get(key)
+            if row is None:
+                self._rows_kept += 1
                 if uses is not None:
-                    shared = str(macro(cable, ROW_ROOT, show_release))
-                    if shared.count(ROW_ROOT) == uses:
-                        rows[shared_key] = shared
-                        found.append(shared.replace(ROW_ROOT, root_html))
+                    row = str(macro(cable, ROW_ROOT, show_release))
+                    if row.count(ROW_ROOT) == uses:
+                        found[place] = shared[cable.reference_id] = row
                         continue
-                row = rows[key] = str(macro(cable, root, show_release))
-            found.append(row)
-        return Markup("".join(found))
+                row = self._rows[key] = str(macro(cable, root, show_release))
+            found[place] = row
+            own.add(place)
+        return own
 
     def _root_uses(self, cable: CableEntry, show_release: bool) -> int | None:
         """How many times a row shows its root, if the row template shows it as `{{ root }}`
