@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sitegen.build import BuildOptions, build_site
 from sitegen.render.site import BUILTIN_TEMPLATES, ROW_ROOT
-from tests.sites import BODY, cable, write_site
+from tests.sites import BODY, cable, tree, write_site
 
 AS_OF = "2011-01-01 00:00"
 
@@ -58,8 +58,9 @@ def test_every_row_links_to_its_cable_from_every_depth(tmp_path):
     assert checked > 20
 
 
-def test_rows_carry_an_escaped_base_url_the_same_way(tmp_path):
-    """The 404 page links from the base URL; rows anywhere must show a root as `{{ root }}` does."""
+def test_no_page_shows_the_placeholder_root_with_or_without_a_base_url(tmp_path):
+    """With a base URL some links are absolute (the 404 page's); rows stay relative, and the
+    placeholder they are rendered with never reaches a page."""
     site = site_with_cables(tmp_path / "site")
     output = build(site, base_url="https://mirror.example/a&b/")
     assert ROW_ROOT not in "".join(p.read_text() for p in output.rglob("*.html"))
@@ -91,3 +92,9 @@ def test_a_subject_holding_the_placeholder_text_is_shown_as_written(tmp_path):
     assert shown
     for page in shown:
         assert f"<td>{subject}</td>" in page.read_text(), page
+
+
+def test_rows_dropped_at_the_bound_are_rendered_again_the_same(tmp_path, monkeypatch):
+    kept = tree(build(site_with_cables(tmp_path / "kept")))
+    monkeypatch.setattr("sitegen.render.site.ROWS_KEPT", 2)  # the rows kept are dropped every two rows
+    assert tree(build(site_with_cables(tmp_path / "dropped"))) == kept
