@@ -47,6 +47,8 @@ ROW_ROOT = "\x00root\x00"
 # Roots the row template is tried with before ROW_ROOT is trusted: no root, a deep one, and a
 # base URL holding characters that are escaped in HTML.
 ROW_ROOT_PROBES = ("", "../../../", 'https://mirror.example/a&b="c"/')
+# A subject's bytes that are not UTF-8 (held as surrogates) go into a share link as those bytes.
+quote = functools.partial(quote_url, safe="", errors="surrogateescape")
 SHARE_LABELS = {
     "twitter": "X / Twitter",
     "mastodon": "Mastodon",
@@ -479,8 +481,6 @@ class SiteRenderer:
         tag_text = " ".join(f"#{tag}" for tag in hashtags)
         text = f"{entry.reference_id}: {entry.subject}" if entry.subject else entry.reference_id
         full = " ".join(part for part in (text, page_url, tag_text) if part)
-        # A subject's bytes that are not UTF-8 (held as surrogates) go into the link as those bytes.
-        quote = functools.partial(quote_url, safe="", errors="surrogateescape")
         q_text, q_full, q_url = quote(text), quote(full), quote(page_url)
         with_url = f"&url={q_url}" if page_url else ""
         targets = {
