@@ -158,7 +158,8 @@ TEMPLATE_BY_KIND = {
 
 
 def _digest(parts: list[str]) -> str:
-    return hashlib.blake2b("\x1f".join(parts).encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+    # SHA-256 for the reason sitegen.build hashes files with it: faster than BLAKE2 on CPUs with SHA instructions.
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogateescape")).hexdigest()[:32]
 
 
 class PageKeys:
