@@ -920,8 +920,8 @@ def _build(
     plans = plan_site(catalogue, config, pages, articles, search)
     urls = sitemap_urls(plans)
     renderer = SiteRenderer(config, catalogue, site_dir, pages, articles, assets, urls, search)
-    manifest.prepare_rows(renderer.row_fingerprint(), forget=options.full)
-    renderer.stored_rows = StoredRows(manifest.path, scan.digests)
+    rows_kept = manifest.prepare_rows(renderer.row_fingerprint(), forget=options.full)
+    renderer.stored_rows = StoredRows(manifest.path, scan.digests, empty=not rows_kept)
     fingerprints = renderer.fingerprints(sorted({plan.kind for plan in plans}))
     keys = PageKeys(catalogue, config, scan.digests, fingerprints, _document_digests(pages, articles, catalogue), urls)
     previous = (memory.pages if memory else manifest.page_keys()) if incremental else {}

@@ -182,13 +182,14 @@ class Manifest:
 
     # -- rows of cable lists, kept between builds (read back by sitegen.stored.StoredRows) ----
 
-    def prepare_rows(self, fingerprint: str, forget: bool = False) -> None:
+    def prepare_rows(self, fingerprint: str, forget: bool = False) -> bool:
         """Keep the stored list rows only if the same code and row template made them
-        (`fingerprint`), and unless told to `forget` them."""
+        (`fingerprint`), and unless told to `forget` them. Returns whether any are kept."""
         if forget or self.meta("rows") != fingerprint:
             with self.db:
                 self.db.execute("DELETE FROM rows")
                 self.db.execute("INSERT OR REPLACE INTO meta VALUES ('rows', ?)", (fingerprint,))
+        return self.db.execute("SELECT 1 FROM rows LIMIT 1").fetchone() is not None
 
     def save_rows(self, rows: Iterable[tuple[str, bool, str, str]]) -> None:
         """Keep rows given as (reference ID, shows the release date, digest of the cable's file, html)."""

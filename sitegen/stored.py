@@ -240,14 +240,17 @@ class StoredRows:
     the manifest dropped every row made by other code or another row template. The
     connection is opened in the process that reads (a connection must not cross a fork)."""
 
-    def __init__(self, path: Path, digests: dict[str, str]):
+    def __init__(self, path: Path, digests: dict[str, str], empty: bool = False):
         self.path = path
         self.digests = digests  # reference ID -> digest of its file, as this build read it
+        self.empty = empty  # none kept (a first or full build): nothing to look up
         self._db: sqlite3.Connection | None = None
         self._pid = 0
 
     def find(self, reference_ids: list[str], show_release: bool) -> dict[str, str]:
         """Reference ID -> row, of those given whose row is kept and still holds."""
+        if self.empty:
+            return {}
         if self._db is None or self._pid != os.getpid():
             self._db = read_only(self.path)
             self._pid = os.getpid()
