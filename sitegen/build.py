@@ -60,7 +60,7 @@ from sitegen.search import bundle_size, index_site, search_available
 from sitegen.sources.cablefile import CableFileError, file_reference_id
 from sitegen.sources.cablefile import parse_cable as parse_cable_file
 from sitegen.sources.pages import Document, read_documents
-from sitegen.stored import StoredCatalogue, StoredRows, same_place, store_catalogue, store_entries
+from sitegen.stored import StoredCatalogue, same_place, store_catalogue, store_entries
 from sitegen.write import BUILTIN_STATIC, Staging, copy_static
 
 SCAN_BATCH = 400
@@ -207,13 +207,10 @@ def _scan_batch(tasks: list[_ScanTask]) -> list[tuple[str, SourceState, Problem 
 RenderTask = tuple[PagePlan, str | None]
 
 
-def _render_batch(
-    tasks: list[RenderTask],
-) -> tuple[list[tuple[str, tuple[str, ...] | None] | None], list[Problem], list[tuple[str, bool, str, str]]]:
+def _render_batch(tasks: list[RenderTask]) -> tuple[list[tuple[str, tuple[str, ...] | None] | None], list[Problem]]:
     """Key each page and render those whose key differs from the last build's into the staging
     folder. Returns, in batch order, each page's (key, files) (files None when just the plan's
-    URL, to keep what travels back small), or None for a page left as it was; the problems;
-    and the list rows rendered that the stored rows lacked, for the parent to keep.
+    URL, to keep what travels back small), or None for a page left as it was; and the problems.
     Keys are computed here, on every core, rather than in the parent: a release keys tens of
     thousands of candidate pages."""
     renderer: SiteRenderer = _worker["renderer"]
@@ -233,7 +230,7 @@ def _render_batch(
         problems.extend(rendered.problems)
         files = tuple(url for url, _ in rendered.files)
         done.append((key, None if files == (plan.url,) else files))
-    return done, problems, renderer.take_fresh_rows()
+    return done, problems
 
 
 def _batches(items: list, size: int) -> Iterator[list]:
@@ -614,19 +611,15 @@ def _render(
     staging: Staging,
     jobs: int,
     report: BuildReport,
-    manifest: Manifest | None = None,
 ):
     """Render the pages whose key changed into the staging folder; returns url -> (key, files)
-    of the pages rendered. The list rows rendered anew are kept in `manifest` as they arrive
-    (they are right whatever becomes of this build: each is tied to its cable file's digest)."""
+    of the pages rendered."""
     _worker.update(renderer=renderer, keys=keys, staging=staging)
     batches = list(_batches(tasks, RENDER_BATCH))
     written: dict[str, tuple[str, tuple[str, ...]]] = {}
     try:
-        for batch, (done, batch_problems, fresh_rows) in zip(batches, _map(_render_batch, batches, jobs), strict=True):
+        for batch, (done, batch_problems) in zip(batches, _map(_render_batch, batches, jobs), strict=True):
             report.problems += batch_problems
-            if manifest is not None and fresh_rows:
-                manifest.save_rows(fresh_rows)
             for (plan, _), result in zip(batch, done, strict=True):
                 if result is not None:
                     key, files = result
@@ -920,8 +913,6 @@ def _build(
     plans = plan_site(catalogue, config, pages, articles, search)
     urls = sitemap_urls(plans)
     renderer = SiteRenderer(config, catalogue, site_dir, pages, articles, assets, urls, search)
-    rows_kept = manifest.prepare_rows(renderer.row_fingerprint(), forget=options.full)
-    renderer.stored_rows = StoredRows(manifest.path, scan.digests, empty=not rows_kept)
     fingerprints = renderer.fingerprints(sorted({plan.kind for plan in plans}))
     keys = PageKeys(catalogue, config, scan.digests, fingerprints, _document_digests(pages, articles, catalogue), urls)
     previous = (memory.pages if memory else manifest.page_keys()) if incremental else {}
@@ -936,7 +927,7 @@ def _build(
         candidates = affected_plans(plans, catalogue, changed, old_slugs, kinds_changed, previous)
         tasks = [(plan, previous.get(plan.url, ("",))[0]) for plan in candidates]
 
-    written = _render(tasks, renderer, keys, staging, jobs, report, manifest)
+    written = _render(tasks, renderer, keys, staging, jobs, report)
     report.pages, report.rendered = len(plans), len(written)
     written[STATIC_PAGE] = (
         hashlib.sha256(repr(sorted(assets.items())).encode()).hexdigest(),
@@ -961,7 +952,6 @@ def _build(
     # A build that knew no file (the first, --full, a new sitegen) read them all: what it
     # read replaces the table, so no file deleted meanwhile lingers there.
     manifest.save_sources(scan.changed, scan.removed, replace_all=not known)
-    manifest.forget_rows(ref for ref in map(file_reference_id, scan.removed) if ref not in scan.digests)
     manifest.save_pages(written, gone_pages, replace_all=not incremental)
     store_catalogue(manifest, catalogue, scan.digests, changed if incremental and known else None)
     generation = secrets.token_hex(8)

@@ -2,10 +2,8 @@
 
 It keeps, for each cable file, its size, mtime, content hash and catalogue entry (so an
 unchanged file is neither read nor parsed again), for each page its key and the files it
-wrote (so an unchanged page is not rendered again and a vanished one can be removed), the
-catalogue itself a row per cable, index and cited cable (sitegen.stored reads it back lazily),
-and each cable's row of the cable lists (a release re-renders most list pages, of cables that
-did not change: their rows are read back instead of rendered again).
+wrote (so an unchanged page is not rendered again and a vanished one can be removed), and the
+catalogue itself a row per cable, index and cited cable (sitegen.stored reads it back lazily).
 
 Cable files are kept a folder (content/cables/YYYY/MM) a row: the folder's files as one
 marshal blob of plain tuples; pages likewise, a URL folder a row. Loading 251,287 states is
@@ -28,7 +26,7 @@ from sitegen.catalogue import CableEntry, entry_fields, entry_from_fields
 CACHE_DIR = ".sitegen-cache"
 # The tables' shape, and marshal's format (it can change with the Python version): a manifest
 # written under either other is dropped and rebuilt, never misread.
-SCHEMA_VERSION = f"10/marshal{marshal.version}"
+SCHEMA_VERSION = f"9/marshal{marshal.version}"
 # A file's row inside its folder's blob: (file name, size, mtime_ns, digest, entry fields or None).
 FileRow = tuple[str, int, int, str, tuple | None]
 
@@ -72,14 +70,12 @@ class Manifest:
                 DROP TABLE IF EXISTS cables;
                 DROP TABLE IF EXISTS facets;
                 DROP TABLE IF EXISTS backlinks;
-                DROP TABLE IF EXISTS rows;
                 DELETE FROM meta;
                 CREATE TABLE sources (folder TEXT PRIMARY KEY, packed BLOB);
                 CREATE TABLE pages (folder TEXT PRIMARY KEY, packed BLOB);
                 CREATE TABLE cables (name TEXT PRIMARY KEY, packed BLOB);
                 CREATE TABLE facets (name TEXT PRIMARY KEY, packed BLOB);
                 CREATE TABLE backlinks (name TEXT PRIMARY KEY, packed BLOB);
-                CREATE TABLE rows (name TEXT PRIMARY KEY, packed BLOB);
                 INSERT INTO meta VALUES ('schema', '{SCHEMA_VERSION}');
                 """
             )
@@ -180,33 +176,6 @@ class Manifest:
                 f"DELETE FROM {table} WHERE name = ?", ((name,) for name, value in values.items() if value is None)
             )
 
-    # -- rows of cable lists, kept between builds (read back by sitegen.stored.StoredRows) ----
-
-    def prepare_rows(self, fingerprint: str, forget: bool = False) -> bool:
-        """Keep the stored list rows only if the same code and row template made them
-        (`fingerprint`), and unless told to `forget` them. Returns whether any are kept."""
-        if forget or self.meta("rows") != fingerprint:
-            with self.db:
-                self.db.execute("DELETE FROM rows")
-                self.db.execute("INSERT OR REPLACE INTO meta VALUES ('rows', ?)", (fingerprint,))
-        return self.db.execute("SELECT 1 FROM rows LIMIT 1").fetchone() is not None
-
-    def save_rows(self, rows: Iterable[tuple[str, bool, str, str]]) -> None:
-        """Keep rows given as (reference ID, shows the release date, digest of the cable's file, html)."""
-        with self.db:
-            self.db.executemany(
-                "INSERT OR REPLACE INTO rows VALUES (?, ?)",
-                ((row_name(ref, variant), marshal.dumps((digest, html))) for ref, variant, digest, html in rows),
-            )
-
-    def forget_rows(self, reference_ids: Iterable[str]) -> None:
-        """Drop the rows of cables whose files are gone."""
-        with self.db:
-            self.db.executemany(
-                "DELETE FROM rows WHERE name = ?",
-                ((row_name(ref, variant),) for ref in reference_ids for variant in (False, True)),
-            )
-
     # -- folder rows -----------------------------------------------------------------------
 
     def _rewrite_folders(self, table: str, touched: dict[str, dict[str, tuple | None]], replace_all: bool) -> None:
@@ -231,8 +200,3 @@ class Manifest:
     def _folder_rows(self, table: str, folder: str) -> dict[str, tuple]:
         found = self._blob(table, folder)
         return {row[0]: row for row in marshal.loads(found[0])} if found else {}
-
-
-def row_name(reference_id: str, show_release: bool) -> str:
-    """A kept list row's name: its cable, and whether the row shows the release date."""
-    return f"{reference_id}/{int(show_release)}"

@@ -21,20 +21,13 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from sitegen.catalogue import CableEntry, Catalogue, Facet, entry_fields, entry_from_fields
-from sitegen.manifest import Manifest, row_name
+from sitegen.manifest import Manifest
 from sitegen.plan import LISTING_KINDS, facet_names
 
 SUMMARY = ""  # the facets table's row holding the catalogue's own values
-# Stored list rows looked up in one query (SQLite allows 32,766 parameters; a list page asks for a page's worth).
-ROWS_PER_QUERY = 500
 STRUCTURE = ("reference_id", "source", "created", "released", "classification", "origin", "tags", "references")
 _STRUCTURE_AT = tuple(CableEntry._fields.index(name) for name in STRUCTURE)
 _MISSING = object()
-
-
-def read_only(path: Path) -> sqlite3.Connection:
-    # A URI, so that the path is percent-encoded: a folder named with `?` or `#` stays a path.
-    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
 
 
 def same_place(old: CableEntry, new: CableEntry) -> bool:
@@ -194,7 +187,7 @@ class StoredCatalogue(Catalogue):
     def _get(self, table: str, name: str):
         # One connection per process: a forked render worker must not share its parent's.
         if self._db is None or self._pid != os.getpid():
-            self._db = read_only(self._path)
+            self._db = sqlite3.connect(f"file:{self._path}?mode=ro", uri=True)
             self._pid = os.getpid()
         found = self._db.execute(f"SELECT packed FROM {table} WHERE name = ?", (name,)).fetchone()
         return marshal.loads(found[0]) if found else None
@@ -232,36 +225,3 @@ class StoredCatalogue(Catalogue):
     def _dated(self, kind: str, facet: Facet) -> list[tuple[str, str]]:
         # The moments stored beside the facet's IDs: no cable row is loaded for a feed.
         return list(zip(self._release_moments[(kind, facet.name)], facet.reference_ids, strict=True))
-
-
-class StoredRows:
-    """The rows of cable lists that earlier builds kept (Manifest.save_rows), read by the render
-    workers. A row counts only while its cable's file has the digest the row was made from;
-    the manifest dropped every row made by other code or another row template. The
-    connection is opened in the process that reads (a connection must not cross a fork)."""
-
-    def __init__(self, path: Path, digests: dict[str, str], empty: bool = False):
-        self.path = path
-        self.digests = digests  # reference ID -> digest of its file, as this build read it
-        self.empty = empty  # none kept (a first or full build): nothing to look up
-        self._db: sqlite3.Connection | None = None
-        self._pid = 0
-
-    def find(self, reference_ids: list[str], show_release: bool) -> dict[str, str]:
-        """Reference ID -> row, of those given whose row is kept and still holds."""
-        if self.empty:
-            return {}
-        if self._db is None or self._pid != os.getpid():
-            self._db = read_only(self.path)
-            self._pid = os.getpid()
-        found = {}
-        for start in range(0, len(reference_ids), ROWS_PER_QUERY):
-            part = reference_ids[start : start + ROWS_PER_QUERY]
-            names = {row_name(ref, show_release): ref for ref in part}
-            query = f"SELECT name, packed FROM rows WHERE name IN ({','.join('?' * len(names))})"
-            for name, packed in self._db.execute(query, list(names)):
-                digest, row = marshal.loads(packed)
-                reference_id = names[name]
-                if self.digests.get(reference_id) == digest:
-                    found[reference_id] = row
-        return found

@@ -3,14 +3,11 @@ link right from its page, and a theme whose row reads its root must get its own 
 
 from __future__ import annotations
 
-import marshal
 import re
-import shutil
 from dataclasses import replace
 from pathlib import Path
 
 from sitegen.build import BuildOptions, build_site
-from sitegen.manifest import Manifest, row_name
 from sitegen.render.site import BUILTIN_TEMPLATES, ROW_ROOT
 from tests.sites import BODY, cable, tree, write_site
 
@@ -101,85 +98,3 @@ def test_rows_dropped_at_the_bound_are_rendered_again_the_same(tmp_path, monkeyp
     kept = tree(build(site_with_cables(tmp_path / "kept")))
     monkeypatch.setattr("sitegen.render.site.ROWS_KEPT", 2)  # the rows kept are dropped every two rows
     assert tree(build(site_with_cables(tmp_path / "dropped"))) == kept
-
-
-# -- rows kept between builds (the manifest's rows table) ------------------------------------
-
-
-def kept_rows(site: Path) -> dict[str, tuple[str, str]]:
-    """Row name -> (digest, row) of each row the site's manifest keeps."""
-    manifest = Manifest.for_site(site, site / "output")
-    try:
-        return {name: marshal.loads(packed) for name, packed in manifest.db.execute("SELECT name, packed FROM rows")}
-    finally:
-        manifest.close()
-
-
-def tamper_row(site: Path, reference_id: str, old: str, new: str) -> None:
-    """Change a kept row's text, its digest left as it was (so that a build that shows it must have read it)."""
-    manifest = Manifest.for_site(site, site / "output")
-    try:
-        name = row_name(reference_id, False)
-        digest, row = marshal.loads(
-            manifest.db.execute("SELECT packed FROM rows WHERE name = ?", (name,)).fetchone()[0]
-        )
-        assert old in row
-        manifest.save_rows([(reference_id, False, digest, row.replace(old, new))])
-    finally:
-        manifest.close()
-
-
-def add_cable(site: Path, number: int) -> None:
-    """One more released cable in every list the others are in: a build must take the general path."""
-    write_site(site, [replace(cable(f"09ROME{number}", "2010-11-28 00:00"), created="2009-01-30 10:00")])
-
-
-def test_a_build_keeps_the_row_of_each_released_cable(tmp_path):
-    site = site_with_cables(tmp_path / "site")
-    write_site(site, [replace(cable("09ROME99", None), created="2009-01-05 10:00")])  # under embargo
-    build(site)
-    rows = kept_rows(site)
-    assert set(rows) == {row_name(f"09ROME{number}", False) for number in range(1, 8)}
-    for name, (digest, row) in rows.items():
-        assert name.partition("/")[0] in row and ROW_ROOT in row and len(digest) == 24
-
-
-def test_a_kept_row_is_read_back_while_its_cable_file_is_unchanged(tmp_path):
-    site = site_with_cables(tmp_path / "site")
-    build(site)
-    tamper_row(site, "09ROME3", "CABLE 3", "READ BACK")
-    add_cable(site, 8)
-    output = build(site)
-    assert "<td>READ BACK</td>" in (output / "origin" / "embassy-rome" / "index.html").read_text()
-    # A full build forgets the kept rows.
-    report = build_site(BuildOptions(site, site / "output", AS_OF, jobs=1, search=False, full=True))
-    assert report.errors == []
-    assert "READ BACK" not in "".join(p.read_text() for p in output.rglob("*.html"))
-
-
-def test_the_row_of_a_changed_cable_is_rendered_again(tmp_path):
-    site = site_with_cables(tmp_path / "site")
-    build(site)
-    path = next((site / "content").rglob("09ROME3.txt"))
-    path.write_bytes(path.read_bytes().replace(b"SUBJECT: CABLE 3", b"SUBJECT: CORRECTED 3"))
-    build(site)  # the quick path: the kept row no longer matches the file
-    add_cable(site, 8)
-    output = build(site)  # the general path, which reads kept rows
-    assert "<td>CORRECTED 3</td>" in (output / "origin" / "embassy-rome" / "index.html").read_text()
-    fresh = tmp_path / "fresh"
-    shutil.copytree(site / "content", fresh / "content")
-    shutil.copy(site / "sitegen.toml", fresh)
-    assert tree(output) == tree(build(fresh))
-
-
-def test_rows_kept_from_another_row_template_are_not_shown(tmp_path):
-    site = site_with_cables(tmp_path / "site")
-    build(site)
-    macros = (BUILTIN_TEMPLATES / "macros.html").read_text()
-    (site / "templates").mkdir()
-    (site / "templates" / "macros.html").write_text(macros.replace("<tr>\n<td>", '<tr class="themed">\n<td>', 1))
-    add_cable(site, 8)
-    output = build(site)
-    for page in list_pages(output):
-        rows = page.read_text().split("<tbody>", 1)[1]
-        assert rows.count('<tr class="themed">') == rows.count("<tr") > 0, page

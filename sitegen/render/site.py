@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from types import SimpleNamespace
-from typing import TYPE_CHECKING
 from urllib.parse import quote as quote_url
 from xml.sax.saxutils import escape as xml_escape
 
@@ -38,9 +37,6 @@ from sitegen.render.lexer import CableHeaderLexer
 from sitegen.render.markup import WITHHELD_TEXT, CableLinks, body_html, markdown_html
 from sitegen.sources.cablefile import read_cable_file
 from sitegen.sources.pages import Document
-
-if TYPE_CHECKING:
-    from sitegen.stored import StoredRows
 
 BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "theme" / "templates"
 # Rows of cable lists kept per worker (about 0.5 KB each): every row of a 251,287-cable archive
@@ -161,10 +157,6 @@ class SiteRenderer:
         self._shared_rows: dict[bool, dict[str, str]] = {}  # per show_release: reference ID -> row with ROW_ROOT
         self._rows: dict[tuple[str, str, bool], str] = {}  # rows that cannot take ROW_ROOT, per root
         self._rows_kept = 0
-        # Rows kept by earlier builds (set by a build that keeps them), and the rows this
-        # renderer made that they lacked (see take_fresh_rows).
-        self.stored_rows: StoredRows | None = None
-        self._fresh_rows: list[tuple[str, bool, str, str]] = []
         self.environment.globals["cable_rows"] = self._cable_rows
         self._renderers = {
             "home": self._home,
@@ -202,17 +194,6 @@ class SiteRenderer:
         for referenced in jinja2.meta.find_referenced_templates(self.environment.parse(source, name, filename)):
             if referenced:
                 self._template_closure(referenced, seen)
-
-    def row_fingerprint(self) -> str:
-        """What a list row is made from besides its cable: the code and the row macro's templates."""
-        return hashlib.blake2b(
-            f"{code_fingerprint()}\x1f{self._templates_hash(['macros.html'])}".encode(), digest_size=16
-        ).hexdigest()
-
-    def take_fresh_rows(self) -> list[tuple[str, bool, str, str]]:
-        """The rows rendered since the last call that stored_rows lacked, as Manifest.save_rows takes them."""
-        fresh, self._fresh_rows = self._fresh_rows, []
-        return fresh
 
     def _templates_hash(self, names: list[str]) -> str:
         seen: set[str] = set()
@@ -303,8 +284,6 @@ class SiteRenderer:
         for this root alone, which must not have ROW_ROOT put in."""
         macro, uses = self._row_macro, self._row_root_uses[show_release]
         shared = self._shared_rows[show_release]
-        stored = self._stored(found, cables, show_release) if uses is not None else {}
-        digests = self.stored_rows.digests if self.stored_rows is not None else {}
         own: set[int] = set()
         for place, cable in enumerate(cables):
             if found[place] is not None:
@@ -314,34 +293,19 @@ class SiteRenderer:
                 for rows in self._shared_rows.values():
                     rows.clear()
                 self._rows_kept = 0
-            reference_id = cable.reference_id
-            row = stored.get(reference_id)
-            if row is not None:
-                self._rows_kept += 1
-                found[place] = shared[reference_id] = row
-                continue
-            key = (reference_id, root, show_release)
+            key = (cable.reference_id, root, show_release)
             row = self._rows.get(key)
             if row is None:
                 self._rows_kept += 1
                 if uses is not None:
                     row = str(macro(cable, ROW_ROOT, show_release))
                     if row.count(ROW_ROOT) == uses:
-                        found[place] = shared[reference_id] = row
-                        if reference_id in digests:
-                            self._fresh_rows.append((reference_id, show_release, digests[reference_id], row))
+                        found[place] = shared[cable.reference_id] = row
                         continue
                 row = self._rows[key] = str(macro(cable, root, show_release))
             found[place] = row
             own.add(place)
         return own
-
-    def _stored(self, found: list[str | None], cables: list[CableEntry], show_release: bool) -> dict[str, str]:
-        """The rows `found` lacks that earlier builds kept (rows that take ROW_ROOT only)."""
-        if self.stored_rows is None:
-            return {}
-        missing = [cable.reference_id for row, cable in zip(found, cables, strict=True) if row is None]
-        return self.stored_rows.find(missing, show_release)
 
     def _root_uses(self, cable: CableEntry, show_release: bool) -> int | None:
         """How many times a row shows its root, if the row template shows it as `{{ root }}`
