@@ -187,7 +187,8 @@ class StoredCatalogue(Catalogue):
     def _get(self, table: str, name: str):
         # One connection per process: a forked render worker must not share its parent's.
         if self._db is None or self._pid != os.getpid():
-            self._db = sqlite3.connect(f"file:{self._path}?mode=ro", uri=True)
+            # As a URI, percent-encoded: a site folder whose name holds `#` or `?` stays a path.
+            self._db = sqlite3.connect(f"{self._path.resolve().as_uri()}?mode=ro", uri=True)
             self._pid = os.getpid()
         found = self._db.execute(f"SELECT packed FROM {table} WHERE name = ?", (name,)).fetchone()
         return marshal.loads(found[0]) if found else None

@@ -85,6 +85,17 @@ def test_a_new_subject_takes_the_quick_path_and_reaches_every_page_that_shows_it
     assert_same_as_full_build(site)
 
 
+def test_a_site_folder_named_with_uri_characters_takes_the_quick_path(tmp_path, site):
+    """The stored catalogue is opened by a URI: `#` or `?` in a folder name must stay part of the path."""
+    odd = tmp_path / "cables #2 ?draft" / "site"
+    shutil.copytree(site, odd)
+    build(odd)
+    edit(odd, "09ROME3", b"SUBJECT: CABLE NUMBER 3", b"SUBJECT: CORRECTED")
+    assert build(odd).quick
+    page = next((odd / "output" / "cable").rglob("09ROME3.html"))
+    assert "CORRECTED" in page.read_text()
+
+
 def test_the_summary_line_says_which_path_a_build_took(site):
     def summary() -> str:
         arguments = ["build", "--site", str(site), "--as-of", AS_OF, "--jobs", "1", "--no-search"]
