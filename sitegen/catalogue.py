@@ -131,6 +131,9 @@ class Facet:
     name: str
     slug: str
     reference_ids: tuple[str, ...]  # newest first
+    # The release moment of each cable, in the same order: a feed picks its newest from these
+    # (a tag of 25,000 cables costs 40 ms when looked up cable by cable in the catalogue).
+    moments: tuple[str, ...] = ()
 
 
 @dataclass
@@ -195,8 +198,7 @@ class Catalogue:
 
     def _dated(self, kind: str, facet: Facet) -> list[tuple[str, str]]:
         """(release moment, reference ID) of each cable of a facet of this kind."""
-        cables = self.cables
-        return [(cables[ref].released, ref) for ref in facet.reference_ids]
+        return list(zip(facet.moments, facet.reference_ids, strict=True))
 
     def letters(self, facets: dict[str, Facet], letter_of) -> dict[str, list[Facet]]:
         """Facets filed by letter, each letter's list sorted by name."""
@@ -230,8 +232,9 @@ def _canonical(part: str) -> str:
     return canonical_reference_id(part) or part.strip()
 
 
-def _facets(groups: dict[str, list[str]]) -> dict[str, Facet]:
-    """Facets with unique slugs (a clash gets a numbered suffix, in name order, so it is stable).
+def _facets(groups: dict[str, list[tuple[str, str]]]) -> dict[str, Facet]:
+    """Facets with unique slugs (a clash gets a numbered suffix, in name order, so it is stable)
+    from each group's (reference ID, release moment) pairs.
 
     The groups' lists are already newest first: they were filled from entries in that order.
     """
@@ -244,7 +247,8 @@ def _facets(groups: dict[str, list[str]]) -> dict[str, Facet]:
             suffix += 1
             slug = f"{base}-{suffix}"
         used.add(slug)
-        facets[name] = Facet(name, slug, tuple(groups[name]))
+        reference_ids, moments = zip(*groups[name], strict=True)
+        facets[name] = Facet(name, slug, reference_ids, moments)
     return facets
 
 
@@ -260,20 +264,21 @@ def build_catalogue(entries: list[CableEntry], as_of: str, total: int = 0, feed_
     catalogue = Catalogue(as_of=as_of, total=total or len(entries), withheld=withheld, feed_size=feed_size)
     catalogue.cables = {e.reference_id: e for e in sorted(released, key=attrgetter("reference_id"))}
     released.sort(key=attrgetter("created", "reference_id"), reverse=True)
-    by_origin: dict[str, list[str]] = defaultdict(list)
-    by_tag: dict[str, list[str]] = defaultdict(list)
-    by_class: dict[str, list[str]] = defaultdict(list)
-    by_month: dict[str, list[str]] = defaultdict(list)
-    by_release: dict[str, list[str]] = defaultdict(list)
+    by_origin: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    by_tag: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    by_class: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    by_month: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    by_release: dict[str, list[tuple[str, str]]] = defaultdict(list)
     referenced_by: dict[str, list[str]] = defaultdict(list)
     # Unpacked in CableEntry's field order: a fifth faster than attribute access at 251,287 entries.
     for reference_id, _, created, released_at, classification, origin, _, _, _, tags, references, _ in released:
-        by_origin[origin].append(reference_id)
+        dated = (reference_id, released_at)
+        by_origin[origin].append(dated)
         for tag in tags:
-            by_tag[tag].append(reference_id)
-        by_class[classification].append(reference_id)
-        by_month[created[:7]].append(reference_id)
-        by_release[released_at[:10]].append(reference_id)
+            by_tag[tag].append(dated)
+        by_class[classification].append(dated)
+        by_month[created[:7]].append(dated)
+        by_release[released_at[:10]].append(dated)
         for reference in references:
             if reference in released_ids and reference != reference_id:
                 referenced_by[reference].append(reference_id)
