@@ -187,18 +187,14 @@ class Catalogue:
         """(release moment, reference ID) of the cables a feed picks its newest from."""
         if kind != "all":
             facet = {"origin": self.origins, "tag": self.tags}.get(kind, {}).get(name)
-            return self._dated(kind, facet) if facet else []
+            return _dated(facet) if facet else []
         # The latest release days hold the newest releases: enough of them to fill the feed.
         candidates: list[tuple[str, str]] = []
         for facet in self.releases.values():  # latest day first
             if len(candidates) >= self.feed_size:
                 break
-            candidates += self._dated("release", facet)
+            candidates += _dated(facet)
         return candidates
-
-    def _dated(self, kind: str, facet: Facet) -> list[tuple[str, str]]:
-        """(release moment, reference ID) of each cable of a facet of this kind."""
-        return list(zip(facet.moments, facet.reference_ids, strict=True))
 
     def letters(self, facets: dict[str, Facet], letter_of) -> dict[str, list[Facet]]:
         """Facets filed by letter, each letter's list sorted by name."""
@@ -226,6 +222,11 @@ class Catalogue:
 
     _origin_position: dict[str, int] = field(default_factory=dict, repr=False)
     _feeds: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict, repr=False)
+
+
+def _dated(facet: Facet) -> list[tuple[str, str]]:
+    """(release moment, reference ID) of each cable of a facet."""
+    return list(zip(facet.moments, facet.reference_ids, strict=True))
 
 
 def _canonical(part: str) -> str:
