@@ -21,13 +21,27 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.events import (
+    EVENT_TYPE_CLOSED,
+    EVENT_TYPE_CREATED,
+    EVENT_TYPE_DELETED,
+    EVENT_TYPE_MODIFIED,
+    EVENT_TYPE_MOVED,
+    FileSystemEvent,
+    FileSystemEventHandler,
+)
 from watchdog.observers import Observer
 
 from sitegen.build import BuildMemory, BuildOptions, BuildReport, build_site
 from sitegen.config import CONFIG_NAME
 
 DEBOUNCE_SECONDS = 0.15
+SOURCE_FOLDERS = ("content", "templates", "static")
+# Watchdog 6+ also reports opens and closes without a write, the build's own reads among them:
+# only these kinds mean a source changed (a close after writing marks a save that is complete).
+CHANGE_EVENTS = frozenset(
+    {EVENT_TYPE_CREATED, EVENT_TYPE_MODIFIED, EVENT_TYPE_DELETED, EVENT_TYPE_MOVED, EVENT_TYPE_CLOSED}
+)
 EVENTS_PATH = "/__sitegen/events"
 SCRIPT_PATH = "/__sitegen/reload.js"
 CONTENT_TYPES = {
@@ -182,6 +196,12 @@ class _SourceWatcher(FileSystemEventHandler):
         self.last_change = 0.0
 
     def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type not in CHANGE_EVENTS:
+            return
+        # A folder's own "modified" only echoes a child created, deleted or moved, which comes as
+        # an event of its own; for the site folder it is the build swapping output/ in.
+        if event.is_directory and event.event_type == EVENT_TYPE_MODIFIED:
+            return
         paths = [event.src_path, getattr(event, "dest_path", "")]
         for path in filter(None, paths):
             path = os.fsdecode(path)
@@ -190,7 +210,7 @@ class _SourceWatcher(FileSystemEventHandler):
             name = os.path.basename(path)
             if name.startswith(".") or name.endswith(("~", ".swp", ".tmp")):
                 continue
-            if os.path.dirname(path) == str(self.site_dir) and name != CONFIG_NAME:
+            if os.path.dirname(path) == str(self.site_dir) and name not in (CONFIG_NAME, *SOURCE_FOLDERS):
                 continue
             self.last_change = time.monotonic()
             self.changed.set()
@@ -233,6 +253,7 @@ class PreviewServer:
             ],
         )
         self.observer = Observer()
+        self.watched: set[Path] = set()
         self.httpd: ThreadingHTTPServer | None = None
         self.threads: list[threading.Thread] = []
 
@@ -270,7 +291,16 @@ class PreviewServer:
                 time.sleep(DEBOUNCE_SECONDS / 3)
             self.watcher.changed.clear()
             if not self.stopping.is_set():
+                self._watch_source_folders()
                 self.rebuild()
+
+    def _watch_source_folders(self) -> None:
+        """Watch each source folder that exists, including one created since the server started."""
+        for folder in SOURCE_FOLDERS:
+            path = self.site_dir / folder
+            if path.is_dir() and path not in self.watched:
+                self.observer.schedule(self.watcher, str(path), recursive=True)
+                self.watched.add(path)
 
     def start(self) -> None:
         if not _is_loopback(self.host):
@@ -278,11 +308,8 @@ class PreviewServer:
                 f"warning: serving on {self.host}, reachable from other machines; the preview is meant for 127.0.0.1"
             )
         self.rebuild()
-        for folder in ("content", "templates", "static"):
-            path = self.site_dir / folder
-            if path.is_dir():
-                self.observer.schedule(self.watcher, str(path), recursive=True)
         self.observer.schedule(self.watcher, str(self.site_dir), recursive=False)
+        self._watch_source_folders()
         self.observer.start()
         self.httpd = ThreadingHTTPServer((self.host, self.port), make_handler(self.output, self.state, self.stopping))
         self.httpd.daemon_threads = True

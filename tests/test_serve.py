@@ -6,6 +6,7 @@ import http.client
 import json
 import os
 import socket
+import threading
 import time
 
 import pytest
@@ -165,3 +166,54 @@ def test_non_loopback_host_warns(tmp_path):
     preview.start()
     preview.stop()
     assert any("warning" in line for line in lines)
+
+
+class EventCounter:
+    """Counts the reload events one open page receives, in a thread of its own."""
+
+    def __init__(self, server: PreviewServer):
+        self.stream = EventStream(server)
+        self.stream.wait_for("problems")
+        self.reloads = 0
+        self.thread = threading.Thread(target=self._count, daemon=True)
+        self.thread.start()
+
+    def _count(self) -> None:
+        try:
+            while True:
+                if self.stream.next()[0] == "reload":
+                    self.reloads += 1
+        except (OSError, ValueError):
+            pass  # the stream closed
+
+
+def rebuilds(server: PreviewServer) -> int:
+    return sum(line.startswith("rebuilt in") for line in server.lines)
+
+
+@pytest.mark.parametrize("edit", ["template", "config", "page"])
+def test_one_edit_gives_one_rebuild_and_one_reload_then_quiet(server, edit):
+    counter = EventCounter(server)
+    before = rebuilds(server)
+    site = server.site_dir
+    if edit == "template":
+        (site / "templates").mkdir()
+        (site / "templates" / "404.html").write_text('{% extends "base.html" %}{% block main %}Gone{% endblock %}\n')
+    elif edit == "config":
+        (site / "sitegen.toml").touch()
+    else:
+        (site / "content" / "pages").mkdir(parents=True, exist_ok=True)
+        (site / "content" / "pages" / "about.md").write_text("---\ntitle: About\n---\nHello.\n")
+    time.sleep(3)
+    assert rebuilds(server) - before == 1
+    assert counter.reloads == 1
+    # The build's own reads and writes must not start another build.
+    time.sleep(5)
+    assert rebuilds(server) - before == 1
+    assert counter.reloads == 1
+    if edit == "template":  # a source folder made while serving is watched from then on
+        (site / "templates" / "404.html").write_text('{% extends "base.html" %}{% block main %}Gone again{% endblock %}\n')
+        time.sleep(3)
+        assert rebuilds(server) - before == 2 and counter.reloads == 2
+        assert b"Gone again" in get(server, "/nowhere.html")[2]
+    counter.stream.close()
