@@ -19,7 +19,7 @@ import secrets
 import time
 import traceback
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -56,7 +56,7 @@ from sitegen.plan import (
 )
 from sitegen.render.markup import REFERENCE_IN_PROSE
 from sitegen.render.site import BUILTIN_TEMPLATES, Rendered, SiteRenderer, code_fingerprint
-from sitegen.search import bundle_size, index_site, search_available
+from sitegen.search import bundle_size, index_site, remove_index, search_available
 from sitegen.sources.cablefile import CableFileError, file_reference_id
 from sitegen.sources.cablefile import parse_cable as parse_cable_file
 from sitegen.sources.pages import Document, read_documents
@@ -475,6 +475,8 @@ def build_site(options: BuildOptions) -> BuildReport:
     report.problems += problems
     jobs = _jobs(options.jobs)
     report.as_of = resolve_as_of(options.as_of, config)
+    if options.search is None:
+        options = replace(options, search=search_available())
 
     manifest = Manifest.for_site(site_dir, output_dir)
     # One build at a time per output: a second one would delete the first one's staging folder.
@@ -523,10 +525,12 @@ def _template_problem(error: jinja2.TemplateError, site_dir: Path) -> Problem:
     return Problem(where, line or 0, f"template error: {error.message or error}")
 
 
-def inputs_fingerprint(site_dir: Path) -> str:
-    """A hash of every input except the cable files: code, templates, static files, config, documents."""
+def inputs_fingerprint(site_dir: Path, search: bool) -> str:
+    """A hash of every input except the cable files: code, templates, static files, config,
+    documents, and whether the site has search (a page links to it or not)."""
     digest = hashlib.blake2b(digest_size=16)
     digest.update(code_fingerprint().encode())
+    digest.update(b"search" if search else b"no search")
     roots = [
         BUILTIN_TEMPLATES,
         BUILTIN_STATIC,
@@ -779,7 +783,7 @@ class _QuickBuild:
         articles = published_articles(articles, self.report.as_of)
         shown = [entry for entry, _ in catalogue.changed.values() if entry.reference_id in catalogue.cables]
         plans = _quick_plans(catalogue, self.config, shown) if shown else []
-        search = search_available() if self.options.search is None else self.options.search
+        search = bool(self.options.search)
         staging = Staging.begin(self.output_dir, overlay=True)
         assets = copy_static(self.site_dir, staging)
         renderer = SiteRenderer(self.config, catalogue, self.site_dir, pages, articles, assets, [], search)
@@ -862,7 +866,7 @@ def _build(
         and output_dir.is_dir()
     )
     report.incremental = incremental
-    inputs = inputs_fingerprint(site_dir)
+    inputs = inputs_fingerprint(site_dir, bool(options.search))
     leftover = output_dir.with_name(f".{output_dir.name}.building").exists()
     folders = cable_file_stats(site_dir / "content", jobs)
     sources = _stats_digest(folders)
@@ -909,7 +913,7 @@ def _build(
     if staging.discarded_leftover and not interrupted:
         report.notes.append("an unfinished staging folder from an earlier build was discarded")
     assets = copy_static(site_dir, staging)
-    search = search_available() if options.search is None else options.search
+    search = bool(options.search)
     plans = plan_site(catalogue, config, pages, articles, search)
     urls = sitemap_urls(plans)
     renderer = SiteRenderer(config, catalogue, site_dir, pages, articles, assets, urls, search)
@@ -949,6 +953,8 @@ def _build(
     cables_changed = gone_pages or any(url.startswith("cable/") for url in written)
     if search and (not incremental or cables_changed or not (output_dir / "pagefind").is_dir()):
         _update_search(output_dir, report)
+    elif not search:
+        remove_index(output_dir)  # no page links to it any more, and it would go stale
     # A build that knew no file (the first, --full, a new sitegen) read them all: what it
     # read replaces the table, so no file deleted meanwhile lingers there.
     manifest.save_sources(scan.changed, scan.removed, replace_all=not known)

@@ -45,3 +45,8 @@ def index_site(output_dir: Path) -> tuple[bool, str]:
 
 def bundle_size(output_dir: Path) -> int:
     return sum(p.stat().st_size for p in (output_dir / BUNDLE).rglob("*") if p.is_file())
+
+
+def remove_index(output_dir: Path) -> None:
+    """Delete the search bundle of a site built without search."""
+    shutil.rmtree(output_dir / BUNDLE, ignore_errors=True)

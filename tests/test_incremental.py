@@ -167,6 +167,19 @@ def test_search_index_is_rebuilt_only_when_cable_pages_change(site):
     assert fragments  # compressed, so the ID is not searched for here; the browser test searches by ID
 
 
+@pytest.mark.skipif(not search_available(), reason="Pagefind is not installed")
+def test_search_turned_off_then_on_again_is_a_change(site):
+    output = site / "output"
+    build(site, search=True)
+    build(site, search=False)  # as `serve` builds
+    assert not (output / "search.html").exists() and not (output / "pagefind").exists()
+    assert b"search.html" not in (output / "index.html").read_bytes()
+    report = build(site, search=True)
+    assert "nothing changed since the last build" not in report.notes
+    assert (output / "search.html").exists() and (output / "pagefind" / "pagefind-entry.json").exists()
+    assert b"search.html" in (output / "index.html").read_bytes()
+
+
 def test_a_second_build_of_the_same_output_is_refused_while_one_runs(site):
     import fcntl
 
