@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field, fields
-from datetime import datetime
 from pathlib import Path
 
-from sitegen.model import Problem
+from sitegen.model import Problem, is_valid_moment
 
 CONFIG_NAME = "sitegen.toml"
 SHARE_TARGETS = ("twitter", "mastodon", "bluesky", "facebook", "reddit")
@@ -140,16 +139,12 @@ def _convert(key: str, value):
 
 
 def parse_moment(text: str, end_of_day: bool = False) -> str | None:
-    """`2010-11-28` or `2010-11-28 14:00` -> `2010-11-28 14:00`.
+    """`2010-11-28` or `2010-11-28 14:00` -> `2010-11-28 14:00`; None unless it names a real minute.
 
     A bare date means its first minute, or its last with `end_of_day` (as `--as-of` reads it:
     "as of the 28th" includes what was released that day).
     """
     text = text.strip()
-    for pattern, suffix in (("%Y-%m-%d %H:%M", ""), ("%Y-%m-%d", " 23:59" if end_of_day else " 00:00")):
-        try:
-            datetime.strptime(text, pattern)
-        except ValueError:
-            continue
-        return text + suffix
-    return None
+    if len(text) == len("2010-11-28"):
+        text += " 23:59" if end_of_day else " 00:00"
+    return text if is_valid_moment(text) else None

@@ -4,14 +4,59 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 
 # A reference ID as it may appear in a file name: two-digit year, a post, a number.
 REFERENCE_ID_SHAPE = re.compile(r"[0-9]{2}[A-Z][A-Z0-9\-]*[0-9]+")
+# The longest real IDs are about 20 characters; 64 leaves room for any post's name and keeps a
+# cable's file and page names (ID plus `.html`) far below the file systems' 255 bytes.
+MAX_REFERENCE_ID_LENGTH = 64
+# A moment as cable files and the command line spell it, in ASCII digits (other scripts'
+# digits would pass `\d` and strptime, then reach URLs and ISO dates).
+MOMENT_SHAPE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2}) ([0-9]{2}):([0-9]{2})")
+# Four-digit years keep `cable/YYYY/MM/` and ISO 8601 well formed; strftime spells earlier
+# years differently from platform to platform.
+FIRST_YEAR = 1000
 
 
 def is_valid_reference_id(reference_id: str) -> bool:
-    """True when the ID is safe to use as a file name (no dots, slashes or spaces)."""
-    return REFERENCE_ID_SHAPE.fullmatch(reference_id) is not None
+    """True when the ID is safe to use as a file name (no dots, slashes or spaces, not too long)."""
+    return len(reference_id) <= MAX_REFERENCE_ID_LENGTH and REFERENCE_ID_SHAPE.fullmatch(reference_id) is not None
+
+
+def reference_id_problem(reference_id: str) -> str | None:
+    """Why a text is not a usable reference ID, or None when it is one."""
+    if len(reference_id) > MAX_REFERENCE_ID_LENGTH:
+        return (
+            f"reference ID {reference_id[:40]!r}... is {len(reference_id)} characters, over {MAX_REFERENCE_ID_LENGTH}"
+        )
+    if REFERENCE_ID_SHAPE.fullmatch(reference_id) is None:
+        return f"reference ID {reference_id[:40]!r} is not shaped like 06GUANGZHOU29875"
+    return None
+
+
+def is_utf8(text: str) -> bool:
+    """False when text decoded with surrogateescape held bytes that are not UTF-8. Only a
+    cable's text may (it is kept byte for byte); names, dates and IDs end up in file names,
+    URLs, feeds and the manifest, which take text only."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def is_valid_moment(text: str) -> bool:
+    """True when `text` is `YYYY-MM-DD HH:MM` naming a minute that exists, from FIRST_YEAR on."""
+    match = MOMENT_SHAPE.fullmatch(text)
+    if match is None:
+        return False
+    year, month, day, hour, minute = map(int, match.groups())
+    try:
+        datetime(year, month, day, hour, minute)
+    except ValueError:
+        return False
+    return year >= FIRST_YEAR
 
 
 @dataclass(frozen=True, slots=True)

@@ -54,6 +54,6 @@ def test_init_scaffolds_a_site_that_builds_and_refuses_to_overwrite(tmp_path):
     assert runner.invoke(main, ["init", str(site)]).exit_code == 0
     assert (site / "sitegen.toml").exists() and (site / "content" / "pages" / "understanding-cables.md").exists()
     result = runner.invoke(main, ["build", "--site", str(site)])
-    assert result.exit_code == 0 and "0 problems" in result.output
+    assert result.exit_code == 0 and "0 errors, 0 warnings" in result.output
     assert (site / "output" / "understanding-cables.html").exists()
     assert runner.invoke(main, ["init", str(site)]).exit_code == 2

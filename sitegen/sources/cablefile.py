@@ -12,9 +12,8 @@ import os
 import re
 from pathlib import Path
 
-from sitegen.model import CableRecord, Problem, is_valid_reference_id
+from sitegen.model import CableRecord, Problem, is_utf8, is_valid_moment, is_valid_reference_id, reference_id_problem
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}")
 _FIELD_NAME = re.compile(r"[A-Za-z][A-Za-z0-9-]*")
 KNOWN_FIELDS = (
     "Reference-ID",
@@ -83,6 +82,8 @@ def parse_cable(data: bytes) -> CableRecord:
         if not colon or not _FIELD_NAME.fullmatch(name):
             raise CableFileError(line_number, f"expected 'Name: value', found {line[:60]!r}")
         value = value[1:] if value.startswith(" ") else value
+        if not is_utf8(line):
+            raise CableFileError(line_number, f"field {name} holds bytes that are not UTF-8")
         canonical = _canonical_name(name)
         if canonical in fields:
             raise CableFileError(line_number, f"field {name} given twice")
@@ -140,10 +141,10 @@ def _canonical_name(name: str) -> str | None:
 
 
 def _check_field(name: str, value: str, line_number: int) -> None:
-    if name == "Reference-ID" and not is_valid_reference_id(value):
-        raise CableFileError(line_number, f"Reference-ID {value!r} is not shaped like 06GUANGZHOU29875")
-    if name in ("Created", "Released") and value and not _DATE.fullmatch(value):
-        raise CableFileError(line_number, f"{name} {value!r} is not YYYY-MM-DD HH:MM")
+    if name == "Reference-ID" and (problem := reference_id_problem(value)):
+        raise CableFileError(line_number, f"Reference-ID: {problem}")
+    if name in ("Created", "Released") and value and not is_valid_moment(value):
+        raise CableFileError(line_number, f"{name} {value[:40]!r} is not a real date and time YYYY-MM-DD HH:MM")
     if name == "Header-Lines" and not value.isdigit():
         raise CableFileError(line_number, f"Header-Lines {value!r} is not a number")
 
