@@ -10,17 +10,19 @@ from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from sitegen.model import CableRecord, Problem, is_valid_reference_id
+from sitegen.model import FIRST_YEAR, CableRecord, Problem, is_utf8, reference_id_problem
 from sitegen.sources.cablefile import CableFileError, cable_path, format_cable, parse_cable, read_cable_file
 from sitegen.sources.dump import DumpRow, encode_row, parse_dump_date, read_rows, record_to_fields
 
 
 @dataclass
 class ImportReport:
-    """What an import did: files written, files already up to date, problems by row."""
+    """What an import did. Every row read is written, unchanged, or reported once in `problems`."""
 
+    rows: int = 0
     written: int = 0
     unchanged: int = 0
+    moved: int = 0  # of those written: cables whose Created date moved them to another folder
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -32,16 +34,11 @@ def record_from_row(row: DumpRow, source: str, released: str | None) -> CableRec
     """A dump row as a record, or a Problem naming the row and line."""
     sequence, created_text, reference_id, origin, classification, references, header, body = row.fields
     where = f"row {row.row}"
-    if not is_valid_reference_id(reference_id):
-        return Problem(
-            source, row.line, f"{where}: reference ID {reference_id[:40]!r} is not shaped like 06GUANGZHOU29875"
-        )
-    created = parse_dump_date(created_text)
-    if created is None:
-        return Problem(
-            source, row.line, f"{where} ({reference_id}): created {created_text[:40]!r} is not M/D/YYYY H:MM"
-        )
+    problem = reference_id_problem(reference_id)
+    if problem:
+        return Problem(source, row.line, f"{where}: {problem}")
     for name, value in (
+        ("created", created_text),
         ("origin", origin),
         ("classification", classification),
         ("references", references),
@@ -49,6 +46,16 @@ def record_from_row(row: DumpRow, source: str, released: str | None) -> CableRec
     ):
         if "\n" in value or "\r" in value:
             return Problem(source, row.line, f"{where} ({reference_id}): {name} holds a line break")
+        if not is_utf8(value):
+            return Problem(source, row.line, f"{where} ({reference_id}): {name} holds bytes that are not UTF-8")
+    created = parse_dump_date(created_text)
+    if created is None:
+        return Problem(
+            source,
+            row.line,
+            f"{where} ({reference_id}): created {created_text[:40]!r} is not a real date M/D/YYYY H:MM"
+            f" from year {FIRST_YEAR} on",
+        )
     record = CableRecord(reference_id, sequence, created, released, classification, origin, references, header, body)
     if record_to_fields(record)[1] != created_text:
         # The dump spelled the date unusually (zero padding, say): keep its spelling for export.
@@ -73,25 +80,44 @@ def import_dump(
     date a file already has, so stamping a new batch never moves an old one.
     """
     report = ImportReport()
+    # One file per reference ID: where each ID's file is now, and the row that gave each ID.
+    files = {path.stem: path for path in cable_files(content_dir)}
+    given: dict[str, DumpRow] = {}
     for item in read_rows(stream, source):
-        if isinstance(item, Problem):
-            report.problems.append(item)
-            continue
-        record = record_from_row(item, source, released)
+        report.rows += 1
+        if progress:
+            progress(1)
+        record = item if isinstance(item, Problem) else record_from_row(item, source, released)
         if isinstance(record, Problem):
             report.problems.append(record)
             continue
+        first = given.setdefault(record.reference_id, item)
+        if first is not item:
+            report.problems.append(
+                Problem(
+                    source,
+                    item.line,
+                    f"row {item.row}: reference ID {record.reference_id} was already given by row {first.row}"
+                    f" (line {first.line}); this row is not imported",
+                )
+            )
+            continue
         path = cable_path(content_dir, record)
-        current = _read_if_exists(path)
+        old_path = files.get(record.reference_id, path)
+        current = _read_if_exists(old_path)
         existing = _parsed_or_none(current)
         if existing is not None:
             record = replace(record, released=existing.released or released, extra=_merged_extra(existing, record))
-        if write_if_changed(path, format_cable(record), current):
+        if old_path != path:  # its Created date changed: the file moves to its new month
+            write_if_changed(path, format_cable(record))
+            old_path.unlink(missing_ok=True)
+            files[record.reference_id] = path
+            report.written += 1
+            report.moved += 1
+        elif write_if_changed(path, format_cable(record), current):
             report.written += 1
         else:
             report.unchanged += 1
-        if progress:
-            progress(1)
     return report
 
 
@@ -173,6 +199,26 @@ def export_dump(content_dir: Path, out) -> tuple[int, list[Problem]]:
         record = read_cable_file(path)
         out.write(encode_row(record_to_fields(record)))
     return len(order), problems
+
+
+def read_id_list(path: Path) -> tuple[list[str], list[Problem]]:
+    """The reference IDs in the first column of a list (one a line, tab- or space-separated
+    columns after it, as released.tsv has), with a problem for each line that holds none. A
+    first line that is not an ID is a header; blank lines and `#` comments are skipped."""
+    ids: list[str] = []
+    problems: list[Problem] = []
+    with open(path, "rb") as stream:
+        for line_number, raw in enumerate(stream, start=1):
+            line = raw.decode("utf-8", "replace").strip()
+            if not line or line.startswith("#"):
+                continue
+            first = line.split()[0]
+            problem = reference_id_problem(first)
+            if problem is None:
+                ids.append(first)
+            elif line_number > 1:
+                problems.append(Problem(str(path), line_number, problem))
+    return ids, problems
 
 
 def release_cables(

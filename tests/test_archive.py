@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import io
 import os
+import re
+import tempfile
+from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from sitegen.archive import import_dump
 from sitegen.cli import main
 from sitegen.sources.cablefile import read_cable_file
+from sitegen.sources.dump import encode_row, record_to_fields
 
 
 def run(*args: str):
@@ -54,7 +63,7 @@ def test_malformed_rows_are_reported_and_the_rest_imported(tmp_path):
         ],
     )
     result = CliRunner().invoke(main, ["import", str(csv_path), "--site", str(tmp_path)])
-    assert result.exit_code == 0
+    assert result.exit_code == 1  # a row not imported is an error
     assert "small.csv:2: row 2: has 3 fields" in result.output
     assert "small.csv:3: row 3: reference ID '../../evil'" in result.output
     names = sorted(p.name for p in (tmp_path / "content").rglob("*.txt"))
@@ -96,3 +105,189 @@ def test_release_reports_an_unreadable_file_by_name_not_as_missing(tmp_path):
     result = CliRunner().invoke(main, ["release", "2010-12-01", "03ROME1", "--site", str(tmp_path)])
     assert result.exit_code == 1
     assert "03ROME1.txt:3: Created 'soon'" in result.output and "no cable 03ROME1" not in result.output
+
+
+def imported_ids(site) -> list[str]:
+    return sorted(p.stem for p in (site / "content" / "cables").rglob("*.txt"))
+
+
+def accounted(result) -> tuple[int, int, int]:
+    """(rows read, imported, reported) from the import's summary line."""
+    found = re.search(r"read (\d+) rows: imported (\d+) cables .* (\d+) rows reported", result.output)
+    assert found, result.output
+    return int(found[1]), int(found[2]), int(found[3])
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        b"this line is junk\n",
+        b'"2","1/2/2003 4:05","03ROME2","Embassy Rome","SECRET","","H","lost its closing quote\n',
+        b'"2","1/2/2003 4:05","03ROME2","Embassy Rome","SECRET","","H","lost its closing quote\nand a line more\n',
+        b'"2","1/2/2003 4:05","03ROME2","Embassy Rome","SECRET","","H","body" trailing\n',
+    ],
+)
+def test_the_good_row_after_a_damaged_one_is_imported_and_rows_keep_their_numbers(tmp_path, damage):
+    csv_path = _dump(tmp_path, [ROW % (1, b"03ROME1", 1), damage, ROW % (3, b"03ROME3", 3), ROW % (4, b"03ROME4", 4)])
+    result = run("import", str(csv_path), "--site", str(tmp_path))
+    assert result.exit_code == 1
+    assert imported_ids(tmp_path) == ["03ROME1", "03ROME3", "03ROME4"]
+    assert accounted(result) == (4, 3, 1)
+    assert "small.csv:2: row 2:" in result.output  # the damaged row, by its row and line
+
+
+def test_a_year_under_1000_and_an_overlong_id_are_reported_rows(tmp_path):
+    long_id = b"03ROME" + b"1" * 300
+    csv_path = _dump(
+        tmp_path,
+        [
+            b'"1","1/1/0999 0:00","99ROME1","Embassy Rome","SECRET","","H","B"\n',
+            ROW % (2, long_id, 2),
+            ROW % (3, b"03ROME3", 3),
+        ],
+    )
+    result = run("import", str(csv_path), "--site", str(tmp_path))
+    assert result.exit_code == 1
+    assert "small.csv:1: row 1 (99ROME1): created '1/1/0999 0:00'" in result.output
+    assert "small.csv:2: row 2: reference ID" in result.output and "over 64" in result.output
+    assert imported_ids(tmp_path) == ["03ROME3"]
+    assert accounted(result) == (3, 1, 2)
+
+
+@pytest.mark.parametrize("column", [3, 4])  # origin, classification
+def test_bytes_not_utf8_in_a_metadata_field_are_a_reported_row(tmp_path, column):
+    fields = [b"1", b"1/2/2003 4:05", b"03ROME1", b"Embassy Rome", b"SECRET", b"", b"H", b"B"]
+    fields[column] = b"Embassy \xff\xfe"
+    csv_path = _dump(tmp_path, [b",".join(b'"' + f + b'"' for f in fields) + b"\n", ROW % (2, b"03ROME2", 2)])
+    result = run("import", str(csv_path), "--site", str(tmp_path))
+    assert result.exit_code == 1 and "not UTF-8" in result.output
+    assert imported_ids(tmp_path) == ["03ROME2"]
+
+
+def test_a_duplicate_reference_id_is_reported_with_both_rows(tmp_path):
+    later_date = ROW.replace(b"1/2/2003", b"5/6/2004")
+    csv_path = _dump(
+        tmp_path,
+        [ROW % (1, b"03ROME1", 1), ROW % (2, b"03ROME1", 2), later_date % (3, b"03ROME1", 3), ROW % (4, b"03ROME4", 4)],
+    )
+    result = run("import", str(csv_path), "--site", str(tmp_path))
+    assert result.exit_code == 1
+    assert "small.csv:2: row 2: reference ID 03ROME1 was already given by row 1 (line 1)" in result.output
+    assert "small.csv:3: row 3: reference ID 03ROME1 was already given by row 1 (line 1)" in result.output
+    assert imported_ids(tmp_path) == ["03ROME1", "03ROME4"]
+    assert b"body 1" in next((tmp_path / "content").rglob("03ROME1.txt")).read_bytes()
+    out = tmp_path / "back.csv"
+    run("export", str(out), "--site", str(tmp_path))
+    assert out.read_bytes() == ROW % (1, b"03ROME1", 1) + ROW % (4, b"03ROME4", 4)
+
+
+def test_a_cable_whose_created_date_changes_moves_and_keeps_its_release(tmp_path):
+    run("import", str(_dump(tmp_path, [ROW % (1, b"03ROME1", 1)])), "--site", str(tmp_path), "--released", "2010-12-01")
+    moved = ROW.replace(b"1/2/2003", b"5/6/2004") % (1, b"03ROME1", 1)
+    result = run("import", str(_dump(tmp_path, [moved])), "--site", str(tmp_path))
+    assert result.exit_code == 0 and "1 of them moved" in result.output
+    [path] = (tmp_path / "content" / "cables").rglob("*.txt")
+    assert path.relative_to(tmp_path / "content" / "cables").as_posix() == "2004/05/03ROME1.txt"
+    assert read_cable_file(path).released == "2010-12-01 00:00"
+    out = tmp_path / "back.csv"
+    run("export", str(out), "--site", str(tmp_path))
+    assert out.read_bytes() == moved
+
+
+def test_release_ids_reads_the_first_column_of_a_tsv(tmp_path):
+    run("import", str(_dump(tmp_path, [ROW % (n, b"03ROME%d" % n, n) for n in (1, 2, 3)])), "--site", str(tmp_path))
+    ids = tmp_path / "released.tsv"
+    ids.write_text(
+        "reference_id\treleased\tsource\n03ROME1\t2010-11-28 00:00\tthe first\n\n# a comment\n03ROME3\t2010-11-28\tx y\n"
+    )
+    result = CliRunner().invoke(main, ["release", "2010-12-01", "--ids", str(ids), "--site", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "released 2 cables" in result.output
+    released = {p.stem: read_cable_file(p).released for p in (tmp_path / "content").rglob("*.txt")}
+    assert released == {"03ROME1": "2010-12-01 00:00", "03ROME2": None, "03ROME3": "2010-12-01 00:00"}
+    ids.write_text("03ROME1\nnot an id\n")
+    result = CliRunner().invoke(main, ["release", "2010-12-01", "--ids", str(ids), "--site", str(tmp_path)])
+    assert result.exit_code == 1 and "released.tsv:2: reference ID 'not'" in result.output
+
+
+def test_importing_a_file_that_is_not_a_dump_exits_1(tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text("Dear editor,\nthese are not cables.\n")
+    result = run("import", str(path), "--site", str(tmp_path))
+    assert result.exit_code == 1
+    assert accounted(result) == (1, 0, 1)
+
+
+def test_export_of_an_unreadable_cable_reports_it_and_leaves_no_temporary_file(tmp_path):
+    run("import", str(_dump(tmp_path, [ROW % (n, b"03ROME%d" % n, n) for n in (1, 2)])), "--site", str(tmp_path))
+    path = next((tmp_path / "content").rglob("03ROME1.txt"))
+    path.write_bytes(path.read_bytes().replace(b"Created: 2003-01-02 04:05", b"Created: 2005-02-30 10:00"))
+    out = tmp_path / "back.csv"
+    result = run("export", str(out), "--site", str(tmp_path))
+    assert result.exit_code == 1 and "03ROME1.txt:3: Created '2005-02-30 10:00'" in result.output
+    assert out.read_bytes() == ROW % (2, b"03ROME2", 2)
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def _damaged_dump(count: int, operations: list[tuple[int, str, int, bytes]]) -> tuple[bytes, dict[str, bytes]]:
+    """A dump of `count` good rows with damage done to some, and the rows left whole that still
+    start a line (those must be imported, whatever came before them), by reference ID."""
+    rows = [
+        b'"%d","1/2/2003 4:05","03ROME%d","Embassy Rome","SECRET","03ROME1","H\\\\\\"x\\\'","body %d\nline\n "\n'
+        % (n, n, n)
+        for n in range(1, count + 1)
+    ]
+    damaged = list(rows)
+    junk: dict[int, bytes] = {}
+    for index, kind, where, piece in operations:
+        index %= count
+        row = damaged[index]
+        where %= len(row) + 1
+        if kind == "insert":
+            damaged[index] = row[:where] + piece + row[where:]
+        elif kind == "delete":
+            damaged[index] = row[:where] + row[where + len(piece) :]
+        elif kind == "junk line":
+            junk[index] = piece.replace(b"\n", b"") + b"\n"
+        else:  # truncate: the file ends inside this row
+            damaged[index] = row[:where]
+            damaged[index + 1 :] = [b""] * (count - index - 1)
+    data, intact = b"", {}
+    for n, row in enumerate(damaged):
+        data += junk.get(n, b"")
+        if row == rows[n] and (not data or data.endswith(b"\n")):
+            intact[f"03ROME{n + 1}"] = row
+        data += row
+    return data, intact
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    rows=st.integers(min_value=1, max_value=12),
+    operations=st.lists(
+        st.tuples(
+            st.integers(min_value=0, max_value=11),
+            st.sampled_from(["insert", "delete", "junk line", "truncate"]),
+            st.integers(min_value=0, max_value=200),
+            st.binary(min_size=1, max_size=6).map(lambda b: b.translate(DAMAGE_BYTES)),
+        ),
+        max_size=4,
+    ),
+)
+def test_import_of_a_damaged_dump_never_raises_and_accounts_for_every_row(tmp_path, rows, operations):
+    data, intact = _damaged_dump(rows, operations)
+    with tempfile.TemporaryDirectory(dir=tmp_path) as folder:
+        site = Path(folder) / "site"
+        report = import_dump(io.BytesIO(data), "damaged.csv", site / "content", "2010-12-01 00:00")
+        assert report.rows == report.imported + len(report.problems)
+        assert all(problem.path == "damaged.csv" and problem.line >= 1 for problem in report.problems)
+        written = {p.stem: p for p in site.rglob("*") if p.is_file()}
+        assert all(p.is_relative_to(site / "content" / "cables") for p in written.values())
+        assert len(written) == report.imported
+        for reference_id, row in intact.items():
+            assert reference_id in written, (reference_id, report.problems)
+            assert encode_row(record_to_fields(read_cable_file(written[reference_id]))) == row
+
+
+# Damage made of the bytes that matter to the dialect, and a few that do not.
+DAMAGE_BYTES = bytes.maketrans(bytes(range(256)), (b'"\\,\n\r\'a1' * 32))

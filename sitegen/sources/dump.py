@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import BinaryIO
 
-from sitegen.model import CableRecord, Problem
+from sitegen.model import FIRST_YEAR, CableRecord, Problem
 
 FIELD_COUNT = 8
 CHUNK_SIZE = 1 << 22
@@ -23,8 +23,10 @@ CHUNK_SIZE = 1 << 22
 # body is several times faster than this pattern's character loop (tests hold them equal).
 FIELD_PATTERN = re.compile(rb'"([^"\\]*(?:\\.[^"\\]*)*)"(,|\n|$)', re.S)
 _ESCAPED = re.compile(rb"\\(.)", re.S)
-# The start of the next record, used to skip past a malformed one.
-_NEXT_RECORD = re.compile(rb'"\n(?="\d)')
+# The next line that starts a record, where reading picks up after a malformed one. Inside a
+# well-formed field every quote is escaped, so a line opening with a quote and a digit begins
+# a record; the line ending before it need not end with a quote (a row may have lost its own).
+_NEXT_RECORD = re.compile(rb'\n(?="\d)')
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +90,9 @@ def read_rows(stream: BinaryIO, source: str) -> Iterator[DumpRow | Problem]:
     row_number = 0
     at_eof = False
     while True:
+        while buffer.startswith(b"\n", position):  # an empty line between records is no row
+            position += 1
+            line += 1
         parsed = _parse_record(buffer, position, at_eof) if position < len(buffer) else None
         if parsed is None:
             if at_eof:
@@ -154,7 +159,7 @@ def _moment(pattern: re.Pattern, text: str, month_at: int, day_at: int, year_at:
 
 
 def parse_dump_date(text: str) -> str | None:
-    """`12/28/1966 18:48` -> `1966-12-28 18:48`; None when the text is not such a date."""
+    """`12/28/1966 18:48` -> `1966-12-28 18:48`; None when the text is not such a date from FIRST_YEAR on."""
     text = text.strip()
     moment = _moment(_DUMP_DATE, text, 0, 1, 2)
     if moment is None:
@@ -162,8 +167,8 @@ def parse_dump_date(text: str) -> str | None:
             moment = datetime.strptime(text, "%m/%d/%Y %H:%M")
         except ValueError:
             return None
-    if moment.year < 1000:  # strftime's spelling of such a year depends on the platform: keep it
-        return moment.strftime("%Y-%m-%d %H:%M")
+    if moment.year < FIRST_YEAR:
+        return None
     return f"{moment.year}-{moment.month:02d}-{moment.day:02d} {moment.hour:02d}:{moment.minute:02d}"
 
 
