@@ -1,6 +1,7 @@
 """Commands only: parse options, call one function, report, map the outcome to an exit code.
 
-Exit 0 on success, 1 when the content has problems, 2 on usage errors (click's own code).
+Exit 0 on success (warnings included), 1 when an error left something out (a row not
+imported, a cable or page not built) or, with --strict, on any problem; 2 on usage errors.
 """
 
 from __future__ import annotations
@@ -18,11 +19,22 @@ from sitegen.model import Problem
 CONTENT_ERROR = 1
 
 
-def _report(problems: list[Problem], limit: int = 50) -> None:
+SHOWN_PROBLEMS = 50  # without --strict, a terminal shows this many and counts the rest
+
+
+def _report(problems: list[Problem], strict: bool = False) -> None:
+    """Print the problems: every one with --strict, else the first SHOWN_PROBLEMS."""
+    limit = len(problems) if strict else SHOWN_PROBLEMS
     for problem in problems[:limit]:
         click.echo(f"{problem.severity}: {problem}", err=True)
     if len(problems) > limit:
-        click.echo(f"... and {len(problems) - limit} more problems", err=True)
+        click.echo(f"... and {len(problems) - limit} more problems (--strict lists them all)", err=True)
+
+
+def _exit_for(problems: list[Problem], strict: bool = False) -> None:
+    """Exit 1 on an error, or on any problem with --strict; return on success."""
+    if any(problem.severity == "error" for problem in problems) or (strict and problems):
+        sys.exit(CONTENT_ERROR)
 
 
 def _moment(value: str | None, option: str, end_of_day: bool = False) -> str | None:
@@ -64,24 +76,28 @@ def main() -> None:
 @main.command("import")
 @click.argument("csv_path", metavar="CSV", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--released", help="Release date to stamp on cables that carry none (YYYY-MM-DD [HH:MM]).")
-@click.option("--strict", is_flag=True, help="Exit 1 if any row is malformed (all rows are still tried).")
+@click.option(
+    "--strict", is_flag=True, help="List every problem, and exit 1 on warnings too (all rows are still tried)."
+)
 @site_option
 def import_command(csv_path: Path, released: str | None, strict: bool, site: Path) -> None:
-    """Stream a cables.csv dump into content/cables/ (unchanged files are left alone)."""
+    """Stream a cables.csv dump into content/cables/ (unchanged files are left alone).
+
+    Every row is imported or reported; a reported row makes the exit code 1."""
     from tqdm import tqdm
 
     from sitegen.archive import import_dump
 
     stamp = _moment(released, "--released")
-    with open(csv_path, "rb") as stream, tqdm(unit=" cables", desc="importing", disable=None, file=sys.stderr) as bar:
+    with open(csv_path, "rb") as stream, tqdm(unit=" rows", desc="importing", disable=None, file=sys.stderr) as bar:
         report = import_dump(stream, csv_path.name, site / "content", stamp, bar.update)
-    _report(report.problems)
+    _report(report.problems, strict)
+    moved = f", {report.moved} of them moved to a new month" if report.moved else ""
     click.echo(
-        f"imported {report.imported} cables ({report.written} written, {report.unchanged} unchanged), "
-        f"{len(report.problems)} problems"
+        f"read {report.rows} rows: imported {report.imported} cables ({report.written} written{moved}, "
+        f"{report.unchanged} unchanged), {len(report.problems)} rows reported and not imported"
     )
-    if report.problems and strict:
-        sys.exit(CONTENT_ERROR)
+    _exit_for(report.problems, strict)
 
 
 @main.command("export")
@@ -92,35 +108,46 @@ def export_command(csv_path: Path, site: Path) -> None:
     from sitegen.archive import export_dump
 
     temporary = csv_path.with_name(f".{csv_path.name}.tmp")
-    with open(temporary, "wb") as out:
-        count, problems = export_dump(site / "content", out)
-    temporary.replace(csv_path)
+    try:
+        with open(temporary, "wb") as out:
+            count, problems = export_dump(site / "content", out)
+        temporary.replace(csv_path)
+    finally:
+        temporary.unlink(missing_ok=True)
     _report(problems)
-    click.echo(f"exported {count} cables to {csv_path}")
-    if problems:
-        sys.exit(CONTENT_ERROR)
+    left_out = f"; {len(problems)} cable files left out" if problems else ""
+    click.echo(f"exported {count} cables to {csv_path}{left_out}")
+    _exit_for(problems)
 
 
 @main.command("release")
 @click.argument("date")
 @click.argument("reference_ids", nargs=-1)
-@click.option("--ids", "ids_file", type=click.File("r"), help="A file with one reference ID per line.")
+@click.option(
+    "--ids",
+    "ids_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A file whose first column (tab- or space-separated) holds one reference ID a line; "
+    "a header line, blank lines and # comments are skipped.",
+)
 @site_option
-def release_command(date: str, reference_ids: tuple[str, ...], ids_file, site: Path) -> None:
+def release_command(date: str, reference_ids: tuple[str, ...], ids_file: Path | None, site: Path) -> None:
     """Mark a batch of cables released on DATE (give REFIDs or --ids FILE)."""
-    from sitegen.archive import release_cables
+    from sitegen.archive import read_id_list, release_cables
 
     moment = _moment(date, "DATE")
-    wanted = list(reference_ids) + (ids_file.read().split() if ids_file else [])
-    if not wanted:
+    wanted, problems = list(reference_ids), []
+    if ids_file:
+        listed, problems = read_id_list(ids_file)
+        wanted += listed
+    if not wanted and not problems:
         raise click.UsageError("name the cables to release: REFID... or --ids FILE")
-    stamped, missing, problems = release_cables(site / "content", moment, wanted)
+    stamped, missing, unreadable = release_cables(site / "content", moment, wanted)
+    problems += unreadable
+    problems += [Problem(str(site / "content" / "cables"), 0, f"no cable {reference_id}") for reference_id in missing]
     _report(problems)
-    for reference_id in missing:
-        click.echo(f"error: no cable {reference_id} in {site / 'content' / 'cables'}", err=True)
     click.echo(f"released {len(stamped)} cables on {moment}")
-    if missing or problems:
-        sys.exit(CONTENT_ERROR)
+    _exit_for(problems)
 
 
 @main.command("build")
@@ -164,7 +191,7 @@ def build_command(
         sys.exit(CONTENT_ERROR)
     for note in report.notes:
         click.echo(f"note: {note}", err=True)
-    _report(report.problems, limit=len(report.problems) if strict else 50)
+    _report(report.problems, strict)
     if report.failed:
         why = "--strict" if strict else "a template error"
         click.echo(
@@ -180,8 +207,14 @@ def build_command(
     click.echo(
         f"{kind}: {report.rendered} of {report.pages} pages rendered, {report.files} files written, "
         f"{report.removed} removed, into {report.output_dir} in {report.seconds:.1f}s; "
-        f"{report.released} of {report.cables} cables released as of {report.as_of}; {len(report.problems)} problems"
+        f"{report.released} of {report.cables} cables released as of {report.as_of}; {_counted(report.problems)}"
     )
+    _exit_for(report.problems, strict)
+
+
+def _counted(problems: list[Problem]) -> str:
+    errors = sum(problem.severity == "error" for problem in problems)
+    return f"{errors} errors, {len(problems) - errors} warnings"
 
 
 @main.command("init")

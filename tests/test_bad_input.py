@@ -74,7 +74,7 @@ def test_broken_cable_and_page_are_reported_and_the_rest_builds(tmp_path):
     messages = sorted(str(problem) for problem in report.problems)
     assert messages == [
         "content/articles/bad.md:3: date 'soon' is not YYYY-MM-DD",
-        "content/cables/2009/01/09ROME2.txt:3: Created 'January 2009' is not YYYY-MM-DD HH:MM",
+        "content/cables/2009/01/09ROME2.txt:3: Created 'January 2009' is not a real date and time YYYY-MM-DD HH:MM",
         "content/pages/about.md:3: front matter line is not 'key: value': 'this line is wrong'",
     ]
     out = site / "output"
@@ -167,3 +167,68 @@ def test_two_files_with_one_reference_id_are_reported_every_build(tmp_path):
     copy.unlink()
     report = build_site(BuildOptions(site, site / "output", "2011-01-01 00:00", jobs=1))
     assert report.problems == [] and report.cables == 2
+
+
+def _all_text(output) -> bytes:
+    return b"\n".join(p.read_bytes() for p in sorted(output.rglob("*")) if p.is_file() and "pagefind" not in p.parts)
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("Released", "2011-02-30 10:00"),
+        ("Released", "2010-13-45 99:99"),
+        ("Released", "\uff12\uff10\uff11\uff10-12-01 00:00"),  # full-width digits
+        ("Created", "2005-02-30 10:00"),
+        ("Created", "0999-01-01 00:00"),
+    ],
+)
+def test_an_impossible_date_in_a_cable_file_is_a_problem_and_never_published(tmp_path, field, value):
+    site = write_site(tmp_path / "site", [cable("09ROME1", "2010-12-01 00:00"), cable("09ROME7", "2010-12-01 00:00")])
+    path = next((site / "content" / "cables").rglob("09ROME7.txt"))
+    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if text.startswith(f"{field}:"))
+    path.write_bytes(
+        b"".join(
+            f"{field}: {value}\n".encode() if text.startswith(f"{field}:".encode()) else text
+            for text in path.read_bytes().splitlines(keepends=True)
+        )
+    )
+    result = CliRunner().invoke(main, ["build", "--site", str(site), "--as-of", "2011-06-01", "--no-search"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"content/cables/2009/01/09ROME7.txt:{line}: {field} '{value}' is not a real date" in result.output
+    output = _all_text(site / "output")
+    assert b"09ROME1" in output and b"09ROME7" not in output
+    assert value.encode() not in output
+
+
+@pytest.mark.parametrize("field", ["Origin", "Classification"])
+def test_bytes_not_utf8_in_a_cable_files_field_are_a_problem_and_later_builds_work(tmp_path, field):
+    site = write_site(tmp_path / "site", [cable("09ROME1", "2010-12-01 00:00"), cable("09ROME2", "2010-12-01 00:00")])
+    path = next((site / "content" / "cables").rglob("09ROME2.txt"))
+    path.write_bytes(path.read_bytes().replace(f"{field}: ".encode(), f"{field}: \xff\xfe ".encode("latin-1"), 1))
+    for full in (False, False, True):
+        arguments = ["build", "--site", str(site), "--as-of", "2011-06-01", "--no-search"] + (["--full"] * full)
+        result = CliRunner().invoke(main, arguments)
+        assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+        assert "09ROME2.txt:" in result.output and "not UTF-8" in result.output
+        assert (site / "output" / "cable" / "2009" / "01" / "09ROME1.html").exists()
+        assert not (site / "output" / "cable" / "2009" / "01" / "09ROME2.html").exists()
+
+
+def test_an_error_exits_1_a_warning_exits_0_and_strict_lists_every_problem(tmp_path):
+    cables = [cable("09ROME1", "2010-12-01 00:00"), cable("09ROME2", "2011-12-01 00:00")]
+    site = write_site(tmp_path / "site", cables, articles={"a.md": "---\ntitle: A\ndate: 2010-12-01\n---\n\nSee 09ROME2.\n"})
+    runner = CliRunner()
+    build = ["build", "--site", str(site), "--as-of", "2011-06-01", "--no-search"]
+    warned = runner.invoke(main, build)
+    assert warned.exit_code == 0 and "warning: content/articles/a.md" in warned.output
+    assert runner.invoke(main, [*build, "--strict"]).exit_code == 1
+    for n in range(3, 64):
+        write_site(site, [cable(f"09ROME{n}", "2010-12-01 00:00", created="2009-01-01 00:00")])
+        path = next((site / "content" / "cables").rglob(f"09ROME{n}.txt"))
+        path.write_bytes(path.read_bytes().replace(b"Created: 2009-01-01 00:00", b"Created: soon"))
+    failed = runner.invoke(main, build)
+    assert failed.exit_code == 1
+    assert failed.output.count("error: content/cables/") == 50 and "12 more problems (--strict lists them all)" in failed.output
+    strict = runner.invoke(main, [*build, "--strict"])
+    assert strict.exit_code == 1 and strict.output.count("error: content/cables/") == 61
