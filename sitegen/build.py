@@ -18,8 +18,8 @@ import re
 import secrets
 import time
 import traceback
-from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterator
+from dataclasses import astuple, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -207,17 +207,20 @@ def _scan_batch(tasks: list[_ScanTask]) -> list[tuple[str, SourceState, Problem 
 RenderTask = tuple[PagePlan, str | None]
 
 
-def _render_batch(tasks: list[RenderTask]) -> tuple[list[tuple[str, tuple[str, ...] | None] | None], list[Problem]]:
+def _render_batch(
+    tasks: list[RenderTask],
+) -> tuple[list[tuple[str, tuple[str, ...] | None] | None], list[tuple[str, Problem]]]:
     """Key each page and render those whose key differs from the last build's into the staging
     folder. Returns, in batch order, each page's (key, files) (files None when just the plan's
-    URL, to keep what travels back small), or None for a page left as it was; and the problems.
+    URL, to keep what travels back small), or None for a page left as it was; and the problems,
+    each with the URL of the page that met it.
     Keys are computed here, on every core, rather than in the parent: a release keys tens of
     thousands of candidate pages."""
     renderer: SiteRenderer = _worker["renderer"]
     staging: Staging = _worker["staging"]
     keys: PageKeys = _worker["keys"]
     done: list[tuple[str, tuple[str, ...] | None] | None] = []
-    problems: list[Problem] = []
+    problems: list[tuple[str, Problem]] = []
     for plan, previous_key in tasks:
         key = keys.key(plan)
         if key == previous_key:
@@ -227,7 +230,7 @@ def _render_batch(tasks: list[RenderTask]) -> tuple[list[tuple[str, tuple[str, .
         for url, data in rendered.files:
             if not staging.unchanged(url, data):
                 staging.write(url, data)
-        problems.extend(rendered.problems)
+        problems.extend((plan.url, problem) for problem in rendered.problems)
         files = tuple(url for url, _ in rendered.files)
         done.append((key, None if files == (plan.url,) else files))
     return done, problems
@@ -605,7 +608,30 @@ def _repeat_noop(site_dir: Path, manifest: Manifest, report: BuildReport, inputs
     report.cables, report.released = counts.get("cables", 0), counts.get("released", 0)
     report.pages = counts.get("pages", 0)
     report.notes.append("nothing changed since the last build")
+    _carry_page_problems(manifest, report, {}, {}, lambda url: True)
     return True
+
+
+def _carry_page_problems(
+    manifest: Manifest,
+    report: BuildReport,
+    fresh: dict[str, list[Problem]],
+    rendered: dict,
+    still_planned: Callable[[str], bool],
+) -> str:
+    """Report again what pages not rendered this time met when they last were (a warning about
+    an article must not vanish from the next CI log while the article is unchanged); returns
+    the problems by page URL to store for the next build."""
+    stored = json.loads(manifest.meta("page_problems") or "{}")
+    carried = {
+        url: [Problem(*fields) for fields in problems]
+        for url, problems in stored.items()
+        if url not in rendered and still_planned(url)
+    }
+    for problems in carried.values():
+        report.problems += problems
+    merged = {**carried, **fresh}
+    return json.dumps({url: [astuple(p) for p in merged[url]] for url in sorted(merged)})
 
 
 def _render(
@@ -615,15 +641,18 @@ def _render(
     staging: Staging,
     jobs: int,
     report: BuildReport,
+    page_problems: dict[str, list[Problem]],
 ):
     """Render the pages whose key changed into the staging folder; returns url -> (key, files)
-    of the pages rendered."""
+    of the pages rendered. Their problems go into the report and into `page_problems` by URL."""
     _worker.update(renderer=renderer, keys=keys, staging=staging)
     batches = list(_batches(tasks, RENDER_BATCH))
     written: dict[str, tuple[str, tuple[str, ...]]] = {}
     try:
         for batch, (done, batch_problems) in zip(batches, _map(_render_batch, batches, jobs), strict=True):
-            report.problems += batch_problems
+            for url, problem in batch_problems:
+                report.problems.append(problem)
+                page_problems.setdefault(url, []).append(problem)
             for (plan, _), result in zip(batch, done, strict=True):
                 if result is not None:
                     key, files = result
@@ -803,7 +832,9 @@ class _QuickBuild:
         else:
             previous = self.manifest.page_keys(plan.url.rpartition("/")[0] for plan in plans)
         tasks = [(plan, previous.get(plan.url, ("",))[0]) for plan in plans]
-        written = _render(tasks, renderer, keys, staging, self.jobs, self.report)
+        fresh: dict[str, list[Problem]] = {}
+        written = _render(tasks, renderer, keys, staging, self.jobs, self.report, fresh)
+        page_problems = _carry_page_problems(self.manifest, self.report, fresh, written, lambda url: True)
         if self.options.strict and self.report.problems:
             staging.abandon()
             self.report.failed = True
@@ -842,6 +873,7 @@ class _QuickBuild:
             sources=self.sources,
             folders=json.dumps(folder_digests(self.site_dir, self.folders), sort_keys=True),
             generation=generation,
+            page_problems=page_problems,
         )
         return True
 
@@ -876,6 +908,7 @@ def _build(
         and not report.problems
         and _repeat_noop(site_dir, manifest, report, inputs, sources)
     ):
+        report.failed = options.strict and bool(report.problems)  # problems it still has, reported again
         return report
     if (
         incremental
@@ -931,7 +964,10 @@ def _build(
         candidates = affected_plans(plans, catalogue, changed, old_slugs, kinds_changed, previous)
         tasks = [(plan, previous.get(plan.url, ("",))[0]) for plan in candidates]
 
-    written = _render(tasks, renderer, keys, staging, jobs, report)
+    fresh: dict[str, list[Problem]] = {}
+    written = _render(tasks, renderer, keys, staging, jobs, report, fresh)
+    planned = {plan.url for plan in plans}
+    page_problems = _carry_page_problems(manifest, report, fresh, written, planned.__contains__)
     report.pages, report.rendered = len(plans), len(written)
     written[STATIC_PAGE] = (
         hashlib.sha256(repr(sorted(assets.items())).encode()).hexdigest(),
@@ -942,7 +978,7 @@ def _build(
         report.failed = True
         return report
 
-    gone_pages, stale = _stale_files(previous, written, {plan.url for plan in plans} | {STATIC_PAGE})
+    gone_pages, stale = _stale_files(previous, written, planned | {STATIC_PAGE})
     report.removed = len(stale)
     # Until the sources table is saved, the folder digests of the last build no longer describe it.
     manifest.set_meta(state="building", output=str(output_dir), folders="")
@@ -980,5 +1016,6 @@ def _build(
         slugs=json.dumps(facet_slugs(catalogue), sort_keys=True),
         folders=json.dumps(folder_digests(site_dir, folders), sort_keys=True),
         generation=generation,
+        page_problems=page_problems,
     )
     return report

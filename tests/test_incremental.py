@@ -442,3 +442,26 @@ def test_a_remembered_build_is_used_only_while_no_other_build_came_between(site,
     )
     assert memory.sources == manifest.sources() and memory.pages == manifest.page_keys()
     manifest.close()
+
+
+def test_a_known_warning_is_reported_by_every_build_until_it_is_fixed(site):
+    article = site / "content" / "articles" / "early.md"
+    article.parent.mkdir(parents=True)
+    article.write_text("---\ntitle: Early\ndate: 2010-12-01\n---\n\nSee 09PARIS2.\n")
+    warning = "content/articles/early.md"
+
+    def warned(report) -> bool:
+        return any(p.path == warning and p.severity == "warning" for p in report.problems)
+
+    assert warned(build(site, full=True))
+    assert warned(build(site))  # nothing changed
+    edit = next((site / "content").rglob("09ROME3.txt"))
+    edit.write_bytes(edit.read_bytes().replace(b"Second paragraph.", b"Second paragraph, corrected."))
+    report = build(site)  # the quick path: one cable's text
+    assert report.quick and warned(report)
+    (next((site / "content").rglob("09ROME5.txt"))).unlink()
+    report = build(site)  # the general path: a cable gone
+    assert not report.quick and warned(report)
+    article.write_text("---\ntitle: Early\ndate: 2010-12-01\n---\n\nSee 09ROME1.\n")
+    assert not warned(build(site))
+    assert not warned(build(site))
