@@ -170,12 +170,11 @@ def _scan_batch(tasks: list[_ScanTask]) -> list[tuple[str, SourceState, Problem 
             with open(task.path, "rb") as file:
                 data = file.read()
         except OSError as error:
+            why = error.strerror
+            if os.path.islink(task.path) and not os.path.exists(task.path):
+                why = f"a symbolic link to {os.readlink(task.path)}, which does not exist"
             results.append(
-                (
-                    task.shown,
-                    SourceState(task.size, task.mtime_ns, "", None),
-                    Problem(task.shown, 0, f"cannot read: {error.strerror}"),
-                )
+                (task.shown, SourceState(task.size, task.mtime_ns, "", None), Problem(task.shown, 0, f"cannot read: {why}"))
             )
             continue
         digest = _digest(data)
@@ -281,8 +280,17 @@ def _is_cable_file(entry: os.DirEntry) -> bool:
     return name.endswith(".txt") and not name.startswith(".") and entry.is_file()
 
 
+def _is_broken_cable_link(entry: os.DirEntry) -> bool:
+    name = entry.name
+    return name.endswith(".txt") and not name.startswith(".") and entry.is_symlink() and not entry.is_file()
+
+
 def _folder_stats(directory: str, entries: list[os.DirEntry]) -> FolderStats | None:
     files = [(e.path, stat.st_size, stat.st_mtime_ns) for e in filter(_is_cable_file, entries) for stat in (e.stat(),)]
+    # A link to nowhere is kept, with stats no file has, so that the scan reports it unreadable
+    # (every build, until it is fixed) rather than skip it unseen.
+    if broken := [(e.path, -1, 0) for e in filter(_is_broken_cable_link, entries)]:
+        files = sorted(files + broken)
     if not files:
         return None
     # marshal serialises the list at C speed; its format can change between Python versions,

@@ -232,3 +232,25 @@ def test_an_error_exits_1_a_warning_exits_0_and_strict_lists_every_problem(tmp_p
     assert failed.output.count("error: content/cables/") == 50 and "12 more problems (--strict lists them all)" in failed.output
     strict = runner.invoke(main, [*build, "--strict"])
     assert strict.exit_code == 1 and strict.output.count("error: content/cables/") == 61
+
+
+def test_a_link_to_nowhere_or_a_folder_named_md_is_a_problem_and_the_rest_builds(tmp_path):
+    site = write_site(
+        tmp_path / "site",
+        [cable("09ROME1", "2010-12-01 00:00")],
+        pages={"about.md": "---\ntitle: About\n---\n\nHello.\n"},
+        articles={"good.md": "---\ntitle: Good\ndate: 2010-12-01\n---\n\nFine.\n"},
+    )
+    (site / "content" / "pages" / "gone.md").symlink_to("../../nowhere.md")
+    (site / "content" / "articles" / "folder.md").mkdir()
+    (site / "content" / "cables" / "2009" / "01" / "09ROME2.txt").symlink_to("missing.txt")
+    result = CliRunner().invoke(main, ["build", "--site", str(site), "--as-of", "2011-06-01", "--no-search"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "content/pages/gone.md:0: cannot read: a symbolic link to ../../nowhere.md, which does not exist" in result.output
+    assert "content/articles/folder.md:0: cannot read: Is a directory" in result.output
+    assert "content/cables/2009/01/09ROME2.txt:0: cannot read: a symbolic link to missing.txt" in result.output
+    output = site / "output"
+    assert (output / "about.html").exists() and (output / "articles" / "good.html").exists()
+    assert (output / "cable" / "2009" / "01" / "09ROME1.html").exists()
+    again = CliRunner().invoke(main, ["build", "--site", str(site), "--as-of", "2011-06-01", "--no-search"])
+    assert again.exit_code == 1 and "09ROME2.txt:0: cannot read" in again.output

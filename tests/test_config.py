@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import tomllib
 from dataclasses import fields
 
@@ -10,6 +11,7 @@ from click.testing import CliRunner
 from sitegen.cli import main
 from sitegen.config import Config, config_from_mapping, load_config, parse_moment
 from sitegen.scaffold import SCAFFOLD
+from tests.conftest import REPO
 
 
 def test_scaffold_config_documents_every_key_and_loads_cleanly(tmp_path):
@@ -57,3 +59,19 @@ def test_init_scaffolds_a_site_that_builds_and_refuses_to_overwrite(tmp_path):
     assert result.exit_code == 0 and "0 errors, 0 warnings" in result.output
     assert (site / "output" / "understanding-cables.html").exists()
     assert runner.invoke(main, ["init", str(site)]).exit_code == 2
+
+
+def test_the_sample_site_builds_from_a_plain_copy(tmp_path):
+    """A user copies the sample site with cp -r: it holds no link back into the package."""
+    assert [p for p in (REPO / "content").rglob("*") if p.is_symlink()] == []
+    copy = tmp_path / "copy"
+    for name in ("content", "templates", "sitegen.toml"):
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, copy / name)
+        elif source.exists():
+            shutil.copy(source, copy / name)
+    result = CliRunner().invoke(main, ["build", "--site", str(copy), "--no-search"])
+    assert result.exit_code == 0 and "0 errors, 0 warnings" in result.output, result.output
+    explainer = "content/pages/understanding-cables.md"
+    assert (REPO / explainer).read_bytes() == (REPO / "sitegen" / "scaffold" / explainer).read_bytes()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,8 @@ def read_document(path: Path, shown: str, require_date: bool) -> Document | Prob
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
         return Problem(shown, 0, f"not UTF-8 text ({error.reason} at byte {error.start})")
+    except OSError as error:  # a folder named *.md, a link to nowhere
+        return Problem(shown, 0, f"cannot read: {_why_unreadable(path, error)}")
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
         return Problem(shown, 1, "front matter must open the file with a line '---'")
@@ -74,6 +77,12 @@ def read_document(path: Path, shown: str, require_date: bool) -> Document | Prob
         markdown="\n".join(lines[body_line - 1 :]),
         body_line=body_line,
     )
+
+
+def _why_unreadable(path: Path, error: OSError) -> str:
+    if path.is_symlink() and not path.exists():
+        return f"a symbolic link to {os.readlink(path)}, which does not exist"
+    return error.strerror or str(error)
 
 
 def read_documents(folder: Path, site_dir: Path, require_date: bool) -> tuple[list[Document], list[Problem]]:
