@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
+from html.parser import HTMLParser
 from xml.etree import ElementTree
 
+import feedparser
 import pytest
 from click.testing import CliRunner
 
@@ -254,3 +258,56 @@ def test_a_link_to_nowhere_or_a_folder_named_md_is_a_problem_and_the_rest_builds
     assert (output / "cable" / "2009" / "01" / "09ROME1.html").exists()
     again = CliRunner().invoke(main, ["build", "--site", str(site), "--as-of", "2011-06-01", "--no-search"])
     assert again.exit_code == 1 and "09ROME2.txt:0: cannot read" in again.output
+
+
+class _Elements(HTMLParser):
+    def __init__(self, text: str):
+        super().__init__()
+        self.tags: list[str] = []
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+
+
+def _elements_in(detail) -> list[str]:
+    """The HTML elements a feed reader would make of a value feedparser read."""
+    return _Elements(detail.value).tags if detail.type in ("text/html", "application/xhtml+xml") else []
+
+
+def test_no_feed_carries_an_element_from_cable_text(tmp_path):
+    hostile = '<script>alert(1)</script><img src=x onerror=alert(2)><b>bold</b>'
+    body = BODY.replace("SUBJECT: A TEST CABLE", f"SUBJECT: A {hostile} CABLE").replace(
+        "Summary: First paragraph.", f"Summary: First {hostile} paragraph."
+    )
+    site = write_site(
+        tmp_path / "site",
+        [
+            cable(
+                "09ROME1",
+                "2010-12-01 00:00",
+                body=body,
+                origin=f"Embassy {hostile}",
+                classification=f"SECRET {hostile}",
+            )
+        ],
+    )
+    build_site(BuildOptions(site, site / "output", "2011-01-01 00:00", jobs=1, search=False))
+    feeds = sorted((site / "output" / "feed").rglob("*.*"))
+    assert {p.suffix for p in feeds} == {".rss", ".atom"} and len(feeds) >= 5  # site-wide, per origin, per tag
+    for path in feeds:
+        parsed = feedparser.parse(path.read_bytes())
+        assert not parsed.bozo, (path, parsed.bozo_exception)
+        [entry] = parsed.entries
+        details = [entry.title_detail, entry.summary_detail, *entry.get("content", [])]
+        for detail in details:
+            assert _elements_in(detail) == [], (path, detail)
+        shown = " ".join(_Text(detail) for detail in details)
+        assert "<script>alert(1)</script>" in shown and "Embassy <script>" in shown, (path, shown)
+
+
+def _Text(detail) -> str:
+    """What a reader shows of a value: HTML decoded to its text, plain text as it is."""
+    if detail.type == "text/plain":
+        return detail.value
+    return html.unescape(re.sub(r"<[^>]*>", "", detail.value))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import html
 import re
 from datetime import UTC, datetime
 
@@ -56,7 +57,10 @@ def cable_feed(config: Config, entries: list[CableEntry], title: str, feed_url: 
         item.title(xml_text(f"{entry.reference_id}: {entry.subject}" if entry.subject else entry.reference_id))
         item.link(href=link)
         summary = entry.summary or entry.subject or entry.reference_id
-        item.description(xml_text(f"{entry.origin}, {entry.classification}, created {entry.created[:10]}. {summary}"))
+        # A description is HTML to a feed reader: cable text is escaped as HTML here, and the
+        # feed then escapes that HTML as XML. Escaped once, `<script>` in a subject ran.
+        description = f"{entry.origin}, {entry.classification}, created {entry.created[:10]}. {summary}"
+        item.summary(xml_text(html.escape(description, quote=False)), type="html")  # RSS: description
         item.published(_moment(entry.released))
         item.updated(_moment(entry.released))
         if entry.tags:  # in one call: feedgen redoes its RSS category list on every call
