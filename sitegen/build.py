@@ -16,6 +16,7 @@ import multiprocessing
 import os
 import re
 import secrets
+import sqlite3
 import time
 import traceback
 from collections.abc import Callable, Iterator
@@ -61,7 +62,7 @@ from sitegen.sources.cablefile import CableFileError, file_reference_id
 from sitegen.sources.cablefile import parse_cable as parse_cable_file
 from sitegen.sources.pages import Document, read_documents
 from sitegen.stored import StoredCatalogue, same_place, store_catalogue, store_entries
-from sitegen.write import BUILTIN_STATIC, Staging, copy_static
+from sitegen.write import BUILTIN_STATIC, OutputError, Staging, copy_static, remove_tree, staging_folder
 
 SCAN_BATCH = 400
 QUICK_FILES = 64  # more changed files than this go the general way, which reads them on every core
@@ -121,6 +122,7 @@ class BuildReport:
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
     failed: bool = False
+    output: str = "unchanged"  # then "replaced" by the new site, or "partly updated" by a failed commit
 
     @property
     def errors(self) -> list[Problem]:
@@ -174,7 +176,11 @@ def _scan_batch(tasks: list[_ScanTask]) -> list[tuple[str, SourceState, Problem 
             if os.path.islink(task.path) and not os.path.exists(task.path):
                 why = f"a symbolic link to {os.readlink(task.path)}, which does not exist"
             results.append(
-                (task.shown, SourceState(task.size, task.mtime_ns, "", None), Problem(task.shown, 0, f"cannot read: {why}"))
+                (
+                    task.shown,
+                    SourceState(task.size, task.mtime_ns, "", None),
+                    Problem(task.shown, 0, f"cannot read: {why}"),
+                )
             )
             continue
         digest = _digest(data)
@@ -489,7 +495,12 @@ def build_site(options: BuildOptions) -> BuildReport:
     if options.search is None:
         options = replace(options, search=search_available())
 
-    manifest = Manifest.for_site(site_dir, output_dir)
+    try:
+        manifest = Manifest.for_site(site_dir, output_dir)
+    except (OSError, sqlite3.Error) as error:
+        report.problems.append(_output_problem(error, site_dir, Manifest.path_for(site_dir, output_dir)))
+        report.failed = True
+        return report
     # One build at a time per output: a second one would delete the first one's staging folder.
     with open(manifest.path.with_suffix(".lock"), "w") as lock:
         try:
@@ -510,12 +521,32 @@ def build_site(options: BuildOptions) -> BuildReport:
             # swapped in: the output stays as it was, and the problem names the template.
             report.problems.append(_template_problem(error, site_dir))
             report.failed = True
+        except (OSError, sqlite3.Error) as error:
+            # A full disk or a folder that cannot be written; the staging folder goes at once
+            # rather than sit on a full disk until the next build.
+            remove_tree(staging_folder(output_dir))
+            report.problems.append(_output_problem(error, site_dir, manifest.path))
+            report.failed = True
+            if isinstance(error, OutputError):
+                report.output = "partly updated"
         finally:
             manifest.close()
             if collecting:
                 gc.enable()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _output_problem(error: OSError | sqlite3.Error, site_dir: Path, manifest_path: Path) -> Problem:
+    """A failure to write the output or the manifest, naming the file (from the site folder when
+    inside it). SQLite's errors name no file: they come from the manifest."""
+    if isinstance(error, OSError):
+        where, why = (os.fsdecode(error.filename) if error.filename else ""), error.strerror or str(error)
+    else:
+        where, why = str(manifest_path), f"{error} (the build cache)"
+    if where and Path(where).is_relative_to(site_dir):
+        where = os.path.relpath(where, site_dir)
+    return Problem(where, 0, f"cannot write: {why}")
 
 
 _TEMPLATE_FRAME = re.compile(r'File "([^"]+\.(?:html|xml|txt))", line (\d+)')
@@ -858,6 +889,8 @@ class _QuickBuild:
         if self.options.memory is not None:
             self.options.memory.generation = ""
         moved = staging.commit(sorted(stale))
+        self.report.output = "replaced"
+        self.report.notes += staging.notes
         self.report.files = moved if moved >= 0 else sum(len(files) for _, files in written.values())
         if search and (any(url.startswith("cable/") for url in written) or not (self.output_dir / "pagefind").is_dir()):
             _update_search(self.output_dir, self.report)
@@ -993,6 +1026,8 @@ def _build(
     if options.memory is not None:
         options.memory.generation = ""  # nor does the memory, until this build is saved whole
     moved = staging.commit(sorted(stale))
+    report.output = "replaced"
+    report.notes += staging.notes
     report.files = moved if moved >= 0 else sum(len(files) for _, files in written.values())
     cables_changed = gone_pages or any(url.startswith("cable/") for url in written)
     if search and (not incremental or cables_changed or not (output_dir / "pagefind").is_dir()):

@@ -185,18 +185,18 @@ def build_command(
         gc.freeze()
     except BuildBusy as error:
         raise click.UsageError(str(error)) from None
-    except OSError as error:
-        # A full disk or a folder that cannot be written: the old output is left as it was.
-        click.echo(f"error: {error.filename or ''}: {error.strerror}; output left unchanged", err=True)
-        sys.exit(CONTENT_ERROR)
     for note in report.notes:
         click.echo(f"note: {note}", err=True)
     _report(report.problems, strict)
     if report.failed:
-        why = "--strict" if strict else "a template error"
-        click.echo(
-            f"build failed: {len(report.problems)} problems ({why}); {report.output_dir} left unchanged", err=True
-        )
+        why = _counted(report.problems) + (", --strict" if strict else "")
+        outcome = {
+            "unchanged": f"{report.output_dir} left unchanged",
+            "partly updated": f"{report.output_dir} is partly updated; the next build rebuilds it whole",
+            "replaced": f"the new {report.output_dir} is in place, but the build cache was not saved; "
+            "the next build rebuilds it whole",
+        }[report.output]
+        click.echo(f"build failed ({why}); {outcome}", err=True)
         sys.exit(CONTENT_ERROR)
     if report.search_seconds:
         click.echo(f"search index: {report.search_bytes:,} bytes in {report.search_seconds:.1f}s", err=True)

@@ -63,9 +63,13 @@ class Manifest:
     @classmethod
     def for_site(cls, site_dir: Path, output_dir: Path | None = None) -> Manifest:
         """The manifest of builds of this site into this output folder (each output has its own)."""
+        return cls(cls.path_for(site_dir, output_dir))
+
+    @staticmethod
+    def path_for(site_dir: Path, output_dir: Path | None = None) -> Path:
         output = (output_dir or site_dir / "output").resolve()
         name = hashlib.sha256(str(output).encode()).hexdigest()[:12]
-        return cls(site_dir / CACHE_DIR / f"manifest-{name}.sqlite")
+        return site_dir / CACHE_DIR / f"manifest-{name}.sqlite"
 
     def reset(self) -> None:
         """Forget everything (and recreate the tables: an older schema may have other columns)."""

@@ -34,6 +34,7 @@ from watchdog.observers import Observer
 
 from sitegen.build import BuildMemory, BuildOptions, BuildReport, build_site
 from sitegen.config import CONFIG_NAME
+from sitegen.write import old_output_folder, staging_folder
 
 DEBOUNCE_SECONDS = 0.15
 SOURCE_FOLDERS = ("content", "templates", "static")
@@ -248,8 +249,8 @@ class PreviewServer:
             [
                 self.output,
                 self.site_dir / ".sitegen-cache",
-                self.site_dir / ".output.building",
-                self.site_dir / ".output.old",
+                staging_folder(self.output),
+                old_output_folder(self.output),
             ],
         )
         self.observer = Observer()

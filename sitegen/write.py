@@ -10,11 +10,48 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import stat
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 BUILTIN_STATIC = Path(__file__).resolve().parent / "theme" / "static"
 FINGERPRINTED = (".css", ".js")
+
+
+class OutputError(OSError):
+    """Putting the staged files in place failed after the output had begun to change."""
+
+
+def staging_folder(output_dir: Path) -> Path:
+    return output_dir.with_name(f".{output_dir.name}.building")
+
+
+def old_output_folder(output_dir: Path) -> Path:
+    """Where a full build moves the previous output while it swaps the new one in."""
+    return output_dir.with_name(f".{output_dir.name}.old")
+
+
+def remove_tree(folder: Path) -> OSError | None:
+    """Delete a folder the build made, even one a user made read-only; the error if that fails."""
+
+    def writable_and_again(function, path, _):
+        # A read-only folder refuses to give up its entries: make it writable (the build made
+        # it) and try once more; a second failure is the one reported.
+        parent = os.path.dirname(path)
+        os.chmod(parent, os.stat(parent).st_mode | stat.S_IWUSR | stat.S_IXUSR)
+        if os.path.isdir(path) and not os.path.islink(path):
+            os.chmod(path, os.stat(path).st_mode | stat.S_IWUSR | stat.S_IXUSR | stat.S_IRUSR)
+        function(path)
+
+    handler = {"onexc": writable_and_again} if sys.version_info >= (3, 12) else {"onerror": writable_and_again}
+    try:
+        shutil.rmtree(folder, **handler)
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        return error
+    return None
 
 
 @dataclass
@@ -31,13 +68,14 @@ class Staging:
     overlay: bool = False
     discarded_leftover: bool = False
     made: set[str] = field(default_factory=set)
+    notes: list[str] = field(default_factory=list)  # what the commit could not tidy, for the report
 
     @classmethod
     def begin(cls, output_dir: Path, overlay: bool = False) -> Staging:
-        folder = output_dir.with_name(f".{output_dir.name}.building")
+        folder = staging_folder(output_dir)
         leftover = folder.exists()
-        if leftover:
-            shutil.rmtree(folder)
+        if leftover and (error := remove_tree(folder)):
+            raise error
         folder.mkdir(parents=True)
         return cls(output_dir, folder, overlay, leftover)
 
@@ -67,32 +105,53 @@ class Staging:
             return False
 
     def commit(self, removed: list[str] = ()) -> int:
-        """Put the staged files in place and delete `removed` (output paths); returns files moved."""
+        """Put the staged files in place and delete `removed` (output paths); returns files moved.
+
+        An OSError leaves the output as it was; an OutputError says it changed part way."""
         if not self.overlay:
-            old = self.output_dir.with_name(f".{self.output_dir.name}.old")
-            if old.exists():
-                shutil.rmtree(old)
-            if self.output_dir.exists():
-                os.replace(self.output_dir, old)
-            os.replace(self.folder, self.output_dir)
-            if old.exists():
-                shutil.rmtree(old)
+            self._swap()
             return -1
         moved = 0
-        for directory, _, files in os.walk(self.folder):
-            relative = Path(directory).relative_to(self.folder)
-            target_dir = self.output_dir / relative
-            target_dir.mkdir(parents=True, exist_ok=True)
-            for name in files:
-                os.replace(Path(directory) / name, target_dir / name)
-                moved += 1
-        for url in removed:
-            _remove_with_empty_parents(self.output_dir, url)
-        shutil.rmtree(self.folder)
+        try:
+            for directory, _, files in os.walk(self.folder):
+                relative = Path(directory).relative_to(self.folder)
+                target_dir = self.output_dir / relative
+                target_dir.mkdir(parents=True, exist_ok=True)
+                for name in files:
+                    os.replace(Path(directory) / name, target_dir / name)
+                    moved += 1
+            for url in removed:
+                _remove_with_empty_parents(self.output_dir, url)
+        except OSError as error:
+            if moved == 0:
+                raise
+            raise OutputError(error.errno, error.strerror, error.filename) from error
+        self.abandon()
         return moved
 
+    def _swap(self) -> None:
+        """Swap the whole staged site in for the output. Only the two renames count: the old
+        output is deleted after, and if that fails the build has still succeeded."""
+        old = old_output_folder(self.output_dir)
+        if old.exists() and remove_tree(old):
+            # An earlier build's old output that cannot be deleted must not block this one.
+            old = old.with_name(f"{old.name}-{os.getpid()}")
+        if self.output_dir.exists():
+            os.replace(self.output_dir, old)
+        try:
+            os.replace(self.folder, self.output_dir)
+        except OSError:
+            if old.exists():
+                os.replace(old, self.output_dir)  # the output as it was
+            raise
+        if old.exists() and (error := remove_tree(old)):
+            self.notes.append(
+                f"the previous output, moved to {old}, could not be deleted ({error.strerror}: {error.filename}); "
+                "delete it by hand"
+            )
+
     def abandon(self) -> None:
-        shutil.rmtree(self.folder, ignore_errors=True)
+        remove_tree(self.folder)
 
 
 def _write_file(path: str, data: bytes) -> None:
@@ -104,6 +163,8 @@ def _write_file(path: str, data: bytes) -> None:
         view = memoryview(data)
         while view:
             view = view[os.write(descriptor, view) :]
+    except OSError as error:  # os.write names no file: a full disk would say only "No space left"
+        raise OSError(error.errno, error.strerror, path) from None
     finally:
         os.close(descriptor)
 
