@@ -12,6 +12,7 @@ import ipaddress
 import json
 import mimetypes
 import os
+import sys
 import threading
 import time
 import traceback
@@ -115,6 +116,26 @@ def inject_reload(html: bytes) -> bytes:
     return html[:index] + tag + html[index:] if index >= 0 else html + tag
 
 
+def _shown(request_path: str, limit: int = 80) -> str:
+    """A request path as a log line shows it: cut short, since a client chooses its length."""
+    return request_path if len(request_path) <= limit else request_path[:limit] + "..."
+
+
+class _PreviewHTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address, handler, log):
+        super().__init__(address, handler)
+        self.log = log
+
+    def handle_error(self, request, client_address) -> None:
+        """One line for a request that failed, not a traceback holding the whole request."""
+        error = sys.exc_info()[1]
+        if isinstance(error, (BrokenPipeError, ConnectionResetError)):
+            return  # the browser went away (a reload, a closed tab)
+        self.log(f"serve: a request from {client_address[0]} failed: {type(error).__name__}: {_shown(str(error))}")
+
+
 def make_handler(output: Path, state: BuildState, stopping: threading.Event):
     class Handler(BaseHTTPRequestHandler):
         server_version = "sitegen-serve"
@@ -127,7 +148,13 @@ def make_handler(output: Path, state: BuildState, stopping: threading.Event):
                 return self._events()
             if self.path == SCRIPT_PATH:
                 return self._send(HTTPStatus.OK, RELOAD_SCRIPT, "text/javascript; charset=utf-8")
-            path, status = resolve_request(output, self.path)
+            try:
+                path, status = resolve_request(output, self.path)
+            except (OSError, RuntimeError) as error:  # RuntimeError: pathlib's symlink loop before 3.13
+                # A name too long for the file system, a loop of links: not a page of this site.
+                why = error.strerror if isinstance(error, OSError) else str(error).partition(":")[0]
+                self.server.log(f"serve: 404 for {_shown(self.path)} ({why})")
+                path, status = None, HTTPStatus.NOT_FOUND
             if status == HTTPStatus.MOVED_PERMANENTLY:
                 self.send_response(status)
                 self.send_header("Location", urlsplit(self.path).path + "/")
@@ -255,7 +282,7 @@ class PreviewServer:
         )
         self.observer = Observer()
         self.watched: set[Path] = set()
-        self.httpd: ThreadingHTTPServer | None = None
+        self.httpd: _PreviewHTTPServer | None = None
         self.threads: list[threading.Thread] = []
 
     @property
@@ -312,8 +339,8 @@ class PreviewServer:
         self.observer.schedule(self.watcher, str(self.site_dir), recursive=False)
         self._watch_source_folders()
         self.observer.start()
-        self.httpd = ThreadingHTTPServer((self.host, self.port), make_handler(self.output, self.state, self.stopping))
-        self.httpd.daemon_threads = True
+        handler = make_handler(self.output, self.state, self.stopping)
+        self.httpd = _PreviewHTTPServer((self.host, self.port), handler, self.log)
         for target in (self.httpd.serve_forever, self._builder):
             thread = threading.Thread(target=target, daemon=True)
             thread.start()

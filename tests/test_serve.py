@@ -217,3 +217,16 @@ def test_one_edit_gives_one_rebuild_and_one_reload_then_quiet(server, edit):
         assert rebuilds(server) - before == 2 and counter.reloads == 2
         assert b"Gone again" in get(server, "/nowhere.html")[2]
     counter.stream.close()
+
+
+def test_odd_paths_get_an_answer_and_one_line_of_log(server, capfd):
+    os.symlink("loop-b", server.output / "loop-a")
+    os.symlink("loop-a", server.output / "loop-b")
+    for path in ("/" + "a" * 300 + ".html", "/cable/" + "b" * 300 + "/x.html", "/loop-a", "/loop-a/x.html"):
+        status, _, _ = get(server, path)
+        assert status in (400, 404), path
+    assert "Traceback" not in capfd.readouterr().err
+    logged = [line for line in server.lines if line.startswith("serve: 404 for")]
+    assert len(logged) == 4, server.lines  # one line each, naming the request briefly, never the whole path
+    assert not [line for line in logged if "a" * 300 in line or "b" * 300 in line]
+    assert get(server, "/")[0] == 200
