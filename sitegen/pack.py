@@ -20,8 +20,10 @@ MIRROR_TEXT = """How to mirror this site
 This archive holds a complete static copy of the site. Every link in it is relative, so it
 works from any folder of any web server, and straight from disk.
 
-1. Unpack it anywhere:            tar xzf {archive}
-2. Check that nothing was altered: cd {top} && sha256sum -c SHA256SUMS
+Run these from the folder you unpack it in:
+
+1. Unpack it anywhere:            tar xzf <this archive>.tar.gz   (it makes the folder {top}/)
+2. Check that nothing was altered: (cd {top} && sha256sum -c SHA256SUMS)
 3. Read it from disk:             open {top}/index.html in a browser
    or serve it, for example:      python3 -m http.server --directory {top} 8000
    or point a web server (nginx, Apache, Caddy...) at the {top}/ folder, under any path.
@@ -61,7 +63,8 @@ def pack_site(output: Path, archive: Path) -> int:
         sums.append(f"{digest}  {name}\n")
     extra = {
         "SHA256SUMS": "".join(sums).encode(),
-        "MIRROR.txt": MIRROR_TEXT.format(archive=archive.name, top=TOP).encode(),
+        # Not the archive's own name: the same site must give the same bytes whatever it is called.
+        "MIRROR.txt": MIRROR_TEXT.format(top=TOP).encode(),
     }
     folders = sorted({"/".join(name.split("/")[:i]) for name in files for i in range(1, name.count("/") + 1)})
     temporary = archive.with_name(f".{archive.name}.tmp")

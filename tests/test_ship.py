@@ -147,6 +147,9 @@ def test_pack_is_deterministic_complete_and_refuses_to_overwrite(built, tmp_path
     os.utime(built / "output" / "index.html", (1, 1))
     assert runner.invoke(main, ["pack", "--site", str(built), "--output", str(archive), "--force"]).exit_code == 0
     assert hashlib.sha256(archive.read_bytes()).hexdigest() == first
+    renamed = tmp_path / "cablegate-mirror-2010-12-01.tar.gz"
+    assert runner.invoke(main, ["pack", "--site", str(built), "--output", str(renamed)]).exit_code == 0
+    assert renamed.read_bytes() == archive.read_bytes()  # the bytes do not depend on the file's name
     mirror = tmp_path / "www" / "mirrors" / "cables"
     mirror.mkdir(parents=True)
     with tarfile.open(archive) as tar:
@@ -154,7 +157,11 @@ def test_pack_is_deterministic_complete_and_refuses_to_overwrite(built, tmp_path
         assert all(m.mtime == 0 and m.uid == 0 and m.uname == "" for m in members)
         tar.extractall(mirror, filter="data")
     unpacked = mirror / "site"
-    assert (unpacked / "MIRROR.txt").exists()
+    # Its steps work as written, run from the folder the archive was unpacked in.
+    steps = (unpacked / "MIRROR.txt").read_text()
+    assert "(cd site && sha256sum -c SHA256SUMS)" in steps and "open site/index.html" in steps
+    if shutil.which("sha256sum"):
+        assert subprocess.run("cd site && sha256sum --quiet -c SHA256SUMS", shell=True, cwd=mirror).returncode == 0
     for line in (unpacked / "SHA256SUMS").read_text().splitlines():
         digest, name = line.split("  ", 1)
         assert hashlib.sha256((unpacked / name).read_bytes()).hexdigest() == digest
