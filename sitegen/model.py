@@ -125,6 +125,10 @@ class Block:
     number: int | None = None
     marking: str | None = None
     id: str = ""
+    # Ids of lines inside a paragraph that open with a number but start no paragraph (a date
+    # wrapped onto a new line): (offset in `text`, id). The original site anchored such lines,
+    # and links made to them then should still land on them.
+    line_anchors: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

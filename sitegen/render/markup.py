@@ -41,7 +41,7 @@ def body_html(
         if block.kind == "gap":
             parts.append(block.text)  # only spaces and line breaks: nothing to escape
             continue
-        text = escape_text(block.text)
+        text = escape_text(block.text) if not block.line_anchors else _with_line_anchors(block)
         if block.kind == "par":
             for written, href in links:
                 if written in text:
@@ -54,6 +54,17 @@ def body_html(
         else:
             parts.append(f'<span class="{_BLOCK_CLASS[block.kind]}">{text}</span>')
     return Markup("".join(parts))
+
+
+def _with_line_anchors(block: Block) -> str:
+    """A paragraph's escaped text with an empty, id'd element where each anchored line begins."""
+    parts, start = [], 0
+    for offset, anchor in block.line_anchors:
+        parts.append(escape_text(block.text[start:offset]))
+        parts.append(f'<span class="line-anchor" id="{anchor}"></span>')
+        start = offset
+    parts.append(escape_text(block.text[start:]))
+    return "".join(parts)
 
 
 REFERENCE_IN_PROSE = r"(?<![\w/])(\d{2}[A-Z][A-Z\-]*?\d+)(?![\w/])"
