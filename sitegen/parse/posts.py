@@ -288,4 +288,16 @@ KNOWN_POSTS = frozenset(
 )
 
 # How the text sometimes names a post, mapped to the code used in reference IDs.
-POST_ALIASES = {"SECSTATE": "STATE", "SECSTATEWASHDC": "STATE", "USUN": "USUNNEWYORK", "USUNNY": "USUNNEWYORK"}
+# Ways cites name a post other than its code: the mission's short names, the Department.
+POST_ALIASES = {
+    "SECSTATE": "STATE",
+    "SECSTATEWASHDC": "STATE",
+    "USUN": "USUNNEWYORK",
+    "USUNNY": "USUNNEWYORK",
+    "USEU": "USEUBRUSSELS",
+    "UNVIE": "UNVIEVIENNA",
+    "USMISSIONGENEVA": "GENEVA",
+    "MISSIONGENEVA": "GENEVA",
+    "USMISSIONNATO": "USNATO",
+    "USMISSIONUSNATO": "USNATO",
+}

@@ -11,14 +11,19 @@ from sitegen.parse.posts import KNOWN_POSTS, POST_ALIASES
 _REF_LABEL = re.compile(
     r"^[^\S\n]*(?:REF|REFS|REFTEL|REFTELS|REFERENCE|REFERENCES)\b[^\S\n]*[:.]?[^\S\n]*(.*)", re.I | re.M
 )
-_REF_STOP = re.compile(r"\s*(?:CLASSIFIED\s+BY|\d{1,3}\s?\.\s|\(\w+\)\s|SUMMARY|BEGIN|SUBJ|TAGS)", re.I)
-# One reference: an optional letter label (A), A. or A); an optional two-digit year; the post's
+# What ends a REF block: the classification line, the first paragraph, a summary or another
+# label, each perhaps behind a marking (`(U) Classified by`). A line opening with a letter in
+# brackets does not: `(C) 09 STATE 030541` is the block's third item.
+_REF_STOP = re.compile(
+    r"\s*(?:\([A-Z/]{1,6}\)\s*)?(?:CLASSIFIED\s+BY|\d{1,3}\s?\.\s|SUMMARY|BEGIN|SUBJ|TAGS|E\.\s?O\.)", re.I
+)
+# One reference: an optional letter label (A), A. or A); an optional year (06 or 2006); the post's
 # words; the cable number. Letters are matched loosely: the post must be a known one.
 _ITEM = re.compile(
-    r"(?:\(([A-Za-z])\)|\b([A-Za-z])[.)])?\s*(?:\b(\d{2})\s+)?([A-Za-z][A-Za-z]*(?:[ \-][A-Za-z]+){0,3})\s*(\d{1,7})\b(?![/\-]\d)"
+    r"(?:\(([A-Za-z])\)|\b([A-Za-z])[.)])?\s*(?:\b((?:19|20)?\d{2})\s+)?([A-Za-z][A-Za-z]*(?:[ \-][A-Za-z]+){0,3})\s*(\d{1,7})\b(?![/\-]\d)"
 )
 _CANONICAL_ID = re.compile(r"(\d{2})\s*([A-Z][A-Z\-]*?)\s*0*(\d+)")
-MAX_REF_LINES = 6
+MAX_REF_LINES = 16  # a REF block of (A) to (H), each on its line, with some wrapped
 
 
 def canonical_reference_id(text: str) -> str | None:
@@ -69,7 +74,7 @@ def text_references(head: CableHead, own_year: str, extra_posts: frozenset[str] 
             post = words.upper().replace(" ", "")
         if post is None:
             continue
-        reference_id = f"{year or own_year}{post}{int(number)}"
+        reference_id = f"{year[-2:] if year else own_year}{post}{int(number)}"  # 2005 STATE 1 -> 05STATE1
         if reference_id not in seen:
             seen.add(reference_id)
             written = match.group(0).strip()
