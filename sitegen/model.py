@@ -137,6 +137,7 @@ class Cable:
 
     record: CableRecord
     subject: str
+    subject_marking: str | None  # `(C)` when the subject line opens with one
     tags: tuple[str, ...]
     eo: str | None
     summary: str | None

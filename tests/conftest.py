@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -44,3 +45,14 @@ def corpus_records(corpus_rows) -> list[CableRecord]:
 @pytest.fixture(scope="session")
 def corpus_by_id(corpus_records) -> dict[str, CableRecord]:
     return {record.reference_id: record for record in corpus_records}
+
+
+ORIGINAL_PAGES = CORPUS / "original_pages.jsonl"
+
+
+@pytest.fixture(scope="session")
+def original_pages() -> list[dict]:
+    """What the original Cablegate site showed for the corpus cables (anchors, tags, subject)."""
+    if not ORIGINAL_PAGES.exists():
+        pytest.skip(f"what the original site showed is not beside this checkout ({ORIGINAL_PAGES})")
+    return [json.loads(line) for line in ORIGINAL_PAGES.read_text(encoding="utf-8").splitlines()]

@@ -3,7 +3,6 @@ the original site showed (its ¶ anchors must land on the same paragraph here)."
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import replace
 
@@ -12,7 +11,6 @@ import pytest
 from sitegen.model import CableRecord
 from sitegen.parse import parse_cable
 from sitegen.render.markup import body_html
-from tests.conftest import CORPUS
 
 EMPTY = CableRecord("09ROME1", "1", "2009-01-01 00:00", None, "SECRET", "Embassy Rome", "", "", "")
 
@@ -37,10 +35,18 @@ CASES = [
     ("written N)", "1) (C) One.\n2) (C) Two.\n", ["par1", "par2"]),
     ("written (N)", "(1) (C) One.\n(2) (C) Two.\n", ["par1", "par2"]),
     ("a year opening a line", "1. (C) In the elections of\n2006. The party won.\n\n2. (C) Next.\n", ["par1", "par2"]),
-    ("a date wrapped after its month", "1. (C) They met on September\n15. The talks went well.\n\n2. (C) Next.\n", ["par1", "par2"]),
+    (
+        "a date wrapped after its month",
+        "1. (C) They met on September\n15. The talks went well.\n\n2. (C) Next.\n",
+        ["par1", "par2"],
+    ),
     ("a list inside a paragraph", "3. (C) The points were:\n1. roads\n2. ports\n\n4. (C) Next.\n", ["par3", "par4"]),
     ("a skipped number with a marking", "1. (C) One.\n\nHEADING\n-------\n5. (C) Five.\n", ["par1", "par5"]),
-    ("a weekly's items with some cut", "1. Summary.\nThe week.\n3. Roads... Text.\n8. Ports... Text.\n", ["par1", "par3", "par8"]),
+    (
+        "a weekly's items with some cut",
+        "1. Summary.\nThe week.\n3. Roads... Text.\n8. Ports... Text.\n",
+        ["par1", "par3", "par8"],
+    ),
     ("a jump too far without a marking", "1. One.\nWe counted\n40. of them.\n", ["par1"]),
     ("a list of N) after a paragraph", "4. (C) Topics:\n1) Trade\n2) Aid\n5) Roads\n", ["par4"]),
     ("page break on its own line", "1. (C) One.\n \nROME 00000001  002 OF 002\n \n2. (C) Two.\n", ["par1", "par2"]),
@@ -86,16 +92,6 @@ def test_a_wrapped_date_is_anchored_on_its_line_not_made_a_paragraph():
     # A number that a paragraph has keeps its paragraph: no line takes its id.
     body = "1. (C) On June\n2. we met.\n\n2. (C) Second.\n"
     assert parse_cable(replace(EMPTY, body=body)).paragraphs[0].line_anchors == ()
-
-
-ORIGINAL = CORPUS / "original_pages.jsonl"
-
-
-@pytest.fixture(scope="module")
-def original_pages():
-    if not ORIGINAL.exists():
-        pytest.skip(f"what the original site showed is not beside this checkout ({ORIGINAL})")
-    return [json.loads(line) for line in ORIGINAL.read_text().splitlines()]
 
 
 def test_every_original_anchor_lands_on_the_same_paragraph(original_pages, corpus_by_id):

@@ -23,9 +23,11 @@ def parse_cable(record: CableRecord, with_blocks: bool = True) -> Cable:
     own_year = record.reference_id[:2]
     found = text_references(head, own_year, frozenset(_post_of(ref) for ref in listed))
     references = listed + [ref.reference_id for ref in found if ref.reference_id not in listed]
+    subject, subject_marking = find_subject(head)
     return Cable(
         record=record,
-        subject=find_subject(head),
+        subject=subject,
+        subject_marking=subject_marking,
         tags=find_tags(head),
         eo=find_eo(head),
         summary=find_summary(head, body),

@@ -2,9 +2,28 @@
 
 from __future__ import annotations
 
+import html
 import re
 
-_SUBJECT = re.compile(r"(?:^|\s)SUBJ(?:ECT)?\s*:\s*(.*)", re.I | re.M)
+# `SUBJECT:`, `Subj:`, or `SUBJECT` and no colon at a line's start before an upper-case word
+# (not "subject to approval" in a sentence).
+_SUBJECT = re.compile(
+    r"(?:(?:^|\s)SUBJ(?:ECT)?\s*:|^[^\S\n]*SUBJ(?:ECT)?[^\S\n]+(?-i:(?=[A-Z(\"'])))\s*(.*)", re.I | re.M
+)
+# What ends a subject that wraps: a blank line (see value_with_continuation), another label,
+# the classification line, a page break, a paragraph (numbered or behind a marking), SIPDIS.
+_ENDS_SUBJECT = re.compile(
+    r"\s*(?:REF\b|REFS\b|REFTEL|REFERENCE|TAGS\b|E\.?\s?O\.?\s*\d|CLASSIFIED\s+BY|SENSITIVE\s+BUT\s+UNCLASSIFIED"
+    r"|\d{1,3}\s?[.)]|\((?:U|C|S|SBU|TS|[UCS]//?[A-Z/ ]+|SBU/[A-Z/ ]+)\)|BEGIN\s+SUMMARY|SUMMARY\s*[:.]|SIPDIS"
+    r"|[A-Z][A-Z .'\-]*\s\d{3,}\s+\d{3}\s+OF\s+\d{3}|(?:(?:UNCLASSIFIED|CONFIDENTIAL|SECRET)\s+)?PAGE\s+\d)",
+    re.I,
+)
+# A REF label run into the subject's last word when the dump lost a line break (`PRIMEREF:`).
+_GLUED_REF = re.compile(r"(?:REF|REFS|REFTEL)\s*:\s.*", re.S)
+_SUBJECT_MARKING = re.compile(r"\s*\((U|C|S|SBU|TS|[UCS]//?[A-Z/ ]+|SBU/[A-Z/ ]+)\)\s*", re.I)
+# A backslash that ended a line of the subject (`CONCERNS \` / `REGARDING`): the lines are
+# joined by then, so it stands before a space or at the end.
+_LINE_CONTINUATION = re.compile(r"\\+(?=\s|$)")
 _TAGS = re.compile(r"(?:^|\s)TAGS\b\s*:?\s*(.*)", re.M)
 _EO = re.compile(r"(?:^|\s)(E\.?\s?O\.?\s*\d{4,5}\s*:?.*?)(?=\s+TAGS\b|$)", re.I | re.M)
 # Lines that end a wrapped SUBJECT or TAGS: another label, a paragraph, a classification line.
@@ -73,9 +92,20 @@ def collapse(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-def find_subject(head: CableHead) -> str:
-    value = head.value_with_continuation("SUBJ", _SUBJECT, max_more=4)
-    return collapse(value) if value else ""
+def find_subject(head: CableHead) -> tuple[str, str | None]:
+    """The subject as its readers cite it, and its marking (`(C)`) if it opens with one. The
+    subject keeps the marking as written: the original site's titles show it, and so are cited.
+
+    Runs over the lines it wraps onto until a blank line or what ends it (_ENDS_SUBJECT);
+    HTML entities the dump kept (`&#8217;`) are decoded, line-continuation backslashes dropped.
+    """
+    value = head.value_with_continuation("SUBJ", _SUBJECT, max_more=4, stop=_ENDS_SUBJECT)
+    if not value:
+        return "", None
+    value = _GLUED_REF.sub("", value)
+    value = collapse(html.unescape(_LINE_CONTINUATION.sub("", value)))
+    marking = _SUBJECT_MARKING.match(value)
+    return value, f"({marking.group(1).upper()})" if marking else None
 
 
 def find_tags(head: CableHead) -> tuple[str, ...]:
