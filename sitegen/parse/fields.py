@@ -34,10 +34,37 @@ _ENDS_FIELD = re.compile(
 )
 _TAG_GROUP = re.compile(r"\(([^()]*)\)|([A-Za-z][A-Za-z0-9_\-]*)")
 _SUBJECT_IN_TAGS = re.compile(r"\bSUBJ(?:ECT)?\s*:", re.I)
+# Where a summary opens: `BEGIN SUMMARY` anywhere; `1. (C) Summary:` anywhere (a dump may have
+# lost the line break before it); `Summary:` (or `Summary and comment.`) at a line's start,
+# perhaps behind a marking; or a heading `SUMMARY` alone on its line. "In summary, ..." in a
+# sentence opens nothing.
+_SUMMARY_MARK = r"\(?[A-Z][A-Z/ \-]{0,19}\)"  # (C), (S/NF), (C/REL NATO), (S-NF), C)
+_SUMMARY_LABEL = r"(?:[A-Z]+\s+AND\s+)?SUMMARY(?:\s+AND\s+[A-Z]+)?"  # Summary and comment, Introduction and summary
 _SUMMARY_START = re.compile(
-    r"\bBEGIN\s+SUMMARY\b\s*[:.\-]?|(?<!END )(?<!END OF )\bSUMMARY(?:\s+AND\s+COMMENT)?\s*[:.\-]", re.I
+    rf"\bBEGIN\s+SUMMARY\b[^\S\n]*[:.\-]?"
+    rf"|\b\d{{1,3}}\s?\.[^\S\n]*(?:{_SUMMARY_MARK}[^\S\n]*)?{_SUMMARY_LABEL}[^\S\n]*[:.\-]"
+    rf"|(?:^|\n)[^\S\n]*(?:-+[^\S\n]*)?(?:\d{{1,3}}\s?\.[^\S\n]*)?(?:{_SUMMARY_MARK}[^\S\n]*)?"
+    rf"{_SUMMARY_LABEL}(?:[^\S\n]*[:.\-]|[^\S\n]*(?=\n))"
+    # a heading run onto the line before it, its dashes after it on its line or the next
+    rf"|\bSUMMARY[^\S\n]*(?:-[^\S\n]*){{3,}}|\bSUMMARY[^\S\n]*\n[^\S\n]*(?:-[^\S\n]*){{3,}}\n",
+    re.I,
 )
 _SUMMARY_END = re.compile(r"\bEND\s+(?:OF\s+)?SUMMARY\b", re.I)
+# What comes between the label and the summary's first word: dashes under a heading, a
+# paragraph number, a marking.
+_SUMMARY_LEAD = re.compile(
+    rf"(?:\s|-[\s-]*|=+|\d{{1,3}}\s?\.(?!\d)|{_SUMMARY_MARK}|:|{_SUMMARY_LABEL}\s*[:.\-])*", re.I
+)
+# The end of the paragraph a summary opens in: a blank line, or a line opening the next
+# numbered paragraph.
+_PARAGRAPH_END = re.compile(r"\n[^\S\n]*(?:\n|\d{1,3}\s?\.\s)")
+# What inside a summary is not its text: page-break and SIPDIS lines, and the number and
+# marking of a paragraph it runs on into (after a blank line: a wrapped `15.` is a date).
+_NOT_SUMMARY_TEXT = re.compile(
+    rf"^[^\S\n]*(?:SIPDIS|[A-Z][A-Z .'\-]*\s\d{{3,}}\s+\d{{3}}\s+OF\s+\d{{3}})[^\S\n]*$"
+    rf"|(?<=\n)[^\S\n]*\n[^\S\n]*\d{{1,3}}\s?\.(?!\d)[^\S\n]*(?:{_SUMMARY_MARK}[^\S\n]*)?",
+    re.M,
+)
 _SPACES = re.compile(r"\s+")
 MAX_SUMMARY_CHARS = 6000
 MAX_TAG_LENGTH = 40
@@ -132,18 +159,26 @@ def find_eo(head: CableHead) -> str | None:
 
 
 def find_summary(head: CableHead, body: str) -> str | None:
-    """The text from `Summary:` (or BEGIN SUMMARY) to `End summary`, whitespace collapsed.
+    """The summary: from `Summary:`, `BEGIN SUMMARY`, `1. (C) Summary:` or a SUMMARY heading to
+    `End summary`, or, without one, to the end of the paragraph it opens in. The number, the
+    marking and a heading's dashes are not part of it; page-break and SIPDIS lines neither. A
+    cable without such a label has no summary (its first paragraph is not one).
 
     The summary opens near the top, so its start is looked for in the head only.
     """
     position = head.upper.find("SUMMARY")
     while position != -1:
-        start = _SUMMARY_START.search(head.text, max(0, position - 12), position + 30)
-        if start:
-            end = _SUMMARY_END.search(body, start.end(), start.end() + MAX_SUMMARY_CHARS)
-            if not end:
-                return None
-            summary = collapse(body[start.end() : end.start()]).rstrip(" .")
+        line_start = head.text.rfind("\n", 0, position) + 1
+        start = _SUMMARY_START.search(head.text, max(0, line_start - 1), position + 30)
+        if start and not _SUMMARY_END.match(head.text, max(0, position - 8), position + 7):
+            begin = _SUMMARY_LEAD.match(body, start.end()).end()
+            end = _SUMMARY_END.search(body, begin, begin + MAX_SUMMARY_CHARS)
+            if end is None:
+                paragraph_end = _PARAGRAPH_END.search(body, begin, begin + MAX_SUMMARY_CHARS)
+                stop = paragraph_end.start() if paragraph_end else min(len(body), begin + MAX_SUMMARY_CHARS)
+            else:
+                stop = end.start()
+            summary = collapse(_NOT_SUMMARY_TEXT.sub("", body[begin:stop])).rstrip(" .-")
             return summary + "." if summary else None
         position = head.upper.find("SUMMARY", position + 7)
     return None

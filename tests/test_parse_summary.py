@@ -1,0 +1,106 @@
+"""The summary in the forms real cables write it (every case here is invented)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from sitegen.model import CableRecord
+from sitegen.parse import parse_cable
+
+CABLE = CableRecord("09ROME100", "1", "2009-03-01 00:00", None, "SECRET", "Embassy Rome", "", "", "")
+TOP = "E.O. 12958: DECL: 03/01/2019\nTAGS: PREL, IT\nSUBJECT: THE BRIDGE\n\nClassified By: Ambassador, 1.4 (b)\n\n"
+
+
+def summary_of(body: str) -> str | None:
+    return parse_cable(replace(CABLE, body=TOP + body)).summary
+
+
+CASES = [
+    (
+        "Summary: to End summary",
+        "1. (C) Summary: The mayor will build it. End summary.\n\n2. (C) More.",
+        "The mayor will build it.",
+    ),
+    (
+        "BEGIN SUMMARY",
+        "1. BEGIN SUMMARY: THE MAYOR WILL BUILD IT. END SUMMARY.\n\n2. MORE.",
+        "THE MAYOR WILL BUILD IT.",
+    ),
+    (
+        "no End summary: to the paragraph's end",
+        "1. (C) Summary: The mayor will build it.\nSoon.\n\n2. (C) More.",
+        "The mayor will build it. Soon.",
+    ),
+    (
+        "no End summary, next paragraph on the next line",
+        "1. (C) Summary: It will be built.\n2. (C) More.",
+        "It will be built.",
+    ),
+    (
+        "a heading with dashes",
+        "SUMMARY\n-------\n1. (C) The mayor will build it. End Summary.\n\n2. (C) More.",
+        "The mayor will build it.",
+    ),
+    (
+        "a heading with spaced dashes",
+        "Summary\n- - - -\n1. (C) The mayor will build it.\n\n2. (C) More.",
+        "The mayor will build it.",
+    ),
+    (
+        "a heading run onto the line before",
+        "reasons 1.4 (b). Summary -------\n\n1. (C) It will be built.\n\n2. More.",
+        "It will be built.",
+    ),
+    (
+        "a heading, then the label again",
+        "Summary\n-------\n1. (C) SUMMARY: It will be built. END SUMMARY.\n",
+        "It will be built.",
+    ),
+    (
+        "over two paragraphs to End summary",
+        "1. (C) Summary: First part.\n\n2. (C) Second part. End summary.\n\n3. More.",
+        "First part. Second part.",
+    ),
+    (
+        "Summary and comment",
+        "1. (S/NF) Summary and Comment: It will be built. End summary and comment.\n",
+        "It will be built.",
+    ),
+    (
+        "Introduction and summary",
+        "1. (SBU) Introduction and Summary: It will be built. End summary.\n",
+        "It will be built.",
+    ),
+    ("a marking with a release", "1. (C/REL NATO) SUMMARY: It will be built. END SUMMARY.\n", "It will be built."),
+    (
+        "a label after a lost line break",
+        "reasons 1.4 (b), (d) 1. (C) Summary: It will be built. End Summary.\n",
+        "It will be built.",
+    ),
+    ("End of summary", "1. (C) Summary: It will be built. End of summary.\n", "It will be built."),
+    (
+        "page breaks and SIPDIS left out",
+        "1. (C) Summary: It will\nROME 00000100  002 OF 003\nSIPDIS\nbe built. End summary.\n",
+        "It will be built.",
+    ),
+    (
+        "a summary that opens with a year",
+        "Summary\n-------\n1. (C) 2008 was a record year. End summary.\n",
+        "2008 was a record year.",
+    ),
+    (
+        "a wrapped date inside keeps its day",
+        "1. (C) Summary: They met on September\n15. It went well. End summary.\n",
+        "They met on September 15. It went well.",
+    ),
+    ("no summary label: none", "1. (C) The mayor will build it.\n\n2. (C) More.", None),
+    ("'in summary' in a sentence: none", "1. (C) The mayor spoke. In summary, he agreed.\n", None),
+    ("End summary alone: none", "1. (C) The mayor spoke. End summary.\n", None),
+]
+
+
+@pytest.mark.parametrize("what, body, expected", CASES, ids=[case[0] for case in CASES])
+def test_summary_forms(what, body, expected):
+    assert summary_of(body) == expected
