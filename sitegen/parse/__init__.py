@@ -6,9 +6,10 @@ Never raises on any text: a cable that lacks a field simply has it empty.
 from __future__ import annotations
 
 from sitegen.model import Block, Cable, CableRecord, Reference
-from sitegen.parse.fields import CableHead, find_eo, find_subject, find_summary, find_tags
+from sitegen.parse.fields import CableHead, find_eo, find_subject, find_summary
 from sitegen.parse.paragraphs import number_blocks, split_blocks
 from sitegen.parse.references import dump_references, text_references
+from sitegen.parse.tags import find_tags
 
 
 def parse_cable(record: CableRecord, with_blocks: bool = True) -> Cable:

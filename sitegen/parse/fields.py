@@ -1,4 +1,4 @@
-"""Read the labelled lines at the top of a cable body: SUBJECT, TAGS, E.O., and the summary."""
+"""Read the labelled lines at the top of a cable body: SUBJECT, E.O. and the summary (TAGS: tags.py)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,6 @@ _SUBJECT_MARKING = re.compile(r"\s*\((U|C|S|SBU|TS|[UCS]//?[A-Z/ ]+|SBU/[A-Z/ ]+
 # A backslash that ended a line of the subject (`CONCERNS \` / `REGARDING`): the lines are
 # joined by then, so it stands before a space or at the end.
 _LINE_CONTINUATION = re.compile(r"\\+(?=\s|$)")
-_TAGS = re.compile(r"(?:^|\s)TAGS\b\s*:?\s*(.*)", re.M)
 _EO = re.compile(r"(?:^|\s)(E\.?\s?O\.?\s*\d{4,5}\s*:?.*?)(?=\s+TAGS\b|$)", re.I | re.M)
 # Lines that end a wrapped SUBJECT or TAGS: another label, a paragraph, a classification line.
 _ENDS_FIELD = re.compile(
@@ -32,8 +31,6 @@ _ENDS_FIELD = re.compile(
     r"\d{1,3}\s?\.|\(|PAGE\s+\d|BEGIN\s+SUMMARY|SUMMARY\s*[:.]|SIPDIS)",
     re.I,
 )
-_TAG_GROUP = re.compile(r"\(([^()]*)\)|([A-Za-z][A-Za-z0-9_\-]*)")
-_SUBJECT_IN_TAGS = re.compile(r"\bSUBJ(?:ECT)?\s*:", re.I)
 # Where a summary opens: `BEGIN SUMMARY` anywhere; `1. (C) Summary:` anywhere (a dump may have
 # lost the line break before it); `Summary:` (or `Summary and comment.`) at a line's start,
 # perhaps behind a marking; or a heading `SUMMARY` alone on its line. "In summary, ..." in a
@@ -62,12 +59,10 @@ _PARAGRAPH_END = re.compile(r"\n[^\S\n]*(?:\n|\d{1,3}\s?\.\s)")
 # marking of a paragraph it runs on into (after a blank line: a wrapped `15.` is a date).
 _NOT_SUMMARY_TEXT = re.compile(
     rf"^[^\S\n]*(?:SIPDIS|[A-Z][A-Z .'\-]*\s\d{{3,}}\s+\d{{3}}\s+OF\s+\d{{3}})[^\S\n]*$"
-    rf"|(?<=\n)[^\S\n]*\n[^\S\n]*\d{{1,3}}\s?\.(?!\d)[^\S\n]*(?:{_SUMMARY_MARK}[^\S\n]*)?",
+    rf"|^[^\S\n]*\n[^\S\n]*\d{{1,3}}\s?\.(?!\d)[^\S\n]*(?:{_SUMMARY_MARK}[^\S\n]*)?",
     re.M,
 )
-_SPACES = re.compile(r"\s+")
 MAX_SUMMARY_CHARS = 6000
-MAX_TAG_LENGTH = 40
 
 
 class CableHead:
@@ -116,7 +111,8 @@ class CableHead:
 
 
 def collapse(text: str) -> str:
-    return _SPACES.sub(" ", text).strip()
+    """Runs of white space as one space, none at the ends (str.split: several times a regex's speed)."""
+    return " ".join(text.split())
 
 
 def find_subject(head: CableHead) -> tuple[str, str | None]:
@@ -135,26 +131,27 @@ def find_subject(head: CableHead) -> tuple[str, str | None]:
     return value, f"({marking.group(1).upper()})" if marking else None
 
 
-def find_tags(head: CableHead) -> tuple[str, ...]:
-    """TAGS in order, deduplicated: codes (`PREL`) and person tags (`STEINBERG, JAMES B.`)."""
-    value = head.value_with_continuation("TAGS", _TAGS, max_more=3)
-    if not value:
-        return ()
-    # A TAGS line run together with the subject (partial extracts): stop at the SUBJECT label.
-    value = _SUBJECT_IN_TAGS.split(value, maxsplit=1)[0]
-    tags: list[str] = []
-    for person, code in _TAG_GROUP.findall(value):
-        tag = collapse(person) if person else code.upper()
-        if tag and len(tag) <= MAX_TAG_LENGTH and tag not in tags:
-            tags.append(tag)
-    return tuple(tags)
-
-
 def find_eo(head: CableHead) -> str | None:
     for keyword in ("E.O", "EO "):
         found = head.find(keyword, _EO)
         if found:
             return collapse(found[0].group(1))
+    return None
+
+
+def _summary_end(head: CableHead, body: str, begin: int) -> re.Match[str] | None:
+    """`End summary` within MAX_SUMMARY_CHARS of `begin`. Found with str.find on the head's
+    upper-case twin where the head reaches (a case-blind regex over 6,000 characters cost a
+    fifth of a cable's parse); the regex only checks each place."""
+    limit = begin + MAX_SUMMARY_CHARS
+    position = head.upper.find("SUMMARY", begin, limit)
+    while position != -1:
+        end = _SUMMARY_END.search(body, max(begin, position - 12), position + 7)
+        if end:
+            return end
+        position = head.upper.find("SUMMARY", position + 7, limit)
+    if limit > len(head.upper):
+        return _SUMMARY_END.search(body, max(begin, len(head.upper) - 12), limit)
     return None
 
 
@@ -172,7 +169,7 @@ def find_summary(head: CableHead, body: str) -> str | None:
         start = _SUMMARY_START.search(head.text, max(0, line_start - 1), position + 30)
         if start and not _SUMMARY_END.match(head.text, max(0, position - 8), position + 7):
             begin = _SUMMARY_LEAD.match(body, start.end()).end()
-            end = _SUMMARY_END.search(body, begin, begin + MAX_SUMMARY_CHARS)
+            end = _summary_end(head, body, begin)
             if end is None:
                 paragraph_end = _PARAGRAPH_END.search(body, begin, begin + MAX_SUMMARY_CHARS)
                 stop = paragraph_end.start() if paragraph_end else min(len(body), begin + MAX_SUMMARY_CHARS)

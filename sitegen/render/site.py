@@ -31,6 +31,7 @@ from sitegen.catalogue import OTHER_LETTER, CableEntry, Catalogue, Facet, index_
 from sitegen.config import Config
 from sitegen.model import Block, CableRecord, Problem, Reference
 from sitegen.parse import parse_body
+from sitegen.parse.tag_codes import TAG_CODES
 from sitegen.plan import PagePlan, letters_used, listing_url
 from sitegen.render.feeds import cable_feed
 from sitegen.render.lexer import CableHeaderLexer
@@ -428,7 +429,7 @@ class SiteRenderer:
             View(
                 name=tag,
                 url=f"tag/{catalogue.tags[tag].slug}/index.html",
-                description=self.config.tag_descriptions.get(tag, ""),
+                description=self._tag_description(tag),
             )
             for tag in entry.tags
         ]
@@ -528,7 +529,7 @@ class SiteRenderer:
                 name=facet.name,
                 url=f"{kind}/{facet.slug}/index.html",
                 count=len(facet.reference_ids),
-                description=self.config.tag_descriptions.get(facet.name, "") if kind == "tag" else "",
+                description=self._tag_description(facet.name) if kind == "tag" else "",
             )
             for facet in filed.get(current, [])
         ]
@@ -582,7 +583,7 @@ class SiteRenderer:
     def _tag(self, plan: PagePlan) -> Rendered:
         facet = self.catalogue.tags[plan.name]
         feed = f"feed/tag/{facet.slug}.rss"
-        description = self.config.tag_descriptions.get(facet.name, "")
+        description = self._tag_description(facet.name)
         return self._listing(
             plan,
             facet,
@@ -643,6 +644,10 @@ class SiteRenderer:
             for day, facet in self.catalogue.releases.items()
         ]
         return self._groups(plan, "Releases, latest first", groups)
+
+    def _tag_description(self, tag: str) -> str:
+        """What a tag means: the site's own words (`[tag_descriptions]`), else the built-in ones."""
+        return self.config.tag_descriptions.get(tag) or TAG_CODES.get(tag, "")
 
     # -- feeds ---------------------------------------------------------------------------
 
