@@ -87,7 +87,10 @@ def import_dump(
         report.rows += 1
         if progress:
             progress(1)
-        record = item if isinstance(item, Problem) else record_from_row(item, source, released)
+        if isinstance(item, Problem):
+            report.problems.append(item)
+            continue
+        record = record_from_row(item, source, released)
         if isinstance(record, Problem):
             report.problems.append(record)
             continue
@@ -195,10 +198,15 @@ def export_dump(content_dir: Path, out) -> tuple[int, list[Problem]]:
             continue
         order.append((_sequence_key(record), path))
     order.sort()
+    written = 0
     for _, path in order:
         record = read_cable_file(path)
+        if isinstance(record, Problem):  # changed between the two readings
+            problems.append(record)
+            continue
         out.write(encode_row(record_to_fields(record)))
-    return len(order), problems
+        written += 1
+    return written, problems
 
 
 def read_id_list(path: Path) -> tuple[list[str], list[Problem]]:

@@ -29,7 +29,7 @@ import jinja2
 try:
     import fcntl
 except ImportError:  # Windows: builds of one output are not guarded against each other there
-    fcntl = None
+    fcntl = None  # type: ignore[assignment]
 
 from sitegen.catalogue import (
     CableEntry,
@@ -166,7 +166,7 @@ class _ScanTask:
 
 def _scan_batch(tasks: list[_ScanTask]) -> list[tuple[str, SourceState, Problem | None]]:
     """Read, hash and (if its bytes changed) parse each cable file into its catalogue entry."""
-    results = []
+    results: list[tuple[str, SourceState, Problem | None]] = []
     for task in tasks:
         try:
             with open(task.path, "rb") as file:
@@ -422,7 +422,7 @@ def scan_cables(
     scan = Scan([], {}, [], changed, removed, len(tasks))
     scan.problems = [problem for _, problem in read.values() if problem]
     states = kept + [state for state, _ in read.values() if state.entry is not None]
-    entries = [state.entry for state in states]
+    entries = [state.entry for state in states if state.entry is not None]  # all of them: kept ones have entries
     if len({entry.reference_id for entry in entries}) != len(entries):
         states, entries = _without_duplicates(states, scan.problems)
     scan.entries = entries
@@ -437,15 +437,16 @@ def _without_duplicates(
     order keeps it, each later one is a problem."""
     owner: dict[str, str] = {}
     kept: list[SourceState] = []
-    for state in sorted(states, key=lambda state: state.entry.source):
-        reference_id, shown = state.entry.reference_id, state.entry.source
+    entries = {id(state): state.entry for state in states if state.entry is not None}
+    for state in sorted(states, key=lambda state: entries[id(state)].source):
+        reference_id, shown = entries[id(state)].reference_id, entries[id(state)].source
         if reference_id in owner:
             problems.append(Problem(shown, 1, f"{reference_id} is also in {owner[reference_id]}"))
             continue
         owner[reference_id] = shown
         kept.append(state)
     problems.sort(key=lambda problem: problem.path)
-    return kept, [state.entry for state in kept]
+    return kept, [entries[id(state)] for state in kept]
 
 
 def _changed_entries(scan: Scan, known: dict[str, SourceState], old_as_of: str, as_of: str) -> list[CableEntry]:
@@ -621,10 +622,11 @@ def _release_set_unchanged(moments: list[str], old_as_of: str, new_as_of: str) -
 def _nothing_changed(manifest: Manifest, as_of: str, inputs: str, sources: str) -> bool:
     """The quick test a no-op rebuild needs: same inputs, same cable files (by size and mtime),
     and no release crossing between the two as-of moments. Costs one stat per cable file."""
-    if manifest.meta("inputs") != inputs or manifest.meta("as_of") is None:
+    old_as_of = manifest.meta("as_of")
+    if manifest.meta("inputs") != inputs or old_as_of is None:
         return False
     moments = json.loads(manifest.meta("release_moments") or "[]")
-    if not _release_set_unchanged(moments, manifest.meta("as_of"), as_of):
+    if not _release_set_unchanged(moments, old_as_of, as_of):
         return False
     return manifest.meta("sources") == sources
 
@@ -752,7 +754,7 @@ def _quick_changes(
             name, known_size, known_mtime, digest_then, fields = rows[os.path.basename(path)]
             if (size, mtime_ns) != (known_size, known_mtime):
                 shown = f"{folder}/{name}"
-                old[shown] = (digest_then, fields and entry_from_fields(fields))
+                old[shown] = (digest_then, entry_from_fields(fields) if fields else None)
                 tasks.append(_ScanTask(path, shown, size, mtime_ns, *old[shown]))
         # A release touches most folders: give up at once rather than unpack every folder's rows.
         if len(tasks) > QUICK_FILES:
@@ -764,7 +766,7 @@ def _quick_changes(
     for task in tasks:  # one at a time: the first cable that moved settles it
         [(shown, state, problem)] = _scan_batch([task])
         digest_then, before = old[shown]
-        if problem or before is None or not same_place(before, state.entry):
+        if problem or before is None or state.entry is None or not same_place(before, state.entry):
             return None
         if state.digest != digest_then:
             entries.append(state.entry)
@@ -814,16 +816,15 @@ class _QuickBuild:
 
     def run(self) -> bool:
         """Rebuild from the stored catalogue; False, having changed nothing, when the general path must run."""
+        old_as_of = self.manifest.meta("as_of")
         if (
             self.options.full
             or self.manifest.meta("inputs") != self.inputs
             or self.manifest.meta("code") != code_fingerprint()
             or not self.manifest.meta("sources")  # the last build met a broken file: it is read again
-            or self.manifest.meta("as_of") is None
+            or old_as_of is None
             or not _release_set_unchanged(
-                json.loads(self.manifest.meta("release_moments") or "[]"),
-                self.manifest.meta("as_of"),
-                self.report.as_of,
+                json.loads(self.manifest.meta("release_moments") or "[]"), old_as_of, self.report.as_of
             )
         ):
             return False
@@ -870,10 +871,10 @@ class _QuickBuild:
             previous = {plan.url: memory.pages[plan.url] for plan in plans if plan.url in memory.pages}
         else:
             previous = self.manifest.page_keys(plan.url.rpartition("/")[0] for plan in plans)
-        tasks = [(plan, previous.get(plan.url, ("",))[0]) for plan in plans]
+        tasks: list[RenderTask] = [(plan, previous.get(plan.url, ("",))[0]) for plan in plans]
         fresh: dict[str, list[Problem]] = {}
         written = _render(tasks, renderer, keys, staging, self.jobs, self.report, fresh)
-        page_problems = _carry_page_problems(self.manifest, self.report, fresh, written, lambda url: True)
+        kept_problems = _carry_page_problems(self.manifest, self.report, fresh, written, lambda url: True)
         if self.options.strict and self.report.problems:
             staging.abandon()
             self.report.failed = True
@@ -900,7 +901,7 @@ class _QuickBuild:
         generation = secrets.token_hex(8)
         if memory is not None:
             _remember(
-                self.options.memory,
+                memory,
                 generation,
                 memory.sources,
                 Scan([], {}, [], states, [], 0),
@@ -914,7 +915,7 @@ class _QuickBuild:
             sources=self.sources,
             folders=json.dumps(folder_digests(self.site_dir, self.folders), sort_keys=True),
             generation=generation,
-            page_problems=page_problems,
+            page_problems=kept_problems,
         )
         return True
 
@@ -1008,7 +1009,7 @@ def _build(
     fresh: dict[str, list[Problem]] = {}
     written = _render(tasks, renderer, keys, staging, jobs, report, fresh)
     planned = {plan.url for plan in plans}
-    page_problems = _carry_page_problems(manifest, report, fresh, written, planned.__contains__)
+    kept_problems = _carry_page_problems(manifest, report, fresh, written, planned.__contains__)
     report.pages, report.rendered = len(plans), len(written)
     written[STATIC_PAGE] = (
         hashlib.sha256(repr(sorted(assets.items())).encode()).hexdigest(),
@@ -1059,6 +1060,6 @@ def _build(
         slugs=json.dumps(facet_slugs(catalogue), sort_keys=True),
         folders=json.dumps(folder_digests(site_dir, folders), sort_keys=True),
         generation=generation,
-        page_problems=page_problems,
+        page_problems=kept_problems,
     )
     return report

@@ -159,9 +159,10 @@ def _link_verdict(folder: str, raw: bytes) -> tuple[str, str, str | None]:
             return "broken", target, None
         return "internal", target, None
     page = _stand_in(folder)
-    target, fragment, kind = _resolve(page, url.replace("&amp;", "&"))
-    if kind != "internal":
+    resolved, fragment, kind = _resolve(page, url.replace("&amp;", "&"))
+    if kind != "internal" or resolved is None:
         return kind, url, None
+    target = resolved
     if target != page and target not in _existing and target + "/index.html" not in _existing:
         return "broken", target, fragment
     return kind, target, fragment
@@ -213,8 +214,8 @@ def _check_links(page: str, data: bytes, result: _PageResult) -> None:
     # few that miss are decoded and looked at again.
     for quoted in fragments - id_bytes - {b"", b'"'}:
         raw = quoted[:-1]
-        fragment = unquote(raw.decode("utf-8", "replace").replace("&amp;", "&"))
-        if fragment.encode() + b'"' not in id_bytes:
+        wanted = unquote(raw.decode("utf-8", "replace").replace("&amp;", "&"))
+        if wanted.encode() + b'"' not in id_bytes:
             result.defects.append(("missing fragment target", f"{page} -> #{raw.decode('utf-8', 'replace')}"))
     ids: set[str] | None = None
     folder = page.rpartition("/")[0]

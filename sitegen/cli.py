@@ -135,8 +135,11 @@ def release_command(date: str, reference_ids: tuple[str, ...], ids_file: Path | 
     """Mark a batch of cables released on DATE (give REFIDs or --ids FILE)."""
     from sitegen.archive import read_id_list, release_cables
 
-    moment = _moment(date, "DATE")
-    wanted, problems = list(reference_ids), []
+    moment = parse_moment(date)
+    if moment is None:
+        raise click.BadParameter("expected YYYY-MM-DD or YYYY-MM-DD HH:MM", param_hint="DATE")
+    wanted: list[str] = list(reference_ids)
+    problems: list[Problem] = []
     if ids_file:
         listed, problems = read_id_list(ids_file)
         wanted += listed

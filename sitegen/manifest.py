@@ -20,9 +20,9 @@ import hashlib
 import marshal
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sitegen.catalogue import CableEntry, entry_fields, entry_from_fields
 
@@ -168,7 +168,7 @@ class Manifest:
         found = self._blob(table, name)
         return marshal.loads(found[0]) if found else None
 
-    def save_stored(self, table: str, values: dict[str, object], replace_all: bool = False) -> None:
+    def save_stored(self, table: str, values: Mapping[str, Any], replace_all: bool = False) -> None:
         """Keep each value under its name (None: forget the name); with `replace_all`, these are all there is."""
         with self.db:
             if replace_all:
@@ -205,10 +205,11 @@ class Manifest:
                 )
                 return
             folded = {folder for (folder,) in self.db.execute("SELECT folder FROM changes WHERE tbl = ?", (table,))}
-            merged = {}
+            merged: dict[str, dict[str, tuple | None]] = {}
             for folder in folded | touched.keys():
-                merged[folder] = self._folder_rows(table, folder)
-                merged[folder].update(touched.get(folder, {}))
+                rows: dict[str, tuple | None] = dict(self._folder_rows(table, folder))
+                rows.update(touched.get(folder, {}))
+                merged[folder] = rows
             self.db.execute("DELETE FROM changes WHERE tbl = ?", (table,))
             self._write_folders(table, merged)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Container, Iterable
+from collections.abc import Container, Iterable, Mapping
 from typing import NamedTuple
 
 from sitegen.catalogue import LETTERS, OTHER_LETTER, CableEntry, Catalogue, Facet, index_letter, origin_letter
@@ -174,7 +174,7 @@ class PageKeys:
         self,
         catalogue: Catalogue,
         config: Config,
-        digests: dict[str, str],
+        digests: Mapping[str, str],
         fixed: dict[str, str],
         documents: dict[str, str],
         urls: list[str],

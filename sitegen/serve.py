@@ -8,6 +8,7 @@ which it shows as an overlay.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import json
 import mimetypes
@@ -16,6 +17,7 @@ import sys
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -136,7 +138,11 @@ class _PreviewHTTPServer(ThreadingHTTPServer):
         self.log(f"serve: a request from {client_address[0]} failed: {type(error).__name__}: {_shown(str(error))}")
 
 
-def make_handler(output: Path, state: BuildState, stopping: threading.Event):
+def _moved_on(state: BuildState, stopping: threading.Event, seen: int) -> bool:
+    return state.generation != seen or stopping.is_set()
+
+
+def make_handler(output: Path, state: BuildState, stopping: threading.Event, log: Callable[[str], object] = print):
     class Handler(BaseHTTPRequestHandler):
         server_version = "sitegen-serve"
 
@@ -153,7 +159,7 @@ def make_handler(output: Path, state: BuildState, stopping: threading.Event):
             except (OSError, RuntimeError) as error:  # RuntimeError: pathlib's symlink loop before 3.13
                 # A name too long for the file system, a loop of links: not a page of this site.
                 why = error.strerror if isinstance(error, OSError) else str(error).partition(":")[0]
-                self.server.log(f"serve: 404 for {_shown(self.path)} ({why})")
+                log(f"serve: 404 for {_shown(self.path)} ({why})")
                 path, status = None, HTTPStatus.NOT_FOUND
             if status == HTTPStatus.MOVED_PERMANENTLY:
                 self.send_response(status)
@@ -194,9 +200,7 @@ def make_handler(output: Path, state: BuildState, stopping: threading.Event):
                 self.wfile.flush()
                 while not stopping.is_set():
                     with state.condition:
-                        state.condition.wait_for(
-                            lambda seen=seen: state.generation != seen or stopping.is_set(), timeout=15
-                        )
+                        state.condition.wait_for(functools.partial(_moved_on, state, stopping, seen), timeout=15)
                         changed, rebuilt = state.generation != seen, state.built != seen_built
                         seen, seen_built, problems = state.generation, state.built, list(state.problems)
                     if stopping.is_set():
@@ -287,8 +291,9 @@ class PreviewServer:
 
     @property
     def url(self) -> str:
+        assert self.httpd is not None, "the server has not started"
         host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}/"
+        return f"http://{host!s}:{port}/"
 
     def rebuild(self) -> BuildReport | None:
         started = time.perf_counter()
@@ -339,7 +344,7 @@ class PreviewServer:
         self.observer.schedule(self.watcher, str(self.site_dir), recursive=False)
         self._watch_source_folders()
         self.observer.start()
-        handler = make_handler(self.output, self.state, self.stopping)
+        handler = make_handler(self.output, self.state, self.stopping, self.log)
         self.httpd = _PreviewHTTPServer((self.host, self.port), handler, self.log)
         for target in (self.httpd.serve_forever, self._builder):
             thread = threading.Thread(target=target, daemon=True)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import marshal
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from sitegen.catalogue import CableEntry, Catalogue, Facet, entry_fields, entry_from_fields
@@ -58,6 +58,9 @@ def store_catalogue(
     cables, backlinks = catalogue.cables, catalogue.backlinks
     summary = _summary(catalogue)
     facets_by_kind = catalogue.indexes()
+    ids: Collection[str]
+    cited: Collection[str]
+    facet_keys: Collection[tuple[str, str]]
     if changed is None:
         ids, cited = cables.keys(), backlinks.keys()
         facet_keys = [(kind, name) for kind, facets in facets_by_kind.items() for name in facets]
@@ -67,13 +70,12 @@ def store_catalogue(
         ids = {entry.reference_id for entry in changed}
         cited = ids | {ref for entry in changed for ref in entry.references}
         old_names = (manifest.stored("facets", SUMMARY) or {}).get("names", {})
-        facet_keys = set()
+        touched: set[tuple[str, str]] = set()
         for kind in LISTING_KINDS:
             if set(old_names.get(kind, ())) != set(facets_by_kind[kind]):  # slugs may move: all of the kind
-                facet_keys |= {(kind, name) for name in (*old_names.get(kind, ()), *facets_by_kind[kind])}
-        facet_keys |= {
-            (kind, name) for entry in changed for kind, names in facet_names(entry).items() for name in names
-        }
+                touched |= {(kind, name) for name in (*old_names.get(kind, ()), *facets_by_kind[kind])}
+        touched |= {(kind, name) for entry in changed for kind, names in facet_names(entry).items() for name in names}
+        facet_keys = touched
         replace_all = False
     facet_rows: dict[str, object] = {SUMMARY: summary}
     for kind, name in facet_keys:
@@ -154,19 +156,23 @@ class StoredCatalogue(Catalogue):
             feed_size=summary["feed_size"],
         )
         self._released_count = summary["released"]
-        self.digests = _Rows(lambda ref: self._cable_row(ref)[1])
-        self.cables = _Rows(lambda ref: self._cable_row(ref)[0])
+        # Rows loaded a key at a time stand in for the Catalogue's dicts: read-only mappings,
+        # which is all that rendering and keying do with them.
+        digests = _Rows(lambda ref: self._cable_row(ref)[1])
+        cables = _Rows(lambda ref: self._cable_row(ref)[0])
         for reference_id, (entry, digest) in changed.items():
-            if reference_id not in self.cables:
+            if reference_id not in cables:
                 continue  # under embargo: it stays out, as build_catalogue keeps it out
-            self.cables.put(reference_id, entry)
-            self.digests.put(reference_id, digest)
-        self.origins = self._facets("origin", names)
-        self.tags = self._facets("tag", names)
-        self.classifications = self._facets("classification", names)
-        self.months = self._facets("month", names)
-        self.releases = self._facets("release", names)
-        self.backlinks = _Rows(lambda ref: self._get("backlinks", ref))
+            cables.put(reference_id, entry)
+            digests.put(reference_id, digest)
+        self.digests = digests
+        self.cables = cables  # type: ignore[assignment]
+        self.origins = self._facets("origin", names)  # type: ignore[assignment]
+        self.tags = self._facets("tag", names)  # type: ignore[assignment]
+        self.classifications = self._facets("classification", names)  # type: ignore[assignment]
+        self.months = self._facets("month", names)  # type: ignore[assignment]
+        self.releases = self._facets("release", names)  # type: ignore[assignment]
+        self.backlinks = _Rows(lambda ref: self._get("backlinks", ref))  # type: ignore[assignment]
 
     @classmethod
     def usable(cls, path: Path, as_of: str, changed: dict[str, tuple[CableEntry, str]]) -> StoredCatalogue | None:

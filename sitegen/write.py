@@ -12,6 +12,7 @@ import os
 import shutil
 import stat
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,9 +45,11 @@ def remove_tree(folder: Path) -> OSError | None:
             os.chmod(path, os.stat(path).st_mode | stat.S_IWUSR | stat.S_IXUSR | stat.S_IRUSR)
         function(path)
 
-    handler = {"onexc": writable_and_again} if sys.version_info >= (3, 12) else {"onerror": writable_and_again}
     try:
-        shutil.rmtree(folder, **handler)
+        if sys.version_info >= (3, 12):
+            shutil.rmtree(folder, onexc=writable_and_again)
+        else:
+            shutil.rmtree(folder, onerror=writable_and_again)
     except FileNotFoundError:
         return None
     except OSError as error:
@@ -104,7 +107,7 @@ class Staging:
         except OSError:
             return False
 
-    def commit(self, removed: list[str] = ()) -> int:
+    def commit(self, removed: Sequence[str] = ()) -> int:
         """Put the staged files in place and delete `removed` (output paths); returns files moved.
 
         An OSError leaves the output as it was; an OutputError says it changed part way."""

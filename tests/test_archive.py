@@ -290,4 +290,4 @@ def test_import_of_a_damaged_dump_never_raises_and_accounts_for_every_row(tmp_pa
 
 
 # Damage made of the bytes that matter to the dialect, and a few that do not.
-DAMAGE_BYTES = bytes.maketrans(bytes(range(256)), (b'"\\,\n\r\'a1' * 32))
+DAMAGE_BYTES = bytes.maketrans(bytes(range(256)), (b"\"\\,\n\r'a1" * 32))

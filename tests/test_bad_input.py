@@ -221,7 +221,9 @@ def test_bytes_not_utf8_in_a_cable_files_field_are_a_problem_and_later_builds_wo
 
 def test_an_error_exits_1_a_warning_exits_0_and_strict_lists_every_problem(tmp_path):
     cables = [cable("09ROME1", "2010-12-01 00:00"), cable("09ROME2", "2011-12-01 00:00")]
-    site = write_site(tmp_path / "site", cables, articles={"a.md": "---\ntitle: A\ndate: 2010-12-01\n---\n\nSee 09ROME2.\n"})
+    site = write_site(
+        tmp_path / "site", cables, articles={"a.md": "---\ntitle: A\ndate: 2010-12-01\n---\n\nSee 09ROME2.\n"}
+    )
     runner = CliRunner()
     build = ["build", "--site", str(site), "--as-of", "2011-06-01", "--no-search"]
     warned = runner.invoke(main, build)
@@ -233,7 +235,10 @@ def test_an_error_exits_1_a_warning_exits_0_and_strict_lists_every_problem(tmp_p
         path.write_bytes(path.read_bytes().replace(b"Created: 2009-01-01 00:00", b"Created: soon"))
     failed = runner.invoke(main, build)
     assert failed.exit_code == 1
-    assert failed.output.count("error: content/cables/") == 50 and "12 more problems (--strict lists them all)" in failed.output
+    assert (
+        failed.output.count("error: content/cables/") == 50
+        and "12 more problems (--strict lists them all)" in failed.output
+    )
     strict = runner.invoke(main, [*build, "--strict"])
     assert strict.exit_code == 1 and strict.output.count("error: content/cables/") == 61
 
@@ -250,7 +255,10 @@ def test_a_link_to_nowhere_or_a_folder_named_md_is_a_problem_and_the_rest_builds
     (site / "content" / "cables" / "2009" / "01" / "09ROME2.txt").symlink_to("missing.txt")
     result = CliRunner().invoke(main, ["build", "--site", str(site), "--as-of", "2011-06-01", "--no-search"])
     assert result.exit_code == 1 and "Traceback" not in result.output
-    assert "content/pages/gone.md:0: cannot read: a symbolic link to ../../nowhere.md, which does not exist" in result.output
+    assert (
+        "content/pages/gone.md:0: cannot read: a symbolic link to ../../nowhere.md, which does not exist"
+        in result.output
+    )
     assert "content/articles/folder.md:0: cannot read: Is a directory" in result.output
     assert "content/cables/2009/01/09ROME2.txt:0: cannot read: a symbolic link to missing.txt" in result.output
     output = site / "output"
@@ -276,7 +284,7 @@ def _elements_in(detail) -> list[str]:
 
 
 def test_no_feed_carries_an_element_from_cable_text(tmp_path):
-    hostile = '<script>alert(1)</script><img src=x onerror=alert(2)><b>bold</b>'
+    hostile = "<script>alert(1)</script><img src=x onerror=alert(2)><b>bold</b>"
     body = BODY.replace("SUBJECT: A TEST CABLE", f"SUBJECT: A {hostile} CABLE").replace(
         "Summary: First paragraph.", f"Summary: First {hostile} paragraph."
     )

@@ -212,7 +212,9 @@ def test_one_edit_gives_one_rebuild_and_one_reload_then_quiet(server, edit):
     assert rebuilds(server) - before == 1
     assert counter.reloads == 1
     if edit == "template":  # a source folder made while serving is watched from then on
-        (site / "templates" / "404.html").write_text('{% extends "base.html" %}{% block main %}Gone again{% endblock %}\n')
+        (site / "templates" / "404.html").write_text(
+            '{% extends "base.html" %}{% block main %}Gone again{% endblock %}\n'
+        )
         time.sleep(3)
         assert rebuilds(server) - before == 2 and counter.reloads == 2
         assert b"Gone again" in get(server, "/nowhere.html")[2]

@@ -168,7 +168,8 @@ def find_summary(head: CableHead, body: str) -> str | None:
         line_start = head.text.rfind("\n", 0, position) + 1
         start = _SUMMARY_START.search(head.text, max(0, line_start - 1), position + 30)
         if start and not _SUMMARY_END.match(head.text, max(0, position - 8), position + 7):
-            begin = _SUMMARY_LEAD.match(body, start.end()).end()
+            lead = _SUMMARY_LEAD.match(body, start.end())
+            begin = lead.end() if lead else start.end()  # the lead may be empty: it always matches
             end = _summary_end(head, body, begin)
             if end is None:
                 paragraph_end = _PARAGRAPH_END.search(body, begin, begin + MAX_SUMMARY_CHARS)

@@ -67,7 +67,7 @@ def split_blocks(body: str) -> list[tuple[str, str]]:
         end = min(match.end(), size)
         if start >= size:
             break
-        kind = match.lastgroup
+        kind = match.lastgroup or "par"  # one of the pattern's named groups always matched
         if start > position:
             runs.append(("par", body[position:start]))
         elif kind == "gap" and runs and runs[-1][0] == "gap":

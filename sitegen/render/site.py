@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any, cast
 from urllib.parse import quote as quote_url
 from xml.sax.saxutils import escape as xml_escape
 
@@ -191,16 +192,22 @@ class SiteRenderer:
         if name in seen:
             return
         seen.add(name)
-        source, filename, _ = self.environment.loader.get_source(self.environment, name)
+        source, filename, _ = self._loader.get_source(self.environment, name)
         for referenced in jinja2.meta.find_referenced_templates(self.environment.parse(source, name, filename)):
             if referenced:
                 self._template_closure(referenced, seen)
+
+    @property
+    def _loader(self) -> jinja2.BaseLoader:
+        loader = self.environment.loader
+        assert loader is not None, "the environment is made with a loader"
+        return loader
 
     def _templates_hash(self, names: list[str]) -> str:
         seen: set[str] = set()
         for name in names:
             self._template_closure(name, seen)
-        sources = [self.environment.loader.get_source(self.environment, name)[0] for name in sorted(seen)]
+        sources = [self._loader.get_source(self.environment, name)[0] for name in sorted(seen)]
         return hashlib.blake2b("\x1f".join(sorted(seen) + sources).encode(), digest_size=16).hexdigest()
 
     def fingerprints(self, kinds: list[str]) -> dict[str, str]:
@@ -267,23 +274,25 @@ class SiteRenderer:
         a row is rendered once per depth). The rows kept are bounded so that a worker's memory
         stays bounded at any archive size."""
         if self._row_macro is None:
-            self._row_macro = self.environment.get_template("macros.html").module.cable_row
+            self._row_macro = self.environment.get_template("macros.html").module.cable_row  # type: ignore[attr-defined]
         if show_release not in self._row_root_uses and cables:
             self._row_root_uses[show_release] = self._root_uses(cables[0], show_release)
         shared = self._shared_rows.setdefault(show_release, {})
         found = [shared.get(cable.reference_id) for cable in cables]
         own = self._fill_rows(found, cables, root, show_release) if None in found else set()
+        rows = cast(list[str], found)  # every place filled now
         root_html = str(escape(root))
-        if any(ROW_ROOT in found[i] for i in own):  # a row shown as written holds ROW_ROOT's text
-            html = "".join(row if i in own else row.replace(ROW_ROOT, root_html) for i, row in enumerate(found))
+        if any(ROW_ROOT in rows[i] for i in own):  # a row shown as written holds ROW_ROOT's text
+            html = "".join(row if i in own else row.replace(ROW_ROOT, root_html) for i, row in enumerate(rows))
         else:
-            html = "".join(found).replace(ROW_ROOT, root_html)
+            html = "".join(rows).replace(ROW_ROOT, root_html)
         return Markup(html)
 
     def _fill_rows(self, found: list[str | None], cables: list[CableEntry], root: str, show_release: bool) -> set[int]:
         """Render and keep the rows `found` lacks (None). Returns the places of those rendered
         for this root alone, which must not have ROW_ROOT put in."""
         macro, uses = self._row_macro, self._row_root_uses[show_release]
+        assert macro is not None, "rows() loads the macro first"
         shared = self._shared_rows[show_release]
         own: set[int] = set()
         for place, cable in enumerate(cables):
@@ -312,15 +321,17 @@ class SiteRenderer:
         """How many times a row shows its root, if the row template shows it as `{{ root }}`
         does and nothing else (a row rendered with ROW_ROOT, the root put in after, equals the
         row rendered with the root, for every probe); None if it does not."""
-        template = str(self._row_macro(cable, ROW_ROOT, show_release))
+        macro = self._row_macro
+        assert macro is not None, "rows() loads the macro first"
+        template = str(macro(cable, ROW_ROOT, show_release))
         for root in ROW_ROOT_PROBES:
-            if template.replace(ROW_ROOT, str(escape(root))) != str(self._row_macro(cable, root, show_release)):
+            if template.replace(ROW_ROOT, str(escape(root))) != str(macro(cable, root, show_release)):
                 return None
         return template.count(ROW_ROOT)
 
     def _page_html(self, template: str, plan: PagePlan, **context) -> bytes:
         root = context.pop("root", None) or root_of(plan.url)
-        base = {
+        base: dict[str, Any] = {
             "config": self.config,
             "root": root,
             "chrome": self._chrome(root),

@@ -92,5 +92,8 @@ def read_documents(folder: Path, site_dir: Path, require_date: bool) -> tuple[li
         return documents, problems
     for path in sorted(folder.glob("*.md")):
         found = read_document(path, str(path.relative_to(site_dir)), require_date)
-        (problems if isinstance(found, Problem) else documents).append(found)
+        if isinstance(found, Problem):
+            problems.append(found)
+        else:
+            documents.append(found)
     return documents, problems
