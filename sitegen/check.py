@@ -378,9 +378,10 @@ def check_output(root: Path, withheld: frozenset[str] = frozenset(), jobs: int =
     tasks = [(str(root), to_read[i : i + BATCH]) for i in range(0, len(to_read), BATCH)]
     jobs = jobs or os.cpu_count() or 1
     sitemap_report = CheckReport()
-    if jobs > 1 and len(tasks) > 1:
-        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        with multiprocessing.get_context(method).Pool(jobs) as pool:
+    # Workers read the sets above as the parent left them, which only a forked worker shares:
+    # without fork (Windows) the pages are read here.
+    if jobs > 1 and len(tasks) > 1 and "fork" in multiprocessing.get_all_start_methods():
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
             batches = pool.imap(_check_batch, tasks, chunksize=4)
             locs = _sitemap_locs(root, sitemap_report)  # the parent's share, while the workers read pages
             results = [r for batch in batches for r in batch]
@@ -438,14 +439,14 @@ def withheld_ids(site_dir: Path, output_dir: Path, as_of: str | None) -> tuple[f
     from sitegen.archive import cable_files
     from sitegen.build import resolve_as_of
     from sitegen.config import load_config
+    from sitegen.layout import SiteLayout
     from sitegen.manifest import Manifest
     from sitegen.model import CableRecord
     from sitegen.sources.cablefile import read_cable_file
 
     moment = as_of
     released: dict[str, str] = {}
-    manifest_path = Manifest.for_site(site_dir, output_dir).path
-    if manifest_path.exists():
+    if SiteLayout.of(site_dir, output_dir).manifest.exists():
         manifest = Manifest.for_site(site_dir, output_dir)
         try:
             moment = moment or manifest.meta("as_of")
@@ -453,7 +454,7 @@ def withheld_ids(site_dir: Path, output_dir: Path, as_of: str | None) -> tuple[f
         finally:
             manifest.close()
     if not released:
-        for path in cable_files(site_dir / "content"):
+        for path in cable_files(SiteLayout.of(site_dir).content):
             record = read_cable_file(path)
             if isinstance(record, CableRecord):
                 released[record.reference_id] = record.released or ""

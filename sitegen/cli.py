@@ -14,6 +14,7 @@ import click
 
 from sitegen import __version__
 from sitegen.config import parse_moment
+from sitegen.layout import SiteLayout
 from sitegen.model import Problem
 
 CONTENT_ERROR = 1
@@ -50,7 +51,7 @@ def _built_output(output: Path | None, site: Path) -> Path:
     """The output folder a command works on; says so in one line (exit 2) if it is not a built site."""
     from sitegen.check import is_built_site
 
-    output = output or site / "output"
+    output = output or SiteLayout.as_given(site).output
     if not is_built_site(output):
         click.echo(f"error: {output} is not a built site (no index.html); run sitegen build first", err=True)
         sys.exit(2)
@@ -90,7 +91,7 @@ def import_command(csv_path: Path, released: str | None, strict: bool, site: Pat
 
     stamp = _moment(released, "--released")
     with open(csv_path, "rb") as stream, tqdm(unit=" rows", desc="importing", disable=None, file=sys.stderr) as bar:
-        report = import_dump(stream, csv_path.name, site / "content", stamp, bar.update)
+        report = import_dump(stream, csv_path.name, SiteLayout.as_given(site).content, stamp, bar.update)
     _report(report.problems, strict)
     moved = f", {report.moved} of them moved to a new month" if report.moved else ""
     click.echo(
@@ -110,7 +111,7 @@ def export_command(csv_path: Path, site: Path) -> None:
     temporary = csv_path.with_name(f".{csv_path.name}.tmp")
     try:
         with open(temporary, "wb") as out:
-            count, problems = export_dump(site / "content", out)
+            count, problems = export_dump(SiteLayout.as_given(site).content, out)
         temporary.replace(csv_path)
     finally:
         temporary.unlink(missing_ok=True)
@@ -145,9 +146,11 @@ def release_command(date: str, reference_ids: tuple[str, ...], ids_file: Path | 
         wanted += listed
     if not wanted and not problems:
         raise click.UsageError("name the cables to release: REFID... or --ids FILE")
-    stamped, missing, unreadable = release_cables(site / "content", moment, wanted)
+    stamped, missing, unreadable = release_cables(SiteLayout.as_given(site).content, moment, wanted)
     problems += unreadable
-    problems += [Problem(str(site / "content" / "cables"), 0, f"no cable {reference_id}") for reference_id in missing]
+    problems += [
+        Problem(str(SiteLayout.as_given(site).cables), 0, f"no cable {reference_id}") for reference_id in missing
+    ]
     _report(problems)
     click.echo(f"released {len(stamped)} cables on {moment}")
     _exit_for(problems)
@@ -249,7 +252,9 @@ def check_command(output: Path | None, as_of: str | None, jobs: int, site: Path)
     output = _built_output(output, site)
     moment = _moment(as_of, "--as-of", end_of_day=True)
     withheld, moment = (
-        withheld_ids(site.resolve(), output.resolve(), moment) if (site / "content").is_dir() else (frozenset(), "")
+        withheld_ids(site.resolve(), output.resolve(), moment)
+        if SiteLayout.as_given(site).content.is_dir()
+        else (frozenset(), "")
     )
     report = check_output(output, withheld, jobs)
     for line in report.lines():

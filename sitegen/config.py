@@ -6,9 +6,9 @@ import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from sitegen.layout import CONFIG_NAME
 from sitegen.model import Problem, is_valid_moment
 
-CONFIG_NAME = "sitegen.toml"
 SHARE_TARGETS = ("twitter", "mastodon", "bluesky", "facebook", "reddit")
 
 

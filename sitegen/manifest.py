@@ -16,17 +16,18 @@ pass CHANGES_KEPT they are folded into their folders' rows.
 
 from __future__ import annotations
 
-import hashlib
+import json
 import marshal
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from sitegen.catalogue import CableEntry, entry_fields, entry_from_fields
+from sitegen.layout import SiteLayout
 
-CACHE_DIR = ".sitegen-cache"
 # The tables' shape, and marshal's format (it can change with the Python version): a manifest
 # written under either other is dropped and rebuilt, never misread.
 SCHEMA_VERSION = f"10/marshal{marshal.version}"
@@ -46,6 +47,30 @@ class SourceState(NamedTuple):
     entry: CableEntry | None  # None: the file had a problem (it is read again next time)
 
 
+@dataclass
+class BuildMeta:
+    """What the manifest remembers of the last build besides its files and pages: its meta
+    table, a row per field (lists and dicts kept as JSON). Read whole with Manifest.build_meta,
+    written a few fields at a time with Manifest.save_meta."""
+
+    state: str = ""  # "building" from the moment a build starts to change what is saved, "clean" once saved whole
+    output: str = ""  # the output folder the manifest describes
+    as_of: str | None = None  # the moment the last build published as of; None: no build yet
+    inputs: str = ""  # inputs_fingerprint: code, templates, static files, config, documents, search on or off
+    code: str = ""  # code_fingerprint: entries parsed by another sitegen are parsed again
+    sources: str = ""  # the digest of every cable file's stats; "" when a file had a problem (read it again)
+    folders: dict[str, str] = field(default_factory=dict)  # each cable folder's stats digest, as `sources` holds it
+    release_moments: list[str] = field(default_factory=list)  # every release moment in the archive
+    counts: dict[str, int] = field(default_factory=dict)  # cables, released and pages, for the report
+    fixed: dict[str, str] = field(default_factory=dict)  # per page kind: what its pages share (templates, config)
+    slugs: dict[str, dict[str, str]] = field(default_factory=dict)  # each facet's slug: one moving re-keys its kind
+    generation: str = ""  # changes with every save: a process's BuildMemory is good while it matches
+    page_problems: dict[str, list[list]] = field(default_factory=dict)  # by page URL: reported again until fixed
+
+
+_META_JSON = frozenset(f.name for f in fields(BuildMeta) if f.type.startswith(("dict", "list")))
+
+
 class Manifest:
     """Source states and page keys of the last completed build."""
 
@@ -63,13 +88,7 @@ class Manifest:
     @classmethod
     def for_site(cls, site_dir: Path, output_dir: Path | None = None) -> Manifest:
         """The manifest of builds of this site into this output folder (each output has its own)."""
-        return cls(cls.path_for(site_dir, output_dir))
-
-    @staticmethod
-    def path_for(site_dir: Path, output_dir: Path | None = None) -> Path:
-        output = (output_dir or site_dir / "output").resolve()
-        name = hashlib.sha256(str(output).encode()).hexdigest()[:12]
-        return site_dir / CACHE_DIR / f"manifest-{name}.sqlite"
+        return cls(SiteLayout.of(site_dir, output_dir).manifest)
 
     def reset(self) -> None:
         """Forget everything (and recreate the tables: an older schema may have other columns)."""
@@ -105,6 +124,28 @@ class Manifest:
     def set_meta(self, **values: str) -> None:
         with self.db:
             self.db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", values.items())
+
+    def build_meta(self) -> BuildMeta:
+        """The whole meta table as a BuildMeta (a field not saved, or saved empty, keeps its default)."""
+        known = {f.name for f in fields(BuildMeta)}
+        values: dict[str, Any] = {}
+        for name, value in self.db.execute("SELECT name, value FROM meta"):
+            if name not in known or value is None or (name in _META_JSON and not value):
+                continue
+            values[name] = json.loads(value) if name in _META_JSON else value
+        return BuildMeta(**values)
+
+    def save_meta(self, **values: Any) -> None:
+        """Save these BuildMeta fields (names checked: a typo must not save a field no one reads)."""
+        unknown = values.keys() - {f.name for f in fields(BuildMeta)}
+        if unknown:
+            raise TypeError(f"not fields of BuildMeta: {sorted(unknown)}")
+        self.set_meta(
+            **{
+                name: json.dumps(value, sort_keys=True) if name in _META_JSON else value
+                for name, value in values.items()
+            }
+        )
 
     # -- sources ---------------------------------------------------------------------------
 

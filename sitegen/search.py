@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from sitegen.layout import OLD_SEARCH, SEARCH_STAGING, beside_output
+
 BUNDLE = "pagefind"
 
 
@@ -26,7 +28,7 @@ def search_available() -> bool:
 
 def index_site(output_dir: Path) -> tuple[bool, str]:
     """Build the search bundle for `output_dir` into output/pagefind; returns (ok, message)."""
-    fresh = output_dir.with_name(f".{output_dir.name}.pagefind")
+    fresh = beside_output(output_dir, SEARCH_STAGING)
     shutil.rmtree(fresh, ignore_errors=True)
     command = [sys.executable, "-m", "pagefind", "--site", str(output_dir), "--output-path", str(fresh), "--silent"]
     result = subprocess.run(command, capture_output=True, text=True)
@@ -34,7 +36,7 @@ def index_site(output_dir: Path) -> tuple[bool, str]:
         shutil.rmtree(fresh, ignore_errors=True)
         return False, (result.stderr or result.stdout).strip()[-2000:]
     target = output_dir / BUNDLE
-    old = output_dir.with_name(f".{output_dir.name}.pagefind-old")
+    old = beside_output(output_dir, OLD_SEARCH)
     shutil.rmtree(old, ignore_errors=True)
     if target.exists():
         os.replace(target, old)

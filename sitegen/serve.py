@@ -36,11 +36,9 @@ from watchdog.events import (
 from watchdog.observers import Observer
 
 from sitegen.build import BuildMemory, BuildOptions, BuildReport, build_site
-from sitegen.config import CONFIG_NAME
-from sitegen.write import old_output_folder, staging_folder
+from sitegen.layout import CONFIG_NAME, SOURCE_FOLDERS, SiteLayout
 
 DEBOUNCE_SECONDS = 0.15
-SOURCE_FOLDERS = ("content", "templates", "static")
 # Watchdog 6+ also reports opens and closes without a write, the build's own reads among them:
 # only these kinds mean a source changed (a close after writing marks a save that is complete).
 CHANGE_EVENTS = frozenset(
@@ -265,8 +263,8 @@ class PreviewServer:
         as_of: str | None = None,
         search: bool = False,
     ):
-        self.site_dir = site_dir.resolve()
-        self.output = self.site_dir / "output"
+        self.layout = SiteLayout.of(site_dir)
+        self.site_dir, self.output = self.layout.site, self.layout.output
         self.host, self.port = host, port
         self.log = log
         self.as_of = as_of
@@ -277,12 +275,7 @@ class PreviewServer:
         self.stopping = threading.Event()
         self.watcher = _SourceWatcher(
             self.site_dir,
-            [
-                self.output,
-                self.site_dir / ".sitegen-cache",
-                staging_folder(self.output),
-                old_output_folder(self.output),
-            ],
+            [self.output, self.layout.cache, self.layout.staging, self.layout.old_output],
         )
         self.observer = Observer()
         self.watched: set[Path] = set()

@@ -16,21 +16,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sitegen.layout import OLD_OUTPUT, STAGING, beside_output
+
 BUILTIN_STATIC = Path(__file__).resolve().parent / "theme" / "static"
 FINGERPRINTED = (".css", ".js")
 
 
 class OutputError(OSError):
     """Putting the staged files in place failed after the output had begun to change."""
-
-
-def staging_folder(output_dir: Path) -> Path:
-    return output_dir.with_name(f".{output_dir.name}.building")
-
-
-def old_output_folder(output_dir: Path) -> Path:
-    """Where a full build moves the previous output while it swaps the new one in."""
-    return output_dir.with_name(f".{output_dir.name}.old")
 
 
 def remove_tree(folder: Path) -> OSError | None:
@@ -75,7 +68,7 @@ class Staging:
 
     @classmethod
     def begin(cls, output_dir: Path, overlay: bool = False) -> Staging:
-        folder = staging_folder(output_dir)
+        folder = beside_output(output_dir, STAGING)
         leftover = folder.exists()
         if leftover and (error := remove_tree(folder)):
             raise error
@@ -135,7 +128,7 @@ class Staging:
     def _swap(self) -> None:
         """Swap the whole staged site in for the output. Only the two renames count: the old
         output is deleted after, and if that fails the build has still succeeded."""
-        old = old_output_folder(self.output_dir)
+        old = beside_output(self.output_dir, OLD_OUTPUT)
         if old.exists() and remove_tree(old):
             # An earlier build's old output that cannot be deleted must not block this one.
             old = old.with_name(f"{old.name}-{os.getpid()}")

@@ -324,7 +324,7 @@ def test_the_garbage_collector_is_back_on_after_a_build_even_a_failed_one(site, 
     def crash(*args, **kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr("sitegen.build.plan_site", crash)
+    monkeypatch.setattr("sitegen.build.pipeline.plan_site", crash)
     with pytest.raises(RuntimeError):
         build_site(BuildOptions(site, site / "output", AS_OF, jobs=1, search=False))
     assert gc.isenabled()

@@ -152,7 +152,7 @@ def test_a_cable_that_moves_in_an_index_takes_the_general_path(site, old, new):
 
 
 def test_more_changed_files_than_the_quick_path_takes_go_the_general_way(site, monkeypatch):
-    monkeypatch.setattr("sitegen.build.QUICK_FILES", 2)
+    monkeypatch.setattr("sitegen.build.quick.QUICK_FILES", 2)
     build(site)
     for number in (3, 4):
         edit(site, f"09ROME{number}", b"SUBJECT: CABLE NUMBER", b"SUBJECT: CORRECTED CABLE NUMBER")
@@ -234,7 +234,7 @@ def test_real_cables_edited_in_place_rebuild_as_a_full_build_would(tmp_path, cor
 def test_quick_pages_rendered_by_forked_workers_read_the_stored_catalogue_safely(site, monkeypatch):
     """More pages than one batch go to a forked pool: each worker opens its own connection to
     the manifest rather than sharing its parent's."""
-    monkeypatch.setattr("sitegen.build.RENDER_BATCH", 2)
+    monkeypatch.setattr("sitegen.build.publish.RENDER_BATCH", 2)
     build(site)
     edit(site, "09ROME3", b"SUBJECT: ", b"SUBJECT: FORKED ")
     report = build_site(BuildOptions(site, site / "output", AS_OF, jobs=2, search=False))

@@ -1,0 +1,94 @@
+"""Changes: what differs from the last build -> whether to build at all, and which cables and pages it reaches.
+
+A no-op build is told by three digests (inputs, cable file stats, releases crossed); an
+incremental one learns the old and new entries of every cable that changed, and what the
+keys of documents depend on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from sitegen.catalogue import CableEntry, Catalogue
+from sitegen.layout import SiteLayout
+from sitegen.manifest import BuildMeta, SourceState
+from sitegen.render.markup import REFERENCE_IN_PROSE
+from sitegen.render.site import BUILTIN_TEMPLATES, code_fingerprint
+from sitegen.sources.pages import Document
+from sitegen.sources.scan import Scan, file_digest
+from sitegen.write import BUILTIN_STATIC
+
+
+def inputs_fingerprint(layout: SiteLayout, search: bool) -> str:
+    """A hash of every input except the cable files: code, templates, static files, config,
+    documents, and whether the site has search (a page links to it or not)."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(code_fingerprint().encode())
+    digest.update(b"search" if search else b"no search")
+    roots: list[Path] = [
+        BUILTIN_TEMPLATES,
+        BUILTIN_STATIC,
+        layout.templates,
+        layout.static,
+        layout.pages,
+        layout.articles,
+    ]
+    for root in roots:
+        for path in sorted(root.rglob("*")) if root.is_dir() else ():
+            if path.is_file():
+                digest.update(str(path).encode() + b"\0" + path.read_bytes())
+    if layout.config.exists():
+        digest.update(layout.config.read_bytes())
+    return digest.hexdigest()
+
+
+def release_set_unchanged(moments: list[str], old_as_of: str, new_as_of: str) -> bool:
+    """True when no cable's release moment lies between the last build's as-of and this one's."""
+    low, high = sorted((old_as_of, new_as_of))
+    return not any(low < moment <= high for moment in moments)
+
+
+def nothing_changed(meta: BuildMeta, as_of: str, inputs: str, sources: str) -> bool:
+    """The quick test a no-op rebuild needs: same inputs, same cable files (by size and mtime),
+    and no release crossing between the two as-of moments. Costs one stat per cable file."""
+    if meta.inputs != inputs or meta.as_of is None:
+        return False
+    if not release_set_unchanged(meta.release_moments, meta.as_of, as_of):
+        return False
+    return meta.sources == sources
+
+
+def changed_entries(scan: Scan, known: dict[str, SourceState], old_as_of: str, as_of: str) -> list[CableEntry]:
+    """Old and new entries of every cable whose file changed, vanished or broke, and of every
+    cable whose release moment lies between the last build's as-of and this one's."""
+    entries: list[CableEntry] = []
+    for path in [*scan.changed, *scan.removed]:
+        old, new = known.get(path), scan.changed.get(path)
+        if old and new and old.digest == new.digest:
+            continue  # touched, same bytes
+        entries += [state.entry for state in (old, new) if state and state.entry]
+    low, high = sorted((old_as_of, as_of))
+    entries += [entry for entry in scan.entries if entry.released and low < entry.released <= high]
+    return entries
+
+
+def document_digests(pages: list[Document], articles: list[Document], catalogue: Catalogue) -> dict[str, str]:
+    """What the page keys of documents depend on: their text, the article list, and the state
+    (linked, withheld, unknown) of every reference ID their text could mention."""
+    found: dict[str, str] = {}
+    mentioned: set[str] = set()
+    for kind, documents in (("page", pages), ("article", articles)):
+        for document in documents:
+            found[f"{kind}:{document.slug}"] = file_digest(repr(document).encode("utf-8", "surrogateescape"))
+            mentioned.update(re.findall(REFERENCE_IN_PROSE, document.markdown))
+    found["articles:"] = file_digest(repr([(a.slug, a.title, a.date, a.summary) for a in articles]).encode())
+    states = [
+        f"{ref}:{catalogue.cables[ref].url}"
+        if ref in catalogue.cables
+        else f"{ref}:{'withheld' if ref in catalogue.withheld else '-'}"
+        for ref in sorted(mentioned)
+    ]
+    found["mentions"] = file_digest("\n".join(states).encode())
+    return found

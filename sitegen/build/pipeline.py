@@ -1,0 +1,292 @@
+"""Pipeline: a site folder -> output/, as a short list of named steps; the general path of every build.
+
+    config -> what changed (a no-op? the quick path?) -> scan the cable files -> catalogue ->
+    documents -> plan -> key and render what changed -> publish (commit, index) -> save
+
+The manifest (sitegen.manifest) makes a build incremental: unchanged cable files are not read
+again and pages whose key is unchanged are not rendered again. On Linux the render pool forks
+after the catalogue is built, so workers share it copy-on-write.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import os
+import re
+import secrets
+import sqlite3
+import time
+import traceback
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import jinja2
+
+try:
+    import fcntl
+except ImportError:  # Windows: builds of one output are not guarded against each other there
+    fcntl = None  # type: ignore[assignment]
+
+from sitegen.build.changes import changed_entries, document_digests, inputs_fingerprint, nothing_changed
+from sitegen.build.publish import STATIC_PAGE, BuildRun, Published, RenderContext, RenderTask, Written, publish
+from sitegen.build.quick import QuickBuild
+from sitegen.build.report import BuildBusy, BuildOptions, BuildReport, resolve_as_of
+from sitegen.catalogue import Catalogue, build_catalogue, published_articles
+from sitegen.config import load_config
+from sitegen.layout import SiteLayout
+from sitegen.manifest import BuildMeta, Manifest, SourceState
+from sitegen.model import Problem
+from sitegen.parallel import worker_count
+from sitegen.plan import PageKeys, affected_plans, facet_slugs, plan_site, sitemap_urls
+from sitegen.render.site import SiteRenderer, code_fingerprint
+from sitegen.search import search_available
+from sitegen.sources.pages import Document, read_documents
+from sitegen.sources.scan import Scan, cable_file_stats, folder_digests, scan_cables, stats_digest
+from sitegen.stored import store_catalogue
+from sitegen.write import OutputError, Staging, copy_static, remove_tree
+
+
+def build_site(options: BuildOptions) -> BuildReport:
+    """Build the site into output/ (or options.output_dir); the output changes only if the build succeeds."""
+    started = time.perf_counter()
+    layout = SiteLayout.of(options.site_dir, options.output_dir)
+    report = BuildReport(layout.output)
+    config, problems = load_config(layout.site)
+    report.problems += problems
+    report.as_of = resolve_as_of(options.as_of, config)
+    if options.search is None:
+        options = replace(options, search=search_available())
+    try:
+        manifest = Manifest(layout.manifest)
+    except (OSError, sqlite3.Error) as error:
+        report.problems.append(_output_problem(error, layout))
+        report.failed = True
+        return report
+    # One build at a time per output: a second one would delete the first one's staging folder.
+    with open(layout.lock, "w") as lock:
+        try:
+            if fcntl is not None:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            manifest.close()
+            raise BuildBusy(f"another build of {layout.output} is running") from None
+        run = BuildRun(options, layout, config, worker_count(options.jobs), manifest, report)
+        _build_reporting_failures(run)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _build_reporting_failures(run: BuildRun) -> None:
+    """Run the build; a template that fails or an output that cannot be written ends it as a
+    problem, with the output as it was (or, past the commit, as the report says)."""
+    collecting = gc.isenabled()
+    # The parent allocates a few objects per cable (entries, index lists, plans) and frees
+    # almost none: the cyclic collector would walk them again and again for nothing (a
+    # third of a one-cable rebuild at 251,287 cables). Workers collect as usual.
+    gc.disable()
+    try:
+        _build(run)
+    except jinja2.TemplateError as error:
+        run.report.problems.append(_template_problem(error, run.layout.site))
+        run.report.failed = True
+    except (OSError, sqlite3.Error) as error:
+        # A full disk or a folder that cannot be written; the staging folder goes at once
+        # rather than sit on a full disk until the next build.
+        remove_tree(run.layout.staging)
+        run.report.problems.append(_output_problem(error, run.layout))
+        run.report.failed = True
+        if isinstance(error, OutputError):
+            run.report.output = "partly updated"
+    finally:
+        run.manifest.close()
+        if collecting:
+            gc.enable()
+
+
+@dataclass
+class _Site:
+    """What the general path reads before it plans: the cables and the documents."""
+
+    scan: Scan
+    known: dict[str, SourceState]
+    catalogue: Catalogue
+    pages: list[Document]
+    articles: list[Document]
+
+
+def _build(run: BuildRun) -> None:
+    """The build, step by step."""
+    meta = run.manifest.build_meta()
+    incremental = _incremental(run, meta)
+    inputs = inputs_fingerprint(run.layout, run.search)
+    folders = cable_file_stats(run.layout.content, run.jobs)
+    sources = stats_digest(folders)
+    if incremental and not run.layout.staging.exists() and not run.report.problems:
+        if _repeat_noop(run, meta, inputs, sources):
+            return
+        if QuickBuild(run, inputs, folders, sources).attempt():
+            return
+    site = _read_site(run, meta, folders)
+    if run.options.strict and run.report.problems:
+        run.report.failed = True  # nothing rendered, nothing written: the output stays as it was
+        return
+    staging = Staging.begin(run.layout.output, overlay=incremental)
+    if staging.discarded_leftover and meta.state != "building":
+        run.report.notes.append("an unfinished staging folder from an earlier build was discarded")
+    published, fingerprints, changed = _render_site(run, meta, incremental, site, staging)
+    if published is None:
+        return
+    generation = _save(run, site, published, incremental, changed)
+    if site.scan.problems:
+        sources = ""  # files with problems are read again next time: no no-op path until they are fixed
+    run.manifest.save_meta(
+        state="clean",
+        as_of=run.report.as_of,
+        inputs=inputs,
+        release_moments=sorted({entry.released for entry in site.scan.entries if entry.released}),
+        counts={"cables": run.report.cables, "released": run.report.released, "pages": run.report.pages},
+        sources=sources,
+        code=code_fingerprint(),
+        fixed=fingerprints,
+        slugs=facet_slugs(site.catalogue),
+        folders=folder_digests(run.layout.site, folders),
+        generation=generation,
+        page_problems=published.kept_problems,
+    )
+
+
+def _incremental(run: BuildRun, meta: BuildMeta) -> bool:
+    """Whether this build may start from the last one: not --full, not after an interrupted
+    build (which it then repairs, saying so), and with the output the manifest describes."""
+    interrupted = meta.state == "building"
+    if interrupted:
+        run.report.notes.append("the previous build was interrupted; rebuilding the whole site to repair the output")
+    run.report.incremental = (
+        not run.options.full
+        and not interrupted
+        and meta.state == "clean"
+        and meta.output == str(run.layout.output)
+        and run.layout.output.is_dir()
+    )
+    return run.report.incremental
+
+
+def _repeat_noop(run: BuildRun, meta: BuildMeta, inputs: str, sources: str) -> bool:
+    """If nothing changed since the last build, fill the report from it and say so."""
+    if not nothing_changed(meta, run.report.as_of, inputs, sources):
+        return False
+    _, page_problems = read_documents(run.layout.pages, run.layout.site, require_date=False)
+    _, article_problems = read_documents(run.layout.articles, run.layout.site, require_date=True)
+    if page_problems or article_problems:
+        return False  # let the full path report them
+    run.report.cables, run.report.released = meta.counts.get("cables", 0), meta.counts.get("released", 0)
+    run.report.pages = meta.counts.get("pages", 0)
+    run.report.notes.append("nothing changed since the last build")
+    for problems in meta.page_problems.values():  # known problems, reported again until fixed
+        run.report.problems += [Problem(*fields) for fields in problems]
+    run.report.failed = run.options.strict and bool(run.report.problems)
+    return True
+
+
+def _read_site(run: BuildRun, meta: BuildMeta, folders: list) -> _Site:
+    """Scan the cable files (reading only those that changed), build the catalogue, read the documents."""
+    memory = run.memory()
+    # Entries parsed by another version of sitegen are parsed again: its parser may differ.
+    if run.options.full or meta.code != code_fingerprint():
+        known: dict[str, SourceState] = {}
+    else:
+        known = memory.sources if memory else run.manifest.sources()
+    # Folder digests describe the sources table as the last build left it, so they count only with it.
+    scan = scan_cables(run.layout.site, run.jobs, known, folders, meta.folders if known else {})
+    run.report.problems += scan.problems
+    run.report.sources_read = scan.read
+    catalogue = build_catalogue(scan.entries, run.report.as_of, run.config.total_cables, run.config.feed_size)
+    run.report.cables, run.report.released = len(scan.entries), catalogue.released_count
+    pages, problems = read_documents(run.layout.pages, run.layout.site, require_date=False)
+    run.report.problems += problems
+    articles, problems = read_documents(run.layout.articles, run.layout.site, require_date=True)
+    run.report.problems += problems
+    return _Site(scan, known, catalogue, pages, published_articles(articles, run.report.as_of))
+
+
+def _render_site(
+    run: BuildRun, meta: BuildMeta, incremental: bool, site: _Site, staging: Staging
+) -> tuple[Published | None, dict[str, str], list]:
+    """Plan every page, key them, render those whose key changed and publish. Returns what was
+    published (None: --strict stopped it), each kind's fingerprint and the entries that changed."""
+    assets = copy_static(run.layout.site, staging)
+    plans = plan_site(site.catalogue, run.config, site.pages, site.articles, run.search)
+    urls = sitemap_urls(plans)
+    renderer = SiteRenderer(
+        run.config, site.catalogue, run.layout.site, site.pages, site.articles, assets, urls, run.search
+    )
+    fingerprints = renderer.fingerprints(sorted({plan.kind for plan in plans}))
+    documents = document_digests(site.pages, site.articles, site.catalogue)
+    keys = PageKeys(site.catalogue, run.config, site.scan.digests, fingerprints, documents, urls)
+    memory = run.memory()
+    previous = (memory.pages if memory else run.manifest.page_keys()) if incremental else {}
+    changed = []
+    if not incremental:
+        tasks: list[RenderTask] = [(plan, None) for plan in plans]
+    else:
+        kinds_changed = {kind for kind, value in fingerprints.items() if meta.fixed.get(kind) != value}
+        changed = changed_entries(site.scan, site.known, meta.as_of or "", run.report.as_of)
+        candidates = affected_plans(plans, site.catalogue, changed, meta.slugs, kinds_changed, previous)
+        tasks = [(plan, previous.get(plan.url, ("",))[0]) for plan in candidates]
+    run.report.pages = len(plans)
+    static: Written = {
+        STATIC_PAGE: (hashlib.sha256(repr(sorted(assets.items())).encode()).hexdigest(), tuple(sorted(assets.values())))
+    }
+    planned = {plan.url for plan in plans} | {STATIC_PAGE}
+    published = publish(run, staging, RenderContext(renderer, keys, staging), tasks, previous, planned, static)
+    return published, fingerprints, changed
+
+
+def _save(run: BuildRun, site: _Site, published: Published, incremental: bool, changed: list) -> str:
+    """Save what the next build needs: every file's state, every page's key, the catalogue; and
+    keep them in the process's memory. Returns the generation they are saved as."""
+    scan, known = site.scan, site.known
+    # A build that knew no file (the first, --full, a new sitegen) read them all: what it
+    # read replaces the table, so no file deleted meanwhile lingers there.
+    run.manifest.save_sources(scan.changed, scan.removed, replace_all=not known)
+    run.manifest.save_pages(published.written, published.gone_pages, replace_all=not incremental)
+    store_catalogue(run.manifest, site.catalogue, scan.digests, changed if incremental and known else None)
+    generation = secrets.token_hex(8)
+    memory = run.options.memory
+    if memory is not None:
+        sources = {**known, **scan.changed}
+        for path in scan.removed:
+            sources.pop(path, None)
+        memory.remember(generation, sources, published.previous, published.written, published.gone_pages)
+    return generation
+
+
+def _output_problem(error: OSError | sqlite3.Error, layout: SiteLayout) -> Problem:
+    """A failure to write the output or the manifest, naming the file (from the site folder when
+    inside it). SQLite's errors name no file: they come from the manifest."""
+    if isinstance(error, OSError):
+        where, why = (os.fsdecode(error.filename) if error.filename else ""), error.strerror or str(error)
+    else:
+        where, why = str(layout.manifest), f"{error} (the build cache)"
+    if where and Path(where).is_relative_to(layout.site):
+        where = os.path.relpath(where, layout.site)
+    return Problem(where, 0, f"cannot write: {why}")
+
+
+_TEMPLATE_FRAME = re.compile(r'File "([^"]+\.(?:html|xml|txt))", line (\d+)')
+
+
+def _template_problem(error: jinja2.TemplateError, site_dir: Path) -> Problem:
+    """The template and line an error comes from. A syntax error carries them; an error while
+    rendering shows them in its traceback (Jinja puts template lines there), which a worker
+    process sends back as text."""
+    where, line = getattr(error, "filename", None), getattr(error, "lineno", None)
+    if not where:
+        frames = [(f.filename, f.lineno) for f in traceback.extract_tb(error.__traceback__)]
+        frames += [(name, int(number)) for name, number in _TEMPLATE_FRAME.findall(str(error.__cause__ or ""))]
+        frames = [(name, number) for name, number in frames if name.endswith((".html", ".xml", ".txt"))]
+        where, line = frames[-1] if frames else ("templates", 0)
+    if os.path.isabs(where) and Path(where).is_relative_to(site_dir):
+        where = os.path.relpath(where, site_dir)
+    return Problem(where, line or 0, f"template error: {error.message or error}")

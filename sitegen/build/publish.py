@@ -1,0 +1,209 @@
+"""Publish: the pages a build plans -> files in a staging folder -> output/, indexed, and saved for next time.
+
+Both of a build's paths end here: the general one (pipeline.py) and the quick one (quick.py)
+render the pages whose key changed on every core, stop on --strict, put the staging folder in
+place, update the search index and mark the manifest while they save.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import astuple, dataclass
+from pathlib import Path
+
+from sitegen.build.report import BuildMemory, BuildOptions, BuildReport
+from sitegen.config import Config
+from sitegen.layout import SiteLayout
+from sitegen.manifest import Manifest
+from sitegen.model import Problem
+from sitegen.parallel import batches, map_batches
+from sitegen.plan import PageKeys, PagePlan
+from sitegen.render.site import Rendered, SiteRenderer
+from sitegen.search import bundle_size, index_site, remove_index
+from sitegen.write import Staging
+
+RENDER_BATCH = 200
+STATIC_PAGE = "static/"  # the manifest's name for the static files, kept like a page
+
+# A page to render: its plan and the key its last build had ("" for none; None in a full build,
+# which renders every page whatever its key).
+RenderTask = tuple[PagePlan, str | None]
+# What a build wrote: each page's URL -> (its key, the files it wrote).
+Written = dict[str, tuple[str, tuple[str, ...]]]
+
+
+@dataclass
+class BuildRun:
+    """One build's context, as every step of it needs it."""
+
+    options: BuildOptions
+    layout: SiteLayout
+    config: Config
+    jobs: int
+    manifest: Manifest
+    report: BuildReport
+
+    @property
+    def search(self) -> bool:
+        return bool(self.options.search)
+
+    def memory(self) -> BuildMemory | None:
+        """The process's memory of the last build, if it still describes the manifest."""
+        memory = self.options.memory
+        return memory if memory is not None and memory.holds(self.manifest) else None
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    """What a worker renders with; handed to the pool once, shared by its forked workers."""
+
+    renderer: SiteRenderer
+    keys: PageKeys
+    staging: Staging
+
+
+@dataclass
+class Published:
+    """What publish() did: the pages rendered, the pages gone, the problems to keep."""
+
+    written: Written
+    gone_pages: list[str]
+    kept_problems: dict[str, list[list]]  # for BuildMeta.page_problems
+    previous: dict[str, tuple[str, str]]  # each page's key and files as the last build left them
+
+
+def publish(
+    run: BuildRun,
+    staging: Staging,
+    context: RenderContext,
+    tasks: list[RenderTask],
+    previous: dict[str, tuple[str, str]],
+    planned: set[str] | None,
+    extra_pages: Written | None = None,
+) -> Published | None:
+    """Render `tasks`, then (unless --strict meets a problem: None, the output untouched) put the
+    staging folder in place, dropping the files of pages gone or no longer written, and index it.
+    `planned` is every page the build plans (None: the same pages as before); `extra_pages` are
+    recorded as written without rendering (the static files)."""
+    fresh: dict[str, list[Problem]] = {}
+    written = render_pages(run, context, tasks, fresh)
+    run.report.rendered = len(written)
+    kept = carry_page_problems(
+        run.manifest, run.report, fresh, written, planned.__contains__ if planned is not None else None
+    )
+    written.update(extra_pages or {})
+    if run.options.strict and run.report.problems:
+        staging.abandon()
+        run.report.failed = True
+        return None
+    gone_pages, stale = stale_files(previous, written, planned if planned is not None else set(previous))
+    run.report.removed = len(stale)
+    # Until this build is saved whole, what the manifest (and a process's memory) holds of the
+    # folders no longer describes them.
+    run.manifest.save_meta(state="building", output=str(run.layout.output), folders={})
+    if run.options.memory is not None:
+        run.options.memory.forget()
+    moved = staging.commit(sorted(stale))
+    run.report.output = "replaced"
+    run.report.notes += staging.notes
+    run.report.files = moved if moved >= 0 else sum(len(files) for _, files in written.values())
+    cables_changed = bool(gone_pages) or any(url.startswith("cable/") for url in written)
+    index_missing = not (run.layout.output / "pagefind").is_dir()
+    if run.search and (moved < 0 or cables_changed or index_missing):
+        update_search(run.layout.output, run.report)
+    elif not run.search:
+        remove_index(run.layout.output)  # no page links to it any more, and it would go stale
+    return Published(written, gone_pages, kept, previous)
+
+
+def render_pages(
+    run: BuildRun, context: RenderContext, tasks: list[RenderTask], fresh: dict[str, list[Problem]]
+) -> Written:
+    """Render the pages whose key changed into the staging folder; returns url -> (key, files)
+    of the pages rendered. Their problems go into the report and into `fresh` by URL."""
+    work = batches(tasks, RENDER_BATCH)
+    written: Written = {}
+    for batch, (done, batch_problems) in zip(work, map_batches(render_batch, context, work, run.jobs), strict=True):
+        for url, problem in batch_problems:
+            run.report.problems.append(problem)
+            fresh.setdefault(url, []).append(problem)
+        for (plan, _), result in zip(batch, done, strict=True):
+            if result is not None:
+                key, files = result
+                written[plan.url] = (key, files or (plan.url,))
+    return written
+
+
+def render_batch(
+    context: RenderContext, tasks: list[RenderTask]
+) -> tuple[list[tuple[str, tuple[str, ...] | None] | None], list[tuple[str, Problem]]]:
+    """Key each page and render those whose key differs from the last build's into the staging
+    folder. Returns, in batch order, each page's (key, files) (files None when just the plan's
+    URL, to keep what travels back small), or None for a page left as it was; and the problems,
+    each with the URL of the page that met it.
+    Keys are computed here, on every core, rather than in the parent: a release keys tens of
+    thousands of candidate pages."""
+    done: list[tuple[str, tuple[str, ...] | None] | None] = []
+    problems: list[tuple[str, Problem]] = []
+    for plan, previous_key in tasks:
+        key = context.keys.key(plan)
+        if key == previous_key:
+            done.append(None)
+            continue
+        rendered: Rendered = context.renderer.render(plan)
+        for url, data in rendered.files:
+            if not context.staging.unchanged(url, data):
+                context.staging.write(url, data)
+        problems.extend((plan.url, problem) for problem in rendered.problems)
+        files = tuple(url for url, _ in rendered.files)
+        done.append((key, None if files == (plan.url,) else files))
+    return done, problems
+
+
+def carry_page_problems(
+    manifest: Manifest,
+    report: BuildReport,
+    fresh: dict[str, list[Problem]],
+    rendered: dict,
+    still_planned: Callable[[str], bool] | None,
+) -> dict[str, list[list]]:
+    """Report again what pages not rendered this time met when they last were (a warning about
+    an article must not vanish from the next CI log while the article is unchanged); returns
+    the problems by page URL to store for the next build (BuildMeta.page_problems)."""
+    stored = manifest.build_meta().page_problems
+    carried = {
+        url: [Problem(*fields) for fields in problems]
+        for url, problems in stored.items()
+        if url not in rendered and (still_planned is None or still_planned(url))
+    }
+    for problems in carried.values():
+        report.problems += problems
+    merged = {**carried, **fresh}
+    return {url: [list(astuple(p)) for p in merged[url]] for url in sorted(merged)}
+
+
+def stale_files(previous: dict, written: dict, planned: set[str]) -> tuple[list[str], set[str]]:
+    """Pages no longer planned, and files no page writes any more: the pages of a cable withdrawn
+    or back under embargo, or a file a re-rendered page no longer produces (an old stylesheet)."""
+    gone_pages = [url for url in previous if url not in planned]
+
+    def files_of(url: str) -> set[str]:
+        return set(filter(None, previous[url][1].split("\n")))
+
+    stale = {f for url in gone_pages for f in files_of(url)}
+    for url, (_, files) in written.items():
+        if url in previous:
+            stale |= files_of(url) - set(files)
+    stale -= {f for _, files in written.values() for f in files}
+    return gone_pages, stale
+
+
+def update_search(output_dir: Path, report: BuildReport) -> None:
+    started = time.perf_counter()
+    indexed, message = index_site(output_dir)
+    report.search_seconds = time.perf_counter() - started
+    if indexed:
+        report.search_bytes = bundle_size(output_dir)
+    else:
+        report.problems.append(Problem("pagefind", 0, f"search index not updated: {message}", "warning"))

@@ -1,0 +1,104 @@
+"""Layout: every path of a site folder, and of the folders a build keeps beside its output.
+
+The one place a path of the site is spelled: commands, the build, the preview server and the
+manifest ask a SiteLayout rather than join names of their own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+CONFIG_NAME = "sitegen.toml"
+CACHE_DIR = ".sitegen-cache"
+OUTPUT = "output"  # the output folder, unless a build is given another
+# The folders a site's sources live in: what the preview server watches.
+SOURCE_FOLDERS = ("content", "templates", "static")
+
+
+@dataclass(frozen=True)
+class SiteLayout:
+    """A site folder and the output folder one build writes (resolved, absolute)."""
+
+    site: Path
+    output: Path
+
+    @classmethod
+    def of(cls, site_dir: Path, output_dir: Path | None = None) -> SiteLayout:
+        """Resolved: the paths a build compares, hashes and writes to."""
+        site = site_dir.resolve()
+        return cls(site, (output_dir or site / OUTPUT).resolve())
+
+    @classmethod
+    def as_given(cls, site_dir: Path) -> SiteLayout:
+        """As the user wrote the site folder: the paths messages name."""
+        return cls(site_dir, site_dir / OUTPUT)
+
+    # -- the site's sources --------------------------------------------------------------
+
+    @property
+    def config(self) -> Path:
+        return self.site / CONFIG_NAME
+
+    @property
+    def content(self) -> Path:
+        return self.site / "content"
+
+    @property
+    def cables(self) -> Path:
+        return self.content / "cables"
+
+    @property
+    def pages(self) -> Path:
+        return self.content / "pages"
+
+    @property
+    def articles(self) -> Path:
+        return self.content / "articles"
+
+    @property
+    def templates(self) -> Path:
+        return self.site / "templates"
+
+    @property
+    def static(self) -> Path:
+        return self.site / "static"
+
+    # -- what builds keep ----------------------------------------------------------------
+
+    @property
+    def cache(self) -> Path:
+        """Never inside the output: a deploy must not publish it."""
+        return self.site / CACHE_DIR
+
+    @property
+    def manifest(self) -> Path:
+        """One manifest per output folder, named by a hash of its path."""
+        name = hashlib.sha256(str(self.output).encode()).hexdigest()[:12]
+        return self.cache / f"manifest-{name}.sqlite"
+
+    @property
+    def lock(self) -> Path:
+        return self.manifest.with_suffix(".lock")
+
+    # -- folders beside the output, each swapped in or out whole -------------------------
+
+    @property
+    def staging(self) -> Path:
+        return beside_output(self.output, STAGING)
+
+    @property
+    def old_output(self) -> Path:
+        return beside_output(self.output, OLD_OUTPUT)
+
+
+STAGING = "building"  # the folder a build writes into before it is put in place
+OLD_OUTPUT = "old"  # where a full build moves the previous output while it swaps the new one in
+SEARCH_STAGING = "pagefind"  # the search bundle being built
+OLD_SEARCH = "pagefind-old"
+
+
+def beside_output(output: Path, purpose: str) -> Path:
+    """`.output.<purpose>` beside the output: on the same file system, so a rename moves it."""
+    return output.with_name(f".{output.name}.{purpose}")

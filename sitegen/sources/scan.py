@@ -1,0 +1,276 @@
+"""Scan: the cable files on disk -> their catalogue entries, reading only what changed since the last build.
+
+A build first stats every file (one stat each: most of a no-op build), folder by folder; a
+folder whose stats digest is as the manifest has it is taken as it was. Files that changed
+are read and hashed on every core, and parsed only if their bytes changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import multiprocessing
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from sitegen.catalogue import CableEntry, entry_fields, entry_from_cable, entry_from_fields
+from sitegen.layout import SiteLayout
+from sitegen.manifest import SourceState
+from sitegen.model import Problem
+from sitegen.parallel import batches, map_batches
+from sitegen.parse import parse_cable
+from sitegen.sources.cablefile import CableFileError, file_reference_id
+from sitegen.sources.cablefile import parse_cable as parse_cable_file
+
+SCAN_BATCH = 400
+
+
+def file_digest(data: bytes) -> str:
+    # SHA-256, not BLAKE2: CPUs of this decade (x86 SHA extensions, ARMv8 crypto) hash a
+    # 10 KB cable file with it in ~10 us against 17-20, and a full build hashes every file.
+    return hashlib.sha256(data).hexdigest()[:24]
+
+
+@dataclass(frozen=True, slots=True)
+class ScanTask:
+    path: str  # a string, not a Path: tasks travel to the workers pickled, a Path costs its parts
+    shown: str
+    size: int
+    mtime_ns: int
+    known_digest: str | None
+    known_entry: CableEntry | None
+
+
+def read_files(_context: None, tasks: list[ScanTask]) -> list[tuple[str, SourceState, Problem | None]]:
+    """Read, hash and (if its bytes changed) parse each cable file into its catalogue entry."""
+    results: list[tuple[str, SourceState, Problem | None]] = []
+    for task in tasks:
+        try:
+            with open(task.path, "rb") as file:
+                data = file.read()
+        except OSError as error:
+            why = error.strerror
+            if os.path.islink(task.path) and not os.path.exists(task.path):
+                why = f"a symbolic link to {os.readlink(task.path)}, which does not exist"
+            results.append(
+                (
+                    task.shown,
+                    SourceState(task.size, task.mtime_ns, "", None),
+                    Problem(task.shown, 0, f"cannot read: {why}"),
+                )
+            )
+            continue
+        digest = file_digest(data)
+        if digest == task.known_digest and task.known_entry is not None:
+            results.append((task.shown, SourceState(task.size, task.mtime_ns, digest, task.known_entry), None))
+            continue
+        try:
+            record = parse_cable_file(data)
+        except CableFileError as error:
+            results.append(
+                (
+                    task.shown,
+                    SourceState(task.size, task.mtime_ns, digest, None),
+                    Problem(task.shown, error.line, str(error)),
+                )
+            )
+            continue
+        if file_reference_id(task.path) != record.reference_id:
+            problem = Problem(task.shown, 1, f"Reference-ID {record.reference_id} does not match the file name")
+            results.append((task.shown, SourceState(task.size, task.mtime_ns, digest, None), problem))
+            continue
+        entry = entry_from_cable(parse_cable(record, with_blocks=False), task.shown)
+        results.append((task.shown, SourceState(task.size, task.mtime_ns, digest, entry), None))
+    return results
+
+
+@dataclass
+class Scan:
+    entries: list[CableEntry]
+    digests: dict[str, str]
+    problems: list[Problem]
+    changed: dict[str, SourceState]
+    removed: list[str]
+    read: int
+
+
+FileStat = tuple[str, int, int]  # a cable file's path, size and mtime in nanoseconds
+
+
+# A folder holding cable files: its path, a digest of its files' stats, and those stats.
+FolderStats = tuple[str, str, list[FileStat]]
+
+
+def _is_cable_file(entry: os.DirEntry) -> bool:
+    name = entry.name
+    return name.endswith(".txt") and not name.startswith(".") and entry.is_file()
+
+
+def _is_broken_cable_link(entry: os.DirEntry) -> bool:
+    name = entry.name
+    return name.endswith(".txt") and not name.startswith(".") and entry.is_symlink() and not entry.is_file()
+
+
+def _folder_stats(directory: str, entries: list[os.DirEntry]) -> FolderStats | None:
+    files = [(e.path, stat.st_size, stat.st_mtime_ns) for e in filter(_is_cable_file, entries) for stat in (e.stat(),)]
+    # A link to nowhere is kept, with stats no file has, so that the scan reports it unreadable
+    # (every build, until it is fixed) rather than skip it unseen.
+    if broken := [(e.path, -1, 0) for e in filter(_is_broken_cable_link, entries)]:
+        files = sorted(files + broken)
+    if not files:
+        return None
+    # marshal serialises the list at C speed; its format can change between Python versions,
+    # which only costs one ordinary incremental build after an upgrade.
+    return directory, hashlib.blake2b(marshal.dumps(files), digest_size=16).hexdigest(), files
+
+
+def _listing(directory: str) -> list[os.DirEntry]:
+    with os.scandir(directory) as listing:
+        return sorted(listing, key=lambda e: e.name)
+
+
+def _stats_under(folders: list[str]) -> list[list[FolderStats]]:
+    """The folders holding cable files under each of `folders`, with their files' stats, each
+    in path order. Strings and tuples rather than Path and stat objects: at 251,287 files the
+    difference is felt in a no-op build."""
+    found = []
+    for folder in folders:
+        groups: list[FolderStats] = []
+        stack = [folder]
+        while stack:
+            directory = stack.pop()
+            entries = _listing(directory)
+            stack.extend(e.path for e in reversed(entries) if e.is_dir(follow_symlinks=False))
+            if group := _folder_stats(directory, entries):
+                groups.append(group)
+        found.append(groups)
+    return found
+
+
+def cable_file_stats(content_dir: Path, jobs: int) -> list[FolderStats]:
+    """Every folder of cable files with each file's size and mtime, in path order: one stat per
+    file, the most a no-op build can do. With two cores or more, a forked helper stats every
+    other top folder (a year) while this process stats the rest: the stat calls are most of a
+    no-op build."""
+    root = content_dir / "cables"
+    if not root.is_dir():
+        return []
+    entries = _listing(str(root))
+    top = [group] if (group := _folder_stats(str(root), entries)) else []
+    folders = [e.path for e in entries if e.is_dir(follow_symlinks=False)]
+    if jobs < 2 or len(folders) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return top + [stats for groups in _stats_under(folders) for stats in groups]
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        theirs = pool.apply_async(_stats_under, (folders[1::2],))
+        mine = _stats_under(folders[0::2])
+        found: list = [None] * len(folders)
+        found[0::2], found[1::2] = mine, theirs.get()
+    return top + [stats for groups in found for stats in groups]
+
+
+def folder_digests(site_dir: Path, folders: list[FolderStats]) -> dict[str, str]:
+    """Each cable folder (relative to the site, with forward slashes) -> the digest of its files'
+    stats: what the manifest keeps to tell next time which folders hold no change at all."""
+    prefix = len(str(site_dir)) + 1
+    return {path[prefix:].replace(os.sep, "/"): digest for path, digest, _ in folders}
+
+
+def scan_cables(
+    site_dir: Path,
+    jobs: int,
+    known: dict[str, SourceState],
+    folders: list[FolderStats] | None = None,
+    known_folders: dict[str, str] | None = None,
+) -> Scan:
+    """Every cable file -> its catalogue entry. Files whose size and mtime are as the manifest
+    has them are not read; others are read and hashed, and parsed only if their bytes changed.
+
+    `known_folders` holds each folder's stats digest as of `known`: a folder whose digest is
+    the same holds the same files with the same stats, so its entries are taken as they are,
+    without a look at each file. Files of the other folders are told apart by set operations
+    on (path, size, mtime), and only the changed few are sorted. Entries come in no particular
+    order (every index sorts its own)."""
+    prefix = len(str(site_dir)) + 1
+    folders = folders if folders is not None else cable_file_stats(SiteLayout.of(site_dir).content, jobs)
+    now = folder_digests(site_dir, folders)
+    same = {folder for folder, digest in now.items() if (known_folders or {}).get(folder) == digest}
+    kept: list[SourceState] = []
+    suspects: dict[str, SourceState] = {}  # known files in folders that changed or vanished, or with a problem
+    for shown, state in known.items():
+        if state.entry is not None and shown.rpartition("/")[0] in same:
+            kept.append(state)
+        else:
+            suspects[shown] = state
+    on_disk = {
+        (path_text[prefix:].replace(os.sep, "/"), size, mtime_ns)
+        for folder, (_, _, files) in zip(now, folders, strict=True)
+        if folder not in same
+        for path_text, size, mtime_ns in files
+    }
+    # A file with a problem is read again, even in a folder with no change: its problem is
+    # reported by every build until it is fixed.
+    on_disk |= {
+        (shown, state.size, state.mtime_ns)
+        for shown, state in suspects.items()
+        if state.entry is None and shown.rpartition("/")[0] in same
+    }
+    remembered = {(shown, state.size, state.mtime_ns) for shown, state in suspects.items() if state.entry is not None}
+    kept += [suspects[shown] for shown, _, _ in on_disk & remembered]
+    tasks = [
+        ScanTask(
+            os.path.join(site_dir, shown),
+            shown,
+            size,
+            mtime_ns,
+            suspects[shown].digest if shown in suspects else None,
+            suspects[shown].entry if shown in suspects else None,
+        )
+        for shown, size, mtime_ns in sorted(on_disk - remembered)
+    ]
+    read: dict[str, tuple[SourceState, Problem | None]] = {}
+    changed: dict[str, SourceState] = {}
+    for batch in map_batches(read_files, None, batches(tasks, SCAN_BATCH), jobs):
+        for shown, state, problem in batch:
+            if state.entry is not None:  # each arrives with its own copies of shared strings
+                state = SourceState(
+                    state.size, state.mtime_ns, state.digest, entry_from_fields(entry_fields(state.entry))
+                )
+            read[shown] = (state, problem)
+            if known.get(shown) != state:
+                changed[shown] = state
+    removed = sorted(set(suspects) - {shown for shown, _, _ in on_disk})
+    scan = Scan([], {}, [], changed, removed, len(tasks))
+    scan.problems = [problem for _, problem in read.values() if problem]
+    states = kept + [state for state, _ in read.values() if state.entry is not None]
+    entries = [state.entry for state in states if state.entry is not None]  # all of them: kept ones have entries
+    if len({entry.reference_id for entry in entries}) != len(entries):
+        states, entries = _without_duplicates(states, scan.problems)
+    scan.entries = entries
+    scan.digests = {entry.reference_id: state.digest for entry, state in zip(entries, states, strict=True)}
+    return scan
+
+
+def _without_duplicates(
+    states: list[SourceState], problems: list[Problem]
+) -> tuple[list[SourceState], list[CableEntry]]:
+    """The files' states and entries when two files hold one reference ID: the first in path
+    order keeps it, each later one is a problem."""
+    owner: dict[str, str] = {}
+    kept: list[SourceState] = []
+    entries = {id(state): state.entry for state in states if state.entry is not None}
+    for state in sorted(states, key=lambda state: entries[id(state)].source):
+        reference_id, shown = entries[id(state)].reference_id, entries[id(state)].source
+        if reference_id in owner:
+            problems.append(Problem(shown, 1, f"{reference_id} is also in {owner[reference_id]}"))
+            continue
+        owner[reference_id] = shown
+        kept.append(state)
+    problems.sort(key=lambda problem: problem.path)
+    return kept, [entries[id(state)] for state in kept]
+
+
+def stats_digest(folders: list[FolderStats]) -> str:
+    """One hash of every cable file's path, size and mtime (by way of each folder's digest):
+    comparing it with the last build's spares loading a row per file from the manifest."""
+    return hashlib.blake2b(marshal.dumps([(path, digest) for path, digest, _ in folders]), digest_size=16).hexdigest()
