@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import NamedTuple
 
+from sitegen import urls
 from sitegen.model import Cable
 from sitegen.parse.references import canonical_reference_id
 
@@ -73,7 +74,7 @@ class CableEntry(NamedTuple):
 
     @property
     def url(self) -> str:
-        return f"cable/{self.created[:4]}/{self.created[5:7]}/{self.reference_id}.html"
+        return urls.cable(self.created, self.reference_id)
 
     @property
     def release_day(self) -> str:

@@ -18,8 +18,10 @@ from pathlib import Path
 from urllib.parse import unquote
 from xml.parsers import expat
 
+from sitegen import urls
+
 NETLIFY_FOLDER_LIMIT = 54_000
-CABLE_PAGE = re.compile(r"cable/\d{4}/\d{2}/([0-9]{2}[A-Z][A-Z0-9\-]*[0-9]+)\.html")
+CABLE_PAGE = urls.CABLE_PAGE
 # Patterns that open with a literal: the regex engine then jumps between candidates instead of
 # trying every byte, which is what makes a 12 GB output checkable in seconds rather than minutes.
 # Every byte of a page costs about a nanosecond per pass, so the attributes links and fragments
@@ -155,7 +157,7 @@ def _link_verdict(folder: str, raw: bytes) -> tuple[str, str, str | None]:
     url = raw.decode("utf-8", "replace")
     target = _plain_target(folder, url)
     if target is not None:
-        if target not in _existing and target + "/index.html" not in _existing:
+        if target not in _existing and f"{target}/{urls.INDEX}" not in _existing:
             return "broken", target, None
         return "internal", target, None
     page = _stand_in(folder)
@@ -163,7 +165,7 @@ def _link_verdict(folder: str, raw: bytes) -> tuple[str, str, str | None]:
     if kind != "internal" or resolved is None:
         return kind, url, None
     target = resolved
-    if target != page and target not in _existing and target + "/index.html" not in _existing:
+    if target != page and target not in _existing and f"{target}/{urls.INDEX}" not in _existing:
         return "broken", target, fragment
     return kind, target, fragment
 
@@ -343,8 +345,8 @@ def _sitemap_locs(root: Path, report: CheckReport) -> list[str] | None:
             except (OSError, expat.ExpatError) as error:
                 report.add("sitemap part missing or broken", f"{name}: {error}")
     # The home page is the shortest index.html; whatever precedes it is the base URL.
-    home = min((loc for loc in locs if loc.endswith("index.html")), key=len, default="index.html")
-    base = home[: -len("index.html")]
+    home = min((loc for loc in locs if loc.endswith(urls.HOME)), key=len, default=urls.HOME)
+    base = home[: -len(urls.HOME)]
     return [loc[len(base) :] if base and loc.startswith(base) else loc for loc in locs]
 
 
@@ -427,7 +429,7 @@ def check_output(root: Path, withheld: frozenset[str] = frozenset(), jobs: int =
 
 
 def is_built_site(root: Path) -> bool:
-    return (root / "index.html").is_file()
+    return (root / urls.HOME).is_file()
 
 
 def withheld_ids(site_dir: Path, output_dir: Path, as_of: str | None) -> tuple[frozenset[str], str]:

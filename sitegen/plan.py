@@ -10,6 +10,7 @@ import math
 from collections.abc import Container, Iterable, Mapping
 from typing import NamedTuple
 
+from sitegen import urls
 from sitegen.catalogue import LETTERS, OTHER_LETTER, CableEntry, Catalogue, Facet, index_letter, origin_letter
 from sitegen.config import Config
 from sitegen.sources.pages import Document
@@ -31,7 +32,7 @@ class PagePlan(NamedTuple):
 
 def listing_url(prefix: str, number: int) -> str:
     """`origin/embassy-athens/` page 1 -> `.../index.html`, page 3 -> `.../page-3.html`."""
-    return f"{prefix}index.html" if number == 1 else f"{prefix}page-{number}.html"
+    return urls.listing_page(prefix, number)
 
 
 def page_count(items: int, page_size: int) -> int:
@@ -41,10 +42,10 @@ def page_count(items: int, page_size: int) -> int:
 def listing_prefix(kind: str, facet: Facet) -> str:
     """The folder of a listing's pages: `origin/embassy-athens/`, `date/2009/03/`, `release/2010-11-28/`."""
     if kind == "month":
-        return f"date/{facet.name[:4]}/{facet.name[5:7]}/"
+        return urls.month_folder(facet.name)
     if kind == "release":
-        return f"release/{facet.name}/"
-    return f"{kind}/{facet.slug}/"
+        return urls.release_folder(facet.name)
+    return urls.facet_folder(kind, facet.slug)
 
 
 def listing_plans(kind: str, facet: Facet, page_size: int) -> list[PagePlan]:
@@ -63,7 +64,7 @@ def listing_plan_showing(kind: str, facet: Facet, page_size: int, reference_id: 
 
 def feed_plan(kind: str, facet: Facet) -> PagePlan:
     """The feed of an origin's or a tag's newest releases."""
-    return PagePlan(f"feed/{kind}/{facet.slug}.rss", f"{kind}-feed", facet.name)
+    return PagePlan(urls.facet_feed(kind, facet.slug), f"{kind}-feed", facet.name)
 
 
 def letters_used(names, letter_of) -> list[str]:
@@ -76,41 +77,41 @@ def plan_site(
 ) -> list[PagePlan]:
     """Every page of the site, in a stable order."""
     size = config.page_size
-    plans = [PagePlan("index.html", "home"), PagePlan("404.html", "not-found"), PagePlan("robots.txt", "robots")]
+    plans = [PagePlan(urls.HOME, "home"), PagePlan(urls.NOT_FOUND, "not-found"), PagePlan(urls.ROBOTS, "robots")]
     if search:
-        plans.append(PagePlan("search.html", "search"))
+        plans.append(PagePlan(urls.SEARCH, "search"))
     for entry in catalogue.cables.values():
         plans.append(PagePlan(entry.url, "cable", entry.reference_id))
     for letter in letters_used(catalogue.origins, origin_letter):
-        plans.append(PagePlan(f"origin/{letter}.html", "origin-letter", letter))
+        plans.append(PagePlan(urls.letter_page("origin", letter), "origin-letter", letter))
     for facet in catalogue.origins.values():
         plans += listing_plans("origin", facet, size)
         plans.append(feed_plan("origin", facet))
     for letter in letters_used(catalogue.tags, index_letter):
-        plans.append(PagePlan(f"tag/{letter}.html", "tag-letter", letter))
+        plans.append(PagePlan(urls.letter_page("tag", letter), "tag-letter", letter))
     for facet in catalogue.tags.values():
         plans += listing_plans("tag", facet, size)
         plans.append(feed_plan("tag", facet))
-    plans.append(PagePlan("classification/index.html", "classification-index"))
+    plans.append(PagePlan(urls.CLASSIFICATION_INDEX, "classification-index"))
     for facet in catalogue.classifications.values():
         plans += listing_plans("classification", facet, size)
-    plans.append(PagePlan("date/index.html", "date-index"))
+    plans.append(PagePlan(urls.DATE_INDEX, "date-index"))
     for facet in catalogue.months.values():
         plans += listing_plans("month", facet, size)
-    plans.append(PagePlan("release/index.html", "release-index"))
+    plans.append(PagePlan(urls.RELEASE_INDEX, "release-index"))
     for facet in catalogue.releases.values():
         plans += listing_plans("release", facet, size)
-    plans.append(PagePlan("feed/releases.rss", "releases-feed"))
+    plans.append(PagePlan(urls.RELEASES_FEED, "releases-feed"))
     for document in pages:
-        plans.append(PagePlan(f"{document.slug}.html", "page", document.slug))
-    plans.append(PagePlan("articles/index.html", "articles"))
+        plans.append(PagePlan(urls.document(document.slug), "page", document.slug))
+    plans.append(PagePlan(urls.ARTICLES_INDEX, "articles"))
     for document in articles:
-        plans.append(PagePlan(f"articles/{document.slug}.html", "article", document.slug))
+        plans.append(PagePlan(urls.article(document.slug), "article", document.slug))
     sitemaps = page_count(len(sitemap_urls(plans)), SITEMAP_LIMIT)
     if sitemaps == 1:
-        plans.append(PagePlan("sitemap.xml", "sitemap", "", 1, 1))
+        plans.append(PagePlan(urls.SITEMAP, "sitemap", "", 1, 1))
     else:
-        plans.append(PagePlan("sitemap.xml", "sitemap-index", "", 1, sitemaps))
+        plans.append(PagePlan(urls.SITEMAP, "sitemap-index", "", 1, sitemaps))
         plans += [PagePlan(f"sitemap-{n}.xml", "sitemap", "", n, sitemaps) for n in range(1, sitemaps + 1)]
     return plans
 

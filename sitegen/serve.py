@@ -35,6 +35,7 @@ from watchdog.events import (
 )
 from watchdog.observers import Observer
 
+from sitegen import urls
 from sitegen.build import BuildMemory, BuildOptions, BuildReport, build_site
 from sitegen.layout import CONFIG_NAME, SOURCE_FOLDERS, SiteLayout
 
@@ -98,7 +99,7 @@ def resolve_request(output: Path, raw_path: str) -> tuple[Path | None, int]:
     if candidate.is_dir():
         if not path.endswith("/") and segments:
             return candidate, HTTPStatus.MOVED_PERMANENTLY
-        candidate = candidate / "index.html"
+        candidate = candidate / urls.INDEX
     try:
         real = candidate.resolve(strict=True)
     except (FileNotFoundError, NotADirectoryError):
@@ -168,7 +169,7 @@ def make_handler(output: Path, state: BuildState, stopping: threading.Event, log
             if path is None:
                 if status == HTTPStatus.FORBIDDEN:
                     return self._send(status, b"403 Forbidden\n", "text/plain; charset=utf-8")
-                missing = output / "404.html"
+                missing = output / urls.NOT_FOUND
                 body = inject_reload(missing.read_bytes()) if missing.is_file() else b"404 Not Found\n"
                 return self._send(HTTPStatus.NOT_FOUND, body, "text/html; charset=utf-8")
             body = path.read_bytes()

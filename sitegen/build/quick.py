@@ -12,6 +12,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from sitegen import urls
 from sitegen.build.changes import release_set_unchanged
 from sitegen.build.publish import BuildRun, RenderContext, RenderTask, publish
 from sitegen.catalogue import CableEntry, entry_from_fields, published_articles
@@ -158,8 +159,8 @@ def quick_plans(catalogue: StoredCatalogue, config: Config, entries: list[CableE
     """The pages that can show what changed in these entries when none of them moved: as
     affected_plans, narrowed to the one page of each listing that holds the cable."""
     cables: dict[str, None] = {}
-    plans: dict[str, PagePlan] = {"index.html": PagePlan("index.html", "home")}
-    plans["feed/releases.rss"] = PagePlan("feed/releases.rss", "releases-feed")
+    plans: dict[str, PagePlan] = {urls.HOME: PagePlan(urls.HOME, "home")}
+    plans[urls.RELEASES_FEED] = PagePlan(urls.RELEASES_FEED, "releases-feed")
     facets = catalogue.indexes()
     for entry in entries:
         reference_id = entry.reference_id

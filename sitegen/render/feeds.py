@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from feedgen.feed import FeedGenerator
 
+from sitegen import urls
 from sitegen.catalogue import CableEntry
 from sitegen.config import Config
 
@@ -41,7 +42,7 @@ def cable_feed(config: Config, entries: list[CableEntry], title: str, feed_url: 
     feed.title(xml_text(title))
     feed.description(xml_text(config.tagline or title))
     feed.language(config.language)
-    feed.link(href=f"{root}index.html", rel="alternate")
+    feed.link(href=f"{root}{urls.HOME}", rel="alternate")
     if config.base_url:
         feed.link(href=f"{config.base_url}{feed_url}", rel="self")
     newest = max((entry.released for entry in entries), default=EPOCH)

@@ -28,6 +28,7 @@ from pygments import highlight
 from pygments.formatters import HtmlFormatter
 
 from sitegen import plan as planning
+from sitegen import urls
 from sitegen.catalogue import OTHER_LETTER, CableEntry, Catalogue, Facet, index_letter, origin_letter
 from sitegen.config import Config
 from sitegen.model import Block, CableRecord, Problem, Reference
@@ -376,7 +377,7 @@ class SiteRenderer:
                 "count": len(facet.reference_ids),
                 "cables": self._entries(shown),
                 "more": len(shown) < len(facet.reference_ids),
-                "url": f"release/{day}/index.html",
+                "url": urls.listing_page(urls.release_folder(day), 1),
             }
         return self._one(
             plan,
@@ -414,7 +415,7 @@ class SiteRenderer:
             return Rendered([], [record])
         blocks, text_references = parse_body(record)
         html = self._cable_html(plan, entry, record, blocks, text_references)
-        json_url = plan.url[: -len(".html")] + ".json"
+        json_url = urls.cable_twin(plan.url)
         return Rendered([(plan.url, html), (json_url, _json_bytes(self._cable_json(entry, record, blocks)))])
 
     def _link_for(self, reference_id: str, root: str) -> str | None:
@@ -439,7 +440,7 @@ class SiteRenderer:
         tags = [
             View(
                 name=tag,
-                url=f"tag/{catalogue.tags[tag].slug}/index.html",
+                url=urls.listing_page(urls.facet_folder("tag", catalogue.tags[tag].slug), 1),
                 description=self._tag_description(tag),
             )
             for tag in entry.tags
@@ -461,10 +462,12 @@ class SiteRenderer:
                 classification=entry.classification,
                 origin=entry.origin,
             ),
-            month_url=f"date/{entry.created[:4]}/{entry.created[5:7]}/index.html",
-            release_url=f"release/{entry.release_day}/index.html",
-            classification_url=f"classification/{catalogue.classifications[entry.classification].slug}/index.html",
-            origin_url=f"origin/{catalogue.origins[entry.origin].slug}/index.html",
+            month_url=urls.listing_page(urls.month_folder(entry.created), 1),
+            release_url=urls.listing_page(urls.release_folder(entry.release_day), 1),
+            classification_url=urls.listing_page(
+                urls.facet_folder("classification", catalogue.classifications[entry.classification].slug), 1
+            ),
+            origin_url=urls.listing_page(urls.facet_folder("origin", catalogue.origins[entry.origin].slug), 1),
             tags=tags,
             references=references,
             header=header,
@@ -474,9 +477,12 @@ class SiteRenderer:
             hashtags=[*self.config.hashtags, entry.reference_id],
             older=catalogue.cables[older] if older else None,
             newer=catalogue.cables[newer] if newer else None,
-            json_name=plan.url.rsplit("/", 1)[-1][: -len(".html")] + ".json",
+            json_name=urls.cable_twin(plan.url).rsplit("/", 1)[-1],
             extra_feeds=[
-                View(title=f"Cables from {entry.origin}", url=f"feed/origin/{catalogue.origins[entry.origin].slug}.rss")
+                View(
+                    title=f"Cables from {entry.origin}",
+                    url=urls.facet_feed("origin", catalogue.origins[entry.origin].slug),
+                )
             ],
         )
 
@@ -538,7 +544,7 @@ class SiteRenderer:
         items = [
             View(
                 name=facet.name,
-                url=f"{kind}/{facet.slug}/index.html",
+                url=urls.listing_page(urls.facet_folder(kind, facet.slug), 1),
                 count=len(facet.reference_ids),
                 description=self._tag_description(facet.name) if kind == "tag" else "",
             )
@@ -582,7 +588,7 @@ class SiteRenderer:
 
     def _origin(self, plan: PagePlan) -> Rendered:
         facet = self.catalogue.origins[plan.name]
-        feed = f"feed/origin/{facet.slug}.rss"
+        feed = urls.facet_feed("origin", facet.slug)
         return self._listing(
             plan,
             facet,
@@ -593,7 +599,7 @@ class SiteRenderer:
 
     def _tag(self, plan: PagePlan) -> Rendered:
         facet = self.catalogue.tags[plan.name]
-        feed = f"feed/tag/{facet.slug}.rss"
+        feed = urls.facet_feed("tag", facet.slug)
         description = self._tag_description(facet.name)
         return self._listing(
             plan,
@@ -623,7 +629,11 @@ class SiteRenderer:
 
     def _classification_index(self, plan: PagePlan) -> Rendered:
         items = [
-            {"name": facet.name, "url": f"classification/{facet.slug}/index.html", "count": len(facet.reference_ids)}
+            {
+                "name": facet.name,
+                "url": urls.listing_page(urls.facet_folder("classification", facet.slug), 1),
+                "count": len(facet.reference_ids),
+            }
             for facet in self.catalogue.classifications.values()
         ]
         return self._groups(
@@ -639,7 +649,7 @@ class SiteRenderer:
             years.setdefault(month[:4], []).append(
                 {
                     "name": f"{moment:%B}",
-                    "url": f"date/{month[:4]}/{month[5:7]}/index.html",
+                    "url": urls.listing_page(urls.month_folder(month), 1),
                     "count": len(facet.reference_ids),
                 }
             )
@@ -651,7 +661,12 @@ class SiteRenderer:
 
     def _release_index(self, plan: PagePlan) -> Rendered:
         groups = [
-            {"name": day, "url": f"release/{day}/index.html", "count": len(facet.reference_ids), "children": []}
+            {
+                "name": day,
+                "url": urls.listing_page(urls.release_folder(day), 1),
+                "count": len(facet.reference_ids),
+                "children": [],
+            }
             for day, facet in self.catalogue.releases.items()
         ]
         return self._groups(plan, "Releases, latest first", groups)
@@ -666,8 +681,8 @@ class SiteRenderer:
         entries = self._entries(self.catalogue.feed())
         title = f"{self.config.title}: latest releases"
         rss = cable_feed(self.config, entries, title, plan.url, "rss")
-        atom = cable_feed(self.config, entries, title, "feed/releases.atom", "atom")
-        return Rendered([(plan.url, rss), ("feed/releases.atom", atom)])
+        atom = cable_feed(self.config, entries, title, urls.RELEASES_ATOM, "atom")
+        return Rendered([(plan.url, rss), (urls.RELEASES_ATOM, atom)])
 
     def _origin_feed(self, plan: PagePlan) -> Rendered:
         facet = self.catalogue.origins[plan.name]

@@ -1,0 +1,74 @@
+"""URLs: every path a page has in output/, relative to its root; the only place one is spelled.
+
+Strings in, strings out: the planner, the renderer, the checker and the build ask here.
+The cable path is the original Cablegate site's, so links made to it then keep working.
+"""
+
+from __future__ import annotations
+
+import re
+
+HOME = "index.html"
+NOT_FOUND = "404.html"
+ROBOTS = "robots.txt"
+SEARCH = "search.html"
+SITEMAP = "sitemap.xml"
+RELEASES_FEED = "feed/releases.rss"
+RELEASES_ATOM = "feed/releases.atom"
+CLASSIFICATION_INDEX = "classification/index.html"
+DATE_INDEX = "date/index.html"
+RELEASE_INDEX = "release/index.html"
+ARTICLES_INDEX = "articles/index.html"
+INDEX = "index.html"  # the page a folder's URL opens
+
+# A cable page as check.py finds it among the files of an output.
+CABLE_PAGE = re.compile(r"cable/\d{4}/\d{2}/([0-9]{2}[A-Z][A-Z0-9\-]*[0-9]+)\.html")
+
+
+def cable(created: str, reference_id: str) -> str:
+    """`cable/2006/09/06GUANGZHOU29875.html`, from the created moment `2006-09-12 07:32`."""
+    return f"cable/{created[:4]}/{created[5:7]}/{reference_id}.html"
+
+
+def cable_twin(cable_url: str) -> str:
+    """The JSON twin beside a cable page."""
+    return cable_url[: -len(".html")] + ".json"
+
+
+def facet_folder(kind: str, slug: str) -> str:
+    """An origin's, a tag's or a classification's folder: `origin/embassy-athens/`."""
+    return f"{kind}/{slug}/"
+
+
+def month_folder(month: str) -> str:
+    """A creation month's folder, from `2009-03`: `date/2009/03/`."""
+    return f"date/{month[:4]}/{month[5:7]}/"
+
+
+def release_folder(day: str) -> str:
+    """A release day's folder: `release/2010-11-28/`."""
+    return f"release/{day}/"
+
+
+def listing_page(folder: str, number: int) -> str:
+    """Page `number` of a listing in `folder`: page 1 is its index, page 3 `page-3.html`."""
+    return f"{folder}{INDEX}" if number == 1 else f"{folder}page-{number}.html"
+
+
+def letter_page(kind: str, letter: str) -> str:
+    """The origins or tags filed under one letter: `tag/P.html`."""
+    return f"{kind}/{letter}.html"
+
+
+def facet_feed(kind: str, slug: str) -> str:
+    """The feed of an origin's or a tag's newest releases: `feed/tag/prel.rss`."""
+    return f"feed/{kind}/{slug}.rss"
+
+
+def document(slug: str) -> str:
+    """A markdown page: `understanding-cables.html`."""
+    return f"{slug}.html"
+
+
+def article(slug: str) -> str:
+    return f"articles/{slug}.html"
