@@ -8,7 +8,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from sitegen.build import BuildOptions, build_site
-from sitegen.render.site import BUILTIN_TEMPLATES, ROW_ROOT
+from sitegen.render.rows import ROW_ROOT
+from sitegen.render.site import BUILTIN_TEMPLATES
 from tests.sites import BODY, cable, tree, write_site
 
 AS_OF = "2011-01-01 00:00"
@@ -96,5 +97,5 @@ def test_a_subject_holding_the_placeholder_text_is_shown_as_written(tmp_path):
 
 def test_rows_dropped_at_the_bound_are_rendered_again_the_same(tmp_path, monkeypatch):
     kept = tree(build(site_with_cables(tmp_path / "kept")))
-    monkeypatch.setattr("sitegen.render.site.ROWS_KEPT", 2)  # the rows kept are dropped every two rows
+    monkeypatch.setattr("sitegen.render.rows.ROWS_KEPT", 2)  # the rows kept are dropped every two rows
     assert tree(build(site_with_cables(tmp_path / "dropped"))) == kept

@@ -12,6 +12,8 @@ from feedgen.feed import FeedGenerator
 from sitegen import urls
 from sitegen.catalogue import CableEntry
 from sitegen.config import Config
+from sitegen.plan import PagePlan
+from sitegen.render.page import PageBase, Rendered
 
 EPOCH = "1970-01-01 00:00"
 # Characters XML 1.0 cannot hold: control characters, and the surrogates that stand for a
@@ -67,3 +69,28 @@ def cable_feed(config: Config, entries: list[CableEntry], title: str, feed_url: 
         if entry.tags:  # in one call: feedgen redoes its RSS category list on every call
             item.category([{"term": xml_text(tag)} for tag in entry.tags])
     return feed.rss_str(pretty=True) if kind == "rss" else feed.atom_str(pretty=True)
+
+
+class FeedPages(PageBase):
+    """Renders the feeds of releases, of an origin and of a tag."""
+
+    def _releases_feed(self, plan: PagePlan) -> Rendered:
+        entries = self._entries(self.catalogue.feed())
+        title = f"{self.config.title}: latest releases"
+        rss = cable_feed(self.config, entries, title, plan.url, "rss")
+        atom = cable_feed(self.config, entries, title, urls.RELEASES_ATOM, "atom")
+        return Rendered([(plan.url, rss), (urls.RELEASES_ATOM, atom)])
+
+    def _origin_feed(self, plan: PagePlan) -> Rendered:
+        facet = self.catalogue.origins[plan.name]
+        entries = self._entries(self.catalogue.feed("origin", facet.name))
+        return self._one(
+            plan, cable_feed(self.config, entries, f"{self.config.title}: cables from {facet.name}", plan.url, "rss")
+        )
+
+    def _tag_feed(self, plan: PagePlan) -> Rendered:
+        facet = self.catalogue.tags[plan.name]
+        entries = self._entries(self.catalogue.feed("tag", facet.name))
+        return self._one(
+            plan, cable_feed(self.config, entries, f"{self.config.title}: cables tagged {facet.name}", plan.url, "rss")
+        )

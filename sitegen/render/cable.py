@@ -1,0 +1,165 @@
+"""Cable pages: one cable's three boxes (metadata, routing header, body with its ¶ anchors), its
+share links and links to the cables it cites and that cite it; and its JSON twin."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+from urllib.parse import quote as quote_url
+
+import orjson
+from markupsafe import Markup
+from pygments import highlight
+
+from sitegen import urls
+from sitegen.catalogue import CableEntry
+from sitegen.model import Block, CableRecord, Problem, Reference
+from sitegen.parse import parse_body
+from sitegen.plan import PagePlan
+from sitegen.render.markup import body_html
+from sitegen.render.page import PageBase, Rendered, View, iso, root_of
+from sitegen.sources.cablefile import read_cable_file
+
+# A subject's bytes that are not UTF-8 (held as surrogates) go into a share link as those bytes.
+quote = functools.partial(quote_url, safe="", errors="surrogateescape")
+SHARE_LABELS = {
+    "twitter": "X / Twitter",
+    "mastodon": "Mastodon",
+    "bluesky": "Bluesky",
+    "facebook": "Facebook",
+    "reddit": "Reddit",
+}
+
+
+def _json_bytes(value) -> bytes:
+    """Compact JSON. orjson is an order of magnitude faster than json for a cable's twin; a cable
+    holding bytes that are not UTF-8 (surrogate escapes) falls back to json's \\u escapes."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_APPEND_NEWLINE)
+    except orjson.JSONEncodeError:
+        return (json.dumps(value, separators=(",", ":")) + "\n").encode("ascii")
+
+
+class CablePages(PageBase):
+    """Renders `cable` pages."""
+
+    def _cable(self, plan: PagePlan) -> Rendered:
+        entry = self.catalogue.cables[plan.name]
+        record = read_cable_file(os.path.join(self.site_dir, entry.source), entry.source)
+        if isinstance(record, Problem):
+            return Rendered([], [record])
+        blocks, text_references = parse_body(record)
+        html = self._cable_html(plan, entry, record, blocks, text_references)
+        json_url = urls.cable_twin(plan.url)
+        return Rendered([(plan.url, html), (json_url, _json_bytes(self._cable_json(entry, record, blocks)))])
+
+    def _cable_html(
+        self,
+        plan: PagePlan,
+        entry: CableEntry,
+        record: CableRecord,
+        blocks: tuple[Block, ...],
+        text_references: tuple[Reference, ...],
+    ) -> bytes:
+        root = root_of(plan.url)
+        catalogue = self.catalogue
+        older, newer = catalogue.neighbours(entry)
+        references = [
+            View(reference_id=ref, url=catalogue.cables[ref].url if ref in catalogue.cables else None)
+            for ref in catalogue.visible_references(entry)
+        ]
+        tags = [
+            View(
+                name=tag,
+                url=urls.listing_page(urls.facet_folder("tag", catalogue.tags[tag].slug), 1),
+                description=self._tag_description(tag),
+            )
+            for tag in entry.tags
+        ]
+        header = Markup(self._highlight_header(record.header)) if record.header else ""
+        return self._page_html(
+            "cable.html",
+            plan,
+            title=f"{entry.reference_id}: {entry.subject or '(no subject)'}",
+            description=entry.summary or entry.subject,
+            og_type="article",
+            cable=View(
+                reference_id=entry.reference_id,
+                subject=entry.subject,
+                created=entry.created,
+                created_iso=iso(entry.created),
+                released=entry.released,
+                released_iso=iso(entry.released),
+                classification=entry.classification,
+                origin=entry.origin,
+            ),
+            month_url=urls.listing_page(urls.month_folder(entry.created), 1),
+            release_url=urls.listing_page(urls.release_folder(entry.release_day), 1),
+            classification_url=urls.listing_page(
+                urls.facet_folder("classification", catalogue.classifications[entry.classification].slug), 1
+            ),
+            origin_url=urls.listing_page(urls.facet_folder("origin", catalogue.origins[entry.origin].slug), 1),
+            tags=tags,
+            references=references,
+            header=header,
+            body=body_html(blocks, text_references, lambda ref: self._link_for(ref, root)),
+            backlinks=self._entries(catalogue.backlinks.get(entry.reference_id, ())),
+            shares=self._shares(entry, plan.url),
+            hashtags=[*self.config.hashtags, entry.reference_id],
+            older=catalogue.cables[older] if older else None,
+            newer=catalogue.cables[newer] if newer else None,
+            json_name=urls.cable_twin(plan.url).rsplit("/", 1)[-1],
+            extra_feeds=[
+                View(
+                    title=f"Cables from {entry.origin}",
+                    url=urls.facet_feed("origin", catalogue.origins[entry.origin].slug),
+                )
+            ],
+        )
+
+    def _highlight_header(self, header: str) -> str:
+        """The routing header as highlighted HTML showing exactly its text: Pygments' HTML
+        formatter ends the last line with a newline the header may not have."""
+        html = highlight(header, self.lexer, self.formatter)
+        return html[:-1] if html.endswith("\n") and not header.endswith("\n") else html
+
+    def _shares(self, entry: CableEntry, url: str) -> list[View]:
+        """Share links carrying the hashtags, the cable's ID and (with a base URL) the page's URL."""
+        page_url = self.config.base_url + url if self.config.base_url else ""
+        hashtags = [*self.config.hashtags, entry.reference_id]
+        tag_text = " ".join(f"#{tag}" for tag in hashtags)
+        text = f"{entry.reference_id}: {entry.subject}" if entry.subject else entry.reference_id
+        full = " ".join(part for part in (text, page_url, tag_text) if part)
+        q_text, q_full, q_url = quote(text), quote(full), quote(page_url)
+        with_url = f"&url={q_url}" if page_url else ""
+        targets = {
+            "twitter": f"https://twitter.com/intent/tweet?text={q_text}{with_url}&hashtags={quote(','.join(hashtags))}",
+            "mastodon": f"https://{self.config.mastodon_instance}/share?text={q_full}",
+            "bluesky": f"https://bsky.app/intent/compose?text={q_full}",
+            "facebook": f"https://www.facebook.com/sharer/sharer.php?u={q_url or q_full}&quote={q_full}&hashtag={quote('#' + hashtags[0])}",
+            "reddit": f"https://www.reddit.com/submit?title={quote(text + ' ' + tag_text)}{with_url}",
+        }
+        return [View(key=key, label=SHARE_LABELS[key], href=targets[key]) for key in self.config.share_targets]
+
+    def _cable_json(self, entry: CableEntry, record: CableRecord, blocks: tuple[Block, ...]) -> dict:
+        return {
+            "reference_id": entry.reference_id,
+            "created": iso(entry.created),
+            "released": iso(entry.released),
+            "classification": entry.classification,
+            "origin": entry.origin,
+            "subject": entry.subject,
+            "tags": list(entry.tags),
+            "references": list(self.catalogue.visible_references(entry)),
+            "references_raw": self.catalogue.visible_references_raw(entry),
+            "summary": entry.summary,
+            "eo": entry.eo,
+            "paragraphs": [
+                {"n": b.n, "id": b.id, "number": b.number, "marking": b.marking, "text": b.text}
+                for b in blocks
+                if b.kind == "par"
+            ],
+            "header": record.header,
+            "body": record.body,
+        }

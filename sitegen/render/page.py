@@ -1,0 +1,238 @@
+"""Page: what every page renderer shares: the template environment, the chrome (header, sidebar,
+footer) rendered once per folder depth, fingerprints of what pages depend on besides their data,
+and the helpers that wrap a page's context in its template."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import jinja2
+import jinja2.meta
+from markupsafe import Markup
+from pygments.formatters import HtmlFormatter
+
+from sitegen import plan as planning
+from sitegen.catalogue import CableEntry, Catalogue, Facet
+from sitegen.config import Config
+from sitegen.layout import SiteLayout
+from sitegen.model import Problem
+from sitegen.parse.tag_codes import TAG_CODES
+from sitegen.plan import PagePlan, listing_url
+from sitegen.render.lexer import CableHeaderLexer
+from sitegen.sources.pages import Document
+
+BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "theme" / "templates"
+
+
+# What templates read as `x.name`. Jinja tries an attribute before an item, so a dict costs a
+# raised and caught AttributeError on every `{{ x.name }}`: dozens a cable page. `x["name"]`
+# still works in a site's own templates (Jinja falls back from item to attribute).
+View = SimpleNamespace
+
+
+@dataclass
+class Rendered:
+    """What rendering one plan produced: files (path under output/, bytes) and any problems."""
+
+    files: list[tuple[str, bytes]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def make_environment(site_templates: Path | None) -> jinja2.Environment:
+    """Templates from the site's own folder first, then the built-in theme. The built-in ones
+    are also reachable as `theme/<name>`, so an override can include the template it replaces."""
+    builtin = jinja2.FileSystemLoader(str(BUILTIN_TEMPLATES))
+    loaders: list[jinja2.BaseLoader] = []
+    if site_templates is not None and site_templates.is_dir():
+        loaders.append(jinja2.FileSystemLoader(str(site_templates)))
+    loaders += [builtin, jinja2.PrefixLoader({"theme": builtin})]
+    environment = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=False,
+        keep_trailing_newline=True,
+        # One environment serves one build, whose page keys hashed the templates at its start:
+        # checking each template file's mtime on every page (three stats a page) buys nothing.
+        auto_reload=False,
+    )
+    environment.filters["number"] = lambda value: f"{value:,}"
+    return environment
+
+
+@functools.lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """A hash of sitegen's own source: a new version of the tool re-renders what it renders."""
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def root_of(url: str) -> str:
+    """The relative path from a page back to the site's root: `cable/2006/09/X.html` -> `../../../`."""
+    return "../" * url.count("/")
+
+
+def iso(moment: str) -> str:
+    return f"{moment[:10]}T{moment[11:16]}:00Z" if moment else ""
+
+
+class PageBase:
+    """The state of one build's renderer, and the helpers every kind of page uses."""
+
+    def __init__(
+        self,
+        config: Config,
+        catalogue: Catalogue,
+        site_dir: Path,
+        pages: list[Document],
+        articles: list[Document],
+        assets: dict[str, str],
+        sitemap_urls: list[str],
+        search: bool = False,
+    ):
+        self.config = config
+        self.catalogue = catalogue
+        self.site_dir = site_dir
+        self.pages = {document.slug: document for document in pages}
+        self.articles = sorted(articles, key=lambda a: (a.date, a.slug), reverse=True)
+        self.articles_by_slug = {document.slug: document for document in articles}
+        self.assets = assets
+        self.sitemap_urls = sitemap_urls
+        self.search = search
+        self.environment = make_environment(SiteLayout.as_given(site_dir).templates)
+        self.formatter = HtmlFormatter(nowrap=True)
+        # Keep the header's leading and trailing newlines as written (Pygments strips and adds them by default).
+        self.lexer = CableHeaderLexer(stripnl=False, ensurenl=False)
+        self.explainer = self.pages.get(config.explainer)
+        self.footer_pages = [d for slug, d in sorted(self.pages.items()) if slug != config.explainer]
+        self._chrome_cache: dict[str, dict[str, Markup]] = {}
+        self._row_macro = None  # the cable_row macro, looked up on the first row rendered
+        self._row_root_uses: dict[bool, int | None] = {}  # per show_release, see _cable_rows
+        self._shared_rows: dict[bool, dict[str, str]] = {}  # per show_release: reference ID -> row with ROW_ROOT
+        self._rows: dict[tuple[str, str, bool], str] = {}  # rows that cannot take ROW_ROOT, per root
+        self._rows_kept = 0
+
+    def _template_closure(self, name: str, seen: set[str]) -> None:
+        if name in seen:
+            return
+        seen.add(name)
+        source, filename, _ = self._loader.get_source(self.environment, name)
+        for referenced in jinja2.meta.find_referenced_templates(self.environment.parse(source, name, filename)):
+            if referenced:
+                self._template_closure(referenced, seen)
+
+    @property
+    def _loader(self) -> jinja2.BaseLoader:
+        loader = self.environment.loader
+        assert loader is not None, "the environment is made with a loader"
+        return loader
+
+    def _templates_hash(self, names: list[str]) -> str:
+        seen: set[str] = set()
+        for name in names:
+            self._template_closure(name, seen)
+        sources = [self._loader.get_source(self.environment, name)[0] for name in sorted(seen)]
+        return hashlib.blake2b("\x1f".join(sorted(seen) + sources).encode(), digest_size=16).hexdigest()
+
+    def fingerprints(self, kinds: list[str]) -> dict[str, str]:
+        """Per page kind, a hash of everything but its data that its pages are made from: the
+        code, its templates (with what they include), the config keys it reads, the shared chrome."""
+        config = dataclasses.asdict(self.config)
+
+        def config_part(keys) -> str:
+            return json.dumps({key: config[key] for key in keys}, sort_keys=True, default=str)
+
+        chrome = "\x1f".join(
+            [
+                self._templates_hash([f"{part}.html" for part in self.CHROME_PARTS]),
+                json.dumps(self.assets, sort_keys=True),
+                f"search={self.search}",
+                config_part(planning.CHROME_CONFIG),
+                *(f"{d.slug}:{d.title}" for d in [self.explainer, *self.footer_pages] if d),
+            ]
+        )
+        code = code_fingerprint()
+        result = {}
+        for kind in kinds:
+            template = planning.TEMPLATE_BY_KIND.get(kind)
+            parts = [code, config_part(planning.CONFIG_BY_KIND.get(kind, ()))]
+            if template:
+                parts += [chrome, self._templates_hash([template])]
+            else:
+                parts.append(config_part(planning.CHROME_CONFIG))
+            result[kind] = hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
+        return result
+
+    CHROME_PARTS = ("head_links", "header", "sidebar", "footer")
+
+    def _chrome(self, root: str) -> dict[str, Markup]:
+        """The shared parts of every page, rendered once per distinct root (folder depth)."""
+        chrome = self._chrome_cache.get(root)
+        if chrome is None:
+            context = {
+                "config": self.config,
+                "root": root,
+                "assets": self.assets,
+                "explainer": self.explainer,
+                "footer_pages": self.footer_pages,
+                "search": self.search,
+            }
+            chrome = {
+                part: Markup(self.environment.get_template(f"{part}.html").render(context))
+                for part in self.CHROME_PARTS
+            }
+            self._chrome_cache[root] = chrome
+        return chrome
+
+    def _page_html(self, template: str, plan: PagePlan, **context) -> bytes:
+        root = context.pop("root", None) or root_of(plan.url)
+        base: dict[str, Any] = {
+            "config": self.config,
+            "root": root,
+            "chrome": self._chrome(root),
+            "explainer": self.explainer,
+            "canonical": self.config.base_url + plan.url if self.config.base_url else "",
+            "description": "",
+            "extra_feeds": [],
+            "title": "",
+        }
+        base.update(context)
+        return self.environment.get_template(template).render(base).encode("utf-8", "surrogateescape")
+
+    def _one(self, plan: PagePlan, data: bytes, problems: list[Problem] | None = None) -> Rendered:
+        return Rendered([(plan.url, data)], problems or [])
+
+    def _entries(self, ids) -> list[CableEntry]:
+        return [self.catalogue.cables[reference_id] for reference_id in ids]
+
+    def _pager(self, plan: PagePlan) -> dict:
+        """Links between the pages of one listing; they sit side by side in one folder."""
+        return {
+            "number": plan.number,
+            "pages": plan.pages,
+            "previous": listing_url("", plan.number - 1) if plan.number > 1 else None,
+            "next": listing_url("", plan.number + 1) if plan.number < plan.pages else None,
+        }
+
+    def _page_of(self, facet: Facet, plan: PagePlan) -> list[CableEntry]:
+        size = self.config.page_size
+        start = (plan.number - 1) * size
+        return self._entries(facet.reference_ids[start : start + size])
+
+    def _tag_description(self, tag: str) -> str:
+        """What a tag means: the site's own words (`[tag_descriptions]`), else the built-in ones."""
+        return self.config.tag_descriptions.get(tag) or TAG_CODES.get(tag, "")
+
+    def _link_for(self, reference_id: str, root: str) -> str | None:
+        entry = self.catalogue.cables.get(reference_id)
+        return root + entry.url if entry else None
