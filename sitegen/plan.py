@@ -13,6 +13,7 @@ from typing import NamedTuple
 from sitegen import urls
 from sitegen.catalogue import LETTERS, OTHER_LETTER, CableEntry, Catalogue, Facet, index_letter, origin_letter
 from sitegen.config import Config
+from sitegen.kinds import FEED_FACET_KINDS, LISTING_KINDS
 from sitegen.sources.pages import Document
 
 SITEMAP_LIMIT = 50_000
@@ -123,40 +124,6 @@ def sitemap_urls(plans: list[PagePlan]) -> list[str]:
 
 # -- page keys: what each page shows, hashed; an unchanged key means an unchanged page ----------
 
-CHROME_CONFIG = ("title", "tagline", "language", "base_url", "support_links", "community_links", "explainer")
-CONFIG_BY_KIND = {
-    "cable": ("hashtags", "share_targets", "mastodon_instance", "tag_descriptions"),
-    "home": ("latest_release_size", "total_cables"),
-    "tag": ("tag_descriptions", "page_size"),
-    "tag-letter": ("tag_descriptions",),
-    "origin": ("page_size",),
-    "classification": ("page_size",),
-    "month": ("page_size",),
-    "release": ("page_size",),
-    "releases-feed": ("feed_size",),
-    "origin-feed": ("feed_size",),
-    "tag-feed": ("feed_size",),
-}
-TEMPLATE_BY_KIND = {
-    "home": "home.html",
-    "not-found": "404.html",
-    "cable": "cable.html",
-    "origin-letter": "letters.html",
-    "tag-letter": "letters.html",
-    "origin": "listing.html",
-    "tag": "listing.html",
-    "classification": "listing.html",
-    "month": "listing.html",
-    "release": "listing.html",
-    "classification-index": "groups.html",
-    "date-index": "groups.html",
-    "release-index": "groups.html",
-    "page": "page.html",
-    "article": "page.html",
-    "articles": "articles.html",
-    "search": "search.html",
-}
-
 
 def _digest(parts: list[str]) -> str:
     # SHA-256 for the reason sitegen.build hashes files with it: faster than BLAKE2 on CPUs with SHA instructions.
@@ -260,9 +227,6 @@ class PageKeys:
 
 
 # -- which pages a change can reach: the pages whose keys an incremental build recomputes -------
-
-LISTING_KINDS = ("origin", "tag", "classification", "month", "release")
-FEED_FACET_KINDS = {"origin-feed": "origin", "tag-feed": "tag"}  # a facet's feed shows its newest cables
 
 
 def facet_names(entry: CableEntry) -> dict[str, set[str]]:

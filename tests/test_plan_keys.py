@@ -161,3 +161,16 @@ def test_a_new_tag_reaches_every_cable_of_the_tag():
     old = {**slugs, "tag": {name: slug for name, slug in slugs["tag"].items() if name != "IT"}}
     reached = {p.url for p in affected_plans(plans, catalogue, [], old, set(), urls)}
     assert {p.url for p in plans if p.kind == "cable"} <= reached  # every cable is tagged IT here
+
+
+def test_every_kind_of_page_has_one_record_and_one_renderer(tmp_path):
+    from sitegen.kinds import KINDS, TEMPLATE_BY_KIND
+    from sitegen.render.page import BUILTIN_TEMPLATES
+    from sitegen.render.site import SiteRenderer
+
+    catalogue = build_catalogue(site_entries(), AS_OF)
+    renderer = SiteRenderer(CONFIG, catalogue, tmp_path, [], [], {}, [], search=True)
+    assert set(renderer._renderers) == set(KINDS)
+    planned = {plan.kind for plan in plan_site(catalogue, CONFIG, [], [], search=True)}
+    assert planned <= set(KINDS)
+    assert all((BUILTIN_TEMPLATES / template).is_file() for template in TEMPLATE_BY_KIND.values())

@@ -18,9 +18,9 @@ import jinja2.meta
 from markupsafe import Markup
 from pygments.formatters import HtmlFormatter
 
-from sitegen import plan as planning
 from sitegen.catalogue import CableEntry, Catalogue, Facet
 from sitegen.config import Config
+from sitegen.kinds import CHROME_CONFIG, CONFIG_BY_KIND, TEMPLATE_BY_KIND
 from sitegen.layout import SiteLayout
 from sitegen.model import Problem
 from sitegen.parse.tag_codes import TAG_CODES
@@ -157,19 +157,19 @@ class PageBase:
                 self._templates_hash([f"{part}.html" for part in self.CHROME_PARTS]),
                 json.dumps(self.assets, sort_keys=True),
                 f"search={self.search}",
-                config_part(planning.CHROME_CONFIG),
+                config_part(CHROME_CONFIG),
                 *(f"{d.slug}:{d.title}" for d in [self.explainer, *self.footer_pages] if d),
             ]
         )
         code = code_fingerprint()
         result = {}
         for kind in kinds:
-            template = planning.TEMPLATE_BY_KIND.get(kind)
-            parts = [code, config_part(planning.CONFIG_BY_KIND.get(kind, ()))]
+            template = TEMPLATE_BY_KIND.get(kind)
+            parts = [code, config_part(CONFIG_BY_KIND.get(kind, ()))]
             if template:
                 parts += [chrome, self._templates_hash([template])]
             else:
-                parts.append(config_part(planning.CHROME_CONFIG))
+                parts.append(config_part(CHROME_CONFIG))
             result[kind] = hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
         return result
 

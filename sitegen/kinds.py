@@ -1,0 +1,57 @@
+"""Kinds: every kind of page, one record each: its template, the config keys it reads, what it lists.
+
+Planning, keying, the reach of a change and rendering all ask here: a new kind of page starts
+with a record below (see ARCHITECTURE.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PageKind:
+    name: str
+    template: str | None = None  # None: made without a page template (feeds, sitemaps, robots.txt)
+    config: tuple[str, ...] = ()  # the config keys its pages read, besides the chrome's (CHROME_CONFIG)
+    lists: str | None = None  # the facet kind whose cables it lists, a page or a feed at a time
+    feed: bool = False
+
+
+# The config keys every page with the site's chrome (header, sidebar, footer) shows.
+CHROME_CONFIG = ("title", "tagline", "language", "base_url", "support_links", "community_links", "explainer")
+
+KINDS: dict[str, PageKind] = {
+    kind.name: kind
+    for kind in (
+        PageKind("home", "home.html", ("latest_release_size", "total_cables")),
+        PageKind("not-found", "404.html"),
+        PageKind("robots"),
+        PageKind("search", "search.html"),
+        PageKind("cable", "cable.html", ("hashtags", "share_targets", "mastodon_instance", "tag_descriptions")),
+        PageKind("origin-letter", "letters.html"),
+        PageKind("tag-letter", "letters.html", ("tag_descriptions",)),
+        PageKind("origin", "listing.html", ("page_size",), lists="origin"),
+        PageKind("tag", "listing.html", ("tag_descriptions", "page_size"), lists="tag"),
+        PageKind("classification", "listing.html", ("page_size",), lists="classification"),
+        PageKind("month", "listing.html", ("page_size",), lists="month"),
+        PageKind("release", "listing.html", ("page_size",), lists="release"),
+        PageKind("classification-index", "groups.html"),
+        PageKind("date-index", "groups.html"),
+        PageKind("release-index", "groups.html"),
+        PageKind("releases-feed", config=("feed_size",), feed=True),
+        PageKind("origin-feed", config=("feed_size",), lists="origin", feed=True),
+        PageKind("tag-feed", config=("feed_size",), lists="tag", feed=True),
+        PageKind("page", "page.html"),
+        PageKind("article", "page.html"),
+        PageKind("articles", "articles.html"),
+        PageKind("sitemap"),
+        PageKind("sitemap-index"),
+    )
+}
+
+# Derived from KINDS, for the places that ask one question of every kind.
+LISTING_KINDS = tuple(kind.name for kind in KINDS.values() if kind.lists and not kind.feed)
+FEED_FACET_KINDS = {kind.name: kind.lists for kind in KINDS.values() if kind.feed and kind.lists}
+TEMPLATE_BY_KIND = {kind.name: kind.template for kind in KINDS.values() if kind.template}
+CONFIG_BY_KIND = {kind.name: kind.config for kind in KINDS.values() if kind.config}
