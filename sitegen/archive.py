@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sitegen.model import FIRST_YEAR, CableRecord, Problem, is_utf8, reference_id_problem
-from sitegen.sources.cablefile import CableFileError, cable_path, format_cable, parse_cable, read_cable_file
+from sitegen.sources.cablefile import CableFileError, cable_path, format_cable, parse_cable_file, read_cable_file
 from sitegen.sources.dump import DumpRow, encode_row, parse_dump_date, read_rows, record_to_fields
 
 
@@ -142,7 +142,7 @@ def _parsed_or_none(data: bytes | None) -> CableRecord | None:
     if data is None:
         return None
     try:
-        return parse_cable(data)
+        return parse_cable_file(data)
     except CableFileError:
         return None
 

@@ -38,7 +38,7 @@ def _exit_for(problems: list[Problem], strict: bool = False) -> None:
         sys.exit(CONTENT_ERROR)
 
 
-def _moment(value: str | None, option: str, end_of_day: bool = False) -> str | None:
+def _option_moment(value: str | None, option: str, end_of_day: bool = False) -> str | None:
     if value is None:
         return None
     moment = parse_moment(value, end_of_day)
@@ -89,7 +89,7 @@ def import_command(csv_path: Path, released: str | None, strict: bool, site: Pat
 
     from sitegen.archive import import_dump
 
-    stamp = _moment(released, "--released")
+    stamp = _option_moment(released, "--released")
     with open(csv_path, "rb") as stream, tqdm(unit=" rows", desc="importing", disable=None, file=sys.stderr) as bar:
         report = import_dump(stream, csv_path.name, SiteLayout.as_given(site).content, stamp, bar.update)
     _report(report.problems, strict)
@@ -180,7 +180,7 @@ def build_command(
 
     if not site.is_dir():
         raise click.UsageError(f"no site folder at {site}")
-    moment = _moment(as_of, "--as-of", end_of_day=True)
+    moment = _option_moment(as_of, "--as-of", end_of_day=True)
     if search and not search_available():
         raise click.UsageError("--search needs Pagefind: pip install 'pagefind[bin]'")
     try:
@@ -250,7 +250,7 @@ def check_command(output: Path | None, as_of: str | None, jobs: int, site: Path)
     from sitegen.check import check_output, withheld_ids
 
     output = _built_output(output, site)
-    moment = _moment(as_of, "--as-of", end_of_day=True)
+    moment = _option_moment(as_of, "--as-of", end_of_day=True)
     withheld, moment = (
         withheld_ids(site.resolve(), output.resolve(), moment)
         if SiteLayout.as_given(site).content.is_dir()

@@ -125,7 +125,7 @@ def sitemap_urls(plans: list[PagePlan]) -> list[str]:
 # -- page keys: what each page shows, hashed; an unchanged key means an unchanged page ----------
 
 
-def _digest(parts: list[str]) -> str:
+def _key_digest(parts: list[str]) -> str:
     # SHA-256 for the reason sitegen.build hashes files with it: faster than BLAKE2 on CPUs with SHA instructions.
     return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogateescape")).hexdigest()[:32]
 
@@ -152,12 +152,12 @@ class PageKeys:
         self.digests = digests
         self.fixed = fixed
         self.documents = documents
-        self.sitemap = _digest(urls)
+        self.sitemap = _key_digest(urls)
 
     def key(self, plan: PagePlan) -> str:
         parts = [plan.kind, plan.url, plan.name, str(plan.number), str(plan.pages), self.fixed.get(plan.kind, "")]
         parts += self._inputs(plan, self.config.page_size, self.config.feed_size)
-        return _digest(parts)
+        return _key_digest(parts)
 
     def _entries(self, ids) -> list[str]:
         # A cable's digest hashes its file, which names its reference ID: the digest alone is enough.

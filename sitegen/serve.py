@@ -141,80 +141,97 @@ def _moved_on(state: BuildState, stopping: threading.Event, seen: int) -> bool:
     return state.generation != seen or stopping.is_set()
 
 
-def make_handler(output: Path, state: BuildState, stopping: threading.Event, log: Callable[[str], object] = print):
-    class Handler(BaseHTTPRequestHandler):
-        server_version = "sitegen-serve"
+class PreviewHandler(BaseHTTPRequestHandler):
+    """Answers one request: a file of the output (HTML with the reload script put in), the
+    reload script, or the stream of build events. make_handler says which output and state."""
 
-        def log_message(self, format: str, *args) -> None:  # noqa: A002 (the base class's name)
+    server_version = "sitegen-serve"
+    output: Path
+    state: BuildState
+    stopping: threading.Event
+    log: Callable[[str], object]
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 (the base class's name)
+        pass
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's API)
+        if self.path == EVENTS_PATH:
+            return self._events()
+        if self.path == SCRIPT_PATH:
+            return self._send(HTTPStatus.OK, RELOAD_SCRIPT, "text/javascript; charset=utf-8")
+        path, status = self._resolve()
+        if status == HTTPStatus.MOVED_PERMANENTLY:
+            self.send_response(status)
+            self.send_header("Location", urlsplit(self.path).path + "/")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        elif status == HTTPStatus.FORBIDDEN:
+            self._send(status, b"403 Forbidden\n", "text/plain; charset=utf-8")
+        elif path is None:
+            missing = self.output / urls.NOT_FOUND
+            body = inject_reload(missing.read_bytes()) if missing.is_file() else b"404 Not Found\n"
+            self._send(HTTPStatus.NOT_FOUND, body, "text/html; charset=utf-8")
+        else:
+            body, kind = path.read_bytes(), content_type(path)
+            self._send(HTTPStatus.OK, inject_reload(body) if kind.startswith("text/html") else body, kind)
+
+    def _resolve(self) -> tuple[Path | None, int]:
+        try:
+            return resolve_request(self.output, self.path)
+        except (OSError, RuntimeError) as error:  # RuntimeError: pathlib's symlink loop before 3.13
+            # A name too long for the file system, a loop of links: not a page of this site.
+            why = error.strerror if isinstance(error, OSError) else str(error).partition(":")[0]
+            type(self).log(f"serve: 404 for {_shown(self.path)} ({why})")
+            return None, HTTPStatus.NOT_FOUND
+
+    def _send(self, status: int, body: bytes, kind: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _events(self) -> None:
+        """Server-Sent Events: the problems of every build, and `reload` after a good one."""
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        state, stopping = self.state, self.stopping
+        with state.condition:
+            seen, seen_built = state.generation, state.built
+            problems = list(state.problems)
+        try:
+            self.wfile.write(f"event: problems\ndata: {json.dumps(problems)}\n\n".encode())
+            self.wfile.flush()
+            while not stopping.is_set():
+                with state.condition:
+                    state.condition.wait_for(functools.partial(_moved_on, state, stopping, seen), timeout=15)
+                    changed, rebuilt = state.generation != seen, state.built != seen_built
+                    seen, seen_built, problems = state.generation, state.built, list(state.problems)
+                if stopping.is_set():
+                    break
+                message = ": keep-alive\n\n"
+                if changed:
+                    message = "event: problems\ndata: " + json.dumps(problems) + "\n\n"
+                if rebuilt:
+                    message += "event: reload\ndata: {}\n\n"
+                self.wfile.write(message.encode())
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
             pass
 
-        def do_GET(self) -> None:  # noqa: N802 (http.server's API)
-            if self.path == EVENTS_PATH:
-                return self._events()
-            if self.path == SCRIPT_PATH:
-                return self._send(HTTPStatus.OK, RELOAD_SCRIPT, "text/javascript; charset=utf-8")
-            try:
-                path, status = resolve_request(output, self.path)
-            except (OSError, RuntimeError) as error:  # RuntimeError: pathlib's symlink loop before 3.13
-                # A name too long for the file system, a loop of links: not a page of this site.
-                why = error.strerror if isinstance(error, OSError) else str(error).partition(":")[0]
-                log(f"serve: 404 for {_shown(self.path)} ({why})")
-                path, status = None, HTTPStatus.NOT_FOUND
-            if status == HTTPStatus.MOVED_PERMANENTLY:
-                self.send_response(status)
-                self.send_header("Location", urlsplit(self.path).path + "/")
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            if path is None:
-                if status == HTTPStatus.FORBIDDEN:
-                    return self._send(status, b"403 Forbidden\n", "text/plain; charset=utf-8")
-                missing = output / urls.NOT_FOUND
-                body = inject_reload(missing.read_bytes()) if missing.is_file() else b"404 Not Found\n"
-                return self._send(HTTPStatus.NOT_FOUND, body, "text/html; charset=utf-8")
-            body = path.read_bytes()
-            kind = content_type(path)
-            if kind.startswith("text/html"):
-                body = inject_reload(body)
-            self._send(HTTPStatus.OK, body, kind)
 
-        def _send(self, status: int, body: bytes, kind: str) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("Cache-Control", "no-store")
-            self.end_headers()
-            self.wfile.write(body)
-
-        def _events(self) -> None:
-            self.send_response(HTTPStatus.OK)
-            self.send_header("Content-Type", "text/event-stream")
-            self.send_header("Cache-Control", "no-store")
-            self.end_headers()
-            with state.condition:
-                seen, seen_built = state.generation, state.built
-                problems = list(state.problems)
-            try:
-                self.wfile.write(f"event: problems\ndata: {json.dumps(problems)}\n\n".encode())
-                self.wfile.flush()
-                while not stopping.is_set():
-                    with state.condition:
-                        state.condition.wait_for(functools.partial(_moved_on, state, stopping, seen), timeout=15)
-                        changed, rebuilt = state.generation != seen, state.built != seen_built
-                        seen, seen_built, problems = state.generation, state.built, list(state.problems)
-                    if stopping.is_set():
-                        break
-                    message = ": keep-alive\n\n"
-                    if changed:
-                        message = "event: problems\ndata: " + json.dumps(problems) + "\n\n"
-                    if rebuilt:
-                        message += "event: reload\ndata: {}\n\n"
-                    self.wfile.write(message.encode())
-                    self.wfile.flush()
-            except (BrokenPipeError, ConnectionResetError):
-                pass
-
-    return Handler
+def make_handler(
+    output: Path, state: BuildState, stopping: threading.Event, log: Callable[[str], object] = print
+) -> type[PreviewHandler]:
+    """A handler class for one preview server: its output folder, build state and log."""
+    return type(
+        "Handler",
+        (PreviewHandler,),
+        {"output": output, "state": state, "stopping": stopping, "log": staticmethod(log)},
+    )
 
 
 class _SourceWatcher(FileSystemEventHandler):

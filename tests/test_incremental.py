@@ -403,7 +403,7 @@ def test_only_folders_whose_stats_changed_are_looked_into(site):
 
 
 def parse_cable_file_of(path: Path) -> CableRecord:
-    from sitegen.sources.cablefile import parse_cable as parse_file
+    from sitegen.sources.cablefile import parse_cable_file as parse_file
 
     return parse_file(path.read_bytes())
 

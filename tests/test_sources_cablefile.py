@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from sitegen.model import CableRecord, Problem
-from sitegen.sources.cablefile import CableFileError, cable_path, format_cable, parse_cable, read_cable_file
+from sitegen.sources.cablefile import CableFileError, cable_path, format_cable, parse_cable_file, read_cable_file
 
 RECORD = CableRecord(
     reference_id="06GUANGZHOU29875",
@@ -28,23 +28,23 @@ RECORD = CableRecord(
 )
 def test_header_body_boundary_survives(header, body):
     record = replace(RECORD, header=header, body=body)
-    assert parse_cable(format_cable(record)) == record
+    assert parse_cable_file(format_cable(record)) == record
 
 
 def test_every_corpus_cable_round_trips_through_the_file_format(corpus_records):
     for record in corpus_records:
-        assert parse_cable(format_cable(record)) == record
+        assert parse_cable_file(format_cable(record)) == record
 
 
 def test_unknown_fields_are_kept_in_order():
     record = replace(RECORD, extra=(("Note", "checked by desk"), ("X-Source", "tape 4")))
-    assert parse_cable(format_cable(record)).extra == record.extra
+    assert parse_cable_file(format_cable(record)).extra == record.extra
 
 
 def test_unreleased_cable_has_no_released_field():
     data = format_cable(replace(RECORD, released=None))
     assert b"Released:" not in data
-    assert parse_cable(data).released is None
+    assert parse_cable_file(data).released is None
 
 
 @pytest.mark.parametrize(
@@ -64,7 +64,7 @@ def test_unreleased_cable_has_no_released_field():
 )
 def test_broken_file_reports_its_line_and_what_is_wrong(text, line, words):
     with pytest.raises(CableFileError) as caught:
-        parse_cable(text)
+        parse_cable_file(text)
     assert caught.value.line == line
     assert words in str(caught.value)
 

@@ -6,7 +6,7 @@ import re
 
 from sitegen.model import Reference
 from sitegen.parse.fields import CableHead
-from sitegen.parse.posts import KNOWN_POSTS, POST_ALIASES
+from sitegen.parse.known_posts import KNOWN_POSTS, POST_ALIASES
 
 _REF_LABEL = re.compile(
     r"^[^\S\n]*(?:REF|REFS|REFTEL|REFTELS|REFERENCE|REFERENCES)\b[^\S\n]*[:.]?[^\S\n]*(.*)", re.I | re.M

@@ -28,7 +28,7 @@ def xml_text(text: str) -> str:
 
 
 @functools.lru_cache(maxsize=4096)
-def _moment(text: str) -> datetime:
+def _feed_time(text: str) -> datetime:
     # Cached: cables are released in batches that share a moment, and a cable is in several feeds.
     return datetime.strptime(text or EPOCH, "%Y-%m-%d %H:%M").replace(tzinfo=UTC)
 
@@ -48,8 +48,8 @@ def cable_feed(config: Config, entries: list[CableEntry], title: str, feed_url: 
     if config.base_url:
         feed.link(href=f"{config.base_url}{feed_url}", rel="self")
     newest = max((entry.released for entry in entries), default=EPOCH)
-    feed.lastBuildDate(_moment(newest))
-    feed.updated(_moment(newest))
+    feed.lastBuildDate(_feed_time(newest))
+    feed.updated(_feed_time(newest))
     for entry in entries:
         item = feed.add_entry(order="append")
         link = f"{root}{entry.url}"
@@ -64,8 +64,8 @@ def cable_feed(config: Config, entries: list[CableEntry], title: str, feed_url: 
         # feed then escapes that HTML as XML. Escaped once, `<script>` in a subject ran.
         description = f"{entry.origin}, {entry.classification}, created {entry.created[:10]}. {summary}"
         item.summary(xml_text(html.escape(description, quote=False)), type="html")  # RSS: description
-        item.published(_moment(entry.released))
-        item.updated(_moment(entry.released))
+        item.published(_feed_time(entry.released))
+        item.updated(_feed_time(entry.released))
         if entry.tags:  # in one call: feedgen redoes its RSS category list on every call
             item.category([{"term": xml_text(tag)} for tag in entry.tags])
     return feed.rss_str(pretty=True) if kind == "rss" else feed.atom_str(pretty=True)

@@ -68,7 +68,7 @@ def format_cable(record: CableRecord) -> bytes:
     return text.encode("utf-8", "surrogateescape")
 
 
-def parse_cable(data: bytes) -> CableRecord:
+def parse_cable_file(data: bytes) -> CableRecord:
     """Read the bytes of a cable file; raises CableFileError with the line of the first problem."""
     text = data.decode("utf-8", "surrogateescape")
     head, separator, rest = text.partition("\n\n")
@@ -120,7 +120,7 @@ def read_cable_file(path: str | Path, display_path: str | None = None) -> CableR
     except OSError as error:
         return Problem(shown, 0, f"cannot read: {error.strerror}")
     try:
-        record = parse_cable(data)
+        record = parse_cable_file(data)
     except CableFileError as error:
         return Problem(shown, error.line, str(error))
     if file_reference_id(path) != record.reference_id:

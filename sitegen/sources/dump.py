@@ -147,7 +147,7 @@ _DUMP_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4}) (\d{1,2}):(\d\d)", re.ASCI
 _ISO_MINUTE = re.compile(r"(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d)", re.ASCII)
 
 
-def _moment(pattern: re.Pattern, text: str, month_at: int, day_at: int, year_at: int) -> datetime | None:
+def _read_moment(pattern: re.Pattern, text: str, month_at: int, day_at: int, year_at: int) -> datetime | None:
     match = pattern.fullmatch(text)
     if match is None:
         return None
@@ -161,7 +161,7 @@ def _moment(pattern: re.Pattern, text: str, month_at: int, day_at: int, year_at:
 def parse_dump_date(text: str) -> str | None:
     """`12/28/1966 18:48` -> `1966-12-28 18:48`; None when the text is not such a date from FIRST_YEAR on."""
     text = text.strip()
-    moment = _moment(_DUMP_DATE, text, 0, 1, 2)
+    moment = _read_moment(_DUMP_DATE, text, 0, 1, 2)
     if moment is None:
         try:
             moment = datetime.strptime(text, "%m/%d/%Y %H:%M")
@@ -174,7 +174,7 @@ def parse_dump_date(text: str) -> str | None:
 
 def format_dump_date(created: str) -> str:
     """`1966-12-28 08:05` -> `12/28/1966 8:05`: the dump writes no zero padding."""
-    moment = _moment(_ISO_MINUTE, created, 1, 2, 0) or datetime.strptime(created, "%Y-%m-%d %H:%M")
+    moment = _read_moment(_ISO_MINUTE, created, 1, 2, 0) or datetime.strptime(created, "%Y-%m-%d %H:%M")
     return f"{moment.month}/{moment.day}/{moment.year} {moment.hour}:{moment.minute:02d}"
 
 

@@ -20,8 +20,7 @@ from sitegen.manifest import SourceState
 from sitegen.model import Problem
 from sitegen.parallel import batches, map_batches
 from sitegen.parse import parse_cable
-from sitegen.sources.cablefile import CableFileError, file_reference_id
-from sitegen.sources.cablefile import parse_cable as parse_cable_file
+from sitegen.sources.cablefile import CableFileError, file_reference_id, parse_cable_file
 
 SCAN_BATCH = 400
 
@@ -228,6 +227,24 @@ def scan_cables(
         )
         for shown, size, mtime_ns in sorted(on_disk - remembered)
     ]
+    read, changed = _read_changed(tasks, known, jobs)
+    removed = sorted(set(suspects) - {shown for shown, _, _ in on_disk})
+    scan = Scan([], {}, [], changed, removed, len(tasks))
+    scan.problems = [problem for _, problem in read.values() if problem]
+    states = kept + [state for state, _ in read.values() if state.entry is not None]
+    entries = [state.entry for state in states if state.entry is not None]  # all of them: kept ones have entries
+    if len({entry.reference_id for entry in entries}) != len(entries):
+        states, entries = _without_duplicates(states, scan.problems)
+    scan.entries = entries
+    scan.digests = {entry.reference_id: state.digest for entry, state in zip(entries, states, strict=True)}
+    return scan
+
+
+def _read_changed(
+    tasks: list[ScanTask], known: dict[str, SourceState], jobs: int
+) -> tuple[dict[str, tuple[SourceState, Problem | None]], dict[str, SourceState]]:
+    """Read the files of `tasks` on every core: each file's state and problem, and the states
+    that differ from what the manifest knew."""
     read: dict[str, tuple[SourceState, Problem | None]] = {}
     changed: dict[str, SourceState] = {}
     for batch in map_batches(read_files, None, batches(tasks, SCAN_BATCH), jobs):
@@ -239,16 +256,7 @@ def scan_cables(
             read[shown] = (state, problem)
             if known.get(shown) != state:
                 changed[shown] = state
-    removed = sorted(set(suspects) - {shown for shown, _, _ in on_disk})
-    scan = Scan([], {}, [], changed, removed, len(tasks))
-    scan.problems = [problem for _, problem in read.values() if problem]
-    states = kept + [state for state, _ in read.values() if state.entry is not None]
-    entries = [state.entry for state in states if state.entry is not None]  # all of them: kept ones have entries
-    if len({entry.reference_id for entry in entries}) != len(entries):
-        states, entries = _without_duplicates(states, scan.problems)
-    scan.entries = entries
-    scan.digests = {entry.reference_id: state.digest for entry, state in zip(entries, states, strict=True)}
-    return scan
+    return read, changed
 
 
 def _without_duplicates(

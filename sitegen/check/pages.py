@@ -1,27 +1,23 @@
-"""Check: audit a built output folder (links, fragments, the cable page contract, feeds, sitemap, embargo, folder sizes).
+"""Page checks: one built file -> its defects: links and fragments, the cable page contract, a
+feed that does not parse, an unreleased reference ID.
 
-Reads only the built files (and, for the embargo, the site's cable files). Pages are read
-with regular expressions rather than a full HTML parser and in parallel: the check must
-stay fast on a 251,287-cable site.
+Pages are read with regular expressions rather than a full HTML parser, in parallel: the check
+must stay fast on a 251,287-cable site (12 GB).
 """
 
 from __future__ import annotations
 
-import html
-import multiprocessing
 import os
 import re
 import xml.etree.ElementTree as ElementTree
-from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import unquote
-from xml.parsers import expat
 
 from sitegen import urls
 
-NETLIFY_FOLDER_LIMIT = 54_000
 CABLE_PAGE = urls.CABLE_PAGE
+
+
 # Patterns that open with a literal: the regex engine then jumps between candidates instead of
 # trying every byte, which is what makes a 12 GB output checkable in seconds rather than minutes.
 # Every byte of a page costs about a nanosecond per pass, so the attributes links and fragments
@@ -30,9 +26,17 @@ CABLE_PAGE = urls.CABLE_PAGE
 # that an empty one (`href=""`) differs from a group that did not take part in the match, and
 # fragments and ids compare as they are.
 _ATTRIBUTES = re.compile(rb'="(?:(?<=href=")#([^"]*")|(?<=href=")([^"]*")|(?<=src=")([^"]*")|(?<= id=")([^"]+"))')
+
+
 _ID = re.compile(rb' id="([^"]+)"')
+
+
 _PAR = re.compile(rb"<span class=\"par\" id=\"([^\"]+)\"><a class=\"par-anchor\" href=\"#([^\"]*)\"")
+
+
 _SHARE = re.compile(rb"<a class=\"share[^\"]*\" href=\"([^\"]*)\"")
+
+
 # Every byte mapped to its class (digit 0, upper A, lower a, hyphen -, other space): a reference
 # ID reads "00A", then upper letters or hyphens, then digits, in the shape, and a regex led by
 # that literal finds the candidates at C speed.
@@ -48,6 +52,8 @@ _SHAPE = bytes(
     else 32
     for c in range(256)
 )
+
+
 # The token must not touch a longer word on either side; the look behind comes after the literal
 # so that the literal still leads. A run rejected at one start is tried again at the next, so an
 # ID after a hyphen ("X-09STATE1") is found.
@@ -64,30 +70,6 @@ def _reference_id_bytes(data: bytes) -> set[bytes]:
 
 
 FEED_SUFFIXES = (".rss", ".atom")
-BATCH = 500
-
-
-@dataclass
-class CheckReport:
-    """Defects by kind, each with examples; figures of what was checked."""
-
-    defects: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    figures: Counter = field(default_factory=Counter)
-
-    def add(self, kind: str, example: str) -> None:
-        self.defects[kind].append(example)
-
-    @property
-    def ok(self) -> bool:
-        return not self.defects
-
-    def lines(self, examples: int = 5) -> list[str]:
-        lines = [f"{name}: {value:,}" for name, value in sorted(self.figures.items())]
-        for kind, found in sorted(self.defects.items()):
-            lines.append(f"DEFECT {kind}: {len(found):,}")
-            lines += [f"    {example}" for example in found[:examples]]
-        lines.append("no defects" if self.ok else f"{sum(len(v) for v in self.defects.values()):,} defects")
-        return lines
 
 
 @dataclass
@@ -99,16 +81,26 @@ class _PageResult:
     feed_items: int = 0
 
 
-# Every file in the output and the IDs to look for, set by check_output before its pool forks,
-# so workers test links against them in place instead of receiving them with every batch or
-# sending every link back to the parent.
-_existing: set[str] = set()
-# The links of the folder being checked known to name an existing file, with no fragment: a
-# folder's pages come one after another and share most links (the chrome, the tags and origins
-# of neighbours), so one set difference settles most of a page's links.
-_settled: dict[str, set[bytes]] = {}
+@dataclass
+class _Output:
+    """What every page of one output is checked against, handed to the workers once: every
+    file in it and the IDs to look for, so that they test links in place instead of receiving
+    them with every batch or sending every link back."""
+
+    root: str
+    existing: frozenset[str]
+    withheld: frozenset[bytes]  # encoded: compared with the tokens as read
+    # The links of the folder being checked known to name an existing file, with no fragment:
+    # a folder's pages come one after another and share most links (the chrome, the tags and
+    # origins of neighbours), so one set difference settles most of a page's links. Each
+    # worker keeps its own.
+    settled: dict[str, set[bytes]] = field(default_factory=dict)
+
+    def has(self, target: str) -> bool:
+        return target in self.existing or f"{target}/{urls.INDEX}" in self.existing
+
+
 _EXTERNAL = (b"https:", b"http:", b"mailto:")
-_withheld: set[bytes] = set()  # encoded: compared with the tokens as read
 
 
 def _resolve(page: str, url: str) -> tuple[str | None, str | None, str]:
@@ -151,13 +143,13 @@ def _stand_in(folder: str) -> str:
     return f"{folder}/\0" if folder else "\0"
 
 
-def _link_verdict(folder: str, raw: bytes) -> tuple[str, str, str | None]:
+def _link_verdict(output: _Output, folder: str, raw: bytes) -> tuple[str, str, str | None]:
     """What a link written in a page of `folder` is: (kind, target, fragment), where kind is
     external, absolute, escapes, broken or internal. The same for every page of the folder."""
     url = raw.decode("utf-8", "replace")
     target = _plain_target(folder, url)
     if target is not None:
-        if target not in _existing and f"{target}/{urls.INDEX}" not in _existing:
+        if not output.has(target):
             return "broken", target, None
         return "internal", target, None
     page = _stand_in(folder)
@@ -165,7 +157,7 @@ def _link_verdict(folder: str, raw: bytes) -> tuple[str, str, str | None]:
     if kind != "internal" or resolved is None:
         return kind, url, None
     target = resolved
-    if target != page and target not in _existing and f"{target}/{urls.INDEX}" not in _existing:
+    if target != page and not output.has(target):
         return "broken", target, fragment
     return kind, target, fragment
 
@@ -187,16 +179,16 @@ def _read(path: str) -> bytes:
         os.close(descriptor)
 
 
-def _check_page(root: str, page: str, withheld: set[bytes]) -> _PageResult:
-    data = _read(os.path.join(root, page))
+def _check_page(output: _Output, page: str) -> _PageResult:
+    data = _read(os.path.join(output.root, page))
     result = _PageResult(page, [], [], [])
-    if withheld:
-        result.withheld = sorted(token.decode() for token in _reference_id_bytes(data) & withheld)
+    if output.withheld:
+        result.withheld = sorted(token.decode() for token in _reference_id_bytes(data) & output.withheld)
     if page.endswith(FEED_SUFFIXES):
         _check_feed(page, data, result)
     if not page.endswith(".html"):
         return result
-    _check_links(page, data, result)
+    _check_links(output, page, data, result)
     match = CABLE_PAGE.fullmatch(page)
     if match:
         _check_cable_contract(page, match.group(1), data, result)
@@ -209,7 +201,7 @@ def _check_page(root: str, page: str, withheld: set[bytes]) -> _PageResult:
     return result
 
 
-def _check_links(page: str, data: bytes, result: _PageResult) -> None:
+def _check_links(output: _Output, page: str, data: bytes, result: _PageResult) -> None:
     found = _ATTRIBUTES.findall(data) or [(b"", b"", b"", b"")]
     fragments, hrefs, sources, id_bytes = (set(column) for column in zip(*found, strict=True))
     # Most links of a cable page are its own ¶ anchors: compared as sets, in C, and only the
@@ -222,15 +214,15 @@ def _check_links(page: str, data: bytes, result: _PageResult) -> None:
     ids: set[str] | None = None
     folder = page.rpartition("/")[0]
     stand_in = _stand_in(folder)
-    settled = _settled.get(folder)
+    settled = output.settled.get(folder)
     if settled is None:
-        _settled.clear()
-        settled = _settled[folder] = set()
+        output.settled.clear()
+        settled = output.settled[folder] = set()
     for quoted in (hrefs | sources) - settled - {b""}:
         if quoted.startswith(_EXTERNAL):
             continue
         raw = quoted[:-1]
-        kind, target, fragment = _link_verdict(folder, raw)
+        kind, target, fragment = _link_verdict(output, folder, raw)
         if kind == "internal" and not fragment:
             settled.add(quoted)
             continue
@@ -288,10 +280,9 @@ def _check_cable_contract(page: str, reference_id: str, data: bytes, result: _Pa
         result.defects.append(("cable page contract: no share link carrying #cablegate and the reference ID", page))
 
 
-def _check_batch(task: tuple[str, list[str]]) -> list[_PageResult]:
+def _check_batch(output: _Output, pages: list[str]) -> list[_PageResult]:
     """Check a batch of files; only results with something to report travel back."""
-    root, pages = task
-    results = (_check_page(root, page, _withheld) for page in pages)
+    results = (_check_page(output, page) for page in pages)
     return [r for r in results if r.defects or r.cross_fragments or r.withheld or r.feed_items]
 
 
@@ -314,151 +305,3 @@ def _check_feed(name: str, data: bytes, result: _PageResult) -> None:
     result.feed_items = len(items)
     if not items:
         result.defects.append(("feed with no items", name))
-
-
-_LOC = re.compile(rb"<loc>([^<]*)</loc>")
-_ROOT_ELEMENT = re.compile(rb"<([A-Za-z_][^\s>/]*)")
-
-
-def _sitemap_file_locs(path: Path) -> tuple[str, list[str]]:
-    """The root element's name and every <loc> of one sitemap file. Expat, without a handler,
-    proves the file well formed at C speed; the locs are then read with a regular expression
-    rather than a tree of 50,000 elements. Raises OSError or ExpatError."""
-    data = path.read_bytes()
-    expat.ParserCreate().Parse(data, True)
-    root = _ROOT_ELEMENT.search(data)
-    locs = [loc.decode("utf-8") for loc in _LOC.findall(data)]
-    return (root.group(1).decode() if root else ""), [html.unescape(loc) if "&" in loc else loc for loc in locs]
-
-
-def _sitemap_locs(root: Path, report: CheckReport) -> list[str] | None:
-    try:
-        top, locs = _sitemap_file_locs(root / "sitemap.xml")
-    except (OSError, expat.ExpatError) as error:
-        report.add("sitemap.xml missing or broken", str(error))
-        return None
-    if top == "sitemapindex":
-        parts, locs = [loc.rsplit("/", 1)[-1] for loc in locs], []
-        for name in parts:
-            try:
-                locs += _sitemap_file_locs(root / name)[1]
-            except (OSError, expat.ExpatError) as error:
-                report.add("sitemap part missing or broken", f"{name}: {error}")
-    # The home page is the shortest index.html; whatever precedes it is the base URL.
-    home = min((loc for loc in locs if loc.endswith(urls.HOME)), key=len, default=urls.HOME)
-    base = home[: -len(urls.HOME)]
-    return [loc[len(base) :] if base and loc.startswith(base) else loc for loc in locs]
-
-
-def check_output(root: Path, withheld: frozenset[str] = frozenset(), jobs: int = 0) -> CheckReport:
-    """Audit the built site in `root`; `withheld` holds reference IDs that must appear nowhere."""
-    report = CheckReport()
-    files: list[str] = []
-    per_folder: Counter = Counter()
-    for directory, folders, names in os.walk(root):
-        folders.sort()
-        relative = os.path.relpath(directory, root)
-        prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
-        per_folder[prefix or "./"] += len(names) + len(folders)
-        files += [prefix + name for name in sorted(names)]
-    existing = set(files)
-    _existing.clear()
-    _existing.update(existing)
-    _withheld.clear()
-    _withheld.update(reference_id.encode() for reference_id in withheld)
-    _settled.clear()  # verdicts hold for one output's files
-    for folder, count in per_folder.items():
-        if count > NETLIFY_FOLDER_LIMIT:
-            report.add(
-                f"folder with more than {NETLIFY_FOLDER_LIMIT:,} entries (Netlify's limit)", f"{folder}: {count:,}"
-            )
-    pages = [name for name in files if name.endswith(".html")]
-    report.figures["files"] = len(files)
-    report.figures["html pages"] = len(pages)
-    feeds = [name for name in files if name.endswith(FEED_SUFFIXES)]
-    to_read = files if withheld else pages + feeds
-    tasks = [(str(root), to_read[i : i + BATCH]) for i in range(0, len(to_read), BATCH)]
-    jobs = jobs or os.cpu_count() or 1
-    sitemap_report = CheckReport()
-    # Workers read the sets above as the parent left them, which only a forked worker shares:
-    # without fork (Windows) the pages are read here.
-    if jobs > 1 and len(tasks) > 1 and "fork" in multiprocessing.get_all_start_methods():
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            batches = pool.imap(_check_batch, tasks, chunksize=4)
-            locs = _sitemap_locs(root, sitemap_report)  # the parent's share, while the workers read pages
-            results = [r for batch in batches for r in batch]
-    else:
-        results = [r for task in tasks for r in _check_batch(task)]
-        locs = _sitemap_locs(root, sitemap_report)
-    cross: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    cable_pages = {page for page in pages if CABLE_PAGE.fullmatch(page)}
-    for page in sorted(cable_pages):
-        if page[:-5] + ".json" not in existing:
-            report.add("cable page without its .json twin", page)
-    for result in results:
-        report.figures["feed items"] += result.feed_items
-        for kind, example in result.defects:
-            report.add(kind, example)
-        for target, fragment in result.cross_fragments:
-            cross[target].append((result.page, fragment))
-        for reference_id in result.withheld:
-            report.add("unreleased cable appears in output", f"{reference_id} in {result.page}")
-    for target, sources in cross.items():
-        if target not in existing:
-            continue
-        ids = {m.decode() for m in _ID.findall((root / target).read_bytes())}
-        for source, fragment in sources:
-            if fragment not in ids:
-                report.add("missing fragment target", f"{source} -> {target}#{fragment}")
-    report.figures["cable pages"] = len(cable_pages)
-    report.figures["feeds"] = len(feeds)
-    if not feeds:
-        report.add("no feed in output", "-")
-    for kind, found in sitemap_report.defects.items():
-        report.defects[kind] += found
-    if locs is not None:
-        listed = set(locs)
-        report.figures["sitemap entries"] = len(listed)
-        for loc in sorted(listed - existing):
-            report.add("sitemap entry without a page", loc)
-        for page in sorted(cable_pages - listed):
-            report.add("cable page missing from the sitemap", page)
-    if withheld:
-        report.figures["unreleased IDs checked"] = len(withheld)
-    return report
-
-
-def is_built_site(root: Path) -> bool:
-    return (root / urls.HOME).is_file()
-
-
-def withheld_ids(site_dir: Path, output_dir: Path, as_of: str | None) -> tuple[frozenset[str], str]:
-    """The reference IDs of cables in the site not released as of the output's build (or `as_of`).
-
-    Uses what the last build of that output remembers (its as-of moment and every cable's
-    entry) when it can, else reads the cable files.
-    """
-    from sitegen.archive import cable_files
-    from sitegen.build import resolve_as_of
-    from sitegen.config import load_config
-    from sitegen.layout import SiteLayout
-    from sitegen.manifest import Manifest
-    from sitegen.model import CableRecord
-    from sitegen.sources.cablefile import read_cable_file
-
-    moment = as_of
-    released: dict[str, str] = {}
-    if SiteLayout.of(site_dir, output_dir).manifest.exists():
-        manifest = Manifest.for_site(site_dir, output_dir)
-        try:
-            moment = moment or manifest.meta("as_of")
-            released = manifest.release_dates()
-        finally:
-            manifest.close()
-    if not released:
-        for path in cable_files(SiteLayout.of(site_dir).content):
-            record = read_cable_file(path)
-            if isinstance(record, CableRecord):
-                released[record.reference_id] = record.released or ""
-    moment = moment or resolve_as_of(None, load_config(site_dir)[0])
-    return frozenset(ref for ref, when in released.items() if not when or when > moment), moment

@@ -1,0 +1,29 @@
+"""Check report: the defects an audit found, by kind, with examples, and the figures it counted."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+
+@dataclass
+class CheckReport:
+    """Defects by kind, each with examples; figures of what was checked."""
+
+    defects: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    figures: Counter = field(default_factory=Counter)
+
+    def add(self, kind: str, example: str) -> None:
+        self.defects[kind].append(example)
+
+    @property
+    def ok(self) -> bool:
+        return not self.defects
+
+    def lines(self, examples: int = 5) -> list[str]:
+        lines = [f"{name}: {value:,}" for name, value in sorted(self.figures.items())]
+        for kind, found in sorted(self.defects.items()):
+            lines.append(f"DEFECT {kind}: {len(found):,}")
+            lines += [f"    {example}" for example in found[:examples]]
+        lines.append("no defects" if self.ok else f"{sum(len(v) for v in self.defects.values()):,} defects")
+        return lines
