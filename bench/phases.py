@@ -21,8 +21,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sitegen import build, manifest, stored, write  # noqa: E402
+from sitegen import build, write  # noqa: E402
 from sitegen.build import pipeline, publish, quick  # noqa: E402
+from sitegen.incremental import manifest, stored  # noqa: E402
 
 # Each step is timed where it is looked up: a module's function as its callers find it there.
 STEPS = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from sitegen.manifest import Manifest
+from sitegen.incremental.manifest import Manifest
 from sitegen.model import CableRecord
 from sitegen.sources.cablefile import cable_path, format_cable
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.build import BuildMemory, BuildOptions, build_site, cable_file_stats
-from sitegen.manifest import Manifest
+from sitegen.incremental.manifest import Manifest
 from sitegen.model import CableRecord
 from sitegen.parse import parse_cable
 from sitegen.search import search_available

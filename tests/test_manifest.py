@@ -7,7 +7,7 @@ import random
 import pytest
 
 from sitegen.catalogue import CableEntry
-from sitegen.manifest import Manifest, SourceState
+from sitegen.incremental.manifest import Manifest, SourceState
 
 
 def entry(reference_id: str, folder: str, released: str = "2010-11-28 00:00", subject: str = "A subject") -> CableEntry:

@@ -6,11 +6,13 @@ import pytest
 
 from sitegen.catalogue import CableEntry, build_catalogue, entry_from_cable
 from sitegen.config import Config
-from sitegen.manifest import Manifest
+from sitegen.incremental.keys import PageKeys
+from sitegen.incremental.manifest import Manifest
+from sitegen.incremental.reach import affected_plans, facet_slugs
+from sitegen.incremental.stored import StoredCatalogue, store_catalogue, store_entries
 from sitegen.model import CableRecord
 from sitegen.parse import parse_cable
-from sitegen.plan import PageKeys, affected_plans, facet_slugs, plan_site
-from sitegen.stored import StoredCatalogue, store_catalogue, store_entries
+from sitegen.plan import plan_site
 from tests.sites import BODY, HEADER
 
 AS_OF = "2011-01-01 00:00"

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from sitegen.build import BuildMemory, BuildOptions, build_site
 from sitegen.cli import main
-from sitegen.manifest import Manifest
+from sitegen.incremental.manifest import Manifest
 from sitegen.model import CableRecord
 from sitegen.sources.cablefile import cable_path, format_cable
 from tests.sites import BODY, cable, page_keys, tree, write_site

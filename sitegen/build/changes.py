@@ -12,8 +12,8 @@ import re
 from pathlib import Path
 
 from sitegen.catalogue import CableEntry, Catalogue
+from sitegen.incremental.manifest import BuildMeta, SourceState
 from sitegen.layout import SiteLayout
-from sitegen.manifest import BuildMeta, SourceState
 from sitegen.render.markup import REFERENCE_IN_PROSE
 from sitegen.render.site import BUILTIN_TEMPLATES, code_fingerprint
 from sitegen.sources.pages import Document

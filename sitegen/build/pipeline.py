@@ -3,7 +3,7 @@
     config -> what changed (a no-op? the quick path?) -> scan the cable files -> catalogue ->
     documents -> plan -> key and render what changed -> publish (commit, index) -> save
 
-The manifest (sitegen.manifest) makes a build incremental: unchanged cable files are not read
+The manifest (sitegen.incremental.manifest) makes a build incremental: unchanged cable files are not read
 again and pages whose key is unchanged are not rendered again. On Linux the render pool forks
 after the catalogue is built, so workers share it copy-on-write.
 """
@@ -34,16 +34,18 @@ from sitegen.build.quick import QuickBuild
 from sitegen.build.report import BuildBusy, BuildOptions, BuildReport, resolve_as_of
 from sitegen.catalogue import Catalogue, build_catalogue, published_articles
 from sitegen.config import load_config
+from sitegen.incremental.keys import PageKeys
+from sitegen.incremental.manifest import BuildMeta, Manifest, SourceState
+from sitegen.incremental.reach import affected_plans, facet_slugs
+from sitegen.incremental.stored import store_catalogue
 from sitegen.layout import SiteLayout
-from sitegen.manifest import BuildMeta, Manifest, SourceState
 from sitegen.model import Problem
 from sitegen.parallel import worker_count
-from sitegen.plan import PageKeys, affected_plans, facet_slugs, plan_site, sitemap_urls
+from sitegen.plan import plan_site, sitemap_urls
 from sitegen.render.site import SiteRenderer, code_fingerprint
 from sitegen.search import search_available
 from sitegen.sources.pages import Document, read_documents
 from sitegen.sources.scan import Scan, cable_file_stats, folder_digests, scan_cables, stats_digest
-from sitegen.stored import store_catalogue
 from sitegen.write import OutputError, Staging, copy_static, remove_tree
 
 

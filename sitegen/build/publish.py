@@ -14,11 +14,12 @@ from pathlib import Path
 
 from sitegen.build.report import BuildMemory, BuildOptions, BuildReport
 from sitegen.config import Config
+from sitegen.incremental.keys import PageKeys
+from sitegen.incremental.manifest import Manifest
 from sitegen.layout import SiteLayout
-from sitegen.manifest import Manifest
 from sitegen.model import Problem
 from sitegen.parallel import batches, map_batches
-from sitegen.plan import PageKeys, PagePlan
+from sitegen.plan import PagePlan
 from sitegen.render.site import Rendered, SiteRenderer
 from sitegen.search import bundle_size, index_site, remove_index
 from sitegen.write import Staging

@@ -17,12 +17,14 @@ from sitegen.build.changes import release_set_unchanged
 from sitegen.build.publish import BuildRun, RenderContext, RenderTask, publish
 from sitegen.catalogue import CableEntry, entry_from_fields, published_articles
 from sitegen.config import Config
-from sitegen.manifest import BuildMeta, Manifest, SourceState
-from sitegen.plan import PageKeys, PagePlan, facet_names, feed_plan, listing_plan_showing
+from sitegen.incremental.keys import PageKeys
+from sitegen.incremental.manifest import BuildMeta, Manifest, SourceState
+from sitegen.incremental.reach import facet_names
+from sitegen.incremental.stored import StoredCatalogue, same_place, store_entries
+from sitegen.plan import PagePlan, feed_plan, listing_plan_showing
 from sitegen.render.site import SiteRenderer, code_fingerprint
 from sitegen.sources.pages import read_documents
 from sitegen.sources.scan import FolderStats, ScanTask, folder_digests, read_files
-from sitegen.stored import StoredCatalogue, same_place, store_entries
 from sitegen.write import Staging, copy_static
 
 QUICK_FILES = 64  # more changed files than this go the general way, which reads them on every core

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sitegen.config import Config, parse_moment
-from sitegen.manifest import Manifest, SourceState
+from sitegen.incremental.manifest import Manifest, SourceState
 from sitegen.model import Problem
 
 

@@ -119,8 +119,8 @@ def withheld_ids(site_dir: Path, output_dir: Path, as_of: str | None) -> tuple[f
     from sitegen.archive import cable_files
     from sitegen.build import resolve_as_of
     from sitegen.config import load_config
+    from sitegen.incremental.manifest import Manifest
     from sitegen.layout import SiteLayout
-    from sitegen.manifest import Manifest
     from sitegen.model import CableRecord
     from sitegen.sources.cablefile import read_cable_file
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen.catalogue import CableEntry, entry_fields, entry_from_cable, entry_from_fields
+from sitegen.incremental.manifest import SourceState
 from sitegen.layout import SiteLayout
-from sitegen.manifest import SourceState
 from sitegen.model import Problem
 from sitegen.parallel import batches, map_batches
 from sitegen.parse import parse_cable

@@ -202,7 +202,7 @@ class Manifest:
             touched[url.rpartition("/")[0]][url] = None
         self._rewrite_folders("pages", touched, replace_all)
 
-    # -- the stored catalogue: a marshal blob per cable, index and cited cable (sitegen.stored) --
+    # -- the stored catalogue: a marshal blob per cable, index and cited cable (sitegen.incremental.stored) --
 
     def stored(self, table: str, name: str):
         """The value kept under `name` in a catalogue table (cables, facets, backlinks), or None."""

@@ -21,9 +21,9 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from sitegen.catalogue import CableEntry, Catalogue, Facet, entry_fields, entry_from_fields
+from sitegen.incremental.manifest import Manifest
+from sitegen.incremental.reach import facet_names
 from sitegen.kinds import LISTING_KINDS
-from sitegen.manifest import Manifest
-from sitegen.plan import facet_names
 
 SUMMARY = ""  # the facets table's row holding the catalogue's own values
 STRUCTURE = ("reference_id", "source", "created", "released", "classification", "origin", "tags", "references")

@@ -1,0 +1,115 @@
+"""Page keys: a planned page -> a hash of exactly what the page shows; an unchanged key is an unchanged page.
+
+A build renders a page only when its key differs from the one the last build saved.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+
+from sitegen.catalogue import Catalogue, Facet, index_letter, origin_letter
+from sitegen.config import Config
+from sitegen.kinds import LISTING_KINDS
+from sitegen.plan import PagePlan
+
+
+def _key_digest(parts: list[str]) -> str:
+    # SHA-256 for the reason sitegen.build hashes files with it: faster than BLAKE2 on CPUs with SHA instructions.
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogateescape")).hexdigest()[:32]
+
+
+class PageKeys:
+    """Computes each page's key from exactly what the page shows.
+
+    `digests` maps a reference ID to the hash of its cable file, which covers every field
+    the catalogue keeps of it; `fixed` holds, per kind, the hash of the code, templates,
+    config and shared chrome the kind depends on.
+    """
+
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        config: Config,
+        digests: Mapping[str, str],
+        fixed: dict[str, str],
+        documents: dict[str, str],
+        urls: list[str],
+    ):
+        self.catalogue = catalogue
+        self.config = config
+        self.digests = digests
+        self.fixed = fixed
+        self.documents = documents
+        self.sitemap = _key_digest(urls)
+
+    def key(self, plan: PagePlan) -> str:
+        parts = [plan.kind, plan.url, plan.name, str(plan.number), str(plan.pages), self.fixed.get(plan.kind, "")]
+        parts += self._inputs(plan, self.config.page_size, self.config.feed_size)
+        return _key_digest(parts)
+
+    def _entries(self, ids) -> list[str]:
+        # A cable's digest hashes its file, which names its reference ID: the digest alone is enough.
+        return list(map(self.digests.__getitem__, ids))
+
+    def _facet_page(self, facet: Facet, plan: PagePlan, page_size: int) -> list[str]:
+        start = (plan.number - 1) * page_size
+        return [
+            facet.slug,
+            str(len(facet.reference_ids)),
+            *self._entries(facet.reference_ids[start : start + page_size]),
+        ]
+
+    def _inputs(self, plan: PagePlan, page_size: int, feed_size: int) -> list[str]:
+        catalogue = self.catalogue
+        kind = plan.kind
+        if kind == "cable":
+            entry = catalogue.cables[plan.name]
+            older, newer = catalogue.neighbours(entry)
+            refs = [
+                ref if ref not in catalogue.cables else f"{ref}:{self.digests[ref]}"
+                for ref in catalogue.visible_references(entry)
+            ]
+            return [
+                self.digests[plan.name],
+                *refs,
+                "|",
+                *self._entries(catalogue.backlinks.get(plan.name, ())),
+                "|",
+                *self._entries([ref for ref in (older, newer) if ref]),
+                *(catalogue.tags[tag].slug for tag in entry.tags),
+                catalogue.origins[entry.origin].slug,
+                catalogue.classifications[entry.classification].slug,
+            ]
+        if kind in LISTING_KINDS:
+            return self._facet_page(catalogue.indexes()[kind][plan.name], plan, page_size)
+        if kind in ("origin-letter", "tag-letter"):
+            facets, letter_of = (
+                (catalogue.origins, origin_letter) if kind == "origin-letter" else (catalogue.tags, index_letter)
+            )
+            filed = catalogue.letters(facets, letter_of)
+            present = "".join(letter for letter, items in sorted(filed.items()) if items)
+            return [present, *(f"{f.name}:{f.slug}:{len(f.reference_ids)}" for f in filed.get(plan.name, []))]
+        if kind == "releases-feed":
+            return self._entries(catalogue.feed())
+        if kind in ("origin-feed", "tag-feed"):
+            return self._entries(catalogue.feed(kind.split("-")[0], plan.name))
+        if kind == "home":
+            parts = [str(catalogue.released_count), str(catalogue.total)]
+            if catalogue.releases:
+                day, facet = next(iter(catalogue.releases.items()))
+                shown = facet.reference_ids[: self.config.latest_release_size]
+                parts += [day, str(len(facet.reference_ids)), *self._entries(shown)]
+            return parts
+        if kind in ("classification-index", "date-index", "release-index"):
+            facets = {
+                "classification-index": catalogue.classifications,
+                "date-index": catalogue.months,
+                "release-index": catalogue.releases,
+            }[kind]
+            return [f"{name}:{facet.slug}:{len(facet.reference_ids)}" for name, facet in facets.items()]
+        if kind in ("sitemap", "sitemap-index"):
+            return [self.sitemap]
+        if kind in ("page", "article", "articles"):
+            return [self.documents.get(f"{kind}:{plan.name}", ""), self.documents.get("mentions", "")]
+        return []

@@ -1,0 +1,100 @@
+"""Reach: the cables that changed -> the pages whose keys can differ, the only ones a build keys again.
+
+A superset by design: every index page, every page and feed of a listing a changed cable is or
+was in, and the cable pages that show a changed cable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Container, Iterable
+
+from sitegen.catalogue import CableEntry, Catalogue
+from sitegen.kinds import FEED_FACET_KINDS, LISTING_KINDS
+from sitegen.plan import PagePlan
+
+
+def facet_names(entry: CableEntry) -> dict[str, set[str]]:
+    """The listings a cable appears in, by kind."""
+    return {
+        "origin": {entry.origin},
+        "tag": set(entry.tags),
+        "classification": {entry.classification},
+        "month": {entry.created[:7]},
+        "release": {entry.release_day} if entry.released else set(),
+    }
+
+
+def facet_slugs(catalogue: Catalogue) -> dict[str, dict[str, str]]:
+    """Name -> slug of the facets whose slugs pages link to (kept between builds to see a slug move)."""
+    return {
+        "origin": {name: f.slug for name, f in catalogue.origins.items()},
+        "tag": {name: f.slug for name, f in catalogue.tags.items()},
+        "classification": {name: f.slug for name, f in catalogue.classifications.items()},
+    }
+
+
+def _origin_slot(catalogue: Catalogue, entry: CableEntry) -> list[str]:
+    """The released cables of `entry`'s origin on either side of where it sorts: its neighbours
+    whether or not it is still in that list (moved, withheld or deleted)."""
+    facet = catalogue.origins.get(entry.origin)
+    if facet is None:
+        return []
+    ids = facet.reference_ids  # newest first: descending (created, reference ID)
+    position = (entry.created, entry.reference_id)
+    low, high = 0, len(ids)
+    while low < high:
+        middle = (low + high) // 2
+        other = catalogue.cables[ids[middle]]
+        if (other.created, other.reference_id) > position:
+            low = middle + 1
+        else:
+            high = middle
+    return list(ids[max(0, low - 1) : low + 2])
+
+
+def affected_plans(
+    plans: list[PagePlan],
+    catalogue: Catalogue,
+    changed: Iterable[CableEntry],
+    old_slugs: dict[str, dict[str, str]],
+    kinds_changed: set[str],
+    previous_urls: Container[str],
+) -> list[PagePlan]:
+    """The plans whose keys can differ from the last build's, given the entries of every cable
+    that changed, appeared, vanished or crossed the embargo (old and new versions alike).
+
+    A superset by design: every index page (a few hundred: cheap to key), every page and the
+    feed of a listing a changed cable is or was in, and the cable pages that show a changed
+    cable: itself, the cables it cites and that cite it, its origin neighbours old and new.
+    Pages of kinds whose templates or config changed, and pages never built, are all in.
+    """
+    changed = list(changed)
+    dirty_ids = {entry.reference_id for entry in changed}
+    cables: set[str] = set(dirty_ids)
+    listings: dict[str, set[str]] = {kind: set() for kind in LISTING_KINDS}
+    for entry in changed:
+        cables.update(entry.references)
+        cables.update(_origin_slot(catalogue, entry))
+        for kind, names in facet_names(entry).items():
+            listings[kind] |= names
+    # Cables citing a changed one show its subject or link: one cheap pass over every entry.
+    cables.update(ref for ref, entry in catalogue.cables.items() if not dirty_ids.isdisjoint(entry.references))
+    facets_by_kind = {"origin": catalogue.origins, "tag": catalogue.tags, "classification": catalogue.classifications}
+    for kind, slugs in facet_slugs(catalogue).items():
+        for name, slug in slugs.items():
+            if old_slugs.get(kind, {}).get(name) != slug:  # a new facet, or one whose slug moved
+                listings[kind].add(name)
+                cables.update(facets_by_kind[kind][name].reference_ids)
+
+    def affected(plan: PagePlan) -> bool:
+        if plan.kind in kinds_changed or plan.url not in previous_urls:
+            return True
+        if plan.kind == "cable":
+            return plan.name in cables
+        if plan.kind in listings:
+            return plan.name in listings[plan.kind]
+        if plan.kind in FEED_FACET_KINDS:
+            return plan.name in listings[FEED_FACET_KINDS[plan.kind]]
+        return True
+
+    return [plan for plan in plans if affected(plan)]
