@@ -234,7 +234,8 @@ def scan_cables(
     states = kept + [state for state, _ in read.values() if state.entry is not None]
     entries = [state.entry for state in states if state.entry is not None]  # all of them: kept ones have entries
     if len({entry.reference_id for entry in entries}) != len(entries):
-        states, entries = _without_duplicates(states, scan.problems)
+        states, entries, duplicates = _without_duplicates(states)
+        scan.problems = sorted(scan.problems + duplicates, key=lambda problem: problem.path)
     scan.entries = entries
     scan.digests = {entry.reference_id: state.digest for entry, state in zip(entries, states, strict=True)}
     return scan
@@ -259,13 +260,12 @@ def _read_changed(
     return read, changed
 
 
-def _without_duplicates(
-    states: list[SourceState], problems: list[Problem]
-) -> tuple[list[SourceState], list[CableEntry]]:
+def _without_duplicates(states: list[SourceState]) -> tuple[list[SourceState], list[CableEntry], list[Problem]]:
     """The files' states and entries when two files hold one reference ID: the first in path
-    order keeps it, each later one is a problem."""
+    order keeps it, and each later one is a problem."""
     owner: dict[str, str] = {}
     kept: list[SourceState] = []
+    problems: list[Problem] = []
     entries = {id(state): state.entry for state in states if state.entry is not None}
     for state in sorted(states, key=lambda state: entries[id(state)].source):
         reference_id, shown = entries[id(state)].reference_id, entries[id(state)].source
@@ -274,8 +274,7 @@ def _without_duplicates(
             continue
         owner[reference_id] = shown
         kept.append(state)
-    problems.sort(key=lambda problem: problem.path)
-    return kept, [entries[id(state)] for state in kept]
+    return kept, [entries[id(state)] for state in kept], problems
 
 
 def stats_digest(folders: list[FolderStats]) -> str:
