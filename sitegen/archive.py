@@ -9,6 +9,7 @@ import os
 from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import BinaryIO
 
 from sitegen.model import FIRST_YEAR, CableRecord, Problem, is_utf8, reference_id_problem
 from sitegen.sources.cablefile import CableFileError, cable_path, format_cable, parse_cable_file, read_cable_file
@@ -184,13 +185,13 @@ def _sequence_key(record: CableRecord) -> tuple[int, int | str, str]:
     )
 
 
-def export_dump(content_dir: Path, out) -> tuple[int, list[Problem]]:
+def export_dump(content_dir: Path, out: BinaryIO) -> tuple[int, list[Problem]]:
     """Write every cable back as a dump row, in the dump's own order (its sequence numbers).
 
     Holds only (sequence, path) pairs in memory, then streams the files in that order.
     """
     problems: list[Problem] = []
-    order: list[tuple[tuple, Path]] = []
+    order: list[tuple[tuple[int, int | str, str], Path]] = []
     for path in cable_files(content_dir):
         record = read_cable_file(path)
         if isinstance(record, Problem):

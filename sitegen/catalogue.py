@@ -12,13 +12,15 @@ import re
 import sys
 import unicodedata
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sitegen import urls
 from sitegen.model import Cable
 from sitegen.parse.references import canonical_reference_id
+from sitegen.sources.pages import Document
 
 LETTERS = tuple("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 OTHER_LETTER = "other"
@@ -81,12 +83,12 @@ class CableEntry(NamedTuple):
         return self.released[:10]
 
 
-def entry_fields(entry: CableEntry) -> tuple:
+def entry_fields(entry: CableEntry) -> tuple[Any, ...]:
     """An entry as a plain tuple, in field order: how the manifest stores it."""
     return tuple(entry)
 
 
-def entry_from_fields(values) -> CableEntry:
+def entry_from_fields(values: Sequence[Any]) -> CableEntry:
     """A CableEntry whose values repeated across cables (release moment, classification, origin,
     tags) share one string object each: at 251,287 cables that is a tenth of the build's memory."""
     (reference_id, source, created, released, classification, origin, subject, summary, eo, tags, references,
@@ -197,7 +199,7 @@ class Catalogue:
             candidates += _dated(facet)
         return candidates
 
-    def letters(self, facets: dict[str, Facet], letter_of) -> dict[str, list[Facet]]:
+    def letters(self, facets: dict[str, Facet], letter_of: Callable[[str], str]) -> dict[str, list[Facet]]:
         """Facets filed by letter, each letter's list sorted by name."""
         filed: dict[str, list[Facet]] = {letter: [] for letter in LETTERS}
         for facet in facets.values():
@@ -294,6 +296,6 @@ def build_catalogue(entries: list[CableEntry], as_of: str, total: int = 0, feed_
     return catalogue
 
 
-def published_articles(articles: list, as_of: str) -> list:
+def published_articles(articles: list[Document], as_of: str) -> list[Document]:
     """Articles dated on or before the build's moment; a later one waits, like an unreleased cable."""
     return [article for article in articles if article.date <= as_of[:10]]

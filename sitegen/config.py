@@ -5,6 +5,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 from sitegen.layout import CONFIG_NAME
 from sitegen.model import Problem, is_valid_moment
@@ -69,7 +70,7 @@ def _line_from_message(message: str) -> int:
     return 0
 
 
-def config_from_mapping(raw: dict, shown: str = CONFIG_NAME, text: str = "") -> tuple[Config, list[Problem]]:
+def config_from_mapping(raw: dict[str, Any], shown: str = CONFIG_NAME, text: str = "") -> tuple[Config, list[Problem]]:
     """Validate a parsed config; `text` (the file's source) lets problems name their line."""
 
     def line_of(key: str) -> int:
@@ -81,7 +82,7 @@ def config_from_mapping(raw: dict, shown: str = CONFIG_NAME, text: str = "") -> 
 
     problems: list[Problem] = []
     known = {f.name: f for f in fields(Config)}
-    values: dict = {}
+    values: dict[str, Any] = {}
     for key, value in raw.items():
         if key not in known:
             problems.append(Problem(shown, line_of(key), f"unknown key {key!r} (known: {', '.join(sorted(known))})"))
@@ -99,7 +100,7 @@ class _Invalid:
         self.reason = reason
 
 
-def _convert(key: str, value):
+def _convert(key: str, value: Any) -> Any:
     default = getattr(Config(), key)
     if isinstance(default, str):
         if not isinstance(value, str):

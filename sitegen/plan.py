@@ -7,6 +7,7 @@ shows, hashed, is its key (incremental/keys.py); which pages a change reaches, i
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 from sitegen import urls
@@ -66,7 +67,7 @@ def feed_plan(kind: str, facet: Facet) -> PagePlan:
     return PagePlan(urls.facet_feed(kind, facet.slug), f"{kind}-feed", facet.name)
 
 
-def letters_used(names, letter_of) -> list[str]:
+def letters_used(names: Iterable[str], letter_of: Callable[[str], str]) -> list[str]:
     used = {letter_of(name) for name in names}
     return list(LETTERS) + ([OTHER_LETTER] if OTHER_LETTER in used else [])
 

@@ -12,7 +12,7 @@ import os
 import shutil
 import stat
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,7 +29,7 @@ class OutputError(OSError):
 def remove_tree(folder: Path) -> OSError | None:
     """Delete a folder the build made, even one a user made read-only; the error if that fails."""
 
-    def writable_and_again(function, path, _):
+    def writable_and_again(function: Callable[[str], object], path: str, _: object) -> None:
         # A read-only folder refuses to give up its entries: make it writable (the build made
         # it) and try once more; a second failure is the one reported.
         parent = os.path.dirname(path)

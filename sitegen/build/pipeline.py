@@ -32,7 +32,7 @@ from sitegen.build.changes import changed_entries, document_digests, inputs_fing
 from sitegen.build.publish import STATIC_PAGE, BuildRun, Published, RenderContext, RenderTask, Written, publish
 from sitegen.build.quick import QuickBuild
 from sitegen.build.report import BuildBusy, BuildOptions, BuildReport, resolve_as_of
-from sitegen.catalogue import Catalogue, build_catalogue, published_articles
+from sitegen.catalogue import CableEntry, Catalogue, build_catalogue, published_articles
 from sitegen.config import load_config
 from sitegen.incremental.keys import PageKeys
 from sitegen.incremental.manifest import BuildMeta, Manifest, SourceState
@@ -45,7 +45,7 @@ from sitegen.plan import plan_site, sitemap_urls
 from sitegen.render.site import SiteRenderer, code_fingerprint
 from sitegen.search import search_available
 from sitegen.sources.pages import Document, read_documents
-from sitegen.sources.scan import Scan, cable_file_stats, folder_digests, scan_cables, stats_digest
+from sitegen.sources.scan import FolderStats, Scan, cable_file_stats, folder_digests, scan_cables, stats_digest
 from sitegen.write import OutputError, Staging, copy_static, remove_tree
 
 
@@ -191,7 +191,7 @@ def _repeat_noop(run: BuildRun, meta: BuildMeta, inputs: str, sources: str) -> b
     return True
 
 
-def _read_site(run: BuildRun, meta: BuildMeta, folders: list) -> _Site:
+def _read_site(run: BuildRun, meta: BuildMeta, folders: list[FolderStats]) -> _Site:
     """Scan the cable files (reading only those that changed), build the catalogue, read the documents."""
     memory = run.memory()
     # Entries parsed by another version of sitegen are parsed again: its parser may differ.
@@ -214,7 +214,7 @@ def _read_site(run: BuildRun, meta: BuildMeta, folders: list) -> _Site:
 
 def _render_site(
     run: BuildRun, meta: BuildMeta, incremental: bool, site: _Site, staging: Staging
-) -> tuple[Published | None, dict[str, str], list]:
+) -> tuple[Published | None, dict[str, str], list[CableEntry]]:
     """Plan every page, key them, render those whose key changed and publish. Returns what was
     published (None: --strict stopped it), each kind's fingerprint and the entries that changed."""
     assets = copy_static(run.layout.site, staging)
@@ -245,7 +245,7 @@ def _render_site(
     return published, fingerprints, changed
 
 
-def _save(run: BuildRun, site: _Site, published: Published, incremental: bool, changed: list) -> str:
+def _save(run: BuildRun, site: _Site, published: Published, incremental: bool, changed: list[CableEntry]) -> str:
     """Save what the next build needs: every file's state, every page's key, the catalogue; and
     keep them in the process's memory. Returns the generation they are saved as."""
     scan, known = site.scan, site.known

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import astuple, dataclass
 from pathlib import Path
+from typing import Any
 
 from sitegen.build.report import BuildMemory, BuildOptions, BuildReport
 from sitegen.config import Config
@@ -70,7 +71,7 @@ class Published:
 
     written: Written
     gone_pages: list[str]
-    kept_problems: dict[str, list[list]]  # for BuildMeta.page_problems
+    kept_problems: dict[str, list[list[Any]]]  # for BuildMeta.page_problems
     previous: dict[str, tuple[str, str]]  # each page's key and files as the last build left them
 
 
@@ -166,9 +167,9 @@ def carry_page_problems(
     manifest: Manifest,
     report: BuildReport,
     fresh: dict[str, list[Problem]],
-    rendered: dict,
+    rendered: Written,
     still_planned: Callable[[str], bool] | None,
-) -> dict[str, list[list]]:
+) -> dict[str, list[list[Any]]]:
     """Report again what pages not rendered this time met when they last were (a warning about
     an article must not vanish from the next CI log while the article is unchanged); returns
     the problems by page URL to store for the next build (BuildMeta.page_problems)."""
@@ -184,7 +185,9 @@ def carry_page_problems(
     return {url: [list(astuple(p)) for p in merged[url]] for url in sorted(merged)}
 
 
-def stale_files(previous: dict, written: dict, planned: set[str]) -> tuple[list[str], set[str]]:
+def stale_files(
+    previous: dict[str, tuple[str, str]], written: Written, planned: set[str]
+) -> tuple[list[str], set[str]]:
     """Pages no longer planned, and files no page writes any more: the pages of a cable withdrawn
     or back under embargo, or a file a re-rendered page no longer produces (an old stylesheet)."""
     gone_pages = [url for url in previous if url not in planned]

@@ -73,10 +73,10 @@ def check_output(root: Path, withheld: frozenset[str] = frozenset(), jobs: int =
     return report
 
 
-def _files(root: Path) -> tuple[list[str], Counter]:
+def _files(root: Path) -> tuple[list[str], Counter[str]]:
     """Every file under `root` (relative, with forward slashes, sorted), and the entries of each folder."""
     files: list[str] = []
-    per_folder: Counter = Counter()
+    per_folder: Counter[str] = Counter()
     for directory, folders, names in os.walk(root):
         folders.sort()
         relative = os.path.relpath(directory, root)

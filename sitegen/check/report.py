@@ -11,7 +11,7 @@ class CheckReport:
     """Defects by kind, each with examples; figures of what was checked."""
 
     defects: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    figures: Counter = field(default_factory=Counter)
+    figures: Counter[str] = field(default_factory=Counter)
 
     def add(self, kind: str, example: str) -> None:
         self.defects[kind].append(example)

@@ -6,7 +6,7 @@ A build renders a page only when its key differs from the one the last build sav
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from sitegen.catalogue import Catalogue, Facet, index_letter, origin_letter
 from sitegen.config import Config
@@ -48,7 +48,7 @@ class PageKeys:
         parts += self._inputs(plan, self.config.page_size, self.config.feed_size)
         return _key_digest(parts)
 
-    def _entries(self, ids) -> list[str]:
+    def _entries(self, ids: Iterable[str]) -> list[str]:
         # A cable's digest hashes its file, which names its reference ID: the digest alone is enough.
         return list(map(self.digests.__getitem__, ids))
 

@@ -147,7 +147,7 @@ _DUMP_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4}) (\d{1,2}):(\d\d)", re.ASCI
 _ISO_MINUTE = re.compile(r"(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d)", re.ASCII)
 
 
-def _read_moment(pattern: re.Pattern, text: str, month_at: int, day_at: int, year_at: int) -> datetime | None:
+def _read_moment(pattern: re.Pattern[str], text: str, month_at: int, day_at: int, year_at: int) -> datetime | None:
     match = pattern.fullmatch(text)
     if match is None:
         return None

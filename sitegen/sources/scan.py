@@ -163,7 +163,7 @@ def cable_file_stats(content_dir: Path, jobs: int) -> list[FolderStats]:
     with multiprocessing.get_context("fork").Pool(1) as pool:
         theirs = pool.apply_async(_stats_under, (folders[1::2],))
         mine = _stats_under(folders[0::2])
-        found: list = [None] * len(folders)
+        found: list[list[FolderStats]] = [[] for _ in folders]
         found[0::2], found[1::2] = mine, theirs.get()
     return top + [stats for groups in found for stats in groups]
 
