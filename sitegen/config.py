@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field, fields
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -149,3 +150,11 @@ def parse_moment(text: str, end_of_day: bool = False) -> str | None:
     if len(text) == len("2010-11-28"):
         text += " 23:59" if end_of_day else " 00:00"
     return text if is_valid_moment(text) else None
+
+
+def resolve_as_of(option: str | None, config: Config) -> str:
+    if option:
+        return option
+    if config.as_of:
+        return parse_moment(config.as_of, end_of_day=True) or ""
+    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M")

@@ -31,9 +31,9 @@ except ImportError:  # Windows: builds of one output are not guarded against eac
 from sitegen.build.changes import changed_entries, document_digests, inputs_fingerprint, nothing_changed
 from sitegen.build.publish import STATIC_PAGE, BuildRun, Published, RenderContext, RenderTask, Written, publish
 from sitegen.build.quick import QuickBuild
-from sitegen.build.report import BuildBusy, BuildOptions, BuildReport, resolve_as_of
+from sitegen.build.report import BuildBusy, BuildOptions, BuildReport
 from sitegen.catalogue import CableEntry, Catalogue, build_catalogue, published_articles
-from sitegen.config import load_config
+from sitegen.config import load_config, resolve_as_of
 from sitegen.incremental.keys import PageKeys
 from sitegen.incremental.manifest import BuildMeta, Manifest, SourceState
 from sitegen.incremental.reach import affected_plans, facet_slugs

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
-from sitegen.config import Config, parse_moment
 from sitegen.incremental.manifest import Manifest, SourceState
 from sitegen.model import Problem
 
@@ -91,11 +89,3 @@ class BuildReport:
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error"]
-
-
-def resolve_as_of(option: str | None, config: Config) -> str:
-    if option:
-        return option
-    if config.as_of:
-        return parse_moment(config.as_of, end_of_day=True) or ""
-    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M")

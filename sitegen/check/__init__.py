@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from sitegen import urls
+from sitegen.archive import cable_files
 from sitegen.check.pages import (
     _ID,
     CABLE_PAGE,
@@ -23,7 +24,12 @@ from sitegen.check.pages import (
 )
 from sitegen.check.report import CheckReport
 from sitegen.check.sitemaps import _sitemap_locs
+from sitegen.config import load_config, resolve_as_of
+from sitegen.incremental.manifest import Manifest
+from sitegen.layout import SiteLayout
+from sitegen.model import CableRecord
 from sitegen.parallel import batches, map_batches, worker_count
+from sitegen.sources.cablefile import read_cable_file
 
 __all__ = ["CheckReport", "check_output", "is_built_site", "reference_ids_in", "withheld_ids"]
 
@@ -116,14 +122,6 @@ def withheld_ids(site_dir: Path, output_dir: Path, as_of: str | None) -> tuple[f
     Uses what the last build of that output remembers (its as-of moment and every cable's
     entry) when it can, else reads the cable files.
     """
-    from sitegen.archive import cable_files
-    from sitegen.build import resolve_as_of
-    from sitegen.config import load_config
-    from sitegen.incremental.manifest import Manifest
-    from sitegen.layout import SiteLayout
-    from sitegen.model import CableRecord
-    from sitegen.sources.cablefile import read_cable_file
-
     moment = as_of
     released: dict[str, str] = {}
     if SiteLayout.of(site_dir, output_dir).manifest.exists():
