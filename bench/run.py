@@ -64,6 +64,24 @@ def run(command: list[str], quiet: bool = True) -> Measured:
     return Measured(wall, cpu, after.ru_maxrss / 1024)
 
 
+# Runs a command and prints the peak RSS of it alone (RUSAGE_CHILDREN of the bench itself keeps
+# the largest child it ever had: the full build's, not the import's).
+_PEAK_RSS = (
+    "import resource, subprocess, sys\n"
+    "code = subprocess.run(sys.argv[1:], capture_output=True).returncode\n"
+    "print(code, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)"
+)
+
+
+def peak_rss_mb(command: list[str]) -> float:
+    """The peak RSS in MB of `command` (and its children) alone."""
+    result = subprocess.run([sys.executable, "-c", _PEAK_RSS, *command], capture_output=True, text=True, check=True)
+    code, megabytes = result.stdout.split()
+    if code != "0":
+        raise SystemExit(f"failed: {' '.join(command)}")
+    return float(megabytes)
+
+
 def prepare_corpus(count: int) -> Path:
     """bench/corpus-N: N synthetic cables, of which HELD_BACK have no release date yet."""
     site = BENCH / f"corpus-{count}"
@@ -256,7 +274,7 @@ def main() -> None:
     if not dump.exists():
         dump.parent.mkdir(parents=True, exist_ok=True)
         run([*sitegen_command(), "export", str(dump), "--site", str(site)])
-    imports = []
+    imports: list[float] = []
     for _ in range(args.runs):
         fresh = scratch / f"import-{args.cables}"
         shutil.rmtree(fresh, ignore_errors=True)
@@ -264,8 +282,16 @@ def main() -> None:
         imports.append(run([*sitegen_command(), "import", str(dump), "--site", str(fresh)]).wall)
         shutil.rmtree(fresh)
     rows.append(
-        (f"import of a {args.cables}-cable csv ({dump.stat().st_size / 1e6:.0f} MB): wall s", f"{median(imports):.1f}")
+        (
+            f"import of a {args.cables}-cable csv ({dump.stat().st_size / 1e6:.0f} MB): wall s",
+            f"{median(imports):.1f}",
+        )
     )
+    fresh = scratch / f"import-{args.cables}"
+    fresh.mkdir(parents=True)
+    peak = peak_rss_mb([*sitegen_command(), "import", str(dump), "--site", str(fresh)])
+    shutil.rmtree(fresh)
+    rows.append(("import: peak RSS MB (it streams: no more for a larger dump)", f"{peak:.0f}"))
 
     rows.append(("serve: save of a cable -> reload event: s", f"{median(save_to_reload(site, args.runs)):.2f}"))
 

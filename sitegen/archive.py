@@ -81,9 +81,11 @@ def import_dump(
     date a file already has, so stamping a new batch never moves an old one.
     """
     report = ImportReport()
-    # One file per reference ID: where each ID's file is now, and the row that gave each ID.
-    files = {path.stem: path for path in cable_files(content_dir)}
-    given: dict[str, DumpRow] = {}
+    # One file per reference ID: where each ID's file is now (a string: at 251,287 cables Path
+    # objects would cost tens of MB), and the row and line that gave each ID (not the row: a
+    # dump is never held whole).
+    files = {os.path.basename(path)[:-4]: path for path in _cable_file_paths(content_dir)}
+    given: dict[str, tuple[int, int]] = {}
     for item in read_rows(stream, source):
         report.rows += 1
         if progress:
@@ -95,19 +97,19 @@ def import_dump(
         if isinstance(record, Problem):
             report.problems.append(record)
             continue
-        first = given.setdefault(record.reference_id, item)
-        if first is not item:
+        first_row, first_line = given.setdefault(record.reference_id, (item.row, item.line))
+        if first_row != item.row:
             report.problems.append(
                 Problem(
                     source,
                     item.line,
-                    f"row {item.row}: reference ID {record.reference_id} was already given by row {first.row}"
-                    f" (line {first.line}); this row is not imported",
+                    f"row {item.row}: reference ID {record.reference_id} was already given by row {first_row}"
+                    f" (line {first_line}); this row is not imported",
                 )
             )
             continue
         path = cable_path(content_dir, record)
-        old_path = files.get(record.reference_id, path)
+        old_path = Path(files[record.reference_id]) if record.reference_id in files else path
         current = _read_if_exists(old_path)
         existing = _parsed_or_none(current)
         if existing is not None:
@@ -115,7 +117,7 @@ def import_dump(
         if old_path != path:  # its Created date changed: the file moves to its new month
             write_if_changed(path, format_cable(record))
             old_path.unlink(missing_ok=True)
-            files[record.reference_id] = path
+            files[record.reference_id] = str(path)
             report.written += 1
             report.moved += 1
         elif write_if_changed(path, format_cable(record), current):
@@ -164,17 +166,22 @@ def write_if_changed(path: Path, data: bytes, current: bytes | None = None) -> b
     return True
 
 
+def _cable_file_paths(content_dir: Path) -> Iterator[str]:
+    """cable_files, as strings."""
+    root = content_dir / "cables"
+    for directory, subdirectories, names in os.walk(root):
+        subdirectories.sort()
+        for name in sorted(names):
+            if name.endswith(".txt") and not name.startswith("."):
+                yield os.path.join(directory, name)
+
+
 def cable_files(content_dir: Path, stems: Container[str] | None = None) -> Iterator[Path]:
     """Every cable file under content/cables (or only those whose name without `.txt` is in
     `stems`: no Path is made for the others), in a stable order."""
-    root = content_dir / "cables"
-    if not root.is_dir():
-        return
-    for directory, subdirectories, files in os.walk(root):
-        subdirectories.sort()
-        for name in sorted(files):
-            if name.endswith(".txt") and not name.startswith(".") and (stems is None or name[:-4] in stems):
-                yield Path(directory) / name
+    for path in _cable_file_paths(content_dir):
+        if stems is None or os.path.basename(path)[:-4] in stems:
+            yield Path(path)
 
 
 def _sequence_key(record: CableRecord) -> tuple[int, int | str, str]:
