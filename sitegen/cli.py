@@ -95,8 +95,8 @@ def import_command(csv_path: Path, released: str | None, strict: bool, site: Pat
     _report(report.problems, strict)
     moved = f", {report.moved} of them moved to a new month" if report.moved else ""
     click.echo(
-        f"read {report.rows} rows: imported {report.imported} cables ({report.written} written{moved}, "
-        f"{report.unchanged} unchanged), {len(report.problems)} rows reported and not imported"
+        f"read {_count(report.rows, 'row')}: imported {_count(report.imported, 'cable')} ({report.written} written"
+        f"{moved}, {report.unchanged} unchanged), {_count(len(report.problems), 'row')} reported and not imported"
     )
     _exit_for(report.problems, strict)
 
@@ -117,7 +117,7 @@ def export_command(csv_path: Path, site: Path) -> None:
         temporary.unlink(missing_ok=True)
     _report(problems)
     left_out = f"; {len(problems)} cable files left out" if problems else ""
-    click.echo(f"exported {count} cables to {csv_path}{left_out}")
+    click.echo(f"exported {_count(count, 'cable')} to {csv_path}{left_out}")
     _exit_for(problems)
 
 
@@ -152,7 +152,7 @@ def release_command(date: str, reference_ids: tuple[str, ...], ids_file: Path | 
         Problem(str(SiteLayout.as_given(site).cables), 0, f"no cable {reference_id}") for reference_id in missing
     ]
     _report(problems)
-    click.echo(f"released {len(stamped)} cables on {moment}")
+    click.echo(f"released {_count(len(stamped), 'cable')} on {moment}")
     _exit_for(problems)
 
 
@@ -220,7 +220,12 @@ def build_command(
 
 def _counted(problems: list[Problem]) -> str:
     errors = sum(problem.severity == "error" for problem in problems)
-    return f"{errors} errors, {len(problems) - errors} warnings"
+    return f"{_count(errors, 'error')}, {_count(len(problems) - errors, 'warning')}"
+
+
+def _count(number: int, noun: str) -> str:
+    """`1 cable`, `2 cables`."""
+    return f"{number:,} {noun}" if number == 1 else f"{number:,} {noun}s"
 
 
 @main.command("init")

@@ -113,7 +113,7 @@ def imported_ids(site) -> list[str]:
 
 def accounted(result) -> tuple[int, int, int]:
     """(rows read, imported, reported) from the import's summary line."""
-    found = re.search(r"read (\d+) rows: imported (\d+) cables .* (\d+) rows reported", result.output)
+    found = re.search(r"read (\d+) rows?: imported (\d+) cables? .* (\d+) rows? reported", result.output)
     assert found, result.output
     return int(found[1]), int(found[2]), int(found[3])
 
@@ -291,3 +291,10 @@ def test_import_of_a_damaged_dump_never_raises_and_accounts_for_every_row(tmp_pa
 
 # Damage made of the bytes that matter to the dialect, and a few that do not.
 DAMAGE_BYTES = bytes.maketrans(bytes(range(256)), (b"\"\\,\n\r'a1" * 32))
+
+
+def test_counts_are_said_in_the_singular_for_one(tmp_path):
+    result = run("import", str(_dump(tmp_path, [ROW % (1, b"03ROME1", 1)])), "--site", str(tmp_path))
+    assert "read 1 row: imported 1 cable (1 written, 0 unchanged), 0 rows reported" in result.output
+    released = CliRunner().invoke(main, ["release", "2010-12-01", "03ROME1", "--site", str(tmp_path)])
+    assert "released 1 cable on 2010-12-01 00:00" in released.output

@@ -189,3 +189,12 @@ def test_sitemap_splits_into_an_index_past_its_limit(tmp_path, monkeypatch):
 def test_not_found_page_links_from_the_site_root(sample_output):
     page = (sample_output / "404.html").read_text()
     assert 'href="https://cables.example.org/index.html"' in page
+
+
+def test_the_latest_release_of_one_cable_says_one_cable(tmp_path):
+    from tests.sites import cable, write_site
+
+    site = write_site(tmp_path / "site", [cable("09ROME1", "2010-12-01 00:00"), cable("09ROME2", "2010-11-01 00:00")])
+    build_site(BuildOptions(site, site / "output", "2011-01-01 00:00", jobs=1, search=False))
+    home = (site / "output" / "index.html").read_text()
+    assert "2010-12-01</time> (1 cable)</h2>" in home
