@@ -111,6 +111,15 @@ def resolve_request(output: Path, raw_path: str) -> tuple[Path | None, int]:
     return real, HTTPStatus.OK
 
 
+def at_depth_of(html: bytes, request_path: str) -> bytes:
+    """The 404 page (its links relative to the site's root) as a page at `request_path`'s depth:
+    a <base> first thing in its head sends its stylesheet and links back to the root."""
+    depth = urlsplit(request_path).path.count("/") - 1
+    if depth <= 0:
+        return html
+    return html.replace(b"<head>", b'<head><base href="' + b"../" * depth + b'">', 1)
+
+
 def inject_reload(html: bytes) -> bytes:
     tag = f'<script src="{SCRIPT_PATH}"></script>'.encode()
     index = html.rfind(b"</body>")
@@ -169,7 +178,10 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self._send(status, b"403 Forbidden\n", "text/plain; charset=utf-8")
         elif path is None:
             missing = self.output / urls.NOT_FOUND
-            body = inject_reload(missing.read_bytes()) if missing.is_file() else b"404 Not Found\n"
+            if missing.is_file():
+                body = inject_reload(at_depth_of(missing.read_bytes(), self.path))
+            else:
+                body = b"404 Not Found\n"
             self._send(HTTPStatus.NOT_FOUND, body, "text/html; charset=utf-8")
         else:
             body, kind = path.read_bytes(), content_type(path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import re
 import socket
 import threading
 import time
@@ -232,3 +233,12 @@ def test_odd_paths_get_an_answer_and_one_line_of_log(server, capfd):
     assert len(logged) == 4, server.lines  # one line each, naming the request briefly, never the whole path
     assert not [line for line in logged if "a" * 300 in line or "b" * 300 in line]
     assert get(server, "/")[0] == 200
+
+
+def test_the_404_page_deep_in_the_site_finds_its_stylesheet_and_links(server):
+    status, _, body = get(server, "/cable/2009/01/09ROME9.html")
+    assert status == 404 and b'<head><base href="../../../">' in body
+    stylesheet = re.search(rb'<link rel="stylesheet" href="([^"]+)"', body).group(1).decode()
+    assert not stylesheet.startswith(("/", "http"))  # relative: the base sends it to the root
+    assert get(server, "/" + stylesheet)[0] == 200
+    assert b"<base" not in get(server, "/nowhere.html")[2]  # at the root nothing is added
