@@ -29,6 +29,8 @@ KINDS: dict[str, PageKind] = {
         PageKind("robots"),
         PageKind("search", "search.html"),
         PageKind("cable", "cable.html", ("hashtags", "share_targets", "mastodon_instance", "tag_descriptions")),
+        PageKind("origin-index", "letter-index.html"),
+        PageKind("tag-index", "letter-index.html"),
         PageKind("origin-letter", "letters.html"),
         PageKind("tag-letter", "letters.html", ("tag_descriptions",)),
         PageKind("origin", "listing.html", ("page_size",), lists="origin"),

@@ -82,11 +82,13 @@ def plan_site(
         plans.append(PagePlan(urls.SEARCH, "search"))
     for entry in catalogue.cables.values():
         plans.append(PagePlan(entry.url, "cable", entry.reference_id))
+    plans.append(PagePlan(urls.letter_index("origin"), "origin-index"))
     for letter in letters_used(catalogue.origins, origin_letter):
         plans.append(PagePlan(urls.letter_page("origin", letter), "origin-letter", letter))
     for facet in catalogue.origins.values():
         plans += listing_plans("origin", facet, size)
         plans.append(feed_plan("origin", facet))
+    plans.append(PagePlan(urls.letter_index("tag"), "tag-index"))
     for letter in letters_used(catalogue.tags, index_letter):
         plans.append(PagePlan(urls.letter_page("tag", letter), "tag-letter", letter))
     for facet in catalogue.tags.values():

@@ -55,6 +55,11 @@ def listing_page(folder: str, number: int) -> str:
     return f"{folder}{INDEX}" if number == 1 else f"{folder}page-{number}.html"
 
 
+def letter_index(kind: str) -> str:
+    """Every letter of origins or tags, with how many are filed under each: `tag/index.html`."""
+    return f"{kind}/{INDEX}"
+
+
 def letter_page(kind: str, letter: str) -> str:
     """The origins or tags filed under one letter: `tag/P.html`."""
     return f"{kind}/{letter}.html"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -198,3 +199,16 @@ def test_the_latest_release_of_one_cable_says_one_cable(tmp_path):
     build_site(BuildOptions(site, site / "output", "2011-01-01 00:00", jobs=1, search=False))
     home = (site / "output" / "index.html").read_text()
     assert "2010-12-01</time> (1 cable)</h2>" in home
+
+
+@pytest.mark.parametrize("kind", ["origin", "tag"])
+def test_origin_and_tag_folders_open_on_an_a_to_z_of_their_letters(sample_output, kind):
+    page = (sample_output / kind / "index.html").read_text()
+    letters = re.findall(rf'<li><a href="(?:\.\./)?{kind}/([A-Z#]|OTHER)\.html">', page) or re.findall(
+        r'<li><a href="([A-Z])\.html">', page
+    )
+    assert letters, page[:2000]
+    for letter in letters:
+        assert (sample_output / kind / f"{letter}.html").exists()
+    sitemap = (sample_output / "sitemap.xml").read_text()
+    assert f"{kind}/index.html" in sitemap

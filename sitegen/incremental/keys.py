@@ -83,12 +83,14 @@ class PageKeys:
             ]
         if kind in LISTING_KINDS:
             return self._facet_page(catalogue.indexes()[kind][plan.name], plan, page_size)
-        if kind in ("origin-letter", "tag-letter"):
+        if kind in ("origin-letter", "tag-letter", "origin-index", "tag-index"):
             facets, letter_of = (
-                (catalogue.origins, origin_letter) if kind == "origin-letter" else (catalogue.tags, index_letter)
+                (catalogue.origins, origin_letter) if kind.startswith("origin") else (catalogue.tags, index_letter)
             )
             filed = catalogue.letters(facets, letter_of)
             present = "".join(letter for letter, items in sorted(filed.items()) if items)
+            if kind.endswith("-index"):  # each letter's count
+                return [present, *(f"{letter}:{len(items)}" for letter, items in sorted(filed.items()))]
             return [present, *(f"{f.name}:{f.slug}:{len(f.reference_ids)}" for f in filed.get(plan.name, []))]
         if kind == "releases-feed":
             return self._entries(catalogue.feed())

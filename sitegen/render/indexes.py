@@ -84,6 +84,31 @@ class IndexPages(PageBase):
             ),
         )
 
+    def _letter_index(self, plan: PagePlan, facets: dict[str, Facet], letter_of, kind: str, noun: str) -> Rendered:
+        filed = self.catalogue.letters(facets, letter_of)
+        letters = [
+            View(letter=letter, label="#" if letter == OTHER_LETTER else letter, count=len(filed.get(letter, [])))
+            for letter in letters_used(facets, letter_of)
+        ]
+        return self._one(
+            plan,
+            self._page_html(
+                "letter-index.html",
+                plan,
+                title=f"{noun} A-Z",
+                letters=letters,
+                noun=noun.lower(),
+                total=len(facets),
+                letter_prefix=f"{kind}/",
+            ),
+        )
+
+    def _origin_index(self, plan: PagePlan) -> Rendered:
+        return self._letter_index(plan, self.catalogue.origins, origin_letter, "origin", "Origins")
+
+    def _tag_index(self, plan: PagePlan) -> Rendered:
+        return self._letter_index(plan, self.catalogue.tags, index_letter, "tag", "Tags")
+
     def _origin_letter(self, plan: PagePlan) -> Rendered:
         return self._letters(plan, self.catalogue.origins, origin_letter, "origin", "Origins")
 

@@ -47,6 +47,8 @@ class SiteRenderer(CablePages, IndexPages, DocumentPages, FeedPages, SitemapPage
             "not-found": self._not_found,
             "robots": self._robots,
             "cable": self._cable,
+            "origin-index": self._origin_index,
+            "tag-index": self._tag_index,
             "origin-letter": self._origin_letter,
             "tag-letter": self._tag_letter,
             "origin": self._origin,
