@@ -26,6 +26,7 @@ from sitegen.model import Problem
 from sitegen.parse.tag_codes import TAG_CODES
 from sitegen.plan import PagePlan, listing_url
 from sitegen.render.lexer import CableHeaderLexer
+from sitegen.render.rows import CableRows
 from sitegen.sources.pages import Document
 
 BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "theme" / "templates"
@@ -116,11 +117,7 @@ class PageBase:
         self.explainer = self.pages.get(config.explainer)
         self.footer_pages = [d for slug, d in sorted(self.pages.items()) if slug != config.explainer]
         self._chrome_cache: dict[str, dict[str, Markup]] = {}
-        self._row_macro = None  # the cable_row macro, looked up on the first row rendered
-        self._row_root_uses: dict[bool, int | None] = {}  # per show_release, see _cable_rows
-        self._shared_rows: dict[bool, dict[str, str]] = {}  # per show_release: reference ID -> row with ROW_ROOT
-        self._rows: dict[tuple[str, str, bool], str] = {}  # rows that cannot take ROW_ROOT, per root
-        self._rows_kept = 0
+        self.environment.globals["cable_rows"] = CableRows(self.environment)
 
     def _template_closure(self, name: str, seen: set[str]) -> None:
         if name in seen:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
+import jinja2
 from markupsafe import Markup, escape
 
 from sitegen.catalogue import CableEntry
-from sitegen.render.page import PageBase
 
 # Rows of cable lists kept per worker (about 0.5 KB each): every row of a 251,287-cable archive
 # (rows are kept for every folder depth at once, see ROW_ROOT), and a bound at any size.
@@ -19,10 +19,19 @@ ROW_ROOT = "\x00root\x00"
 ROW_ROOT_PROBES = ("", "../../../", 'https://mirror.example/a&b="c"/')
 
 
-class CableRows(PageBase):
-    """The `cable_rows` global of the templates: a list's rows, from those kept where it can."""
+class CableRows:
+    """The `cable_rows` global of the templates: a list's rows, from those kept where it can.
+    One per renderer (so per worker process, after the fork)."""
 
-    def _cable_rows(self, cables: list[CableEntry], root: str, show_release: bool = False) -> Markup:
+    def __init__(self, environment: jinja2.Environment):
+        self.environment = environment
+        self._row_macro: Any = None  # the cable_row macro, looked up on the first row rendered
+        self._row_root_uses: dict[bool, int | None] = {}  # per show_release, see __call__
+        self._shared_rows: dict[bool, dict[str, str]] = {}  # per show_release: reference ID -> row with ROW_ROOT
+        self._rows: dict[tuple[str, str, bool], str] = {}  # rows that cannot take ROW_ROOT, per root
+        self._rows_kept = 0
+
+    def __call__(self, cables: list[CableEntry], root: str, show_release: bool = False) -> Markup:
         """The rows of a cable list (the `cable_row` macro), each rendered once: a cable is in a
         dozen lists, and a release re-renders most list pages, of cables that did not change.
         A row is rendered with ROW_ROOT for its root and the page's root put in after, so that

@@ -9,66 +9,51 @@ rows.py the rows of cable lists.
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
 
-from sitegen.catalogue import Catalogue
-from sitegen.config import Config
 from sitegen.plan import PagePlan
 from sitegen.render.cable import CablePages
 from sitegen.render.documents import DocumentPages
 from sitegen.render.feeds import FeedPages
 from sitegen.render.indexes import IndexPages
 from sitegen.render.page import BUILTIN_TEMPLATES, PageBase, Rendered, View, code_fingerprint, iso, root_of
-from sitegen.render.rows import CableRows
 from sitegen.render.sitemaps import SitemapPages
-from sitegen.sources.pages import Document
 
 __all__ = ["BUILTIN_TEMPLATES", "Rendered", "SiteRenderer", "View", "code_fingerprint", "iso", "root_of"]
 
 
-class SiteRenderer(CablePages, IndexPages, DocumentPages, FeedPages, SitemapPages, CableRows, PageBase):
+class SiteRenderer(CablePages, IndexPages, DocumentPages, FeedPages, SitemapPages, PageBase):
     """Renders any PagePlan of one build."""
 
-    def __init__(
-        self,
-        config: Config,
-        catalogue: Catalogue,
-        site_dir: Path,
-        pages: list[Document],
-        articles: list[Document],
-        assets: dict[str, str],
-        sitemap_urls: list[str],
-        search: bool = False,
-    ):
-        super().__init__(config, catalogue, site_dir, pages, articles, assets, sitemap_urls, search)
-        self.environment.globals["cable_rows"] = self._cable_rows
-        self._renderers = {
-            "home": self._home,
-            "not-found": self._not_found,
-            "robots": self._robots,
-            "cable": self._cable,
-            "origin-index": self._origin_index,
-            "tag-index": self._tag_index,
-            "origin-letter": self._origin_letter,
-            "tag-letter": self._tag_letter,
-            "origin": self._origin,
-            "tag": self._tag,
-            "classification": self._classification,
-            "month": self._month,
-            "release": self._release,
-            "classification-index": self._classification_index,
-            "date-index": self._date_index,
-            "release-index": self._release_index,
-            "releases-feed": self._releases_feed,
-            "origin-feed": self._origin_feed,
-            "tag-feed": self._tag_feed,
-            "page": self._page,
-            "articles": self._articles,
-            "article": self._article,
-            "sitemap": self._sitemap,
-            "sitemap-index": self._sitemap_index,
-            "search": self._search,
-        }
+    # Each kind of page and the method that renders it (kinds.py lists the kinds).
+    RENDERERS = {
+        "home": "_home",
+        "not-found": "_not_found",
+        "robots": "_robots",
+        "cable": "_cable",
+        "origin-index": "_origin_index",
+        "tag-index": "_tag_index",
+        "origin-letter": "_origin_letter",
+        "tag-letter": "_tag_letter",
+        "origin": "_origin",
+        "tag": "_tag",
+        "classification": "_classification",
+        "month": "_month",
+        "release": "_release",
+        "classification-index": "_classification_index",
+        "date-index": "_date_index",
+        "release-index": "_release_index",
+        "releases-feed": "_releases_feed",
+        "origin-feed": "_origin_feed",
+        "tag-feed": "_tag_feed",
+        "page": "_page",
+        "articles": "_articles",
+        "article": "_article",
+        "sitemap": "_sitemap",
+        "sitemap-index": "_sitemap_index",
+        "search": "_search",
+    }
 
     def render(self, plan: PagePlan) -> Rendered:
-        return self._renderers[plan.kind](plan)
+        renderer: Callable[[PagePlan], Rendered] = getattr(self, self.RENDERERS[plan.kind])
+        return renderer(plan)
