@@ -16,6 +16,7 @@ class PageKind:
     config: tuple[str, ...] = ()  # the config keys its pages read, besides the chrome's (CHROME_CONFIG)
     lists: str | None = None  # the facet kind whose cables it lists, a page or a feed at a time
     feed: bool = False
+    section: str | None = None  # the menu item its pages are under (marked aria-current there)
 
 
 # The config keys every page with the site's chrome (header, sidebar, footer) shows.
@@ -27,26 +28,26 @@ KINDS: dict[str, PageKind] = {
         PageKind("home", "home.html", ("latest_release_size", "total_cables")),
         PageKind("not-found", "404.html"),
         PageKind("robots"),
-        PageKind("search", "search.html"),
+        PageKind("search", "search.html", section="search"),
         PageKind("cable", "cable.html", ("hashtags", "share_targets", "mastodon_instance", "tag_descriptions")),
-        PageKind("origin-index", "letter-index.html"),
-        PageKind("tag-index", "letter-index.html"),
-        PageKind("origin-letter", "letters.html"),
-        PageKind("tag-letter", "letters.html", ("tag_descriptions",)),
-        PageKind("origin", "listing.html", ("page_size",), lists="origin"),
-        PageKind("tag", "listing.html", ("tag_descriptions", "page_size"), lists="tag"),
-        PageKind("classification", "listing.html", ("page_size",), lists="classification"),
-        PageKind("month", "listing.html", ("page_size",), lists="month"),
-        PageKind("release", "listing.html", ("page_size",), lists="release"),
-        PageKind("classification-index", "groups.html"),
-        PageKind("date-index", "groups.html"),
-        PageKind("release-index", "groups.html"),
+        PageKind("origin-index", "letter-index.html", section="origins"),
+        PageKind("tag-index", "letter-index.html", section="tags"),
+        PageKind("origin-letter", "letters.html", section="origins"),
+        PageKind("tag-letter", "letters.html", ("tag_descriptions",), section="tags"),
+        PageKind("origin", "listing.html", ("page_size",), lists="origin", section="origins"),
+        PageKind("tag", "listing.html", ("tag_descriptions", "page_size"), lists="tag", section="tags"),
+        PageKind("classification", "listing.html", ("page_size",), lists="classification", section="classifications"),
+        PageKind("month", "listing.html", ("page_size",), lists="month", section="dates"),
+        PageKind("release", "listing.html", ("page_size",), lists="release", section="releases"),
+        PageKind("classification-index", "groups.html", section="classifications"),
+        PageKind("date-index", "groups.html", section="dates"),
+        PageKind("release-index", "groups.html", section="releases"),
         PageKind("releases-feed", config=("feed_size",), feed=True),
         PageKind("origin-feed", config=("feed_size",), lists="origin", feed=True),
         PageKind("tag-feed", config=("feed_size",), lists="tag", feed=True),
         PageKind("page", "page.html"),
-        PageKind("article", "page.html"),
-        PageKind("articles", "articles.html"),
+        PageKind("article", "page.html", section="articles"),
+        PageKind("articles", "articles.html", section="articles"),
         PageKind("sitemap"),
         PageKind("sitemap-index"),
     )

@@ -212,3 +212,23 @@ def test_origin_and_tag_folders_open_on_an_a_to_z_of_their_letters(sample_output
         assert (sample_output / kind / f"{letter}.html").exists()
     sitemap = (sample_output / "sitemap.xml").read_text()
     assert f"{kind}/index.html" in sitemap
+
+
+@pytest.mark.parametrize(
+    "page, current",
+    [
+        ("tag/index.html", "Tag A-Z"),
+        ("origin/A.html", "Origin A-Z"),
+        ("date/index.html", "Creation date"),
+        ("release/index.html", "Latest releases"),
+        ("classification/index.html", "Classification"),
+        ("articles/index.html", "Articles"),
+        ("understanding-cables.html", "Understanding cables"),
+        ("index.html", None),
+    ],
+)
+def test_the_menu_marks_the_section_a_page_is_in(sample_output, page, current):
+    html = (sample_output / page).read_text()
+    nav = html[html.index('<nav class="browse"') : html.index("</nav>", html.index('<nav class="browse"'))]
+    marked = re.findall(r'aria-current="true">([^<]+)</a>', nav)
+    assert marked == ([current] if current else [])

@@ -20,7 +20,7 @@ from pygments.formatters import HtmlFormatter
 
 from sitegen.catalogue import CableEntry, Catalogue, Facet
 from sitegen.config import Config
-from sitegen.kinds import CHROME_CONFIG, CONFIG_BY_KIND, TEMPLATE_BY_KIND
+from sitegen.kinds import CHROME_CONFIG, CONFIG_BY_KIND, KINDS, TEMPLATE_BY_KIND
 from sitegen.layout import SiteLayout
 from sitegen.model import Problem
 from sitegen.parse.tag_codes import TAG_CODES
@@ -116,7 +116,7 @@ class PageBase:
         self.lexer = CableHeaderLexer(stripnl=False, ensurenl=False)
         self.explainer = self.pages.get(config.explainer)
         self.footer_pages = [d for slug, d in sorted(self.pages.items()) if slug != config.explainer]
-        self._chrome_cache: dict[str, dict[str, Markup]] = {}
+        self._chrome_cache: dict[tuple[str, str | None], dict[str, Markup]] = {}
         self.environment.globals["cable_rows"] = CableRows(self.environment)
 
     def _template_closure(self, name: str, seen: set[str]) -> None:
@@ -172,13 +172,15 @@ class PageBase:
 
     CHROME_PARTS = ("head_links", "header", "sidebar", "footer")
 
-    def _chrome(self, root: str) -> dict[str, Markup]:
-        """The shared parts of every page, rendered once per distinct root (folder depth)."""
-        chrome = self._chrome_cache.get(root)
+    def _chrome(self, root: str, section: str | None) -> dict[str, Markup]:
+        """The shared parts of every page, rendered once per distinct root (folder depth) and
+        menu section (marked current in the header)."""
+        chrome = self._chrome_cache.get((root, section))
         if chrome is None:
             context = {
                 "config": self.config,
                 "root": root,
+                "section": section,
                 "assets": self.assets,
                 "explainer": self.explainer,
                 "footer_pages": self.footer_pages,
@@ -188,7 +190,7 @@ class PageBase:
                 part: Markup(self.environment.get_template(f"{part}.html").render(context))
                 for part in self.CHROME_PARTS
             }
-            self._chrome_cache[root] = chrome
+            self._chrome_cache[(root, section)] = chrome
         return chrome
 
     def _page_html(self, template: str, plan: PagePlan, **context) -> bytes:
@@ -196,7 +198,7 @@ class PageBase:
         base: dict[str, Any] = {
             "config": self.config,
             "root": root,
-            "chrome": self._chrome(root),
+            "chrome": self._chrome(root, self._section(plan)),
             "explainer": self.explainer,
             "canonical": self.config.base_url + plan.url if self.config.base_url else "",
             "description": "",
@@ -205,6 +207,12 @@ class PageBase:
         }
         base.update(context)
         return self.environment.get_template(template).render(base).encode("utf-8", "surrogateescape")
+
+    def _section(self, plan: PagePlan) -> str | None:
+        """The menu item a page is under: its kind's, or the explainer's for the explainer page."""
+        if plan.kind == "page" and plan.name == self.config.explainer:
+            return "explainer"
+        return KINDS[plan.kind].section
 
     def _one(self, plan: PagePlan, data: bytes, problems: list[Problem] | None = None) -> Rendered:
         return Rendered([(plan.url, data)], problems or [])
