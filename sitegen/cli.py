@@ -39,8 +39,11 @@ def _exit_for(problems: list[Problem], strict: bool = False) -> None:
 
 
 def _option_moment(value: str | None, option: str, end_of_day: bool = False) -> str | None:
-    if value is None:
-        return None
+    return None if value is None else _moment_given(value, option, end_of_day)
+
+
+def _moment_given(value: str, option: str, end_of_day: bool = False) -> str:
+    """The moment an option or argument names; a usage error (exit 2) if it names none."""
     moment = parse_moment(value, end_of_day)
     if moment is None:
         raise click.BadParameter("expected YYYY-MM-DD or YYYY-MM-DD HH:MM", param_hint=option)
@@ -116,7 +119,7 @@ def export_command(csv_path: Path, site: Path) -> None:
     finally:
         temporary.unlink(missing_ok=True)
     _report(problems)
-    left_out = f"; {len(problems)} cable files left out" if problems else ""
+    left_out = f"; {_count(len(problems), 'cable file')} left out" if problems else ""
     click.echo(f"exported {_count(count, 'cable')} to {csv_path}{left_out}")
     _exit_for(problems)
 
@@ -136,9 +139,7 @@ def release_command(date: str, reference_ids: tuple[str, ...], ids_file: Path | 
     """Mark a batch of cables released on DATE (give REFIDs or --ids FILE)."""
     from sitegen.archive import read_id_list, release_cables
 
-    moment = parse_moment(date)
-    if moment is None:
-        raise click.BadParameter("expected YYYY-MM-DD or YYYY-MM-DD HH:MM", param_hint="DATE")
+    moment = _moment_given(date, "DATE")
     wanted: list[str] = list(reference_ids)
     problems: list[Problem] = []
     if ids_file:
