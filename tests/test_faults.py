@@ -3,6 +3,7 @@ build's output equals a clean full build's (diff -r), and no message is a traceb
 
 from __future__ import annotations
 
+import fcntl
 import os
 import resource
 import shutil
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from sitegen.layout import SiteLayout
 from tests.sites import BODY, cable, write_site
 
 AS_OF = "2011-01-01"
@@ -101,9 +103,25 @@ def test_a_full_disk_names_the_file_removes_the_staging_folder_and_leaves_the_ou
     assert_equals_a_clean_full_build(site)
 
 
+def _wait_until_locked(site: Path, build_process: subprocess.Popen, seconds: float = 60) -> None:
+    """Until the build holds its output's lock (a fixed sleep was too short on a loaded machine)."""
+    lock = SiteLayout.of(site).lock
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and build_process.poll() is None:
+        if lock.exists():
+            with open(lock) as handle:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    return
+                fcntl.flock(handle, fcntl.LOCK_UN)
+        time.sleep(0.01)
+    raise AssertionError("the first build never held its lock")
+
+
 def test_two_builds_at_once_one_is_refused_and_the_output_is_whole(site):
     first = sitegen(site, "build", "--as-of", AS_OF, "--no-search")
-    time.sleep(0.3)
+    _wait_until_locked(site, first)
     code, output = build(site)
     assert code == 2 and "another build" in output
     assert first.wait(timeout=300) == 0
