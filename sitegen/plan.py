@@ -20,6 +20,7 @@ SITEMAP_LIMIT = 50_000
 
 class PagePlan(NamedTuple):
     """One unit of rendering: `kind` says which renderer, `name` what it is about, `number` which page.
+    A listing paged by creation month names the month (`2009-03`) in `month`.
 
     A named tuple, as CableEntry is: a build plans one per page, ~305,000 at full size."""
 
@@ -28,38 +29,58 @@ class PagePlan(NamedTuple):
     name: str = ""
     number: int = 1
     pages: int = 1
-
-
-def listing_url(prefix: str, number: int) -> str:
-    """`origin/embassy-athens/` page 1 -> `.../index.html`, page 3 -> `.../page-3.html`."""
-    return urls.listing_page(prefix, number)
+    month: str = ""
 
 
 def page_count(items: int, page_size: int) -> int:
     return max(1, math.ceil(items / page_size))
 
 
-def listing_prefix(kind: str, facet: Facet) -> str:
-    """The folder of a listing's pages: `origin/embassy-athens/`, `date/2009/03/`, `release/2010-11-28/`."""
+def listing_folder(kind: str, facet: Facet) -> str:
+    """The folder of a listing's pages: `origin/embassy-athens/`, `date/`, `release/2010-11-28/`."""
     if kind == "month":
-        return urls.month_folder(facet.name)
+        return urls.DATE_FOLDER
     if kind == "release":
         return urls.release_folder(facet.name)
     return urls.facet_folder(kind, facet.slug)
 
 
-def listing_plans(kind: str, facet: Facet, page_size: int) -> list[PagePlan]:
-    """Every page of one listing, page 1 first."""
-    prefix = listing_prefix(kind, facet)
-    pages = page_count(len(facet.reference_ids), page_size)
-    return [PagePlan(listing_url(prefix, n), kind, facet.name, n, pages) for n in range(1, pages + 1)]
+def month_plans(kind: str, facet: Facet, month: str, count: int, page_size: int) -> list[PagePlan]:
+    """Every page of the cables of one facet created in one month (`count` of them), page 1 first."""
+    folder, pages = listing_folder(kind, facet), page_count(count, page_size)
+    plan_kind = kind if kind == "month" else f"{kind}-month"
+    return [
+        PagePlan(urls.month_page(folder, month, n), plan_kind, facet.name, n, pages, month) for n in range(1, pages + 1)
+    ]
 
 
-def listing_plan_showing(kind: str, facet: Facet, page_size: int, reference_id: str) -> PagePlan:
-    """The page of a listing that shows one of its cables."""
-    number = facet.reference_ids.index(reference_id) // page_size + 1
-    pages = page_count(len(facet.reference_ids), page_size)
-    return PagePlan(listing_url(listing_prefix(kind, facet), number), kind, facet.name, number, pages)
+def facet_plans(kind: str, facet: Facet, page_size: int) -> list[PagePlan]:
+    """An origin's, a tag's or a classification's overview, then each of its months' pages, newest first."""
+    plans = [PagePlan(urls.facet_index(kind, facet.slug), kind, facet.name)]
+    for month, count in facet.by_month:
+        plans += month_plans(kind, facet, month, count, page_size)
+    return plans
+
+
+def release_plans(facet: Facet, page_size: int) -> list[PagePlan]:
+    """Every page of one release day's listing, page 1 first: a release day is published whole,
+    so it is paged by a running count."""
+    folder, pages = urls.release_folder(facet.name), page_count(len(facet.reference_ids), page_size)
+    return [PagePlan(urls.listing_page(folder, n), "release", facet.name, n, pages) for n in range(1, pages + 1)]
+
+
+def listing_plans_showing(kind: str, facet: Facet, page_size: int, reference_id: str) -> list[PagePlan]:
+    """The pages of a listing that show one of its cables: the page of its month (or of its
+    release day) holding it, and the facet's overview, which may show it among the newest."""
+    position = facet.reference_ids.index(reference_id)
+    if kind == "release":
+        plans = release_plans(facet, page_size)
+        return [plans[position // page_size]]
+    month = facet.month_of(position)
+    start, end = facet.month_span(month)
+    month_pages = month_plans(kind, facet, month, end - start, page_size)
+    shown = [month_pages[(position - start) // page_size]]
+    return shown if kind == "month" else [PagePlan(urls.facet_index(kind, facet.slug), kind, facet.name), *shown]
 
 
 def feed_plan(kind: str, facet: Facet) -> PagePlan:
@@ -86,23 +107,23 @@ def plan_site(
     for letter in letters_used(catalogue.origins, origin_letter):
         plans.append(PagePlan(urls.letter_page("origin", letter), "origin-letter", letter))
     for facet in catalogue.origins.values():
-        plans += listing_plans("origin", facet, size)
+        plans += facet_plans("origin", facet, size)
         plans.append(feed_plan("origin", facet))
     plans.append(PagePlan(urls.letter_index("tag"), "tag-index"))
     for letter in letters_used(catalogue.tags, index_letter):
         plans.append(PagePlan(urls.letter_page("tag", letter), "tag-letter", letter))
     for facet in catalogue.tags.values():
-        plans += listing_plans("tag", facet, size)
+        plans += facet_plans("tag", facet, size)
         plans.append(feed_plan("tag", facet))
     plans.append(PagePlan(urls.CLASSIFICATION_INDEX, "classification-index"))
     for facet in catalogue.classifications.values():
-        plans += listing_plans("classification", facet, size)
+        plans += facet_plans("classification", facet, size)
     plans.append(PagePlan(urls.DATE_INDEX, "date-index"))
-    for facet in catalogue.months.values():
-        plans += listing_plans("month", facet, size)
+    for month, facet in sorted(catalogue.months.items(), reverse=True):
+        plans += month_plans("month", facet, month, len(facet.reference_ids), size)
     plans.append(PagePlan(urls.RELEASE_INDEX, "release-index"))
     for facet in catalogue.releases.values():
-        plans += listing_plans("release", facet, size)
+        plans += release_plans(facet, size)
     plans.append(PagePlan(urls.RELEASES_FEED, "releases-feed"))
     for document in pages:
         plans.append(PagePlan(urls.document(document.slug), "page", document.slug))
@@ -121,9 +142,3 @@ def plan_site(
 def sitemap_urls(plans: list[PagePlan]) -> list[str]:
     """The HTML pages a sitemap lists, in plan order."""
     return [plan.url for plan in plans if plan.url.endswith(".html") and plan.kind != "not-found"]
-
-
-# -- page keys: what each page shows, hashed; an unchanged key means an unchanged page ----------
-
-
-# -- which pages a change can reach: the pages whose keys an incremental build recomputes -------

@@ -40,9 +40,19 @@ def facet_folder(kind: str, slug: str) -> str:
     return f"{kind}/{slug}/"
 
 
-def month_folder(month: str) -> str:
-    """A creation month's folder, from `2009-03`: `date/2009/03/`."""
-    return f"date/{month[:4]}/{month[5:7]}/"
+DATE_FOLDER = "date/"  # the whole archive by creation month, paged as a facet's listing is
+
+
+def facet_index(kind: str, slug: str) -> str:
+    """A facet's own page (its count, its months, its newest cables): `origin/embassy-athens/index.html`."""
+    return f"{facet_folder(kind, slug)}{INDEX}"
+
+
+def month_page(folder: str, month: str, number: int = 1) -> str:
+    """Page `number` of the cables created in `month` that a listing in `folder` holds:
+    `tag/prel/2009-03.html`, then `tag/prel/2009-03-2.html`. Paged by creation month, never by a
+    running count, so a release rewrites only the months its cables were created in."""
+    return f"{folder}{month}.html" if number == 1 else f"{folder}{month}-{number}.html"
 
 
 def release_folder(day: str) -> str:
@@ -51,7 +61,7 @@ def release_folder(day: str) -> str:
 
 
 def listing_page(folder: str, number: int) -> str:
-    """Page `number` of a listing in `folder`: page 1 is its index, page 3 `page-3.html`."""
+    """Page `number` of a release day's listing in `folder`: page 1 is its index, page 3 `page-3.html`."""
     return f"{folder}{INDEX}" if number == 1 else f"{folder}page-{number}.html"
 
 

@@ -38,9 +38,9 @@ def build(site: Path, base_url: str = "") -> Path:
 
 
 def list_pages(output: Path) -> list[Path]:
-    """Pages holding a cable list, at three folder depths (home, origin/tag/release, date)."""
-    pages = [p for p in sorted(output.rglob("*.html")) if b'<table class="cable-list">' in p.read_bytes()]
-    assert {len(p.relative_to(output).parts) for p in pages} == {1, 3, 4}
+    """Pages holding a cable list, at three folder depths (home, a month of the archive, origin/tag/release)."""
+    pages = [p for p in sorted(output.rglob("*.html")) if b'<table class="cable-list' in p.read_bytes()]
+    assert {len(p.relative_to(output).parts) for p in pages} == {1, 2, 3}
     return pages
 
 
@@ -72,11 +72,11 @@ def test_no_page_shows_the_placeholder_root_with_or_without_a_base_url(tmp_path)
 def test_a_row_template_that_reads_its_root_gets_its_own_row_at_each_depth(tmp_path):
     site = site_with_cables(tmp_path / "site")
     macros = (BUILTIN_TEMPLATES / "macros.html").read_text()
-    row = '<tr data-depth="{{ root|length // 3 }}"{% if not root %} class="top"{% endif %}>\n<td><a href="{{ root }}{{ cable.url }}">'
-    assert '<tr>\n<td><a href="{{ root }}{{ cable.url }}">' in macros
+    row = '<tr data-depth="{{ root|length // 3 }}"{% if not root %} class="top"{% endif %}>\n<td class="refid"><a href="{{ root }}{{ cable.url }}">'
+    assert '<tr>\n<td class="refid"><a href="{{ root }}{{ cable.url }}">' in macros
     (site / "templates").mkdir()
     (site / "templates" / "macros.html").write_text(
-        macros.replace('<tr>\n<td><a href="{{ root }}{{ cable.url }}">', row, 1)
+        macros.replace('<tr>\n<td class="refid"><a href="{{ root }}{{ cable.url }}">', row, 1)
     )
     output = build(site)
     for page in list_pages(output):
@@ -92,7 +92,7 @@ def test_a_subject_holding_the_placeholder_text_is_shown_as_written(tmp_path):
     shown = [page for page in list_pages(output) if "ODD " in page.read_text()]
     assert shown
     for page in shown:
-        assert f"<td>{subject}</td>" in page.read_text(), page
+        assert f'<td class="subject">{subject}</td>' in page.read_text(), page
 
 
 def test_rows_dropped_at_the_bound_are_rendered_again_the_same(tmp_path, monkeypatch):

@@ -21,7 +21,8 @@ from sitegen.incremental.keys import PageKeys
 from sitegen.incremental.manifest import BuildMeta, Manifest, SourceState
 from sitegen.incremental.reach import facet_names
 from sitegen.incremental.stored import StoredCatalogue, same_place, store_entries
-from sitegen.plan import PagePlan, feed_plan, listing_plan_showing
+from sitegen.kinds import NEWEST_SHOWN
+from sitegen.plan import PagePlan, feed_plan, listing_plans_showing
 from sitegen.render.site import SiteRenderer, code_fingerprint
 from sitegen.sources.pages import read_documents
 from sitegen.sources.scan import FolderStats, ScanTask, folder_digests, read_files
@@ -159,10 +160,12 @@ def quick_changes(
 
 def quick_plans(catalogue: StoredCatalogue, config: Config, entries: list[CableEntry]) -> list[PagePlan]:
     """The pages that can show what changed in these entries when none of them moved: as
-    affected_plans, narrowed to the one page of each listing that holds the cable."""
+    affected_plans, narrowed to the page of each listing that holds the cable (and its overview)."""
     cables: dict[str, None] = {}
     plans: dict[str, PagePlan] = {urls.HOME: PagePlan(urls.HOME, "home")}
     plans[urls.RELEASES_FEED] = PagePlan(urls.RELEASES_FEED, "releases-feed")
+    if not {entry.reference_id for entry in entries}.isdisjoint(catalogue.newest(NEWEST_SHOWN)):
+        plans[urls.DATE_INDEX] = PagePlan(urls.DATE_INDEX, "date-index")
     facets = catalogue.indexes()
     for entry in entries:
         reference_id = entry.reference_id
@@ -171,8 +174,8 @@ def quick_plans(catalogue: StoredCatalogue, config: Config, entries: list[CableE
         for kind, names in facet_names(entry).items():
             for name in sorted(names):
                 facet = facets[kind][name]
-                plan = listing_plan_showing(kind, facet, config.page_size, reference_id)
-                plans[plan.url] = plan
+                for plan in listing_plans_showing(kind, facet, config.page_size, reference_id):
+                    plans[plan.url] = plan
                 if kind in ("origin", "tag"):
                     plan = feed_plan(kind, facet)
                     plans[plan.url] = plan

@@ -8,9 +8,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping
 
-from sitegen.catalogue import Catalogue, Facet, index_letter, origin_letter
+from sitegen.catalogue import Catalogue, index_letter, origin_letter
 from sitegen.config import Config
-from sitegen.kinds import LISTING_KINDS
+from sitegen.kinds import KINDS, LISTING_KINDS, NEWEST_SHOWN
 from sitegen.plan import PagePlan
 
 
@@ -52,13 +52,31 @@ class PageKeys:
         # A cable's digest hashes its file, which names its reference ID: the digest alone is enough.
         return list(map(self.digests.__getitem__, ids))
 
-    def _facet_page(self, facet: Facet, plan: PagePlan, page_size: int) -> list[str]:
+    def _listing(self, plan: PagePlan, page_size: int) -> list[str]:
+        """What a listing page shows of its facet: an overview its count, months and newest
+        cables; a month's page only that month's cables on it (so it changes only when they do);
+        a release day's page its count and its cables."""
+        kind = KINDS[plan.kind]
+        facet = self.catalogue.indexes()[LISTING_KINDS[plan.kind]][plan.name]
+        if kind.listing == "overview":
+            months = [f"{month}:{count}" for month, count in facet.by_month]
+            return [facet.slug, *months, *self._entries(facet.reference_ids[:NEWEST_SHOWN])]
         start = (plan.number - 1) * page_size
+        if kind.listing == "month":
+            first, end = facet.month_span(plan.month)
+            shown = facet.reference_ids[first + start : min(end, first + start + page_size)]
+            return [facet.slug, str(end - first), *self._entries(shown)]
         return [
             facet.slug,
             str(len(facet.reference_ids)),
             *self._entries(facet.reference_ids[start : start + page_size]),
         ]
+
+    def _archive_overview(self) -> list[str]:
+        """What the creation-date index shows: every month's count and the newest cables."""
+        months = sorted(self.catalogue.months.items(), reverse=True)
+        newest = self.catalogue.newest(NEWEST_SHOWN)
+        return [*(f"{month}:{len(facet.reference_ids)}" for month, facet in months), *self._entries(newest)]
 
     def _inputs(self, plan: PagePlan, page_size: int, feed_size: int) -> list[str]:
         catalogue = self.catalogue
@@ -82,7 +100,7 @@ class PageKeys:
                 catalogue.classifications[entry.classification].slug,
             ]
         if kind in LISTING_KINDS:
-            return self._facet_page(catalogue.indexes()[kind][plan.name], plan, page_size)
+            return self._listing(plan, page_size)
         if kind in ("origin-letter", "tag-letter", "origin-index", "tag-index"):
             facets, letter_of = (
                 (catalogue.origins, origin_letter) if kind.startswith("origin") else (catalogue.tags, index_letter)
@@ -103,12 +121,10 @@ class PageKeys:
                 shown = facet.reference_ids[: self.config.latest_release_size]
                 parts += [day, str(len(facet.reference_ids)), *self._entries(shown)]
             return parts
-        if kind in ("classification-index", "date-index", "release-index"):
-            facets = {
-                "classification-index": catalogue.classifications,
-                "date-index": catalogue.months,
-                "release-index": catalogue.releases,
-            }[kind]
+        if kind == "date-index":
+            return self._archive_overview()
+        if kind in ("classification-index", "release-index"):
+            facets = catalogue.classifications if kind == "classification-index" else catalogue.releases
             return [f"{name}:{facet.slug}:{len(facet.reference_ids)}" for name, facet in facets.items()]
         if kind in ("sitemap", "sitemap-index"):
             return [self.sitemap]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Container, Iterable
 
 from sitegen.catalogue import CableEntry, Catalogue
-from sitegen.kinds import FEED_FACET_KINDS, LISTING_KINDS
+from sitegen.kinds import FACET_KINDS, FEED_FACET_KINDS, KINDS, LISTING_KINDS
 from sitegen.plan import PagePlan
 
 
@@ -63,20 +63,24 @@ def affected_plans(
     """The plans whose keys can differ from the last build's, given the entries of every cable
     that changed, appeared, vanished or crossed the embargo (old and new versions alike).
 
-    A superset by design: every index page (a few hundred: cheap to key), every page and the
-    feed of a listing a changed cable is or was in, and the cable pages that show a changed
-    cable: itself, the cables it cites and that cite it, its origin neighbours old and new.
-    Pages of kinds whose templates or config changed, and pages never built, are all in.
+    A superset by design: every index page (a few hundred: cheap to key); of each listing a
+    changed cable is or was in, its overview, its feed and the pages of the month the cable was
+    created in (a listing paged by month, so its other months stay put) or every page (a
+    release day); and the cable pages that show a changed cable: itself, the cables it cites
+    and that cite it, its origin neighbours old and new. Pages of kinds whose templates or
+    config changed, and pages never built, are all in.
     """
     changed = list(changed)
     dirty_ids = {entry.reference_id for entry in changed}
     cables: set[str] = set(dirty_ids)
-    listings: dict[str, set[str]] = {kind: set() for kind in LISTING_KINDS}
+    listings: dict[str, set[str]] = {kind: set() for kind in FACET_KINDS}
+    months: dict[str, set[tuple[str, str]]] = {kind: set() for kind in FACET_KINDS}  # (facet, month)
     for entry in changed:
         cables.update(entry.references)
         cables.update(_origin_slot(catalogue, entry))
         for kind, names in facet_names(entry).items():
             listings[kind] |= names
+            months[kind] |= {(name, entry.created[:7]) for name in names}
     # Cables citing a changed one show its subject or link: one cheap pass over every entry.
     cables.update(ref for ref, entry in catalogue.cables.items() if not dirty_ids.isdisjoint(entry.references))
     facets_by_kind = {"origin": catalogue.origins, "tag": catalogue.tags, "classification": catalogue.classifications}
@@ -84,6 +88,7 @@ def affected_plans(
         for name, slug in slugs.items():
             if old_slugs.get(kind, {}).get(name) != slug:  # a new facet, or one whose slug moved
                 listings[kind].add(name)
+                months[kind] |= {(name, month) for month, _ in facets_by_kind[kind][name].by_month}
                 cables.update(facets_by_kind[kind][name].reference_ids)
 
     def affected(plan: PagePlan) -> bool:
@@ -91,8 +96,11 @@ def affected_plans(
             return True
         if plan.kind == "cable":
             return plan.name in cables
-        if plan.kind in listings:
-            return plan.name in listings[plan.kind]
+        if plan.kind in LISTING_KINDS:
+            facet_kind = LISTING_KINDS[plan.kind]
+            if KINDS[plan.kind].listing == "month":
+                return (plan.name, plan.month) in months[facet_kind]
+            return plan.name in listings[facet_kind]
         if plan.kind in FEED_FACET_KINDS:
             return plan.name in listings[FEED_FACET_KINDS[plan.kind]]
         return True

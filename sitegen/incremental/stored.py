@@ -7,7 +7,7 @@ most of such a build; a StoredCatalogue loads only the rows the pages ask for.
 
 Rows (in the manifest's tables `cables`, `facets` and `backlinks`):
   cables     reference ID -> (entry fields, digest of its file): released cables only
-  facets     "kind:name" -> (slug, reference IDs newest first, their release moments);
+  facets     "kind:name" -> (slug, reference IDs newest first, their release moments, their months);
              ""          -> the catalogue's own values (counts, withheld IDs, facet names in order)
   backlinks  cited reference ID -> citing reference IDs, as Catalogue.backlinks holds them
 """
@@ -23,7 +23,7 @@ from pathlib import Path
 from sitegen.catalogue import CableEntry, Catalogue, Facet, entry_fields, entry_from_fields
 from sitegen.incremental.manifest import Manifest
 from sitegen.incremental.reach import facet_names
-from sitegen.kinds import LISTING_KINDS
+from sitegen.kinds import FACET_KINDS
 
 SUMMARY = ""  # the facets table's row holding the catalogue's own values
 STRUCTURE = ("reference_id", "source", "created", "released", "classification", "origin", "tags", "references")
@@ -72,7 +72,7 @@ def store_catalogue(
         cited = ids | {ref for entry in changed for ref in entry.references}
         old_names = (manifest.stored("facets", SUMMARY) or {}).get("names", {})
         touched: set[tuple[str, str]] = set()
-        for kind in LISTING_KINDS:
+        for kind in FACET_KINDS:
             if set(old_names.get(kind, ())) != set(facets_by_kind[kind]):  # slugs may move: all of the kind
                 touched |= {(kind, name) for name in (*old_names.get(kind, ()), *facets_by_kind[kind])}
         touched |= {(kind, name) for entry in changed for kind, names in facet_names(entry).items() for name in names}
@@ -81,7 +81,7 @@ def store_catalogue(
     facet_rows: dict[str, object] = {SUMMARY: summary}
     for kind, name in facet_keys:
         facet = facets_by_kind[kind].get(name)
-        facet_rows[f"{kind}:{name}"] = facet and (facet.slug, facet.reference_ids, facet.moments)
+        facet_rows[f"{kind}:{name}"] = facet and (facet.slug, facet.reference_ids, facet.moments, facet.by_month)
     manifest.save_stored(
         "cables",
         {ref: (entry_fields(cables[ref]), digests[ref]) if ref in cables else None for ref in ids},
@@ -207,8 +207,8 @@ class StoredCatalogue(Catalogue):
             found = self._get("facets", f"{kind}:{name}")
             if found is None:
                 return None
-            slug, reference_ids, moments = found
-            return Facet(name, slug, reference_ids, moments)
+            slug, reference_ids, moments, by_month = found
+            return Facet(name, slug, reference_ids, moments, by_month)
 
         return _Rows(load, names[kind])
 

@@ -72,7 +72,7 @@ class CablePages(PageBase):
         tags = [
             View(
                 name=tag,
-                url=urls.listing_page(urls.facet_folder("tag", catalogue.tags[tag].slug), 1),
+                url=urls.facet_index("tag", catalogue.tags[tag].slug),
                 description=self._tag_description(tag),
             )
             for tag in entry.tags
@@ -94,12 +94,10 @@ class CablePages(PageBase):
                 classification=entry.classification,
                 origin=entry.origin,
             ),
-            month_url=urls.listing_page(urls.month_folder(entry.created), 1),
+            month_url=urls.month_page(urls.DATE_FOLDER, entry.created[:7]),
             release_url=urls.listing_page(urls.release_folder(entry.release_day), 1),
-            classification_url=urls.listing_page(
-                urls.facet_folder("classification", catalogue.classifications[entry.classification].slug), 1
-            ),
-            origin_url=urls.listing_page(urls.facet_folder("origin", catalogue.origins[entry.origin].slug), 1),
+            classification_url=urls.facet_index("classification", catalogue.classifications[entry.classification].slug),
+            origin_url=urls.facet_index("origin", catalogue.origins[entry.origin].slug),
             tags=tags,
             references=references,
             header=header,

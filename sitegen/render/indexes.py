@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from sitegen import urls
-from sitegen.catalogue import OTHER_LETTER, Facet, index_letter, origin_letter
+from sitegen.catalogue import OTHER_LETTER, CableEntry, Facet, index_letter, origin_letter, sensitivity
+from sitegen.kinds import NEWEST_SHOWN
 from sitegen.plan import PagePlan, letters_used
 from sitegen.render.page import PageBase, Rendered, View
 
@@ -63,7 +64,7 @@ class IndexPages(PageBase):
         items = [
             View(
                 name=facet.name,
-                url=urls.listing_page(urls.facet_folder(kind, facet.slug), 1),
+                url=urls.facet_index(kind, facet.slug),
                 count=len(facet.reference_ids),
                 description=self._tag_description(facet.name) if kind == "tag" else "",
             )
@@ -115,102 +116,184 @@ class IndexPages(PageBase):
     def _tag_letter(self, plan: PagePlan) -> Rendered:
         return self._letters(plan, self.catalogue.tags, index_letter, "tag", "Tags")
 
-    def _listing(self, plan: PagePlan, facet: Facet, heading: str, **extra) -> Rendered:
-        title = heading if plan.number == 1 else f"{heading} (page {plan.number})"
+    # -- a facet's overview: its count, its months as a chart and a table, its newest cables ----
+
+    def _overview(self, plan: PagePlan, heading: str, count: int, months: list[tuple[str, int]], folder: str,
+                  newest: list[str], **extra) -> Rendered:  # fmt: skip
         context = {
-            "title": title,
-            "heading": title,
-            "count": len(facet.reference_ids),
-            "cables": self._page_of(facet, plan),
-            "pager": self._pager(plan),
-            "show_release": False,
+            "title": heading,
+            "heading": heading,
+            "count": count,
+            "chart": month_chart(months, folder),
+            "newest": self._entries(newest),
+            "own_column": "",
             "feed_url": "",
             "description_line": "",
         }
         context.update(extra)
-        return self._one(plan, self._page_html("listing.html", plan, **context))
+        return self._one(plan, self._page_html("facet.html", plan, **context))
+
+    def _facet_overview(self, plan: PagePlan, kind: str, facet: Facet, heading: str, **extra) -> Rendered:
+        return self._overview(
+            plan,
+            heading,
+            len(facet.reference_ids),
+            list(facet.by_month),
+            urls.facet_folder(kind, facet.slug),
+            list(facet.reference_ids[:NEWEST_SHOWN]),
+            **extra,
+        )
 
     def _origin(self, plan: PagePlan) -> Rendered:
         facet = self.catalogue.origins[plan.name]
-        feed = urls.facet_feed("origin", facet.slug)
-        return self._listing(
-            plan,
-            facet,
-            f"Cables from {facet.name}",
-            feed_url=feed,
-            extra_feeds=[View(title=f"Cables from {facet.name}", url=feed)],
-        )
+        return self._facet_overview(plan, "origin", facet, f"Cables from {facet.name}", **self._origin_extra(facet))
 
     def _tag(self, plan: PagePlan) -> Rendered:
         facet = self.catalogue.tags[plan.name]
-        feed = urls.facet_feed("tag", facet.slug)
-        description = self._tag_description(facet.name)
-        return self._listing(
-            plan,
-            facet,
-            f"Cables tagged {facet.name}",
-            feed_url=feed,
-            description_line=description,
-            description=description,
-            extra_feeds=[View(title=f"Cables tagged {facet.name}", url=feed)],
-        )
+        return self._facet_overview(plan, "tag", facet, f"Cables tagged {facet.name}", **self._tag_extra(facet))
 
     def _classification(self, plan: PagePlan) -> Rendered:
         facet = self.catalogue.classifications[plan.name]
-        return self._listing(plan, facet, f"Cables classified {facet.name}")
-
-    def _month(self, plan: PagePlan) -> Rendered:
-        facet = self.catalogue.months[plan.name]
-        moment = datetime.strptime(facet.name, "%Y-%m")
-        return self._listing(plan, facet, f"Cables created in {moment:%B %Y}")
-
-    def _release(self, plan: PagePlan) -> Rendered:
-        facet = self.catalogue.releases[plan.name]
-        return self._listing(plan, facet, f"Cables released on {facet.name}", show_release=False)
-
-    def _groups(self, plan: PagePlan, title: str, groups: list[dict]) -> Rendered:
-        return self._one(plan, self._page_html("groups.html", plan, title=title, groups=groups))
-
-    def _classification_index(self, plan: PagePlan) -> Rendered:
-        items = [
-            {
-                "name": facet.name,
-                "url": urls.listing_page(urls.facet_folder("classification", facet.slug), 1),
-                "count": len(facet.reference_ids),
-            }
-            for facet in self.catalogue.classifications.values()
-        ]
-        return self._groups(
-            plan,
-            "Cables by classification",
-            [{"name": "Classifications", "url": "", "count": None, "children": items}] if items else [],
+        return self._facet_overview(
+            plan, "classification", facet, f"Cables classified {facet.name}", own_column="classification"
         )
 
     def _date_index(self, plan: PagePlan) -> Rendered:
-        years: dict[str, list[dict]] = {}
-        for month, facet in sorted(self.catalogue.months.items()):
-            moment = datetime.strptime(month, "%Y-%m")
-            years.setdefault(month[:4], []).append(
-                {
-                    "name": f"{moment:%B}",
-                    "url": urls.listing_page(urls.month_folder(month), 1),
-                    "count": len(facet.reference_ids),
-                }
+        months = sorted(((month, len(f.reference_ids)) for month, f in self.catalogue.months.items()), reverse=True)
+        return self._overview(
+            plan,
+            "Cables by creation date",
+            self.catalogue.released_count,
+            months,
+            urls.DATE_FOLDER,
+            self.catalogue.newest(NEWEST_SHOWN),
+        )
+
+    def _origin_extra(self, facet: Facet) -> dict:
+        feed = urls.facet_feed("origin", facet.slug)
+        return {
+            "feed_url": feed,
+            "extra_feeds": [View(title=f"Cables from {facet.name}", url=feed)],
+            "own_column": "origin",
+        }
+
+    def _tag_extra(self, facet: Facet) -> dict:
+        feed = urls.facet_feed("tag", facet.slug)
+        description = self._tag_description(facet.name)
+        return {
+            "feed_url": feed,
+            "description_line": description,
+            "description": description,
+            "extra_feeds": [View(title=f"Cables tagged {facet.name}", url=feed)],
+        }
+
+    # -- listings: one month of a facet (or of the archive), or one release day -----------------
+
+    def _listing(self, plan: PagePlan, cables: list[CableEntry], count: int, heading: str, **extra) -> Rendered:
+        title = heading if plan.number == 1 else f"{heading} (page {plan.number})"
+        context = {
+            "title": title,
+            "heading": title,
+            "count": count,
+            "cables": cables,
+            "pager": self._pager(plan),
+            "show_release": False,
+            "own_column": "",
+            "feed_url": "",
+            "description_line": "",
+            "up": None,
+        }
+        context.update(extra)
+        return self._one(plan, self._page_html("listing.html", plan, **context))
+
+    def _month_listing(self, plan: PagePlan, kind: str, facet: Facet, name: str, **extra) -> Rendered:
+        """A page of the cables of `facet` created in the plan's month."""
+        start, end = facet.month_span(plan.month)
+        first = start + (plan.number - 1) * self.config.page_size
+        cables = self._entries(facet.reference_ids[first : min(end, first + self.config.page_size)])
+        month = f"{datetime.strptime(plan.month, '%Y-%m'):%B %Y}"
+        up = View(url=urls.facet_index(kind, facet.slug), label=f"Every month of {name}")
+        return self._listing(plan, cables, end - start, f"{name}: {month}", up=up, **extra)
+
+    def _origin_month(self, plan: PagePlan) -> Rendered:
+        facet = self.catalogue.origins[plan.name]
+        return self._month_listing(plan, "origin", facet, f"Cables from {facet.name}", **self._origin_extra(facet))
+
+    def _tag_month(self, plan: PagePlan) -> Rendered:
+        facet = self.catalogue.tags[plan.name]
+        return self._month_listing(plan, "tag", facet, f"Cables tagged {facet.name}", **self._tag_extra(facet))
+
+    def _classification_month(self, plan: PagePlan) -> Rendered:
+        facet = self.catalogue.classifications[plan.name]
+        return self._month_listing(
+            plan, "classification", facet, f"Cables classified {facet.name}", own_column="classification"
+        )
+
+    def _month(self, plan: PagePlan) -> Rendered:
+        facet = self.catalogue.months[plan.name]
+        size = self.config.page_size
+        cables = self._entries(facet.reference_ids[(plan.number - 1) * size : plan.number * size])
+        month = f"{datetime.strptime(plan.month, '%Y-%m'):%B %Y}"
+        up = View(url=urls.DATE_INDEX, label="Every month of the archive")
+        return self._listing(plan, cables, len(facet.reference_ids), f"Cables created in {month}", up=up)
+
+    def _release(self, plan: PagePlan) -> Rendered:
+        facet = self.catalogue.releases[plan.name]
+        size = self.config.page_size
+        cables = self._entries(facet.reference_ids[(plan.number - 1) * size : plan.number * size])
+        up = View(url=urls.RELEASE_INDEX, label="Every release")
+        return self._listing(plan, cables, len(facet.reference_ids), f"Cables released on {facet.name}", up=up)
+
+    # -- tables of counts: classifications by sensitivity, release days latest first ----------
+
+    def _classification_index(self, plan: PagePlan) -> Rendered:
+        facets = sorted(self.catalogue.classifications.values(), key=lambda facet: sensitivity(facet.name))
+        rows = [
+            View(
+                name=facet.name,
+                url=urls.facet_index("classification", facet.slug),
+                count=len(facet.reference_ids),
+                day="",
             )
-        groups = [
-            {"name": year, "url": "", "count": sum(m["count"] for m in months), "children": months}
-            for year, months in sorted(years.items(), reverse=True)
+            for facet in facets
         ]
-        return self._groups(plan, "Cables by creation date", groups)
+        return self._counts(
+            plan, "Cables by classification", "Classification", rows, "from the least to the most sensitive"
+        )
 
     def _release_index(self, plan: PagePlan) -> Rendered:
-        groups = [
-            {
-                "name": day,
-                "url": urls.listing_page(urls.release_folder(day), 1),
-                "count": len(facet.reference_ids),
-                "children": [],
-            }
+        rows = [
+            View(name=day, url=urls.listing_page(urls.release_folder(day), 1), count=len(facet.reference_ids), day=day)
             for day, facet in self.catalogue.releases.items()
         ]
-        return self._groups(plan, "Releases, latest first", groups)
+        return self._counts(plan, "Releases", "Release day", rows, "latest first")
+
+    def _counts(self, plan: PagePlan, title: str, label: str, rows: list[View], order: str) -> Rendered:
+        return self._one(plan, self._page_html("counts.html", plan, title=title, label=label, rows=rows, order=order))
+
+
+MONTH_NAMES = tuple(f"{datetime(2000, month, 1):%B}" for month in range(1, 13))
+CHART_LEVELS = 4  # shades of a month's cell, from its count against the busiest month's
+
+
+def month_chart(months: list[tuple[str, int]], folder: str) -> View:
+    """A year-by-month table of counts, each month linking to its page in `folder`, each cell
+    shaded by its count (level 1 to CHART_LEVELS; 0: no cables): drawn by CSS, read as a table."""
+    counts = dict(months)
+    peak = max(counts.values(), default=0)
+    years = []
+    for year in sorted({month[:4] for month in counts}, reverse=True):
+        cells = []
+        for number, name in enumerate(MONTH_NAMES, start=1):
+            month = f"{year}-{number:02d}"
+            count = counts.get(month, 0)
+            cells.append(
+                View(
+                    label=f"{name} {year}",
+                    count=count,
+                    url=urls.month_page(folder, month) if count else "",
+                    level=-(-CHART_LEVELS * count // peak) if count else 0,
+                )
+            )
+        years.append(View(year=year, cells=cells, total=sum(cell.count for cell in cells)))
+    return View(years=years, months=[View(name=name, short=name[:3]) for name in MONTH_NAMES])

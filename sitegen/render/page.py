@@ -18,13 +18,14 @@ import jinja2.meta
 from markupsafe import Markup
 from pygments.formatters import HtmlFormatter
 
-from sitegen.catalogue import CableEntry, Catalogue, Facet
+from sitegen import urls
+from sitegen.catalogue import CableEntry, Catalogue
 from sitegen.config import Config
 from sitegen.kinds import CHROME_CONFIG, CONFIG_BY_KIND, KINDS, TEMPLATE_BY_KIND
 from sitegen.layout import SiteLayout
 from sitegen.model import Problem
 from sitegen.parse.tag_codes import TAG_CODES
-from sitegen.plan import PagePlan, listing_url
+from sitegen.plan import PagePlan
 from sitegen.render.lexer import CableHeaderLexer
 from sitegen.render.rows import CableRows
 from sitegen.sources.pages import Document
@@ -221,18 +222,18 @@ class PageBase:
         return [self.catalogue.cables[reference_id] for reference_id in ids]
 
     def _pager(self, plan: PagePlan) -> dict:
-        """Links between the pages of one listing; they sit side by side in one folder."""
+        """Links between the pages of one listing (one month's, or one release day's); they sit
+        side by side in one folder."""
+
+        def page(number: int) -> str:
+            return urls.month_page("", plan.month, number) if plan.month else urls.listing_page("", number)
+
         return {
             "number": plan.number,
             "pages": plan.pages,
-            "previous": listing_url("", plan.number - 1) if plan.number > 1 else None,
-            "next": listing_url("", plan.number + 1) if plan.number < plan.pages else None,
+            "previous": page(plan.number - 1) if plan.number > 1 else None,
+            "next": page(plan.number + 1) if plan.number < plan.pages else None,
         }
-
-    def _page_of(self, facet: Facet, plan: PagePlan) -> list[CableEntry]:
-        size = self.config.page_size
-        start = (plan.number - 1) * size
-        return self._entries(facet.reference_ids[start : start + size])
 
     def _tag_description(self, tag: str) -> str:
         """What a tag means: the site's own words (`[tag_descriptions]`), else the built-in ones."""

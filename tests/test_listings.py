@@ -1,0 +1,198 @@
+"""Listings stay put: each origin, tag and classification (and the whole archive by date) is paged
+by the month its cables were created, so a release rewrites only the months it touches."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from sitegen.build import BuildOptions, build_site
+from sitegen.catalogue import sensitivity
+from sitegen.render.indexes import month_chart
+from tests.sites import BODY, cable, tree, write_site
+
+AS_OF = "2011-01-01 00:00"
+# Twenty-four Rome and Paris cables over four months of 2009, three to a page: most months run to
+# a second page. Tags by number: every cable PREL, the even ones PGOV too, every third ECON.
+MONTHS = ("2009-01", "2009-02", "2009-03", "2009-04")
+
+
+def _record(number: int, released: str | None = "2010-11-28 00:00"):
+    tags = "PREL" + (" PGOV" if number % 2 == 0 else "") + (" ECON" if number % 3 == 0 else "")
+    return replace(
+        cable(f"09ROME{number}", released),
+        created=f"{MONTHS[number % 4]}-{1 + number % 28:02d} 10:00",
+        origin="Embassy Rome" if number % 5 else "Embassy Paris",
+        references="09ROME1" if number == 7 else "",
+        body=BODY.replace("TAGS: PREL PGOV IT", f"TAGS: {tags}").replace("A TEST CABLE", f"CABLE {number}"),
+    )
+
+
+@pytest.fixture
+def site(tmp_path) -> Path:
+    site = write_site(tmp_path / "site", [_record(number) for number in range(1, 25)])
+    (site / "sitegen.toml").write_text('title = "Listings"\npage_size = 3\n')
+    return site
+
+
+def build(site: Path) -> dict[str, bytes]:
+    report = build_site(BuildOptions(site, site / "output", AS_OF, jobs=1, search=False))
+    assert report.errors == []
+    return tree(site / "output")
+
+
+def row_ids(html: bytes) -> list[str]:
+    return re.findall(r">(09ROME\d+)</a></td>", html.decode())
+
+
+def test_a_facet_has_an_overview_and_a_page_set_per_month_listing_only_that_month(site):
+    output = build(site)
+    rome = {path: html for path, html in output.items() if path.startswith("origin/embassy-rome/")}
+    months = {path.split("/")[-1] for path in rome} - {"index.html"}
+    # Rome has 20 cables: 5 a month, three to a page.
+    assert months == {f"{month}.html" for month in MONTHS} | {f"{month}-2.html" for month in MONTHS}
+    for month in MONTHS:
+        shown = row_ids(rome[f"origin/embassy-rome/{month}.html"]) + row_ids(
+            rome[f"origin/embassy-rome/{month}-2.html"]
+        )
+        expected = [f"09ROME{n}" for n in range(24, 0, -1) if n % 5 and MONTHS[n % 4] == month]
+        assert shown == expected  # that month's cables, newest first, and no other month's
+    overview = rome["origin/embassy-rome/index.html"].decode()
+    assert '<p class="count">20 cables' in overview
+    for month in MONTHS:  # the chart's cell for each month links to it and names its count
+        count = sum(1 for n in range(1, 25) if n % 5 and MONTHS[n % 4] == month)
+        assert f'href="../../origin/embassy-rome/{month}.html" aria-label="' in overview
+        assert re.search(rf'{month}\.html" aria-label="[A-Za-z]+ 2009: {count} cables">{count}</a>', overview)
+    newest = row_ids(overview.split('class="newest"')[1].encode())
+    by_creation = sorted((n for n in range(1, 25) if n % 5), key=lambda n: _record(n).created, reverse=True)
+    assert newest == [f"09ROME{n}" for n in by_creation[:10]]
+
+
+def test_the_archive_by_date_is_paged_by_month_too(site):
+    output = build(site)
+    assert {p for p in output if p.startswith("date/")} == {"date/index.html"} | {
+        f"date/{month}{suffix}.html" for month in MONTHS for suffix in ("", "-2")
+    }
+    page = output["date/2009-02-2.html"].decode()
+    assert row_ids(output["date/2009-02.html"]) + row_ids(page.encode()) == [
+        "09ROME21",
+        "09ROME17",
+        "09ROME13",
+        "09ROME9",
+        "09ROME5",
+        "09ROME1",
+    ]
+    assert 'rel="prev" href="2009-02.html"' in page and "Page 2 of 2" in page
+    cable_page = output["cable/2009/02/09ROME5.html"].decode()
+    assert 'href="../../../date/2009-02.html"' in cable_page
+
+
+def _facet_folders(record) -> list[str]:
+    """The listing folders a cable is in, spelled as DESIGN.md's URL table spells them."""
+    slug = record.origin.lower().replace(" ", "-")
+    tags = re.search(r"TAGS: (.*)", record.body).group(1).split()
+    return [
+        f"origin/{slug}/",
+        *(f"tag/{tag.lower()}/" for tag in tags),
+        f"classification/{record.classification.lower()}/",
+    ]
+
+
+def test_releasing_a_cable_changes_only_the_pages_the_design_says_it_may(site):
+    """DESIGN.md, "Listings stay put": a release rewrites the month pages of the months its
+    cables were created in, in each list it enters, and no other month page."""
+    held = _record(26, released=None)  # Rome, PREL PGOV, created 2009-03-27; cites nothing
+    write_site(site, [held])
+    before = build(site)
+    released = replace(held, released="2010-12-05 00:00")
+    write_site(site, [released])
+    after = build(site)
+    changed = {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
+
+    month = released.created[:7]
+    folders = _facet_folders(released)
+    # Cable pages that show it: its own, its neighbours in its origin (previous/next links) and
+    # the cable its text cites (BODY's `REF: 09 ROME 2`), which lists the cables citing it.
+    rome = sorted((n for n in [*range(1, 25), 26] if n % 5), key=lambda n: (_record(n).created, n))
+    at = rome.index(26)
+    shown_by = {f"09ROME{rome[at - 1]}", f"09ROME{rome[at + 1]}", "09ROME26", "09ROME2"}
+    allowed_cables = {path for path in after if path.startswith("cable/") and Path(path).stem in shown_by}
+    allowed = {
+        "index.html",  # the counter and the latest release
+        "sitemap.xml",
+        "feed/releases.rss",
+        "feed/releases.atom",
+        "release/index.html",
+        "release/2010-12-05/index.html",
+        "date/index.html",  # counts by month and the newest cables
+        "classification/index.html",  # counts
+        "origin/R.html",  # the origin's count (Embassy Rome is filed under R)
+        "tag/P.html",  # PREL's and PGOV's counts
+        "feed/origin/embassy-rome.rss",
+        "feed/tag/prel.rss",
+        "feed/tag/pgov.rss",
+        *allowed_cables,
+    }
+    month_pages = re.compile(rf"^(?:{'|'.join(map(re.escape, folders))}|date/){month}(?:-\d+)?\.html$")
+    overviews = {f"{folder}index.html" for folder in folders}
+    unexpected = {path for path in changed - allowed - overviews if not month_pages.match(path)}
+    assert unexpected == set()
+    # ...and what it must change did change: its page, each list's overview, its month in each list.
+    assert {"cable/2009/03/09ROME26.html", *overviews, "date/2009-03.html"} <= changed
+    assert all(any(month_pages.match(path) and path.startswith(folder) for path in changed) for folder in folders)
+    # The other months of the lists it entered stayed as they were: citable links still show the same cables.
+    untouched = [
+        p for p in after if re.match(r"^(origin|tag|classification)/[^/]+/\d{4}-\d{2}", p) and p not in changed
+    ]
+    assert len(untouched) > 20
+
+
+@pytest.mark.parametrize(
+    "marking",
+    ["UNCLASSIFIED", "UNCLASSIFIED//FOR OFFICIAL USE ONLY", "CONFIDENTIAL", "CONFIDENTIAL//NOFORN", "SECRET",
+     "SECRET//NOFORN", "TOP SECRET", "RESTRICTED"],
+)  # fmt: skip
+def test_classifications_sort_from_the_least_to_the_most_sensitive(marking):
+    order = [
+        "UNCLASSIFIED",
+        "UNCLASSIFIED//FOR OFFICIAL USE ONLY",
+        "CONFIDENTIAL",
+        "CONFIDENTIAL//NOFORN",
+        "SECRET",
+        "SECRET//NOFORN",
+        "TOP SECRET",
+        "RESTRICTED",  # no level known: after every known one
+    ]
+    shuffled = sorted(order, key=lambda name: (name != marking, name[::-1]))
+    assert sorted(shuffled, key=sensitivity) == order
+
+
+def test_the_classification_index_lists_levels_by_sensitivity_with_counts(tmp_path):
+    records = [
+        replace(cable(f"09ROME{n}", "2010-11-28 00:00"), classification=marking)
+        for n, marking in enumerate(["SECRET", "UNCLASSIFIED", "CONFIDENTIAL//NOFORN", "SECRET", "CONFIDENTIAL"], 1)
+    ]
+    site = write_site(tmp_path / "site", records)
+    page = build(site)["classification/index.html"].decode()
+    rows = re.findall(r'<th scope="row"><a href="[^"]+">([^<]+)</a></th><td class="number">(\d+)</td>', page)
+    assert rows == [("UNCLASSIFIED", "1"), ("CONFIDENTIAL", "1"), ("CONFIDENTIAL//NOFORN", "1"), ("SECRET", "2")]
+
+
+def test_the_release_index_is_a_table_of_days_latest_first_with_counts(site):
+    write_site(site, [_record(30, released="2010-12-05 00:00"), _record(31, released="2010-12-05 00:00")])
+    page = build(site)["release/index.html"].decode()
+    rows = re.findall(r'<time datetime="([\d-]+)">[\d-]+</time></a></th><td class="number">(\d+)</td>', page)
+    assert rows == [("2010-12-05", "2"), ("2010-11-28", "24")]
+
+
+def test_the_month_chart_shades_each_month_against_the_busiest_and_links_only_months_with_cables():
+    chart = month_chart([("2010-02", 40), ("2010-01", 1), ("2008-12", 20)], "tag/prel/")
+    assert [year.year for year in chart.years] == ["2010", "2008"]  # years without a cable are left out
+    cells = {cell.label: cell for year in chart.years for cell in year.cells}
+    assert (cells["February 2010"].level, cells["January 2010"].level, cells["December 2008"].level) == (4, 1, 2)
+    assert cells["February 2010"].url == "tag/prel/2010-02.html"
+    assert cells["March 2010"].url == "" and cells["March 2010"].level == 0
+    assert [year.total for year in chart.years] == [41, 20]
