@@ -162,7 +162,7 @@ SENTENCES = [
     "Opposition leaders complained that state television gave them almost no time on air.",
     "The central bank expects inflation to ease in the second half of the year, although few private economists agree.",
     "Embassy officers visited the border region and found the new checkpoints staffed but poorly equipped.",
-    "Our interlocutor asked that his name not be used, citing pressure on his family.",
+    "Mr. XXXXXXXXXXXX asked that his name not be used, citing pressure on his family.",  # a redaction, as the dump has them
     "The draft law would require non-governmental organizations to register again with the interior ministry.",
     "Several diplomats from European missions shared the same assessment in a meeting on Tuesday.",
     "The Deputy Foreign Minister said the proposal would be studied carefully and answered in writing.",
