@@ -158,3 +158,18 @@ def resolve_as_of(option: str | None, config: Config) -> str:
     if config.as_of:
         return parse_moment(config.as_of, end_of_day=True) or ""
     return datetime.now(UTC).strftime("%Y-%m-%d %H:%M")
+
+
+def share_link_warning(config: Config) -> list[Problem]:
+    """Without a base URL a cable page has no address to share: say so once a build."""
+    if config.base_url or not config.share_targets:
+        return []
+    return [
+        Problem(
+            CONFIG_NAME,
+            0,
+            "base_url is not set: share links carry no page URL, and those that share only a link "
+            "(Facebook, Reddit) are left out; set base_url to the site's address",
+            "warning",
+        )
+    ]

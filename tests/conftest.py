@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import shutil
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
+from sitegen.build import BuildOptions, build_site
 from sitegen.model import CableRecord
+from sitegen.search import search_available
 from sitegen.sources.dump import DumpRow, read_rows
 
 REPO = Path(__file__).resolve().parent.parent
@@ -56,3 +62,74 @@ def original_pages() -> list[dict]:
     if not ORIGINAL_PAGES.exists():
         pytest.skip(f"what the original site showed is not beside this checkout ({ORIGINAL_PAGES})")
     return [json.loads(line) for line in ORIGINAL_PAGES.read_text(encoding="utf-8").splitlines()]
+
+
+# The bundled sample site as a reader meets it in a browser (tests/test_browser.py, tests/test_reader.py).
+BROWSER_AS_OF = "2011-03-01 00:00"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium_path() -> str | None:
+    for name in ("chromium", "chromium-browser"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+
+
+@pytest.fixture(scope="session")
+def site_output(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("browser") / "output"
+    report = build_site(BuildOptions(REPO, out, BROWSER_AS_OF, jobs=2, search=search_available()))
+    assert report.errors == []
+    return out
+
+
+@pytest.fixture(scope="session")
+def base_url(site_output):
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(site_output))
+    handler.log_message = lambda *args: None
+    SimpleHTTPRequestHandler.extensions_map.update({".rss": "application/rss+xml", ".atom": "application/atom+xml"})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    # Served under a sub-folder path is not possible with this handler; file:// covers "anywhere".
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright's Python package is not installed")
+    executable = chromium_path()
+    if executable is None:
+        pytest.skip("no Chromium found (install Debian's chromium package)")
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+class Visit:
+    """A browser page that records console errors and failed requests."""
+
+    def __init__(self, browser, width: int = 1200):
+        self.page = browser.new_page(viewport={"width": width, "height": 900})
+        self.errors: list[str] = []
+        self.page.on("console", lambda message: self.errors.append(message.text) if message.type == "error" else None)
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def __enter__(self):
+        return self.page
+
+    def __exit__(self, *exc):
+        self.page.close()
+        assert self.errors == [], self.errors

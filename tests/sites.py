@@ -55,6 +55,16 @@ def write_site(
     return root
 
 
+# A site with this config gets no build warning (a site without base_url is warned that its share
+# links carry no page URL; tests/test_render_body.py tests that).
+PUBLISHED_CONFIG = 'title = "Test"\nbase_url = "https://cables.example.org/"\n'
+
+
+def problems(report) -> list:
+    """A build's problems but the warning every site without base_url gets."""
+    return [p for p in report.problems if not p.message.startswith("base_url is not set")]
+
+
 def all_bytes(output: Path) -> bytes:
     return b"\n".join(p.read_bytes() for p in sorted(output.rglob("*")) if p.is_file())
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import re
 
+import pytest
 from pygments.lexer import RegexLexer
 from pygments.token import Comment, Generic, Keyword, Literal, Name
 
@@ -113,17 +114,33 @@ def contrast(a: str, b: str) -> float:
     return (high + 0.05) / (low + 0.05)
 
 
-def test_header_token_colours_meet_wcag_aa_on_the_header_background():
+def _schemes() -> dict[str, str]:
+    """The theme's rules for the light scheme and, apart, those for the dark one."""
     css = (BUILTIN_STATIC / "style.css").read_text()
-    background = re.search(r"\.cable-header \{[^}]*background: (#[0-9a-f]{6})", css).group(1)
+    light, dark = css.split("@media (prefers-color-scheme: dark) {", 1)
+    return {"light": light, "dark": dark}
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_header_token_colours_meet_wcag_aa_on_the_header_background(scheme):
+    css = _schemes()[scheme]
+    background = re.search(r"\.cable-header(?:, \.highlight)? \{[^}]*background: (#[0-9a-f]{6})", css).group(1)
     colours = re.findall(r"\.cable-header \.\w+, \.highlight \.\w+ \{ color: (#[0-9a-f]{6})", css)
-    assert len(colours) >= 9
+    assert len(colours) >= 10
     for colour in colours:
         assert contrast(colour, background) >= 4.5, colour
 
 
+def test_the_dark_scheme_keeps_text_readable_on_its_backgrounds():
+    dark = _schemes()["dark"]
+    variables = dict(re.findall(r"--([\w-]+): (#[0-9a-f]{6})", dark))
+    for text, background in (("ink", "paper"), ("ink", "panel"), ("muted", "paper"), ("muted", "panel"),
+                             ("accent", "paper"), ("accent", "panel"), ("accent-ink", "accent")):  # fmt: skip
+        assert contrast(variables[text], variables[background]) >= 4.5, (text, background)
+
+
 def test_every_text_colour_in_the_theme_meets_aa_where_it_is_used():
-    css = (BUILTIN_STATIC / "style.css").read_text()
+    css = _schemes()["light"]
     header_background = re.search(r"\.site-header \{ background: (#[0-9a-f]{6})", css).group(1)
     rules = re.findall(r"^([^{\n]+)\{[^}]*?(?<![-\w])color: (#[0-9a-f]{6})", css, re.M)
     assert len(rules) >= 12

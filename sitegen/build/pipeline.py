@@ -33,7 +33,7 @@ from sitegen.build.publish import STATIC_PAGE, BuildRun, Published, RenderContex
 from sitegen.build.quick import QuickBuild
 from sitegen.build.report import BuildBusy, BuildOptions, BuildReport
 from sitegen.catalogue import CableEntry, Catalogue, build_catalogue, published_articles
-from sitegen.config import load_config, resolve_as_of
+from sitegen.config import load_config, resolve_as_of, share_link_warning
 from sitegen.incremental.keys import PageKeys
 from sitegen.incremental.manifest import BuildMeta, Manifest, SourceState
 from sitegen.incremental.reach import affected_plans, facet_slugs
@@ -55,7 +55,7 @@ def build_site(options: BuildOptions) -> BuildReport:
     layout = SiteLayout.of(options.site_dir, options.output_dir)
     report = BuildReport(layout.output)
     config, problems = load_config(layout.site)
-    report.problems += problems
+    report.problems += problems + share_link_warning(config)
     report.as_of = resolve_as_of(options.as_of, config)
     if options.search is None:
         options = replace(options, search=search_available())
@@ -124,7 +124,9 @@ def _build(run: BuildRun) -> None:
     inputs = inputs_fingerprint(run.layout, run.search)
     folders = cable_file_stats(run.layout.content, run.jobs)
     sources = stats_digest(folders)
-    if incremental and not run.layout.staging.exists() and not run.report.problems:
+    # A config error (a bad key) takes the general path, which reports it; a warning does not.
+    config_errors = any(problem.severity == "error" for problem in run.report.problems)
+    if incremental and not run.layout.staging.exists() and not config_errors:
         if _repeat_noop(run, meta, inputs, sources):
             return
         if QuickBuild(run, inputs, folders, sources).attempt():

@@ -99,6 +99,8 @@ def _report_results(root: Path, output: _Output, results: list[_PageResult], rep
         report.figures["feed items"] += result.feed_items
         for kind, example in result.defects:
             report.add(kind, example)
+        for kind, example in result.warnings:
+            report.warn(kind, example)
         for target, fragment in result.cross_fragments:
             cross[target].append((result.page, fragment))
         for reference_id in result.withheld:

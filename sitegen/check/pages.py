@@ -11,7 +11,7 @@ import os
 import re
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, field
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from sitegen import urls
 
@@ -79,6 +79,7 @@ class _PageResult:
     cross_fragments: list[tuple[str, str]]  # (target page, fragment)
     withheld: list[str]
     feed_items: int = 0
+    warnings: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -278,12 +279,15 @@ def _check_cable_contract(page: str, reference_id: str, data: bytes, result: _Pa
     shares = _SHARE.findall(data, max(data.rfind(b"</article>"), 0)) or _SHARE.findall(data)
     if not any(b"cablegate" in href.lower() and refid in href for href in shares):
         result.defects.append(("cable page contract: no share link carrying #cablegate and the reference ID", page))
+    # The page's own address, percent-encoded, ends with its path: none there means no base_url.
+    if shares and not any(quote(page, safe="").encode() in href for href in shares):
+        result.warnings.append(("share links carry no page URL (set base_url in sitegen.toml)", page))
 
 
 def _check_batch(output: _Output, pages: list[str]) -> list[_PageResult]:
     """Check a batch of files; only results with something to report travel back."""
     results = (_check_page(output, page) for page in pages)
-    return [r for r in results if r.defects or r.cross_fragments or r.withheld or r.feed_items]
+    return [r for r in results if r.defects or r.warnings or r.cross_fragments or r.withheld or r.feed_items]
 
 
 def _check_feed(name: str, data: bytes, result: _PageResult) -> None:

@@ -12,9 +12,14 @@ class CheckReport:
 
     defects: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     figures: Counter[str] = field(default_factory=Counter)
+    # What a reader would miss but nothing broke (share links without the page's address): reported, not failed.
+    warnings: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
 
     def add(self, kind: str, example: str) -> None:
         self.defects[kind].append(example)
+
+    def warn(self, kind: str, example: str) -> None:
+        self.warnings[kind].append(example)
 
     @property
     def ok(self) -> bool:
@@ -22,6 +27,9 @@ class CheckReport:
 
     def lines(self, examples: int = 5) -> list[str]:
         lines = [f"{name}: {value:,}" for name, value in sorted(self.figures.items())]
+        for kind, found in sorted(self.warnings.items()):
+            lines.append(f"WARNING {kind}: {len(found):,}")
+            lines += [f"    {example}" for example in found[:examples]]
         for kind, found in sorted(self.defects.items()):
             lines.append(f"DEFECT {kind}: {len(found):,}")
             lines += [f"    {example}" for example in found[:examples]]

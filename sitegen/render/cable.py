@@ -17,12 +17,14 @@ from sitegen.catalogue import CableEntry
 from sitegen.model import Block, CableRecord, Problem, Reference
 from sitegen.parse import parse_body
 from sitegen.plan import PagePlan
-from sitegen.render.markup import body_html
+from sitegen.render.markup import body_html, count_redactions
 from sitegen.render.page import PageBase, Rendered, View, iso, root_of
 from sitegen.sources.cablefile import read_cable_file
 
 # A subject's bytes that are not UTF-8 (held as surrogates) go into a share link as those bytes.
 quote = functools.partial(quote_url, safe="", errors="surrogateescape")
+# Share targets that share a link and nothing else: without a page URL (no base_url) they are left out.
+NEEDS_URL = frozenset({"facebook", "reddit"})
 SHARE_LABELS = {
     "twitter": "X / Twitter",
     "mastodon": "Mastodon",
@@ -101,7 +103,11 @@ class CablePages(PageBase):
             tags=tags,
             references=references,
             header=header,
-            body=body_html(blocks, text_references, lambda ref: self._link_for(ref, root)),
+            body=body_html(
+                blocks, text_references, lambda ref: self._link_for(ref, root), [(t.name, root + t.url) for t in tags]
+            ),
+            redactions=count_redactions(record.body),
+            cable_assets=self.assets,
             backlinks=self._entries(catalogue.backlinks.get(entry.reference_id, ())),
             shares=self._shares(entry, plan.url),
             hashtags=[*self.config.hashtags, entry.reference_id],
@@ -135,10 +141,14 @@ class CablePages(PageBase):
             "twitter": f"https://twitter.com/intent/tweet?text={q_text}{with_url}&hashtags={quote(','.join(hashtags))}",
             "mastodon": f"https://{self.config.mastodon_instance}/share?text={q_full}",
             "bluesky": f"https://bsky.app/intent/compose?text={q_full}",
-            "facebook": f"https://www.facebook.com/sharer/sharer.php?u={q_url or q_full}&quote={q_full}&hashtag={quote('#' + hashtags[0])}",
+            "facebook": f"https://www.facebook.com/sharer/sharer.php?u={q_url}&quote={q_full}&hashtag={quote('#' + hashtags[0])}",
             "reddit": f"https://www.reddit.com/submit?title={quote(text + ' ' + tag_text)}{with_url}",
         }
-        return [View(key=key, label=SHARE_LABELS[key], href=targets[key]) for key in self.config.share_targets]
+        return [
+            View(key=key, label=SHARE_LABELS[key], href=targets[key])
+            for key in self.config.share_targets
+            if page_url or key not in NEEDS_URL
+        ]
 
     def _cable_json(self, entry: CableEntry, record: CableRecord, blocks: tuple[Block, ...]) -> dict:
         return {

@@ -212,7 +212,7 @@ class IndexPages(PageBase):
         first = start + (plan.number - 1) * self.config.page_size
         cables = self._entries(facet.reference_ids[first : min(end, first + self.config.page_size)])
         month = f"{datetime.strptime(plan.month, '%Y-%m'):%B %Y}"
-        up = View(url=urls.facet_index(kind, facet.slug), label=f"Every month of {name}")
+        up = View(url=urls.facet_index(kind, facet.slug), label=f"{facet.name}: every month")
         return self._listing(plan, cables, end - start, f"{name}: {month}", up=up, **extra)
 
     def _origin_month(self, plan: PagePlan) -> Rendered:
@@ -234,14 +234,14 @@ class IndexPages(PageBase):
         size = self.config.page_size
         cables = self._entries(facet.reference_ids[(plan.number - 1) * size : plan.number * size])
         month = f"{datetime.strptime(plan.month, '%Y-%m'):%B %Y}"
-        up = View(url=urls.DATE_INDEX, label="Every month of the archive")
+        up = View(url=urls.DATE_INDEX, label="The archive: every month")
         return self._listing(plan, cables, len(facet.reference_ids), f"Cables created in {month}", up=up)
 
     def _release(self, plan: PagePlan) -> Rendered:
         facet = self.catalogue.releases[plan.name]
         size = self.config.page_size
         cables = self._entries(facet.reference_ids[(plan.number - 1) * size : plan.number * size])
-        up = View(url=urls.RELEASE_INDEX, label="Every release")
+        up = View(url=urls.RELEASE_INDEX, label="Every release day")
         return self._listing(plan, cables, len(facet.reference_ids), f"Cables released on {facet.name}", up=up)
 
     # -- tables of counts: classifications by sensitivity, release days latest first ----------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import markdown
 from markdown.inlinepatterns import InlineProcessor
@@ -25,17 +25,36 @@ def escape_text(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+# A name the publisher redacted: the dump writes XXXXXXXXXXXX (12), sometimes glued to a word
+# or a letter more or less. Ten or more in a row: shorter runs are written text (FY XXXX).
+REDACTION = re.compile(r"X{10,}")
+REDACTION_TITLE = "Redacted by the publisher: a name or detail was removed here"
+# The TAGS label at a line's start, and where the tags stop: a blank line or the next label.
+_TAGS_LABEL = re.compile(r"^[^\S\n]*TAGS?\b[^\S\n]*:?", re.I | re.M)
+_TAGS_END = re.compile(r"\n[^\S\n]*\n|^[^\S\n]*(?:SUBJ|REF|E\.?\s?O\.?\s*\d|CLASSIFIED\s+BY)", re.I | re.M)
+
+
+def count_redactions(body: str) -> int:
+    return len(REDACTION.findall(body))
+
+
 def body_html(
-    blocks: tuple[Block, ...], references: tuple[Reference, ...], link_for: Callable[[str], str | None]
+    blocks: tuple[Block, ...],
+    references: tuple[Reference, ...],
+    link_for: Callable[[str], str | None],
+    tag_links: Sequence[tuple[str, str]] = (),
 ) -> Markup:
     """The body exactly as written, escaped, in runs the page can style and link to.
 
     Each paragraph is a `span.par` with its id and a ¶ anchor; page-break and SIPDIS lines
     are spans of their own; blank lines stay plain text. Nothing is reflowed: the container
     keeps white space, so the text shown is the body byte for byte. References written in
-    the text (`A) Guangzhou 20753`) become links when their cable is published.
+    the text (`A) Guangzhou 20753`) become links when their cable is published; the tags on
+    the TAGS line (`tag_links`: each tag and its page) link as the metadata's do; redactions
+    are marked.
     """
     links = [(escape_text(ref.text), href) for ref in references if (href := link_for(ref.reference_id))]
+    tags = [(escape_text(tag), href) for tag, href in tag_links]
     parts: list[str] = []
     for block in blocks:
         if block.kind == "gap":
@@ -46,6 +65,10 @@ def body_html(
             for written, href in links:
                 if written in text:
                     text = text.replace(written, f'<a class="ref" href="{href}">{written}</a>', 1)
+            if tags:
+                text, tags = _link_tags(text, tags)
+            if "XXXXXXXXXX" in text:
+                text = REDACTION.sub(_redaction_mark, text)
             label = f"paragraph {block.number}" if block.number is not None else "this paragraph"
             parts.append(
                 f'<span class="par" id="{block.id}"><a class="par-anchor" href="#{block.id}" '
@@ -54,6 +77,32 @@ def body_html(
         else:
             parts.append(f'<span class="{_BLOCK_CLASS[block.kind]}">{text}</span>')
     return Markup("".join(parts))
+
+
+def _redaction_mark(found: re.Match[str]) -> str:
+    return f'<span class="redacted" title="{REDACTION_TITLE}">{found.group()}</span>'
+
+
+def _link_tags(text: str, tags: list[tuple[str, str]]) -> tuple[str, list[tuple[str, str]]]:
+    """Link each tag as written on the TAGS line of an escaped paragraph, in the order written.
+    Returns the text and the tags still to link (none once a TAGS line was met: one per cable).
+    A tag not written as read (`PRELPGOV` read as two) stays text: the metadata links it."""
+    label = _TAGS_LABEL.search(text)
+    if label is None:
+        return text, tags
+    end = _TAGS_END.search(text, label.end())
+    stop = end.start() if end else len(text)
+    parts, cursor = [text[: label.end()]], label.end()
+    for written, href in tags:
+        found = re.search(rf"(?<![\w.]){re.escape(written)}(?![\w])", text[cursor:stop])
+        if found is None:
+            continue
+        start = cursor + found.start()
+        parts.append(text[cursor:start])
+        parts.append(f'<a class="tag" href="{href}">{written}</a>')
+        cursor = start + len(written)
+    parts.append(text[cursor:])
+    return "".join(parts), []
 
 
 def _with_line_anchors(block: Block) -> str:

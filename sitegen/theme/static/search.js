@@ -3,4 +3,7 @@
 window.addEventListener("DOMContentLoaded", function () {
   if (!document.getElementById("search") || typeof PagefindUI === "undefined") return;
   new PagefindUI({ element: "#search", showSubResults: true, showImages: false });
+  // The page's visible label names Pagefind's box, which comes without an id of its own.
+  var input = document.querySelector("#search input");
+  if (input) input.id = "search-input";
 });
