@@ -213,6 +213,15 @@ class Catalogue:
             newest += self.months[month].reference_ids[: count - len(newest)]
         return newest
 
+    def posts(self) -> dict[str, tuple[str, ...]]:
+        """Released reference IDs by post code (urls.post_of), each post's sorted; made once."""
+        if not self._posts:
+            grouped: dict[str, list[str]] = defaultdict(list)
+            for reference_id in self.cables:  # sorted by reference ID
+                grouped[urls.post_of(reference_id)].append(reference_id)
+            self._posts = {post: tuple(ids) for post, ids in sorted(grouped.items())}
+        return self._posts
+
     def visible_references(self, entry: CableEntry) -> tuple[str, ...]:
         """The references a page may show: withheld cables' IDs never leave the catalogue."""
         return tuple(ref for ref in entry.references if ref not in self.withheld)
@@ -269,6 +278,7 @@ class Catalogue:
 
     _origin_position: dict[str, int] = field(default_factory=dict, repr=False)
     _feeds: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict, repr=False)
+    _posts: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
 
 
 def _dated(facet: Facet) -> list[tuple[str, str]]:

@@ -53,6 +53,7 @@ KINDS: dict[str, PageKind] = {
         PageKind("releases-feed", config=("feed_size",), feed=True),
         PageKind("origin-feed", config=("feed_size",), lists="origin", feed=True),
         PageKind("tag-feed", config=("feed_size",), lists="tag", feed=True),
+        PageKind("id-shard"),  # ids/<POST>.js, for the header's ID box
         PageKind("page", "page.html"),
         PageKind("article", "page.html", section="articles"),
         PageKind("articles", "articles.html", section="articles"),

@@ -125,6 +125,8 @@ def plan_site(
     for facet in catalogue.releases.values():
         plans += release_plans(facet, size)
     plans.append(PagePlan(urls.RELEASES_FEED, "releases-feed"))
+    for post in catalogue.posts():
+        plans.append(PagePlan(urls.id_shard(post), "id-shard", post))
     for document in pages:
         plans.append(PagePlan(urls.document(document.slug), "page", document.slug))
     plans.append(PagePlan(urls.ARTICLES_INDEX, "articles"))

@@ -80,6 +80,17 @@ def facet_feed(kind: str, slug: str) -> str:
     return f"feed/{kind}/{slug}.rss"
 
 
+def post_of(reference_id: str) -> str:
+    """The post code of a reference ID: `06TBILISI619` -> `TBILISI` (goto.js reads IDs the same way)."""
+    return reference_id[2:].rstrip("0123456789")
+
+
+def id_shard(post: str) -> str:
+    """The classic script mapping a post's released reference IDs to their pages' month folders:
+    `ids/TBILISI.js`. A script, not JSON: the header's ID box loads it from file:// too."""
+    return f"ids/{post}.js"
+
+
 def document(slug: str) -> str:
     """A markdown page: `understanding-cables.html`."""
     return f"{slug}.html"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import unquote
 
 import pytest
@@ -131,3 +132,46 @@ def test_search_by_reference_id_opens_that_cable(browser, base_url, site_output)
         first.click()
         page.wait_for_load_state()
         assert page.locator("article.cable").get_attribute("data-refid") == refid
+
+
+def _typed_loosely(reference_id: str) -> str:
+    """`03ANKARA20` as a reader might type it: `03 ankara 0020`."""
+    year, rest = reference_id[:2], reference_id[2:]
+    post = rest.rstrip("0123456789")
+    return f"{year} {post.lower()} 00{rest[len(post) :]}"
+
+
+@pytest.mark.parametrize("served", ["http", "file"])
+def test_the_id_box_opens_a_cable_typed_loosely_and_says_when_there_is_none(browser, base_url, site_output, served):
+    cable = sorted((site_output / "cable").rglob("*.html"))[5]
+    start = base_url + "tag/index.html" if served == "http" else (site_output / "tag" / "index.html").as_uri()
+    with Visit(browser) as page:
+        page.goto(start)
+        page.fill("form.goto input", _typed_loosely(cable.stem))
+        page.press("form.goto input", "Enter")
+        page.wait_for_url(f"**/{cable.relative_to(site_output).as_posix()}")
+        assert page.locator("article.cable").get_attribute("data-refid") == cable.stem
+        page.fill("form.goto input", "03ANKARA999999")
+        page.press("form.goto input", "Enter")
+        message = page.locator(".goto-message")
+        message.wait_for(state="visible")
+        assert message.inner_text() == "No released cable 03ANKARA999999 in this archive."
+
+
+def test_the_id_box_never_offers_a_cable_not_yet_released(site_output):
+    shards = "".join(p.read_text() for p in (site_output / "ids").glob("*.js"))
+    released = {p.stem for p in (site_output / "cable").rglob("*.html")}
+    assert set(re.findall(r'"(\d{2}[A-Z][A-Z0-9-]*\d+)":', shards)) == released
+
+
+@pytest.mark.skipif(not search_available(), reason="Pagefind is not installed (pip install 'pagefind[bin]')")
+def test_search_results_are_titled_by_id_and_subject_and_quote_the_text(browser, base_url):
+    with Visit(browser) as page:
+        page.goto(base_url + "search.html?q=ambassador")  # what the ID box sends for a word
+        first = page.locator(".pagefind-ui__result").first
+        first.wait_for(timeout=10000)
+        title = first.locator(".pagefind-ui__result-link").inner_text()
+        assert re.fullmatch(r"\d{2}[A-Z]+\d+: .+", title) and "PAGEFIND" not in title, title
+        excerpt = first.locator(".pagefind-ui__result-excerpt").inner_text()
+        assert not excerpt.startswith(("About this cable", "Reference ID")) and "ambassador" in excerpt.lower()
+        assert page.locator(".pagefind-ui__filter-name", has_text="origin").count() == 1  # filters kept

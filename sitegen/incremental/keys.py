@@ -110,6 +110,8 @@ class PageKeys:
             if kind.endswith("-index"):  # each letter's count
                 return [present, *(f"{letter}:{len(items)}" for letter, items in sorted(filed.items()))]
             return [present, *(f"{f.name}:{f.slug}:{len(f.reference_ids)}" for f in filed.get(plan.name, []))]
+        if kind == "id-shard":
+            return [f"{ref}:{catalogue.cables[ref].created[:7]}" for ref in catalogue.posts()[plan.name]]
         if kind == "releases-feed":
             return self._entries(catalogue.feed())
         if kind in ("origin-feed", "tag-feed"):

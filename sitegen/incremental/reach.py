@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Container, Iterable
 
+from sitegen import urls
 from sitegen.catalogue import CableEntry, Catalogue
 from sitegen.kinds import FACET_KINDS, FEED_FACET_KINDS, KINDS, LISTING_KINDS
 from sitegen.plan import PagePlan
@@ -73,6 +74,7 @@ def affected_plans(
     changed = list(changed)
     dirty_ids = {entry.reference_id for entry in changed}
     cables: set[str] = set(dirty_ids)
+    posts = {urls.post_of(reference_id) for reference_id in dirty_ids}
     listings: dict[str, set[str]] = {kind: set() for kind in FACET_KINDS}
     months: dict[str, set[tuple[str, str]]] = {kind: set() for kind in FACET_KINDS}  # (facet, month)
     for entry in changed:
@@ -96,6 +98,8 @@ def affected_plans(
             return True
         if plan.kind == "cable":
             return plan.name in cables
+        if plan.kind == "id-shard":
+            return plan.name in posts
         if plan.kind in LISTING_KINDS:
             facet_kind = LISTING_KINDS[plan.kind]
             if KINDS[plan.kind].listing == "month":

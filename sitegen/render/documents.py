@@ -3,6 +3,8 @@ list and the search page."""
 
 from __future__ import annotations
 
+import json
+
 from markupsafe import Markup
 
 from sitegen.model import Problem
@@ -55,6 +57,16 @@ class DocumentPages(PageBase):
 
     def _articles(self, plan: PagePlan) -> Rendered:
         return self._one(plan, self._page_html("articles.html", plan, title="Articles", articles=self.articles))
+
+    def _id_shard(self, plan: PagePlan) -> Rendered:
+        """`sitegenIds("TBILISI", {"06TBILISI619": "2006/09", ...});`, written by json.dumps, whose
+        output is a valid script literal (reference IDs are checked to be letters, digits, hyphens)."""
+        cables = self.catalogue.cables
+        months = {
+            ref: f"{cables[ref].created[:4]}/{cables[ref].created[5:7]}" for ref in self.catalogue.posts()[plan.name]
+        }
+        script = f"sitegenIds({json.dumps(plan.name)}, {json.dumps(months, separators=(',', ':'))});\n"
+        return self._one(plan, script.encode("ascii"))
 
     def _search(self, plan: PagePlan) -> Rendered:
         return self._one(plan, self._page_html("search.html", plan, title="Search", chrome_assets=self.assets))

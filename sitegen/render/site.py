@@ -49,6 +49,7 @@ class SiteRenderer(CablePages, IndexPages, DocumentPages, FeedPages, SitemapPage
         "releases-feed": "_releases_feed",
         "origin-feed": "_origin_feed",
         "tag-feed": "_tag_feed",
+        "id-shard": "_id_shard",
         "page": "_page",
         "articles": "_articles",
         "article": "_article",
