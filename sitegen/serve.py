@@ -13,6 +13,7 @@ import ipaddress
 import json
 import mimetypes
 import os
+import re
 import sys
 import threading
 import time
@@ -111,9 +112,18 @@ def resolve_request(output: Path, raw_path: str) -> tuple[Path | None, int]:
     return real, HTTPStatus.OK
 
 
+# The header's link home, as the built-in theme writes it: what precedes index.html is the root.
+_HOME_LINK = re.compile(rb'<a class="site-title" href="([^"]*)index\.html"')
+
+
 def at_depth_of(html: bytes, request_path: str) -> bytes:
-    """The 404 page (its links relative to the site's root) as a page at `request_path`'s depth:
-    a <base> first thing in its head sends its stylesheet and links back to the root."""
+    """The 404 page as a page at `request_path`'s depth. Built without base_url its links are
+    relative to the site's root: a <base> first thing in its head sends them back there. Built
+    with one they lead to the published site, which a preview may not have yet: here they lead
+    to this server's root instead."""
+    home = _HOME_LINK.search(html)
+    if home and home.group(1).startswith((b"http://", b"https://")):
+        return html.replace(b'"' + home.group(1), b'"/')
     depth = urlsplit(request_path).path.count("/") - 1
     if depth <= 0:
         return html

@@ -12,7 +12,8 @@ import time
 
 import pytest
 
-from sitegen.serve import EVENTS_PATH, SCRIPT_PATH, PreviewServer
+from sitegen.build import BuildOptions, build_site
+from sitegen.serve import EVENTS_PATH, SCRIPT_PATH, PreviewServer, at_depth_of
 from tests.sites import cable, write_site
 
 
@@ -242,3 +243,16 @@ def test_the_404_page_deep_in_the_site_finds_its_stylesheet_and_links(server):
     assert not stylesheet.startswith(("/", "http"))  # relative: the base sends it to the root
     assert get(server, "/" + stylesheet)[0] == 200
     assert b"<base" not in get(server, "/nowhere.html")[2]  # at the root nothing is added
+
+
+def test_with_a_base_url_the_preview_404_page_links_to_this_server_not_the_published_site(tmp_path):
+    site = write_site(tmp_path / "site", [cable("09ROME1", "2010-12-01 00:00")])
+    (site / "sitegen.toml").write_text('title = "T"\nbase_url = "https://cables.example.org/"\n')
+    built = build_site(BuildOptions(site, site / "output", "2011-01-01 00:00", jobs=1, search=False))
+    assert built.errors == []
+    page = (site / "output" / "404.html").read_bytes()
+    assert b'href="https://cables.example.org/static/' in page  # as a host serves it
+    preview = at_depth_of(page, "/cable/2009/01/09ROME9.html")
+    assert b"https://cables.example.org/" not in preview
+    stylesheet = re.search(rb'<link rel="stylesheet" href="([^"]+)"', preview).group(1).decode()
+    assert stylesheet.startswith("/static/") and (site / "output" / stylesheet[1:]).is_file()
