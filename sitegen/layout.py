@@ -78,13 +78,11 @@ class SiteLayout:
         name = hashlib.sha256(str(self.output).encode()).hexdigest()[:12]
         return self.cache / f"manifest-{name}.sqlite"
 
-    # -- folders beside the output, each swapped in or out whole -------------------------
-
     @property
     def lock(self) -> Path:
-        """Held by the build of this output. Beside the output, not in the cache: deleting the
-        cache while a build runs must not let a second build of the same output start."""
-        return beside_output(self.output, LOCK)
+        return self.manifest.with_suffix(".lock")
+
+    # -- folders beside the output, each swapped in or out whole -------------------------
 
     @property
     def staging(self) -> Path:
@@ -95,7 +93,6 @@ class SiteLayout:
         return beside_output(self.output, OLD_OUTPUT)
 
 
-LOCK = "lock"  # the file a build of the output holds locked
 STAGING = "building"  # the folder a build writes into before it is put in place
 OLD_OUTPUT = "old"  # where a full build moves the previous output while it swaps the new one in
 SEARCH_STAGING = "pagefind"  # the search bundle being built

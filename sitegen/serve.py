@@ -315,7 +315,7 @@ class PreviewServer:
         self.stopping = threading.Event()
         self.watcher = _SourceWatcher(
             self.site_dir,
-            [self.output, self.layout.cache, self.layout.staging, self.layout.old_output, self.layout.lock],
+            [self.output, self.layout.cache, self.layout.staging, self.layout.old_output],
         )
         self.observer = Observer()
         self.watched: set[Path] = set()

@@ -66,7 +66,6 @@ def build_site(options: BuildOptions) -> BuildReport:
         report.failed = True
         return report
     # One build at a time per output: a second one would delete the first one's staging folder.
-    layout.lock.parent.mkdir(parents=True, exist_ok=True)
     with open(layout.lock, "w") as lock:
         try:
             if fcntl is not None:
