@@ -7,6 +7,7 @@ only ever see released cables. Withheld IDs are kept only to scrub them from ref
 
 from __future__ import annotations
 
+import functools
 import heapq
 import itertools
 import re
@@ -157,12 +158,18 @@ class Facet:
 
     def month_span(self, month: str) -> tuple[int, int]:
         """Where the cables created in `month` ("2009-03") sit in reference_ids: [start, end)."""
-        start = 0
+        end = len(self.reference_ids)
+        return self._month_spans.get(month, (end, end))
+
+    @functools.cached_property
+    def _month_spans(self) -> dict[str, tuple[int, int]]:
+        # Made once per facet: each of its month pages asks, when keyed and when rendered, and a
+        # walk of by_month per page would cost a facet the square of its months.
+        spans, start = {}, 0
         for name, count in self.by_month:
-            if name == month:
-                return start, start + count
+            spans[name] = (start, start + count)
             start += count
-        return start, start
+        return spans
 
     def month_of(self, position: int) -> str:
         """The month of the cable at `position` in reference_ids."""

@@ -1,7 +1,8 @@
 """Reach: the cables that changed -> the pages whose keys can differ, the only ones a build keys again.
 
-A superset by design: every index page, every page and feed of a listing a changed cable is or
-was in, and the cable pages that show a changed cable.
+A superset by design: every index page; of each listing a changed cable is or was in, its
+overview, its feed and the pages of the cable's creation month; and the cable pages that show a
+changed cable.
 """
 
 from __future__ import annotations
