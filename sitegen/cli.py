@@ -206,7 +206,11 @@ def build_command(
         click.echo(f"build failed ({why}); {outcome}", err=True)
         sys.exit(CONTENT_ERROR)
     if report.search_seconds:
-        click.echo(f"search index: {report.search_bytes:,} bytes in {report.search_seconds:.1f}s", err=True)
+        click.echo(
+            f"search index: {report.search_reindexed} of {report.search_shards} shards indexed anew, "
+            f"{report.search_bytes:,} bytes, in {report.search_seconds:.1f}s",
+            err=True,
+        )
     kind = "full build"
     if report.incremental:
         # Say which path: a quick build reads the stored catalogue and renders only the pages showing a change.

@@ -35,6 +35,8 @@ class Config:
     page_size: int = 50  # cables per index page
     feed_size: int = 50  # items per feed
     latest_release_size: int = 100  # cables of the latest release listed on the home page
+    # Cables per search index shard: Pagefind holds ~0.4 MB a cable while indexing, two shards at once.
+    search_shard_cables: int = 4000
     as_of: str = ""  # default for `build --as-of` (YYYY-MM-DD or YYYY-MM-DD HH:MM); empty: now
     explainer: str = "understanding-cables"  # slug of the page the menu calls the explainer
     support_links: tuple[Link, ...] = ()  # sidebar: [[support_links]] title = "...", url = "..."
@@ -44,7 +46,7 @@ class Config:
     )  # [tag_descriptions] PREL = "External political relations"
 
 
-_POSITIVE = ("page_size", "feed_size", "latest_release_size")
+_POSITIVE = ("page_size", "feed_size", "latest_release_size", "search_shard_cables")
 
 
 def load_config(site_dir: Path) -> tuple[Config, list[Problem]]:

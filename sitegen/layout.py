@@ -79,6 +79,11 @@ class SiteLayout:
         return self.cache / f"manifest-{name}.sqlite"
 
     @property
+    def search_record(self) -> Path:
+        """The shards the output's search bundle holds, and their cables (sitegen.search)."""
+        return self.manifest.with_name(self.manifest.stem.replace("manifest-", "search-") + ".json")
+
+    @property
     def lock(self) -> Path:
         return self.manifest.with_suffix(".lock")
 
@@ -97,6 +102,7 @@ STAGING = "building"  # the folder a build writes into before it is put in place
 OLD_OUTPUT = "old"  # where a full build moves the previous output while it swaps the new one in
 SEARCH_STAGING = "pagefind"  # the search bundle being built
 OLD_SEARCH = "pagefind-old"
+SEARCH_WORK = "pagefind-work"  # each shard's pages, linked, while Pagefind reads them
 
 
 def beside_output(output: Path, purpose: str) -> Path:

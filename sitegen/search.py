@@ -1,21 +1,67 @@
-"""Search: index the built cable pages with Pagefind, after the output is in place.
+"""Search: index the released cable pages with Pagefind, in shards, after the output is in place.
 
-Pagefind reads only what is in output/, so embargoed cables (which have no page) are never
-indexed. Its bundle is built beside the output and swapped in whole.
+Pagefind holds every page it indexes in memory until it writes (about 38 bytes for each byte of
+cable text: 1.8 GB for 4,500 synthetic cables), so one index of 251,287 cables would need ~100
+GB. The pages are indexed in shards of at most `search_shard_cables` cables, each by its own Pagefind
+process, and the search page merges them (Pagefind's `mergeIndex`). Two processes of 4,000
+synthetic cables (10.4 KB of text each; the public dump's average 6.8 KB) peak at ~3.2 GB
+together: the config's `search_shard_cables` defaults to 4,000.
+
+Shards follow the order of release: release days in order, a day's cables by URL, packed into
+shards of up to `search_shard_cables` (a bigger day is cut). A new release fills the last shard or opens
+new ones, so it re-indexes one or two shards, never the archive; a correction re-indexes the
+shard holding it. Creation-date shards would not do: a release's cables are created across the
+years, so it would touch every shard.
+
+Pagefind reads only pages in output/, so embargoed cables (which have none) are never indexed.
+The bundle is assembled beside the output (shards indexed anew, the others linked from the
+bundle in place) and swapped in whole.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import itertools
+import json
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sitegen.layout import OLD_SEARCH, SEARCH_STAGING, beside_output
+from sitegen.layout import OLD_SEARCH, SEARCH_STAGING, SEARCH_WORK, beside_output
+
+if TYPE_CHECKING:
+    from sitegen.catalogue import Catalogue
 
 BUNDLE = "pagefind"
+SHARD_LIST = "shards.js"  # the shard names, for the search page (a classic script: works from any folder)
+UI_FILES = ("pagefind-ui.js", "pagefind-ui.css")
+INDEX_PROCESSES = 2  # Pagefind uses ~1.5 cores alone; two at once index ~1.4x faster
+RECORD_VERSION = 2
+
+# A released cable as search sees it: (its release day, its page's URL).
+Member = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class Shard:
+    name: str  # the bundle's folder: the first release day, and which part of it when a day is cut
+    urls: tuple[str, ...]
+
+
+@dataclass
+class Indexed:
+    """What one update of the search bundle did."""
+
+    ok: bool
+    shards: int = 0  # shards in the bundle
+    reindexed: int = 0  # shards indexed anew by this update
+    message: str = ""
 
 
 def search_available() -> bool:
@@ -26,15 +72,146 @@ def search_available() -> bool:
     )
 
 
-def index_site(output_dir: Path) -> tuple[bool, str]:
-    """Build the search bundle for `output_dir` into output/pagefind; returns (ok, message)."""
+def search_members(catalogue: Catalogue) -> list[Member]:
+    """The released cables, each with its release day: what the index holds."""
+    return [(entry.released[:10], entry.url) for entry in catalogue.cables.values()]
+
+
+def plan_shards(members: Iterable[Member], size: int) -> list[Shard]:
+    """Release days in order, packed into shards of at most `size` cables; a day that does not
+    fit in the open shard starts the next one, a day bigger than `size` is cut into parts."""
+    shards: list[Shard] = []
+    name, urls = "", list[str]()  # the open shard
+
+    def close() -> None:
+        nonlocal name, urls
+        if urls:
+            shards.append(Shard(name, tuple(urls)))
+        name, urls = "", []
+
+    for day, group in itertools.groupby(sorted(members), key=lambda member: member[0]):
+        day_urls = [url for _, url in group]
+        if urls and len(urls) + len(day_urls) > size:
+            close()
+        for part, start in enumerate(range(0, len(day_urls), size), start=1):
+            if not urls:
+                name = f"r{day}" if part == 1 else f"r{day}-{part}"
+            urls += day_urls[start : start + size]
+            if len(urls) >= size:
+                close()
+    close()
+    return shards
+
+
+def update_index(
+    output_dir: Path,
+    record_path: Path,
+    members: list[Member] | None,
+    changed: set[str],
+    jobs: int,
+    shard_size: int,
+) -> Indexed:
+    """Bring output/pagefind up to date: index anew the shards holding a page in `changed` (its
+    bytes changed), whose cables are not those recorded, whose bundle is missing or whose last
+    indexing did not finish; link the others as they are. `members` None: the same released
+    cables as the last update (the quick path's promise)."""
+    record = read_record(record_path)
+    if members is None:
+        if record is None:
+            return Indexed(False, message="no record of the last index; run `sitegen build --full`")
+        shards = [Shard(name, tuple(urls)) for name, urls in record.shards.items()]
+    else:
+        shards = plan_shards(members, shard_size)
+    if not shards:
+        remove_index(output_dir)
+        write_record(record_path, Record({}, set()))
+        return Indexed(True)
+    bundle = output_dir / BUNDLE
+    recorded = record or Record({}, set())
+    stale = [
+        shard
+        for shard in shards
+        if recorded.shards.get(shard.name) != list(shard.urls)
+        or shard.name in recorded.stale
+        or not (bundle / shard.name / "pagefind.js").exists()
+        or not changed.isdisjoint(shard.urls)
+    ]
+    if not stale and all((bundle / name).exists() for name in (SHARD_LIST, *UI_FILES)):
+        return Indexed(True, len(shards))
+    shard_urls = {shard.name: list(shard.urls) for shard in shards}
+    # Until the new bundle is in place, the record says which shards it has yet to index.
+    write_record(record_path, Record(shard_urls, {shard.name for shard in stale}))
+    try:
+        failure = assemble_bundle(output_dir, shards, stale, jobs)
+    except OSError as error:
+        failure = f"{error.strerror or error} ({error.filename or output_dir})"
+    if failure:
+        return Indexed(False, message=failure)
+    write_record(record_path, Record(shard_urls, set()))
+    return Indexed(True, len(shards), len(stale))
+
+
+def assemble_bundle(output_dir: Path, shards: list[Shard], stale: list[Shard], jobs: int) -> str:
+    """Index the stale shards and link the others into a new bundle beside the output, then swap
+    it in whole; returns "" or what failed (the bundle in place is then left as it was)."""
+    bundle = output_dir / BUNDLE
     fresh = beside_output(output_dir, SEARCH_STAGING)
-    shutil.rmtree(fresh, ignore_errors=True)
-    command = [sys.executable, "-m", "pagefind", "--site", str(output_dir), "--output-path", str(fresh), "--silent"]
+    work = beside_output(output_dir, SEARCH_WORK)
+    for folder in (fresh, work):
+        shutil.rmtree(folder, ignore_errors=True)
+    try:
+        fresh.mkdir()
+        failures = index_shards(output_dir, stale, fresh, work, jobs)
+        if failures:
+            return failures[0]
+        for shard in shards:
+            if shard not in stale:
+                shutil.copytree(bundle / shard.name, fresh / shard.name, copy_function=_link_or_copy)
+        for name in UI_FILES:
+            shutil.copyfile(fresh / shards[0].name / name, fresh / name)
+        (fresh / SHARD_LIST).write_text(shard_list_script(shards), encoding="utf-8")
+        swap_in(fresh, output_dir)
+        return ""
+    finally:
+        for folder in (fresh, work):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def index_shards(output_dir: Path, shards: list[Shard], fresh: Path, work: Path, jobs: int) -> list[str]:
+    """Index each shard into fresh/<name>, INDEX_PROCESSES at a time; returns what failed."""
+
+    def index(shard: Shard) -> str:
+        return index_shard(output_dir, shard, work / shard.name, fresh / shard.name)
+
+    with ThreadPoolExecutor(max_workers=max(1, min(jobs, INDEX_PROCESSES))) as pool:
+        return [failure for failure in pool.map(index, shards) if failure]
+
+
+def index_shard(output_dir: Path, shard: Shard, work: Path, target: Path) -> str:
+    """Pagefind over a tree of links to the shard's pages alone (so it walks only them and their
+    URLs stay those of the site); returns "" or what went wrong."""
+    site = work / "site"
+    for url in shard.urls:
+        link = site / url
+        link.parent.mkdir(parents=True, exist_ok=True)
+        _link_or_copy(str(output_dir / url), str(link))
+    command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(target), "--silent"]
     result = subprocess.run(command, capture_output=True, text=True)
-    if result.returncode != 0 or not (fresh / "pagefind.js").exists():
-        shutil.rmtree(fresh, ignore_errors=True)
-        return False, (result.stderr or result.stdout).strip()[-2000:]
+    shutil.rmtree(work, ignore_errors=True)
+    if result.returncode != 0 or not (target / "pagefind.js").exists():
+        return f"shard {shard.name}: " + (result.stderr or result.stdout).strip()[-2000:]
+    return ""
+
+
+def shard_list_script(shards: list[Shard]) -> str:
+    names = json.dumps([shard.name for shard in shards])
+    return (
+        "// The search index's shards (written by sitegen): the search page merges these Pagefind bundles.\n"
+        f"window.sitegenSearchShards = {names};\n"
+    )
+
+
+def swap_in(fresh: Path, output_dir: Path) -> None:
     target = output_dir / BUNDLE
     old = beside_output(output_dir, OLD_SEARCH)
     shutil.rmtree(old, ignore_errors=True)
@@ -42,7 +219,43 @@ def index_site(output_dir: Path) -> tuple[bool, str]:
         os.replace(target, old)
     os.replace(fresh, target)
     shutil.rmtree(old, ignore_errors=True)
-    return True, ""
+
+
+def _link_or_copy(source: str, destination: str) -> None:
+    """A hard link (the files are never written in place: a new bundle replaces the folder);
+    a copy where the file system has none."""
+    try:
+        os.link(source, destination)
+    except OSError:
+        shutil.copy2(source, destination)
+
+
+@dataclass
+class Record:
+    """What the search bundle in place holds: each shard's cable pages, and the shards an
+    unfinished update has yet to index. Kept in the site's cache, beside the manifest."""
+
+    shards: dict[str, list[str]]
+    stale: set[str]
+
+
+def read_record(path: Path) -> Record | None:
+    """The record the last update left (None: none, or unreadable)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("version") != RECORD_VERSION:
+        return None
+    return Record(data["shards"], set(data["stale"]))
+
+
+def write_record(path: Path, record: Record) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    data = {"version": RECORD_VERSION, "shards": record.shards, "stale": sorted(record.stale)}
+    temporary.write_text(json.dumps(data), encoding="utf-8")
+    os.replace(temporary, path)
 
 
 def bundle_size(output_dir: Path) -> int:
@@ -50,5 +263,5 @@ def bundle_size(output_dir: Path) -> int:
 
 
 def remove_index(output_dir: Path) -> None:
-    """Delete the search bundle of a site built without search."""
+    """Delete the search bundle of a site built without search (or with nothing to search)."""
     shutil.rmtree(output_dir / BUNDLE, ignore_errors=True)

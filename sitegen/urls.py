@@ -25,9 +25,12 @@ INDEX = "index.html"  # the page a folder's URL opens
 CABLE_PAGE = re.compile(r"cable/\d{4}/\d{2}/([0-9]{2}[A-Z][A-Z0-9\-]*[0-9]+)\.html")
 
 
+CABLE_FOLDER = "cable"
+
+
 def cable(created: str, reference_id: str) -> str:
     """`cable/2006/09/06GUANGZHOU29875.html`, from the created moment `2006-09-12 07:32`."""
-    return f"cable/{created[:4]}/{created[5:7]}/{reference_id}.html"
+    return f"{CABLE_FOLDER}/{created[:4]}/{created[5:7]}/{reference_id}.html"
 
 
 def cable_twin(cable_url: str) -> str:

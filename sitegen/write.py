@@ -100,6 +100,16 @@ class Staging:
         except OSError:
             return False
 
+    def staged(self, folder: str) -> set[str]:
+        """The output paths of the files staged under `folder`: in an overlay, the files whose
+        bytes this build changes there."""
+        root = Path(self.folder)
+        return {
+            (Path(directory) / name).relative_to(root).as_posix()
+            for directory, _, files in os.walk(root / folder)
+            for name in files
+        }
+
     def commit(self, removed: Sequence[str] = ()) -> int:
         """Put the staged files in place and delete `removed` (output paths); returns files moved.
 

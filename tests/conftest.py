@@ -85,10 +85,20 @@ def chromium_path() -> str | None:
     return "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
 
 
+# Small shards, so that the sample's 46 cables make a search index of several shards to merge.
+BROWSER_SHARD_CABLES = 12
+
+
 @pytest.fixture(scope="session")
 def site_output(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("browser") / "output"
-    report = build_site(BuildOptions(REPO, out, BROWSER_AS_OF, jobs=2, search=search_available()))
+    """The bundled sample site, built from a copy (its cache stays out of the checkout)."""
+    site = tmp_path_factory.mktemp("browser") / "site"
+    for folder in ("content", "templates"):
+        shutil.copytree(REPO / folder, site / folder)
+    config = (REPO / "sitegen.toml").read_text(encoding="utf-8")
+    (site / "sitegen.toml").write_text(f"search_shard_cables = {BROWSER_SHARD_CABLES}\n{config}", encoding="utf-8")
+    out = site / "output"
+    report = build_site(BuildOptions(site, out, BROWSER_AS_OF, jobs=2, search=search_available()))
     assert report.errors == []
     return out
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import json
 import re
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote
 
 import pytest
@@ -175,3 +179,73 @@ def test_search_results_are_titled_by_id_and_subject_and_quote_the_text(browser,
         excerpt = first.locator(".pagefind-ui__result-excerpt").inner_text()
         assert not excerpt.startswith(("About this cable", "Reference ID")) and "ambassador" in excerpt.lower()
         assert page.locator(".pagefind-ui__filter-name", has_text="origin").count() == 1  # filters kept
+
+
+@pytest.mark.skipif(not search_available(), reason="Pagefind is not installed (pip install 'pagefind[bin]')")
+def test_a_word_search_answers_from_every_shard_and_a_filter_narrows_it(browser, base_url, site_output):
+    names = json.loads((site_output / "pagefind" / "shards.js").read_text().split("=", 1)[1].strip().rstrip(";"))
+    assert len(names) >= 3  # the fixture's small shards: the search page merges several
+    twins = [json.loads(p.read_text()) for p in (site_output / "cable").rglob("*.json")]
+    holding = [twin for twin in twins if "ambassador" in twin["body"].lower()]
+    with Visit(browser) as page:
+        page.goto(base_url + "search.html")
+        page.fill(".pagefind-ui__search-input", "ambassador")
+        message = page.locator(".pagefind-ui__message")
+        message.filter(has_text="results").wait_for(timeout=10000)
+        assert message.inner_text() == f"{len(holding)} results for ambassador"
+        athens = [twin for twin in holding if twin["origin"] == "Embassy Athens"]
+        page.locator(".pagefind-ui__filter-name", has_text="Origin").click()
+        page.locator(".pagefind-ui__filter-label", has_text="Embassy Athens").click()
+        message.filter(has_text=f"{len(athens)} result").wait_for(timeout=10000)
+        links = page.locator(".pagefind-ui__result-link")
+        links.first.wait_for()
+        shown = {text.split(":")[0] for text in links.all_inner_texts()}
+        assert shown == {twin["reference_id"] for twin in athens}
+
+
+@pytest.mark.skipif(not search_available(), reason="Pagefind is not installed (pip install 'pagefind[bin]')")
+def test_an_id_from_any_shard_is_its_own_first_result(browser, base_url, site_output):
+    names = json.loads((site_output / "pagefind" / "shards.js").read_text().split("=", 1)[1].strip().rstrip(";"))
+    by_release = {}
+    for twin in (json.loads(p.read_text()) for p in sorted((site_output / "cable").rglob("*.json"))):
+        by_release.setdefault(twin["released"][:10], twin["reference_id"])
+    assert {"r" + day for day in by_release} == set(names)  # one shard per release day here
+    with Visit(browser) as page:
+        page.goto(base_url + "search.html")
+        for refid in by_release.values():
+            page.fill(".pagefind-ui__search-input", refid)
+            first = page.locator(".pagefind-ui__result-link").first
+            page.wait_for_function(
+                "id => { const a = document.querySelector('.pagefind-ui__result-link');"
+                " return a && a.textContent.startsWith(id + ':'); }",
+                arg=refid,
+                timeout=10000,
+            )
+            assert first.get_attribute("href").endswith(f"/{refid}.html")
+
+
+def test_the_search_page_opened_from_disk_says_how_to_reach_a_cable(browser, site_output):
+    with Visit(browser) as page:
+        page.goto((site_output / "search.html").as_uri())
+        note = page.locator(".search-unavailable")
+        note.wait_for(timeout=5000)
+        assert "served over the web" in note.inner_text() and "ID" in note.inner_text()
+
+
+@pytest.mark.skipif(not search_available(), reason="Pagefind is not installed (pip install 'pagefind[bin]')")
+def test_search_results_link_under_the_folder_a_mirror_serves_the_site_from(browser, site_output):
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(site_output.parent))
+    handler.log_message = lambda *args: None
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with Visit(browser) as page:
+            page.goto(f"http://127.0.0.1:{server.server_address[1]}/{site_output.name}/search.html?q=ambassador")
+            first = page.locator(".pagefind-ui__result-link").first
+            first.wait_for(timeout=10000)
+            assert first.get_attribute("href").startswith(f"/{site_output.name}/cable/")
+            first.click()
+            page.wait_for_load_state()
+            assert page.locator("article.cable").count() == 1
+    finally:
+        server.shutdown()

@@ -43,7 +43,7 @@ from sitegen.model import Problem
 from sitegen.parallel import worker_count
 from sitegen.plan import plan_site, sitemap_urls
 from sitegen.render.site import SiteRenderer, code_fingerprint
-from sitegen.search import search_available
+from sitegen.search import search_available, search_members
 from sitegen.sources.pages import Document, read_documents
 from sitegen.sources.scan import FolderStats, Scan, cable_file_stats, folder_digests, scan_cables, stats_digest
 from sitegen.write import OutputError, Staging, copy_static, remove_tree
@@ -142,8 +142,10 @@ def _build(run: BuildRun) -> None:
     if published is None:
         return
     generation = _save(run, site, published, incremental, changed)
-    if site.scan.problems:
-        sources = ""  # files with problems are read again next time: no no-op path until they are fixed
+    if site.scan.problems or run.report.search_unfinished:
+        # Files with problems are read again next time, and an unfinished index is finished:
+        # no no-op (or quick) path until then.
+        sources = ""
     run.manifest.save_meta(
         state="clean",
         as_of=run.report.as_of,
@@ -243,7 +245,9 @@ def _render_site(
         STATIC_PAGE: (hashlib.sha256(repr(sorted(assets.items())).encode()).hexdigest(), tuple(sorted(assets.values())))
     }
     planned = {plan.url for plan in plans} | {STATIC_PAGE}
-    published = publish(run, staging, RenderContext(renderer, keys, staging), tasks, previous, planned, static)
+    members = search_members(site.catalogue) if run.search else None
+    context = RenderContext(renderer, keys, staging)
+    published = publish(run, staging, context, tasks, previous, planned, members, static)
     return published, fingerprints, changed
 
 

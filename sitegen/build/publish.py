@@ -10,7 +10,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import astuple, dataclass
-from pathlib import Path
 from typing import Any
 
 from sitegen.build.report import BuildMemory, BuildOptions, BuildReport
@@ -22,7 +21,8 @@ from sitegen.model import Problem
 from sitegen.parallel import batches, map_batches
 from sitegen.plan import PagePlan
 from sitegen.render.site import Rendered, SiteRenderer
-from sitegen.search import bundle_size, index_site, remove_index
+from sitegen.search import Member, bundle_size, remove_index, update_index
+from sitegen.urls import CABLE_FOLDER
 from sitegen.write import Staging
 
 RENDER_BATCH = 200
@@ -82,12 +82,14 @@ def publish(
     tasks: list[RenderTask],
     previous: dict[str, tuple[str, str]],
     planned: set[str] | None,
+    search_members: list[Member] | None,
     extra_pages: Written | None = None,
 ) -> Published | None:
     """Render `tasks`, then (unless --strict meets a problem: None, the output untouched) put the
     staging folder in place, dropping the files of pages gone or no longer written, and index it.
-    `planned` is every page the build plans (None: the same pages as before); `extra_pages` are
-    recorded as written without rendering (the static files)."""
+    `planned` is every page the build plans (None: the same pages as before); `search_members`
+    the released cables the index holds (None: the same as before); `extra_pages` are recorded
+    as written without rendering (the static files)."""
     fresh: dict[str, list[Problem]] = {}
     written = render_pages(run, context, tasks, fresh)
     run.report.rendered = len(written)
@@ -106,15 +108,15 @@ def publish(
     run.manifest.save_meta(state="building", output=str(run.layout.output), folders={})
     if run.options.memory is not None:
         run.options.memory.forget()
+    # The cable pages whose bytes change (a page rendered again as it was needs no new index).
+    cables_changed = staging.staged(CABLE_FOLDER) if run.search and staging.overlay else None
     moved = staging.commit(sorted(stale))
     run.report.output = "replaced"
     run.report.notes += staging.notes
     run.report.files = moved if moved >= 0 else sum(len(files) for _, files in written.values())
-    cables_changed = bool(gone_pages) or any(url.startswith("cable/") for url in written)
-    index_missing = not (run.layout.output / "pagefind").is_dir()
-    if run.search and (moved < 0 or cables_changed or index_missing):
-        update_search(run.layout.output, run.report)
-    elif not run.search:
+    if run.search:
+        update_search(run, search_members, cables_changed)
+    else:
         remove_index(run.layout.output)  # no page links to it any more, and it would go stale
     return Published(written, gone_pages, kept, previous)
 
@@ -203,11 +205,22 @@ def stale_files(
     return gone_pages, stale
 
 
-def update_search(output_dir: Path, report: BuildReport) -> None:
+def update_search(run: BuildRun, members: list[Member] | None, changed: set[str] | None) -> None:
+    """Re-index the search shards holding a cable page whose bytes changed, or whose cables did.
+    `changed` None: the whole output was replaced, so every shard is indexed anew."""
     started = time.perf_counter()
-    indexed, message = index_site(output_dir)
+    record = run.layout.search_record
+    if changed is None:
+        record.unlink(missing_ok=True)
+    shard_size = run.config.search_shard_cables
+    indexed = update_index(run.layout.output, record, members, changed or set(), run.jobs, shard_size)
+    if not indexed.reindexed and indexed.ok:
+        return
+    report = run.report
     report.search_seconds = time.perf_counter() - started
-    if indexed:
-        report.search_bytes = bundle_size(output_dir)
+    report.search_shards, report.search_reindexed = indexed.shards, indexed.reindexed
+    if indexed.ok:
+        report.search_bytes = bundle_size(run.layout.output)
     else:
-        report.problems.append(Problem("pagefind", 0, f"search index not updated: {message}", "warning"))
+        report.search_unfinished = True
+        report.problems.append(Problem("pagefind", 0, f"search index not updated: {indexed.message}", "warning"))

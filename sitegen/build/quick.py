@@ -68,6 +68,8 @@ class QuickBuild:
             and bool(meta.sources)  # the last build met a broken file: it is read again
             and meta.as_of is not None
             and release_set_unchanged(meta.release_moments, meta.as_of, self.run.report.as_of)
+            # The quick path keeps the search shards' cables as recorded: there must be a record.
+            and (not self.run.search or self.run.layout.search_record.exists())
         )
 
     def _render_and_save(self, catalogue: StoredCatalogue, states: dict[str, SourceState], meta: BuildMeta) -> bool:
@@ -94,7 +96,7 @@ class QuickBuild:
         else:
             previous = run.manifest.page_keys(plan.url.rpartition("/")[0] for plan in plans)
         tasks: list[RenderTask] = [(plan, previous.get(plan.url, ("",))[0]) for plan in plans]
-        published = publish(run, staging, RenderContext(renderer, keys, staging), tasks, previous, None)
+        published = publish(run, staging, RenderContext(renderer, keys, staging), tasks, previous, None, None)
         if published is None:
             return True  # --strict met a problem: reported, nothing changed
         run.report.quick = run.report.incremental = True
@@ -109,7 +111,7 @@ class QuickBuild:
         run.manifest.save_meta(
             state="clean",
             as_of=run.report.as_of,
-            sources=self.sources,
+            sources="" if run.report.search_unfinished else self.sources,
             folders=folder_digests(layout.site, self.folders),
             generation=generation,
             page_problems=published.kept_problems,

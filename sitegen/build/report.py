@@ -80,6 +80,9 @@ class BuildReport:
     quick: bool = False  # built from the stored catalogue: no cable moved in any index
     search_seconds: float = 0.0
     search_bytes: int = 0
+    search_shards: int = 0  # shards in the search bundle
+    search_reindexed: int = 0  # of which this build indexed anew
+    search_unfinished: bool = False  # indexing failed: the next build must not be a no-op
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
