@@ -24,6 +24,7 @@ import importlib.util
 import itertools
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -43,6 +44,10 @@ SHARD_LIST = "shards.js"  # the shard names, for the search page (a classic scri
 UI_FILES = ("pagefind-ui.js", "pagefind-ui.css")
 INDEX_PROCESSES = 2  # Pagefind uses ~1.5 cores alone; two at once index ~1.4x faster
 RECORD_VERSION = 2
+
+# The metadata table of the cable page (data-pagefind-ignore="index") and the filters in it.
+META_TABLE = re.compile(rb'<table class="cable-meta" data-pagefind-ignore="index">.*?</table>', re.DOTALL)
+FILTER = re.compile(rb'data-pagefind-filter="[^"]*"[^>]*>[^<]*')
 
 # A released cable as search sees it: (its release day, its page's URL).
 Member = tuple[str, str]
@@ -70,6 +75,17 @@ def search_available() -> bool:
         importlib.util.find_spec("pagefind_bin") is not None
         or importlib.util.find_spec("pagefind_bin_extended") is not None
     )
+
+
+def indexed_part(page: bytes) -> bytes:
+    """What Pagefind reads of a cable page: its `<article>` (the page contract's wrapper, marked
+    data-pagefind-body), of whose metadata table only the filters (the table is not indexed);
+    the whole page when a theme has no such article. A release changes much around older
+    cables (cited by, previous and next, a reference now released) but not what they index."""
+    start, end = page.find(b"<article"), page.rfind(b"</article>")
+    if not 0 <= start < end:
+        return page
+    return META_TABLE.sub(lambda table: b"\n".join(FILTER.findall(table[0])), page[start:end], count=1)
 
 
 def search_members(catalogue: Catalogue) -> list[Member]:
@@ -112,7 +128,7 @@ def update_index(
     shard_size: int,
 ) -> Indexed:
     """Bring output/pagefind up to date: index anew the shards holding a page in `changed` (its
-    bytes changed), whose cables are not those recorded, whose bundle is missing or whose last
+    indexed text changed), whose cables are not those recorded, whose bundle is missing or whose last
     indexing did not finish; link the others as they are. `members` None: the same released
     cables as the last update (the quick path's promise)."""
     record = read_record(record_path)

@@ -89,14 +89,20 @@ def chromium_path() -> str | None:
 BROWSER_SHARD_CABLES = 12
 
 
+def sample_site(root: Path, config_first: str = "") -> Path:
+    """A copy of the bundled sample site at `root` (so that builds keep their cache out of the
+    checkout); `config_first` goes before its config."""
+    for folder in ("content", "templates"):
+        shutil.copytree(REPO / folder, root / folder)
+    config = (REPO / "sitegen.toml").read_text(encoding="utf-8")
+    (root / "sitegen.toml").write_text(config_first + config, encoding="utf-8")
+    return root
+
+
 @pytest.fixture(scope="session")
 def site_output(tmp_path_factory) -> Path:
-    """The bundled sample site, built from a copy (its cache stays out of the checkout)."""
-    site = tmp_path_factory.mktemp("browser") / "site"
-    for folder in ("content", "templates"):
-        shutil.copytree(REPO / folder, site / folder)
-    config = (REPO / "sitegen.toml").read_text(encoding="utf-8")
-    (site / "sitegen.toml").write_text(f"search_shard_cables = {BROWSER_SHARD_CABLES}\n{config}", encoding="utf-8")
+    """The bundled sample site as built for a reader."""
+    site = sample_site(tmp_path_factory.mktemp("browser") / "site", f"search_shard_cables = {BROWSER_SHARD_CABLES}\n")
     out = site / "output"
     report = build_site(BuildOptions(site, out, BROWSER_AS_OF, jobs=2, search=search_available()))
     assert report.errors == []

@@ -6,7 +6,7 @@ import pytest
 
 from sitegen.build import BuildOptions, build_site
 from sitegen.sources.cablefile import read_cable_file
-from tests.conftest import REPO
+from tests.conftest import REPO, sample_site
 from tests.sites import all_bytes, cable, problems, write_site
 
 
@@ -19,7 +19,7 @@ def _released_map() -> dict[str, str | None]:
 )
 def test_unreleased_cables_appear_in_no_output_file(tmp_path, as_of):
     out = tmp_path / "output"
-    report = build_site(BuildOptions(REPO, out, as_of, jobs=1))
+    report = build_site(BuildOptions(sample_site(tmp_path / "site"), out, as_of, jobs=1))
     withheld = [ref for ref, released in _released_map().items() if not released or released > as_of]
     released = [ref for ref, moment in _released_map().items() if moment and moment <= as_of]
     assert withheld, "the sample site keeps some cables unreleased"

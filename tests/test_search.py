@@ -11,7 +11,7 @@ import pytest
 
 from sitegen.build import BuildOptions, build_site
 from sitegen.layout import SiteLayout
-from sitegen.search import plan_shards, read_record, search_available
+from sitegen.search import indexed_part, plan_shards, read_record, search_available
 from sitegen.sources.cablefile import cable_path, format_cable
 from tests.sites import BODY, PUBLISHED_CONFIG, cable, problems, write_site
 
@@ -53,6 +53,32 @@ def test_a_new_release_leaves_every_shard_but_the_last_as_it_was():
 
 def test_no_released_cable_is_no_shard():
     assert plan_shards([], 4) == []
+
+
+PAGE = (
+    b'<nav>menu</nav><article class="cable" data-pagefind-body><h1>09ROME1 SUBJECT</h1>'
+    b'<table class="cable-meta" data-pagefind-ignore="index"><tr><td>2009-01-01</td></tr>'
+    b'<tr><td><a href="o/" data-pagefind-filter="origin">Embassy Rome</a></td></tr>'
+    b"<tr><td>REFS</td></tr></table>"
+    b'<div class="cable-body">1. (C) Text.</div></article><section class="backlinks">CITED</section>'
+)
+
+
+def test_what_is_indexed_of_a_page_is_its_article_with_the_filters_of_its_metadata():
+    same = [
+        PAGE.replace(b"CITED", b"09PARIS1, 09PARIS2"),  # "Referenced by", outside the article
+        PAGE.replace(b"REFS", b'<a href="x.html">09MADRID2</a>'),  # a reference released
+        PAGE.replace(b"menu", b"other menu"),
+    ]
+    assert all(indexed_part(page) == indexed_part(PAGE) for page in same)
+    different = [
+        PAGE.replace(b"Text.", b"Text, corrected."),
+        PAGE.replace(b"SUBJECT", b"ANOTHER SUBJECT"),
+        PAGE.replace(b">Embassy Rome<", b">Embassy Paris<"),  # a filter
+    ]
+    assert all(indexed_part(page) != indexed_part(PAGE) for page in different)
+    themed = PAGE.replace(b"<article", b"<main").replace(b"</article>", b"</main>")
+    assert indexed_part(themed) == themed  # no article: the whole page counts
 
 
 # -- what a build re-indexes -------------------------------------------------------------------
@@ -137,6 +163,18 @@ def test_a_release_indexes_only_the_shards_it_fills(site):
     assert report.search_reindexed == 1 and report.search_shards == 4
     assert reindexed(before, shard_files(site / "output")) == {"r2011-02-01"}
     assert any("09MADRID2" in url for url in shards_of(site)["r2011-02-01"])
+
+
+@needs_pagefind
+def test_a_release_citing_older_cables_changes_their_pages_but_not_their_shards(site):
+    build(site)
+    before = shard_files(site / "output")
+    cited = (site / "output" / "cable" / "2009" / "01" / "09ROME2.html").read_bytes()
+    citing = cable("09MADRID2", "2011-02-01 00:00", origin="Embassy Madrid")  # its REF: 09 ROME 2
+    cable_path(site / "content", citing).write_bytes(format_cable(citing))
+    build(site)
+    assert (site / "output" / "cable" / "2009" / "01" / "09ROME2.html").read_bytes() != cited  # "Referenced by"
+    assert reindexed(before, shard_files(site / "output")) == {"r2011-02-01"}
 
 
 @needs_pagefind

@@ -21,7 +21,7 @@ from sitegen.model import Problem
 from sitegen.parallel import batches, map_batches
 from sitegen.plan import PagePlan
 from sitegen.render.site import Rendered, SiteRenderer
-from sitegen.search import Member, bundle_size, remove_index, update_index
+from sitegen.search import Member, bundle_size, indexed_part, remove_index, update_index
 from sitegen.urls import CABLE_FOLDER
 from sitegen.write import Staging
 
@@ -108,8 +108,7 @@ def publish(
     run.manifest.save_meta(state="building", output=str(run.layout.output), folders={})
     if run.options.memory is not None:
         run.options.memory.forget()
-    # The cable pages whose bytes change (a page rendered again as it was needs no new index).
-    cables_changed = staging.staged(CABLE_FOLDER) if run.search and staging.overlay else None
+    cables_changed = search_changes(staging) if run.search and staging.overlay else None
     moved = staging.commit(sorted(stale))
     run.report.output = "replaced"
     run.report.notes += staging.notes
@@ -205,8 +204,25 @@ def stale_files(
     return gone_pages, stale
 
 
+def search_changes(staging: Staging) -> set[str]:
+    """The cable pages whose indexed text this build changes: of the pages staged (those whose
+    bytes change), the new ones and those whose article differs from the one in the output."""
+    changed = set()
+    for url in staging.staged(CABLE_FOLDER):
+        if not url.endswith(".html"):
+            continue
+        try:
+            before = (staging.output_dir / url).read_bytes()
+        except OSError:
+            changed.add(url)
+            continue
+        if indexed_part(before) != indexed_part((staging.folder / url).read_bytes()):
+            changed.add(url)
+    return changed
+
+
 def update_search(run: BuildRun, members: list[Member] | None, changed: set[str] | None) -> None:
-    """Re-index the search shards holding a cable page whose bytes changed, or whose cables did.
+    """Re-index the search shards holding a cable page whose indexed text changed, or whose cables did.
     `changed` None: the whole output was replaced, so every shard is indexed anew."""
     started = time.perf_counter()
     record = run.layout.search_record
