@@ -48,6 +48,8 @@ RECORD_VERSION = 2
 # The metadata table of the cable page (data-pagefind-ignore="index") and the filters in it.
 META_TABLE = re.compile(rb'<table class="cable-meta" data-pagefind-ignore="index">.*?</table>', re.DOTALL)
 FILTER = re.compile(rb'data-pagefind-filter="[^"]*"[^>]*>[^<]*')
+MARK = re.compile(rb'(?:data-pagefind-[a-z-]+|\bid)="[^"]*"')
+TAG = re.compile(rb"<(/?h[1-6])\b[^>]*>|<[^>]*>")  # a heading's tag is kept, bare; any other goes
 
 # A released cable as search sees it: (its release day, its page's URL).
 Member = tuple[str, str]
@@ -78,14 +80,19 @@ def search_available() -> bool:
 
 
 def indexed_part(page: bytes) -> bytes:
-    """What Pagefind reads of a cable page: its `<article>` (the page contract's wrapper, marked
-    data-pagefind-body), of whose metadata table only the filters (the table is not indexed);
-    the whole page when a theme has no such article. A release changes much around older
-    cables (cited by, previous and next, a reference now released) but not what they index."""
+    """What Pagefind reads of a cable page, to tell whether its index must be made again: the
+    text of its `<article>` (the page contract's wrapper, marked data-pagefind-body) with its
+    headings, its data-pagefind-* attributes and its ids (the anchors of sub-results); of the
+    metadata table (not indexed) only the filters. The whole page when a theme has no article.
+    A release changes much around older cables (cited by, previous and next, a reference now a
+    link) but not this."""
     start, end = page.find(b"<article"), page.rfind(b"</article>")
     if not 0 <= start < end:
         return page
-    return META_TABLE.sub(lambda table: b"\n".join(FILTER.findall(table[0])), page[start:end], count=1)
+    article = META_TABLE.sub(lambda table: b"\n".join(FILTER.findall(table[0])), page[start:end], count=1)
+    marks = b"\n".join(MARK.findall(article))
+    text = TAG.sub(lambda tag: b"<" + tag[1] + b">" if tag[1] else b"", article)
+    return marks + b"\n" + text
 
 
 def search_members(catalogue: Catalogue) -> list[Member]:

@@ -60,7 +60,8 @@ PAGE = (
     b'<table class="cable-meta" data-pagefind-ignore="index"><tr><td>2009-01-01</td></tr>'
     b'<tr><td><a href="o/" data-pagefind-filter="origin">Embassy Rome</a></td></tr>'
     b"<tr><td>REFS</td></tr></table>"
-    b'<div class="cable-body">1. (C) Text.</div></article><section class="backlinks">CITED</section>'
+    b'<div class="cable-body"><span class="par" id="par1">1. (C) Text, see 09MADRID2.</span></div>'
+    b'</article><section class="backlinks">CITED</section>'
 )
 
 
@@ -69,12 +70,16 @@ def test_what_is_indexed_of_a_page_is_its_article_with_the_filters_of_its_metada
         PAGE.replace(b"CITED", b"09PARIS1, 09PARIS2"),  # "Referenced by", outside the article
         PAGE.replace(b"REFS", b'<a href="x.html">09MADRID2</a>'),  # a reference released
         PAGE.replace(b"menu", b"other menu"),
+        PAGE.replace(b"see 09MADRID2", b'see <a class="ref" href="x.html">09MADRID2</a>'),  # now a link
     ]
     assert all(indexed_part(page) == indexed_part(PAGE) for page in same)
     different = [
-        PAGE.replace(b"Text.", b"Text, corrected."),
+        PAGE.replace(b"Text,", b"Text, corrected,"),
         PAGE.replace(b"SUBJECT", b"ANOTHER SUBJECT"),
         PAGE.replace(b">Embassy Rome<", b">Embassy Paris<"),  # a filter
+        PAGE.replace(b'id="par1"', b'id="par2"'),  # an anchor
+        PAGE.replace(b"<h1>", b'<h1 data-pagefind-weight="10">'),
+        PAGE.replace(b"<h1>09ROME1 SUBJECT</h1>", b"<h2>09ROME1 SUBJECT</h2>"),
     ]
     assert all(indexed_part(page) != indexed_part(PAGE) for page in different)
     themed = PAGE.replace(b"<article", b"<main").replace(b"</article>", b"</main>")
@@ -97,7 +102,11 @@ def uncited(reference_id: str, released: str | None, origin: str = "Embassy Rome
 @pytest.fixture
 def site(tmp_path) -> Path:
     cables = [uncited(f"09ROME{n}", "2010-11-28 00:00") for n in range(1, 6)]
-    cables += [uncited(f"09PARIS{n}", "2010-12-05 00:00", "Embassy Paris") for n in range(1, 4)]
+    cables += [uncited(f"09PARIS{n}", "2010-12-05 00:00", "Embassy Paris") for n in range(1, 3)]
+    # 09PARIS3 cites 09MADRID2, not yet released: its reference becomes a link on release.
+    cables += [
+        cable("09PARIS3", "2010-12-05 00:00", origin="Embassy Paris", body=BODY.replace("09 ROME 2", "09 MADRID 2"))
+    ]
     cables += [uncited("09MADRID1", "2011-02-01 00:00", "Embassy Madrid")]
     cables += [uncited("09MADRID2", None, "Embassy Madrid")]  # not released yet
     root = write_site(tmp_path / "site", cables)
@@ -157,9 +166,14 @@ def test_the_bundle_holds_a_shard_per_release_run_and_only_released_cables(site)
 def test_a_release_indexes_only_the_shards_it_fills(site):
     build(site)
     before = shard_files(site / "output")
+    citing = (site / "output" / "cable" / "2009" / "01" / "09PARIS3.html").read_bytes()
     released = uncited("09MADRID2", "2011-02-01 00:00", "Embassy Madrid")
     cable_path(site / "content", released).write_bytes(format_cable(released))
     report = build(site)
+    assert (
+        b'09MADRID2.html">09 MADRID 2</a>' in (site / "output" / "cable" / "2009" / "01" / "09PARIS3.html").read_bytes()
+    )
+    assert b'09MADRID2.html">09 MADRID 2</a>' not in citing  # its page changed, not its shard:
     assert report.search_reindexed == 1 and report.search_shards == 4
     assert reindexed(before, shard_files(site / "output")) == {"r2011-02-01"}
     assert any("09MADRID2" in url for url in shards_of(site)["r2011-02-01"])
