@@ -135,8 +135,8 @@ def update_index(
     shard_size: int,
 ) -> Indexed:
     """Bring output/pagefind up to date: index anew the shards holding a page in `changed` (its
-    indexed text changed), whose cables are not those recorded, whose bundle is missing or whose last
-    indexing did not finish; link the others as they are. `members` None: the same released
+    indexed text changed), whose cables are not those recorded, whose bundle is missing or
+    whose last indexing did not finish; link the others as they are. `members` None: the same released
     cables as the last update (the quick path's promise)."""
     record = read_record(record_path)
     if members is None:
@@ -187,8 +187,9 @@ def assemble_bundle(output_dir: Path, shards: list[Shard], stale: list[Shard], j
         failures = index_shards(output_dir, stale, fresh, work, jobs)
         if failures:
             return failures[0]
+        anew = {shard.name for shard in stale}
         for shard in shards:
-            if shard not in stale:
+            if shard.name not in anew:
                 shutil.copytree(bundle / shard.name, fresh / shard.name, copy_function=_link_or_copy)
         for name in UI_FILES:
             shutil.copyfile(fresh / shards[0].name / name, fresh / name)
