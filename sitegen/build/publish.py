@@ -206,7 +206,7 @@ def stale_files(
 
 def search_changes(staging: Staging) -> set[str]:
     """The cable pages whose indexed text this build changes: of the pages staged (those whose
-    bytes change), the new ones and those whose article differs from the one in the output."""
+    bytes change), the new ones and those whose indexed text differs from the page in the output."""
     changed = set()
     for url in staging.staged(CABLE_FOLDER):
         if not url.endswith(".html"):
