@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import shutil
 import threading
+from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -109,17 +111,25 @@ def site_output(tmp_path_factory) -> Path:
     return out
 
 
-@pytest.fixture(scope="session")
-def base_url(site_output):
-    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(site_output))
+@contextlib.contextmanager
+def served(folder: Path) -> Iterator[str]:
+    """`folder` over http on a free local port; yields its base URL."""
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(folder))
     handler.log_message = lambda *args: None
     SimpleHTTPRequestHandler.extensions_map.update({".rss": "application/rss+xml", ".atom": "application/atom+xml"})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    # Served under a sub-folder path is not possible with this handler; file:// covers "anywhere".
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def base_url(site_output):
+    """The sample site served at the root (a mirror's sub-folder: served(site_output.parent))."""
+    with served(site_output) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import re
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote
 
 import pytest
 
 from sitegen.search import search_available
-from tests.conftest import REPO, Visit
+from tests.conftest import REPO, Visit, served
+from tests.sites import listed_shards
 
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
 
@@ -183,7 +181,7 @@ def test_search_results_are_titled_by_id_and_subject_and_quote_the_text(browser,
 
 @pytest.mark.skipif(not search_available(), reason="Pagefind is not installed (pip install 'pagefind[bin]')")
 def test_a_word_search_answers_from_every_shard_and_a_filter_narrows_it(browser, base_url, site_output):
-    names = json.loads((site_output / "pagefind" / "shards.js").read_text().split("=", 1)[1].strip().rstrip(";"))
+    names = listed_shards(site_output)
     assert len(names) >= 3  # the fixture's small shards: the search page merges several
     twins = [json.loads(p.read_text()) for p in (site_output / "cable").rglob("*.json")]
     holding = [twin for twin in twins if "ambassador" in twin["body"].lower()]
@@ -205,7 +203,7 @@ def test_a_word_search_answers_from_every_shard_and_a_filter_narrows_it(browser,
 
 @pytest.mark.skipif(not search_available(), reason="Pagefind is not installed (pip install 'pagefind[bin]')")
 def test_an_id_from_any_shard_is_its_own_first_result(browser, base_url, site_output):
-    names = json.loads((site_output / "pagefind" / "shards.js").read_text().split("=", 1)[1].strip().rstrip(";"))
+    names = listed_shards(site_output)
     by_release = {}
     for twin in (json.loads(p.read_text()) for p in sorted((site_output / "cable").rglob("*.json"))):
         by_release.setdefault(twin["released"][:10], twin["reference_id"])
@@ -234,18 +232,11 @@ def test_the_search_page_opened_from_disk_says_how_to_reach_a_cable(browser, sit
 
 @pytest.mark.skipif(not search_available(), reason="Pagefind is not installed (pip install 'pagefind[bin]')")
 def test_search_results_link_under_the_folder_a_mirror_serves_the_site_from(browser, site_output):
-    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(site_output.parent))
-    handler.log_message = lambda *args: None
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        with Visit(browser) as page:
-            page.goto(f"http://127.0.0.1:{server.server_address[1]}/{site_output.name}/search.html?q=ambassador")
-            first = page.locator(".pagefind-ui__result-link").first
-            first.wait_for(timeout=10000)
-            assert first.get_attribute("href").startswith(f"/{site_output.name}/cable/")
-            first.click()
-            page.wait_for_load_state()
-            assert page.locator("article.cable").count() == 1
-    finally:
-        server.shutdown()
+    with served(site_output.parent) as parent_url, Visit(browser) as page:
+        page.goto(f"{parent_url}{site_output.name}/search.html?q=ambassador")
+        first = page.locator(".pagefind-ui__result-link").first
+        first.wait_for(timeout=10000)
+        assert first.get_attribute("href").startswith(f"/{site_output.name}/cable/")
+        first.click()
+        page.wait_for_load_state()
+        assert page.locator("article.cable").count() == 1

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -13,7 +12,7 @@ from sitegen.build import BuildOptions, build_site
 from sitegen.layout import SiteLayout
 from sitegen.search import indexed_part, plan_shards, read_record, search_available
 from sitegen.sources.cablefile import cable_path, format_cable
-from tests.sites import BODY, PUBLISHED_CONFIG, cable, problems, write_site
+from tests.sites import BODY, PUBLISHED_CONFIG, cable, listed_shards, problems, write_site
 
 needs_pagefind = pytest.mark.skipif(not search_available(), reason="Pagefind is not installed")
 
@@ -151,8 +150,7 @@ def test_the_bundle_holds_a_shard_per_release_run_and_only_released_cables(site)
     assert list(shards) == ["r2010-11-28", "r2010-11-28-2", "r2010-12-05", "r2011-02-01"]
     assert [len(urls) for urls in shards.values()] == [3, 2, 3, 1]
     assert report.search_shards == report.search_reindexed == 4
-    listed = (output / "pagefind" / "shards.js").read_text()
-    assert json.loads(listed.split("=", 1)[1].strip().rstrip(";")) == list(shards)
+    assert listed_shards(output) == list(shards)
     for name in shards:
         assert (output / "pagefind" / name / "pagefind-entry.json").exists()
     assert (output / "pagefind" / "pagefind-ui.js").exists()
