@@ -14,7 +14,7 @@ import re
 import sys
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any, NamedTuple
@@ -194,7 +194,9 @@ class Catalogue:
     classifications: dict[str, Facet] = field(default_factory=dict)
     months: dict[str, Facet] = field(default_factory=dict)  # "2009-03" -> cables created that month
     releases: dict[str, Facet] = field(default_factory=dict)  # "2010-11-28" -> cables released that day, latest first
-    backlinks: dict[str, tuple[str, ...]] = field(default_factory=dict)  # cited ID -> citing IDs, newest first
+    # Cited ID -> the released cables citing it, newest first; withheld cited IDs too, so that a
+    # cable's release finds the pages citing it here rather than in a walk over every entry.
+    backlinks: dict[str, tuple[str, ...]] = field(default_factory=dict)
     feed_size: int = 50
 
     @property
@@ -220,7 +222,7 @@ class Catalogue:
             newest += self.months[month].reference_ids[: count - len(newest)]
         return newest
 
-    def posts(self) -> dict[str, tuple[str, ...]]:
+    def posts(self) -> Mapping[str, tuple[str, ...]]:
         """Released reference IDs by post code (urls.post_of), each post's sorted; made once."""
         if not self._posts:
             grouped: dict[str, list[str]] = defaultdict(list)
@@ -347,7 +349,7 @@ def build_catalogue(entries: list[CableEntry], as_of: str, total: int = 0, feed_
         by_month[month].append(dated)
         by_release[released_at[:10]].append(dated)
         for reference in references:
-            if reference in released_ids and reference != reference_id:
+            if reference != reference_id:
                 referenced_by[reference].append(reference_id)
     catalogue.origins = _facets(by_origin)
     catalogue.tags = _facets(by_tag)

@@ -132,15 +132,19 @@ def plan_site(
     plans.append(PagePlan(urls.ARTICLES_INDEX, "articles"))
     for document in articles:
         plans.append(PagePlan(urls.article(document.slug), "article", document.slug))
-    sitemaps = page_count(len(sitemap_urls(plans)), SITEMAP_LIMIT)
+    return plans + sitemap_plans(len(sitemap_urls(plan.url for plan in plans)))
+
+
+def sitemap_plans(listed: int) -> list[PagePlan]:
+    """The sitemap of `listed` URLs: one file, or an index and a part per SITEMAP_LIMIT URLs."""
+    sitemaps = page_count(listed, SITEMAP_LIMIT)
     if sitemaps == 1:
-        plans.append(PagePlan(urls.SITEMAP, "sitemap", "", 1, 1))
-    else:
-        plans.append(PagePlan(urls.SITEMAP, "sitemap-index", "", 1, sitemaps))
-        plans += [PagePlan(f"sitemap-{n}.xml", "sitemap", "", n, sitemaps) for n in range(1, sitemaps + 1)]
-    return plans
+        return [PagePlan(urls.SITEMAP, "sitemap", "", 1, 1)]
+    parts = [PagePlan(f"sitemap-{n}.xml", "sitemap", "", n, sitemaps) for n in range(1, sitemaps + 1)]
+    return [PagePlan(urls.SITEMAP, "sitemap-index", "", 1, sitemaps), *parts]
 
 
-def sitemap_urls(plans: list[PagePlan]) -> list[str]:
-    """The HTML pages a sitemap lists, in plan order."""
-    return [plan.url for plan in plans if plan.url.endswith(".html") and plan.kind != "not-found"]
+def sitemap_urls(page_urls: Iterable[str]) -> list[str]:
+    """The HTML pages a sitemap lists, sorted: a build that plans only what changed makes the
+    same list from the last build's pages."""
+    return sorted(url for url in page_urls if url.endswith(".html") and url != urls.NOT_FOUND)

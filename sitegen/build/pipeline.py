@@ -223,7 +223,7 @@ def _render_site(
     published (None: --strict stopped it), each kind's fingerprint and the entries that changed."""
     assets = copy_static(run.layout.site, staging)
     plans = plan_site(site.catalogue, run.config, site.pages, site.articles, run.search)
-    urls = sitemap_urls(plans)
+    urls = sitemap_urls(plan.url for plan in plans)
     renderer = SiteRenderer(
         run.config, site.catalogue, run.layout.site, site.pages, site.articles, assets, urls, run.search
     )

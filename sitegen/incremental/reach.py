@@ -84,8 +84,9 @@ def affected_plans(
         for kind, names in facet_names(entry).items():
             listings[kind] |= names
             months[kind] |= {(name, entry.created[:7]) for name in names}
-    # Cables citing a changed one show its subject or link: one cheap pass over every entry.
-    cables.update(ref for ref, entry in catalogue.cables.items() if not dirty_ids.isdisjoint(entry.references))
+    # Cables citing a changed one show its subject or link.
+    for reference_id in dirty_ids:
+        cables.update(catalogue.backlinks.get(reference_id, ()))
     facets_by_kind = {"origin": catalogue.origins, "tag": catalogue.tags, "classification": catalogue.classifications}
     for kind, slugs in facet_slugs(catalogue).items():
         for name, slug in slugs.items():
