@@ -214,7 +214,10 @@ def build_command(
     kind = "full build"
     if report.incremental:
         # Say which path: a quick build reads the stored catalogue and renders only the pages showing a change.
-        kind = "incremental build (quick: no cable moved)" if report.quick else "incremental build"
+        kind = "incremental build"
+        if report.quick:
+            moved = f"{report.moved:,} cable{'s' if report.moved != 1 else ''} moved in the listings"
+            kind += f" (quick: {moved})" if report.moved else " (quick: no cable moved)"
     click.echo(
         f"{kind}: {report.rendered} of {report.pages} pages rendered, {report.files} files written, "
         f"{report.removed} removed, into {report.output_dir} in {report.seconds:.1f}s; "

@@ -32,7 +32,7 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sitegen.layout import OLD_SEARCH, SEARCH_STAGING, SEARCH_WORK, beside_output
 
@@ -43,7 +43,7 @@ BUNDLE = "pagefind"
 SHARD_LIST = "shards.js"  # the shard names, for the search page (a classic script: works from any folder)
 UI_FILES = ("pagefind-ui.js", "pagefind-ui.css")
 INDEX_PROCESSES = 2  # Pagefind uses ~1.5 cores alone; two at once index ~1.4x faster
-RECORD_VERSION = 2
+RECORD_VERSION = 3  # 3 adds each shard's release days; 2 is read (its shards are kept)
 
 # The metadata table of the cable page (data-pagefind-ignore="index") and the filters in it.
 META_TABLE = re.compile(rb'<table class="cable-meta" data-pagefind-ignore="index">.*?</table>', re.DOTALL)
@@ -59,6 +59,11 @@ Member = tuple[str, str]
 class Shard:
     name: str  # the bundle's folder: the first release day, and which part of it when a day is cut
     urls: tuple[str, ...]
+    days: tuple[tuple[str, int], ...] = ()  # the release day of its pages, as runs: (day, how many)
+
+    def members(self) -> list[Member]:
+        days = [day for day, count in self.days for _ in range(count)]
+        return list(zip(days, self.urls, strict=True))
 
 
 @dataclass
@@ -104,13 +109,13 @@ def plan_shards(members: Iterable[Member], size: int) -> list[Shard]:
     """Release days in order, packed into shards of at most `size` cables; a day that does not
     fit in the open shard starts the next one, a day bigger than `size` is cut into parts."""
     shards: list[Shard] = []
-    name, urls = "", list[str]()  # the open shard
+    name, urls, days = "", list[str](), list[tuple[str, int]]()  # the open shard
 
     def close() -> None:
-        nonlocal name, urls
+        nonlocal name, urls, days
         if urls:
-            shards.append(Shard(name, tuple(urls)))
-        name, urls = "", []
+            shards.append(Shard(name, tuple(urls), tuple(days)))
+        name, urls, days = "", [], []
 
     for day, group in itertools.groupby(sorted(members), key=lambda member: member[0]):
         day_urls = [url for _, url in group]
@@ -119,7 +124,9 @@ def plan_shards(members: Iterable[Member], size: int) -> list[Shard]:
         for part, start in enumerate(range(0, len(day_urls), size), start=1):
             if not urls:
                 name = f"r{day}" if part == 1 else f"r{day}-{part}"
-            urls += day_urls[start : start + size]
+            part_urls = day_urls[start : start + size]
+            urls += part_urls
+            days.append((day, len(part_urls)))
             if len(urls) >= size:
                 close()
     close()
@@ -142,7 +149,7 @@ def update_index(
     if members is None:
         if record is None:
             return Indexed(False, message="no record of the last index; run `sitegen build --full`")
-        shards = [Shard(name, tuple(urls)) for name, urls in record.shards.items()]
+        shards = record.shard_list()
     else:
         shards = plan_shards(members, shard_size)
     if not shards:
@@ -159,18 +166,21 @@ def update_index(
         or not (bundle / shard.name / "pagefind.js").exists()
         or not changed.isdisjoint(shard.urls)
     ]
-    if not stale and all((bundle / name).exists() for name in (SHARD_LIST, *UI_FILES)):
-        return Indexed(True, len(shards))
     shard_urls = {shard.name: list(shard.urls) for shard in shards}
+    shard_days = {shard.name: [list(run) for run in shard.days] for shard in shards}
+    if not stale and all((bundle / name).exists() for name in (SHARD_LIST, *UI_FILES)):
+        if recorded.days != shard_days:  # a cable released on another day, in the same shard
+            write_record(record_path, Record(shard_urls, set(), shard_days))
+        return Indexed(True, len(shards))
     # Until the new bundle is in place, the record says which shards it has yet to index.
-    write_record(record_path, Record(shard_urls, {shard.name for shard in stale}))
+    write_record(record_path, Record(shard_urls, {shard.name for shard in stale}, shard_days))
     try:
         failure = assemble_bundle(output_dir, shards, stale, jobs)
     except OSError as error:
         failure = f"{error.strerror or error} ({error.filename or output_dir})"
     if failure:
         return Indexed(False, message=failure)
-    write_record(record_path, Record(shard_urls, set()))
+    write_record(record_path, Record(shard_urls, set(), shard_days))
     return Indexed(True, len(shards), len(stale))
 
 
@@ -261,6 +271,11 @@ class Record:
 
     shards: dict[str, list[str]]
     stale: set[str]
+    days: dict[str, list[Any]] | None = None  # each shard's Shard.days; None in a record of version 2
+
+    def shard_list(self) -> list[Shard]:
+        days = self.days or {}
+        return [Shard(name, tuple(urls), tuple(map(tuple, days.get(name, ())))) for name, urls in self.shards.items()]
 
 
 def read_record(path: Path) -> Record | None:
@@ -269,15 +284,27 @@ def read_record(path: Path) -> Record | None:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(data, dict) or data.get("version") != RECORD_VERSION:
+    if not isinstance(data, dict) or data.get("version") not in (2, RECORD_VERSION):
         return None
-    return Record(data["shards"], set(data["stale"]))
+    return Record(data["shards"], set(data["stale"]), data.get("days"))
+
+
+def recorded_members(path: Path) -> list[Member] | None:
+    """The released cables the index in place holds, with their release days; None when the
+    record cannot say (none, an unfinished update, a record of version 2)."""
+    record = read_record(path)
+    if record is None or record.stale or record.days is None:
+        return None
+    shards = record.shard_list()
+    if any(sum(count for _, count in shard.days) != len(shard.urls) for shard in shards):
+        return None  # shards kept from a record of version 2, whose days were never known
+    return [member for shard in shards for member in shard.members()]
 
 
 def write_record(path: Path, record: Record) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
-    data = {"version": RECORD_VERSION, "shards": record.shards, "stale": sorted(record.stale)}
+    data = {"version": RECORD_VERSION, "shards": record.shards, "stale": sorted(record.stale), "days": record.days}
     temporary.write_text(json.dumps(data), encoding="utf-8")
     os.replace(temporary, path)
 

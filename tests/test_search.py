@@ -175,6 +175,13 @@ def test_a_release_indexes_only_the_shards_it_fills(site):
     assert report.search_reindexed == 1 and report.search_shards == 4
     assert reindexed(before, shard_files(site / "output")) == {"r2011-02-01"}
     assert any("09MADRID2" in url for url in shards_of(site)["r2011-02-01"])
+    # Taken by the quick path, which knew the index's cables from the record, not from every
+    # entry: the record is the one a full build makes.
+    assert report.quick and report.moved == 1
+    build_site(BuildOptions(site, site / "fresh", AS_OF, jobs=2, search=True, full=True))
+    assert read_record(SiteLayout(site, site / "output").search_record) == read_record(
+        SiteLayout(site, site / "fresh").search_record
+    )
 
 
 @needs_pagefind

@@ -8,7 +8,7 @@ place, update the search index and mark the manifest while they save.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Container, Iterable
 from dataclasses import astuple, dataclass
 from typing import Any
 
@@ -75,13 +75,24 @@ class Published:
     previous: dict[str, tuple[str, str]]  # each page's key and files as the last build left them
 
 
+class AllPagesBut:
+    """Every page the last build had, but these: what a build plans when it planned only the
+    pages a change reaches (publish's `planned`)."""
+
+    def __init__(self, gone: Iterable[str]):
+        self.gone = frozenset(gone)
+
+    def __contains__(self, url: object) -> bool:
+        return url not in self.gone
+
+
 def publish(
     run: BuildRun,
     staging: Staging,
     context: RenderContext,
     tasks: list[RenderTask],
     previous: dict[str, tuple[str, str]],
-    planned: set[str] | None,
+    planned: Container[str] | None,
     search_members: list[Member] | None,
     extra_pages: Written | None = None,
 ) -> Published | None:
@@ -187,7 +198,7 @@ def carry_page_problems(
 
 
 def stale_files(
-    previous: dict[str, tuple[str, str]], written: Written, planned: set[str]
+    previous: dict[str, tuple[str, str]], written: Written, planned: Container[str]
 ) -> tuple[list[str], set[str]]:
     """Pages no longer planned, and files no page writes any more: the pages of a cable withdrawn
     or back under embargo, or a file a re-rendered page no longer produces (an old stylesheet)."""

@@ -77,7 +77,8 @@ class BuildReport:
     removed: int = 0
     sources_read: int = 0
     incremental: bool = False
-    quick: bool = False  # built from the stored catalogue: no cable moved in any index
+    quick: bool = False  # built from the stored catalogue
+    moved: int = 0  # of it, the cables that moved in or out of its indexes (released, withheld, retagged)
     search_seconds: float = 0.0
     search_bytes: int = 0
     search_shards: int = 0  # shards in the search bundle

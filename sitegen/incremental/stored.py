@@ -5,27 +5,41 @@ paragraph: the usual correction) re-renders a dozen pages, which show a few hund
 of the catalogue. Loading all 251,287 entries and indexing them again to find those took
 most of such a build; a StoredCatalogue loads only the rows the pages ask for.
 
+A release, a withheld cable or a changed tag moves cables between indexes: StoredCatalogue.move
+edits the rows those cables are and were in (a facet's list, its months, the backlinks, the
+counts) in place, so that a release of 1,000 cables reads and writes the few thousand rows it
+touches, never all 251,287 entries.
+
 Rows (in the manifest's tables `cables`, `facets` and `backlinks`):
   cables     reference ID -> (entry fields, digest of its file): released cables only
   facets     "kind:name" -> (slug, reference IDs newest first, their release moments, their months);
+             "post:CODE" -> the released reference IDs of a post, sorted (the ID box's shard);
              ""          -> the catalogue's own values (counts, withheld IDs, facet names in order)
   backlinks  cited reference ID -> citing reference IDs, as Catalogue.backlinks holds them
 """
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import marshal
 import os
 import sqlite3
+import sys
+from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from sitegen.catalogue import CableEntry, Catalogue, Facet, entry_fields, entry_from_fields
+from sitegen import urls
+from sitegen.catalogue import CableEntry, Catalogue, Facet, entry_fields, entry_from_fields, slugify
 from sitegen.incremental.manifest import Manifest
 from sitegen.incremental.reach import facet_names
 from sitegen.kinds import FACET_KINDS
 
 SUMMARY = ""  # the facets table's row holding the catalogue's own values
+POST = "post"  # the facets table's rows of each post's reference IDs: "post:TBILISI"
 STRUCTURE = ("reference_id", "source", "created", "released", "classification", "origin", "tags", "references")
 _STRUCTURE_AT = tuple(CableEntry._fields.index(name) for name in STRUCTURE)
 _MISSING = object()
@@ -81,7 +95,11 @@ def store_catalogue(
     facet_rows: dict[str, object] = {SUMMARY: summary}
     for kind, name in facet_keys:
         facet = facets_by_kind[kind].get(name)
-        facet_rows[f"{kind}:{name}"] = facet and (facet.slug, facet.reference_ids, facet.moments, facet.by_month)
+        facet_rows[f"{kind}:{name}"] = facet and _facet_row(facet)
+    posts = catalogue.posts()
+    post_names = posts.keys() if changed is None else {urls.post_of(ref) for ref in ids}
+    for post in post_names:
+        facet_rows[f"{POST}:{post}"] = posts.get(post)
     manifest.save_stored(
         "cables",
         {ref: (entry_fields(cables[ref]), digests[ref]) if ref in cables else None for ref in ids},
@@ -91,10 +109,41 @@ def store_catalogue(
     manifest.save_stored("backlinks", {ref: backlinks.get(ref) for ref in cited}, replace_all)
 
 
+def _facet_row(facet: Facet) -> tuple:
+    return (facet.slug, facet.reference_ids, facet.moments, facet.by_month)
+
+
 def store_entries(manifest: Manifest, changed: Iterable[tuple[CableEntry, str]]) -> None:
     """Keep new versions (entry, file digest) of released cables that stayed in place
     (same_place): their indexes, backlinks and counts are as stored, only their own rows change."""
     manifest.save_stored("cables", {entry.reference_id: (entry_fields(entry), digest) for entry, digest in changed})
+
+
+@dataclass
+class Moved:
+    """What StoredCatalogue.move edited, for the pages it reaches and the rows to save."""
+
+    facets: dict[tuple[str, str], tuple[Facet | None, Facet | None]]  # (kind, name) -> before, after
+    months: dict[tuple[str, str], set[str]]  # (kind, name) -> the months a moved cable left or entered
+    shown: set[str]  # reference IDs of the cable pages that can show a moved cable
+    gone: list[str]  # cable pages no longer published
+    backlinks: dict[str, tuple[str, ...]]  # cited reference ID -> citing IDs now
+    posts: dict[str, tuple[str, ...]]  # post code -> its released reference IDs now
+    rows: dict[str, tuple[CableEntry, str] | None]  # reference ID -> its row now (None: not released)
+
+
+def store_moved(manifest: Manifest, catalogue: StoredCatalogue, moved: Moved) -> None:
+    """Keep the rows StoredCatalogue.move edited: those of the cables moved, of the facets and
+    posts they left or entered, of the cables they cite, and the catalogue's own values."""
+    cables = {ref: row and (entry_fields(row[0]), row[1]) for ref, row in moved.rows.items()}
+    facet_rows: dict[str, object] = {SUMMARY: _summary(catalogue)}
+    for (kind, name), (_, after) in moved.facets.items():
+        facet_rows[f"{kind}:{name}"] = after and _facet_row(after)
+    for post, ids in moved.posts.items():
+        facet_rows[f"{POST}:{post}"] = ids or None
+    manifest.save_stored("cables", cables)
+    manifest.save_stored("facets", facet_rows)
+    manifest.save_stored("backlinks", {cited: citing or None for cited, citing in moved.backlinks.items()})
 
 
 class _Rows(Mapping):
@@ -108,6 +157,9 @@ class _Rows(Mapping):
 
     def put(self, key: str, value) -> None:
         self._found[key] = value
+
+    def rename(self, names: tuple[str, ...]) -> None:
+        self._names = names
 
     def __getitem__(self, key: str):
         value = self._found.get(key, _MISSING)
@@ -174,6 +226,7 @@ class StoredCatalogue(Catalogue):
         self.months = self._facets("month", names)  # type: ignore[assignment]
         self.releases = self._facets("release", names)  # type: ignore[assignment]
         self.backlinks = _Rows(lambda ref: self._get("backlinks", ref))  # type: ignore[assignment]
+        self._posts_rows = _Rows(lambda post: self._get("facets", f"{POST}:{post}"))
 
     @classmethod
     def usable(cls, path: Path, as_of: str, changed: dict[str, tuple[CableEntry, str]]) -> StoredCatalogue | None:
@@ -218,6 +271,178 @@ class StoredCatalogue(Catalogue):
     def released_count(self) -> int:
         return self._released_count
 
+    def posts(self) -> Mapping[str, tuple[str, ...]]:
+        return self._posts_rows
+
+    # -- moving cables: the rows a change of place touches, edited in memory ---------------
+
+    def move(self, moves: list[tuple[CableEntry, CableEntry, str]]) -> Moved | None:
+        """Take the old version of each (old entry, new entry, new file digest) out of every
+        index it was in and put the new one where it now sorts, as build_catalogue would have
+        placed it; None, having edited nothing that is saved, when an origin, tag or
+        classification appears or vanishes (slugs are given in name order, so others may move)."""
+        edit = _Edit(self)
+        for old, _, _ in moves:
+            if old.reference_id in self.cables:
+                edit.take_out(old)
+        for _, new, digest in moves:
+            released = bool(new.released) and new.released <= self.as_of
+            self.cables.put(new.reference_id, new if released else None)  # type: ignore[attr-defined]
+            self.digests.put(new.reference_id, digest if released else None)
+        for old, new, _ in moves:
+            if new.reference_id in self.cables:
+                edit.put_in(new)
+            elif old.reference_id in edit.was_released:
+                edit.gone.append(old.url)
+        for old, new, _ in moves:
+            if new.reference_id in self.cables:
+                edit.show_neighbours(new)
+                if old.reference_id in edit.was_released and old.url != new.url:
+                    edit.gone.append(old.url)
+        return edit.finish()
+
     def _origin_index(self, entry: CableEntry) -> int:
         # Catalogue maps every cable of every origin at once; here one origin's row is searched.
         return self.origins[entry.origin].reference_ids.index(entry.reference_id)
+
+
+SLUGGED_KINDS = ("origin", "tag", "classification")
+
+
+class _Edit:
+    """One StoredCatalogue.move: each facet touched as a working list of (reference ID, release
+    moment, creation month), newest first, edited and then made a Facet again."""
+
+    def __init__(self, catalogue: StoredCatalogue):
+        self.catalogue = catalogue
+        self.lists: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
+        self.before: dict[tuple[str, str], Facet | None] = {}
+        self.months: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self.citing: dict[str, list[str]] = {}
+        self.posts: dict[str, list[str]] = {}
+        self.shown: set[str] = set()
+        self.gone: list[str] = []
+        self.was_released: set[str] = set()
+        self.moved: dict[str, CableEntry] = {}
+
+    def _list(self, kind: str, name: str) -> list[tuple[str, str, str]]:
+        key = (kind, name)
+        if key not in self.lists:
+            facet = self.catalogue.indexes()[kind].get(name)
+            self.before[key] = facet
+            self.lists[key] = (
+                list(zip(facet.reference_ids, facet.moments, _months(facet), strict=True)) if facet else []
+            )
+        return self.lists[key]
+
+    def _citing(self, cited: str) -> list[str]:
+        if cited not in self.citing:
+            self.citing[cited] = list(self.catalogue.backlinks.get(cited, ()))
+        return self.citing[cited]
+
+    def _post(self, post: str) -> list[str]:
+        if post not in self.posts:
+            self.posts[post] = list(self.catalogue.posts().get(post, ()))
+        return self.posts[post]
+
+    def take_out(self, old: CableEntry) -> None:
+        reference_id = old.reference_id
+        self.was_released.add(reference_id)
+        self.shown.update([reference_id, *old.references, *self._citing(reference_id)])
+        for kind, names in facet_names(old).items():
+            for name in names:
+                items = self._list(kind, name)
+                at = next(i for i, item in enumerate(items) if item[0] == reference_id)
+                if kind == "origin":  # its neighbours lose it
+                    self.shown.update(item[0] for item in items[max(0, at - 1) : at + 2])
+                del items[at]
+                self.months[(kind, name)].add(old.created[:7])
+        for cited in old.references:
+            if cited != reference_id:
+                self._citing(cited).remove(reference_id)
+        self._post(urls.post_of(reference_id)).remove(reference_id)
+
+    def put_in(self, new: CableEntry) -> None:
+        reference_id = new.reference_id
+        self.moved[reference_id] = new
+        self.shown.update([reference_id, *new.references, *self._citing(reference_id)])
+        item = (reference_id, sys.intern(new.released), sys.intern(new.created[:7]))
+        for kind, names in facet_names(new).items():
+            for name in names:
+                items = self._list(kind, name)
+                items.insert(self._slot(items, new, _first), item)
+                self.months[(kind, name)].add(new.created[:7])
+        for cited in new.references:
+            if cited != reference_id:
+                citing = self._citing(cited)
+                citing.insert(self._slot(citing, new, str), reference_id)
+        bisect.insort(self._post(urls.post_of(reference_id)), reference_id)
+
+    def _slot(self, items: list, entry: CableEntry, id_of: Callable[[Any], str]) -> int:
+        """Where `entry` sorts among `items` (the reference ID of each: `id_of`), newest first:
+        descending (created, reference ID). Where it is, when it is among them."""
+        cables = self.catalogue.cables
+        position = (entry.created, entry.reference_id)
+        low, high = 0, len(items)
+        while low < high:
+            middle = (low + high) // 2
+            other = cables[id_of(items[middle])]
+            if (other.created, other.reference_id) > position:
+                low = middle + 1
+            else:
+                high = middle
+        return low
+
+    def show_neighbours(self, new: CableEntry) -> None:
+        items = self.lists[("origin", new.origin)]
+        at = self._slot(items, new, _first)
+        self.shown.update(item[0] for item in items[max(0, at - 1) : at + 2])
+
+    def finish(self) -> Moved | None:
+        catalogue = self.catalogue
+        facets: dict[tuple[str, str], tuple[Facet | None, Facet | None]] = {}
+        for (kind, name), items in self.lists.items():
+            before = self.before[(kind, name)]
+            after = _facet(name, before.slug if before else slugify(name), items) if items else None
+            if kind in SLUGGED_KINDS and (before is None) != (after is None):
+                return None
+            facets[(kind, name)] = (before, after)
+        indexes = catalogue.indexes()
+        for (kind, name), (before, after) in facets.items():
+            facet_rows: _Rows = indexes[kind]  # type: ignore[assignment]
+            facet_rows.put(name, after)
+            if (before is None) != (after is None):  # a month or a release day appears or vanishes
+                names = set(facet_rows) - {name} if after is None else {*facet_rows, name}
+                facet_rows.rename(tuple(sorted(names, reverse=kind == "release")))
+        withheld = set(catalogue.withheld)
+        for reference_id in self.was_released:
+            withheld.add(reference_id)
+        released = catalogue.released_count - len(self.was_released)
+        for reference_id in self.moved:
+            withheld.discard(reference_id)
+        catalogue.withheld = frozenset(withheld)
+        catalogue._released_count = released + len(self.moved)
+        backlinks = {cited: tuple(citing) for cited, citing in self.citing.items()}
+        for cited, citing in backlinks.items():
+            catalogue.backlinks.put(cited, citing or None)  # type: ignore[attr-defined]
+        posts = {post: tuple(ids) for post, ids in self.posts.items()}
+        for post, ids in posts.items():
+            catalogue._posts_rows.put(post, ids or None)
+        cable_rows: dict[str, tuple[CableEntry, str] | None] = dict.fromkeys(self.was_released)
+        cable_rows.update((ref, (entry, catalogue.digests[ref])) for ref, entry in self.moved.items())
+        return Moved(facets, dict(self.months), self.shown, self.gone, backlinks, posts, cable_rows)
+
+
+def _first(item: tuple[str, str, str]) -> str:
+    return item[0]
+
+
+def _months(facet: Facet) -> list[str]:
+    """The creation month of each of a facet's cables, in its order."""
+    return [month for month, count in facet.by_month for _ in range(count)]
+
+
+def _facet(name: str, slug: str, items: list[tuple[str, str, str]]) -> Facet:
+    reference_ids, moments, months = zip(*items, strict=True)
+    by_month = tuple((month, len(list(run))) for month, run in itertools.groupby(months))
+    return Facet(name, slug, reference_ids, moments, by_month)
