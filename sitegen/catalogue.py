@@ -261,13 +261,14 @@ class Catalogue:
             candidates += _dated(facet)
         return candidates
 
-    def letters(self, facets: dict[str, Facet], letter_of: Callable[[str], str]) -> dict[str, list[Facet]]:
-        """Facets filed by letter, each letter's list sorted by name."""
-        filed: dict[str, list[Facet]] = {letter: [] for letter in LETTERS}
-        for facet in facets.values():
-            filed.setdefault(letter_of(facet.name), []).append(facet)
-        for facets_of_letter in filed.values():
-            facets_of_letter.sort(key=lambda facet: (facet.name.upper(), facet.name))
+    def letters(self, facets: Mapping[str, Facet], letter_of: Callable[[str], str]) -> dict[str, list[str]]:
+        """The names of facets filed by letter, each letter's sorted. Names only: a letter page
+        looks up its own letter's facets (the stored catalogue then loads only those)."""
+        filed: dict[str, list[str]] = {letter: [] for letter in LETTERS}
+        for name in facets:
+            filed.setdefault(letter_of(name), []).append(name)
+        for names in filed.values():
+            names.sort(key=lambda name: (name.upper(), name))
         return filed
 
     def neighbours(self, entry: CableEntry) -> tuple[str | None, str | None]:

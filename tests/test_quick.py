@@ -188,6 +188,8 @@ def test_a_release_takes_the_quick_path_and_equals_a_full_build(site):
     assert report.quick and report.moved == len(waiting) and report.released == 40
     assert (site / "output" / "release" / "2010-12-20" / "index.html").is_file()
     assert_same_as_full_build(site)
+    full = build_site(BuildOptions(site, site.parent / "fresh", AS_OF, jobs=1, full=True, search=False))
+    assert report.pages == full.pages and report.cables == full.cables
     for reference_id in waiting[:2]:  # and back under embargo: the day's pages go with them
         set_field(site, reference_id, "Released", None)
     report = build(site)

@@ -109,7 +109,8 @@ class PageKeys:
             present = "".join(letter for letter, items in sorted(filed.items()) if items)
             if kind.endswith("-index"):  # each letter's count
                 return [present, *(f"{letter}:{len(items)}" for letter, items in sorted(filed.items()))]
-            return [present, *(f"{f.name}:{f.slug}:{len(f.reference_ids)}" for f in filed.get(plan.name, []))]
+            lettered = map(facets.__getitem__, filed.get(plan.name, []))
+            return [present, *(f"{f.name}:{f.slug}:{len(f.reference_ids)}" for f in lettered)]
         if kind == "id-shard":
             return [f"{ref}:{catalogue.cables[ref].created[:7]}" for ref in catalogue.posts()[plan.name]]
         if kind == "releases-feed":

@@ -68,7 +68,7 @@ class IndexPages(PageBase):
                 count=len(facet.reference_ids),
                 description=self._tag_description(facet.name) if kind == "tag" else "",
             )
-            for facet in filed.get(current, [])
+            for facet in map(facets.__getitem__, filed.get(current, []))
         ]
         label = "#" if current == OTHER_LETTER else current
         return self._one(
