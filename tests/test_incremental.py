@@ -401,19 +401,27 @@ def parse_cable_file_of(path: Path) -> CableRecord:
 def test_a_remembered_build_is_used_only_while_no_other_build_came_between(site, monkeypatch):
     """serve keeps its last build in memory; a build by another process (here: one without the
     memory) makes that memory stale, and the next build reads the manifest instead. Each edit
-    adds a tag, so that the build indexes every cable (a change of text alone takes the quick
-    path, which loads neither)."""
+    also adds a cable file, so that the build indexes every cable (a change to a few files alone
+    takes the quick path, which loads neither)."""
     memory = BuildMemory()
     build(site, memory=memory)
     rome2 = site / "content" / "cables" / "2009" / "01" / "09ROME2.txt"
-    rome2.write_bytes(rome2.read_bytes().replace(b"A TEST CABLE", b"FIRST EDIT").replace(b"TAGS: ", b"TAGS: ECON "))
+
+    def add_cable(reference_id: str) -> None:
+        added = cable(reference_id, "2010-11-28 00:00")
+        cable_path(site / "content", added).write_bytes(format_cable(added))
+
+    rome2.write_bytes(rome2.read_bytes().replace(b"A TEST CABLE", b"FIRST EDIT"))
+    add_cable("09ROME91")
     with monkeypatch.context() as patched:
         patched.setattr(Manifest, "sources", lambda self: pytest.fail("loaded despite the memory"))
         patched.setattr(Manifest, "page_keys", lambda self: pytest.fail("loaded despite the memory"))
         assert build(site, memory=memory).rendered > 0
-    rome2.write_bytes(rome2.read_bytes().replace(b"FIRST EDIT", b"SECOND EDIT").replace(b"TAGS: ", b"TAGS: MARR "))
+    rome2.write_bytes(rome2.read_bytes().replace(b"FIRST EDIT", b"SECOND EDIT"))
+    add_cable("09ROME92")
     build(site)  # another process: the memory no longer describes the manifest
-    rome2.write_bytes(rome2.read_bytes().replace(b"SECOND EDIT", b"THIRD EDIT").replace(b"TAGS: ", b"TAGS: KDEM "))
+    rome2.write_bytes(rome2.read_bytes().replace(b"SECOND EDIT", b"THIRD EDIT"))
+    add_cable("09ROME93")
     loads = []
     original = Manifest.sources
     monkeypatch.setattr(Manifest, "sources", lambda self: loads.append(1) or original(self))

@@ -106,6 +106,8 @@ def test_the_summary_line_says_which_path_a_build_took(site):
     edit(site, "09ROME3", b"SUBJECT: CABLE NUMBER 3", b"SUBJECT: CORRECTED")
     assert summary().startswith("incremental build (quick: no cable moved): ")
     edit(site, "09ROME3", b"TAGS: ", b"TAGS: ZZNEW ")
+    assert summary().startswith("incremental build (quick: 1 cable moved in the listings): ")
+    edit(site, "09ROME3", b"TAGS: ZZNEW ", b"TAGS: PREL_ PREL ")  # a slug another tag has
     assert summary().startswith("incremental build: ")
 
 
@@ -199,22 +201,35 @@ def test_a_release_takes_the_quick_path_and_equals_a_full_build(site):
 
 @pytest.mark.parametrize(
     "name, value",
-    [("Origin", "Embassy Nowhere"), ("Classification", "TOP SECRET")],
-    ids=["new-origin", "new-classification"],
+    [("Origin", "Embassy Nowhere"), ("Classification", "TOP SECRET"), ("TAGS", "KDEM")],
+    ids=["new-origin", "new-classification", "new-tag"],
 )
-def test_a_cable_that_opens_a_new_listing_takes_the_general_path(site, name, value):
-    """Slugs are given in name order, clashes numbered: a new origin, tag or classification
-    may move another's slug, which the general path sees."""
+def test_a_cable_opening_a_new_listing_takes_the_quick_path_and_it_leaves_with_the_cable(site, name, value):
     build(site)
-    set_field(site, "09ROME5", name, value)
+    if name == "TAGS":
+        edit(site, "09ROME5", b"TAGS: ", f"TAGS: {value} ".encode())
+    else:
+        set_field(site, "09ROME5", name, value)
     report = build(site)
-    assert report.incremental and not report.quick
+    assert report.quick and report.moved == 1
+    assert_same_as_full_build(site)
+    set_field(site, "09ROME5", "Released", None)  # its only cable withheld: the listing goes
+    report = build(site)
+    assert report.quick and report.moved == 1
     assert_same_as_full_build(site)
 
 
-def test_a_new_tag_takes_the_general_path(site):
+def test_a_new_listing_whose_slug_another_has_takes_the_general_path(site):
+    """Slugs are given in name order, a clash numbered: `PREL_` would be `prel` or `prel-2`
+    depending on every name, which the general path knows."""
     build(site)
-    edit(site, "09ROME5", b"TAGS: ", b"TAGS: KDEM ")
+    edit(site, "09ROME5", b"TAGS: ", b"TAGS: PREL_ PREL ")
+    report = build(site)
+    assert report.incremental and not report.quick
+    assert_same_as_full_build(site)
+    assert (site / "output" / "tag" / "prel-2" / "index.html").is_file()
+    # With a numbered slug in the site, a listing that vanishes could free a slug another takes.
+    set_field(site, "09ROME5", "Released", None)
     report = build(site)
     assert report.incremental and not report.quick
     assert_same_as_full_build(site)
@@ -254,15 +269,20 @@ def test_quick_and_general_builds_in_turn_keep_the_stored_catalogue_true(site, r
         reference_id = f"09ROME{rng.randint(1, 40)}"
         path = cable_file(site, reference_id)
         data = path.read_bytes()
-        action = rng.choice(["subject", "paragraph", "tags", "new tag", "release", "withhold", "created", "touch"])
+        action = rng.choice(
+            ["subject", "paragraph", "tags", "new tag", "clashing tag", "release", "withhold", "created", "touch"]
+        )
         if action == "subject":
             data = data.replace(b"SUBJECT: ", f"SUBJECT: STEP {step} ".encode(), 1)
         elif action == "paragraph":
             data = data.replace(b"First paragraph.", f"First paragraph, step {step}.".encode(), 1)
         elif action == "tags":
             data = data.replace(b"TAGS: ", f"TAGS: {rng.choice(TAGS)} ".encode(), 1)
-        elif action == "new tag":  # a listing no cable was in: the general path
+        elif action == "new tag":  # a listing no cable was in
             data = data.replace(b"TAGS: ", f"TAGS: NEW{step} ".encode(), 1)
+        elif action == "clashing tag":  # a new listing whose slug another has: the general path
+            tag = rng.choice(TAGS)
+            data = data.replace(b"TAGS: ", f"TAGS: {tag}_ {tag} ".encode(), 1)
         elif action == "release":
             data = data.replace(b"Released: 2010-11-28", b"Released: 2010-12-05", 1)
             if b"Released: " not in data:

@@ -22,7 +22,15 @@ from pathlib import Path
 from sitegen import urls
 from sitegen.build.changes import document_digests, release_set_unchanged
 from sitegen.build.publish import AllPagesBut, BuildRun, RenderContext, RenderTask, publish
-from sitegen.catalogue import CableEntry, Facet, entry_from_fields, index_letter, origin_letter, published_articles
+from sitegen.catalogue import (
+    OTHER_LETTER,
+    CableEntry,
+    Facet,
+    entry_from_fields,
+    index_letter,
+    origin_letter,
+    published_articles,
+)
 from sitegen.config import Config
 from sitegen.incremental.keys import PageKeys
 from sitegen.incremental.manifest import BuildMeta, Manifest, SourceState
@@ -33,6 +41,7 @@ from sitegen.parallel import batches, map_batches
 from sitegen.plan import (
     PagePlan,
     feed_plan,
+    letters_used,
     listing_plans_showing,
     month_plans,
     release_plans,
@@ -73,7 +82,9 @@ class QuickBuild:
         if catalogue is None:
             return False
         try:
-            moved = catalogue.move(found.moves) if found.moves else None
+            if found.moves and not meta.slugs:
+                return False  # a manifest from before slugs were kept
+            moved = catalogue.move(found.moves, meta.slugs) if found.moves else None
             if found.moves and moved is None:
                 return False
             members = None  # the search index holds the same cables
@@ -180,6 +191,7 @@ class QuickBuild:
             # A superset (a moment no cable holds any more stays): it only sends a build the general way.
             release_moments=sorted(moments.union(meta.release_moments)),
             counts={"cables": report.cables, "released": report.released, "pages": report.pages},
+            slugs=moved.slugs(meta.slugs) if moved is not None else meta.slugs,
         )
         return True
 
@@ -276,6 +288,7 @@ def quick_plans(catalogue: StoredCatalogue, config: Config, entries: list[CableE
     return [PagePlan(entry.url, "cable", entry.reference_id) for entry in shown] + list(plans.values())
 
 
+LETTER_OF = {"origin": origin_letter, "tag": index_letter}
 SITEMAP_PART = re.compile(r"sitemap-\d+\.xml")
 
 
@@ -300,9 +313,20 @@ def moved_plans(
             add([feed_plan(kind, after)])
         if after is not None and kind in SLUGGED_KINDS:
             add([PagePlan(urls.facet_index(kind, after.slug), kind, name)])
+        elif before is not None and kind in SLUGGED_KINDS:
+            gone.add(urls.facet_index(kind, before.slug))
+            if kind in FEED_FACET_KINDS.values():
+                gone.add(feed_plan(kind, before).url)
         if kind in ("origin", "tag"):
-            letter = (origin_letter if kind == "origin" else index_letter)(name)
+            letter = LETTER_OF[kind](name)
             add([PagePlan(urls.letter_page(kind, letter), f"{kind}-letter", letter)])
+    for kind in ("origin", "tag"):
+        if moved.appeared_or_vanished(kind):  # a letter may fill or empty: every letter bar shows it
+            facets = catalogue.indexes()[kind]
+            used = letters_used(facets, LETTER_OF[kind])
+            add(PagePlan(urls.letter_page(kind, letter), f"{kind}-letter", letter) for letter in used)
+            if OTHER_LETTER not in used:
+                gone.add(urls.letter_page(kind, OTHER_LETTER))
     for post, ids in moved.posts.items():
         if ids:
             add([PagePlan(urls.id_shard(post), "id-shard", post)])

@@ -39,6 +39,7 @@ from sitegen.incremental.reach import facet_names
 from sitegen.kinds import FACET_KINDS
 
 SUMMARY = ""  # the facets table's row holding the catalogue's own values
+SLUGGED_KINDS = ("origin", "tag", "classification")  # listings whose folders are named by a slug
 POST = "post"  # the facets table's rows of each post's reference IDs: "post:TBILISI"
 STRUCTURE = ("reference_id", "source", "created", "released", "classification", "origin", "tags", "references")
 _STRUCTURE_AT = tuple(CableEntry._fields.index(name) for name in STRUCTURE)
@@ -130,6 +131,20 @@ class Moved:
     backlinks: dict[str, tuple[str, ...]]  # cited reference ID -> citing IDs now
     posts: dict[str, tuple[str, ...]]  # post code -> its released reference IDs now
     rows: dict[str, tuple[CableEntry, str] | None]  # reference ID -> its row now (None: not released)
+
+    def appeared_or_vanished(self, kind: str) -> bool:
+        return any(k == kind and (before is None) != (after is None) for (k, _), (before, after) in self.facets.items())
+
+    def slugs(self, old: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+        """BuildMeta.slugs with the origins, tags and classifications that appeared or vanished."""
+        slugs = {kind: dict(names) for kind, names in old.items()}
+        for (kind, name), (_, after) in self.facets.items():
+            if kind in slugs:
+                if after is None:
+                    slugs[kind].pop(name, None)
+                else:
+                    slugs[kind][name] = after.slug
+        return slugs
 
 
 def store_moved(manifest: Manifest, catalogue: StoredCatalogue, moved: Moved) -> None:
@@ -276,12 +291,13 @@ class StoredCatalogue(Catalogue):
 
     # -- moving cables: the rows a change of place touches, edited in memory ---------------
 
-    def move(self, moves: list[tuple[CableEntry, CableEntry, str]]) -> Moved | None:
+    def move(self, moves: list[tuple[CableEntry, CableEntry, str]], slugs: dict[str, dict[str, str]]) -> Moved | None:
         """Take the old version of each (old entry, new entry, new file digest) out of every
         index it was in and put the new one where it now sorts, as build_catalogue would have
-        placed it; None, having edited nothing that is saved, when an origin, tag or
-        classification appears or vanishes (slugs are given in name order, so others may move)."""
-        edit = _Edit(self)
+        placed it. `slugs`: every origin's, tag's and classification's slug (BuildMeta.slugs).
+        None, having edited nothing that is saved, when an origin, tag or classification that
+        appears or vanishes could move another's slug (see _Edit.slug_of)."""
+        edit = _Edit(self, slugs)
         for old, _, _ in moves:
             if old.reference_id in self.cables:
                 edit.take_out(old)
@@ -306,15 +322,13 @@ class StoredCatalogue(Catalogue):
         return self.origins[entry.origin].reference_ids.index(entry.reference_id)
 
 
-SLUGGED_KINDS = ("origin", "tag", "classification")
-
-
 class _Edit:
     """One StoredCatalogue.move: each facet touched as a working list of (reference ID, release
     moment, creation month), newest first, edited and then made a Facet again."""
 
-    def __init__(self, catalogue: StoredCatalogue):
+    def __init__(self, catalogue: StoredCatalogue, slugs: dict[str, dict[str, str]]):
         self.catalogue = catalogue
+        self.slugs = slugs
         self.lists: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
         self.before: dict[tuple[str, str], Facet | None] = {}
         self.months: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -401,17 +415,32 @@ class _Edit:
     def finish(self) -> Moved | None:
         catalogue = self.catalogue
         facets: dict[tuple[str, str], tuple[Facet | None, Facet | None]] = {}
-        for (kind, name), items in self.lists.items():
+        # build_catalogue gives slugs in name order, a clash the next free number. A new name
+        # whose slug no facet has takes it and moves no other; a name leaving frees its slug,
+        # which moves no other only when no facet of the kind has a numbered slug.
+        taken = {kind: set(self.slugs.get(kind, {}).values()) for kind in SLUGGED_KINDS}
+        numbered = {
+            kind: any(slug != slugify(name) for name, slug in self.slugs.get(kind, {}).items())
+            for kind in SLUGGED_KINDS
+        }
+        for (kind, name), items in sorted(self.lists.items()):
             before = self.before[(kind, name)]
-            after = _facet(name, before.slug if before else slugify(name), items) if items else None
-            if kind in SLUGGED_KINDS and (before is None) != (after is None):
-                return None
-            facets[(kind, name)] = (before, after)
+            if before is not None:
+                slug = before.slug
+                if not items and kind in SLUGGED_KINDS and numbered[kind]:
+                    return None
+            else:
+                slug = slugify(name)
+                if kind in SLUGGED_KINDS:
+                    if slug in taken[kind]:
+                        return None
+                    taken[kind].add(slug)
+            facets[(kind, name)] = (before, _facet(name, slug, items) if items else None)
         indexes = catalogue.indexes()
         for (kind, name), (before, after) in facets.items():
             facet_rows: _Rows = indexes[kind]  # type: ignore[assignment]
             facet_rows.put(name, after)
-            if (before is None) != (after is None):  # a month or a release day appears or vanishes
+            if (before is None) != (after is None):  # a listing appears or vanishes
                 names = set(facet_rows) - {name} if after is None else {*facet_rows, name}
                 facet_rows.rename(tuple(sorted(names, reverse=kind == "release")))
         withheld = set(catalogue.withheld)
