@@ -13,6 +13,7 @@ from typing import NamedTuple
 from sitegen import urls
 from sitegen.catalogue import LETTERS, OTHER_LETTER, Catalogue, Facet, index_letter, origin_letter
 from sitegen.config import Config
+from sitegen.kinds import KINDS, NEWEST_SHOWN
 from sitegen.sources.pages import Document
 
 SITEMAP_LIMIT = 50_000
@@ -81,6 +82,17 @@ def listing_plans_showing(kind: str, facet: Facet, page_size: int, reference_id:
     month_pages = month_plans(kind, facet, month, end - start, page_size)
     shown = [month_pages[(position - start) // page_size]]
     return shown if kind == "month" else [PagePlan(urls.facet_index(kind, facet.slug), kind, facet.name), *shown]
+
+
+def listed(plan: PagePlan, facet: Facet, page_size: int) -> tuple[str, ...]:
+    """The reference IDs a listing page shows of its facet: an overview its newest, a month's
+    page its part of that month, a release day's page its part of the day."""
+    listing = KINDS[plan.kind].listing
+    if listing == "overview":
+        return facet.reference_ids[:NEWEST_SHOWN]
+    start = (plan.number - 1) * page_size
+    first, end = facet.month_span(plan.month) if listing == "month" else (0, len(facet.reference_ids))
+    return facet.reference_ids[first + start : min(end, first + start + page_size)]
 
 
 def feed_plan(kind: str, facet: Facet) -> PagePlan:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,12 +36,13 @@ from sitegen.incremental.keys import PageKeys
 from sitegen.incremental.manifest import BuildMeta, Manifest, SourceState
 from sitegen.incremental.reach import facet_names
 from sitegen.incremental.stored import SLUGGED_KINDS, Moved, StoredCatalogue, same_place, store_entries, store_moved
-from sitegen.kinds import FEED_FACET_KINDS, NEWEST_SHOWN
+from sitegen.kinds import FEED_FACET_KINDS, LISTING_KINDS, NEWEST_SHOWN
 from sitegen.parallel import batches, map_batches
 from sitegen.plan import (
     PagePlan,
     feed_plan,
     letters_used,
+    listed,
     listing_plans_showing,
     month_plans,
     release_plans,
@@ -152,6 +153,7 @@ class QuickBuild:
         if fingerprints != meta.fixed:
             staging.abandon()  # a template or the config a kind reads changed: every page of it
             return False
+        catalogue.preload(listed_cables(catalogue, plans.values(), run.config.page_size))
         keys = PageKeys(catalogue, run.config, catalogue.digests, fingerprints, documents, sitemap)
         wanted = [*plans, *gone]
         if every_page is not None or memory is not None:
@@ -286,6 +288,19 @@ def quick_plans(catalogue: StoredCatalogue, config: Config, entries: list[CableE
                     plans[plan.url] = plan
     shown = [catalogue.cables[ref] for ref in cables if ref in catalogue.cables]
     return [PagePlan(entry.url, "cable", entry.reference_id) for entry in shown] + list(plans.values())
+
+
+def listed_cables(catalogue: StoredCatalogue, plans: Iterable[PagePlan], page_size: int) -> Iterator[str]:
+    """The cables the listing pages and feeds among `plans` show: loaded in bulk before the
+    pages are rendered (StoredCatalogue.preload). Cable pages read their few rows themselves."""
+    indexes = catalogue.indexes()
+    for plan in plans:
+        if plan.kind in LISTING_KINDS:
+            yield from listed(plan, indexes[LISTING_KINDS[plan.kind]][plan.name], page_size)
+        elif plan.kind in FEED_FACET_KINDS:
+            yield from catalogue.feed(FEED_FACET_KINDS[plan.kind], plan.name)
+        elif plan.kind == "releases-feed":
+            yield from catalogue.feed()
 
 
 LETTER_OF = {"origin": origin_letter, "tag": index_letter}

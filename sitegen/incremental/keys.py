@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from sitegen.catalogue import Catalogue, index_letter, origin_letter
 from sitegen.config import Config
 from sitegen.kinds import KINDS, LISTING_KINDS, NEWEST_SHOWN
-from sitegen.plan import PagePlan
+from sitegen.plan import PagePlan, listed
 
 
 def _key_digest(parts: list[str]) -> str:
@@ -58,19 +58,13 @@ class PageKeys:
         a release day's page its count and its cables."""
         kind = KINDS[plan.kind]
         facet = self.catalogue.indexes()[LISTING_KINDS[plan.kind]][plan.name]
+        shown = self._entries(listed(plan, facet, page_size))
         if kind.listing == "overview":
-            months = [f"{month}:{count}" for month, count in facet.by_month]
-            return [facet.slug, *months, *self._entries(facet.reference_ids[:NEWEST_SHOWN])]
-        start = (plan.number - 1) * page_size
+            return [facet.slug, *(f"{month}:{count}" for month, count in facet.by_month), *shown]
         if kind.listing == "month":
             first, end = facet.month_span(plan.month)
-            shown = facet.reference_ids[first + start : min(end, first + start + page_size)]
-            return [facet.slug, str(end - first), *self._entries(shown)]
-        return [
-            facet.slug,
-            str(len(facet.reference_ids)),
-            *self._entries(facet.reference_ids[start : start + page_size]),
-        ]
+            return [facet.slug, str(end - first), *shown]
+        return [facet.slug, str(len(facet.reference_ids)), *shown]
 
     def _archive_overview(self) -> list[str]:
         """What the creation-date index shows: every month's count and the newest cables."""
