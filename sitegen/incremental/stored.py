@@ -278,7 +278,7 @@ class StoredCatalogue(Catalogue):
         """Load these cables' rows now, a few hundred a query: pages are rendered by forked
         workers, which would otherwise ask for each row they show on their own (a release's
         tens of thousands of listing pages: two fifths of its time)."""
-        wanted = self.digests.missing(dict.fromkeys(reference_ids))
+        wanted = sorted(self.digests.missing(set(reference_ids)))  # in key order: the table is read in order
         db = self._connection()
         for start in range(0, len(wanted), PRELOAD_QUERY):
             chunk = wanted[start : start + PRELOAD_QUERY]
