@@ -248,10 +248,62 @@ def test_more_changed_files_than_the_quick_path_takes_go_the_general_way(site, m
     assert_same_as_full_build(site)
 
 
-def test_added_removed_or_broken_files_take_the_general_path(site):
+def test_added_and_removed_files_take_the_quick_path_and_equal_a_full_build(site):
     build(site)
-    cable_file(site, "09ROME7").unlink()
-    assert not build(site).quick
+    counted = build(site).cables
+    for reference_id in ("09ROME7", "09ROME2"):  # one waiting or not, one released
+        cable_file(site, reference_id).unlink()
+    report = build(site)
+    assert report.quick and report.cables == counted - 2
+    assert not list((site / "output").rglob("09ROME2.*"))
+    assert_same_as_full_build(site)
+    rng = random.Random(2)
+    for number, released in ((41, "2010-12-05 00:00"), (42, None), (43, "2010-12-20 00:00")):
+        added = replace(record_for(number, rng, ["09ROME3", "09ROME4"]), released=released)
+        cable_path(site / "content", added).parent.mkdir(parents=True, exist_ok=True)
+        cable_path(site / "content", added).write_bytes(format_cable(added))
+    report = build(site)
+    assert report.quick and report.moved == 2 and report.cables == counted + 1
+    assert_same_as_full_build(site)
+    # 09ROME7's ID comes back in another folder, and a file comes with an ID another holds.
+    back = replace(record_for(7, rng, []), created="2008-05-05 05:00", released="2010-12-05 00:00")
+    cable_path(site / "content", back).parent.mkdir(parents=True, exist_ok=True)
+    cable_path(site / "content", back).write_bytes(format_cable(back))
+    assert build(site).quick
+    assert_same_as_full_build(site)
+
+
+def test_a_cable_cited_but_not_released_deleted_or_added_changes_the_pages_citing_it(site):
+    """A released cable's page leaves out the IDs of cables under embargo (DESIGN.md) and shows
+    those no file holds as written: deleting or adding the file of one it cites changes it."""
+    build(site)
+    waiting = next(f"09ROME{n}" for n in range(6, 41) if field(site, f"09ROME{n}", "Released") is None)
+    set_field(site, "09ROME3", "References", waiting)
+    build(site)
+    page = site / "output" / "cable" / field(site, "09ROME3", "Created")[:7].replace("-", "/") / "09ROME3.json"
+    assert waiting not in page.read_text()
+    held = cable_file(site, waiting).read_bytes()
+    cable_file(site, waiting).unlink()
+    assert build(site).quick
+    assert waiting in page.read_text()
+    assert_same_as_full_build(site)
+    cable_file_path = site / "content" / "cables" / "2009" / "03" / f"{waiting}.txt"
+    cable_file_path.parent.mkdir(parents=True, exist_ok=True)
+    cable_file_path.write_bytes(held)
+    assert build(site).quick
+    assert waiting not in page.read_text()
+    assert_same_as_full_build(site)
+
+
+def test_a_file_holding_an_id_another_holds_or_broken_takes_the_general_path(site):
+    build(site)
+    twin = replace(record_for(3, random.Random(1), []), created="2008-01-01 00:00", released=AS_OF)
+    cable_path(site / "content", twin).parent.mkdir(parents=True, exist_ok=True)
+    cable_path(site / "content", twin).write_bytes(format_cable(twin))
+    report = build_site(BuildOptions(site, site / "output", AS_OF, jobs=1, search=False))
+    assert not report.quick and any("09ROME3 is also in" in problem.message for problem in report.problems)
+    cable_path(site / "content", twin).unlink()
+    build(site)
     edit(site, "09ROME8", b"Reference-ID: 09ROME8", b"Reference-ID: 09ROME88")
     report = build_site(BuildOptions(site, site / "output", AS_OF, jobs=1, search=False))
     assert not report.quick and report.errors  # the file and its problem are named
@@ -266,11 +318,21 @@ def test_quick_and_general_builds_in_turn_keep_the_stored_catalogue_true(site, r
     build(site, memory=memory)
     quick = moved = 0
     for step in range(24):
-        reference_id = f"09ROME{rng.randint(1, 40)}"
-        path = cable_file(site, reference_id)
+        path = rng.choice(sorted((site / "content" / "cables").rglob("*.txt")))
         data = path.read_bytes()
         action = rng.choice(
-            ["subject", "paragraph", "tags", "new tag", "clashing tag", "release", "withhold", "created", "touch"]
+            [
+                "subject",
+                "paragraph",
+                "tags",
+                "new tag",
+                "clashing tag",
+                "release",
+                "withhold",
+                "created",
+                "touch",
+                "add",
+            ]
         )
         if action == "subject":
             data = data.replace(b"SUBJECT: ", f"SUBJECT: STEP {step} ".encode(), 1)
@@ -291,7 +353,13 @@ def test_quick_and_general_builds_in_turn_keep_the_stored_catalogue_true(site, r
             data = b"\n".join(line for line in data.split(b"\n") if not line.startswith(b"Released: "))
         elif action == "created":
             data = data.replace(b"Created: 2009-0", b"Created: 2008-1", 1)
-        path.write_bytes(data)
+        if action == "add":  # a new file; every other time, a file gone too
+            added = replace(record_for(100 + step, rng, ["09ROME3"]), released=rng.choice([None, "2010-12-05 00:00"]))
+            cable_path(site / "content", added).write_bytes(format_cable(added))
+            if step % 2:
+                path.unlink()
+        else:
+            path.write_bytes(data)
         report = build(site, memory=memory)
         quick += report.quick
         moved += bool(report.moved)

@@ -1,13 +1,13 @@
 """Quick path: a few thousand changed cables -> only the pages showing them, from the stored catalogue.
 
-Taken when no cable file was added or removed and the templates and config are as they were.
-A correction that leaves every cable where it sat (a subject, a paragraph) re-renders the
-pages showing it. A release, a cable withheld again or a changed tag moves cables: the stored
-catalogue's rows they were and are in are edited in place (StoredCatalogue.move) and only the
-pages those rows show are planned: the month pages of the lists they enter or leave, the
-overviews, feeds, letter and index pages, their neighbours', citations' and their own pages,
-the sitemap. At 251,287 cables it skips loading every file's state, indexing every entry and
-planning every page.
+Taken when up to QUICK_FILES cable files changed, came or went, none broken, and the templates
+and config are as they were. A correction that leaves every cable where it sat (a subject, a
+paragraph) re-renders the pages showing it. A release, a cable withheld again or deleted, a new
+file or a changed tag moves cables: the stored catalogue's rows they were and are in are edited
+in place (StoredCatalogue.move) and only the pages those rows show are planned: the month pages
+of the lists they enter or leave, the overviews, feeds, letter and index pages, their
+neighbours', citations' and their own pages, the sitemap. At 251,287 cables it skips loading
+every file's state, indexing every entry and planning every page.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ from sitegen.sources.pages import Document, read_documents
 from sitegen.sources.scan import FolderStats, ScanTask, folder_digests, read_files
 from sitegen.write import Staging, copy_static
 
-QUICK_FILES = 5000  # more changed files than this go the general way
+QUICK_FILES = 5000  # more files changed, come or gone than this go the general way
 READ_ALONE = 64  # more changed files than this are read on every core
 READ_BATCH = 100
 
@@ -83,6 +83,10 @@ class QuickBuild:
         if catalogue is None:
             return False
         try:
+            if found.clashes(catalogue):
+                return False
+            if not self.run.config.total_cables:  # the counter's total is every cable file
+                catalogue.total += found.counted()
             if found.moves and not meta.slugs:
                 return False  # a manifest from before slugs were kept
             moved = catalogue.move(found.moves, meta.slugs) if found.moves else None
@@ -93,7 +97,7 @@ class QuickBuild:
                 members = moved_members(self.run.layout.search_record, catalogue, moved)
                 if members is None:
                     return False
-            return self._render_and_save(catalogue, states, meta, moved, members)
+            return self._render_and_save(catalogue, found, meta, moved, members)
         finally:
             catalogue.close()
 
@@ -114,14 +118,14 @@ class QuickBuild:
     def _render_and_save(
         self,
         catalogue: StoredCatalogue,
-        states: dict[str, SourceState],
+        found: QuickChanges,
         meta: BuildMeta,
         moved: Moved | None,
         members: list[Member] | None,
     ) -> bool:
         """The quick path's render and save, once the change is known to leave every cable in
         place (`moved` None) or the stored catalogue has moved the cables that moved."""
-        run, layout = self.run, self.run.layout
+        run, layout, states = self.run, self.run.layout, found.states
         pages, page_problems = read_documents(layout.pages, layout.site, require_date=False)
         articles, article_problems = read_documents(layout.articles, layout.site, require_date=True)
         if page_problems or article_problems:
@@ -170,10 +174,10 @@ class QuickBuild:
         report = run.report
         report.quick = report.incremental = True
         report.moved = len(moved.rows) if moved else 0
-        report.cables, report.released = meta.counts.get("cables", 0), catalogue.released_count
+        report.cables, report.released = meta.counts.get("cables", 0) + found.counted(), catalogue.released_count
         new_pages = sum(url not in previous for url in plans) - sum(url in previous for url in gone)
         report.pages, report.sources_read = meta.counts.get("pages", 0) + new_pages, len(states)
-        run.manifest.save_sources(states, [])
+        run.manifest.save_sources(states, found.removed)
         run.manifest.save_pages(published.written, published.gone_pages, replace_all=False)
         store_entries(run.manifest, [catalogue.changed[entry.reference_id] for entry in shown])
         if moved is not None:
@@ -181,6 +185,8 @@ class QuickBuild:
         generation = secrets.token_hex(8)
         if memory is not None:
             sources = {**memory.sources, **states}
+            for path in found.removed:
+                del sources[path]
             memory.remember(generation, sources, memory.pages, published.written, published.gone_pages)
         moments = {state.entry.released for state in states.values() if state.entry and state.entry.released}
         run.manifest.save_meta(
@@ -216,49 +222,71 @@ class QuickChanges:
 
     states: dict[str, SourceState]  # path -> its new state
     entries: list[CableEntry]  # new entries of the cables whose bytes changed and that stayed in place
-    moves: list[tuple[CableEntry, CableEntry, str]]  # (old entry, new entry, new digest) of those that moved
+    # (old entry, new entry, new digest) of the others: None for a cable that came or went
+    moves: list[tuple[CableEntry | None, CableEntry | None, str]]
+    removed: list[str]  # the paths of the files gone
+
+    def counted(self) -> int:
+        """How many more cable files there are than the last build had."""
+        return sum(new is not None for _, new, _ in self.moves) - sum(old is not None for old, _, _ in self.moves)
+
+    def clashes(self, catalogue: StoredCatalogue) -> bool:
+        """Whether a cable come holds a reference ID another file holds (the general path
+        reports which)."""
+        going = {old.reference_id for old, new, _ in self.moves if old is not None and new is None}
+        coming = [new.reference_id for old, new, _ in self.moves if new is not None and old is None]
+        held = [ref for ref in coming if ref not in going and (ref in catalogue.cables or ref in catalogue.withheld)]
+        return bool(held) or len(set(coming)) != len(coming)
 
 
 def quick_changes(
     site_dir: Path, manifest: Manifest, meta: BuildMeta, folders: list[FolderStats], jobs: int
 ) -> QuickChanges | None:
-    """The cable files that changed since the last build, read; None when the quick path cannot
-    take the change: a file added, removed or broken, a reference ID changed, or more files than
-    QUICK_FILES."""
-    now = folder_digests(site_dir, folders)
-    if not meta.folders or now.keys() != meta.folders.keys():
+    """The cable files that changed, appeared or vanished since the last build, read; None when
+    the quick path cannot take the change: a file broken, or more files than QUICK_FILES."""
+    if not meta.folders:
         return None
+    now = folder_digests(site_dir, folders)
+    files_of = {folder: files for folder, (_, _, files) in zip(now, folders, strict=True)}
     tasks: list[ScanTask] = []
-    old: dict[str, tuple[str, CableEntry | None]] = {}
-    for (folder, digest), (_, _, files) in zip(now.items(), folders, strict=True):
-        if meta.folders[folder] == digest:
+    old: dict[str, tuple[str | None, CableEntry | None]] = {}
+    found = QuickChanges({}, [], [], [])
+    for folder in sorted(now.keys() | meta.folders.keys()):
+        if now.get(folder) == meta.folders.get(folder):
             continue
-        rows = manifest.folder_sources(folder)
-        if rows.keys() != {os.path.basename(path) for path, _, _ in files}:
-            return None
+        rows = manifest.folder_sources(folder) if folder in meta.folders else {}
+        files = files_of.get(folder, [])
+        for name in sorted(rows.keys() - {os.path.basename(path) for path, _, _ in files}):
+            fields = rows[name][4]
+            if fields is None:
+                return None
+            found.removed.append(f"{folder}/{name}")
+            found.moves.append((entry_from_fields(fields), None, ""))
         for path, size, mtime_ns in files:
-            name, known_size, known_mtime, digest_then, fields = rows[os.path.basename(path)]
-            if (size, mtime_ns) != (known_size, known_mtime):
+            name = os.path.basename(path)
+            row = rows.get(name)
+            if row is None or (size, mtime_ns) != (row[1], row[2]):
                 shown = f"{folder}/{name}"
-                old[shown] = (digest_then, entry_from_fields(fields) if fields else None)
+                old[shown] = (row[3], entry_from_fields(row[4]) if row[4] else None) if row else (None, None)
                 tasks.append(ScanTask(path, shown, size, mtime_ns, *old[shown]))
-        if len(tasks) > QUICK_FILES:
+        if len(tasks) + len(found.removed) > QUICK_FILES:
             return None
-    if not tasks:
+    if not tasks and not found.removed:
         return None
     work = batches(tasks, READ_BATCH)
-    found = QuickChanges({}, [], [])
     for results in map_batches(read_files, None, work, jobs if len(tasks) > READ_ALONE else 1):
         for shown, state, problem in results:
             digest_then, before = old[shown]
-            if problem or before is None or state.entry is None:
-                return None
-            if state.entry.reference_id != before.reference_id:
+            if problem or state.entry is None or (digest_then is not None and before is None):
                 return None
             found.states[shown] = state
             if state.digest == digest_then:
                 continue
-            if same_place(before, state.entry):
+            if before is None:  # a new file
+                found.moves.append((None, state.entry, state.digest))
+            elif before.reference_id != state.entry.reference_id:  # one cable gone, another come
+                found.moves += [(before, None, ""), (None, state.entry, state.digest)]
+            elif same_place(before, state.entry):
                 found.entries.append(state.entry)
             else:
                 found.moves.append((before, state.entry, state.digest))

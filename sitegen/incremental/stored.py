@@ -315,31 +315,43 @@ class StoredCatalogue(Catalogue):
 
     # -- moving cables: the rows a change of place touches, edited in memory ---------------
 
-    def move(self, moves: list[tuple[CableEntry, CableEntry, str]], slugs: dict[str, dict[str, str]]) -> Moved | None:
+    def move(
+        self, moves: list[tuple[CableEntry | None, CableEntry | None, str]], slugs: dict[str, dict[str, str]]
+    ) -> Moved | None:
         """Take the old version of each (old entry, new entry, new file digest) out of every
         index it was in and put the new one where it now sorts, as build_catalogue would have
-        placed it. `slugs`: every origin's, tag's and classification's slug (BuildMeta.slugs).
-        None, having edited nothing that is saved, when an origin, tag or classification that
-        appears or vanishes could move another's slug (see _Edit.slug_of)."""
+        placed it; None for a cable that came (no old) or went (no new). `slugs`: every
+        origin's, tag's and classification's slug (BuildMeta.slugs). None, having edited
+        nothing that is saved, when an origin, tag or classification that appears or vanishes
+        could move another's slug (see _Edit.finish)."""
         edit = _Edit(self, slugs)
-        for old, _, _ in moves:
-            if old.reference_id in self.cables:
+        for old, new, _ in moves:
+            for entry in (old, new):  # the pages citing it show it, scrub it as withheld or leave it as written
+                if entry is not None:
+                    edit.shown.update(edit.citing_ids(entry.reference_id))
+            if old is not None and old.reference_id in self.cables:
                 edit.take_out(old)
-        for _, new, digest in moves:
+        coming = {new.reference_id for _, new, _ in moves if new is not None}
+        for old, new, digest in moves:
+            if new is None:
+                if old is not None and old.reference_id not in coming:  # gone, and no other file holds it
+                    self.cables.put(old.reference_id, None)  # type: ignore[attr-defined]
+                    self.digests.put(old.reference_id, None)
+                continue
             released = bool(new.released) and new.released <= self.as_of
             self.cables.put(new.reference_id, new if released else None)  # type: ignore[attr-defined]
             self.digests.put(new.reference_id, digest if released else None)
         for old, new, _ in moves:
-            if new.reference_id in self.cables:
+            if new is not None and new.reference_id in self.cables:
                 edit.put_in(new)
-            elif old.reference_id in edit.was_released:
+            elif old is not None and old.reference_id in edit.was_released:
                 edit.gone.append(old.url)
         for old, new, _ in moves:
-            if new.reference_id in self.cables:
+            if new is not None and new.reference_id in self.cables:
                 edit.show_neighbours(new)
-                if old.reference_id in edit.was_released and old.url != new.url:
+                if old is not None and old.reference_id in edit.was_released and old.url != new.url:
                     edit.gone.append(old.url)
-        return edit.finish()
+        return edit.finish(moves)
 
     def _origin_index(self, entry: CableEntry) -> int:
         # Catalogue maps every cable of every origin at once; here one origin's row is searched.
@@ -374,7 +386,7 @@ class _Edit:
             )
         return self.lists[key]
 
-    def _citing(self, cited: str) -> list[str]:
+    def citing_ids(self, cited: str) -> list[str]:
         if cited not in self.citing:
             self.citing[cited] = list(self.catalogue.backlinks.get(cited, ()))
         return self.citing[cited]
@@ -387,7 +399,7 @@ class _Edit:
     def take_out(self, old: CableEntry) -> None:
         reference_id = old.reference_id
         self.was_released.add(reference_id)
-        self.shown.update([reference_id, *old.references, *self._citing(reference_id)])
+        self.shown.update([reference_id, *old.references, *self.citing_ids(reference_id)])
         for kind, names in facet_names(old).items():
             for name in names:
                 items = self._list(kind, name)
@@ -398,13 +410,13 @@ class _Edit:
                 self.months[(kind, name)].add(old.created[:7])
         for cited in old.references:
             if cited != reference_id:
-                self._citing(cited).remove(reference_id)
+                self.citing_ids(cited).remove(reference_id)
         self._post(urls.post_of(reference_id)).remove(reference_id)
 
     def put_in(self, new: CableEntry) -> None:
         reference_id = new.reference_id
         self.moved[reference_id] = new
-        self.shown.update([reference_id, *new.references, *self._citing(reference_id)])
+        self.shown.update([reference_id, *new.references, *self.citing_ids(reference_id)])
         month = sys.intern(new.created[:7])
         item = (reference_id, sys.intern(new.released), month)
         for kind, names in facet_names(new).items():
@@ -418,7 +430,7 @@ class _Edit:
                 self.months[(kind, name)].add(month)
         for cited in new.references:
             if cited != reference_id:
-                citing = self._citing(cited)
+                citing = self.citing_ids(cited)
                 citing.insert(self._slot(citing, new, str), reference_id)
         bisect.insort(self._post(urls.post_of(reference_id)), reference_id)
 
@@ -442,7 +454,7 @@ class _Edit:
         at = self._slot(items, new, _first)
         self.shown.update(item[0] for item in items[max(0, at - 1) : at + 2])
 
-    def finish(self) -> Moved | None:
+    def finish(self, moves: list[tuple[CableEntry | None, CableEntry | None, str]]) -> Moved | None:
         catalogue = self.catalogue
         facets: dict[tuple[str, str], tuple[Facet | None, Facet | None]] = {}
         # build_catalogue gives slugs in name order, a clash the next free number. A new name
@@ -473,12 +485,14 @@ class _Edit:
             if (before is None) != (after is None):  # a listing appears or vanishes
                 names = set(facet_rows) - {name} if after is None else {*facet_rows, name}
                 facet_rows.rename(tuple(sorted(names, reverse=kind == "release")))
-        withheld = set(catalogue.withheld)
-        for reference_id in self.was_released:
-            withheld.add(reference_id)
+        withheld = set(catalogue.withheld)  # every cable file's reference ID not released
+        for old, new, _ in moves:
+            if old is not None:
+                withheld.discard(old.reference_id)
+            if new is not None:
+                withheld.add(new.reference_id)
+        withheld -= self.moved.keys()
         released = catalogue.released_count - len(self.was_released)
-        for reference_id in self.moved:
-            withheld.discard(reference_id)
         catalogue.withheld = frozenset(withheld)
         catalogue._released_count = released + len(self.moved)
         backlinks = {cited: tuple(citing) for cited, citing in self.citing.items()}
