@@ -147,9 +147,9 @@ def plan_site(
     return plans + sitemap_plans(len(sitemap_urls(plan.url for plan in plans)))
 
 
-def sitemap_plans(listed: int) -> list[PagePlan]:
-    """The sitemap of `listed` URLs: one file, or an index and a part per SITEMAP_LIMIT URLs."""
-    sitemaps = page_count(listed, SITEMAP_LIMIT)
+def sitemap_plans(count: int) -> list[PagePlan]:
+    """The sitemap of `count` URLs: one file, or an index and a part per SITEMAP_LIMIT URLs."""
+    sitemaps = page_count(count, SITEMAP_LIMIT)
     if sitemaps == 1:
         return [PagePlan(urls.SITEMAP, "sitemap", "", 1, 1)]
     parts = [PagePlan(f"sitemap-{n}.xml", "sitemap", "", n, sitemaps) for n in range(1, sitemaps + 1)]
