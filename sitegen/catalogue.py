@@ -142,6 +142,29 @@ def entry_from_cable(cable: Cable, source: str) -> CableEntry:
     )
 
 
+def newest_first_slot(
+    items: Sequence[Any],
+    entry: CableEntry,
+    cables: Mapping[str, CableEntry],
+    id_of: Callable[[Any], str] = str,
+    low: int = 0,
+    high: int = -1,
+) -> int:
+    """Where `entry` sorts among `items[low:high]`, a list newest first as every index keeps its
+    cables (descending created, reference ID; `id_of` gives an item's reference ID, looked up in
+    `cables`): where it is, when it is among them."""
+    position = (entry.created, entry.reference_id)
+    high = len(items) if high < 0 else high
+    while low < high:
+        middle = (low + high) // 2
+        other = cables[id_of(items[middle])]
+        if (other.created, other.reference_id) > position:
+            low = middle + 1
+        else:
+            high = middle
+    return low
+
+
 @dataclass(frozen=True)
 class Facet:
     """One value of an index (an origin, a tag, a classification...): its name, slug and cables."""

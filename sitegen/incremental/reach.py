@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Container, Iterable
 
 from sitegen import urls
-from sitegen.catalogue import CableEntry, Catalogue
+from sitegen.catalogue import CableEntry, Catalogue, newest_first_slot
 from sitegen.kinds import FACET_KINDS, FEED_FACET_KINDS, KINDS, LISTING_KINDS
 from sitegen.plan import PagePlan
 
@@ -41,17 +41,9 @@ def _origin_slot(catalogue: Catalogue, entry: CableEntry) -> list[str]:
     facet = catalogue.origins.get(entry.origin)
     if facet is None:
         return []
-    ids = facet.reference_ids  # newest first: descending (created, reference ID)
-    position = (entry.created, entry.reference_id)
-    low, high = 0, len(ids)
-    while low < high:
-        middle = (low + high) // 2
-        other = catalogue.cables[ids[middle]]
-        if (other.created, other.reference_id) > position:
-            low = middle + 1
-        else:
-            high = middle
-    return list(ids[max(0, low - 1) : low + 2])
+    ids = facet.reference_ids
+    at = newest_first_slot(ids, entry, catalogue.cables)
+    return list(ids[max(0, at - 1) : at + 2])
 
 
 def affected_plans(

@@ -30,10 +30,17 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from sitegen import urls
-from sitegen.catalogue import CableEntry, Catalogue, Facet, entry_fields, entry_from_fields, slugify
+from sitegen.catalogue import (
+    CableEntry,
+    Catalogue,
+    Facet,
+    entry_fields,
+    entry_from_fields,
+    newest_first_slot,
+    slugify,
+)
 from sitegen.incremental.manifest import Manifest
 from sitegen.incremental.reach import facet_names
 from sitegen.kinds import FACET_KINDS
@@ -426,32 +433,17 @@ class _Edit:
                 if (kind, name, month) not in self.loaded:  # the month's cables, in one go: their pages show them
                     self.catalogue.preload(other[0] for other in items[low:high])
                     self.loaded.add((kind, name, month))
-                items.insert(self._slot(items, new, _first, low, high), item)
+                items.insert(newest_first_slot(items, new, self.catalogue.cables, _first, low, high), item)
                 self.months[(kind, name)].add(month)
         for cited in new.references:
             if cited != reference_id:
                 citing = self.citing_ids(cited)
-                citing.insert(self._slot(citing, new, str), reference_id)
+                citing.insert(newest_first_slot(citing, new, self.catalogue.cables), reference_id)
         bisect.insort(self._post(urls.post_of(reference_id)), reference_id)
-
-    def _slot(self, items: list, entry: CableEntry, id_of: Callable[[Any], str], low: int = 0, high: int = -1) -> int:
-        """Where `entry` sorts among `items[low:high]` (the reference ID of each: `id_of`), newest
-        first: descending (created, reference ID). Where it is, when it is among them."""
-        cables = self.catalogue.cables
-        position = (entry.created, entry.reference_id)
-        high = len(items) if high < 0 else high
-        while low < high:
-            middle = (low + high) // 2
-            other = cables[id_of(items[middle])]
-            if (other.created, other.reference_id) > position:
-                low = middle + 1
-            else:
-                high = middle
-        return low
 
     def show_neighbours(self, new: CableEntry) -> None:
         items = self.lists[("origin", new.origin)]
-        at = self._slot(items, new, _first)
+        at = newest_first_slot(items, new, self.catalogue.cables, _first)
         self.shown.update(item[0] for item in items[max(0, at - 1) : at + 2])
 
     def finish(self, moves: list[tuple[CableEntry | None, CableEntry | None, str]]) -> Moved | None:

@@ -8,7 +8,7 @@ from datetime import datetime
 from sitegen import urls
 from sitegen.catalogue import OTHER_LETTER, CableEntry, Facet, index_letter, origin_letter, sensitivity
 from sitegen.kinds import NEWEST_SHOWN
-from sitegen.plan import PagePlan, letters_used
+from sitegen.plan import PagePlan, letters_used, listed
 from sitegen.render.page import PageBase, Rendered, View
 
 
@@ -209,8 +209,7 @@ class IndexPages(PageBase):
     def _month_listing(self, plan: PagePlan, kind: str, facet: Facet, name: str, **extra) -> Rendered:
         """A page of the cables of `facet` created in the plan's month."""
         start, end = facet.month_span(plan.month)
-        first = start + (plan.number - 1) * self.config.page_size
-        cables = self._entries(facet.reference_ids[first : min(end, first + self.config.page_size)])
+        cables = self._entries(listed(plan, facet, self.config.page_size))
         month = f"{datetime.strptime(plan.month, '%Y-%m'):%B %Y}"
         up = View(url=urls.facet_index(kind, facet.slug), label=f"{facet.name}: every month")
         return self._listing(plan, cables, end - start, f"{name}: {month}", up=up, **extra)
@@ -231,16 +230,14 @@ class IndexPages(PageBase):
 
     def _month(self, plan: PagePlan) -> Rendered:
         facet = self.catalogue.months[plan.name]
-        size = self.config.page_size
-        cables = self._entries(facet.reference_ids[(plan.number - 1) * size : plan.number * size])
+        cables = self._entries(listed(plan, facet, self.config.page_size))
         month = f"{datetime.strptime(plan.month, '%Y-%m'):%B %Y}"
         up = View(url=urls.DATE_INDEX, label="The archive: every month")
         return self._listing(plan, cables, len(facet.reference_ids), f"Cables created in {month}", up=up)
 
     def _release(self, plan: PagePlan) -> Rendered:
         facet = self.catalogue.releases[plan.name]
-        size = self.config.page_size
-        cables = self._entries(facet.reference_ids[(plan.number - 1) * size : plan.number * size])
+        cables = self._entries(listed(plan, facet, self.config.page_size))
         up = View(url=urls.RELEASE_INDEX, label="Every release day")
         return self._listing(plan, cables, len(facet.reference_ids), f"Cables released on {facet.name}", up=up)
 
