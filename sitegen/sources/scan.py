@@ -7,6 +7,7 @@ are read and hashed on every core, and parsed only if their bytes changed.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import marshal
 import multiprocessing
@@ -49,16 +50,8 @@ def read_files(_context: None, tasks: list[ScanTask]) -> list[tuple[str, SourceS
             with open(task.path, "rb") as file:
                 data = file.read()
         except OSError as error:
-            why = error.strerror
-            if os.path.islink(task.path) and not os.path.exists(task.path):
-                why = f"a symbolic link to {os.readlink(task.path)}, which does not exist"
-            results.append(
-                (
-                    task.shown,
-                    SourceState(task.size, task.mtime_ns, "", None),
-                    Problem(task.shown, 0, f"cannot read: {why}"),
-                )
-            )
+            unread = SourceState(task.size, task.mtime_ns, "", None)
+            results.append((task.shown, unread, Problem(task.shown, 0, _unreadable(task.path, error))))
             continue
         digest = file_digest(data)
         if digest == task.known_digest and task.known_entry is not None:
@@ -84,6 +77,20 @@ def read_files(_context: None, tasks: list[ScanTask]) -> list[tuple[str, SourceS
     return results
 
 
+def _unreadable(path: str, error: OSError) -> str:
+    """Why a cable file could not be read, in the words of what the user sees in the folder."""
+    if error.errno == errno.ELOOP:
+        return "cannot read: a symbolic link that loops"
+    if os.path.islink(path) and os.path.isdir(path):
+        return (
+            f"a symbolic link to a folder, not followed ({os.readlink(path)}): its cables are not built; "
+            "put the folder itself here"
+        )
+    if os.path.islink(path) and not os.path.exists(path):
+        return f"cannot read: a symbolic link to {os.readlink(path)}, which does not exist"
+    return f"cannot read: {error.strerror}"
+
+
 @dataclass
 class Scan:
     entries: list[CableEntry]
@@ -101,22 +108,27 @@ FileStat = tuple[str, int, int]  # a cable file's path, size and mtime in nanose
 FolderStats = tuple[str, str, list[FileStat]]
 
 
-def _is_cable_file(entry: os.DirEntry) -> bool:
-    name = entry.name
-    return name.endswith(".txt") and not name.startswith(".") and entry.is_file()
+def _file_stat(entry: os.DirEntry) -> FileStat | None:
+    """A cable file's path, size and mtime; None for what is not a cable file.
 
-
-def _is_broken_cable_link(entry: os.DirEntry) -> bool:
+    A link that leads nowhere or loops, or a link to a folder (not followed: it could lead out
+    of the site, or back into it), gets stats no file has, so that the scan reports it (every
+    build, until it is fixed) rather than skip it unseen."""
     name = entry.name
-    return name.endswith(".txt") and not name.startswith(".") and entry.is_symlink() and not entry.is_file()
+    if name.startswith("."):
+        return None
+    try:
+        if name.endswith(".txt") and entry.is_file():
+            stat = entry.stat()
+            return entry.path, stat.st_size, stat.st_mtime_ns
+        linked = entry.is_symlink() and (name.endswith(".txt") or entry.is_dir())
+    except OSError:  # a link that loops cannot be followed to tell what it is
+        linked = True
+    return (entry.path, -1, 0) if linked else None
 
 
 def _folder_stats(directory: str, entries: list[os.DirEntry]) -> FolderStats | None:
-    files = [(e.path, stat.st_size, stat.st_mtime_ns) for e in filter(_is_cable_file, entries) for stat in (e.stat(),)]
-    # A link to nowhere is kept, with stats no file has, so that the scan reports it unreadable
-    # (every build, until it is fixed) rather than skip it unseen.
-    if broken := [(e.path, -1, 0) for e in filter(_is_broken_cable_link, entries)]:
-        files = sorted(files + broken)
+    files = [found for entry in entries if (found := _file_stat(entry))]
     if not files:
         return None
     # marshal serialises the list at C speed; its format can change between Python versions,
