@@ -11,7 +11,10 @@ import hashlib
 import io
 import os
 import tarfile
+from dataclasses import dataclass
 from pathlib import Path
+
+from sitegen.layout import OUTPUT_MARK
 
 TOP = "site"
 MIRROR_TEXT = """How to mirror this site
@@ -44,19 +47,35 @@ def _tar_info(name: str, size: int, directory: bool = False) -> tarfile.TarInfo:
     return info
 
 
-def _files(output: Path) -> list[str]:
-    found = []
+def _files(output: Path, leave_out: set[Path]) -> tuple[list[str], list[str]]:
+    """The output's own files, relative and sorted, and the symbolic links found there: a kit
+    never reads outside the output, and sitegen writes no links, so none is followed."""
+    found, links = [], []
     for directory, folders, names in os.walk(output):
-        folders.sort()
         relative = os.path.relpath(directory, output)
         prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
-        found += [prefix + name for name in sorted(names)]
-    return sorted(found)
+        links += [prefix + name for name in folders if os.path.islink(os.path.join(directory, name))]
+        folders[:] = sorted(name for name in folders if not os.path.islink(os.path.join(directory, name)))
+        for name in names:
+            path = os.path.join(directory, name)
+            if os.path.islink(path):
+                links.append(prefix + name)
+            elif name != OUTPUT_MARK and Path(path).resolve() not in leave_out:
+                found.append(prefix + name)
+    return sorted(found), sorted(links)
 
 
-def pack_site(output: Path, archive: Path) -> int:
-    """Write the mirror kit for `output` to `archive`; returns the number of site files packed."""
-    files = _files(output)
+@dataclass
+class Packed:
+    files: int  # the site files packed
+    links: list[str]  # symbolic links in the output, not packed
+
+
+def pack_site(output: Path, archive: Path) -> Packed:
+    """Write the mirror kit for `output` to `archive`: every file of the output but the kit
+    itself (it may be written there, to be offered for download) and what links point to."""
+    temporary = archive.with_name(f".{archive.name}.tmp")
+    files, links = _files(output, {archive.resolve(), temporary.resolve()})
     sums = []
     for name in files:
         digest = hashlib.sha256((output / name).read_bytes()).hexdigest()
@@ -67,7 +86,6 @@ def pack_site(output: Path, archive: Path) -> int:
         "MIRROR.txt": MIRROR_TEXT.format(top=TOP).encode(),
     }
     folders = sorted({"/".join(name.split("/")[:i]) for name in files for i in range(1, name.count("/") + 1)})
-    temporary = archive.with_name(f".{archive.name}.tmp")
     with open(temporary, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as zipped:
         with tarfile.open(fileobj=zipped, mode="w", format=tarfile.PAX_FORMAT) as tar:
             tar.addfile(_tar_info(TOP, 0, directory=True))
@@ -80,4 +98,4 @@ def pack_site(output: Path, archive: Path) -> int:
                 with open(path, "rb") as stream:
                     tar.addfile(_tar_info(f"{TOP}/{name}", path.stat().st_size), stream)
     os.replace(temporary, archive)
-    return len(files)
+    return Packed(len(files), links)

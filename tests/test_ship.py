@@ -197,3 +197,28 @@ def test_netlify_config_builds_the_sample_site(tmp_path):
     assert (site / config["build"]["publish"] / "index.html").exists()
     assert "no defects" in result.stdout
     assert shlex.split(config["build"]["command"])[:2] == ["pip", "install"]
+
+
+def test_pack_reads_nothing_outside_the_output_nor_packs_a_kit_into_itself(built, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not for mirrors\n")
+    (tmp_path / "private").mkdir()
+    (tmp_path / "private" / "key.txt").write_text("nor this\n")
+    output = built / "output"
+    (output / "notes.txt").symlink_to(secret)
+    (output / "more").symlink_to(tmp_path / "private")
+    runner = CliRunner()
+    kit = output / "mirror.tar.gz"
+    result = runner.invoke(main, ["pack", "--site", str(built), "--output", str(kit)])
+    assert result.exit_code == 1, result.output
+    assert "notes.txt" in result.output and "more" in result.output and "symbolic link" in result.output
+    result = runner.invoke(main, ["pack", "--site", str(built), "--output", str(kit), "--force"])
+    assert result.exit_code == 1, result.output
+    with tarfile.open(kit) as tar:
+        names = tar.getnames()
+        sums = tar.extractfile("site/SHA256SUMS").read().decode()
+        data = b"".join(tar.extractfile(m).read() for m in tar.getmembers() if m.isfile())
+    assert "site/index.html" in names and "site/.sitegen-output" not in names
+    assert not [name for name in names if "notes.txt" in name or "/more" in name or "mirror.tar.gz" in name]
+    assert "mirror.tar.gz" not in sums
+    assert b"not for mirrors" not in data and b"nor this" not in data
