@@ -176,7 +176,7 @@ def build_command(
     as_of: str | None, strict: bool, jobs: int, output: Path | None, full: bool, search: bool | None, site: Path
 ) -> None:
     """Build the site into output/."""
-    from sitegen.build import BuildBusy, BuildOptions, build_site
+    from sitegen.build import BuildOptions, BuildRefused, build_site
     from sitegen.search import search_available
 
     if not site.is_dir():
@@ -190,7 +190,7 @@ def build_command(
         # garbage this process exits without needing: collecting it would take a second at
         # 251,287 cables, so it is set aside for the operating system to reclaim at exit.
         gc.freeze()
-    except BuildBusy as error:
+    except BuildRefused as error:
         raise click.UsageError(str(error)) from None
     for note in report.notes:
         click.echo(f"note: {note}", err=True)
@@ -296,8 +296,14 @@ def pack_command(output: Path | None, archive: Path | None, force: bool, site: P
     archive = archive or site / "mirror.tar.gz"
     if archive.exists() and not force:
         raise click.UsageError(f"{archive} exists; add --force to overwrite it")
-    count = pack_site(output, archive)
-    click.echo(f"packed {count} files into {archive} ({archive.stat().st_size:,} bytes)")
+    packed = pack_site(output, archive)
+    for link in packed.links:
+        click.echo(
+            f"error: {output / link}: a symbolic link, not packed (a kit holds only the output's own files)", err=True
+        )
+    click.echo(f"packed {packed.files} files into {archive} ({archive.stat().st_size:,} bytes)")
+    if packed.links:
+        sys.exit(CONTENT_ERROR)
 
 
 @main.command("serve")

@@ -87,6 +87,42 @@ class SiteLayout:
     def lock(self) -> Path:
         return self.manifest.with_suffix(".lock")
 
+    # -- the output ----------------------------------------------------------------------
+
+    @property
+    def output_mark(self) -> Path:
+        """The file that says a sitegen build made this output, and may replace it whole."""
+        return self.output / OUTPUT_MARK
+
+    def output_clash(self) -> str | None:
+        """Why building into this output would destroy the site's own files, or None.
+
+        A full build replaces its output folder whole, so the output must neither hold the
+        site folder nor be, hold or sit inside one of its sources (resolved: a link is no way
+        round this)."""
+        output = self.output.resolve()
+        if self.site.resolve().is_relative_to(output):
+            return f"{self.output} contains the site folder {self.site}"
+        for name, source in self.sources().items():
+            source = source.resolve()
+            if output == source:
+                return f"{self.output} is the site's {name}"
+            if output.is_relative_to(source):
+                return f"{self.output} is inside the site's {name} {source}"
+            if source.is_relative_to(output):
+                return f"{self.output} contains the site's {name} {source}"
+        return None
+
+    def sources(self) -> dict[str, Path]:
+        """What the site is made of, and what builds keep, by name: no output may touch them."""
+        return {
+            "config file": self.config,
+            "content folder": self.content,
+            "templates folder": self.templates,
+            "static folder": self.static,
+            "build cache": self.cache,
+        }
+
     # -- folders beside the output, each swapped in or out whole -------------------------
 
     @property
@@ -98,6 +134,8 @@ class SiteLayout:
         return beside_output(self.output, OLD_OUTPUT)
 
 
+OUTPUT_MARK = ".sitegen-output"  # inside the output: a folder without it is not ours to replace
+OUTPUT_MARK_TEXT = b"This folder is the output of sitegen build, which replaces it whole at every build.\n"
 STAGING = "building"  # the folder a build writes into before it is put in place
 OLD_OUTPUT = "old"  # where a full build moves the previous output while it swaps the new one in
 SEARCH_STAGING = "pagefind"  # the search bundle being built

@@ -37,7 +37,7 @@ from watchdog.events import (
 from watchdog.observers import Observer
 
 from sitegen import urls
-from sitegen.build import BuildMemory, BuildOptions, BuildReport, build_site
+from sitegen.build import BuildMemory, BuildOptions, BuildRefused, BuildReport, build_site
 from sitegen.layout import CONFIG_NAME, SOURCE_FOLDERS, SiteLayout
 
 DEBOUNCE_SECONDS = 0.15
@@ -335,7 +335,7 @@ class PreviewServer:
                 BuildOptions(self.site_dir, self.output, self.as_of, search=self.search, memory=self.memory)
             )
         except Exception as error:  # a template or code error must not take the server down
-            message = _error_message(error)
+            message = str(error) if isinstance(error, BuildRefused) else _error_message(error)
             self.log(f"build failed: {message}")
             self.state.publish([f"error: {message}"], built=False)
             return None

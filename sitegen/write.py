@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitegen.layout import OLD_OUTPUT, STAGING, beside_output
+from sitegen.layout import OLD_OUTPUT, OUTPUT_MARK, OUTPUT_MARK_TEXT, STAGING, beside_output
 
 BUILTIN_STATIC = Path(__file__).resolve().parent / "theme" / "static"
 FINGERPRINTED = (".css", ".js")
@@ -27,12 +27,19 @@ class OutputError(OSError):
 
 
 def remove_tree(folder: Path) -> OSError | None:
-    """Delete a folder the build made, even one a user made read-only; the error if that fails."""
+    """Delete a folder the build made, even one a user made read-only; the error if that fails.
+
+    Only the folder and what it holds are ever made writable: its parent is the user's (the
+    site folder, say), and a build that cannot delete there must fail rather than change it."""
+    inside = os.path.abspath(folder)
 
     def writable_and_again(function: Callable[[str], object], path: str, _: object) -> None:
         # A read-only folder refuses to give up its entries: make it writable (the build made
         # it) and try once more; a second failure is the one reported.
         parent = os.path.dirname(path)
+        if not os.path.lexists(path) or not _within(parent, inside):
+            function(path)  # raises again: nothing of ours to make writable
+            return
         os.chmod(parent, os.stat(parent).st_mode | stat.S_IWUSR | stat.S_IXUSR)
         if os.path.isdir(path) and not os.path.islink(path):
             os.chmod(path, os.stat(path).st_mode | stat.S_IWUSR | stat.S_IXUSR | stat.S_IRUSR)
@@ -48,6 +55,11 @@ def remove_tree(folder: Path) -> OSError | None:
     except OSError as error:
         return error
     return None
+
+
+def _within(path: str, folder: str) -> bool:
+    path = os.path.abspath(path)
+    return path == folder or path.startswith(folder + os.sep)
 
 
 @dataclass
@@ -73,7 +85,10 @@ class Staging:
         if leftover and (error := remove_tree(folder)):
             raise error
         folder.mkdir(parents=True)
-        return cls(output_dir, folder, overlay, leftover)
+        staging = cls(output_dir, folder, overlay, leftover)
+        if not overlay or not (output_dir / OUTPUT_MARK).is_file():
+            staging.write(OUTPUT_MARK, OUTPUT_MARK_TEXT)  # an output built before outputs were marked gets it too
+        return staging
 
     def path_for(self, url: str) -> str:
         """The file for a page URL. URLs come from the plan (reference IDs are checked when read),

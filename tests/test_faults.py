@@ -83,7 +83,11 @@ def _file_size_limit(limit: int):
     "limit, file, why",
     [
         (4096, ".sitegen-cache/manifest-", "disk I/O error (the build cache)"),  # the manifest grows first
-        (1 << 20, ".output.building/cable/2009/01/09ROME999.html", "File too large"),  # a 2 MB cable page
+        (
+            1 << 20,
+            "output/cable/2009/01/09ROME999.html",
+            "File too large",
+        ),  # a 2 MB cable page, named where it was going
     ],
 )
 def test_a_full_disk_names_the_file_removes_the_staging_folder_and_leaves_the_output(site, limit, file, why):
@@ -154,7 +158,131 @@ def test_a_read_only_output_is_said_and_the_next_build_recovers(site, kind):
         assert code == 0, output
     else:
         assert code == 1 and "cannot write: Permission denied" in output and "left unchanged" in output, output
+        # The message names the file in output/ that could not be replaced, not the staged one, gone by now.
+        assert "error: output/" in output and ".output.building" not in output, output
         assert not (site / ".output.building").exists()
     code, output = build(site, prefix=_as_a_user())
     assert code == 0, output
     assert_equals_a_clean_full_build(site)
+
+
+# -- never destroy what is not ours (issue 28) -------------------------------------------------
+
+
+@pytest.fixture
+def small_site(tmp_path) -> Path:
+    """A few cables, a template override and a note beside the site: what a careless --output could delete."""
+    cables = [cable(f"09ROME{n}", "2010-12-01 00:00", created=f"2009-0{n}-01 00:00") for n in range(1, 4)]
+    site = write_site(tmp_path / "site", cables)
+    (site / "templates").mkdir()
+    (site / "templates" / "footer.html").write_text("<footer>ours</footer>\n")
+    (tmp_path / "notes.txt").write_text("notes\n")
+    return site
+
+
+def _everything(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize(
+    "target, why",
+    [
+        ("..", "contains the site folder"),
+        (".", "contains the site folder"),
+        ("content", "is the site's content folder"),
+        ("content/cables", "inside the site's content folder"),
+        ("templates", "is the site's templates folder"),
+        ("sitegen.toml", "is the site's config file"),
+    ],
+)
+def test_an_output_that_holds_or_sits_in_the_sources_is_refused(small_site, target, why):
+    before = _everything(small_site.parent)
+    code, output = build(small_site, "--output", str(small_site / target))
+    assert code == 2, output
+    assert why in output and "choose another --output" in output, output
+    assert _everything(small_site.parent) == before
+
+
+def test_an_existing_folder_no_build_made_is_refused_and_left_alone(small_site, tmp_path):
+    foreign = tmp_path / "documents"
+    foreign.mkdir()
+    (foreign / "letter.txt").write_text("mine\n")
+    code, output = build(small_site, "--output", str(foreign))
+    assert code == 2, output
+    assert "was not made by sitegen build" in output and "empty it" in output, output
+    assert _everything(foreign) == {"letter.txt": b"mine\n"}
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, output = build(small_site, "--output", str(empty))  # an empty folder holds nothing to lose
+    assert code == 0, output
+    (empty / "index.html").unlink()
+    code, output = build(small_site, "--output", str(empty), "--full")  # what a build made stays its own
+    assert code == 0, output
+    assert (empty / "index.html").is_file()
+
+
+def test_an_output_built_before_outputs_were_marked_is_still_ours(small_site):
+    assert build(small_site)[0] == 0
+    mark = next(p for p in (small_site / "output").iterdir() if p.name.startswith(".sitegen"))
+    mark.unlink()  # as an output built by an earlier sitegen: the manifest still records it
+    code, output = build(small_site, "--full")
+    assert code == 0, output
+    assert mark.is_file()
+
+
+@pytest.mark.parametrize("damage", ["garbage", "half"])
+def test_a_corrupted_manifest_is_set_aside_and_the_build_goes_on(small_site, damage):
+    assert build(small_site)[0] == 0
+    manifest = SiteLayout.of(small_site).manifest
+    data = manifest.read_bytes()
+    manifest.write_bytes(os.urandom(4096) if damage == "garbage" else data[: len(data) // 2])
+    for wal in manifest.parent.glob(manifest.name + "-*"):
+        wal.unlink()
+    check = sitegen(small_site, "check")  # reads the cable files instead
+    text, _ = check.communicate(timeout=120)
+    assert check.returncode == 0 and "Traceback" not in text, text
+    edit_one_cable(small_site, 2)
+    for arguments in ((), ("--full",)):
+        code, output = build(small_site, *arguments)
+        assert code == 0, output
+    manifest.write_bytes(b"not a database at all " * 200)
+    code, output = build(small_site)
+    assert code == 0, output
+    assert "unreadable" in output and "set aside" in output and "rebuilt whole" in output, output
+    assert list(manifest.parent.glob("*.unreadable"))
+    assert_equals_a_clean_full_build(small_site)
+
+
+def test_a_failed_build_leaves_a_read_only_site_folder_read_only(small_site):
+    prefix = _as_a_user()
+    assert build(small_site)[0] == 0
+    small_site.chmod(0o555)
+    try:
+        mode = small_site.stat().st_mode
+        code, output = build(small_site, "--full", prefix=prefix)  # its staging folder cannot be made
+        assert code == 1 and "Permission denied" in output, output
+        assert small_site.stat().st_mode == mode
+    finally:
+        small_site.chmod(0o755)
+
+
+def test_a_symbolic_link_loop_is_a_problem_and_the_rest_builds(small_site):
+    looping = small_site / "content" / "cables" / "2009" / "01" / "09ROME1.txt"
+    looping.unlink()
+    looping.symlink_to("09ROME1.txt")
+    code, output = build(small_site)
+    assert code == 1, output
+    assert "content/cables/2009/01/09ROME1.txt:0: cannot read: a symbolic link that loops" in output, output
+    assert (small_site / "output" / "cable" / "2009" / "02" / "09ROME2.html").is_file()
+
+
+def test_a_folder_behind_a_symbolic_link_is_reported_not_skipped(small_site):
+    month = small_site / "content" / "cables" / "2009" / "02"
+    moved = small_site / "elsewhere" / "02"
+    moved.parent.mkdir()
+    month.rename(moved)
+    month.symlink_to(moved)
+    code, output = build(small_site)
+    assert code == 1, output
+    assert "content/cables/2009/02:0: a symbolic link to a folder, not followed" in output, output
+    assert (small_site / "output" / "cable" / "2009" / "01" / "09ROME1.html").is_file()

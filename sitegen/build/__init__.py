@@ -5,12 +5,13 @@ from the last build."""
 
 from sitegen.build.changes import inputs_fingerprint
 from sitegen.build.pipeline import build_site
-from sitegen.build.report import BuildBusy, BuildMemory, BuildOptions, BuildReport
+from sitegen.build.report import BuildBusy, BuildMemory, BuildOptions, BuildRefused, BuildReport
 from sitegen.config import resolve_as_of
 from sitegen.sources.scan import cable_file_stats, scan_cables
 
 __all__ = [
     "BuildBusy",
+    "BuildRefused",
     "BuildMemory",
     "BuildOptions",
     "BuildReport",

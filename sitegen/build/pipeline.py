@@ -31,11 +31,11 @@ except ImportError:  # Windows: builds of one output are not guarded against eac
 from sitegen.build.changes import changed_entries, document_digests, inputs_fingerprint, nothing_changed
 from sitegen.build.publish import STATIC_PAGE, BuildRun, Published, RenderContext, RenderTask, Written, publish
 from sitegen.build.quick import QuickBuild
-from sitegen.build.report import BuildBusy, BuildOptions, BuildReport
+from sitegen.build.report import BuildBusy, BuildOptions, BuildRefused, BuildReport
 from sitegen.catalogue import CableEntry, Catalogue, build_catalogue, published_articles
 from sitegen.config import load_config, resolve_as_of, share_link_warning
 from sitegen.incremental.keys import PageKeys
-from sitegen.incremental.manifest import BuildMeta, Manifest, SourceState
+from sitegen.incremental.manifest import BuildMeta, Manifest, SourceState, is_damaged, set_aside
 from sitegen.incremental.reach import affected_plans, facet_slugs
 from sitegen.incremental.stored import store_catalogue
 from sitegen.layout import SiteLayout
@@ -50,38 +50,96 @@ from sitegen.write import OutputError, Staging, copy_static, remove_tree
 
 
 def build_site(options: BuildOptions) -> BuildReport:
-    """Build the site into output/ (or options.output_dir); the output changes only if the build succeeds."""
+    """Build the site into output/ (or options.output_dir); the output changes only if the build succeeds.
+
+    Raises BuildRefused, before anything is written, for an output that is not this build's to
+    replace, and BuildBusy while another build of it runs."""
     started = time.perf_counter()
     layout = SiteLayout.of(options.site_dir, options.output_dir)
-    report = BuildReport(layout.output)
-    config, problems = load_config(layout.site)
-    report.problems += problems + share_link_warning(config)
-    report.as_of = resolve_as_of(options.as_of, config)
+    if clash := layout.output_clash():
+        raise BuildRefused(f"{clash}; a build replaces its output whole, so choose another --output")
+    config, config_problems = load_config(layout.site)
+    as_of = resolve_as_of(options.as_of, config)
     if options.search is None:
         options = replace(options, search=search_available())
+    report = _new_report(layout, config_problems + share_link_warning(config), as_of)
     try:
-        manifest = Manifest(layout.manifest)
-    except (OSError, sqlite3.Error) as error:
-        report.problems.append(_output_problem(error, layout))
-        report.failed = True
-        return report
+        layout.cache.mkdir(parents=True, exist_ok=True)
+        lock = open(layout.lock, "w")
+    except OSError as error:
+        return _failed(report, _output_problem(error, layout))
     # One build at a time per output: a second one would delete the first one's staging folder.
-    with open(layout.lock, "w") as lock:
+    with lock:
         try:
             if fcntl is not None:
                 fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            manifest.close()
             raise BuildBusy(f"another build of {layout.output} is running") from None
-        run = BuildRun(options, layout, config, worker_count(options.jobs), manifest, report)
-        _build_reporting_failures(run)
+        for first in (True, False):
+            try:
+                manifest = Manifest(layout.manifest)
+                if first:
+                    _refuse_a_foreign_output(layout, manifest)
+            except (OSError, sqlite3.Error) as error:
+                if isinstance(error, sqlite3.Error) and is_damaged(error) and first:
+                    report.notes.append(_set_aside_note(layout))
+                    continue
+                return _failed(report, _output_problem(error, layout))
+            run = BuildRun(options, layout, config, worker_count(options.jobs), manifest, report)
+            if not _build_reporting_failures(run):
+                break
+            # The manifest turned out damaged part way: start again without it, from a clean report.
+            notes = report.notes + [_set_aside_note(layout)]
+            report = _new_report(layout, config_problems + share_link_warning(config), as_of)
+            report.notes = notes
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _build_reporting_failures(run: BuildRun) -> None:
+def _new_report(layout: SiteLayout, problems: list[Problem], as_of: str) -> BuildReport:
+    report = BuildReport(layout.output)
+    report.problems += problems
+    report.as_of = as_of
+    return report
+
+
+def _failed(report: BuildReport, problem: Problem) -> BuildReport:
+    report.problems.append(problem)
+    report.failed = True
+    return report
+
+
+def _refuse_a_foreign_output(layout: SiteLayout, manifest: Manifest) -> None:
+    """Refuse an existing output a sitegen build did not make: it has no mark, and no manifest
+    records it (outputs built before they were marked are recorded there)."""
+    output = layout.output
+    if not output.exists() and not output.is_symlink():
+        return
+    if not output.is_dir():
+        manifest.close()
+        raise BuildRefused(f"{output} exists and is not a folder; choose another --output")
+    if layout.output_mark.is_file() or manifest.meta("output") == str(output) or not any(output.iterdir()):
+        return
+    manifest.close()
+    raise BuildRefused(
+        f"{output} exists and was not made by sitegen build (it has no {layout.output_mark.name}); "
+        "a build replaces its output whole, so empty it, delete it, or choose another --output"
+    )
+
+
+def _set_aside_note(layout: SiteLayout) -> str:
+    aside = set_aside(layout.manifest)
+    shown = os.path.relpath(aside, layout.site)
+    return (
+        f"the build cache {os.path.relpath(layout.manifest, layout.site)} was unreadable (damaged); "
+        f"set aside as {shown} (delete it when you like), and the site rebuilt whole"
+    )
+
+
+def _build_reporting_failures(run: BuildRun) -> bool:
     """Run the build; a template that fails or an output that cannot be written ends it as a
-    problem, with the output as it was (or, past the commit, as the report says)."""
+    problem, with the output as it was (or, past the commit, as the report says). Returns True
+    when the manifest was found damaged part way: the build must start again without it."""
     collecting = gc.isenabled()
     # The parent allocates a few objects per cable (entries, index lists, plans) and frees
     # almost none: the cyclic collector would walk them again and again for nothing (a
@@ -96,6 +154,8 @@ def _build_reporting_failures(run: BuildRun) -> None:
         # A full disk or a folder that cannot be written; the staging folder goes at once
         # rather than sit on a full disk until the next build.
         remove_tree(run.layout.staging)
+        if isinstance(error, sqlite3.Error) and is_damaged(error):
+            return True
         run.report.problems.append(_output_problem(error, run.layout))
         run.report.failed = True
         if isinstance(error, OutputError):
@@ -104,6 +164,7 @@ def _build_reporting_failures(run: BuildRun) -> None:
         run.manifest.close()
         if collecting:
             gc.enable()
+    return False
 
 
 @dataclass
@@ -274,12 +335,24 @@ def _output_problem(error: OSError | sqlite3.Error, layout: SiteLayout) -> Probl
     """A failure to write the output or the manifest, naming the file (from the site folder when
     inside it). SQLite's errors name no file: they come from the manifest."""
     if isinstance(error, OSError):
-        where, why = (os.fsdecode(error.filename) if error.filename else ""), error.strerror or str(error)
+        # A rename names its target second: the file in output/ that could not be replaced.
+        named = error.filename2 or error.filename
+        where, why = (os.fsdecode(named) if named else ""), error.strerror or str(error)
+        where = _in_output(where, layout)
     else:
         where, why = str(layout.manifest), f"{error} (the build cache)"
     if where and Path(where).is_relative_to(layout.site):
         where = os.path.relpath(where, layout.site)
     return Problem(where, 0, f"cannot write: {why}")
+
+
+def _in_output(path: str, layout: SiteLayout) -> str:
+    """A staged file by the output file it was to become: the staging folder is gone by the
+    time the message is read."""
+    staging = str(layout.staging)
+    if path == staging or path.startswith(staging + os.sep):
+        return str(layout.output) + path[len(staging) :]
+    return path
 
 
 _TEMPLATE_FRAME = re.compile(r'File "([^"]+\.(?:html|xml|txt))", line (\d+)')

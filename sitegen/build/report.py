@@ -11,7 +11,11 @@ from sitegen.incremental.manifest import Manifest, SourceState
 from sitegen.model import Problem
 
 
-class BuildBusy(RuntimeError):
+class BuildRefused(RuntimeError):
+    """A build that must not start: its output is not its to replace (a usage error)."""
+
+
+class BuildBusy(BuildRefused):
     """Another build of the same output folder holds the lock."""
 
 

@@ -8,6 +8,7 @@ stay fast on a 251,287-cable site.
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -127,12 +128,15 @@ def withheld_ids(site_dir: Path, output_dir: Path, as_of: str | None) -> tuple[f
     moment = as_of
     released: dict[str, str] = {}
     if SiteLayout.of(site_dir, output_dir).manifest.exists():
-        manifest = Manifest.for_site(site_dir, output_dir)
         try:
-            moment = moment or manifest.meta("as_of")
-            released = manifest.release_dates()
-        finally:
-            manifest.close()
+            manifest = Manifest.for_site(site_dir, output_dir)
+            try:
+                moment = moment or manifest.meta("as_of")
+                released = manifest.release_dates()
+            finally:
+                manifest.close()
+        except sqlite3.DatabaseError:  # damaged: the cable files say the same, more slowly
+            moment, released = as_of, {}
     if not released:
         for path in cable_files(SiteLayout.of(site_dir).content):
             record = read_cable_file(path)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import marshal
+import os
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
@@ -69,6 +70,22 @@ class BuildMeta:
 
 
 _META_JSON = frozenset(f.name for f in fields(BuildMeta) if f.type.startswith(("dict", "list")))
+
+
+def is_damaged(error: sqlite3.Error) -> bool:
+    """Whether SQLite says the file itself is damaged (garbage, cut short), not busy or on a full disk."""
+    return getattr(error, "sqlite_errorname", "") in ("SQLITE_NOTADB", "SQLITE_CORRUPT")
+
+
+def set_aside(path: Path) -> Path:
+    """Move a damaged manifest (and its write-ahead log) out of the way, kept for a look; returns
+    where it went. The next build starts a new one, as after --full."""
+    aside = path.with_name(path.name + ".unreadable")
+    for suffix in ("", "-wal", "-shm"):
+        damaged = path.with_name(path.name + suffix)
+        if damaged.exists():
+            os.replace(damaged, aside.with_name(aside.name + suffix))
+    return aside
 
 
 class Manifest:
