@@ -101,6 +101,8 @@ class SiteLayout:
         site folder nor be, hold or sit inside one of its sources (resolved: a link is no way
         round this)."""
         output = self.output.resolve()
+        if output == self.site.resolve():
+            return f"{self.output} is the site folder"
         if self.site.resolve().is_relative_to(output):
             return f"{self.output} contains the site folder {self.site}"
         for name, source in self.sources().items():

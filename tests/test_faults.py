@@ -188,7 +188,7 @@ def _everything(root: Path) -> dict[str, bytes]:
     "target, why",
     [
         ("..", "contains the site folder"),
-        (".", "contains the site folder"),
+        (".", "is the site folder"),
         ("content", "is the site's content folder"),
         ("content/cables", "inside the site's content folder"),
         ("templates", "is the site's templates folder"),
