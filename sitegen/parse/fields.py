@@ -5,32 +5,45 @@ from __future__ import annotations
 import html
 import re
 
-# `SUBJECT:`, `Subj:`, or `SUBJECT` and no colon at a line's start before an upper-case word
-# (not "subject to approval" in a sentence).
+from sitegen.parse.known_posts import KNOWN_POSTS
+
+# `SUBJECT:`, `Subj:`, `UBJECT:` (its S lost), or `SUBJECT` and no colon at a line's start
+# before an upper-case word (not "subject to approval" in a sentence).
 _SUBJECT = re.compile(
-    r"(?:(?:^|\s)SUBJ(?:ECT)?\s*:|^[^\S\n]*SUBJ(?:ECT)?[^\S\n]+(?-i:(?=[A-Z(\"'])))\s*(.*)", re.I | re.M
+    r"(?:(?:^|\s)S?UBJ(?:ECT)?\s*:|^[^\S\n]*SUBJ(?:ECT)?[^\S\n]+(?-i:(?=[A-Z(\"'])))\s*(.*)", re.I | re.M
 )
-# What ends a subject that wraps: a blank line (see value_with_continuation), another label,
-# the classification line, a page break, a paragraph (numbered or behind a marking), SIPDIS.
+# What ends a subject that wraps: a blank line, another label (`Ref(s):`, `Classified By`,
+# `Sensitive but unclassified`, `This is an action request`), the classification line, a page
+# break (`PAGE 2`; `LUSAKA 00000123 001.3 OF 003` is _PAGE_NUMBERS), a dash rule, a letter-spaced banner
+# (`S E C R E T`), a paragraph (numbered or behind a marking), SIPDIS.
 _ENDS_SUBJECT = re.compile(
     r"\s*(?:REF\b|REFS\b|REFTEL|REFERENCE|TAGS\b|E\.?\s?O\.?\s*\d|CLASSIFIED\s+BY|SENSITIVE\s+BUT\s+UNCLASSIFIED"
+    r"|THIS\s+(?:\w+\s+){1,3}?AN?\s+ACTION\s+REQUEST"
     r"|\d{1,3}\s?[.)]|\((?:U|C|S|SBU|TS|[UCS]//?[A-Z/ ]+|SBU/[A-Z/ ]+)\)|BEGIN\s+SUMMARY|SUMMARY\s*[:.]|SIPDIS"
-    r"|[A-Z][A-Z .'\-]*\s\d{3,}\s+\d{3}\s+OF\s+\d{3}|(?:(?:UNCLASSIFIED|CONFIDENTIAL|SECRET)\s+)?PAGE\s+\d)",
+    r"|(?:(?:UNCLASSIFIED|CONFIDENTIAL|SECRET)\s+)?PAGE\s+\d"
+    r"|[-=_\u2010-\u2015]{3,}|(?-i:[A-Z]) (?-i:[A-Z]) (?-i:[A-Z]) (?-i:[A-Z])\b)",
     re.I,
 )
-# A REF label run into the subject's last word when the dump lost a line break (`PRIMEREF:`).
-_GLUED_REF = re.compile(r"(?:REF|REFS|REFTEL)\s*:\s.*", re.S)
+# What ends a subject inside its text, when the dump lost the line break before it: a REF
+# label run into the subject's last word (`PRIMEREF:`), `Classified By` (`...RISEClassified
+# By:`), `This cable contains an action request`.
+_RUN_IN_LABEL = re.compile(
+    r"(?:REFTELS?|REF\(S\)|REFS?)\s*:.*|CLASSIFIED\s+BY\b.*|THIS\s+(?:\w+\s+){1,3}?AN?\s+ACTION\s+REQUEST.*",
+    re.S | re.I,
+)
+# A word with three lower-case letters in a row, not a redaction (`xxxxxxxxxxxx`).
+_LOWER_CASE_WORD = re.compile(r"\b(?!x+\b)[A-Za-z]*[a-z]{3}")
+# The numbers of a page break, which a line of the subject may run into
+# (`...TO WASHINGTON BRASILIA 00000351 001.2 OF 003`): the post's name stands before them.
+_PAGE_NUMBERS = re.compile(r"(?:^|\s)\d{3,}\s+\d{3}(?:\.\d+)?\s+OF\s+\d{3}\b")
+MAX_SUBJECT_LINES = 8
 _SUBJECT_MARKING = re.compile(r"\s*\((U|C|S|SBU|TS|[UCS]//?[A-Z/ ]+|SBU/[A-Z/ ]+)\)\s*", re.I)
 # A backslash that ended a line of the subject (`CONCERNS \` / `REGARDING`): the lines are
 # joined by then, so it stands before a space or at the end.
 _LINE_CONTINUATION = re.compile(r"\\+(?=\s|$)")
+# A word hyphenated at a line's end (`EU-` / `RUSSIA`): a hyphen after a letter, then the break.
+_HYPHEN_AT_LINE_END = re.compile(r"(?<=[\w.])-[^\S\n]*\n[^\S\n]*(?=\w)")
 _EO = re.compile(r"(?:^|\s)(E\.?\s?O\.?\s*\d{4,5}\s*:?.*?)(?=\s+TAGS\b|$)", re.I | re.M)
-# Lines that end a wrapped SUBJECT or TAGS: another label, a paragraph, a classification line.
-_ENDS_FIELD = re.compile(
-    r"\s*(?:REF|REFS|REFTEL|REFERENCE|REFERENCES|SUBJ|SUBJECT|TAGS|E\.?\s?O\.?\s*\d|CLASSIFIED\s+BY|"
-    r"\d{1,3}\s?\.|\(|PAGE\s+\d|BEGIN\s+SUMMARY|SUMMARY\s*[:.]|SIPDIS)",
-    re.I,
-)
 # Where a summary opens: `BEGIN SUMMARY` anywhere; `1. (C) Summary:` anywhere (a dump may have
 # lost the line break before it); `Summary:` (or `Summary and comment.`) at a line's start,
 # perhaps behind a marking; or a heading `SUMMARY` alone on its line. "In summary, ..." in a
@@ -92,23 +105,6 @@ class CableHead:
             position = self.upper.find(keyword, end)
         return None
 
-    def value_with_continuation(
-        self, keyword: str, pattern: re.Pattern[str], max_more: int, stop: re.Pattern[str] | None = None
-    ) -> str | None:
-        """The value on the labelled line joined with the lines it wraps onto: up to `max_more`
-        lines, ending at a blank line or a line `stop` matches (by default, another label)."""
-        found = self.find(keyword, pattern)
-        if not found:
-            return None
-        match, end = found
-        stop = stop or _ENDS_FIELD
-        parts = [match.group(1)]
-        for following in self.text[end + 1 :].split("\n", max_more)[:max_more]:
-            if not following.strip() or stop.match(following):
-                break
-            parts.append(following)
-        return " ".join(parts)
-
 
 def collapse(text: str) -> str:
     """Runs of white space as one space, none at the ends (str.split: several times a regex's speed)."""
@@ -119,16 +115,48 @@ def find_subject(head: CableHead) -> tuple[str, str | None]:
     """The subject as its readers cite it, and its marking (`(C)`) if it opens with one. The
     subject keeps the marking as written: the original site's titles show it, and so are cited.
 
-    Runs over the lines it wraps onto until a blank line or what ends it (_ENDS_SUBJECT);
-    HTML entities the dump kept (`&#8217;`) are decoded, line-continuation backslashes dropped.
+    Runs over up to MAX_SUBJECT_LINES lines until a blank one (a lone `\\` is blank) or what ends
+    it (_ENDS_SUBJECT); a label with an empty value takes the next line of text. A word
+    hyphenated at a line's end joins the next (`EU-` / `RUSSIA`); a mixed-case sentence
+    after an all-caps subject is not the subject's. HTML entities the dump kept (`&#8217;`) are
+    decoded, line-continuation backslashes dropped.
     """
-    value = head.value_with_continuation("SUBJ", _SUBJECT, max_more=4, stop=_ENDS_SUBJECT)
-    if not value:
+    found = head.find("UBJ", _SUBJECT)
+    if not found:
         return "", None
-    value = _GLUED_REF.sub("", value)
-    value = collapse(html.unescape(_LINE_CONTINUATION.sub("", value)))
+    match, end = found
+    value = match.group(1)
+    for line in head.text[end + 1 :].split("\n", MAX_SUBJECT_LINES + 2)[: MAX_SUBJECT_LINES + 2]:
+        if not line.strip() or line.strip() == "\\":
+            if value.strip():
+                break
+            continue
+        if _ENDS_SUBJECT.match(line) or value.count("\n") + 1 >= MAX_SUBJECT_LINES:
+            break
+        page_break = _PAGE_NUMBERS.search(line)
+        if page_break:
+            value = f"{value}\n{_without_post(line[: page_break.start()])}"
+            break
+        if value.strip() and value.upper() == value and _LOWER_CASE_WORD.search(line):
+            break  # `THE BRIDGE` then `Embassy officials said ...`
+        value = f"{value}\n{line}" if value.strip() else line
+    value = _RUN_IN_LABEL.sub("", value)
+    value = _LINE_CONTINUATION.sub("", value)
+    value = _HYPHEN_AT_LINE_END.sub("-", value)
+    value = collapse(html.unescape(value))
     marking = _SUBJECT_MARKING.match(value)
     return value, f"({marking.group(1).upper()})" if marking else None
+
+
+def _without_post(text: str) -> str:
+    """The text before a page break's numbers without the post's name at its end: the words
+    that make a known post (`BRASILIA`, `NEW DELHI`) or begin one (`RIO DE JAN`), else one word."""
+    words = text.split()
+    for size in range(min(3, len(words)), 0, -1):
+        name = "".join(words[-size:]).upper()
+        if name in KNOWN_POSTS or (len(name) >= 6 and any(post.startswith(name) for post in KNOWN_POSTS)):
+            return " ".join(words[:-size])
+    return " ".join(words[:-1])
 
 
 def find_eo(head: CableHead) -> str | None:
