@@ -49,21 +49,36 @@ _EO = re.compile(r"(?:^|\s)(E\.?\s?O\.?\s*\d{4,5}\s*:?.*?)(?=\s+TAGS\b|$)", re.I
 # perhaps behind a marking; or a heading `SUMMARY` alone on its line. "In summary, ..." in a
 # sentence opens nothing.
 _SUMMARY_MARK = r"\(?[A-Z][A-Z/ \-]{0,19}\)"  # (C), (S/NF), (C/REL NATO), (S-NF), C)
-_SUMMARY_LABEL = r"(?:[A-Z]+\s+AND\s+)?SUMMARY(?:\s+AND\s+[A-Z]+)?"  # Summary and comment, Introduction and summary
+# Summary and comment, Introduction and summary, Summary and Request for Guidance, Summary/Recommendation
+_SUMMARY_LABEL = (
+    r"(?:[A-Z]+\s+(?:AND|&)\s+)?SUMMARY(?:[^\S\n]*/[^\S\n]*[A-Z]+|\s+(?:AND|&)\s+[A-Z]+(?:[^\S\n]+[A-Z]+){0,3}?)?"
+)
+_RULE_CHARS = "\\-=\u2010-\u2015"  # a rule or an underline: dashes (Unicode ones too), equals signs
 _SUMMARY_START = re.compile(
     rf"\bBEGIN\s+SUMMARY\b[^\S\n]*[:.\-]?"
     rf"|\b\d{{1,3}}\s?\.[^\S\n]*(?:{_SUMMARY_MARK}[^\S\n]*)?{_SUMMARY_LABEL}[^\S\n]*[:.\-]"
     rf"|(?:^|\n)[^\S\n]*(?:-+[^\S\n]*)?(?:\d{{1,3}}\s?\.[^\S\n]*)?(?:{_SUMMARY_MARK}[^\S\n]*)?"
     rf"{_SUMMARY_LABEL}(?:[^\S\n]*[:.\-]|[^\S\n]*(?=\n))"
     # a heading run onto the line before it, its dashes after it on its line or the next
-    rf"|\bSUMMARY[^\S\n]*(?:-[^\S\n]*){{3,}}|\bSUMMARY[^\S\n]*\n[^\S\n]*(?:-[^\S\n]*){{3,}}\n",
+    rf"|\bSUMMARY[^\S\n]*(?:-[^\S\n]*){{3,}}|\bSUMMARY[^\S\n]*\n[^\S\n]*(?:[{_RULE_CHARS}][^\S\n]*){{3,}}\n",
     re.I,
 )
 _SUMMARY_END = re.compile(r"\bEND\s+(?:OF\s+)?SUMMARY\b", re.I)
+_END_BEFORE = re.compile(r"\bEND\s+(?:OF\s+)?\Z")  # on the upper-case twin, up to a SUMMARY
+# A dash rule inside a summary's text ends it (`...agreement. -------- Background --------`).
+_RULE = re.compile(r"-{4,}|={4,}|[\u2010-\u2015]{3,}")
+# Where a summary that only an `End summary` marks may begin: paragraph 1, or after a rule
+# (the last heading's).
+_FIRST_PARAGRAPH = re.compile(r"(?:^|\n)[^\S\n]*(?:¶[^\S\n]*)?1\s?\.(?!\d)")
+_RULE_LINE = re.compile(rf"\n[^\S\n]*[{_RULE_CHARS}]{{3,}}[^\S\n]*(?=\n)")
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
+_BARE_SUMMARY_LABEL = re.compile(r"(?-i:SUMMARY)\b[^\S\n]*[:.\-]?\s*")
+# A backslash that ended a line (`the evening \`): the dump's line continuation.
+_BACKSLASH_AT_LINE_END = re.compile(r"[^\S\n]\\+[^\S\n]*$", re.M)
 # What comes between the label and the summary's first word: dashes under a heading, a
 # paragraph number, a marking.
 _SUMMARY_LEAD = re.compile(
-    rf"(?:\s|-[\s-]*|=+|\d{{1,3}}\s?\.(?!\d)|{_SUMMARY_MARK}|:|{_SUMMARY_LABEL}\s*[:.\-])*", re.I
+    rf"(?:\s|[{_RULE_CHARS}][\s{_RULE_CHARS}]*|\d{{1,3}}\s?\.(?!\d)|{_SUMMARY_MARK}|:|{_SUMMARY_LABEL}\s*[:.\-])*", re.I
 )
 # The end of the paragraph a summary opens in: a blank line, or a line opening the next
 # numbered paragraph.
@@ -185,17 +200,21 @@ def _summary_end(head: CableHead, body: str, begin: int) -> re.Match[str] | None
 
 def find_summary(head: CableHead, body: str) -> str | None:
     """The summary: from `Summary:`, `BEGIN SUMMARY`, `1. (C) Summary:` or a SUMMARY heading to
-    `End summary`, or, without one, to the end of the paragraph it opens in. The number, the
-    marking and a heading's dashes are not part of it; page-break and SIPDIS lines neither. A
-    cable without such a label has no summary (its first paragraph is not one).
+    `End summary`, or, without one, to the end of the paragraph it opens in; an `End summary`
+    with no label before it closes the text from paragraph 1 or the last heading (see
+    _closed_summary). The number, the marking and a heading's dashes are not part of it;
+    page-break and SIPDIS lines neither; a dash rule ends it. A cable without such a label
+    has no summary (its first paragraph is not one).
 
     The summary opens near the top, so its start is looked for in the head only.
     """
     position = head.upper.find("SUMMARY")
     while position != -1:
+        if _END_BEFORE.search(head.upper, max(0, position - 16), position):
+            return _closed_summary(head, body, position)
         line_start = head.text.rfind("\n", 0, position) + 1
-        start = _SUMMARY_START.search(head.text, max(0, line_start - 1), position + 30)
-        if start and not _SUMMARY_END.match(head.text, max(0, position - 8), position + 7):
+        start = _SUMMARY_START.search(head.text, max(0, line_start - 1), position + 60)
+        if start:
             lead = _SUMMARY_LEAD.match(body, start.end())
             begin = lead.end() if lead else start.end()  # the lead may be empty: it always matches
             end = _summary_end(head, body, begin)
@@ -204,7 +223,36 @@ def find_summary(head: CableHead, body: str) -> str | None:
                 stop = paragraph_end.start() if paragraph_end else min(len(body), begin + MAX_SUMMARY_CHARS)
             else:
                 stop = end.start()
-            summary = collapse(_NOT_SUMMARY_TEXT.sub("", body[begin:stop])).rstrip(" .-")
-            return summary + "." if summary else None
+            return _summary_text(body, begin, stop)
         position = head.upper.find("SUMMARY", position + 7)
     return None
+
+
+def _closed_summary(head: CableHead, body: str, summary_at: int) -> str | None:
+    """The summary an `End summary` closes without a label to open it: from paragraph 1, or
+    from after the last heading's rule if one comes later, or else from the start of the
+    paragraph it ends."""
+    end = head.upper.rfind("END", 0, summary_at)
+    earliest = max(0, end - MAX_SUMMARY_CHARS)
+    begin = -1
+    for found in _FIRST_PARAGRAPH.finditer(head.text, earliest, end):
+        begin = found.end()
+        break
+    for found in _RULE_LINE.finditer(head.text, max(earliest, begin), end):
+        begin = found.end()
+    if begin == -1:
+        blanks = [found.end() for found in _BLANK_LINE.finditer(head.text, earliest, end)]
+        begin = blanks[-1] if blanks else earliest
+    lead = _SUMMARY_LEAD.match(body, begin, end)
+    begin = lead.end() if lead else begin
+    label = _BARE_SUMMARY_LABEL.match(body, begin, end)  # `1. (C) SUMMARY During ...`
+    return _summary_text(body, label.end() if label else begin, end)
+
+
+def _summary_text(body: str, begin: int, stop: int) -> str | None:
+    rule = _RULE.search(body, begin, stop)
+    text = _NOT_SUMMARY_TEXT.sub("", body[begin : rule.start() if rule else stop])
+    if "\\" in text:
+        text = _BACKSLASH_AT_LINE_END.sub("", text)
+    summary = collapse(text).rstrip(" .-")
+    return summary + "." if summary else None
