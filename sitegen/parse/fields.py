@@ -65,8 +65,10 @@ _SUMMARY_START = re.compile(
 )
 _SUMMARY_END = re.compile(r"\bEND\s+(?:OF\s+)?SUMMARY\b", re.I)
 _END_BEFORE = re.compile(r"\bEND\s+(?:OF\s+)?\Z")  # on the upper-case twin, up to a SUMMARY
-# A dash rule inside a summary's text ends it (`...agreement. -------- Background --------`).
-_RULE = re.compile(r"-{4,}|={4,}|[\u2010-\u2015]{3,}")
+# A dash rule inside a summary's text ends it (`...agreement. -------- Background --------`):
+# four dashes or equals signs, or three Unicode dashes (found with str.find: a regex
+# without a literal to look for walks the 6,000 characters one by one).
+_RULES = ("----", "====", *(dash * 3 for dash in "\u2010\u2011\u2012\u2013\u2014\u2015"))
 # Where a summary that only an `End summary` marks may begin: paragraph 1, or after a rule
 # (the last heading's).
 _FIRST_PARAGRAPH = re.compile(r"(?:^|\n)[^\S\n]*(?:¶[^\S\n]*)?1\s?\.(?!\d)")
@@ -155,9 +157,13 @@ def find_subject(head: CableHead) -> tuple[str, str | None]:
         if value.strip() and value.upper() == value and _LOWER_CASE_WORD.search(line):
             break  # `THE BRIDGE` then `Embassy officials said ...`
         value = f"{value}\n{line}" if value.strip() else line
-    value = _RUN_IN_LABEL.sub("", value)
-    value = _LINE_CONTINUATION.sub("", value)
-    value = _HYPHEN_AT_LINE_END.sub("-", value)
+    upper = value.upper()
+    if "REF" in upper or "CLASSIFIED" in upper or "ACTION" in upper:  # most subjects hold none
+        value = _RUN_IN_LABEL.sub("", value)
+    if "\\" in value:
+        value = _LINE_CONTINUATION.sub("", value)
+    if "-" in value:
+        value = _HYPHEN_AT_LINE_END.sub("-", value)
     value = collapse(html.unescape(value))
     marking = _SUBJECT_MARKING.match(value)
     return value, f"({marking.group(1).upper()})" if marking else None
@@ -250,8 +256,11 @@ def _closed_summary(head: CableHead, body: str, summary_at: int) -> str | None:
 
 
 def _summary_text(body: str, begin: int, stop: int) -> str | None:
-    rule = _RULE.search(body, begin, stop)
-    text = _NOT_SUMMARY_TEXT.sub("", body[begin : rule.start() if rule else stop])
+    for rule in _RULES:
+        found = body.find(rule, begin, stop)
+        if found != -1:
+            stop = found
+    text = _NOT_SUMMARY_TEXT.sub("", body[begin:stop])
     if "\\" in text:
         text = _BACKSLASH_AT_LINE_END.sub("", text)
     summary = collapse(text).rstrip(" .-")

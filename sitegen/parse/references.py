@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
-from typing import NamedTuple
+from typing import Final
 
 from sitegen.model import Reference
 from sitegen.parse.fields import CableHead
@@ -48,11 +49,12 @@ _MIN_SHORT_FORM = 3  # `RIO`, `VAT`: a shorter start of a post's name is no shor
 _MIN_MISSPELT = 5  # a word of fewer letters is one letter from too many others
 
 
-class _Token(NamedTuple):
-    kind: str  # "num", "word" or "mark"
-    value: str  # upper case; a number as written (`0412`, `O7` as `07`)
-    start: int
-    end: int
+# A token of a block: (kind, value, start, end). Plain tuples: a block has hundreds of them.
+_Token = tuple[str, str, int, int]
+KIND: Final = 0  # "num", "word" or "mark"
+VALUE: Final = 1  # upper case; `O7` as `07`
+START: Final = 2
+END: Final = 3
 
 
 def canonical_reference_id(text: str) -> str | None:
@@ -126,8 +128,7 @@ def ref_block(head: CableHead) -> str | None:
 
 def _find_label(head: CableHead) -> tuple[int, int] | None:
     """Where the first REF label's value starts and its line ends."""
-    first_paragraph = _FIRST_PARAGRAPH.search(head.text)
-    limit = first_paragraph.start() if first_paragraph else len(head.text)
+    limit = -1  # where paragraph 1 starts: looked for once a label mid-line needs it
     position = head.upper.find("REF")
     while position != -1:
         start, end = head.line_at(position)
@@ -135,9 +136,12 @@ def _find_label(head: CableHead) -> tuple[int, int] | None:
             label = _LABEL_AT_LINE_START.match(head.text, start, end)
             if label:
                 return label.end(), end
-        if position < limit:
-            label = _LABEL_MID_LINE.match(head.text, position, end)
-            if label:
+        label = _LABEL_MID_LINE.match(head.text, position, end)
+        if label:
+            if limit == -1:
+                first_paragraph = _FIRST_PARAGRAPH.search(head.text)
+                limit = first_paragraph.start() if first_paragraph else len(head.text)
+            if position < limit:
                 return label.end(), end
         position = head.upper.find("REF", position + 3)
     return None
@@ -156,15 +160,22 @@ def _goes_on(block: str, line: str) -> bool:
 
 
 def _tokens(text: str) -> list[_Token]:
-    tokens = []
-    for match in _TOKEN.finditer(text):
-        value = match.group().upper()
-        if value.isdigit() or (value[0] == "O" and len(value) == 2 and value[1].isdigit()):
-            tokens.append(_Token("num", "0" + value[1:] if value[0] == "O" else value, match.start(), match.end()))
+    upper = text.upper()
+    if len(upper) != len(text):  # a letter whose capital is two (`ß`): positions would shift
+        upper = text
+    tokens: list[_Token] = []
+    for match in _TOKEN.finditer(upper):
+        start, end = match.span()
+        value = upper[start:end]
+        first = value[0]
+        if first.isdigit() and value.isdigit():
+            tokens.append(("num", value, start, end))
+        elif first == "O" and end - start == 2 and value[1].isdigit():
+            tokens.append(("num", "0" + value[1], start, end))  # `O7`: a year with a letter O
         elif value[-1].isalpha():
-            tokens.append(_Token("word", value, match.start(), match.end()))
+            tokens.append(("word", value, start, end))
         else:
-            tokens.append(_Token("mark", value, match.start(), match.end()))
+            tokens.append(("mark", value, start, end))
     return tokens
 
 
@@ -177,58 +188,52 @@ def _cites(text: str, extra_posts: frozenset[str]) -> Iterator[tuple[str | None,
     the item (`B.`, `(B)`, `B)`, `B 07 LIMA 12`). `LIMA 12 AND 14` cites both.
     """
     tokens = _tokens(text)
-    count = len(tokens)
     used = 0  # tokens before this belong to a cite found already
     index = 0
-    while index < count:
-        found = _post_at(tokens, index, extra_posts) if tokens[index].kind == "word" else None
+    while index < len(tokens):
+        found = _post_before(tokens, index, used, extra_posts) if _is_number(tokens, index) else None
         if found is None:
             index += 1
             continue
-        post, after_post = found
-        number_at = after_post + 1 if _is_mark(tokens, after_post, ":-") else after_post
-        if not _is_number(tokens, number_at):
-            index += 1
-            continue
-        first, year = _year_before(tokens, index, used)
-        last = number_at
+        post, start = found
+        number_at = last = index
+        first, year = _year_before(tokens, start, used)
         if year is None and _is_mark(tokens, number_at + 1, "(") and _is_year(tokens, number_at + 2):
             if _is_mark(tokens, number_at + 3, ")"):  # `LIMA 12 (07)`; `LIMA 12; (07) ROME 3` is ROME's
-                year, last = tokens[number_at + 2].value[-2:], number_at + 3
+                year, last = tokens[number_at + 2][VALUE][-2:], number_at + 3
         first, letter = _letter_before(tokens, first, used)
-        number = tokens[number_at].value
-        yield letter, text[tokens[first].start : tokens[last].end], year, post, number
+        yield letter, text[tokens[first][START] : tokens[last][END]], year, post, tokens[number_at][VALUE]
         used = index = last + 1
-        # `LIMA 2799 AND 2801`: the next number is the same post's
+        # `LIMA 2799 AND 2801`: the next number is the same post's (`AND 08 PARIS 3`: a year)
         while _is_word(tokens, index, "AND", "&") and _is_number(tokens, index + 1):
-            if _post_at(tokens, index + 2, extra_posts) is not None:
+            if _is_year(tokens, index + 1) and index + 2 < len(tokens) and tokens[index + 2][KIND] == "word":
                 break
-            yield None, text[tokens[index].start : tokens[index + 1].end], year, post, tokens[index + 1].value
+            yield None, text[tokens[index][START] : tokens[index + 1][END]], year, post, tokens[index + 1][VALUE]
             used = index = index + 2
 
 
 def _is_mark(tokens: list[_Token], index: int, marks: str) -> bool:
-    return index < len(tokens) and tokens[index].kind == "mark" and tokens[index].value in marks
+    return index < len(tokens) and tokens[index][KIND] == "mark" and tokens[index][VALUE] in marks
 
 
 def _is_word(tokens: list[_Token], index: int, *words: str) -> bool:
-    return index < len(tokens) and tokens[index].value in words
+    return index < len(tokens) and tokens[index][VALUE] in words
 
 
 def _is_number(tokens: list[_Token], index: int) -> bool:
     """A cable's number: 1 to 7 digits, not the start of a date or a file number (`3/1/09`, `12-345`)."""
-    if index >= len(tokens) or tokens[index].kind != "num" or len(tokens[index].value) > 7:
+    if index >= len(tokens) or tokens[index][KIND] != "num" or len(tokens[index][VALUE]) > 7:
         return False
     mark, after = index + 1, index + 2
-    if _is_mark(tokens, mark, "/-.") and after < len(tokens) and tokens[after].kind == "num":
-        return not (tokens[mark].start == tokens[index].end and tokens[after].start == tokens[mark].end)
+    if _is_mark(tokens, mark, "/-.") and after < len(tokens) and tokens[after][KIND] == "num":
+        return not (tokens[mark][START] == tokens[index][END] and tokens[after][START] == tokens[mark][END])
     return True
 
 
 def _is_year(tokens: list[_Token], index: int) -> bool:
-    if index >= len(tokens) or tokens[index].kind != "num":
+    if index >= len(tokens) or tokens[index][KIND] != "num":
         return False
-    value = tokens[index].value
+    value = tokens[index][VALUE]
     return len(value) == 2 or (len(value) == 4 and value[:2] in ("19", "20"))
 
 
@@ -239,9 +244,9 @@ def _year_before(tokens: list[_Token], index: int, used: int) -> tuple[int, str 
     if at >= used and _is_mark(tokens, at, "-"):
         at -= 1
     if at >= used + 2 and _is_mark(tokens, at, ")") and _is_year(tokens, at - 1) and _is_mark(tokens, at - 2, "("):
-        return at - 2, tokens[at - 1].value[-2:]
+        return at - 2, tokens[at - 1][VALUE][-2:]
     if at >= used and _is_year(tokens, at):
-        return at, tokens[at].value[-2:]
+        return at, tokens[at][VALUE][-2:]
     return index, None
 
 
@@ -252,65 +257,86 @@ def _letter_before(tokens: list[_Token], index: int, used: int) -> tuple[int, st
         return index, None
     if _is_mark(tokens, at, ".)") and at - 1 >= used and _single_letter(tokens, at - 1):
         if _is_mark(tokens, at, ")") and at - 2 >= used and _is_mark(tokens, at - 2, "("):
-            return at - 2, tokens[at - 1].value
-        return at - 1, tokens[at - 1].value
+            return at - 2, tokens[at - 1][VALUE]
+        return at - 1, tokens[at - 1][VALUE]
     if _single_letter(tokens, at):
-        return at, tokens[at].value
+        return at, tokens[at][VALUE]
     return index, None
 
 
 def _single_letter(tokens: list[_Token], index: int) -> bool:
-    return tokens[index].kind == "word" and len(tokens[index].value) == 1
+    return tokens[index][KIND] == "word" and len(tokens[index][VALUE]) == 1
 
 
-def _post_at(tokens: list[_Token], index: int, extra_posts: frozenset[str]) -> tuple[str, int] | None:
-    """The post named by the words from `index` (the most words that name one: `NEW DELHI`,
-    `PORT-AU-PRINCE`), and the index after them."""
-    if index >= len(tokens) or tokens[index].kind != "word" or len(tokens[index].value) == 1:
-        return None  # a single letter names an item (`B LIMA 12`), never a post
-    words: list[str] = []
-    ends: list[int] = []
-    at = index
-    while at < len(tokens) and len(words) < _POST_LOOKUP_WORDS and tokens[at].kind == "word":
-        words.append(tokens[at].value)
-        ends.append(at + 1)
-        at += 1
-        if _is_mark(tokens, at, "-") and at + 1 < len(tokens) and tokens[at + 1].kind == "word":
-            at += 1  # `PORT-AU-PRINCE`
-    for size in range(len(words), 0, -1):
-        post = post_code("".join(words[:size]), extra_posts)
+def _post_before(
+    tokens: list[_Token], number_at: int, used: int, extra_posts: frozenset[str]
+) -> tuple[str, int] | None:
+    """The post named by the words just before the number at `number_at` (perhaps with `:` or
+    `-` between), and the index of its first word: the most words that name one (`NEW DELHI`,
+    `PORT-AU-PRINCE`, `RIO DE JAN`), up to four."""
+    end = number_at
+    if _is_mark(tokens, end - 1, ":-") and end - 2 >= used and tokens[end - 2][KIND] == "word":
+        end -= 1
+    starts: list[int] = []
+    at = end - 1
+    while at >= used and tokens[at][KIND] == "word" and len(starts) < _POST_LOOKUP_WORDS:
+        starts.append(at)
+        at -= 1
+        if _is_mark(tokens, at, "-") and at - 1 >= used and tokens[at - 1][KIND] == "word":
+            at -= 1  # `PORT-AU-PRINCE`
+    for size in range(len(starts), 0, -1):
+        start = starts[size - 1]
+        if len(tokens[start][VALUE]) == 1:
+            continue  # a single letter names an item (`B LIMA 12`), never a post
+        written = "".join(tokens[at][VALUE] for at in range(start, end) if tokens[at][KIND] == "word")
+        post = post_code(written, extra_posts, one_word=size == 1)
         if post:
-            return post, ends[size - 1]
+            return post, start
     return None
 
 
-def post_code(written: str, extra_posts: frozenset[str] = frozenset()) -> str | None:
+def post_code(written: str, extra_posts: frozenset[str] = frozenset(), one_word: bool = True) -> str | None:
     """The post code a cite's words name, written as people wrote them: the code (`NEWDELHI`),
     an alias (`SECSTATE`), a zero for an O (`0SLO`), an apostrophe (`N'DJAMENA`), without
     its `THE` (`HAGUE`) or with a `US` before it (`USUNESCO`), with `CITY` after it or
     without (`GUATEMALA CITY`), the start of one post's name (`RIO`, `RIO DE JAN`, `VAT`),
-    its initials (`HCMC`), or one letter off exactly one post's (`NAIROBII`)."""
+    its initials (`HCMC`), or, one word, one letter off exactly one post's (`NAIROBII`).
+    A post of the dump's References (`extra_posts`) wins where the words fit it."""
     code = written.replace("'", "").replace("0", "O")
+    if code in extra_posts:
+        return code
+    resolved = _resolve(code, one_word)
+    if resolved is None or resolved in KNOWN_POSTS and code not in KNOWN_POSTS:
+        # a short form the dump's References spell out (`UNESCO` for UNESCOPARIS there)
+        bare = code.removeprefix("US")
+        for post in sorted(extra_posts):
+            if len(bare) >= _MIN_SHORT_FORM and post.startswith(bare) and code not in NOT_POSTS:
+                return post
+    return resolved
+
+
+@functools.lru_cache(maxsize=8192)
+def _resolve(code: str, one_word: bool) -> str | None:
+    """post_code without the dump's posts (cached: the same words come back cable after cable)."""
     if not code.isalpha() or code in NOT_POSTS:
         return None
     code = POST_ALIASES.get(code, code)
-    if code in KNOWN_POSTS or code in extra_posts:
+    if code in KNOWN_POSTS:
         return code
     for variant in (f"THE{code}", code.removesuffix("CITY"), f"{code}CITY", code.removeprefix("US")):
-        if variant != code and (variant in KNOWN_POSTS or variant in extra_posts):
+        if variant != code and variant in KNOWN_POSTS:
             return variant
     if len(code) < _MIN_SHORT_FORM:
         return None
-    return _SHORT_FORMS.get(code) or _one_post(_starting(code.removeprefix("US"), extra_posts)) or _misspelt(code)
+    short = _SHORT_FORMS.get(code) or _one_post(_starting(code.removeprefix("US")))
+    return short or (_misspelt(code) if one_word else None)
 
 
-def _starting(code: str, extra_posts: frozenset[str]) -> set[str]:
-    """The posts whose code starts with `code`, if one of them is in the dump's References:
-    that one."""
+def _starting(code: str) -> set[str]:
+    """The posts whose code starts with `code`."""
     if len(code) < _MIN_SHORT_FORM:
         return set()
-    posts = {post for post in KNOWN_POSTS if post.startswith(code)}
-    return (posts & extra_posts) or posts
+    return {post for post in KNOWN_POSTS if post.startswith(code)}
 
 
 def _one_post(posts: set[str]) -> str | None:

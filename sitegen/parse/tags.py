@@ -14,6 +14,7 @@ one letter is mended (`PRELL`).
 
 from __future__ import annotations
 
+import functools
 import re
 
 from sitegen.parse.fields import CableHead, collapse
@@ -233,18 +234,23 @@ def _run_tags(run: list[str], person: bool) -> list[str]:
     return [word for word in run if word not in _WORDS_IN_PHRASES]
 
 
-def _as_codes(word: str) -> list[str] | None:
+def _as_codes(word: str) -> tuple[str, ...] | None:
     """The known code(s) a word is, or None when it is an ordinary word or an unknown code."""
     if word in TAG_CODES:
-        return [word]
+        return (word,)
     if len(word) >= MIN_MENDED and word.isalpha():
-        glued = _split_glued(word)
-        if glued:
-            return glued
-        mended = _mended(word)
-        if mended:
-            return [mended]
+        return _glued_or_mended(word)
     return None
+
+
+@functools.lru_cache(maxsize=8192)
+def _glued_or_mended(word: str) -> tuple[str, ...] | None:
+    """Cached: the same phrase words (`SECURITY`) come back cable after cable."""
+    glued = _split_glued(word)
+    if glued:
+        return tuple(glued)
+    mended = _mended(word)
+    return (mended,) if mended else None
 
 
 def _split_glued(word: str) -> list[str] | None:
