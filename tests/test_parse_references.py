@@ -139,6 +139,16 @@ BLOCK_WITH_GAPS = [
         [f"08STATE{n}" for n in range(1, 22)],
     ),
     ("prose after the gap ends it", "REF: ROME 1\n\nThe Embassy met LIMA 22 officials.", ["09ROME1"]),
+    (
+        "a paragraph marked (C) after the gap ends it",
+        "REF: A. ROME 1\nB. ROME 2\n\n(C) The Embassy met LIMA 22 officials.",
+        ["09ROME1", "09ROME2"],
+    ),
+    (
+        "an item that is no cable keeps the block going",
+        "REF: A. ROME 1\n\nB. SMITH-JONES E-MAIL OF 3/1\n\nC. ROME 3",
+        ["09ROME1", "09ROME3"],
+    ),
 ]
 
 # 3. The year in an unusual place; a cite takes the cable's own year only without one.

@@ -35,7 +35,9 @@ _NOISE_LINE = re.compile(
     re.I,
 )
 # A line that opens the next item of a block after a blank line: `B.`, `(B)`, `B)`, `C 05 ...`.
-_ITEM_LETTER = re.compile(r"[^\S\n]*(?:\([A-Z]\)|[A-Z][.)]|[A-Z][^\S\n]+\(?\d)", re.I)
+_ITEM_LETTER = re.compile(r"[^\S\n]*\(?([A-Z])(?:[.)]|[^\S\n]+\(?\d)", re.I)
+_ITEM_LETTERS = re.compile(r"(?:^|(?<=\s))\(?([A-Z])[.)]", re.I | re.M)
+_LOWER_CASE_WORD = re.compile(r"[a-z]{3}")  # prose, not an item
 MAX_REF_LINES = 80  # a block of 20 and more items, some wrapped, some apart
 MAX_BLANK_LINES = 2  # blank lines in a row inside a block
 
@@ -148,13 +150,19 @@ def _find_label(head: CableHead) -> tuple[int, int] | None:
 
 
 def _goes_on(block: str, line: str) -> bool:
-    """After blank lines, whether `line` is still the block's: a new item, a line opening
-    with a cite, or the number of an item wrapped before it (`(B) Kuala Lumpur`, blank, `00723`)."""
-    if not block.strip() or _ITEM_LETTER.match(line):
-        return True
+    """After blank lines, whether `line` is still the block's: a line opening with a cite, the
+    next item (`B.` after `A.`, not a paragraph marked `(C)` in prose), or the number of an
+    item wrapped before it (`(B) Kuala Lumpur`, blank, `00723`)."""
+    if not block.strip():
+        return True  # `REFS:` alone on its line, the items after a blank line
     first_cite = next(_cites(line, frozenset()), None)
     if first_cite is not None and line.lstrip().startswith(first_cite[1]):
         return True
+    letter = _ITEM_LETTER.match(line)
+    if letter and not _LOWER_CASE_WORD.search(line):
+        earlier = _ITEM_LETTERS.findall(block)
+        if earlier and ord(letter.group(1).upper()) == ord(earlier[-1].upper()) + 1:
+            return True  # `C. GUHA-CARTER E-MAIL` after `B.`: no cite, still an item
     first = line.split()[0]
     return first.isdigit() and next(_cites(f"{block} {line}", frozenset()), None) is not None
 
