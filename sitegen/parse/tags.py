@@ -104,12 +104,9 @@ def _tags_text(head: CableHead) -> str | None:
     first = (
         label.group(2) if label.re is _DAMAGED_LABEL else next(group for group in label.groups() if group is not None)
     )
-    banner = _RUN_IN_BANNER.search(first)
-    if banner:
-        return first[: banner.start()]
-    label_on_own_line = _NEXT_LABEL.search(first)
-    if label_on_own_line:
-        return first[: label_on_own_line.start()]
+    ends = [found.start() for found in (_RUN_IN_BANNER.search(first), _NEXT_LABEL.search(first)) if found]
+    if ends:
+        return first[: min(ends)]  # a banner or the next label on the line: no more lines
     parts = [first]
     following = head.text[end + 1 :].split("\n", MAX_MORE_LINES + 3)[: MAX_MORE_LINES + 3]
     for number, line in enumerate(following[: MAX_MORE_LINES + 2]):
@@ -117,9 +114,8 @@ def _tags_text(head: CableHead) -> str | None:
             break
         if _NOISE_LINE.match(line):
             continue
-        banner = _RUN_IN_BANNER.search(line)
-        subject = _GLUED_SUBJECT.search(line)
-        cut = min(found.start() for found in (banner, subject, None) if found) if banner or subject else None
+        ends = [found.start() for found in (_RUN_IN_BANNER.search(line), _GLUED_SUBJECT.search(line)) if found]
+        cut = min(ends) if ends else None
         codes = line[:cut]
         if parts[-1].rstrip().endswith(",") or _only_codes(codes):
             parts.append(codes)
