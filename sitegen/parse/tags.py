@@ -54,6 +54,7 @@ _WORDS_IN_PHRASES = frozenset({"AND", "OF", "THE", "FOR", "ON", "IN", "TO", "AT"
 # Program tags that a person's name follows (`OVIP KERRY JOHN`).
 _PERSON_TAGS = frozenset({"OVIP"})
 _ITEM = re.compile(r"\(([^()]*)\)|([^\s,;()]+)|([,;])")
+_SEPARATORS = re.compile(r"[\s,;]+")
 _CODE_SHAPE = re.compile(r"[A-Z][A-Z0-9]{1,3}|[A-Z]{2,4}-\d")
 _GLUE_PARTS = sorted((code for code in TAG_CODES if code.isalpha()), key=len, reverse=True)
 MIN_MENDED = 5  # a shorter word is one letter from too many codes
@@ -153,6 +154,9 @@ def _read_tags(value: str) -> list[str]:
     """Tags from the value: commas and semicolons part them. A part between commas that holds a
     word stays whole (`RTG DOMESTIC`); otherwise known codes stand alone, the words between
     them make one phrase, or one person after OVIP, and unknown codes stand alone too."""
+    words = _SEPARATORS.split(value.upper())
+    if "(" not in value and all(word in TAG_CODES for word in words if word):
+        return [word for word in words if word]  # the common line: known codes only
     tags: list[str] = []
     delimited = "," in value or ";" in value
     items = _ITEM.findall(value)
