@@ -70,6 +70,103 @@ def test_tags_forms(what, body, expected):
     assert tags_of(body) == expected
 
 
+# 13. Damaged labels.
+DAMAGED_LABELS = [
+    ("AGS: after other text", "E.O. 12958: DECL: 03/01/2019 AGS: PREL, IT\n" + REST, ("PREL", "IT")),
+    ("TAGGS:", EO + "TAGGS: PREL, IT\n" + REST, ("PREL", "IT")),
+    ("TAQS:", EO + "TAQS: PREL PGOV\n" + REST, ("PREL", "PGOV")),
+    ("TGAS:", EO + "TGAS: ECON\n" + REST, ("ECON",)),
+    ("TAG:", EO + "TAG: KPAO, IT\n" + REST, ("KPAO", "IT")),
+    ("Tagss: any case", EO + "Tagss: econ\n" + REST, ("ECON",)),
+    (
+        "TAG without a colon before a code, mid-line",
+        "E.O. 12958: DECL: 03/20/2019 TAG PTER, SW\n" + REST,
+        ("PTER", "SW"),
+    ),
+    ("bags: in the text is no label", EO + REST + "\nBAGS: LOST\n", ()),
+    ("a damaged label after paragraph 1 is none", EO + "SUBJECT: X\n\n1. Text.\nTAQS: PREL\n", ()),
+]
+
+# 14. A page banner run into the TAGS line ends it.
+BANNERS = [
+    (
+        "a classification and PAGE",
+        EO + "TAGS: PREL, IT CONFIDENTIAL PAGE 02 ROME 00000100 001.2 OF 003\n" + REST,
+        ("PREL", "IT"),
+    ),
+    ("UNCLAS PAGE", EO + "TAGS: ECON ETRD UNCLAS PAGE 2\n" + REST, ("ECON", "ETRD")),
+    ("five spaces", EO + "TAGS: PREL PGOV      ROME 00000100  002 OF 003\n" + REST, ("PREL", "PGOV")),
+    ("on a line it goes on over", EO + "TAGS: PREL,\nPGOV SECRET PAGE 03\n" + REST, ("PREL", "PGOV")),
+    ("two spaces are a space", EO + "TAGS: PREL,  PGOV\n" + REST, ("PREL", "PGOV")),
+]
+
+# 15. Continuation lines and glued codes.
+CONTINUATIONS = [
+    (
+        "a line of codes with SUBJECT: glued on",
+        EO + "TAGS: PREL, PGOV\nKDEM, ITSUBJECT: THE BRIDGE\n\n1. X",
+        ("PREL", "PGOV", "KDEM", "IT"),
+    ),
+    (
+        "a line of codes with SUBJECT: after a space",
+        EO + "TAGS: ECON\nETRD SUBJECT: THE BRIDGE\n\n1. X",
+        ("ECON", "ETRD"),
+    ),
+    ("a wrapped phrase before a label", EO + "TAGS: PREL, REGIONAL\nSECURITY\n" + REST, ("PREL", "REGIONAL SECURITY")),
+    ("a wrapped phrase before E.O.", "TAGS: PREL, HUMAN\nRIGHTS WATCH\n" + EO + REST, ("PREL", "HUMAN RIGHTS WATCH")),
+    ("a wrapped line not before a label", EO + "TAGS: PREL, REGIONAL\nSECURITY\n\n" + REST, ("PREL", "REGIONAL")),
+    ("not words after a code", EO + "TAGS: PREL PGOV\nTHE MAYOR\n" + REST, ("PREL", "PGOV")),
+    ("ECINEAIDMZ", EO + "TAGS: ECINEAIDMZ\n" + REST, ("ECIN", "EAID", "MZ")),
+    ("KFLOAMEDZA", EO + "TAGS: KFLOAMEDZA, PREL\n" + REST, ("KFLO", "AMED", "ZA", "PREL")),
+    ("KOCIPRELUG", EO + "TAGS KOCIPRELUG\n" + REST, ("KOCI", "PREL", "UG")),
+]
+
+# 16. Phrases and persons.
+PHRASES = [
+    ("a part between commas stays whole", EO + "TAGS: PREL, RTG DOMESTIC, TH\n" + REST, ("PREL", "RTG DOMESTIC", "TH")),
+    ("with a country code inside", EO + "TAGS: PHUM, NGO IN ARMENIA, AM\n" + REST, ("PHUM", "NGO IN ARMENIA", "AM")),
+    ("a known code inside", EO + "TAGS: PREL, EU ENLARGEMENT\n" + REST, ("PREL", "EU ENLARGEMENT")),
+    ("a part of codes splits", EO + "TAGS: PREL PGOV, KDEM IT\n" + REST, ("PREL", "PGOV", "KDEM", "IT")),
+    (
+        "a long run without commas is split only at codes",
+        EO + "TAGS PREL PUBLIC AFFAIRS OFFICE VISIT KPAO\n" + REST,
+        ("PREL", "PUBLIC AFFAIRS OFFICE VISIT", "KPAO"),
+    ),
+    ("unknown codes stand alone", EO + "TAGS CIA INRA INRO PGOV\n" + REST, ("CIA", "INRA", "INRO", "PGOV")),
+    (
+        "a person after OVIP, the comma inside",
+        EO + "TAGS: OVIP Doe, Jane Q., PREL, IT\n" + REST,
+        ("OVIP", "DOE, JANE", "PREL", "IT"),
+    ),
+    ("PGOVV", EO + "TAGS: PGOVV, PREL\n" + REST, ("PGOV", "PREL")),
+    ("a swapped pair", EO + "TAGS: PERL, PGOV\n" + REST, ("PERL", "PGOV")),
+    ("a long code swapped", EO + "TAGS: KNNPP MNCU\n" + REST, ("KNNP", "MNCU")),
+    ("ASEAN with a letter changed", EO + "TAGS: ASEAM, PREL\n" + REST, ("ASEAN", "PREL")),
+]
+
+
+@pytest.mark.parametrize(
+    "what, body, expected",
+    DAMAGED_LABELS + BANNERS + CONTINUATIONS + PHRASES,
+    ids=[case[0] for case in DAMAGED_LABELS + BANNERS + CONTINUATIONS + PHRASES],
+)
+def test_tags_in_damaged_and_run_together_forms(what, body, expected):
+    assert tags_of(body) == expected
+
+
+def test_a_mended_code_shows_as_written_on_the_tags_line():
+    from sitegen.render.markup import body_html
+
+    cable = parse_cable(replace(CABLE, body=EO + "TAGS: PGOVV, PREL\n" + REST))
+    assert cable.tags == ("PGOV", "PREL")
+    html = str(body_html(cable.blocks, (), lambda ref: None, [(tag, f"../{tag}") for tag in cable.tags]))
+    assert "PGOVV" in html and '<a class="tag" href="../PGOV"' not in html
+
+
+def test_new_codes_carry_a_description():
+    assert all(TAG_CODES[code] for code in ("ECIN", "KFLO", "KOCI"))
+
+
 def test_one_spelling_per_person_across_cables():
     spellings = {
         tags_of(EO + f"TAGS: {line}\n" + REST)[1]

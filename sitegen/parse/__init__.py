@@ -21,8 +21,7 @@ def parse_cable(record: CableRecord, with_blocks: bool = True) -> Cable:
     body = record.body
     head = CableHead(body)
     listed = dump_references(record.references)
-    own_year = record.reference_id[:2]
-    found = text_references(head, own_year, frozenset(_post_of(ref) for ref in listed))
+    found = text_references(head, record.reference_id, frozenset(_post_of(ref) for ref in listed))
     references = listed + [ref.reference_id for ref in found if ref.reference_id not in listed]
     subject, subject_marking = find_subject(head)
     return Cable(
@@ -42,7 +41,7 @@ def parse_body(record: CableRecord) -> tuple[tuple[Block, ...], tuple[Reference,
     """Only what a cable page needs beyond its catalogue entry: the blocks and the REF lines' references."""
     head = CableHead(record.body)
     listed = dump_references(record.references)
-    found = text_references(head, record.reference_id[:2], frozenset(_post_of(ref) for ref in listed))
+    found = text_references(head, record.reference_id, frozenset(_post_of(ref) for ref in listed))
     return tuple(number_blocks(split_blocks(record.body))), tuple(found)
 
 

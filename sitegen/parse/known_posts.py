@@ -301,3 +301,45 @@ POST_ALIASES = {
     "USMISSIONNATO": "USNATO",
     "USMISSIONUSNATO": "USNATO",
 }
+
+# Posts whose names are several words, as written out: their initials are a short form cites
+# use (`HCMC 12` is HOCHIMINHCITY) when there are four or more of them.
+POST_WORDS = (
+    "ABU DHABI",
+    "ADDIS ABABA",
+    "BANDAR SERI BEGAWAN",
+    "BUENOS AIRES",
+    "CAPE TOWN",
+    "CHIANG MAI",
+    "CIUDAD JUAREZ",
+    "DAR ES SALAAM",
+    "HO CHI MINH CITY",
+    "HONG KONG",
+    "KUALA LUMPUR",
+    "LA PAZ",
+    "NEW DELHI",
+    "NUEVO LAREDO",
+    "PHNOM PENH",
+    "PONTA DELGADA",
+    "PORT AU PRINCE",
+    "PORT LOUIS",
+    "PORT MORESBY",
+    "PORT OF SPAIN",
+    "RIO DE JANEIRO",
+    "SAN JOSE",
+    "SAN SALVADOR",
+    "SANTO DOMINGO",
+    "SAO PAULO",
+    "TEL AVIV",
+    "USUN NEW YORK",
+)
+
+# Words written before a number in a REF block that are no post, though a post's name begins
+# with them or is one letter away (`PARA 3` is no cite of PARAMARIBO, `STAGE 2` none of STATE).
+NOT_POSTS = frozenset(
+    {
+        "ADD", "ALL", "AND", "ANNEX", "CAN", "DATED", "FAM", "FAH", "ITEM", "ITEMS", "MAR", "NOTE", "NOTES",
+        "PAGE", "PAGES", "PARA", "PARAS", "PARAGRAPH", "PARAGRAPHS", "PART", "PARTS", "SECTION", "STAGE",
+        "STATES", "TEL", "THE", "TITLE",
+    }
+)  # fmt: skip

@@ -1,48 +1,63 @@
 """TAGS: the codes a cable is filed under, read the way real cables write the line.
 
-`TAGS: PREL, PGOV, IT`, `TAGS ECON ETRD`, `Tags: econ, etrd`, `TAG KPAO`, `AGS: ECON` (a line
-that lost its first letter), and E.O., TAGS and SUBJECT on one line. The line goes on while
-the next one is more tags (the line ends with a comma, or the next holds only codes); page
-breaks, SIPDIS and classification banners inside it are skipped. Codes are told from words
-by the known codes (tag_codes.py) and their shape (2-4 letters): a run of words is one
-phrase tag (`REGIONAL SECURITY`), a name after OVIP or in brackets one person written
-`SURNAME, GIVEN`, codes glued by a lost space are split (`ECONEFIN`), and a code with one
-letter too many is mended (`PRELL`).
+`TAGS: PREL, PGOV, IT`, `TAGS ECON ETRD`, `Tags: econ, etrd`, `TAG KPAO`, a label that lost or
+doubled a letter (`AGS:`, `TAGGS:`, `TAQS:`, `TGAS:`), and E.O., TAGS and SUBJECT on one line.
+The line goes on while the next one is more tags (the line ends with a comma, the next holds
+only codes, or the next is the rest of a phrase and a label follows it); page breaks, SIPDIS
+and classification banners inside it are skipped, and a banner run into it ends it. Codes are
+told from words by the known codes (tag_codes.py): a part between commas that holds words
+stays one tag (`RTG DOMESTIC`); in a line without commas, words between known codes make one
+phrase (`REGIONAL SECURITY`); a name after OVIP or in brackets is one person written
+`SURNAME, GIVEN`; codes glued by a lost space are split (`ECONEFIN`), and a code misspelt by
+one letter is mended (`PRELL`).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 
 from sitegen.parse.fields import CableHead, collapse
 from sitegen.parse.tag_codes import TAG_CODES
 
 MAX_TAG_LENGTH = 40
-# A run of more words than this has lost the commas between its phrases, which cannot be told
-# apart then: each word is a tag of its own.
-MAX_PHRASE_WORDS = 3
 MAX_MORE_LINES = 4
+MAX_WRAPPED_WORDS = 3  # the rest of a phrase wrapped onto the next line
 # The label at a line's start, any case, colon or not (`AGS:` lost its T and needs the colon);
 # or after other text on the line (E.O. ... Tags: ...), then with a colon.
 _LABEL = re.compile(
-    r"^[^\S\n]*(?:TAGS?\b[^\S\n]*:?|AGS[^\S\n]*:)[^\S\n]*(.*)|[^\S\n](?:TAGS?)[^\S\n]*:[^\S\n]*(.*)", re.I | re.M
+    r"^[^\S\n]*(?:TAGS?\b[^\S\n]*:?|AGS[^\S\n]*:)[^\S\n]*(.*)|[^\S\n](?:TAGS?|AGS)[^\S\n]*:[^\S\n]*(.*)", re.I | re.M
 )
+# After other text without its colon only before a known code (`DECL: 03/20/2019 TAG PTER, PGOV`).
+_LABEL_BEFORE_CODE = re.compile(r"[^\S\n]TAGS?[^\S\n]+([A-Z].*)", re.I)
+# A damaged label (`TAGGS:`, `TAQS:`, `TGAS:`): a word one letter from TAGS, then its colon.
+_DAMAGED_LABEL = re.compile(r"(?:^|(?<=\s))([A-Z]{3,5})[^\S\n]*:[^\S\n]*(.*)", re.I | re.M)
+_FIRST_PARAGRAPH = re.compile(r"\n[^\S\n]*1\s?\.\s")  # a damaged label is looked for before it
 # Where the value stops on its own line: the next label.
 _NEXT_LABEL = re.compile(r"\b(?:SUBJ(?:ECT)?\s*:|SUBJECT\b|REFS?\s*:|REFTEL\b)", re.I)
+# Where a line of codes stops: `SUBJECT:` run into its end (`KDEM, ITSUBJECT: ...`).
+_GLUED_SUBJECT = re.compile(r"SUBJ(?:ECT)?\s*:", re.I)
 # A line that ends the tags: another label or the text.
 _ENDS_TAGS = re.compile(r"\s*(?:SUBJ|REF|E\.?\s?O\.?\s*\d|CLASSIFIED\s+BY|\d{1,3}\s?\.|\()", re.I)
+# A line that follows a wrapped phrase: a label.
+_LABEL_LINE = re.compile(r"\s*(?:SUBJ|REF|E\.?\s?O\.?\s*\d|CLASSIFIED\s+BY)", re.I)
 # A line inside the tags that is not tags: SIPDIS, a page break, a classification banner.
 _NOISE_LINE = re.compile(
     r"\s*(?:SIPDIS\s*$|(?:(?:UNCLASSIFIED|CONFIDENTIAL|SECRET)\b.*\bPAGE\s+\d|[A-Z][A-Z .'\-]*\s\d{3,}\s+\d{3}\s+OF\s+\d{3}))",
     re.I,
 )
+# A page banner run into the line ends its tags: a classification word and `PAGE nn`, or a
+# run of five or more spaces.
+_RUN_IN_BANNER = re.compile(r"\b(?:UNCLAS(?:SIFIED)?|CONFIDENTIAL|SECRET)\s+PAGE\s+\d.*|[^\S\n]{5,}\S.*", re.I)
 _NOT_TAGS = frozenset({"SIPDIS", "UNCLASSIFIED", "CONFIDENTIAL", "SECRET", "NOFORN", "SBU", "PAGE"})
 _WORDS_IN_PHRASES = frozenset({"AND", "OF", "THE", "FOR", "ON", "IN", "TO", "AT", "BY", "WITH", "ANTI", "NON"})
 # Program tags that a person's name follows (`OVIP KERRY JOHN`).
 _PERSON_TAGS = frozenset({"OVIP"})
 _ITEM = re.compile(r"\(([^()]*)\)|([^\s,;()]+)|([,;])")
+_SEPARATORS = re.compile(r"[\s,;]+")
 _CODE_SHAPE = re.compile(r"[A-Z][A-Z0-9]{1,3}|[A-Z]{2,4}-\d")
 _GLUE_PARTS = sorted((code for code in TAG_CODES if code.isalpha()), key=len, reverse=True)
+MIN_MENDED = 5  # a shorter word is one letter from too many codes
 
 
 def find_tags(head: CableHead) -> tuple[str, ...]:
@@ -57,105 +72,185 @@ def find_tags(head: CableHead) -> tuple[str, ...]:
     return tuple(tags)
 
 
+def _find_label(head: CableHead) -> tuple[re.Match[str], int] | None:
+    """The TAGS label's match (its value in group 1 or 2) and the end of its line."""
+    position = head.upper.find("AGS")
+    while position != -1:
+        start, end = head.line_at(position)
+        found = _LABEL.search(head.text, start, end) or _LABEL_BEFORE_CODE.search(head.text, start, end)
+        if found and (found.re is _LABEL or found.group(1).split()[0].strip(",;").upper() in TAG_CODES):
+            return found, end
+        position = head.upper.find("AGS", end)
+    position = head.upper.find("TAG ")  # `TAG KPAO`: the singular, at a line's start
+    while position != -1:
+        start, end = head.line_at(position)
+        found = _LABEL.match(head.text, start, end) or _LABEL_BEFORE_CODE.search(head.text, start, end)
+        if found and (found.re is _LABEL or found.group(1).split()[0].strip(",;").upper() in TAG_CODES):
+            return found, end
+        position = head.upper.find("TAG ", end)
+    first_paragraph = _FIRST_PARAGRAPH.search(head.text)
+    for found in _DAMAGED_LABEL.finditer(head.text, 0, first_paragraph.start() if first_paragraph else len(head.text)):
+        word = found.group(1)
+        if not word.islower() and _one_edit(word.upper(), "TAGS"):
+            return found, head.line_at(found.start(2))[1]
+    return None
+
+
 def _tags_text(head: CableHead) -> str | None:
     """The TAGS value with the lines it goes on over, joined by spaces."""
-    position = head.upper.find("AGS")
-    found = None
-    while position != -1 and found is None:
-        start, end = head.line_at(position)
-        found = _LABEL.search(head.text, start, end)
-        position = head.upper.find("AGS", end) if found is None else position
-    if found is None:  # `TAG KPAO`: the singular, at a line's start
-        position = head.upper.find("TAG ")
-        while position != -1 and found is None:
-            start, end = head.line_at(position)
-            found = _LABEL.match(head.text, start, end)
-            position = head.upper.find("TAG ", end) if found is None else position
+    found = _find_label(head)
     if found is None:
         return None
-    first = found.group(1) if found.group(1) is not None else found.group(2)
-    label_on_own_line = _NEXT_LABEL.search(first)
-    if label_on_own_line:
-        return first[: label_on_own_line.start()]
+    label, end = found
+    first = (
+        label.group(2) if label.re is _DAMAGED_LABEL else next(group for group in label.groups() if group is not None)
+    )
+    ends = [found.start() for found in (_RUN_IN_BANNER.search(first), _NEXT_LABEL.search(first)) if found]
+    if ends:
+        return first[: min(ends)]  # a banner or the next label on the line: no more lines
     parts = [first]
-    following = head.text[end + 1 :].split("\n", MAX_MORE_LINES + 2)[: MAX_MORE_LINES + 2]
-    for line in following:
+    following = head.text[end + 1 :].split("\n", MAX_MORE_LINES + 3)[: MAX_MORE_LINES + 3]
+    for number, line in enumerate(following[: MAX_MORE_LINES + 2]):
         if not line.strip() or _ENDS_TAGS.match(line):
             break
         if _NOISE_LINE.match(line):
             continue
-        if not (parts[-1].rstrip().endswith(",") or _only_codes(line)):
-            break
-        parts.append(line)
+        ends = [found.start() for found in (_RUN_IN_BANNER.search(line), _GLUED_SUBJECT.search(line)) if found]
+        cut = min(ends) if ends else None
+        codes = line[:cut]
+        if parts[-1].rstrip().endswith(",") or _only_codes(codes):
+            parts.append(codes)
+            if cut is not None:
+                break  # the tags end where the banner or the subject begins
+            continue
+        if _wraps_phrase(parts[-1], line, following[number + 1 :]):
+            parts[-1] = f"{parts[-1].rstrip()} {line.strip()}"  # `REGIONAL` / `SECURITY`: one phrase
+        break
     return " ".join(parts)
 
 
 def _only_codes(line: str) -> bool:
     words = re.split(r"[\s,;]+", line.strip().upper())
-    return bool(words) and all(word in TAG_CODES or _CODE_SHAPE.fullmatch(word) for word in words if word)
+    return any(words) and all(word in TAG_CODES or _CODE_SHAPE.fullmatch(word) for word in words if word)
+
+
+def _wraps_phrase(before: str, line: str, after: list[str]) -> bool:
+    """Whether `line` is the rest of a phrase the line before broke off (`PREL, REGIONAL` /
+    `SECURITY`): a few upper-case words after a word that is no code, and a label next."""
+    last = re.split(r"[\s,;]+", before.strip())[-1].upper() if before.strip() else ""
+    words = line.split()
+    return (
+        bool(last)
+        and last not in TAG_CODES
+        and not _CODE_SHAPE.fullmatch(last)
+        and 0 < len(words) <= MAX_WRAPPED_WORDS
+        and line.upper() == line
+        and bool(after)
+        and _LABEL_LINE.match(after[0]) is not None
+    )
 
 
 def _read_tags(value: str) -> list[str]:
-    """Tags from the value: commas and semicolons part them; inside a part, codes stand alone
-    and the words between them make one phrase, or one person after OVIP."""
+    """Tags from the value: commas and semicolons part them. A part between commas that holds a
+    word stays whole (`RTG DOMESTIC`); otherwise known codes stand alone, the words between
+    them make one phrase, or one person after OVIP, and unknown codes stand alone too."""
+    words = _SEPARATORS.split(value.upper())
+    if "(" not in value and all(word in TAG_CODES for word in words if word):
+        return [word for word in words if word]  # the common line: known codes only
     tags: list[str] = []
-    words: list[str] = []
-    after_person_tag = False
-
-    def close_words() -> None:
-        nonlocal after_person_tag
-        if words:
-            if after_person_tag:
-                tags.append(_person(words))
-            elif len(words) > MAX_PHRASE_WORDS:
-                tags.extend(word for word in words if word not in _WORDS_IN_PHRASES)
-            else:
-                tags.append(" ".join(words))
-            words.clear()
-        after_person_tag = False
-
-    for bracketed, word, separator in _ITEM.findall(value):
+    delimited = "," in value or ";" in value
+    items = _ITEM.findall(value)
+    index = 0
+    while index < len(items):
+        bracketed, word, separator = items[index]
+        index += 1
         if separator:
-            if after_person_tag and len(words) == 1:
-                continue  # `OVIP Kerry, John F.`: the comma between surname and given names
-            close_words()
-        elif bracketed:
-            close_words()
+            continue
+        if bracketed:
             tags.append(
                 _person(bracketed.replace(",", " , ").split()) if "," in bracketed else collapse(bracketed).upper()
             )
-        else:
-            word = word.strip(".:").upper()
-            if not word or word in _NOT_TAGS or word.isdigit():
-                continue
-            if after_person_tag and word not in TAG_CODES:
-                words.append(word)  # a name goes on until a known code: JOHN is no code here
-                continue
-            codes = _as_codes(word)
-            if codes is None or (word in _WORDS_IN_PHRASES):
-                words.append(word)
-                continue
-            close_words()
-            tags.extend(codes)
-            after_person_tag = codes[-1] in _PERSON_TAGS
-    close_words()
+            continue
+        part = [word]
+        while index < len(items) and items[index][1]:
+            part.append(items[index][1])
+            index += 1
+        words = [upper for upper in (word.strip(".:").upper() for word in part) if upper and upper not in _NOT_TAGS]
+        words = [word for word in words if not word.isdigit()]
+        if _ends_with_person_tag(words) and index < len(items) and items[index][2] == ",":
+            # `OVIP Kerry, John F.`: the comma parts surname and given names
+            index += 1
+            while index < len(items) and items[index][1] and items[index][1].upper() not in TAG_CODES:
+                words.append(items[index][1].strip(".:").upper())
+                index += 1
+        tags.extend(_part_tags(words, delimited))
     return tags
 
 
-def _as_codes(word: str) -> list[str] | None:
-    """The code(s) a word is, or None when it is an ordinary word (part of a phrase)."""
+def _ends_with_person_tag(words: list[str]) -> bool:
+    return len(words) >= 2 and words[-2] in _PERSON_TAGS and words[-1] not in TAG_CODES
+
+
+def _part_tags(words: list[str], delimited: bool) -> list[str]:
+    """The tags of one part's words (upper case)."""
+    if not words:
+        return []
+    if delimited and len(" ".join(words)) <= MAX_TAG_LENGTH and not any(word in _PERSON_TAGS for word in words):
+        if not all(_as_codes(word) or _CODE_SHAPE.fullmatch(word) for word in words):
+            return [" ".join(words)]  # `RTG DOMESTIC`, `NGO IN ARMENIA`: a part that holds a word
+    tags: list[str] = []
+    run: list[str] = []
+    after_person_tag = False
+
+    def close_run() -> None:
+        nonlocal after_person_tag
+        if run:
+            tags.extend(_run_tags(run, after_person_tag))
+            run.clear()
+        after_person_tag = False
+
+    for word in words:
+        codes = None if word in _WORDS_IN_PHRASES and run else _as_codes(word)
+        if codes is None or (after_person_tag and word not in TAG_CODES):
+            run.append(word)  # a name goes on until a known code: JOHN is no code here
+            continue
+        close_run()
+        tags.extend(codes)
+        after_person_tag = codes[-1] in _PERSON_TAGS
+    close_run()
+    return tags
+
+
+def _run_tags(run: list[str], person: bool) -> list[str]:
+    """The words between known codes: a person after OVIP; codes each if all are shaped like
+    codes (`CIA INRA`); else one phrase; words each only when too long for one."""
+    if person:
+        return [_person(run)]
+    if all(_CODE_SHAPE.fullmatch(word) for word in run):
+        return list(run)
+    phrase = " ".join(run)
+    if len(phrase) <= MAX_TAG_LENGTH:
+        return [phrase]
+    return [word for word in run if word not in _WORDS_IN_PHRASES]
+
+
+def _as_codes(word: str) -> tuple[str, ...] | None:
+    """The known code(s) a word is, or None when it is an ordinary word or an unknown code."""
     if word in TAG_CODES:
-        return [word]
-    if len(word) > 4 and word.isalpha():
-        glued = _split_glued(word)
-        if glued:
-            return glued
-        mended = _mended(word)
-        if mended:
-            return [mended]
-    if _CODE_SHAPE.fullmatch(word):
-        return [word]
+        return (word,)
+    if len(word) >= MIN_MENDED and word.isalpha():
+        return _glued_or_mended(word)
     return None
+
+
+@functools.lru_cache(maxsize=8192)
+def _glued_or_mended(word: str) -> tuple[str, ...] | None:
+    """Cached: the same phrase words (`SECURITY`) come back cable after cable."""
+    glued = _split_glued(word)
+    if glued:
+        return tuple(glued)
+    mended = _mended(word)
+    return (mended,) if mended else None
 
 
 def _split_glued(word: str) -> list[str] | None:
@@ -176,14 +271,34 @@ def _split_glued(word: str) -> list[str] | None:
 
 
 def _mended(word: str) -> str | None:
-    """`PRELL` -> PREL: a word one letter longer than exactly one known four-letter code."""
-    if len(word) != 5:
-        return None
-    found = {word[:i] + word[i + 1 :] for i in range(5)} & _FOUR_LETTER_CODES
-    return found.pop() if len(found) == 1 else None
+    """`PRELL` -> PREL, `PGOVT` -> PGOV: a word of five or more letters one letter (added,
+    dropped, changed) from exactly one known code."""
+    near = {code for code in _CODES_BY_LENGTH.get(len(word) - 1, ()) if _one_edit(word, code)}
+    near |= {code for code in _CODES_BY_LENGTH.get(len(word), ()) if _one_edit(word, code)}
+    near |= {code for code in _CODES_BY_LENGTH.get(len(word) + 1, ()) if _one_edit(word, code)}
+    return near.pop() if len(near) == 1 else None
 
 
-_FOUR_LETTER_CODES = frozenset(code for code in TAG_CODES if len(code) == 4 and code.isalpha())
+def _one_edit(a: str, b: str) -> bool:
+    """Whether a and b differ by one letter added, dropped, changed, or two swapped."""
+    if a == b:
+        return False
+    if len(a) == len(b):
+        differ = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        if len(differ) == 2 and differ[1] == differ[0] + 1:
+            i = differ[0]
+            return a[i] == b[i + 1] and a[i + 1] == b[i]
+        return len(differ) == 1
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    if len(longer) != len(shorter) + 1:
+        return False
+    return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
+
+
+_CODES_BY_LENGTH: dict[int, list[str]] = {}
+for _code in sorted(TAG_CODES):
+    if _code.isalpha():
+        _CODES_BY_LENGTH.setdefault(len(_code), []).append(_code)
 
 
 def _person(words: list[str]) -> str:
