@@ -49,6 +49,10 @@ def record_from_row(row: DumpRow, source: str, released: str | None) -> CableRec
             return Problem(source, row.line, f"{where} ({reference_id}): {name} holds a line break")
         if not is_utf8(value):
             return Problem(source, row.line, f"{where} ({reference_id}): {name} holds bytes that are not UTF-8")
+        if name in ("origin", "classification") and not value.strip():
+            # A cable file must name both (sources/cablefile.py): an empty origin would publish
+            # `Cables from ` and links with no text.
+            return Problem(source, row.line, f"{where} ({reference_id}): {name} is empty")
     created = parse_dump_date(created_text)
     if created is None:
         return Problem(

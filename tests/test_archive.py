@@ -298,3 +298,19 @@ def test_counts_are_said_in_the_singular_for_one(tmp_path):
     assert "read 1 row: imported 1 cable (1 written, 0 unchanged), 0 rows reported" in result.output
     released = CliRunner().invoke(main, ["release", "2010-12-01", "03ROME1", "--site", str(tmp_path)])
     assert "released 1 cable on 2010-12-01 00:00" in released.output
+
+
+@pytest.mark.parametrize(
+    "column, name", [(1, "created"), (3, "origin"), (4, "classification")], ids=["created", "origin", "classification"]
+)
+@pytest.mark.parametrize("value", [b"", b"  "], ids=["empty", "spaces"])
+def test_an_empty_created_origin_or_classification_is_a_reported_row(tmp_path, column, name, value):
+    """Issue 28: an empty Origin or Classification was imported, and published `Cables from `."""
+    fields = [b"1", b"1/2/2003 4:05", b"03ROME1", b"Embassy Rome", b"SECRET", b"", b"H", b"B"]
+    fields[column] = value
+    csv_path = _dump(tmp_path, [b",".join(b'"' + f + b'"' for f in fields) + b"\n", ROW % (2, b"03ROME2", 2)])
+    result = run("import", str(csv_path), "--site", str(tmp_path))
+    assert result.exit_code == 1
+    assert f"small.csv:1: row 1 (03ROME1): {name} " in result.output
+    assert imported_ids(tmp_path) == ["03ROME2"]
+    assert accounted(result) == (2, 1, 1)

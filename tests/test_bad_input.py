@@ -320,3 +320,54 @@ def _Text(detail) -> str:
     if detail.type == "text/plain":
         return detail.value
     return html.unescape(re.sub(r"<[^>]*>", "", detail.value))
+
+
+def _init_site_with(tmp_path, records):
+    """A fresh `sitegen init` site holding these cables."""
+    site = tmp_path / "site"
+    assert CliRunner().invoke(main, ["init", str(site)]).exit_code == 0
+    return write_site(site, records)
+
+
+def _set_field(site, reference_id: str, field: str, value: str) -> int:
+    """Give a cable file's field a new value; the line it is on."""
+    path = next((site / "content" / "cables").rglob(f"{reference_id}.txt"))
+    lines = path.read_bytes().split(b"\n")
+    line = next(n for n, text in enumerate(lines) if text.startswith(f"{field}:".encode()))
+    lines[line] = f"{field}: {value}".encode() if value else f"{field}:".encode()
+    path.write_bytes(b"\n".join(lines))
+    return line + 1
+
+
+@pytest.mark.parametrize("released", ["2010-12-01 00:00", None])
+@pytest.mark.parametrize("value", ["", " "])
+def test_an_empty_created_is_a_problem_in_build_and_export_never_a_crash(tmp_path, released, value):
+    """Issue 28: `Created:` with no value crashed build and export (`time data ''`), left
+    `.output.building` behind, and was taken in silence for a cable not yet released."""
+    site = _init_site_with(tmp_path, [cable("09ROME1", "2010-12-01 00:00"), cable("09ROME7", released)])
+    line = _set_field(site, "09ROME7", "Created", value)
+    runner = CliRunner()
+    result = runner.invoke(main, ["build", "--site", str(site), "--as-of", "2011-06-01", "--no-search"])
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    assert f"content/cables/2009/01/09ROME7.txt:{line}: Created is empty" in result.output
+    assert (site / "output" / "cable" / "2009" / "01" / "09ROME1.html").exists()
+    assert not list(site.glob(".output.*"))
+    exported = runner.invoke(main, ["export", str(tmp_path / "back.csv"), "--site", str(site)])
+    assert exported.exit_code == 1 and isinstance(exported.exception, SystemExit), exported.exception
+    assert f"09ROME7.txt:{line}: Created is empty" in exported.output
+    assert b"09ROME1" in (tmp_path / "back.csv").read_bytes()
+
+
+@pytest.mark.parametrize("field", ["Origin", "Classification"])
+@pytest.mark.parametrize("value", ["", "  "])
+def test_an_empty_origin_or_classification_in_a_cable_file_is_a_problem(tmp_path, field, value):
+    """Issue 28: an empty Origin published `Cables from ` at slug `x`, and links with no text."""
+    site = _init_site_with(tmp_path, [cable("09ROME1", "2010-12-01 00:00"), cable("09ROME7", "2010-12-01 00:00")])
+    line = _set_field(site, "09ROME7", field, value)
+    result = CliRunner().invoke(main, ["build", "--site", str(site), "--as-of", "2011-06-01", "--no-search"])
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    assert f"content/cables/2009/01/09ROME7.txt:{line}: {field} is empty" in result.output
+    output = site / "output"
+    assert not (output / "cable" / "2009" / "01" / "09ROME7.html").exists()
+    assert not (output / "origin" / "x").exists() and not (output / "classification" / "x").exists()
+    assert b"Cables from <" not in _all_text(output) and b"09ROME1" in _all_text(output)

@@ -26,6 +26,10 @@ KNOWN_FIELDS = (
     "Header-Lines",
 )
 _REQUIRED = ("Reference-ID", "Created", "Classification", "Origin")
+# Required fields that must also hold something: an empty Origin made an origin page titled
+# `Cables from ` at slug `x`, an empty Created a cable of no month. (An empty Released is
+# allowed: the cable is not released.)
+_NOT_EMPTY = ("Created", "Classification", "Origin")
 
 
 class CableFileError(ValueError):
@@ -141,6 +145,8 @@ def _canonical_name(name: str) -> str | None:
 
 
 def _check_field(name: str, value: str, line_number: int) -> None:
+    if name in _NOT_EMPTY and not value.strip():
+        raise CableFileError(line_number, f"{name} is empty")
     if name == "Reference-ID" and (problem := reference_id_problem(value)):
         raise CableFileError(line_number, f"Reference-ID: {problem}")
     if name in ("Created", "Released") and value and not is_valid_moment(value):
