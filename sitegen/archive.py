@@ -223,21 +223,24 @@ def export_dump(content_dir: Path, out: BinaryIO) -> tuple[int, list[Problem]]:
 
 def read_id_list(path: Path) -> tuple[list[str], list[Problem]]:
     """The reference IDs in the first column of a list (one a line, tab- or space-separated
-    columns after it, as released.tsv has), with a problem for each line that holds none. A
-    first line that is not an ID is a header; blank lines and `#` comments are skipped."""
+    columns after it, as released.tsv has), with a problem for each line that holds none. The
+    first line that is neither blank nor a `#` comment may be a header, and is skipped when it
+    holds no ID; a BOM before it is no part of it."""
     ids: list[str] = []
     problems: list[Problem] = []
+    first = True
     with open(path, "rb") as stream:
         for line_number, raw in enumerate(stream, start=1):
-            line = raw.decode("utf-8", "replace").strip()
+            line = raw.decode("utf-8", "replace").removeprefix("\ufeff").strip()
             if not line or line.startswith("#"):
                 continue
-            first = line.split()[0]
-            problem = reference_id_problem(first)
+            word = line.split()[0]
+            problem = reference_id_problem(word)
             if problem is None:
-                ids.append(first)
-            elif line_number > 1:
+                ids.append(word)
+            elif not first:
                 problems.append(Problem(str(path), line_number, problem))
+            first = False
     return ids, problems
 
 

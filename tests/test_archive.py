@@ -314,3 +314,26 @@ def test_an_empty_created_origin_or_classification_is_a_reported_row(tmp_path, c
     assert f"small.csv:1: row 1 (03ROME1): {name} " in result.output
     assert imported_ids(tmp_path) == ["03ROME2"]
     assert accounted(result) == (2, 1, 1)
+
+
+@pytest.mark.parametrize(
+    "listing",
+    [
+        "\ufeff03ROME1\n03ROME3\n",  # a BOM before the first ID (Windows editors write one)
+        "\ufeffreference_id\tsource\n03ROME1\tx\n03ROME3\ty\n",  # before a header
+        "# batch of December\nreference_id\treleased\n03ROME1\t2010-12-01\n03ROME3\t2010-12-01\n",
+        "\n# batch of December\n\nreference_id\n03ROME1\n03ROME3\n",
+    ],
+    ids=["bom", "bom-header", "comment-header", "blank-comment-header"],
+)
+def test_an_id_list_with_a_bom_or_a_header_after_a_comment_releases_every_id(tmp_path, listing):
+    """Issue 28: a BOM made the first ID pass for a header, dropped in silence; a header after
+    a comment line was reported as an error."""
+    run("import", str(_dump(tmp_path, [ROW % (n, b"03ROME%d" % n, n) for n in (1, 2, 3)])), "--site", str(tmp_path))
+    ids = tmp_path / "batch.tsv"
+    ids.write_bytes(listing.encode("utf-8"))
+    result = CliRunner().invoke(main, ["release", "2010-12-01", "--ids", str(ids), "--site", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "released 2 cables" in result.output
+    released = {p.stem: read_cable_file(p).released for p in (tmp_path / "content").rglob("*.txt")}
+    assert released == {"03ROME1": "2010-12-01 00:00", "03ROME2": None, "03ROME3": "2010-12-01 00:00"}
