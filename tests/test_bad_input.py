@@ -77,7 +77,7 @@ def test_broken_cable_and_page_are_reported_and_the_rest_builds(tmp_path):
     report = build_site(BuildOptions(site, site / "output", "2011-01-01 00:00", jobs=1))
     messages = sorted(str(problem) for problem in problems(report))
     assert messages == [
-        "content/articles/bad.md:3: date 'soon' is not YYYY-MM-DD",
+        "content/articles/bad.md:3: date 'soon' is not a real date YYYY-MM-DD",
         "content/cables/2009/01/09ROME2.txt:3: Created 'January 2009' is not a real date and time YYYY-MM-DD HH:MM",
         "content/pages/about.md:3: front matter line is not 'key: value': 'this line is wrong'",
     ]
@@ -371,3 +371,28 @@ def test_an_empty_origin_or_classification_in_a_cable_file_is_a_problem(tmp_path
     assert not (output / "cable" / "2009" / "01" / "09ROME7.html").exists()
     assert not (output / "origin" / "x").exists() and not (output / "classification" / "x").exists()
     assert b"Cables from <" not in _all_text(output) and b"09ROME1" in _all_text(output)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["2010-02-30", "2010-13-45", "\uff12\uff10\uff11\uff10-12-01", "2010-1\uff12-01", "0999-01-01", "2010-1-1"],
+    ids=["feb-30", "month-13", "full-width", "one-full-width-digit", "year-999", "unpadded"],
+)
+def test_an_impossible_article_date_is_a_problem_with_file_and_line(tmp_path, value):
+    """Issue 28: `2010-02-30` and `2010-13-45` were published (the second sorting as newest),
+    and a full-width date kept its article unpublished with no problem reported. Articles follow
+    the cable moments' rule: ASCII digits naming a day that exists, from year 1000 on."""
+    site = _init_site_with(tmp_path, [cable("09ROME1", "2010-12-01 00:00")])
+    write_site(
+        site,
+        [],
+        articles={
+            "good.md": "---\ntitle: Good\ndate: 2010-12-01\n---\n\nFine.\n",
+            "odd.md": f"---\ntitle: Odd\nsummary: s\ndate: {value}\n---\n\nText.\n",
+        },
+    )
+    result = CliRunner().invoke(main, ["build", "--site", str(site), "--as-of", "2011-06-01", "--no-search"])
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    assert f"content/articles/odd.md:4: date {value!r} is not a real date YYYY-MM-DD" in result.output
+    output = site / "output"
+    assert (output / "articles" / "good.html").exists() and not (output / "articles" / "odd.html").exists()

@@ -7,11 +7,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.model import Problem
+from sitegen.model import Problem, is_valid_moment
 
 _SLUG = re.compile(r"[a-z0-9][a-z0-9\-]*")
 _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True)
@@ -58,8 +57,8 @@ def read_document(path: Path, shown: str, require_date: bool) -> Document | Prob
         if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
             value = value[1:-1]
         meta[key] = value
-        if key == "date" and not _DATE.fullmatch(value):
-            return Problem(shown, number, f"date {value!r} is not YYYY-MM-DD")
+        if key == "date" and not _is_valid_date(value):
+            return Problem(shown, number, f"date {value[:40]!r} is not a real date YYYY-MM-DD")
     else:
         return Problem(shown, 1, "front matter is not closed by a line '---'")
     body_line = number + 1
@@ -77,6 +76,13 @@ def read_document(path: Path, shown: str, require_date: bool) -> Document | Prob
         markdown="\n".join(lines[body_line - 1 :]),
         body_line=body_line,
     )
+
+
+def _is_valid_date(text: str) -> bool:
+    """The cable moments' rule (model.is_valid_moment) for a day: ASCII digits naming a day that
+    exists, from FIRST_YEAR on. A date is compared as text with the build's moment, so a
+    full-width digit would keep its article unpublished forever, and `2010-13-45` sort newest."""
+    return is_valid_moment(f"{text} 00:00")
 
 
 def _why_unreadable(path: Path, error: OSError) -> str:
