@@ -396,3 +396,31 @@ def test_an_impossible_article_date_is_a_problem_with_file_and_line(tmp_path, va
     assert f"content/articles/odd.md:4: date {value!r} is not a real date YYYY-MM-DD" in result.output
     output = site / "output"
     assert (output / "articles" / "good.html").exists() and not (output / "articles" / "odd.html").exists()
+
+
+def test_a_page_or_article_whose_url_is_a_built_in_page_is_an_error_naming_both(tmp_path):
+    """Issue 28: content/pages/index.md, search.md, 404.md and articles/index.md replaced the
+    home, search, 404 and article index pages in silence, and the sitemap listed them twice."""
+    site = _init_site_with(tmp_path, [cable("09ROME1", "2010-12-01 00:00")])
+    taking = "---\ntitle: Taking its place\ndate: 2010-12-01\n---\n\nIMPOSTOR\n"
+    write_site(
+        site,
+        [],
+        pages={"index.md": taking, "search.md": taking, "404.md": taking, "fine.md": taking},
+        articles={"index.md": taking},
+    )
+    result = CliRunner().invoke(main, ["build", "--site", str(site), "--as-of", "2011-06-01"])
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    for source, url, built_in in (
+        ("content/pages/index.md", "index.html", "the home page"),
+        ("content/pages/search.md", "search.html", "the search page"),
+        ("content/pages/404.md", "404.html", "the 404 page"),
+        ("content/articles/index.md", "articles/index.html", "the article index"),
+    ):
+        assert f"{source}:0: its URL {url} is {built_in}'s, which sitegen makes" in result.output
+    output = site / "output"
+    for page in ("index.html", "search.html", "404.html", "articles/index.html"):
+        assert b"IMPOSTOR" not in (output / page).read_bytes(), page
+    assert b"IMPOSTOR" in (output / "fine.html").read_bytes()
+    locs = re.findall(r"<loc>([^<]*)</loc>", (output / "sitemap.xml").read_text())
+    assert len(locs) == len(set(locs))

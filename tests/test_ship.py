@@ -197,3 +197,12 @@ def test_netlify_config_builds_the_sample_site(tmp_path):
     assert (site / config["build"]["publish"] / "index.html").exists()
     assert "no defects" in result.stdout
     assert shlex.split(config["build"]["command"])[:2] == ["pip", "install"]
+
+
+def test_check_flags_a_page_the_sitemap_lists_twice(built):
+    """Issue 28: a page listed twice in the sitemap passed `check` with no defects."""
+    sitemap = built / "output" / "sitemap.xml"
+    entry = "<url><loc>cable/2009/01/09ROME1.html</loc></url>"
+    sitemap.write_text(sitemap.read_text().replace("</urlset>", f"{entry}</urlset>"))
+    report = check_output(built / "output", jobs=1)
+    assert report.defects["sitemap lists a page more than once"] == ["cable/2009/01/09ROME1.html (2 times)"]

@@ -7,10 +7,21 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from sitegen import urls
 from sitegen.model import Problem, is_valid_moment
 
 _SLUG = re.compile(r"[a-z0-9][a-z0-9\-]*")
 _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
+# The pages sitegen makes at a URL a page (urls.document) or an article (urls.article) could
+# also have: a file named so replaced one in silence, and the sitemap listed the URL twice.
+# The search page's is kept whether or not a build makes it, so that a file never changes
+# meaning with --no-search.
+_BUILT_IN = {
+    urls.HOME: "the home page",
+    urls.SEARCH: "the search page",
+    urls.NOT_FOUND: "the 404 page",
+    urls.ARTICLES_INDEX: "the article index",
+}
 
 
 @dataclass(frozen=True)
@@ -32,6 +43,9 @@ def read_document(path: Path, shown: str, require_date: bool) -> Document | Prob
     slug = path.stem
     if not _SLUG.fullmatch(slug):
         return Problem(shown, 0, "file name must be lower-case letters, digits and hyphens (it becomes the page's URL)")
+    url = urls.article(slug) if require_date else urls.document(slug)  # articles are the documents dated
+    if url in _BUILT_IN:
+        return Problem(shown, 0, f"its URL {url} is {_BUILT_IN[url]}'s, which sitegen makes: rename the file")
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
