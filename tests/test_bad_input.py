@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 from xml.etree import ElementTree
 
 import feedparser
+import markupsafe
 import pytest
 from click.testing import CliRunner
 
@@ -424,3 +425,31 @@ def test_a_page_or_article_whose_url_is_a_built_in_page_is_an_error_naming_both(
     assert b"IMPOSTOR" in (output / "fine.html").read_bytes()
     locs = re.findall(r"<loc>([^<]*)</loc>", (output / "sitemap.xml").read_text())
     assert len(locs) == len(set(locs))
+
+
+def test_config_text_is_text_in_every_page_and_feed(tmp_path):
+    """Issue 28: the tagline was live HTML in the RSS channel's description."""
+    hostile = '<img src=x onerror=alert(1)><b>bold</b> & "quoted"'
+    site = _init_site_with(tmp_path, [cable("09ROME1", "2010-12-01 00:00")])
+    (site / "sitegen.toml").write_text(
+        f"title = '''Archive {hostile}'''\ntagline = '''Line {hostile}'''\n"
+        f"[[support_links]]\ntitle = '''Give {hostile}'''\nurl = \"https://example.org/give\"\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["build", "--site", str(site), "--as-of", "2011-06-01", "--no-search"])
+    assert result.exit_code == 0, result.output
+    output = site / "output"
+    pages = [p for p in output.rglob("*") if p.suffix in (".html", ".rss", ".atom", ".xml", ".js", ".json")]
+    for path in pages:
+        text = path.read_text(encoding="utf-8")
+        assert "<img src=x" not in text and "<b>bold" not in text, path
+    feeds = sorted((output / "feed").rglob("*.*"))
+    assert len(feeds) >= 4
+    for path in feeds:
+        # The description (RSS) or subtitle (Atom) is HTML to a reader. Titles are plain text, as the
+        # cables' are (feedparser guesses HTML in an RSS title holding <b>; RSS 2.0 says text).
+        detail = feedparser.parse(path.read_bytes()).feed.subtitle_detail
+        assert _elements_in(detail) == [], (path, detail)
+        assert hostile in _Text(detail), (path, detail)
+    home = (output / "index.html").read_text(encoding="utf-8")
+    assert str(markupsafe.escape(f"Line {hostile}")) in home
