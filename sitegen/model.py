@@ -46,6 +46,16 @@ def is_utf8(text: str) -> bool:
     return True
 
 
+# The surrogate escapes that stand for a cable text's bytes that are not UTF-8.
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")
+
+
+def shown_text(text: str) -> str:
+    """Text to show outside the cable's own text box: each byte that is not UTF-8 becomes U+FFFD,
+    the replacement character. Only the text box (and the export) keeps the bytes as written."""
+    return text if text.isascii() else _NOT_UTF8.sub("\ufffd", text)
+
+
 def is_valid_moment(text: str) -> bool:
     """True when `text` is `YYYY-MM-DD HH:MM` naming a minute that exists, from FIRST_YEAR on."""
     match = MOMENT_SHAPE.fullmatch(text)

@@ -453,3 +453,38 @@ def test_config_text_is_text_in_every_page_and_feed(tmp_path):
         assert hostile in _Text(detail), (path, detail)
     home = (output / "index.html").read_text(encoding="utf-8")
     assert str(markupsafe.escape(f"Line {hostile}")) in home
+
+
+def test_bytes_not_utf8_in_a_subject_are_replacement_characters_outside_the_cable_text(tmp_path):
+    """Issue 28: such bytes reached listing pages raw (index.html was not valid UTF-8). Every page
+    shows U+FFFD in their place; the cable's own text box, and the export, keep them as written."""
+    body = (
+        BODY.replace("SUBJECT: A TEST CABLE", "SUBJECT: CAF\udce9 TALKS \udcff")
+        .replace("TAGS: PREL PGOV IT", "TAGS: PREL PGOV IT (SM\udcffITH, JOHN)")
+        .replace("Summary: First paragraph.", "Summary: First \udce9 paragraph.")
+    )
+    site = _init_site_with(
+        tmp_path, [cable("09ROME1", "2010-12-01 00:00", body=body), cable("09ROME2", "2010-12-01 00:00", references="")]
+    )
+    cited = body.replace("REF: 09 ROME 2", "REF: 09 ROME 1")  # 09ROME2 cites 09ROME1: a backlink shows its subject
+    write_site(site, [cable("09ROME2", "2010-12-01 00:00", body=cited)])
+    result = CliRunner().invoke(main, ["build", "--site", str(site), "--as-of", "2011-06-01", "--no-search"])
+    assert result.exit_code == 0, result.output
+    output = site / "output"
+    page_url = "cable/2009/01/09ROME1.html"
+    for path in sorted(output.rglob("*")):
+        if path.is_file() and path.relative_to(output).as_posix() not in (page_url, "cable/2009/01/09ROME2.html"):
+            path.read_bytes().decode("utf-8")  # strict: raises on a byte that is not UTF-8
+    home = (output / "index.html").read_text(encoding="utf-8")
+    assert "CAF\ufffd TALKS \ufffd" in home
+    page = (output / page_url).read_bytes()
+    box = re.search(rb'<div class="cable-body">.*?</div>\n</article>', page, re.S)
+    assert box and b"CAF\xe9 TALKS \xff" in box.group(0)
+    outside = page[: box.start()] + page[box.end() :]
+    text = outside.decode("utf-8")  # the title, heading, tags and meta hold no raw byte
+    assert "<title>09ROME1: CAF\ufffd TALKS \ufffd" in text
+    twin = json.loads((output / "cable" / "2009" / "01" / "09ROME1.json").read_text(encoding="utf-8"))
+    assert twin["subject"] == "CAF\ufffd TALKS \ufffd"
+    back = tmp_path / "back.csv"
+    assert CliRunner().invoke(main, ["export", str(back), "--site", str(site)]).exit_code == 0
+    assert b"SUBJECT: CAF\xe9 TALKS \xff" in back.read_bytes()
