@@ -22,6 +22,15 @@ class Link:
 
 
 @dataclass(frozen=True)
+class MarkdownOptions:
+    """`[markdown]`: how pages and articles are made from their markdown."""
+
+    # HTML written in markdown is kept as HTML (true) or shown as text (false: `sitegen init`
+    # writes false). Either way a link to `javascript:` is dropped, its words kept.
+    raw_html: bool = True
+
+
+@dataclass(frozen=True)
 class Config:
     """Every key a site may set, with its default. The comment beside each is its documentation."""
 
@@ -46,6 +55,7 @@ class Config:
     tag_descriptions: dict[str, str] = field(
         default_factory=dict
     )  # [tag_descriptions] PREL = "External political relations"
+    markdown: MarkdownOptions = MarkdownOptions()  # [markdown] raw_html = false
 
 
 _POSITIVE = ("page_size", "feed_size", "latest_release_size", "search_shard_cables")
@@ -129,6 +139,8 @@ class _Invalid:
 
 def _convert(key: str, value: Any) -> Any:
     default = getattr(Config(), key)
+    if isinstance(default, MarkdownOptions):
+        return _convert_table(MarkdownOptions, value)
     if isinstance(default, str):
         if not isinstance(value, str):
             return _Invalid(f"expected text, got {type(value).__name__}")
@@ -174,6 +186,19 @@ def _convert(key: str, value: Any) -> Any:
             value = [v.lstrip("#") for v in value]
         return tuple(value)
     return _Invalid("unsupported")
+
+
+def _convert_table(kind: type[MarkdownOptions], value: Any) -> Any:
+    """A table of true/false options (`[markdown]`), each key known and a boolean."""
+    known = {option.name for option in fields(kind)}
+    if not isinstance(value, dict):
+        return _Invalid(f"expected a table [{', '.join(sorted(known))}]")
+    for name, option in value.items():
+        if name not in known:
+            return _Invalid(f"unknown key {name!r} (known: {', '.join(sorted(known))})")
+        if not isinstance(option, bool):
+            return _Invalid(f"{name}: expected true or false, got {type(option).__name__}")
+    return kind(**value)
 
 
 def parse_moment(text: str, end_of_day: bool = False) -> str | None:

@@ -488,3 +488,61 @@ def test_bytes_not_utf8_in_a_subject_are_replacement_characters_outside_the_cabl
     back = tmp_path / "back.csv"
     assert CliRunner().invoke(main, ["export", str(back), "--site", str(site)]).exit_code == 0
     assert b"SUBJECT: CAF\xe9 TALKS \xff" in back.read_bytes()
+
+
+SCRIPT_LINKS = (
+    "[plain](javascript:alert(1))\n\n"
+    "[cased](JaVaScRiPt:alert(2))\n\n"
+    "[spaced]( javascript:alert(3))\n\n"
+    "[entity](java&#x09;script:alert(4))\n\n"
+    "[by reference][r]\n\n"
+    "![image](javascript:alert(5))\n\n"
+    "[vb](vbscript:msgbox(6))\n\n"
+    "[fine](https://example.org/ok) and [relative](about.html) and [mail](mailto:desk@example.org)\n\n"
+    "[r]: javascript:alert(7)\n"
+)
+
+
+def _hrefs(page: str) -> list[str]:
+    return [html.unescape(value) for value in re.findall(r'(?:href|src)="([^"]*)"', page)]
+
+
+@pytest.mark.parametrize("raw_html", [None, "true", "false"])
+def test_javascript_links_in_markdown_are_dropped_whatever_raw_html_says(tmp_path, raw_html):
+    """Issue 28: `[x](javascript:...)` in a page or an article was published as a live link."""
+    site = _init_site_with(tmp_path, [cable("09ROME1", "2010-12-01 00:00")])
+    (site / "sitegen.toml").write_text(f"[markdown]\nraw_html = {raw_html}\n" if raw_html else "")
+    write_site(
+        site,
+        [],
+        pages={"links.md": f"---\ntitle: Links\n---\n\n{SCRIPT_LINKS}"},
+        articles={"links.md": f"---\ntitle: Links\ndate: 2010-12-01\n---\n\n{SCRIPT_LINKS}"},
+    )
+    result = CliRunner().invoke(main, ["build", "--site", str(site), "--as-of", "2011-06-01", "--no-search"])
+    assert result.exit_code == 0, result.output
+    for url in ("links.html", "articles/links.html"):
+        page = (site / "output" / url).read_text(encoding="utf-8")
+        hrefs = _hrefs(page)
+        assert not [h for h in hrefs if re.sub(r"[\x00-\x20]", "", h).lower().startswith(("javascript:", "vbscript:"))]
+        assert {"https://example.org/ok", "about.html", "mailto:desk@example.org"} <= set(hrefs)
+        for text in ("plain", "cased", "spaced", "entity", "by reference", "vb"):
+            assert f">{text}<" in page or f"{text}</" in page, text  # the words stay, as text
+
+
+def test_raw_html_false_shows_html_in_markdown_as_text_and_init_sets_it(tmp_path):
+    """Issue 28: raw HTML in markdown passed through. `[markdown] raw_html = false` (what `init`
+    writes) shows it as text; a site without the key keeps HTML possible, as it was."""
+    body = 'Intro.\n\n<div class="box"><script>alert(1)</script></div>\n\nSome <b>bold</b> <img src=x onerror=alert(2)> text.\n'
+    site = _init_site_with(tmp_path, [cable("09ROME1", "2010-12-01 00:00")])
+    assert "[markdown]\nraw_html = false" in (site / "sitegen.toml").read_text()
+    write_site(site, [], pages={"raw.md": f"---\ntitle: Raw\n---\n\n{body}"})
+    build = ["build", "--site", str(site), "--as-of", "2011-06-01", "--no-search"]
+    assert CliRunner().invoke(main, build).exit_code == 0
+    page = (site / "output" / "raw.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)" not in page and "<b>bold</b>" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "&lt;b&gt;bold&lt;/b&gt;" in page
+    config = (site / "sitegen.toml").read_text().replace("raw_html = false", "raw_html = true")
+    (site / "sitegen.toml").write_text(config)
+    assert CliRunner().invoke(main, build).exit_code == 0  # the key changed: the pages are made again
+    page = (site / "output" / "raw.html").read_text(encoding="utf-8")
+    assert '<div class="box"><script>alert(1)</script></div>' in page and "<b>bold</b>" in page

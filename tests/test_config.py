@@ -125,3 +125,13 @@ def test_bad_url_host_and_language_values_are_named(key, value):
     config, problems = config_from_mapping({key: value})
     assert len(problems) == 1 and problems[0].message.startswith(f"key {key!r}:"), problems
     assert getattr(config, key) == getattr(Config(), key)
+
+
+def test_markdown_raw_html_is_a_boolean_in_its_own_table():
+    assert Config().markdown.raw_html is True  # sites made before the key keep HTML in markdown
+    config, problems = config_from_mapping({"markdown": {"raw_html": False}})
+    assert problems == [] and config.markdown.raw_html is False
+    for bad in ({"raw_html": "no"}, {"raw_htm": False}, True):
+        config, problems = config_from_mapping({"markdown": bad})
+        assert len(problems) == 1 and problems[0].message.startswith("key 'markdown':"), problems
+        assert config.markdown.raw_html is True
