@@ -546,3 +546,38 @@ def test_raw_html_false_shows_html_in_markdown_as_text_and_init_sets_it(tmp_path
     assert CliRunner().invoke(main, build).exit_code == 0  # the key changed: the pages are made again
     page = (site / "output" / "raw.html").read_text(encoding="utf-8")
     assert '<div class="box"><script>alert(1)</script></div>' in page and "<b>bold</b>" in page
+
+
+def test_a_cable_file_whose_reference_id_is_not_canonical_is_a_problem_naming_the_canonical_one(tmp_path):
+    """Issue 28: one spelling of an ID everywhere. A file written by hand as 09ROME0042 would be
+    published at a URL the ID box never reaches; it is reported with the spelling to use."""
+    site = _init_site_with(tmp_path, [cable("09ROME1", "2010-12-01 00:00")])
+    folder = site / "content" / "cables" / "2009" / "01"
+    text = (folder / "09ROME1.txt").read_bytes().replace(b"Reference-ID: 09ROME1", b"Reference-ID: 09ROME0042")
+    (folder / "09ROME0042.txt").write_bytes(text)
+    result = CliRunner().invoke(main, ["build", "--site", str(site), "--as-of", "2011-06-01", "--no-search"])
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    assert (
+        "content/cables/2009/01/09ROME0042.txt:1: Reference-ID 09ROME0042 is written canonically 09ROME42"
+        in result.output
+    )
+
+
+def test_an_imported_id_with_zeros_is_published_where_the_id_box_looks(tmp_path):
+    site = tmp_path / "site"
+    assert CliRunner().invoke(main, ["init", str(site)]).exit_code == 0
+    dump = tmp_path / "cables.csv"
+    dump.write_bytes(
+        b'"1","1/2/2009 4:05","09ROME0042","Embassy Rome","SECRET","","H","1. (C) Text.\n"\n'
+        b'"2","1/3/2009 4:05","09A2B7","Embassy Rome","SECRET","09ROME0042","H","REF: 09 ROME 42\n"\n'
+    )
+    runner = CliRunner()
+    assert runner.invoke(main, ["import", str(dump), "--site", str(site), "--released", "2010-12-01"]).exit_code == 0
+    assert runner.invoke(main, ["build", "--site", str(site), "--as-of", "2011-06-01", "--no-search"]).exit_code == 0
+    output = site / "output"
+    assert (output / "cable" / "2009" / "01" / "09ROME42.html").exists()
+    assert '"09ROME42":"2009/01"' in (output / "ids" / "ROME.js").read_text()
+    assert '"09A2B7":"2009/01"' in (output / "ids" / "A2B.js").read_text()
+    citing = json.loads((output / "cable" / "2009" / "01" / "09A2B7.json").read_text())
+    assert citing["references"] == ["09ROME42"]
+    assert citing["references_raw"] == "09ROME0042"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from sitegen.model import Reference
+# canonical_reference_id: the one rule import, release and the ID box share (catalogue.py imports it here).
+from sitegen.model import Reference, canonical_reference_id
 from sitegen.parse.fields import CableHead
 from sitegen.parse.known_posts import KNOWN_POSTS, POST_ALIASES
 
@@ -22,17 +23,7 @@ _REF_STOP = re.compile(
 _ITEM = re.compile(
     r"(?:\(([A-Za-z])\)|\b([A-Za-z])[.)])?\s*(?:\b((?:19|20)?\d{2})\s+)?([A-Za-z][A-Za-z]*(?:[ \-][A-Za-z]+){0,3})\s*(\d{1,7})\b(?![/\-]\d)"
 )
-_CANONICAL_ID = re.compile(r"(\d{2})\s*([A-Z][A-Z\-]*?)\s*0*(\d+)")
 MAX_REF_LINES = 16  # a REF block of (A) to (H), each on its line, with some wrapped
-
-
-def canonical_reference_id(text: str) -> str | None:
-    """`06 TBILISI 0619` -> `06TBILISI619`; None when the text is not shaped like a reference ID."""
-    match = _CANONICAL_ID.fullmatch(text.strip().upper())
-    if not match:
-        return None
-    year, post, number = match.groups()
-    return f"{year}{post.replace(' ', '')}{int(number)}"
 
 
 def dump_references(field: str) -> list[str]:
