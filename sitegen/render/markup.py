@@ -174,7 +174,7 @@ _DATA_SCHEME = re.compile(r"data:", re.IGNORECASE)
 _IGNORED_IN_URL = re.compile(r"[\x00-\x20]+")
 
 
-def runs_script(url: str, as_link: bool = True) -> bool:
+def _runs_script(url: str, as_link: bool = True) -> bool:
     """True when a browser would run `url` as script (or open it as a `data:` document)."""
     seen = _IGNORED_IN_URL.sub("", html.unescape(url))
     return _SCRIPT_SCHEME.match(seen) is not None or (as_link and _DATA_SCHEME.match(seen) is not None)
@@ -188,7 +188,7 @@ class _DropScriptLinks(Treeprocessor):
         for element in root.iter():
             for attribute, as_link in (("href", True), ("src", False)):
                 value = element.get(attribute)
-                if value is not None and runs_script(value, as_link):
+                if value is not None and _runs_script(value, as_link):
                     del element.attrib[attribute]
 
 
