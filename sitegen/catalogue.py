@@ -138,10 +138,17 @@ def entry_from_cable(cable: Cable, source: str) -> CableEntry:
         subject=shown_text(cable.subject),
         summary=shown_text(cable.summary or ""),
         eo=shown_text(cable.eo or ""),
-        tags=tuple(dict.fromkeys(map(shown_text, cable.tags))),
+        tags=_shown_tags(cable.tags),
         references=cable.references,
         references_raw=record.references,
     )
+
+
+def _shown_tags(tags: tuple[str, ...]) -> tuple[str, ...]:
+    """Tags as shown (see shown_text); two that differ only in such bytes become one."""
+    if all(map(str.isascii, tags)):  # nearly every cable: no copy
+        return tags
+    return tuple(dict.fromkeys(map(shown_text, tags)))
 
 
 def newest_first_slot(
