@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO
 
-from sitegen.model import FIRST_YEAR, CableRecord, Problem, is_utf8, reference_id_problem
+from sitegen.model import FIRST_YEAR, CableRecord, Problem, canonical_reference_id, is_utf8, reference_id_problem
 from sitegen.sources.cablefile import CableFileError, cable_path, format_cable, parse_cable_file, read_cable_file
 from sitegen.sources.dump import DumpRow, encode_row, parse_dump_date, read_rows, record_to_fields
 
@@ -49,6 +49,10 @@ def record_from_row(row: DumpRow, source: str, released: str | None) -> CableRec
             return Problem(source, row.line, f"{where} ({reference_id}): {name} holds a line break")
         if not is_utf8(value):
             return Problem(source, row.line, f"{where} ({reference_id}): {name} holds bytes that are not UTF-8")
+        if name in ("origin", "classification") and not value.strip():
+            # A cable file must name both (sources/cablefile.py): an empty origin would publish
+            # `Cables from ` and links with no text.
+            return Problem(source, row.line, f"{where} ({reference_id}): {name} is empty")
     created = parse_dump_date(created_text)
     if created is None:
         return Problem(
@@ -57,10 +61,17 @@ def record_from_row(row: DumpRow, source: str, released: str | None) -> CableRec
             f"{where} ({reference_id}): created {created_text[:40]!r} is not a real date M/D/YYYY H:MM"
             f" from year {FIRST_YEAR} on",
         )
-    record = CableRecord(reference_id, sequence, created, released, classification, origin, references, header, body)
+    # One spelling of an ID everywhere (model.canonical_reference_id): `09ROME0042` is kept as
+    # 09ROME42, the ID box's and the references' spelling, and the dump's for export.
+    canonical = canonical_reference_id(reference_id) or reference_id
+    record = CableRecord(canonical, sequence, created, released, classification, origin, references, header, body)
+    extra: list[tuple[str, str]] = []
     if record_to_fields(record)[1] != created_text:
         # The dump spelled the date unusually (zero padding, say): keep its spelling for export.
-        record = replace(record, extra=(("Dump-Created", created_text),))
+        extra.append(("Dump-Created", created_text))
+    if canonical != reference_id:
+        extra.append(("Dump-Reference-ID", reference_id))
+    record = replace(record, extra=tuple(extra))
     if encode_row(record_to_fields(record)) != row.raw:
         return Problem(
             source, row.line, f"{where} ({reference_id}): uses escapes this tool cannot write back byte for byte"
@@ -127,9 +138,13 @@ def import_dump(
     return report
 
 
+# Fields recording how the dump spelled a value: each import writes them anew.
+_DUMP_SPELLINGS = ("dump-created", "dump-reference-id")
+
+
 def _merged_extra(existing: CableRecord, incoming: CableRecord) -> tuple[tuple[str, str], ...]:
-    """Keep fields a publisher added to a file; the dump's own spelling of the date comes from the dump."""
-    kept = [(k, v) for k, v in existing.extra if k.lower() != "dump-created"]
+    """Keep fields a publisher added to a file; the dump's own spellings come from the dump."""
+    kept = [(k, v) for k, v in existing.extra if k.lower() not in _DUMP_SPELLINGS]
     return tuple(kept) + tuple(incoming.extra)
 
 
@@ -219,21 +234,25 @@ def export_dump(content_dir: Path, out: BinaryIO) -> tuple[int, list[Problem]]:
 
 def read_id_list(path: Path) -> tuple[list[str], list[Problem]]:
     """The reference IDs in the first column of a list (one a line, tab- or space-separated
-    columns after it, as released.tsv has), with a problem for each line that holds none. A
-    first line that is not an ID is a header; blank lines and `#` comments are skipped."""
+    columns after it, as released.tsv has), with a problem for each line that holds none. The
+    first line that is neither blank nor a `#` comment may be a header, and is skipped when it
+    holds no ID; a BOM before it is no part of it."""
     ids: list[str] = []
     problems: list[Problem] = []
+    first = True
     with open(path, "rb") as stream:
         for line_number, raw in enumerate(stream, start=1):
-            line = raw.decode("utf-8", "replace").strip()
+            line = raw.decode("utf-8", "replace").removeprefix("\ufeff").strip()
             if not line or line.startswith("#"):
                 continue
-            first = line.split()[0]
-            problem = reference_id_problem(first)
-            if problem is None:
-                ids.append(first)
-            elif line_number > 1:
+            word = line.split()[0]
+            reference_id = canonical_reference_id(word)
+            if reference_id is not None:
+                ids.append(reference_id)
+            elif not first:
+                problem = reference_id_problem(word) or f"{word[:40]!r} is not a reference ID"
                 problems.append(Problem(str(path), line_number, problem))
+            first = False
     return ids, problems
 
 
@@ -241,7 +260,8 @@ def release_cables(
     content_dir: Path, released: str, reference_ids: Iterable[str]
 ) -> tuple[list[str], list[str], list[Problem]]:
     """Stamp `Released: <released>` on the named cables; returns (stamped, not found, unreadable files)."""
-    wanted = {reference_id.strip() for reference_id in reference_ids if reference_id.strip()}
+    # Named in any spelling (`09rome0042`): files are named by the canonical ID.
+    wanted = {canonical_reference_id(named) or named.strip() for named in reference_ids if named.strip()}
     stamped: list[str] = []
     problems: list[Problem] = []
     found: set[str] = set()

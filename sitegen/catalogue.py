@@ -20,7 +20,7 @@ from operator import attrgetter
 from typing import Any, NamedTuple
 
 from sitegen import urls
-from sitegen.model import Cable
+from sitegen.model import Cable, shown_text
 from sitegen.parse.references import canonical_reference_id
 from sitegen.sources.pages import Document
 
@@ -125,6 +125,8 @@ def entry_from_fields(values: Sequence[Any]) -> CableEntry:
 
 
 def entry_from_cable(cable: Cable, source: str) -> CableEntry:
+    """What the catalogue keeps of a cable. The text drawn from its body (subject, summary, E.O.
+    line, tags) is kept as every page, feed and index shows it: bytes that are not UTF-8 as U+FFFD."""
     record = cable.record
     return CableEntry(
         reference_id=record.reference_id,
@@ -133,13 +135,20 @@ def entry_from_cable(cable: Cable, source: str) -> CableEntry:
         released=record.released or "",
         classification=record.classification,
         origin=record.origin,
-        subject=cable.subject,
-        summary=cable.summary or "",
-        eo=cable.eo or "",
-        tags=cable.tags,
+        subject=shown_text(cable.subject),
+        summary=shown_text(cable.summary or ""),
+        eo=shown_text(cable.eo or ""),
+        tags=_shown_tags(cable.tags),
         references=cable.references,
         references_raw=record.references,
     )
+
+
+def _shown_tags(tags: tuple[str, ...]) -> tuple[str, ...]:
+    """Tags as shown (see shown_text); two that differ only in such bytes become one."""
+    if all(map(str.isascii, tags)):  # nearly every cable: no copy
+        return tags
+    return tuple(dict.fromkeys(map(shown_text, tags)))
 
 
 def newest_first_slot(

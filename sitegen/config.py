@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
@@ -21,17 +22,26 @@ class Link:
 
 
 @dataclass(frozen=True)
+class MarkdownOptions:
+    """`[markdown]`: how pages and articles are made from their markdown."""
+
+    # HTML written in markdown is kept as HTML (true) or shown as text (false: `sitegen init`
+    # writes false). Either way a link to `javascript:` is dropped, its words kept.
+    raw_html: bool = True
+
+
+@dataclass(frozen=True)
 class Config:
     """Every key a site may set, with its default. The comment beside each is its documentation."""
 
     title: str = "Cable archive"  # shown in every page's title and header
     tagline: str = "Diplomatic cables, published release by release"  # under the title on every page
-    language: str = "en"  # the pages' <html lang>
+    language: str = "en"  # the pages' <html lang>: a language tag (en, pt-BR)
     base_url: str = ""  # e.g. "https://cables.example.org/"; enables canonical, Open Graph and absolute feed links
     total_cables: int = 0  # the counter's total ("released so far N / total"); 0 means: the cables in content/
     hashtags: tuple[str, ...] = ("cablegate",)  # carried by every share link, with the cable's own ID
     share_targets: tuple[str, ...] = SHARE_TARGETS  # which share links cable pages show
-    mastodon_instance: str = "mastodon.social"  # where the Mastodon share link points
+    mastodon_instance: str = "mastodon.social"  # the host the Mastodon share link opens
     page_size: int = 50  # cables per index page
     feed_size: int = 50  # items per feed
     latest_release_size: int = 100  # cables of the latest release listed on the home page
@@ -39,14 +49,38 @@ class Config:
     search_shard_cables: int = 4000
     as_of: str = ""  # default for `build --as-of` (YYYY-MM-DD or YYYY-MM-DD HH:MM); empty: now
     explainer: str = "understanding-cables"  # slug of the page the menu calls the explainer
-    support_links: tuple[Link, ...] = ()  # sidebar: [[support_links]] title = "...", url = "..."
+    # Sidebar links: [[support_links]] title = "...", url = "..." (http, https, mailto or relative).
+    support_links: tuple[Link, ...] = ()
     community_links: tuple[Link, ...] = ()  # sidebar: [[community_links]] title = "...", url = "..."
     tag_descriptions: dict[str, str] = field(
         default_factory=dict
     )  # [tag_descriptions] PREL = "External political relations"
+    markdown: MarkdownOptions = MarkdownOptions()  # [markdown] raw_html = false
 
 
 _POSITIVE = ("page_size", "feed_size", "latest_release_size", "search_shard_cables")
+# A URL's scheme, if it has one. A URL with none is relative (`about.html`, `/donate`, `#top`).
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
+LINK_SCHEMES = ("http", "https", "mailto")
+# Characters no URL written into a page may hold. Browsers drop tabs and line breaks inside a
+# scheme (`java<TAB>script:` runs), so whitespace and control characters go with the markup ones.
+_NOT_IN_URL = re.compile(r'[\x00-\x20\x7f-\x9f<>"`\s]')
+# `mastodon.social`, `social.example.org:8443`: the share link is `https://<instance>/share`.
+_HOST = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.\-]*[A-Za-z0-9])?(?::[0-9]{1,5})?")
+# `en`, `pt-BR`, `zh-Hant-TW`: a BCP 47 language tag's shape.
+_LANGUAGE = re.compile(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*")
+
+
+def link_url_problem(url: str, schemes: tuple[str, ...] = LINK_SCHEMES, relative: bool = True) -> str | None:
+    """Why `url` may not be a link's address on a page, or None: it must be http, https, mailto
+    (or `schemes`) or, when `relative`, have no scheme; `javascript:` and `data:` never pass."""
+    kinds = ", ".join(schemes[:-1]) + (f", {schemes[-1]} or relative" if relative else f" or {schemes[-1]}")
+    if _NOT_IN_URL.search(url):
+        return f'{url[:60]!r} is not an {kinds} URL: it holds a space, a control character or one of < > " `'
+    scheme = _SCHEME.match(url)
+    if (scheme is None and relative) or (scheme is not None and scheme.group(1).lower() in schemes):
+        return None
+    return f"{url[:60]!r} is not an {kinds} URL"
 
 
 def load_config(site_dir: Path) -> tuple[Config, list[Problem]]:
@@ -105,6 +139,8 @@ class _Invalid:
 
 def _convert(key: str, value: Any) -> Any:
     default = getattr(Config(), key)
+    if isinstance(default, MarkdownOptions):
+        return _convert_table(MarkdownOptions, value)
     if isinstance(default, str):
         if not isinstance(value, str):
             return _Invalid(f"expected text, got {type(value).__name__}")
@@ -112,6 +148,12 @@ def _convert(key: str, value: Any) -> Any:
             return _Invalid("expected YYYY-MM-DD or YYYY-MM-DD HH:MM")
         if key == "base_url" and value and not value.startswith(("http://", "https://")):
             return _Invalid("expected an http(s) URL")
+        if key == "base_url" and value and (problem := link_url_problem(value, ("http", "https"), relative=False)):
+            return _Invalid(problem)
+        if key == "mastodon_instance" and not _HOST.fullmatch(value):
+            return _Invalid(f"{value[:60]!r} is not a host name such as mastodon.social")
+        if key == "language" and not _LANGUAGE.fullmatch(value):
+            return _Invalid(f"{value[:60]!r} is not a language tag such as en or pt-BR")
         if key == "base_url" and value and not value.endswith("/"):
             value += "/"
         return value
@@ -126,7 +168,11 @@ def _convert(key: str, value: Any) -> Any:
     if key in ("support_links", "community_links"):
         if not isinstance(value, list) or not all(isinstance(v, dict) and set(v) == {"title", "url"} for v in value):
             return _Invalid('expected a list of tables with title and url: [[support_links]] title = "..." url = "..."')
-        return tuple(Link(str(v["title"]), str(v["url"])) for v in value)
+        links = tuple(Link(str(v["title"]), str(v["url"])) for v in value)
+        for link in links:
+            if problem := link_url_problem(link.url):
+                return _Invalid(f"url {problem}")
+        return links
     if key == "tag_descriptions":
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
             return _Invalid('expected a table of TAG = "description"')
@@ -140,6 +186,19 @@ def _convert(key: str, value: Any) -> Any:
             value = [v.lstrip("#") for v in value]
         return tuple(value)
     return _Invalid("unsupported")
+
+
+def _convert_table(kind: type[MarkdownOptions], value: Any) -> Any:
+    """A table of true/false options (`[markdown]`), each key known and a boolean."""
+    known = {option.name for option in fields(kind)}
+    if not isinstance(value, dict):
+        return _Invalid(f"expected a table [{', '.join(sorted(known))}]")
+    for name, option in value.items():
+        if name not in known:
+            return _Invalid(f"unknown key {name!r} (known: {', '.join(sorted(known))})")
+        if not isinstance(option, bool):
+            return _Invalid(f"{name}: expected true or false, got {type(option).__name__}")
+    return kind(**value)
 
 
 def parse_moment(text: str, end_of_day: bool = False) -> str | None:

@@ -54,8 +54,8 @@ KINDS: dict[str, PageKind] = {
         PageKind("origin-feed", config=("feed_size",), lists="origin", feed=True),
         PageKind("tag-feed", config=("feed_size",), lists="tag", feed=True),
         PageKind("id-shard"),  # ids/<POST>.js, for the header's ID box
-        PageKind("page", "page.html"),
-        PageKind("article", "page.html", section="articles"),
+        PageKind("page", "page.html", ("markdown",)),
+        PageKind("article", "page.html", ("markdown",), section="articles"),
         PageKind("articles", "articles.html", section="articles"),
         PageKind("sitemap"),
         PageKind("sitemap-index"),

@@ -19,6 +19,29 @@ MOMENT_SHAPE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2}) ([0-9]{2}):([0-9]{2
 FIRST_YEAR = 1000
 
 
+# A reference ID as a reader types it or a dump writes it: the year, the post (letters, digits,
+# hyphens, perhaps spaced), the number (the run of digits that ends it; its leading zeros go).
+# The ID box (theme/static/goto.js) holds the same pattern: change both, and
+# tests/test_reference_ids.py runs its cases through each.
+# Spaces are spelled out: Python's \s also takes \x1c-\x1f, which JavaScript's does not.
+_LOOSE_REFERENCE_ID = re.compile(r"([0-9]{2})[ \t\n\r\f\v]*([A-Z][A-Z0-9 \t\n\r\f\v\-]*?)[ \t\n\r\f\v]*0*([0-9]+)")
+_ASCII_SPACE = " \t\n\r\f\v"
+
+
+def canonical_reference_id(text: str) -> str | None:
+    """The one spelling of a reference ID that import, cable files, `release`, the ID box and
+    search share: `09 rome 0042` -> `09ROME42`, `09A2B7` -> `09A2B7`; None for text that is
+    not an ID (ASCII only, so that the browser's rule and this one cannot differ)."""
+    if not text.isascii():
+        return None
+    match = _LOOSE_REFERENCE_ID.fullmatch(text.strip(_ASCII_SPACE).upper())
+    if match is None:
+        return None
+    year, post, number = match.groups()
+    canonical = year + "".join(post.split()) + number
+    return canonical if len(canonical) <= MAX_REFERENCE_ID_LENGTH else None
+
+
 def is_valid_reference_id(reference_id: str) -> bool:
     """True when the ID is safe to use as a file name (no dots, slashes or spaces, not too long)."""
     return len(reference_id) <= MAX_REFERENCE_ID_LENGTH and REFERENCE_ID_SHAPE.fullmatch(reference_id) is not None
@@ -44,6 +67,16 @@ def is_utf8(text: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+# The surrogate escapes that stand for a cable text's bytes that are not UTF-8.
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")
+
+
+def shown_text(text: str) -> str:
+    """Text to show outside the cable's own text box: each byte that is not UTF-8 becomes U+FFFD,
+    the replacement character. Only the text box (and the export) keeps the bytes as written."""
+    return text if text.isascii() else _NOT_UTF8.sub("\ufffd", text)
 
 
 def is_valid_moment(text: str) -> bool:

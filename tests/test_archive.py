@@ -298,3 +298,75 @@ def test_counts_are_said_in_the_singular_for_one(tmp_path):
     assert "read 1 row: imported 1 cable (1 written, 0 unchanged), 0 rows reported" in result.output
     released = CliRunner().invoke(main, ["release", "2010-12-01", "03ROME1", "--site", str(tmp_path)])
     assert "released 1 cable on 2010-12-01 00:00" in released.output
+
+
+@pytest.mark.parametrize(
+    "column, name", [(1, "created"), (3, "origin"), (4, "classification")], ids=["created", "origin", "classification"]
+)
+@pytest.mark.parametrize("value", [b"", b"  "], ids=["empty", "spaces"])
+def test_an_empty_created_origin_or_classification_is_a_reported_row(tmp_path, column, name, value):
+    """Issue 28: an empty Origin or Classification was imported, and published `Cables from `."""
+    fields = [b"1", b"1/2/2003 4:05", b"03ROME1", b"Embassy Rome", b"SECRET", b"", b"H", b"B"]
+    fields[column] = value
+    csv_path = _dump(tmp_path, [b",".join(b'"' + f + b'"' for f in fields) + b"\n", ROW % (2, b"03ROME2", 2)])
+    result = run("import", str(csv_path), "--site", str(tmp_path))
+    assert result.exit_code == 1
+    assert f"small.csv:1: row 1 (03ROME1): {name} " in result.output
+    assert imported_ids(tmp_path) == ["03ROME2"]
+    assert accounted(result) == (2, 1, 1)
+
+
+@pytest.mark.parametrize(
+    "listing",
+    [
+        "\ufeff03ROME1\n03ROME3\n",  # a BOM before the first ID (Windows editors write one)
+        "\ufeffreference_id\tsource\n03ROME1\tx\n03ROME3\ty\n",  # before a header
+        "# batch of December\nreference_id\treleased\n03ROME1\t2010-12-01\n03ROME3\t2010-12-01\n",
+        "\n# batch of December\n\nreference_id\n03ROME1\n03ROME3\n",
+    ],
+    ids=["bom", "bom-header", "comment-header", "blank-comment-header"],
+)
+def test_an_id_list_with_a_bom_or_a_header_after_a_comment_releases_every_id(tmp_path, listing):
+    """Issue 28: a BOM made the first ID pass for a header, dropped in silence; a header after
+    a comment line was reported as an error."""
+    run("import", str(_dump(tmp_path, [ROW % (n, b"03ROME%d" % n, n) for n in (1, 2, 3)])), "--site", str(tmp_path))
+    ids = tmp_path / "batch.tsv"
+    ids.write_bytes(listing.encode("utf-8"))
+    result = CliRunner().invoke(main, ["release", "2010-12-01", "--ids", str(ids), "--site", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "released 2 cables" in result.output
+    released = {p.stem: read_cable_file(p).released for p in (tmp_path / "content").rglob("*.txt")}
+    assert released == {"03ROME1": "2010-12-01 00:00", "03ROME2": None, "03ROME3": "2010-12-01 00:00"}
+
+
+def test_an_id_written_with_zeros_is_imported_canonical_and_exported_as_written(tmp_path):
+    """Issue 28: `09ROME0042` was imported as written, so the ID box (which reads `09ROME42`)
+    could not reach it. Import keeps the canonical ID, export the dump's spelling; a row naming
+    the same cable without the zeros is a duplicate."""
+    rows = [ROW % (1, b"09ROME0042", 1), ROW % (2, b"09A2B7", 2), ROW % (3, b"09ROME42", 3)]
+    csv_path = _dump(tmp_path, rows)
+    result = run("import", str(csv_path), "--site", str(tmp_path))
+    assert result.exit_code == 1
+    assert "small.csv:3: row 3: reference ID 09ROME42 was already given by row 1 (line 1)" in result.output
+    assert imported_ids(tmp_path) == ["09A2B7", "09ROME42"]
+    record = read_cable_file(next((tmp_path / "content").rglob("09ROME42.txt")))
+    assert record.reference_id == "09ROME42" and record.extra_field("Dump-Reference-ID") == "09ROME0042"
+    out = tmp_path / "back.csv"
+    assert run("export", str(out), "--site", str(tmp_path)).exit_code == 0
+    assert out.read_bytes() == rows[0] + rows[1]
+    again = run("import", str(_dump(tmp_path, rows[:2])), "--site", str(tmp_path))  # a re-import changes nothing
+    assert again.exit_code == 0 and "0 written" in again.output
+
+
+@pytest.mark.parametrize("named", ["09ROME0042", "09rome42", "09 ROME 0042"])
+def test_release_names_a_cable_in_any_spelling_of_its_id(tmp_path, named):
+    run("import", str(_dump(tmp_path, [ROW % (1, b"09ROME0042", 1), ROW % (2, b"09A2B7", 2)])), "--site", str(tmp_path))
+    result = CliRunner().invoke(main, ["release", "2010-12-01", named, "09a2b7", "--site", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    ids = tmp_path / "batch.txt"
+    ids.write_text("reference_id\n09rome0042\n")
+    assert (
+        CliRunner().invoke(main, ["release", "2010-12-02", "--ids", str(ids), "--site", str(tmp_path)]).exit_code == 0
+    )
+    released = {p.stem: read_cable_file(p).released for p in (tmp_path / "content").rglob("*.txt")}
+    assert released == {"09ROME42": "2010-12-02 00:00", "09A2B7": "2010-12-01 00:00"}

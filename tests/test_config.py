@@ -6,6 +6,7 @@ import shutil
 import tomllib
 from dataclasses import fields
 
+import pytest
 from click.testing import CliRunner
 
 from sitegen.cli import main
@@ -77,3 +78,60 @@ def test_the_sample_site_builds_from_a_plain_copy(tmp_path):
     assert result.exit_code == 0 and "0 errors, 0 warnings" in result.output, result.output
     explainer = "content/pages/understanding-cables.md"
     assert (REPO / explainer).read_bytes() == (REPO / "sitegen" / "scaffold" / explainer).read_bytes()
+
+
+BAD_URLS = [
+    "javascript:alert(1)",
+    "JavaScript:alert(1)",
+    " javascript:alert(1)",
+    "java\tscript:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "vbscript:msgbox(1)",
+    "https://example.org/\n<script>",
+    'https://example.org/"onmouseover="alert(1)',
+]
+
+
+@pytest.mark.parametrize("url", BAD_URLS)
+@pytest.mark.parametrize("key", ["support_links", "community_links"])
+def test_a_link_that_is_not_http_https_mailto_or_relative_is_rejected_by_key(key, url):
+    """Issue 28: `[[support_links]] url = "javascript:..."` was published on every page."""
+    config, problems = config_from_mapping({key: [{"title": "Donate", "url": url}]}, "sitegen.toml")
+    assert [p.message.split(":")[0] for p in problems] == [f"key {key!r}"], problems
+    assert "http, https, mailto or relative" in problems[0].message
+    assert getattr(config, key) == ()
+
+
+@pytest.mark.parametrize(
+    "url", ["https://example.org/donate", "http://example.org/", "mailto:desk@example.org", "about.html", "/x", "#top"]
+)
+def test_http_https_mailto_and_relative_links_are_kept(url):
+    config, problems = config_from_mapping({"support_links": [{"title": "Donate", "url": url}]})
+    assert problems == [] and config.support_links[0].url == url
+
+
+@pytest.mark.parametrize(
+    "key, value",
+    [
+        ("base_url", "javascript:alert(1)//"),
+        ("base_url", "https://example.org/ x/"),
+        ("base_url", 'https://example.org/"><script>/'),
+        ("mastodon_instance", "evil.example/phish?"),
+        ("mastodon_instance", "javascript:alert(1)"),
+        ("language", 'en"><script>alert(1)</script>'),
+    ],
+)
+def test_bad_url_host_and_language_values_are_named(key, value):
+    config, problems = config_from_mapping({key: value})
+    assert len(problems) == 1 and problems[0].message.startswith(f"key {key!r}:"), problems
+    assert getattr(config, key) == getattr(Config(), key)
+
+
+def test_markdown_raw_html_is_a_boolean_in_its_own_table():
+    assert Config().markdown.raw_html is True  # sites made before the key keep HTML in markdown
+    config, problems = config_from_mapping({"markdown": {"raw_html": False}})
+    assert problems == [] and config.markdown.raw_html is False
+    for bad in ({"raw_html": "no"}, {"raw_htm": False}, True):
+        config, problems = config_from_mapping({"markdown": bad})
+        assert len(problems) == 1 and problems[0].message.startswith("key 'markdown':"), problems
+        assert config.markdown.raw_html is True

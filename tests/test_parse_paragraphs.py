@@ -113,3 +113,33 @@ def test_every_original_anchor_lands_on_the_same_paragraph(original_pages, corpu
             if text is None or not re.match(rf"\s*\(?{number}\s?[.)]", text):
                 missing.append((page["reference_id"], anchor, (text or "")[:40]))
     assert missing == []
+
+
+def test_twenty_thousand_paragraphs_numbered_alike_get_distinct_ids_in_order():
+    """A hostile cable (every paragraph numbered `1.`): each repeat takes the next suffix."""
+    body = "".join(f"1. (C) Paragraph {index}.\n\n" for index in range(20_000))
+    ids = numbered(body)
+    assert ids[:3] == ["par1", "par1_2", "par1_3"]
+    assert ids[-1] == "par1_20000" and len(set(ids)) == 20_000
+
+
+class _CountingSet(set):
+    """A set that counts the membership tests made on it."""
+
+    checks = 0
+
+    def __contains__(self, item: object) -> bool:
+        _CountingSet.checks += 1
+        return super().__contains__(item)
+
+
+def test_repeated_numbers_cost_a_bounded_number_of_lookups_each(monkeypatch):
+    """Issue 28: ids were found by trying every suffix from 1, so n repeats cost n² look-ups
+    (20,000 paragraphs numbered `1.` took 17 s). Counted, not timed: a few look-ups a paragraph."""
+    from sitegen.parse import paragraphs
+
+    monkeypatch.setattr(paragraphs, "set", _CountingSet, raising=False)
+    _CountingSet.checks = 0
+    count = 2_000
+    assert len(numbered("".join(f"1. (C) Paragraph {index}.\n\n" for index in range(count)))) == count
+    assert _CountingSet.checks <= 3 * count

@@ -222,3 +222,12 @@ def test_pack_reads_nothing_outside_the_output_nor_packs_a_kit_into_itself(built
     assert not [name for name in names if "notes.txt" in name or "/more" in name or "mirror.tar.gz" in name]
     assert "mirror.tar.gz" not in sums
     assert b"not for mirrors" not in data and b"nor this" not in data
+
+
+def test_check_flags_a_page_the_sitemap_lists_twice(built):
+    """Issue 28: a page listed twice in the sitemap passed `check` with no defects."""
+    sitemap = built / "output" / "sitemap.xml"
+    entry = "<url><loc>cable/2009/01/09ROME1.html</loc></url>"
+    sitemap.write_text(sitemap.read_text().replace("</urlset>", f"{entry}</urlset>"))
+    report = check_output(built / "output", jobs=1)
+    assert report.defects["sitemap lists a page more than once"] == ["cable/2009/01/09ROME1.html (2 times)"]

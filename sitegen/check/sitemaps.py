@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from pathlib import Path
 from xml.parsers import expat
 
@@ -43,4 +44,13 @@ def _sitemap_locs(root: Path, report: CheckReport) -> list[str] | None:
     # The home page is the shortest index.html; whatever precedes it is the base URL.
     home = min((loc for loc in locs if loc.endswith(urls.HOME)), key=len, default=urls.HOME)
     base = home[: -len(urls.HOME)]
-    return [loc[len(base) :] if base and loc.startswith(base) else loc for loc in locs]
+    relative = [loc[len(base) :] if base and loc.startswith(base) else loc for loc in locs]
+    _report_repeats(relative, report)
+    return relative
+
+
+def _report_repeats(locs: list[str], report: CheckReport) -> None:
+    """A page listed twice: two sources took one URL (a search engine sees one page)."""
+    for loc, times in sorted(Counter(locs).items()):
+        if times > 1:
+            report.add("sitemap lists a page more than once", f"{loc} ({times} times)")

@@ -7,7 +7,8 @@ import re
 from collections.abc import Iterator
 from typing import Final
 
-from sitegen.model import Reference
+# canonical_reference_id: the one rule import, release and the ID box share (catalogue.py imports it here).
+from sitegen.model import Reference, canonical_reference_id
 from sitegen.parse.fields import CableHead
 from sitegen.parse.known_posts import KNOWN_POSTS, NOT_POSTS, POST_ALIASES, POST_WORDS
 
@@ -45,7 +46,6 @@ MAX_BLANK_LINES = 2  # blank lines in a row inside a block
 # `N'DJAMENA`; a zero for an O, `0SLO`), and single marks. Digits and letters run together
 # part (`08LUSAKA0412`).
 _TOKEN = re.compile(r"(?<![A-Z0-9])O\d(?!\d)|(?:0(?=[A-Z]))?[A-Z](?:[A-Z']|0(?=[A-Z]))*|\d+|[^\sA-Z0-9]", re.I)
-_CANONICAL_ID = re.compile(r"(\d{2})\s*([A-Z][A-Z\-]*?)\s*0*(\d+)")
 _POST_LOOKUP_WORDS = 4  # the most words a post's name is written in (`USUN NEW YORK`, `RIO DE JAN`)
 _MIN_SHORT_FORM = 3  # `RIO`, `VAT`: a shorter start of a post's name is no short form
 _MIN_MISSPELT = 5  # a word of fewer letters is one letter from too many others
@@ -57,15 +57,6 @@ KIND: Final = 0  # "num", "word" or "mark"
 VALUE: Final = 1  # upper case; `O7` as `07`
 START: Final = 2
 END: Final = 3
-
-
-def canonical_reference_id(text: str) -> str | None:
-    """`06 TBILISI 0619` -> `06TBILISI619`; None when the text is not shaped like a reference ID."""
-    match = _CANONICAL_ID.fullmatch(text.strip().upper())
-    if not match:
-        return None
-    year, post, number = match.groups()
-    return f"{year}{post.replace(' ', '')}{int(number)}"
 
 
 def dump_references(field: str) -> list[str]:

@@ -20,7 +20,7 @@ class DocumentPages(PageBase):
     def _markdown(self, document: Document, plan: PagePlan) -> tuple[Markup, list[Problem]]:
         root = root_of(plan.url)
         links = CableLinks(lambda ref: self._link_for(ref, root), self.catalogue.withheld.__contains__)
-        content = markdown_html(document.markdown, links)
+        content = markdown_html(document.markdown, links, self.config.markdown.raw_html)
         problems = [
             Problem(
                 document.source,

@@ -42,7 +42,10 @@ def cable_feed(config: Config, entries: list[CableEntry], title: str, feed_url: 
     feed = FeedGenerator()
     feed.id(f"{config.base_url}{feed_url}" if config.base_url else f"urn:sitegen:{feed_url}")
     feed.title(xml_text(title))
-    feed.description(xml_text(config.tagline or title))
+    description = xml_text(config.tagline or title)
+    # RSS's channel description is HTML to a reader (as an item's is, below): escaped as HTML
+    # here, then as XML by feedgen. Atom's subtitle is text (type="text"): escaped once.
+    feed.description(html.escape(description, quote=False) if kind == "rss" else description)
     feed.language(config.language)
     feed.link(href=f"{root}{urls.HOME}", rel="alternate")
     if config.base_url:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import html
 import re
 import xml.etree.ElementTree as etree
 from collections.abc import Callable, Sequence
 
 import markdown
 from markdown.inlinepatterns import InlineProcessor
+from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 from markupsafe import Markup
 
@@ -164,10 +166,53 @@ class CableLinks(markdown.Extension):
         md.inlinePatterns.register(_CableLink(REFERENCE_IN_PROSE, md, self), "cable-bare-id", 15)
 
 
-def markdown_html(text: str, links: CableLinks) -> Markup:
-    """Markdown -> HTML with highlighted code blocks and links to cables (mentions land in `links`)."""
+# Link targets that run code in the page: `javascript:` and `vbscript:` anywhere, `data:` as a
+# link (an image may be one). Read as a browser reads them: entities decoded, and tabs, line
+# breaks and control characters dropped (`java&#x09;script:` runs).
+_SCRIPT_SCHEME = re.compile(r"(?:javascript|vbscript):", re.IGNORECASE)
+_DATA_SCHEME = re.compile(r"data:", re.IGNORECASE)
+_IGNORED_IN_URL = re.compile(r"[\x00-\x20]+")
+
+
+def _runs_script(url: str, as_link: bool = True) -> bool:
+    """True when a browser would run `url` as script (or open it as a `data:` document)."""
+    seen = _IGNORED_IN_URL.sub("", html.unescape(url))
+    return _SCRIPT_SCHEME.match(seen) is not None or (as_link and _DATA_SCHEME.match(seen) is not None)
+
+
+class _DropScriptLinks(Treeprocessor):
+    """Removes each link target that runs script from the markdown's links and images; their
+    words stay, as text. Raw HTML (when the site keeps it) is the author's own and not touched."""
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            for attribute, as_link in (("href", True), ("src", False)):
+                value = element.get(attribute)
+                if value is not None and _runs_script(value, as_link):
+                    del element.attrib[attribute]
+
+
+class SafeLinks(markdown.Extension):
+    """Drops script links always; with `raw_html` false, shows HTML written in markdown as text."""
+
+    def __init__(self, raw_html: bool):
+        super().__init__()
+        self.raw_html = raw_html
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (markdown's API)
+        # After 'unescape' (priority 0), which restores backslash-escaped characters in attributes.
+        md.treeprocessors.register(_DropScriptLinks(md), "drop-script-links", -10)
+        if not self.raw_html:
+            # Python-Markdown's documented way to escape raw HTML: parse none (its safe_mode is gone).
+            md.preprocessors.deregister("html_block")
+            md.inlinePatterns.deregister("html")
+
+
+def markdown_html(text: str, links: CableLinks, raw_html: bool = True) -> Markup:
+    """Markdown -> HTML with highlighted code blocks and links to cables (mentions land in `links`).
+    HTML written in the markdown is kept unless `raw_html` is false; script links never are."""
     converter = markdown.Markdown(
-        extensions=["fenced_code", "codehilite", "tables", "toc", "sane_lists", links],
+        extensions=["fenced_code", "codehilite", "tables", "toc", "sane_lists", links, SafeLinks(raw_html)],
         extension_configs={"codehilite": {"css_class": "highlight", "guess_lang": False}},
         output_format="html",
     )

@@ -12,7 +12,15 @@ import os
 import re
 from pathlib import Path
 
-from sitegen.model import CableRecord, Problem, is_utf8, is_valid_moment, is_valid_reference_id, reference_id_problem
+from sitegen.model import (
+    CableRecord,
+    Problem,
+    canonical_reference_id,
+    is_utf8,
+    is_valid_moment,
+    is_valid_reference_id,
+    reference_id_problem,
+)
 
 _FIELD_NAME = re.compile(r"[A-Za-z][A-Za-z0-9-]*")
 KNOWN_FIELDS = (
@@ -26,6 +34,10 @@ KNOWN_FIELDS = (
     "Header-Lines",
 )
 _REQUIRED = ("Reference-ID", "Created", "Classification", "Origin")
+# Required fields that must also hold something: an empty Origin made an origin page titled
+# `Cables from ` at slug `x`, an empty Created a cable of no month. (An empty Released is
+# allowed: the cable is not released.)
+_NOT_EMPTY = ("Created", "Classification", "Origin")
 
 
 class CableFileError(ValueError):
@@ -141,8 +153,17 @@ def _canonical_name(name: str) -> str | None:
 
 
 def _check_field(name: str, value: str, line_number: int) -> None:
+    if name in _NOT_EMPTY and not value.strip():
+        raise CableFileError(line_number, f"{name} is empty")
     if name == "Reference-ID" and (problem := reference_id_problem(value)):
         raise CableFileError(line_number, f"Reference-ID: {problem}")
+    if name == "Reference-ID" and (canonical := canonical_reference_id(value)) != value:
+        # One spelling everywhere: the ID box, references and `release` read 09ROME42, never 09ROME0042.
+        raise CableFileError(
+            line_number,
+            f"Reference-ID {value} is written canonically {canonical}, without leading zeros in its number"
+            f" (the file is then {canonical}.txt; `sitegen import` writes it so)",
+        )
     if name in ("Created", "Released") and value and not is_valid_moment(value):
         raise CableFileError(line_number, f"{name} {value[:40]!r} is not a real date and time YYYY-MM-DD HH:MM")
     if name == "Header-Lines" and not value.isdigit():

@@ -184,7 +184,7 @@ def record_to_fields(record: CableRecord) -> tuple[str, ...]:
     return (
         record.sequence,
         created,
-        record.reference_id,
+        record.extra_field("Dump-Reference-ID") or record.reference_id,
         record.origin,
         record.classification,
         record.references,

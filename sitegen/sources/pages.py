@@ -7,11 +7,21 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.model import Problem
+from sitegen import urls
+from sitegen.model import Problem, is_valid_moment
 
 _SLUG = re.compile(r"[a-z0-9][a-z0-9\-]*")
 _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# The pages sitegen makes at a URL a page (urls.document) or an article (urls.article) could
+# also have: a file named so replaced one in silence, and the sitemap listed the URL twice.
+# The search page's is kept whether or not a build makes it, so that a file never changes
+# meaning with --no-search.
+_BUILT_IN = {
+    urls.HOME: "the home page",
+    urls.SEARCH: "the search page",
+    urls.NOT_FOUND: "the 404 page",
+    urls.ARTICLES_INDEX: "the article index",
+}
 
 
 @dataclass(frozen=True)
@@ -33,6 +43,9 @@ def read_document(path: Path, shown: str, require_date: bool) -> Document | Prob
     slug = path.stem
     if not _SLUG.fullmatch(slug):
         return Problem(shown, 0, "file name must be lower-case letters, digits and hyphens (it becomes the page's URL)")
+    url = urls.article(slug) if require_date else urls.document(slug)  # articles are the documents dated
+    if url in _BUILT_IN:
+        return Problem(shown, 0, f"its URL {url} is {_BUILT_IN[url]}'s, which sitegen makes: rename the file")
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
@@ -58,8 +71,8 @@ def read_document(path: Path, shown: str, require_date: bool) -> Document | Prob
         if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
             value = value[1:-1]
         meta[key] = value
-        if key == "date" and not _DATE.fullmatch(value):
-            return Problem(shown, number, f"date {value!r} is not YYYY-MM-DD")
+        if key == "date" and not _is_valid_date(value):
+            return Problem(shown, number, f"date {value[:40]!r} is not a real date YYYY-MM-DD")
     else:
         return Problem(shown, 1, "front matter is not closed by a line '---'")
     body_line = number + 1
@@ -77,6 +90,13 @@ def read_document(path: Path, shown: str, require_date: bool) -> Document | Prob
         markdown="\n".join(lines[body_line - 1 :]),
         body_line=body_line,
     )
+
+
+def _is_valid_date(text: str) -> bool:
+    """The cable moments' rule (model.is_valid_moment) for a day: ASCII digits naming a day that
+    exists, from FIRST_YEAR on. A date is compared as text with the build's moment, so a
+    full-width digit would keep its article unpublished forever, and `2010-13-45` sort newest."""
+    return is_valid_moment(f"{text} 00:00")
 
 
 def _why_unreadable(path: Path, error: OSError) -> str:
