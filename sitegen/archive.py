@@ -14,6 +14,7 @@ from typing import BinaryIO
 from sitegen.model import FIRST_YEAR, CableRecord, Problem, canonical_reference_id, is_utf8, reference_id_problem
 from sitegen.sources.cablefile import CableFileError, cable_path, format_cable, parse_cable_file, read_cable_file
 from sitegen.sources.dump import DumpRow, encode_row, parse_dump_date, read_rows, record_to_fields
+from sitegen.sources.scan import cable_file_stats
 
 
 @dataclass
@@ -95,7 +96,7 @@ def import_dump(
     # One file per reference ID: where each ID's file is now (a string: at 251,287 cables Path
     # objects would cost tens of MB), and the row and line that gave each ID (not the row: a
     # dump is never held whole).
-    files = {os.path.basename(path)[:-4]: path for path in _cable_file_paths(content_dir)}
+    files = {os.path.basename(path)[:-4]: path for path, link in _cable_file_paths(content_dir) if not link}
     given: dict[str, tuple[int, int]] = {}
     for item in read_rows(stream, source):
         report.rows += 1
@@ -181,21 +182,20 @@ def write_if_changed(path: Path, data: bytes, current: bytes | None = None) -> b
     return True
 
 
-def _cable_file_paths(content_dir: Path) -> Iterator[str]:
-    """cable_files, as strings."""
-    root = content_dir / "cables"
-    for directory, subdirectories, names in os.walk(root):
-        subdirectories.sort()
-        for name in sorted(names):
-            if name.endswith(".txt") and not name.startswith("."):
-                yield os.path.join(directory, name)
+def _cable_file_paths(content_dir: Path) -> Iterator[tuple[str, bool]]:
+    """Each cable file's path, as the build's scan finds them (sources/scan.py), and whether it
+    is a link the scan cannot read: one that loops, leads nowhere or to a folder. Reading one
+    reports it, so that no command skips a folder in silence."""
+    for _, _, files in cable_file_stats(content_dir, jobs=1):
+        for path, size, _ in files:
+            yield path, size < 0
 
 
 def cable_files(content_dir: Path, stems: Container[str] | None = None) -> Iterator[Path]:
     """Every cable file under content/cables (or only those whose name without `.txt` is in
-    `stems`: no Path is made for the others), in a stable order."""
-    for path in _cable_file_paths(content_dir):
-        if stems is None or os.path.basename(path)[:-4] in stems:
+    `stems`: no Path is made for the others, but every unreadable link is given), in a stable order."""
+    for path, unreadable_link in _cable_file_paths(content_dir):
+        if stems is None or unreadable_link or os.path.basename(path)[:-4] in stems:
             yield Path(path)
 
 

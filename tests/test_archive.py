@@ -370,3 +370,29 @@ def test_release_names_a_cable_in_any_spelling_of_its_id(tmp_path, named):
     )
     released = {p.stem: read_cable_file(p).released for p in (tmp_path / "content").rglob("*.txt")}
     assert released == {"09ROME42": "2010-12-02 00:00", "09A2B7": "2010-12-01 00:00"}
+
+
+def test_export_and_release_report_links_that_loop_or_lead_to_folders(tmp_path):
+    """Issue 28, items 5 and 6: the archive commands see the cable files as the build does."""
+    rows = [ROW % (n, b"03ROME%d" % n, n) for n in (1, 2)]
+    run("import", str(_dump(tmp_path, rows)), "--site", str(tmp_path))
+    month = next((tmp_path / "content").rglob("03ROME1.txt")).parent
+    (month / "03ROME7.txt").symlink_to("03ROME7.txt")  # a link to itself
+    moved = tmp_path / "elsewhere"
+    month.rename(moved)
+    month.symlink_to(moved)
+    shown = os.path.relpath(month, tmp_path)
+    out = tmp_path / "back.csv"
+    result = run("export", str(out), "--site", str(tmp_path))
+    assert result.exit_code == 1, result.output
+    assert "a symbolic link to a folder, not followed" in result.output and month.name in result.output
+    moved.rename(tmp_path / "apart")
+    month.unlink()
+    (tmp_path / "apart").rename(month)
+    result = run("export", str(out), "--site", str(tmp_path))
+    assert result.exit_code == 1 and "03ROME7.txt:0: cannot read: a symbolic link that loops" in result.output
+    month.rename(moved)
+    month.symlink_to(moved)
+    result = run("release", "2010-12-01", "03ROME1", "--site", str(tmp_path))
+    assert result.exit_code == 1, result.output
+    assert "a symbolic link to a folder, not followed" in result.output and shown.split("/")[-1] in result.output

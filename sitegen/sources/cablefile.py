@@ -8,6 +8,7 @@ Files are handled as bytes; bytes that are not UTF-8 ride through as surrogate e
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 from pathlib import Path
@@ -130,7 +131,7 @@ def read_cable_file(path: str | Path, display_path: str | None = None) -> CableR
         with open(path, "rb") as file:  # builtin open: Path.read_bytes costs a third more
             data = file.read()
     except OSError as error:
-        return Problem(shown, 0, f"cannot read: {error.strerror}")
+        return Problem(shown, 0, unreadable(path, error))
     try:
         record = parse_cable_file(data)
     except CableFileError as error:
@@ -138,6 +139,20 @@ def read_cable_file(path: str | Path, display_path: str | None = None) -> CableR
     if file_reference_id(path) != record.reference_id:
         return Problem(shown, 1, f"Reference-ID {record.reference_id} does not match the file name")
     return record
+
+
+def unreadable(path: str | Path, error: OSError) -> str:
+    """Why a cable file could not be read, in the words of what the user sees in the folder."""
+    if error.errno == errno.ELOOP:
+        return "cannot read: a symbolic link that loops"
+    if os.path.islink(path) and os.path.isdir(path):
+        return (
+            f"a symbolic link to a folder, not followed ({os.readlink(path)}): its cables are not built; "
+            "put the folder itself here"
+        )
+    if os.path.islink(path) and not os.path.exists(path):
+        return f"cannot read: a symbolic link to {os.readlink(path)}, which does not exist"
+    return f"cannot read: {error.strerror}"
 
 
 def file_reference_id(path: str | Path) -> str:

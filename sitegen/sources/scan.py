@@ -7,7 +7,6 @@ are read and hashed on every core, and parsed only if their bytes changed.
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import marshal
 import multiprocessing
@@ -21,7 +20,7 @@ from sitegen.layout import SiteLayout
 from sitegen.model import Problem
 from sitegen.parallel import batches, map_batches
 from sitegen.parse import parse_cable
-from sitegen.sources.cablefile import CableFileError, file_reference_id, parse_cable_file
+from sitegen.sources.cablefile import CableFileError, file_reference_id, parse_cable_file, unreadable
 
 SCAN_BATCH = 400
 
@@ -51,7 +50,7 @@ def read_files(_context: None, tasks: list[ScanTask]) -> list[tuple[str, SourceS
                 data = file.read()
         except OSError as error:
             unread = SourceState(task.size, task.mtime_ns, "", None)
-            results.append((task.shown, unread, Problem(task.shown, 0, _unreadable(task.path, error))))
+            results.append((task.shown, unread, Problem(task.shown, 0, unreadable(task.path, error))))
             continue
         digest = file_digest(data)
         if digest == task.known_digest and task.known_entry is not None:
@@ -75,20 +74,6 @@ def read_files(_context: None, tasks: list[ScanTask]) -> list[tuple[str, SourceS
         entry = entry_from_cable(parse_cable(record, with_blocks=False), task.shown)
         results.append((task.shown, SourceState(task.size, task.mtime_ns, digest, entry), None))
     return results
-
-
-def _unreadable(path: str, error: OSError) -> str:
-    """Why a cable file could not be read, in the words of what the user sees in the folder."""
-    if error.errno == errno.ELOOP:
-        return "cannot read: a symbolic link that loops"
-    if os.path.islink(path) and os.path.isdir(path):
-        return (
-            f"a symbolic link to a folder, not followed ({os.readlink(path)}): its cables are not built; "
-            "put the folder itself here"
-        )
-    if os.path.islink(path) and not os.path.exists(path):
-        return f"cannot read: a symbolic link to {os.readlink(path)}, which does not exist"
-    return f"cannot read: {error.strerror}"
 
 
 @dataclass
