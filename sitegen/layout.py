@@ -1,4 +1,4 @@
-"""Layout: every path of a site folder, and of the folders a build keeps beside its output.
+"""Layout: every path of a site folder, and of the folders a build keeps beside its output; which outputs it may replace.
 
 The one place a path of the site is spelled: commands, the build, the preview server and the
 manifest ask a SiteLayout rather than join names of their own.
