@@ -99,6 +99,10 @@ def store_catalogue(
         changed = list(changed)
         ids = {entry.reference_id for entry in changed}
         cited = ids | {ref for entry in changed for ref in entry.references}
+        # A cite in its post's other spelling moves between the two spellings' backlinks when
+        # one is released or withheld (catalogue.cited_ids): both rows are written.
+        cited |= {ref for entry in changed for spellings in entry.reference_spellings for ref in spellings}
+        cited |= {spelling for ref in ids for spelling in spellings_of(ref)}
         old_names = (manifest.stored("facets", SUMMARY) or {}).get("names", {})
         touched: set[tuple[str, str]] = set()
         for kind in FACET_KINDS:
