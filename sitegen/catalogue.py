@@ -174,11 +174,17 @@ def cited_ids(entry: CableEntry, released: Callable[[str], bool]) -> tuple[str, 
     or neither are (so a cable under embargo never lends its ID to a link)."""
     if not entry.reference_spellings:
         return entry.references
+    return _cited(entry.references, entry.reference_spellings, released)
+
+
+def _cited(
+    references: tuple[str, ...], reference_spellings: tuple[tuple[str, ...], ...], released: Callable[[str], bool]
+) -> tuple[str, ...]:
     chosen = {
         spellings[0]: next((ref for ref in spellings if released(ref)), spellings[0])
-        for spellings in entry.reference_spellings
+        for spellings in reference_spellings
     }
-    return tuple(dict.fromkeys(chosen.get(ref, ref) for ref in entry.references))
+    return tuple(dict.fromkeys(chosen.get(ref, ref) for ref in references))
 
 
 def fullest(spellings: Iterable[str]) -> str:
@@ -437,9 +443,8 @@ def build_catalogue(entries: list[CableEntry], as_of: str, total: int = 0, feed_
     spelled: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     cited_here = catalogue.cables.__contains__
     # Unpacked in CableEntry's field order: a fifth faster than attribute access at 251,287 entries.
-    for entry in released:
-        (reference_id, _, created, released_at, classification, origin, _, _, _, tags, references, _, persons,
-         reference_spellings) = entry  # fmt: skip
+    for (reference_id, _, created, released_at, classification, origin, _, _, _, tags, references, _, persons,
+         reference_spellings) in released:  # fmt: skip
         month = sys.intern(created[:7])  # a few hundred months, each a string once
         dated = (reference_id, released_at, month)
         by_origin[origin].append(dated)
@@ -448,13 +453,14 @@ def build_catalogue(entries: list[CableEntry], as_of: str, total: int = 0, feed_
         by_class[classification].append(dated)
         by_month[month].append(dated)
         by_release[released_at[:10]].append(dated)
-        if reference_spellings:
-            references = cited_ids(entry, cited_here)
+        if reference_spellings:  # a few cables: cites of a post spelt two ways
+            references = _cited(references, reference_spellings, cited_here)
         for reference in references:
             if reference != reference_id:
                 referenced_by[reference].append(reference_id)
-        for tag, spelling in persons:
-            spelled[tag][spelling] += 1
+        if persons:  # a few cables: persons written fuller than their tags
+            for tag, spelling in persons:
+                spelled[tag][spelling] += 1
     catalogue.origins = _facets(by_origin)
     catalogue.tags = _facets(by_tag, spelled)
     catalogue.classifications = _facets(by_class)
