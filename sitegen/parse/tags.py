@@ -8,8 +8,9 @@ and classification banners inside it are skipped, and a banner run into it ends 
 told from words by the known codes (tag_codes.py): a part between commas that holds words
 stays one tag (`RTG DOMESTIC`); in a line without commas, words between known codes make one
 phrase (`REGIONAL SECURITY`); a name after OVIP or in brackets is one person, tagged
-`SURNAME, GIVEN` (and the spelling written kept, for the person's page: read_tags); codes glued by a lost space are split (`ECONEFIN`), and a code misspelt by
-one letter is mended (`PRELL`).
+`SURNAME, GIVEN` (the spelling written is kept beside it for the person's page: read_tags);
+codes glued by a lost space are split (`ECONEFIN`), and a code misspelt by one letter is
+mended (`PRELL`).
 """
 
 from __future__ import annotations

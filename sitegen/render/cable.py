@@ -108,7 +108,7 @@ class CablePages(PageBase):
                 blocks,
                 text_references,
                 lambda ref: self._link_for(respelled.get(ref, ref), root),
-                [(tag, root + t.url) for tag, t in zip(entry.tags, tags, strict=True)],  # the tag as the line writes it
+                [(tag, root + t.url) for tag, t in zip(entry.tags, tags, strict=True)],  # the TAGS line links the tag as read
             ),
             redactions=count_redactions(record.body),
             cable_assets=self.assets,
