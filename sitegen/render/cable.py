@@ -108,7 +108,8 @@ class CablePages(PageBase):
                 blocks,
                 text_references,
                 lambda ref: self._link_for(respelled.get(ref, ref), root),
-                [(tag, root + t.url) for tag, t in zip(entry.tags, tags, strict=True)],  # the TAGS line links the tag as read
+                # The TAGS line links each tag as read, whatever its label.
+                [(tag, root + t.url) for tag, t in zip(entry.tags, tags, strict=True)],
             ),
             redactions=count_redactions(record.body),
             cable_assets=self.assets,
