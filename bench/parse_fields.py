@@ -3,7 +3,9 @@
     python bench/parse_fields.py dump OUT.jsonl [--csv CSV] [--tree DIR]
     python bench/parse_fields.py diff BEFORE.jsonl AFTER.jsonl
 
-`dump` writes each cable's references, REF-line cites, subject, summary and tags as a JSON line,
+`dump` writes each cable's references, REF-line cites, subject, summary and tags (and the
+spellings the catalogue chooses from: each person's as written, each cite's in both spellings
+of its post) as a JSON line,
 parsed by the sitegen package in DIR (default: this checkout; give an unpacked `git archive`
 of the base commit to dump the fields before a change). `diff` lists every cable whose field
 changed, with what it lost and gained, and counts them per field.
@@ -17,7 +19,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-FIELDS = ("references", "subject", "summary", "tags")
+FIELDS = ("references", "subject", "summary", "tags", "person_spellings", "reference_spellings")
 
 
 def dump(out: Path, csv: Path, tree: Path) -> None:
@@ -40,6 +42,9 @@ def dump(out: Path, csv: Path, tree: Path) -> None:
                 "subject": cable.subject,
                 "summary": cable.summary,
                 "tags": list(cable.tags),
+                # A tree from before these were parsed dumps them empty.
+                "person_spellings": [list(pair) for pair in getattr(cable, "person_spellings", ())],
+                "reference_spellings": [list(ids) for ids in getattr(cable, "reference_spellings", ())],
             }
             lines.write(json.dumps(fields, ensure_ascii=False) + "\n")
 

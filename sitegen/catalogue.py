@@ -14,7 +14,7 @@ import re
 import sys
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any, NamedTuple
@@ -88,6 +88,12 @@ class CableEntry(NamedTuple):
     tags: tuple[str, ...]
     references: tuple[str, ...]
     references_raw: str
+    # (tag, spelling) of each person written fuller than its tag: the tag's page is labelled
+    # with the fullest spelling released cables write (Facet.label).
+    person_spellings: tuple[tuple[str, str], ...] = ()
+    # Each reference the text names by a post spelt two ways, in both spellings, the one in
+    # `references` first: the catalogue links the one it holds (cited_ids).
+    reference_spellings: tuple[tuple[str, ...], ...] = ()
 
     @property
     def url(self) -> str:
@@ -107,7 +113,7 @@ def entry_from_fields(values: Sequence[Any]) -> CableEntry:
     """A CableEntry whose values repeated across cables (release moment, classification, origin,
     tags) share one string object each: at 251,287 cables that is a tenth of the build's memory."""
     (reference_id, source, created, released, classification, origin, subject, summary, eo, tags, references,
-     references_raw) = values  # fmt: skip
+     references_raw, person_spellings, reference_spellings) = values  # fmt: skip
     return CableEntry(
         reference_id,
         source,
@@ -121,6 +127,8 @@ def entry_from_fields(values: Sequence[Any]) -> CableEntry:
         tuple(map(sys.intern, tags)),
         references,
         references_raw,
+        person_spellings,
+        reference_spellings,
     )
 
 
@@ -141,6 +149,8 @@ def entry_from_cable(cable: Cable, source: str) -> CableEntry:
         tags=_shown_tags(cable.tags),
         references=cable.references,
         references_raw=record.references,
+        person_spellings=_shown_spellings(cable.person_spellings),
+        reference_spellings=cable.reference_spellings,
     )
 
 
@@ -149,6 +159,38 @@ def _shown_tags(tags: tuple[str, ...]) -> tuple[str, ...]:
     if all(map(str.isascii, tags)):  # nearly every cable: no copy
         return tags
     return tuple(dict.fromkeys(map(shown_text, tags)))
+
+
+def _shown_spellings(spellings: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """Person spellings as shown, as their tags are (_shown_tags)."""
+    if all(tag.isascii() and written.isascii() for tag, written in spellings):
+        return spellings
+    return tuple(dict.fromkeys((shown_text(tag), shown_text(written)) for tag, written in spellings))
+
+
+def cited_ids(entry: CableEntry, released: Callable[[str], bool]) -> tuple[str, ...]:
+    """The IDs a cable's references link to: as parsed, but a reference written in a post's name
+    that the archive spells two ways is the spelling `released` holds, the parser's when both
+    or neither are (so a cable under embargo never lends its ID to a link)."""
+    if not entry.reference_spellings:
+        return entry.references
+    return _cited(entry.references, entry.reference_spellings, released)
+
+
+def _cited(
+    references: tuple[str, ...], reference_spellings: tuple[tuple[str, ...], ...], released: Callable[[str], bool]
+) -> tuple[str, ...]:
+    chosen = {
+        spellings[0]: next((ref for ref in spellings if released(ref)), spellings[0])
+        for spellings in reference_spellings
+    }
+    return tuple(dict.fromkeys(chosen.get(ref, ref) for ref in references))
+
+
+def fullest(spellings: Iterable[str]) -> str:
+    """The fullest of a person's spellings: the most names, then the most letters, then the
+    longest (`DOE, JANE Q.` over `DOE, JANE Q` over `DOE, JANE`); the first in order on a tie."""
+    return min(spellings, key=lambda name: (-len(name.split()), -sum(map(str.isalpha, name)), -len(name), name))
 
 
 def newest_first_slot(
@@ -187,6 +229,15 @@ class Facet:
     # The months its cables were created in, newest first, each with how many: its cables run
     # month by month in reference_ids, so a month's cables are one slice of it (month_span).
     by_month: tuple[tuple[str, int], ...] = ()
+    # A person tag's spellings fuller than its name that released cables write, each with how
+    # many write it (so a cable leaving takes its spelling only with the last one), sorted.
+    spellings: tuple[tuple[str, int], ...] = ()
+
+    @functools.cached_property
+    def label(self) -> str:
+        """The name pages show: a person's fullest spelling in the archive (`DOE, JANE Q.`),
+        else the name itself (which keeps the slug: one page per person)."""
+        return fullest([self.name, *(spelling for spelling, _ in self.spellings)]) if self.spellings else self.name
 
     def month_span(self, month: str) -> tuple[int, int]:
         """Where the cables created in `month` ("2009-03") sit in reference_ids: [start, end)."""
@@ -263,9 +314,23 @@ class Catalogue:
             self._posts = {post: tuple(ids) for post, ids in sorted(grouped.items())}
         return self._posts
 
+    def cited(self, entry: CableEntry) -> tuple[str, ...]:
+        """The IDs a released cable's references link to and are backlinks of (cited_ids)."""
+        return cited_ids(entry, self.cables.__contains__)
+
+    def respelled(self, entry: CableEntry) -> dict[str, str]:
+        """Reference ID as parsed -> as linked, for those linked in their post's other spelling."""
+        if not entry.reference_spellings:
+            return {}
+        return {
+            spellings[0]: linked
+            for spellings in entry.reference_spellings
+            if (linked := next((ref for ref in spellings if ref in self.cables), spellings[0])) != spellings[0]
+        }
+
     def visible_references(self, entry: CableEntry) -> tuple[str, ...]:
         """The references a page may show: withheld cables' IDs never leave the catalogue."""
-        return tuple(ref for ref in entry.references if ref not in self.withheld)
+        return tuple(ref for ref in self.cited(entry) if ref not in self.withheld)
 
     def visible_references_raw(self, entry: CableEntry) -> str:
         return "|".join(part for part in entry.references_raw.split("|") if _canonical(part) not in self.withheld)
@@ -332,9 +397,12 @@ def _canonical(part: str) -> str:
     return canonical_reference_id(part) or part.strip()
 
 
-def _facets(groups: dict[str, list[tuple[str, str, str]]]) -> dict[str, Facet]:
+def _facets(
+    groups: dict[str, list[tuple[str, str, str]]], spellings: Mapping[str, dict[str, int]] | None = None
+) -> dict[str, Facet]:
     """Facets with unique slugs (a clash gets a numbered suffix, in name order, so it is stable)
-    from each group's (reference ID, release moment, creation month) triples.
+    from each group's (reference ID, release moment, creation month) triples, with the
+    spellings written of each (persons' tags).
 
     The groups' lists are already newest first: they were filled from entries in that order.
     """
@@ -349,7 +417,8 @@ def _facets(groups: dict[str, list[tuple[str, str, str]]]) -> dict[str, Facet]:
         used.add(slug)
         reference_ids, moments, months = zip(*groups[name], strict=True)
         by_month = tuple((month, len(list(run))) for month, run in itertools.groupby(months))
-        facets[name] = Facet(name, slug, reference_ids, moments, by_month)
+        spelled = tuple(sorted(spellings[name].items())) if spellings and name in spellings else ()
+        facets[name] = Facet(name, slug, reference_ids, moments, by_month, spelled)
     return facets
 
 
@@ -371,8 +440,11 @@ def build_catalogue(entries: list[CableEntry], as_of: str, total: int = 0, feed_
     by_month: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
     by_release: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
     referenced_by: dict[str, list[str]] = defaultdict(list)
+    spelled: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    cited_here = catalogue.cables.__contains__
     # Unpacked in CableEntry's field order: a fifth faster than attribute access at 251,287 entries.
-    for reference_id, _, created, released_at, classification, origin, _, _, _, tags, references, _ in released:
+    for (reference_id, _, created, released_at, classification, origin, _, _, _, tags, references, _, persons,
+         reference_spellings) in released:  # fmt: skip
         month = sys.intern(created[:7])  # a few hundred months, each a string once
         dated = (reference_id, released_at, month)
         by_origin[origin].append(dated)
@@ -381,11 +453,16 @@ def build_catalogue(entries: list[CableEntry], as_of: str, total: int = 0, feed_
         by_class[classification].append(dated)
         by_month[month].append(dated)
         by_release[released_at[:10]].append(dated)
+        if reference_spellings:  # a few cables: cites of a post spelt two ways
+            references = _cited(references, reference_spellings, cited_here)
         for reference in references:
             if reference != reference_id:
                 referenced_by[reference].append(reference_id)
+        if persons:  # a few cables: persons written fuller than their tags
+            for tag, spelling in persons:
+                spelled[tag][spelling] += 1
     catalogue.origins = _facets(by_origin)
-    catalogue.tags = _facets(by_tag)
+    catalogue.tags = _facets(by_tag, spelled)
     catalogue.classifications = _facets(by_class)
     catalogue.months = _facets(by_month)
     catalogue.releases = {day: facet for day, facet in sorted(_facets(by_release).items(), reverse=True)}

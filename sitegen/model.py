@@ -177,6 +177,11 @@ class Cable:
     text_references: tuple[Reference, ...]
     references: tuple[str, ...]
     blocks: tuple[Block, ...] = field(repr=False)
+    # (tag, spelling) of each person the cable writes fuller than its tag (`STEINBERG, JAMES B.`)
+    person_spellings: tuple[tuple[str, str], ...] = ()
+    # Of each reference found in the text whose post the archive spells two ways: the ID in
+    # each spelling, the one in `references` first (the catalogue links the one it holds).
+    reference_spellings: tuple[tuple[str, ...], ...] = ()
 
     @property
     def reference_id(self) -> str:

@@ -48,3 +48,98 @@ def test_feeds_hold_the_newest_releases_overall_and_per_facet():
         assert catalogue.feed("tag", "NOSUCHTAG") == ()
         unreleased = {e.reference_id for e in entries} - {e.reference_id for e in released}
         assert unreleased and not unreleased & set(catalogue.feed())
+
+
+# Issue 30, form 4's last rule: a cite written in a post's name the archive spells two ways
+# links whichever spelling the catalogue holds; form 16's: a person's page is labelled with the
+# fullest spelling released cables write, its slug one per person.
+def cable(reference_id: str, released: str = "2010-12-01 00:00", **fields) -> CableEntry:
+    values = dict(
+        reference_id=reference_id,
+        source=f"content/cables/{reference_id}.txt",
+        created="2009-05-01 10:00",
+        released=released,
+        classification="SECRET",
+        origin="Embassy Rome",
+        subject="",
+        summary="",
+        eo="",
+        tags=("PREL",),
+        references=(),
+        references_raw="",
+    )
+    values.update(fields)
+    return CableEntry(**values)
+
+
+UNESCO_7 = ("09UNESCOPARISFR7", "09UNESCOPARIS7")  # `REF: UNESCO 7`: the parser's choice first
+CITING = cable("09ROME1", references=(UNESCO_7[0],), reference_spellings=(UNESCO_7,))
+
+
+def test_a_cite_links_the_spelling_of_its_post_the_catalogue_holds():
+    catalogue = build_catalogue([CITING, cable("09UNESCOPARIS7")], AS_OF)
+    assert catalogue.visible_references(CITING) == ("09UNESCOPARIS7",)
+    assert catalogue.backlinks == {"09UNESCOPARIS7": ("09ROME1",)}
+    assert catalogue.respelled(CITING) == {"09UNESCOPARISFR7": "09UNESCOPARIS7"}
+
+
+def test_a_cite_whose_post_has_both_spellings_or_neither_links_the_parsers_choice():
+    both = build_catalogue([CITING, cable("09UNESCOPARIS7"), cable("09UNESCOPARISFR7")], AS_OF)
+    neither = build_catalogue([CITING], AS_OF)
+    for catalogue in (both, neither):
+        assert catalogue.visible_references(CITING) == ("09UNESCOPARISFR7",)
+        assert catalogue.backlinks == {"09UNESCOPARISFR7": ("09ROME1",)} and catalogue.respelled(CITING) == {}
+
+
+def test_a_spelling_under_embargo_is_never_linked_nor_shown():
+    catalogue = build_catalogue([CITING, cable("09UNESCOPARIS7", released="")], AS_OF)
+    assert catalogue.visible_references(CITING) == ("09UNESCOPARISFR7",)  # as written, unlinked
+    assert "09UNESCOPARIS7" not in catalogue.backlinks
+    withheld_choice = build_catalogue([CITING, cable("09UNESCOPARISFR7", released="2012-01-01 00:00")], AS_OF)
+    assert withheld_choice.visible_references(CITING) == ()  # the parser's choice is withheld: scrubbed
+
+
+def test_two_cites_that_land_on_one_spelling_link_it_once():
+    other = ("09UNESCOPARIS7", "09UNESCOPARISFR7")  # `REF: UNESCOPARIS 7` beside `UNESCO 7`
+    citing = cable("09ROME1", references=(UNESCO_7[0], other[0]), reference_spellings=(UNESCO_7, other))
+    catalogue = build_catalogue([citing, cable("09UNESCOPARIS7")], AS_OF)
+    assert catalogue.visible_references(citing) == ("09UNESCOPARIS7",)
+    assert catalogue.backlinks == {"09UNESCOPARIS7": ("09ROME1",)}
+
+
+def person(reference_id: str, *spellings: str, released: str = "2010-12-01 00:00") -> CableEntry:
+    return cable(
+        reference_id,
+        released,
+        tags=("OVIP", "DOE, JANE"),
+        person_spellings=tuple(("DOE, JANE", spelling) for spelling in spellings),
+    )
+
+
+def test_a_persons_page_is_labelled_with_the_fullest_spelling_released_cables_write():
+    catalogue = build_catalogue(
+        [person("09ROME1"), person("09ROME2", "DOE, JANE Q"), person("09ROME3", "DOE, JANE Q.")], AS_OF
+    )
+    facet = catalogue.tags["DOE, JANE"]
+    assert facet.label == "DOE, JANE Q." and facet.slug == "doe-jane"  # one page per person
+    assert set(catalogue.tags) == {"OVIP", "DOE, JANE"}
+    fuller = build_catalogue([person("09ROME1", "DOE, JANE Q."), person("09ROME2", "DOE, JANE QUINCY")], AS_OF)
+    assert fuller.tags["DOE, JANE"].label == "DOE, JANE QUINCY"
+    assert build_catalogue([person("09ROME1")], AS_OF).tags["DOE, JANE"].label == "DOE, JANE"
+
+
+def test_a_withheld_cables_spelling_never_labels_a_page():
+    catalogue = build_catalogue(
+        [person("09ROME1", "DOE, JANE Q."), person("09ROME2", "DOE, JANE QUINCY", released="")], AS_OF
+    )
+    assert catalogue.tags["DOE, JANE"].label == "DOE, JANE Q."
+    assert catalogue.tags["DOE, JANE"].spellings == (("DOE, JANE Q.", 1),)
+
+
+def test_the_fullest_spelling_is_chosen_the_same_whatever_the_order():
+    spellings = ["DOE, JANE Q.", "DOE, JANE R.", "DOE, JANE Q", "DOE, JANE"]
+    rng = random.Random(3)
+    for _ in range(10):
+        rng.shuffle(spellings)
+        entries = [person(f"09ROME{n}", spelling) for n, spelling in enumerate(spellings)]
+        assert build_catalogue(entries, AS_OF).tags["DOE, JANE"].label == "DOE, JANE Q."

@@ -460,3 +460,30 @@ def test_a_known_warning_is_reported_by_every_build_until_it_is_fixed(site, monk
     article.write_text("---\ntitle: Early\ndate: 2010-12-01\n---\n\nSee 09ROME1.\n")
     assert not warned(build(site))
     assert not warned(build(site))
+
+
+def test_a_release_of_a_fuller_person_spelling_and_a_posts_second_spelling_equals_a_full_build(site, monkeypatch):
+    """Issue 30: the general path's reach finds every page a person's label or a cite's chosen
+    spelling shows on, when a release brings one into the catalogue and when it goes again."""
+    monkeypatch.setattr("sitegen.build.quick.QUICK_FILES", 0)  # the general path, whatever the change
+    person = BODY.replace("TAGS: PREL PGOV IT", "TAGS: OVIP ({}), PREL").replace("REF: 09 ROME 2", "REF: UNESCO 7")
+    later = "2011-06-01 00:00"
+    records = [
+        cable("09ROME20", "2010-12-01 00:00", body=person.format("ROE, RICHARD")),
+        cable("09ROME21", "2010-12-01 00:00", created="2009-02-01 00:00", body=person.format("Roe, Richard")),
+        cable("09ROME22", later, body=person.format("ROE, RICHARD M.")),
+        cable("09UNESCOPARIS7", later, origin="Mission UNESCO"),
+    ]
+    write_site(site, records)
+    build(site)
+    page = next((site / "output" / "cable").rglob("09ROME20.html")).read_text()
+    assert "ROE, RICHARD M." not in page and "09UNESCOPARIS7" not in page
+    released = build(site, as_of="2011-07-01 00:00")  # both released
+    assert released.incremental and not released.quick
+    page = next((site / "output" / "cable").rglob("09ROME21.html")).read_text()
+    assert "ROE, RICHARD M." in page and "09UNESCOPARIS7.html" in page
+    full_build_equals_incremental(site, "2011-07-01 00:00")
+    withdrawn = build(site)  # and back under embargo
+    assert withdrawn.incremental and not withdrawn.quick
+    assert not any(b"RICHARD M." in data or b"09UNESCOPARIS7" in data for data in tree(site / "output").values())
+    full_build_equals_incremental(site)

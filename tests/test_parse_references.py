@@ -244,3 +244,30 @@ def test_a_cite_keeps_the_words_as_written_for_its_link():
         ("B", "B. LIMA 2799"),
         (None, "AND 2801"),
     ]
+
+
+def spellings(block: str, reference_id: str = "09ROME100", references: str = "") -> tuple[tuple[str, ...], ...]:
+    record = replace(CABLE, reference_id=reference_id, references=references, body=HEAD + block + TAIL)
+    return parse_cable(record, with_blocks=False).reference_spellings
+
+
+# 4, last rule: where two spellings of a post exist, the catalogue links the one it holds. The
+# parser names both, its own choice first (catalogue.cited_ids picks).
+def test_a_cite_of_a_post_spelt_two_ways_carries_both_spellings_its_choice_first():
+    assert spellings("REF: UNESCO 7") == (("09UNESCOPARISFR7", "09UNESCOPARIS7"),)
+    assert spellings("REF: A. 08 UNESCOPARIS 7 B. TAIPEI 12") == (
+        ("08UNESCOPARIS7", "08UNESCOPARISFR7"),
+        ("09TAIPEI12", "09AITTAIPEI12"),
+    )
+    assert spellings("REF: AIT TAIPEI 12") == (("09AITTAIPEI12", "09TAIPEI12"),)
+    assert spellings("REF: HANOI 3") == (("09HANOI3", "09AMEMBASSYHANOI3"),)
+
+
+def test_a_post_spelt_one_way_or_an_id_the_dump_lists_has_one_spelling():
+    assert spellings("REF: ROME 12 PARIS 3") == ()
+    # The dump's References name an ID: the text's cite of it is that ID.
+    assert spellings("REF: UNESCO 7", references="09UNESCOPARIS7") == ()
+
+
+def test_a_cable_is_never_the_other_spelling_of_its_own_cite():
+    assert spellings("REF: UNESCO 7", reference_id="09UNESCOPARIS7") == ()

@@ -191,3 +191,40 @@ def test_tag_pages_show_the_built_in_description_unless_the_site_gives_its_own(t
     assert TAG_CODES["PREL"] in pages["prel"].read_text()
     assert "How the country governs itself" in pages["pgov"].read_text()
     assert "Italy" in pages["it"].read_text()
+
+
+def spellings_of(line: str) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    cable = parse_cable(replace(CABLE, body=EO + f"TAGS: {line}\n" + REST), with_blocks=False)
+    return cable.tags, cable.person_spellings
+
+
+# 16. A person's page is labelled with the fullest spelling the archive has (the catalogue
+# picks it); the parser keeps, beside the one tag per person, each spelling a cable writes.
+PERSON_SPELLINGS = [
+    (
+        "the issue's example",
+        "OVIP (DOE, JANE Q.), PREL",
+        ("OVIP", "DOE, JANE", "PREL"),
+        (("DOE, JANE", "DOE, JANE Q."),),
+    ),
+    (
+        "a middle name after OVIP",
+        "OVIP Doe, Jane Quincy PREL",
+        ("OVIP", "DOE, JANE", "PREL"),
+        (("DOE, JANE", "DOE, JANE QUINCY"),),
+    ),
+    ("no comma, an initial", "OVIP DOE JANE Q PREL", ("OVIP", "DOE, JANE", "PREL"), (("DOE, JANE", "DOE, JANE Q"),)),
+    ("written as the tag: nothing kept", "OVIP (DOE, JANE), PREL", ("OVIP", "DOE, JANE", "PREL"), ()),
+    ("initials only: the surname is the tag", "OVIP (ROE, J. K.)", ("OVIP", "ROE"), (("ROE", "ROE, J. K."),)),
+    (
+        "two spellings in one cable, one tag",
+        "OVIP (DOE, JANE Q.), OVIP (DOE, JANE)",
+        ("OVIP", "DOE, JANE"),
+        (("DOE, JANE", "DOE, JANE Q."),),
+    ),
+]
+
+
+@pytest.mark.parametrize("what, line, tags, spellings", PERSON_SPELLINGS, ids=[case[0] for case in PERSON_SPELLINGS])
+def test_a_person_is_one_tag_and_the_spelling_written_is_kept_beside_it(what, line, tags, spellings):
+    assert spellings_of(line) == (tags, spellings)

@@ -406,3 +406,97 @@ def test_quick_pages_rendered_by_forked_workers_read_the_stored_catalogue_safely
     report = build_site(BuildOptions(site, site / "output", AS_OF, jobs=2, search=False))
     assert report.quick and report.errors == [] and report.rendered > 4
     assert_same_as_full_build(site)
+
+
+def add_cable(site: Path, record: CableRecord) -> None:
+    path = cable_path(site / "content", record)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(format_cable(record))
+
+
+def twin(site: Path, reference_id: str) -> str:
+    return next((site / "output" / "cable").rglob(f"{reference_id}.json")).read_text()
+
+
+PATHS = ["quick", "general", "general-then-quick"]
+
+
+def take_path(path: str, monkeypatch) -> None:
+    """`general`: no change takes the quick path, so the general path's reach is what is tested;
+    `general-then-quick`: the first change only, so the quick path then reads the rows the
+    general path stored."""
+    if path.startswith("general"):
+        monkeypatch.setattr("sitegen.build.quick.QUICK_FILES", 0)
+
+
+def assert_path(report, path: str, monkeypatch) -> str:
+    """Check the path a build took; returns the path the next build is to take."""
+    assert report.incremental and report.quick == (path == "quick")
+    if path == "general-then-quick":
+        monkeypatch.undo()
+        return "quick"
+    return path
+
+
+def person_cable(number: int, spelling: str, released: str | None, month: int) -> CableRecord:
+    return replace(
+        cable(f"09ROME{number}", released, created=f"2009-0{month}-1{number % 10} 10:00"),
+        body=BODY.replace("TAGS: PREL PGOV IT", f"TAGS: OVIP ({spelling}), PREL"),
+    )
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_a_release_bringing_a_persons_fuller_spelling_relabels_every_page_of_the_person(site, path, monkeypatch):
+    """Issue 30, form 16: one tag and slug per person, labelled with the fullest spelling a
+    released cable writes; it comes with the cable writing it and goes with it."""
+    for number in range(50, 56):  # six cables over two months: the tag has month pages (page_size 4)
+        add_cable(site, person_cable(number, "DOE, JANE", AS_OF, 1 + number % 2))
+    add_cable(site, person_cable(56, "DOE, JANE Q.", None, 2))
+    build(site)
+    take_path(path, monkeypatch)
+    overview = site / "output" / "tag" / "doe-jane" / "index.html"
+    assert "Cables tagged DOE, JANE<" in overview.read_text()
+    set_field(site, "09ROME56", "Released", "2010-12-20 00:00")
+    report = build(site)
+    path = assert_path(report, path, monkeypatch)
+    assert "Cables tagged DOE, JANE Q.<" in overview.read_text()
+    assert "DOE, JANE Q." in (site / "output" / "tag" / "doe-jane" / "2009-01.html").read_text()
+    assert "DOE, JANE Q." in next((site / "output" / "cable").rglob("09ROME50.html")).read_text()
+    assert_same_as_full_build(site)
+    set_field(site, "09ROME56", "Released", None)  # withheld again: its spelling leaves every page
+    report = build(site)
+    path = assert_path(report, path, monkeypatch)
+    assert not any(b"JANE Q." in data for data in tree(site / "output").values())
+    assert_same_as_full_build(site)
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_a_release_bringing_a_posts_second_spelling_moves_the_cites_to_it(site, path, monkeypatch):
+    """Issue 30, form 4: `UNESCO 7` may be 09UNESCOPARISFR7 (the parser's choice) or
+    09UNESCOPARIS7; it links, and is a backlink of, the one released (the parser's if both are)."""
+    citing = replace(
+        cable("09ROME60", AS_OF, created="2009-02-11 10:00"),
+        body=BODY.replace("REF: 09 ROME 2", "REF: A. UNESCO 7 B. TAIPEI 12"),
+    )
+    add_cable(site, citing)
+    add_cable(site, cable("09UNESCOPARIS7", None, created="2009-01-05 10:00"))
+    add_cable(site, cable("09AITTAIPEI12", AS_OF, created="2009-01-06 10:00"))  # the other spelling, released
+    build(site)
+    take_path(path, monkeypatch)
+    assert '"09UNESCOPARISFR7","09AITTAIPEI12"' in twin(site, "09ROME60")
+    assert "09ROME60" in next((site / "output" / "cable").rglob("09AITTAIPEI12.html")).read_text()
+    set_field(site, "09UNESCOPARIS7", "Released", "2010-12-20 00:00")
+    report = build(site)
+    path = assert_path(report, path, monkeypatch)
+    assert '"09UNESCOPARIS7","09AITTAIPEI12"' in twin(site, "09ROME60")
+    assert "09ROME60" in next((site / "output" / "cable").rglob("09UNESCOPARIS7.html")).read_text()
+    assert_same_as_full_build(site)
+    add_cable(site, cable("09UNESCOPARISFR7", "2010-12-20 00:00", created="2009-01-07 10:00"))  # both: the parser's
+    path = assert_path(build(site), path, monkeypatch)
+    assert '"09UNESCOPARISFR7","09AITTAIPEI12"' in twin(site, "09ROME60")
+    assert_same_as_full_build(site)
+    for reference_id in ("09UNESCOPARISFR7", "09UNESCOPARIS7"):  # both withdrawn, one after the other
+        set_field(site, reference_id, "Released", None)
+        path = assert_path(build(site), path, monkeypatch)
+        assert_same_as_full_build(site)
+    assert not any(b"09UNESCOPARIS7" in data for data in tree(site / "output").values())

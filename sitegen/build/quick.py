@@ -304,7 +304,9 @@ def quick_plans(catalogue: StoredCatalogue, config: Config, entries: list[CableE
     facets = catalogue.indexes()
     for entry in entries:
         reference_id = entry.reference_id
-        cables.update(dict.fromkeys([reference_id, *entry.references, *catalogue.backlinks.get(reference_id, ())]))
+        cables.update(
+            dict.fromkeys([reference_id, *catalogue.cited(entry), *catalogue.backlinks.get(reference_id, ())])
+        )
         cables.update(dict.fromkeys(ref for ref in catalogue.neighbours(entry) if ref))
         for kind, names in facet_names(entry).items():
             for name in sorted(names):

@@ -60,11 +60,11 @@ class PageKeys:
         facet = self.catalogue.indexes()[LISTING_KINDS[plan.kind]][plan.name]
         shown = self._entries(listed(plan, facet, page_size))
         if kind.listing == "overview":
-            return [facet.slug, *(f"{month}:{count}" for month, count in facet.by_month), *shown]
+            return [facet.slug, facet.label, *(f"{month}:{count}" for month, count in facet.by_month), *shown]
         if kind.listing == "month":
             first, end = facet.month_span(plan.month)
-            return [facet.slug, str(end - first), *shown]
-        return [facet.slug, str(len(facet.reference_ids)), *shown]
+            return [facet.slug, facet.label, str(end - first), *shown]
+        return [facet.slug, facet.label, str(len(facet.reference_ids)), *shown]
 
     def _archive_overview(self) -> list[str]:
         """What the creation-date index shows: every month's count and the newest cables."""
@@ -89,7 +89,7 @@ class PageKeys:
                 *self._entries(catalogue.backlinks.get(plan.name, ())),
                 "|",
                 *self._entries([ref for ref in (older, newer) if ref]),
-                *(catalogue.tags[tag].slug for tag in entry.tags),
+                *(f"{catalogue.tags[tag].slug}:{catalogue.tags[tag].label}" for tag in entry.tags),
                 catalogue.origins[entry.origin].slug,
                 catalogue.classifications[entry.classification].slug,
             ]
@@ -104,13 +104,15 @@ class PageKeys:
             if kind.endswith("-index"):  # each letter's count
                 return [present, *(f"{letter}:{len(items)}" for letter, items in sorted(filed.items()))]
             lettered = map(facets.__getitem__, filed.get(plan.name, []))
-            return [present, *(f"{f.name}:{f.slug}:{len(f.reference_ids)}" for f in lettered)]
+            return [present, *(f"{f.name}:{f.label}:{f.slug}:{len(f.reference_ids)}" for f in lettered)]
         if kind == "id-shard":
             return [f"{ref}:{catalogue.cables[ref].created[:7]}" for ref in catalogue.posts()[plan.name]]
         if kind == "releases-feed":
             return self._entries(catalogue.feed())
         if kind in ("origin-feed", "tag-feed"):
-            return self._entries(catalogue.feed(kind.split("-")[0], plan.name))
+            facet_kind = kind.split("-")[0]
+            label = catalogue.indexes()[facet_kind][plan.name].label  # in the feed's title
+            return [label, *self._entries(catalogue.feed(facet_kind, plan.name))]
         if kind == "home":
             parts = [str(catalogue.released_count), str(catalogue.total)]
             if catalogue.releases:

@@ -12,6 +12,7 @@ from collections.abc import Container, Iterable
 from sitegen import urls
 from sitegen.catalogue import CableEntry, Catalogue, newest_first_slot
 from sitegen.kinds import FACET_KINDS, FEED_FACET_KINDS, KINDS, LISTING_KINDS
+from sitegen.parse.references import spellings_of
 from sitegen.plan import PagePlan
 
 
@@ -70,15 +71,29 @@ def affected_plans(
     posts = {urls.post_of(reference_id) for reference_id in dirty_ids}
     listings: dict[str, set[str]] = {kind: set() for kind in FACET_KINDS}
     months: dict[str, set[tuple[str, str]]] = {kind: set() for kind in FACET_KINDS}  # (facet, month)
+    relabelled: set[str] = set()  # person tags whose fullest spelling may have come or gone
     for entry in changed:
         cables.update(entry.references)
+        for spellings in entry.reference_spellings:  # linked in whichever spelling is released
+            cables.update(spellings)
+        relabelled.update(tag for tag, _ in entry.person_spellings)
         cables.update(_origin_slot(catalogue, entry))
         for kind, names in facet_names(entry).items():
             listings[kind] |= names
             months[kind] |= {(name, entry.created[:7]) for name in names}
-    # Cables citing a changed one show its subject or link.
+    # Cables citing a changed one show its subject or link; a cite of it in its post's other
+    # spelling may have moved to or from it (and the other spelling's page lost or won it).
     for reference_id in dirty_ids:
-        cables.update(catalogue.backlinks.get(reference_id, ()))
+        for spelling in spellings_of(reference_id):
+            cables.add(spelling)
+            cables.update(catalogue.backlinks.get(spelling, ()))
+    # A person's label shows on every page of the tag and of its cables.
+    for tag in relabelled:
+        facet = catalogue.tags.get(tag)
+        if facet is not None:
+            listings["tag"].add(tag)
+            months["tag"] |= {(tag, month) for month, _ in facet.by_month}
+            cables.update(facet.reference_ids)
     facets_by_kind = {"origin": catalogue.origins, "tag": catalogue.tags, "classification": catalogue.classifications}
     for kind, slugs in facet_slugs(catalogue).items():
         for name, slug in slugs.items():

@@ -12,7 +12,8 @@ touches, never all 251,287 entries.
 
 Rows (in the manifest's tables `cables`, `facets` and `backlinks`):
   cables     reference ID -> (entry fields, digest of its file): released cables only
-  facets     "kind:name" -> (slug, reference IDs newest first, their release moments, their months);
+  facets     "kind:name" -> (slug, reference IDs newest first, their release moments, their months,
+             the spellings written of it with their counts: a person tag's);
              "post:CODE" -> the released reference IDs of a post, sorted (the ID box's shard);
              ""          -> the catalogue's own values (counts, withheld IDs, facet names in order)
   backlinks  cited reference ID -> citing reference IDs, as Catalogue.backlinks holds them
@@ -26,7 +27,7 @@ import marshal
 import os
 import sqlite3
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,7 @@ from sitegen.catalogue import (
     CableEntry,
     Catalogue,
     Facet,
+    cited_ids,
     entry_fields,
     entry_from_fields,
     newest_first_slot,
@@ -44,12 +46,16 @@ from sitegen.catalogue import (
 from sitegen.incremental.manifest import Manifest
 from sitegen.incremental.reach import facet_names
 from sitegen.kinds import FACET_KINDS
+from sitegen.parse.references import spellings_of
 
 PRELOAD_QUERY = 500  # reference IDs asked for in one query (SQLite allows 999 parameters by default)
 SUMMARY = ""  # the facets table's row holding the catalogue's own values
 SLUGGED_KINDS = ("origin", "tag", "classification")  # listings whose folders are named by a slug
 POST = "post"  # the facets table's rows of each post's reference IDs: "post:TBILISI"
-STRUCTURE = ("reference_id", "source", "created", "released", "classification", "origin", "tags", "references")
+STRUCTURE = (
+    "reference_id", "source", "created", "released", "classification", "origin", "tags", "references",
+    "person_spellings", "reference_spellings",
+)  # fmt: skip
 _STRUCTURE_AT = tuple(CableEntry._fields.index(name) for name in STRUCTURE)
 _MISSING = object()
 
@@ -93,6 +99,10 @@ def store_catalogue(
         changed = list(changed)
         ids = {entry.reference_id for entry in changed}
         cited = ids | {ref for entry in changed for ref in entry.references}
+        # A cite in its post's other spelling moves between the two spellings' backlinks when
+        # one is released or withheld (catalogue.cited_ids): both rows are written.
+        cited |= {ref for entry in changed for spellings in entry.reference_spellings for ref in spellings}
+        cited |= {spelling for ref in ids for spelling in spellings_of(ref)}
         old_names = (manifest.stored("facets", SUMMARY) or {}).get("names", {})
         touched: set[tuple[str, str]] = set()
         for kind in FACET_KINDS:
@@ -119,7 +129,7 @@ def store_catalogue(
 
 
 def _facet_row(facet: Facet) -> tuple:
-    return (facet.slug, facet.reference_ids, facet.moments, facet.by_month)
+    return (facet.slug, facet.reference_ids, facet.moments, facet.by_month, facet.spellings)
 
 
 def store_entries(manifest: Manifest, changed: Iterable[tuple[CableEntry, str]]) -> None:
@@ -306,8 +316,8 @@ class StoredCatalogue(Catalogue):
             found = self._get("facets", f"{kind}:{name}")
             if found is None:
                 return None
-            slug, reference_ids, moments, by_month = found
-            return Facet(name, slug, reference_ids, moments, by_month)
+            slug, reference_ids, moments, by_month, spellings = found
+            return Facet(name, slug, reference_ids, moments, by_month, spellings)
 
         return _Rows(load, names[kind])
 
@@ -358,6 +368,7 @@ class StoredCatalogue(Catalogue):
                 edit.show_neighbours(new)
                 if old is not None and old.reference_id in edit.was_released and old.url != new.url:
                     edit.gone.append(old.url)
+        edit.respell(moves)
         return edit.finish(moves)
 
     def _origin_index(self, entry: CableEntry) -> int:
@@ -382,12 +393,14 @@ class _Edit:
         self.was_released: set[str] = set()
         self.moved: dict[str, CableEntry] = {}
         self.loaded: set[tuple[str, str, str]] = set()  # (kind, name, month) whose cables are loaded
+        self.spellings: dict[tuple[str, str], Counter[str]] = {}  # a facet's spellings written, counted
 
     def _list(self, kind: str, name: str) -> list[tuple[str, str, str]]:
         key = (kind, name)
         if key not in self.lists:
             facet = self.catalogue.indexes()[kind].get(name)
             self.before[key] = facet
+            self.spellings[key] = Counter(dict(facet.spellings)) if facet else Counter()
             self.lists[key] = (
                 list(zip(facet.reference_ids, facet.moments, _months(facet), strict=True)) if facet else []
             )
@@ -404,9 +417,11 @@ class _Edit:
         return self.posts[post]
 
     def take_out(self, old: CableEntry) -> None:
+        """Take a cable out, before any cable's release changes: it cites as the last build linked."""
         reference_id = old.reference_id
         self.was_released.add(reference_id)
-        self.shown.update([reference_id, *old.references, *self.citing_ids(reference_id)])
+        cited = cited_ids(old, self.catalogue.cables.__contains__)
+        self.shown.update([reference_id, *cited, *self.citing_ids(reference_id)])
         for kind, names in facet_names(old).items():
             for name in names:
                 items = self._list(kind, name)
@@ -415,15 +430,18 @@ class _Edit:
                     self.shown.update(item[0] for item in items[max(0, at - 1) : at + 2])
                 del items[at]
                 self.months[(kind, name)].add(old.created[:7])
-        for cited in old.references:
-            if cited != reference_id:
-                self.citing_ids(cited).remove(reference_id)
+        self._count_spellings(old, -1)
+        for reference in cited:
+            if reference != reference_id:
+                self.citing_ids(reference).remove(reference_id)
         self._post(urls.post_of(reference_id)).remove(reference_id)
 
     def put_in(self, new: CableEntry) -> None:
+        """Put a cable in, once every cable's release is as this build has it."""
         reference_id = new.reference_id
         self.moved[reference_id] = new
-        self.shown.update([reference_id, *new.references, *self.citing_ids(reference_id)])
+        cited = cited_ids(new, self.catalogue.cables.__contains__)
+        self.shown.update([reference_id, *cited, *self.citing_ids(reference_id)])
         month = sys.intern(new.created[:7])
         item = (reference_id, sys.intern(new.released), month)
         for kind, names in facet_names(new).items():
@@ -435,11 +453,50 @@ class _Edit:
                     self.loaded.add((kind, name, month))
                 items.insert(newest_first_slot(items, new, self.catalogue.cables, _first, low, high), item)
                 self.months[(kind, name)].add(month)
-        for cited in new.references:
-            if cited != reference_id:
-                citing = self.citing_ids(cited)
+        self._count_spellings(new, 1)
+        for reference in cited:
+            if reference != reference_id:
+                citing = self.citing_ids(reference)
                 citing.insert(newest_first_slot(citing, new, self.catalogue.cables), reference_id)
         bisect.insort(self._post(urls.post_of(reference_id)), reference_id)
+
+    def _count_spellings(self, entry: CableEntry, step: int) -> None:
+        for tag, spelling in entry.person_spellings:
+            self.spellings[("tag", tag)][spelling] += step
+
+    def respell(self, moves: list[tuple[CableEntry | None, CableEntry | None, str]]) -> None:
+        """A cable that did not move may cite a moved one in its post's other spelling: such a
+        cite links whichever spelling is released (cited_ids), so it moves between the two
+        spellings' backlinks when one comes or goes, and the pages of both show it."""
+        moved_ids = {entry.reference_id for old, new, _ in moves for entry in (old, new) if entry is not None}
+        spelled = {spelling for ref in moved_ids if len(spellings := spellings_of(ref)) > 1 for spelling in spellings}
+        if not spelled:
+            return
+        cables = self.catalogue.cables
+
+        def released_before(reference_id: str) -> bool:
+            return reference_id in self.was_released or (reference_id in cables and reference_id not in self.moved)
+
+        citing = {ref for spelling in sorted(spelled) for ref in self.citing_ids(spelling)}
+        for reference_id in sorted(citing - self.moved.keys() - self.was_released):
+            entry = cables[reference_id]
+            before = set(cited_ids(entry, released_before)) - {reference_id}
+            now = set(cited_ids(entry, cables.__contains__)) - {reference_id}
+            for reference in sorted(before - now):
+                self.citing_ids(reference).remove(reference_id)
+            for reference in sorted(now - before):
+                listed = self.citing_ids(reference)
+                listed.insert(newest_first_slot(listed, entry, cables), reference_id)
+            if before != now:
+                self.shown.update([reference_id, *(before ^ now)])
+
+    def _relabel(self, kind: str, name: str, before: Facet, after: Facet) -> None:
+        """A person's fullest spelling came or went: every page of the tag shows its label (its
+        overview, feed and letter page are planned as a facet touched), and so does every
+        page of its cables."""
+        self.months[(kind, name)].update(month for facet in (before, after) for month, _ in facet.by_month)
+        self.catalogue.preload(after.reference_ids)
+        self.shown.update(after.reference_ids)
 
     def show_neighbours(self, new: CableEntry) -> None:
         items = self.lists[("origin", new.origin)]
@@ -469,7 +526,13 @@ class _Edit:
                     if slug in taken[kind]:
                         return None
                     taken[kind].add(slug)
-            facets[(kind, name)] = (before, _facet(name, slug, items) if items else None)
+            spellings = tuple(
+                sorted((spelling, count) for spelling, count in self.spellings[(kind, name)].items() if count)
+            )
+            after = _facet(name, slug, items, spellings) if items else None
+            if before is not None and after is not None and before.label != after.label:
+                self._relabel(kind, name, before, after)
+            facets[(kind, name)] = (before, after)
         indexes = catalogue.indexes()
         for (kind, name), (before, after) in facets.items():
             facet_rows: _Rows = indexes[kind]  # type: ignore[assignment]
@@ -528,7 +591,7 @@ def _months(facet: Facet) -> list[str]:
     return [month for month, count in facet.by_month for _ in range(count)]
 
 
-def _facet(name: str, slug: str, items: list[tuple[str, str, str]]) -> Facet:
+def _facet(name: str, slug: str, items: list[tuple[str, str, str]], spellings: tuple[tuple[str, int], ...]) -> Facet:
     reference_ids, moments, months = zip(*items, strict=True)
     by_month = tuple((month, len(list(run))) for month, run in itertools.groupby(months))
-    return Facet(name, slug, reference_ids, moments, by_month)
+    return Facet(name, slug, reference_ids, moments, by_month, spellings)

@@ -302,6 +302,16 @@ POST_ALIASES = {
     "USMISSIONUSNATO": "USNATO",
 }
 
+# Posts the archive's reference IDs spell two ways (distribution.json counts both): a cite
+# written in either name may be a cable under either spelling, and the catalogue links the one
+# it holds (catalogue.cited_ids). The US mission to UNESCO in Paris; the American Institute in
+# Taiwan, the one US office in Taipei; the embassy in Hanoi.
+POST_SPELLINGS = (
+    ("UNESCOPARISFR", "UNESCOPARIS"),
+    ("AITTAIPEI", "TAIPEI"),
+    ("HANOI", "AMEMBASSYHANOI"),
+)
+
 # Posts whose names are several words, as written out: their initials are a short form cites
 # use (`HCMC 12` is HOCHIMINHCITY) when there are four or more of them.
 POST_WORDS = (

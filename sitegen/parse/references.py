@@ -10,7 +10,7 @@ from typing import Final
 # canonical_reference_id: the one rule import, release and the ID box share (catalogue.py imports it here).
 from sitegen.model import Reference, canonical_reference_id
 from sitegen.parse.fields import CableHead
-from sitegen.parse.known_posts import KNOWN_POSTS, NOT_POSTS, POST_ALIASES, POST_WORDS
+from sitegen.parse.known_posts import KNOWN_POSTS, NOT_POSTS, POST_ALIASES, POST_SPELLINGS, POST_WORDS
 
 # A REF label where a line starts: `REF:`, `REFS`, `REFTEL:`, `Ref(s):`, `REFERENCE:`, the colon
 # optional. Anywhere else on a line (after the subject, after `Classified By:`, glued to the
@@ -88,6 +88,18 @@ def text_references(head: CableHead, own_id: str, extra_posts: frozenset[str] = 
             seen.add(reference_id)
             references.append(Reference(letter, written, reference_id))
     return references
+
+
+def spellings_of(reference_id: str) -> tuple[str, ...]:
+    """A canonical reference ID and the same cable's ID in each other spelling of its post
+    (POST_SPELLINGS): `09UNESCOPARIS7` -> 09UNESCOPARIS7, 09UNESCOPARISFR7; an ID whose post
+    has one spelling alone."""
+    post = reference_id[2:].rstrip("0123456789")
+    others = _OTHER_SPELLINGS.get(post)
+    if not others:
+        return (reference_id,)
+    year, number = reference_id[:2], reference_id[2 + len(post) :]
+    return (reference_id, *(f"{year}{other}{number}" for other in others))
 
 
 def ref_block(head: CableHead) -> str | None:
@@ -369,6 +381,9 @@ def _initials(words: str) -> str:
     return "".join(word[0] for word in words.split())
 
 
+_OTHER_SPELLINGS = {
+    post: tuple(other for other in group if other != post) for group in POST_SPELLINGS for post in group
+}
 _POSTS_BY_LENGTH: dict[int, list[str]] = {}
 for _post in sorted(KNOWN_POSTS):
     _POSTS_BY_LENGTH.setdefault(len(_post), []).append(_post)

@@ -7,9 +7,10 @@ only codes, or the next is the rest of a phrase and a label follows it); page br
 and classification banners inside it are skipped, and a banner run into it ends it. Codes are
 told from words by the known codes (tag_codes.py): a part between commas that holds words
 stays one tag (`RTG DOMESTIC`); in a line without commas, words between known codes make one
-phrase (`REGIONAL SECURITY`); a name after OVIP or in brackets is one person written
-`SURNAME, GIVEN`; codes glued by a lost space are split (`ECONEFIN`), and a code misspelt by
-one letter is mended (`PRELL`).
+phrase (`REGIONAL SECURITY`); a name after OVIP or in brackets is one person, tagged
+`SURNAME, GIVEN` (the spelling written is kept beside it for the person's page: read_tags);
+codes glued by a lost space are split (`ECONEFIN`), and a code misspelt by one letter is
+mended (`PRELL`).
 """
 
 from __future__ import annotations
@@ -62,14 +63,27 @@ MIN_MENDED = 5  # a shorter word is one letter from too many codes
 
 def find_tags(head: CableHead) -> tuple[str, ...]:
     """TAGS in order, deduplicated: codes (`PREL`), phrases and persons (`STEINBERG, JAMES`)."""
+    return read_tags(head)[0]
+
+
+def read_tags(head: CableHead) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """The tags (as find_tags) and, for each person the cable writes fuller than its tag, the
+    tag and the spelling written (`STEINBERG, JAMES`, `STEINBERG, JAMES B.`): one tag per person,
+    whose page the catalogue labels with the fullest spelling the archive writes."""
     value = _tags_text(head)
     if not value:
-        return ()
+        return (), ()
     tags: list[str] = []
-    for tag in _read_tags(value):
-        if tag and len(tag) <= MAX_TAG_LENGTH and tag not in tags:
+    spellings: list[tuple[str, str]] = []
+    for written in _read_tags(value):
+        tag = person_tag(written) if "," in written else written  # only a person holds a comma
+        if not tag or len(tag) > MAX_TAG_LENGTH:
+            continue
+        if tag not in tags:
             tags.append(tag)
-    return tuple(tags)
+        if written != tag and len(written) <= MAX_TAG_LENGTH and (tag, written) not in spellings:
+            spellings.append((tag, written))
+    return tuple(tags), tuple(spellings)
 
 
 def _find_label(head: CableHead) -> tuple[re.Match[str], int] | None:
@@ -302,12 +316,19 @@ for _code in sorted(TAG_CODES):
 
 
 def _person(words: list[str]) -> str:
-    """A person tag as `SURNAME, GIVEN`, one spelling whatever the cable wrote: `KERRY, JOHN F.`,
-    `(KERRY, JOHN)` and `KERRY JOHN` all give KERRY, JOHN (middle names and initials dropped)."""
+    """A person as written, in one shape: `SURNAME, GIVEN NAMES` in capitals, the initials kept
+    (`KERRY, JOHN F.` from `(Kerry, John F.)`; `KERRY, JOHN F` from `KERRY JOHN F`)."""
     text = " ".join(words).upper()
     surname, comma, given = text.partition(",")
     if not comma:
         surname, _, given = text.partition(" ")
+    surname, given = collapse(surname), " ".join(given.split())
+    return f"{surname}, {given}" if given else surname
+
+
+def person_tag(spelling: str) -> str:
+    """A person's tag, one whatever the cable wrote: `SURNAME, GIVEN`, middle names and initials
+    dropped (`KERRY, JOHN F.`, `KERRY, JOHN` and `KERRY JOHN` all give KERRY, JOHN)."""
+    surname, _, given = spelling.partition(",")
     given_names = [name for name in given.replace(".", " ").split() if len(name) > 1]
-    surname = collapse(surname)
     return f"{surname}, {given_names[0]}" if given_names else surname

@@ -67,13 +67,14 @@ class CablePages(PageBase):
         root = root_of(plan.url)
         catalogue = self.catalogue
         older, newer = catalogue.neighbours(entry)
+        respelled = catalogue.respelled(entry)  # a cite linked in its post's other spelling
         references = [
             View(reference_id=ref, url=catalogue.cables[ref].url if ref in catalogue.cables else None)
             for ref in catalogue.visible_references(entry)
         ]
         tags = [
             View(
-                name=tag,
+                name=catalogue.tags[tag].label,
                 url=urls.facet_index("tag", catalogue.tags[tag].slug),
                 description=self._tag_description(tag),
             )
@@ -104,7 +105,11 @@ class CablePages(PageBase):
             references=references,
             header=header,
             body=body_html(
-                blocks, text_references, lambda ref: self._link_for(ref, root), [(t.name, root + t.url) for t in tags]
+                blocks,
+                text_references,
+                lambda ref: self._link_for(respelled.get(ref, ref), root),
+                # The TAGS line links each tag as read, whatever its label.
+                [(tag, root + t.url) for tag, t in zip(entry.tags, tags, strict=True)],
             ),
             redactions=count_redactions(record.body),
             cable_assets=self.assets,

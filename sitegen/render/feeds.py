@@ -95,5 +95,5 @@ class FeedPages(PageBase):
         facet = self.catalogue.tags[plan.name]
         entries = self._entries(self.catalogue.feed("tag", facet.name))
         return self._one(
-            plan, cable_feed(self.config, entries, f"{self.config.title}: cables tagged {facet.name}", plan.url, "rss")
+            plan, cable_feed(self.config, entries, f"{self.config.title}: cables tagged {facet.label}", plan.url, "rss")
         )

@@ -63,7 +63,7 @@ class IndexPages(PageBase):
         current = plan.name
         items = [
             View(
-                name=facet.name,
+                name=facet.label,
                 url=urls.facet_index(kind, facet.slug),
                 count=len(facet.reference_ids),
                 description=self._tag_description(facet.name) if kind == "tag" else "",
@@ -150,7 +150,7 @@ class IndexPages(PageBase):
 
     def _tag(self, plan: PagePlan) -> Rendered:
         facet = self.catalogue.tags[plan.name]
-        return self._facet_overview(plan, "tag", facet, f"Cables tagged {facet.name}", **self._tag_extra(facet))
+        return self._facet_overview(plan, "tag", facet, f"Cables tagged {facet.label}", **self._tag_extra(facet))
 
     def _classification(self, plan: PagePlan) -> Rendered:
         facet = self.catalogue.classifications[plan.name]
@@ -184,7 +184,7 @@ class IndexPages(PageBase):
             "feed_url": feed,
             "description_line": description,
             "description": description,
-            "extra_feeds": [View(title=f"Cables tagged {facet.name}", url=feed)],
+            "extra_feeds": [View(title=f"Cables tagged {facet.label}", url=feed)],
         }
 
     # -- listings: one month of a facet (or of the archive), or one release day -----------------
@@ -211,7 +211,7 @@ class IndexPages(PageBase):
         start, end = facet.month_span(plan.month)
         cables = self._entries(listed(plan, facet, self.config.page_size))
         month = f"{datetime.strptime(plan.month, '%Y-%m'):%B %Y}"
-        up = View(url=urls.facet_index(kind, facet.slug), label=f"{facet.name}: every month")
+        up = View(url=urls.facet_index(kind, facet.slug), label=f"{facet.label}: every month")
         return self._listing(plan, cables, end - start, f"{name}: {month}", up=up, **extra)
 
     def _origin_month(self, plan: PagePlan) -> Rendered:
@@ -220,7 +220,7 @@ class IndexPages(PageBase):
 
     def _tag_month(self, plan: PagePlan) -> Rendered:
         facet = self.catalogue.tags[plan.name]
-        return self._month_listing(plan, "tag", facet, f"Cables tagged {facet.name}", **self._tag_extra(facet))
+        return self._month_listing(plan, "tag", facet, f"Cables tagged {facet.label}", **self._tag_extra(facet))
 
     def _classification_month(self, plan: PagePlan) -> Rendered:
         facet = self.catalogue.classifications[plan.name]
