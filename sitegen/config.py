@@ -35,8 +35,6 @@ class Config:
     page_size: int = 50  # cables per index page
     feed_size: int = 50  # items per feed
     latest_release_size: int = 100  # cables of the latest release listed on the home page
-    # Cables per search index shard: Pagefind holds ~0.4 MB a cable while indexing, two shards at once.
-    search_shard_cables: int = 4000
     as_of: str = ""  # default for `build --as-of` (YYYY-MM-DD or YYYY-MM-DD HH:MM); empty: now
     explainer: str = "understanding-cables"  # slug of the page the menu calls the explainer
     support_links: tuple[Link, ...] = ()  # sidebar: [[support_links]] title = "...", url = "..."
@@ -46,7 +44,9 @@ class Config:
     )  # [tag_descriptions] PREL = "External political relations"
 
 
-_POSITIVE = ("page_size", "feed_size", "latest_release_size", "search_shard_cables")
+_POSITIVE = ("page_size", "feed_size", "latest_release_size")
+# Keys of earlier versions, accepted with a warning so that an old sitegen.toml still builds.
+RETIRED = {"search_shard_cables": "search no longer runs Pagefind in shards; delete this key"}
 
 
 def load_config(site_dir: Path) -> tuple[Config, list[Problem]]:
@@ -87,6 +87,9 @@ def config_from_mapping(raw: dict[str, Any], shown: str = CONFIG_NAME, text: str
     known = {f.name: f for f in fields(Config)}
     values: dict[str, Any] = {}
     for key, value in raw.items():
+        if key in RETIRED:
+            problems.append(Problem(shown, line_of(key), f"key {key!r} is no longer used: {RETIRED[key]}", "warning"))
+            continue
         if key not in known:
             problems.append(Problem(shown, line_of(key), f"unknown key {key!r} (known: {', '.join(sorted(known))})"))
             continue
