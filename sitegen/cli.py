@@ -300,8 +300,8 @@ def pack_command(output: Path | None, archive: Path | None, force: bool, site: P
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
 @click.option(
     "--search/--no-search",
-    default=True,
-    help="Write the search index on each rebuild (on by default, as for build).",
+    default=False,
+    help="Write the search index on each rebuild (off by default: a corrected cable rewrites its whole segment).",
 )
 @site_option
 def serve_command(port: int, host: str, search: bool, site: Path) -> None:

@@ -301,7 +301,7 @@ class PreviewServer:
         port: int = 8000,
         log=print,
         as_of: str | None = None,
-        search: bool = True,
+        search: bool = False,
     ):
         self.layout = SiteLayout.of(site_dir)
         self.site_dir, self.output = self.layout.site, self.layout.output
@@ -419,7 +419,7 @@ def _error_message(error: Exception) -> str:
     return summary
 
 
-def serve(site_dir: Path, host: str, port: int, log=print, search: bool = True) -> None:
+def serve(site_dir: Path, host: str, port: int, log=print, search: bool = False) -> None:
     """Run the preview until Ctrl-C."""
     server = PreviewServer(site_dir, host, port, log, search=search)
     server.start()

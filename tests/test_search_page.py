@@ -78,9 +78,10 @@ def test_words_in_any_case_and_accents_find_the_cables_holding_them(browser, bas
 
 
 @pytest.mark.parametrize("how", ["http", "file"])
-def test_and_phrase_exclude_and_prefix(browser, base_url, site_output, how):
+@pytest.mark.parametrize("width", WIDTHS)
+def test_and_phrase_exclude_and_prefix(browser, base_url, site_output, how, width):
     cables = twins(site_output)
-    with Visit(browser) as page:
+    with Visit(browser, width) as page:
         start(page, site_output, base_url, how)
         ask(page, "prime minister")
         both = {ref for ref, twin in cables.items() if {"prime", "minister"} <= words_of(twin)}
@@ -103,12 +104,15 @@ def test_and_phrase_exclude_and_prefix(browser, base_url, site_output, how):
 
 
 @pytest.mark.parametrize("how", ["http", "file"])
-def test_a_reference_id_typed_loosely_is_the_first_result_and_opens_the_cable(browser, base_url, site_output, how):
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_reference_id_typed_loosely_is_the_first_result_and_opens_the_cable(
+    browser, base_url, site_output, how, width
+):
     cable_page = sorted((site_output / "cable").rglob("*.html"))[4]
     refid = cable_page.stem
     year, rest = refid[:2], refid[2:]
     post = rest.rstrip("0123456789")
-    with Visit(browser) as page:
+    with Visit(browser, width) as page:
         start(page, site_output, base_url, how)
         ask(page, f"{year} {post.lower()} 00{rest[len(post) :]}")
         assert shown_ids(page)[0] == refid
@@ -117,14 +121,16 @@ def test_a_reference_id_typed_loosely_is_the_first_result_and_opens_the_cable(br
         assert page.locator("article.cable").get_attribute("data-refid") == refid
 
 
-def test_more_sort_filters_counts_url_and_history(browser, base_url, site_output):
+@pytest.mark.parametrize("how", ["http", "file"])
+@pytest.mark.parametrize("width", WIDTHS)
+def test_more_sort_filters_counts_url_and_history(browser, base_url, site_output, how, width):
     cables = twins(site_output)
     holding = sorted(
         (ref for ref, twin in cables.items() if "the" in words_of(twin)), key=lambda r: cables[r]["created"]
     )
     assert len(holding) > 20
-    with Visit(browser) as page:
-        start(page, site_output, base_url, "http", "q=the")
+    with Visit(browser, width) as page:
+        start(page, site_output, base_url, how, "q=the")
         assert len(shown_ids(page)) == 20
         page.click("#search-more")
         page.wait_for_function("document.querySelectorAll('#search-results .result').length > 20")
@@ -181,10 +187,12 @@ def test_more_sort_filters_counts_url_and_history(browser, base_url, site_output
             assert status(other) == status(page)
 
 
-def test_a_tag_filter_reads_the_tags_when_opened(browser, base_url, site_output):
+@pytest.mark.parametrize("how", ["http", "file"])
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_tag_filter_reads_the_tags_when_opened(browser, base_url, site_output, how, width):
     cables = twins(site_output)
-    with Visit(browser) as page:
-        start(page, site_output, base_url, "http", "q=ambassador")
+    with Visit(browser, width) as page:
+        start(page, site_output, base_url, how, "q=ambassador")
         page.click("#search-tags summary")
         page.wait_for_function("document.querySelectorAll('#search-tag option').length > 1")
         option = page.locator("#search-tag option").nth(1).inner_text()
@@ -196,19 +204,22 @@ def test_a_tag_filter_reads_the_tags_when_opened(browser, base_url, site_output)
         assert parse_qs(urlsplit(page.url).query)["tag"] == [tag]
 
 
-def test_the_results_are_announced_to_screen_readers(browser, base_url, site_output):
+@pytest.mark.parametrize("how", ["http", "file"])
+def test_the_results_are_announced_to_screen_readers(browser, base_url, site_output, how):
     with Visit(browser) as page:
-        start(page, site_output, base_url, "http", "q=ambassador")
+        start(page, site_output, base_url, how, "q=ambassador")
         live = page.locator("#search-status")
         assert live.get_attribute("aria-live") == "polite" and live.get_attribute("role") == "status"
         assert "match" in live.inner_text()
 
 
-def test_without_javascript_the_page_says_so_and_offers_the_id_box(browser, base_url):
-    context = browser.new_context(java_script_enabled=False)
+@pytest.mark.parametrize("how", ["http", "file"])
+@pytest.mark.parametrize("width", WIDTHS)
+def test_without_javascript_the_page_says_so_and_offers_the_id_box(browser, base_url, site_output, how, width):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": width, "height": 900})
     try:
         page = context.new_page()
-        page.goto(base_url + "search.html?q=ambassador")
+        start(page, site_output, base_url, how)
         note = page.locator(".search-nojs")
         assert "Search needs JavaScript" in note.inner_text() and "reference ID" in note.inner_text()
         assert page.locator("form.goto input").is_visible()

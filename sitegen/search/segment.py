@@ -36,7 +36,7 @@ ID_WEIGHT, SUBJECT_WEIGHT, TAGS_WEIGHT = 8, 4, 2
 K1, B = 1.2, 0.75
 SCORE_SCALE = 8.0  # impact = round(score * SCORE_SCALE), 1..255: scores run to ~30
 FIELD_GAP = 4  # positions skipped between fields, so a phrase never spans two
-MAX_POSITION = 65535  # positions are u16; words past this in a huge cable share the last one
+MAX_POSITION = 65535  # positions are u16: words past this in a huge cable are not indexed
 FIRST_CHUNK = 128  # a stem's first chunk: more than a page of results
 CHUNK_GROWTH = 8  # each chunk after holds 8 times as many as the one before
 INLINE_POSTINGS = 48  # a stem this rare keeps its postings in the dictionary file
@@ -266,7 +266,9 @@ def _write_stem(
     steps = [b - a for a, b in zip([0, *positions], positions, strict=False)]
     for i in range(df):
         steps[starts[i]] = positions[starts[i]]
-    order = sorted(range(df), key=lambda i: (-impacts[i], docs[i])) if df > FIRST_CHUNK else range(df)
+    # Best first; of equal impacts the newest first, as the page breaks ties, so that a cable
+    # not yet read can only tie the twentieth result and lose.
+    order = sorted(range(df), key=lambda i: (-impacts[i], -docs[i])) if df > FIRST_CHUNK else range(df)
     summary: list[object] = []
     inline: list[str] = []
     at = 0

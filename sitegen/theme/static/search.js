@@ -357,7 +357,7 @@
         }
       });
       exact.sort(byScore);
-      var enough = exact.length >= k && exact[k - 1].score > bestOpen;
+      var enough = exact.length >= k && exact[k - 1].score >= bestOpen;
       var allRead = self.parts.every(partDone);
       if (enough || allRead) return Promise.resolve(exact.slice(0, k));
       // Read the next chunk of the part whose unread postings could score highest.
