@@ -93,9 +93,12 @@ class _Postings:
     """One stem's postings in a segment, in the order cables were added (created order)."""
 
     docs: array[int] = field(default_factory=lambda: array("I"))
-    weights: array[int] = field(default_factory=lambda: array("I"))  # weighted term frequency
     counts: array[int] = field(default_factory=lambda: array("H"))  # positions per posting
     positions: array[int] = field(default_factory=lambda: array("H"))
+    # The few postings of a word in the ID, subject or TAGS: their index and the weight they add
+    # (kept apart: ~14 a cable, against ~585 postings a cable with none).
+    boosted: array[int] = field(default_factory=lambda: array("I"))
+    boosts: array[int] = field(default_factory=lambda: array("I"))
 
 
 class _StemCache(dict[str, str]):
@@ -150,10 +153,11 @@ class SegmentIndex:
             entry = table.get(stem)
             if entry is None:
                 entry = table[stem] = _Postings()
+            if stem in extra:
+                entry.boosted.append(len(entry.docs))
+                entry.boosts.append(extra[stem])
             entry.docs.append(doc)
-            count = len(positions)
-            entry.weights.append(count + extra[stem] if stem in extra else count)
-            entry.counts.append(count)
+            entry.counts.append(len(positions))
             entry.positions.extend(positions)
         self.lengths.append(len(head) + len(tags) + len(body))
 
@@ -256,8 +260,11 @@ def _write_stem(
     """Score a stem's postings, order them by impact, cut them into chunks: the chunk files are
     added to `files`; returns the dictionary's entry [df, [[count, best impact], ...], inline]."""
     entry = index.postings[stem]
-    docs, weights, counts = entry.docs, entry.weights, entry.counts
+    docs, counts = entry.docs, entry.counts
     df = len(docs)
+    weights = counts.tolist()  # weighted term frequencies
+    for i, boost in zip(entry.boosted, entry.boosts, strict=True):
+        weights[i] += boost
     factor = SCORE_SCALE * statistics.idf(stem, df) * (K1 + 1)
     impacts = [min(255, max(1, round(factor * w / (w + norms[d])))) for d, w in zip(docs, weights, strict=True)]
     starts = list(itertools.accumulate(counts, initial=0))
