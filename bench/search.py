@@ -14,6 +14,12 @@ imported once into bench/real-N/ with HELD_BACK of them held back. Rows:
   navigating to search.html?q=... to the first result shown, cold (a fresh browser context:
   empty cache) and warm (the same URL again in that context), medians of RUNS; and the bytes
   of index files the page read before its first result (over http).
+
+`--index-only` skips the site: the real cables are replicated to N in memory and indexed by
+the writer alone, in this process (its time and peak memory are the index's own), into a copy
+of a built output's search page, where the same queries are timed. At 251,287 cables this
+measures the index at full size without importing and rendering a quarter of a million
+pages.
 """
 
 from __future__ import annotations
@@ -35,7 +41,13 @@ from run import AS_OF, BENCH, HELD_BACK, sitegen_command, strip_release
 sys.path.insert(0, str(BENCH.parent))
 sys.path.insert(0, str(BENCH.parent / "tests"))
 
+from sitegen.model import CableRecord  # noqa: E402
+from sitegen.parse import parse_cable  # noqa: E402
+from sitegen.search.index import FORMAT, PREFIXES, _meta, plan_segments  # noqa: E402
 from sitegen.search.reader import IndexReader  # noqa: E402
+from sitegen.search.segment import IndexedCable, Member, index_segment, script  # noqa: E402
+from sitegen.search.words import Stemmer  # noqa: E402
+from sitegen.sources.dump import DumpRow, parse_dump_date, read_rows  # noqa: E402
 
 CORPUS = BENCH.parent.parent / "shared" / "corpus" / "cables.csv"
 REPLICATE = BENCH.parent.parent / "shared" / "tools" / "replicate_corpus.py"
@@ -177,12 +189,81 @@ def query_times(output: Path, asked: dict[str, str], how: str) -> dict[str, tupl
     return found
 
 
+def replicated_cables(count: int) -> list[IndexedCable]:
+    """The real cables, copy k of each with the ID YYPOST<k><number> (as replicate_corpus.py
+    names them), in created order."""
+    with open(CORPUS, "rb") as stream:
+        rows = [row for row in read_rows(stream, "cables.csv") if isinstance(row, DumpRow)]
+    originals = []
+    for row in rows:
+        _, created, reference_id, origin, classification, references, header, body = row.fields
+        moment = parse_dump_date(created) or "2009-01-01 00:00"
+        record = CableRecord(
+            reference_id, "1", moment, "2010-11-28 00:00", classification, origin, references, header, body
+        )
+        cable = parse_cable(record, with_blocks=False)
+        originals.append((reference_id, moment, cable.subject, origin, classification, cable.tags, body))
+    cables = []
+    for n in range(count):
+        reference_id, moment, subject, origin, classification, tags, body = originals[n % len(originals)]
+        post = re.match(r"\d{2}([A-Z]+?)\d+$", reference_id)
+        number = reference_id[2 + len(post[1]) :] if post else str(n)
+        copy = f"{reference_id[:2]}{post[1] if post else 'X'}{10 + n // len(originals)}{number}"
+        url = f"cable/{moment[:4]}/{moment[5:7]}/{copy}.html"
+        cables.append(IndexedCable(copy, moment, subject, origin, classification, tags, url, body))
+    cables.sort(key=lambda cable: (cable.created, cable.reference_id))
+    return cables
+
+
+def index_only(count: int, page_from: Path, output: Path) -> list[tuple[str, str]]:
+    """Index N replicated cables in this process into `output` (with `page_from`'s search page)."""
+    import resource
+
+    shutil.rmtree(output, ignore_errors=True)
+    output.mkdir(parents=True)
+    shutil.copy(page_from / "search.html", output / "search.html")
+    shutil.copytree(page_from / "static", output / "static")
+    cables = replicated_cables(count)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    files, _ = index_segment("base", 0, iter(cables), None, Stemmer())
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    folder = output / "search"
+    written = {**files.files, f"base/{PREFIXES}": script("base/prefixes", files.prefixes)}
+    members = [Member(c.reference_id, c.created, "2010-11-28", "") for c in cables]
+    written["meta.js"] = _meta(plan_segments(members))
+    for name, data in written.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    size = sum(len(data) for data in written.values())
+    return [
+        (f"index {count:,} cables, the writer alone (format {FORMAT}): s", f"{seconds:.0f}"),
+        (
+            "its peak memory MB (this process; the cables' text held before: MB)",
+            f"{peak / 1024:.0f} ({before / 1024:.0f})",
+        ),
+        ("index bundle: MB / files", f"{size / 1e6:.0f} / {len(written):,}"),
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cables", type=int, default=50000)
     parser.add_argument("--results", type=Path, help="also append the table to this markdown file")
+    parser.add_argument("--index-only", action="store_true", help="index in this process, without a site (see above)")
+    parser.add_argument("--page-from", type=Path, help="--index-only: a built output whose search page to use")
     args = parser.parse_args()
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    if args.index_only:
+        output = Path("/dev/shm/sitegen-bench") / f"index-only-{args.cables}"
+        rows = index_only(args.cables, args.page_from, output)
+        asked = queries(output)
+        for how in ("http", "file"):
+            rows += query_rows(output, asked, how)
+        report(f"search at {args.cables:,} real-shaped cables, index only", rows, args.results)
+        return
     site = prepare_real_corpus(args.cables)
     output = Path("/dev/shm/sitegen-bench") / f"real-{args.cables}"
     rows: list[tuple[str, str]] = []
@@ -200,15 +281,7 @@ def main() -> None:
 
     asked = queries(output)
     for how in ("http", "file"):
-        for name, (cold, warm, read) in query_times(output, asked, how).items():
-            downloaded = f" / {read / 1e3:.0f} KB" if how == "http" else ""
-            rows.append(
-                (
-                    f"{how}: {name} (`{asked[name]}`): first results warm ms / cold ms"
-                    + (" / read" if how == "http" else ""),
-                    f"{warm:.0f} / {cold:.0f}{downloaded}",
-                )
-            )
+        rows += query_rows(output, asked, how)
 
     held = site / "held-back.txt"
     held_ids = set(held.read_text().split())
@@ -235,16 +308,31 @@ def main() -> None:
         strip_release(path)
     build(site, output)
 
-    table = [
-        f"### search at {args.cables:,} real-shaped cables ({time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores)",
-        "",
-    ]
+    report(f"search at {args.cables:,} real-shaped cables", rows, args.results)
+
+
+def query_rows(output: Path, asked: dict[str, str], how: str) -> list[tuple[str, str]]:
+    rows = []
+    for name, (cold, warm, read) in query_times(output, asked, how).items():
+        downloaded = f" / {read / 1e3:.0f} KB" if how == "http" else ""
+        rows.append(
+            (
+                f"{how}: {name} (`{asked[name]}`): first results warm ms / cold ms"
+                + (" / read" if how == "http" else ""),
+                f"{warm:.0f} / {cold:.0f}{downloaded}",
+            )
+        )
+    return rows
+
+
+def report(title: str, rows: list[tuple[str, str]], results: Path | None) -> None:
+    table = [f"### {title} ({time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores)", ""]
     table += ["| figure | value |", "|---|---|", *(f"| {name} | {value} |" for name, value in rows)]
     text = "\n".join(table) + "\n"
     print(text)
-    if args.results:
-        with open(args.results, "a", encoding="utf-8") as results:
-            results.write("\n" + text)
+    if results:
+        with open(results, "a", encoding="utf-8") as stream:
+            stream.write("\n" + text)
 
 
 if __name__ == "__main__":
