@@ -32,7 +32,7 @@ from pathlib import Path
 from sitegen import urls
 from sitegen.catalogue import CableEntry
 from sitegen.model import Problem
-from sitegen.search.segment import IndexedCable, Member, Statistics, index_segment, script
+from sitegen.search.segment import DOCS_BLOCK, IndexedCable, Member, Statistics, index_segment, script
 from sitegen.search.words import Stemmer
 from sitegen.sources.cablefile import read_cable_file
 
@@ -201,6 +201,7 @@ def _meta(segments: list[Segment]) -> bytes:
         "format": FORMAT,
         "segments": [{"name": s.name, "first": s.first, "count": len(s.members)} for s in segments],
         "total": sum(len(s.members) for s in segments),
+        "block": DOCS_BLOCK,
     }
     return script("meta", data)
 

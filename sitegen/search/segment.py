@@ -7,7 +7,7 @@ fields, the ID and subject weighted above the TAGS and those above the body) and
   w/<prefix>.js    the dictionary: surface word -> stem, stem -> its count and chunks
   p/<xy>/<stem>.<k>.js   chunk k of a stem's postings, best scores first across chunks
   q/<xy>/<stem>.<k>.js   the word positions of the same postings (read for phrases only)
-  c/<block>.js     the cables' lines for a result list (ID, subject, origin, date, excerpt)
+  c/<block>.js     the result lines of 8 cables (ID, subject, origin, date, excerpt)
   f.js, t.js       per cable: origin, classification, created day; its tags
 
 Every file is a classic script (`sitegenSearch.put(key, data)`), so search works from file://.
@@ -40,10 +40,10 @@ MAX_POSITION = 65535  # positions are u16: words past this in a huge cable are n
 FIRST_CHUNK = 128  # a stem's first chunk: more than a page of results
 CHUNK_GROWTH = 8  # each chunk after holds 8 times as many as the one before
 INLINE_POSTINGS = 48  # a stem this rare keeps its postings in the dictionary file
-DOCS_BLOCK = 32  # cables per file of result lines: 20 results read at most 20 small files
+DOCS_BLOCK = 8  # cables per file of result lines: 20 results read at most 20 files of ~4 KB
 DICT_TARGET = 48_000  # bytes: a dictionary file bigger than this is split by a longer prefix
 MAX_PREFIX = 4
-EXCERPT_CHARS = 320
+EXCERPT_CHARS = 240
 _FIRST_PARAGRAPH = re.compile(r"^[ \t]*1\.[ \t]", re.M)
 _SUBJECT_LINE = re.compile(r"^[ \t]*SUBJECT:.*$", re.M)
 _SPACES = re.compile(r"\s+")

@@ -20,6 +20,7 @@
   var loaded = {};
   var waiting = {};
   var bytesRead = 0;
+  var bytesAtFirst = null; // what the page had read when it first showed results
   window.sitegenSearch = {
     put: function (key, data) {
       loaded[key] = data;
@@ -27,8 +28,10 @@
       delete waiting[key];
       if (callbacks) callbacks.forEach(function (callback) { callback(data); });
     },
-    // For bench/search.py: how much of the index this page has read.
+    // For bench/search.py: how much of the index this page has read, and had read when it
+    // first showed results.
     bytes: function () { return bytesRead; },
+    bytesAtFirst: function () { return bytesAtFirst; },
   };
 
   function load(key) {
@@ -429,8 +432,8 @@
   function cableLine(doc) {
     var segment = segmentOf(doc);
     var local = doc - segment.first;
-    return load(segment.name + "/c/" + Math.floor(local / 32)).then(function (rows) {
-      var row = rows && rows[local % 32];
+    return load(segment.name + "/c/" + Math.floor(local / meta.block)).then(function (rows) {
+      var row = rows && rows[local % meta.block];
       if (!row) return null;
       return { doc: doc, id: row[0], subject: row[1], origin: row[2], classification: row[3], created: row[4], url: row[5], excerpt: row[6] };
     });
@@ -609,6 +612,7 @@
       var list = page.results;
       list.textContent = "";
       lines.forEach(function (line) { if (line) list.appendChild(resultNode(line, marked)); });
+      if (bytesAtFirst === null && lines.length) bytesAtFirst = bytesRead;
     });
   }
 
