@@ -43,7 +43,7 @@ sys.path.insert(0, str(BENCH.parent / "tests"))
 
 from sitegen.model import CableRecord  # noqa: E402
 from sitegen.parse import parse_cable  # noqa: E402
-from sitegen.search.index import FORMAT, PREFIXES, _meta, plan_segments  # noqa: E402
+from sitegen.search.index import FORMAT, PREFIXES, meta_script, plan_segments  # noqa: E402
 from sitegen.search.reader import IndexReader  # noqa: E402
 from sitegen.search.segment import IndexedCable, Member, index_segment, script  # noqa: E402
 from sitegen.search.words import Stemmer  # noqa: E402
@@ -234,7 +234,7 @@ def index_only(count: int, page_from: Path, output: Path) -> list[tuple[str, str
     folder = output / "search"
     written = {**files.files, f"base/{PREFIXES}": script("base/prefixes", files.prefixes)}
     members = [Member(c.reference_id, c.created, "2010-11-28", "") for c in cables]
-    written["meta.js"] = _meta(plan_segments(members))
+    written["meta.js"] = meta_script(plan_segments(members))
     for name, data in written.items():
         path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)

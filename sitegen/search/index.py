@@ -41,6 +41,7 @@ BASE = "base"
 DELTA_SHARE = 0.25
 MAX_DELTAS = 8
 META = "meta.js"
+PREFIXES = "prefixes.js"  # a segment's dictionary files, by prefix: loaded with meta.js
 
 EntryOf = Callable[[str], CableEntry]
 
@@ -145,7 +146,6 @@ class IndexUpdate:
     record: Record
     segments: int = 0
     rewritten: int = 0
-    problems: list[Problem] | None = None
 
 
 def update_index(
@@ -172,10 +172,9 @@ def update_index(
     if statistics is None and segments and segments[0] not in stale:
         stale.insert(0, segments[0])  # the base's statistics are lost: it is read again
     files: dict[str, bytes] = {}
-    problems: list[Problem] = []
     stemmer = Stemmer()
     for segment in stale:
-        cables = _indexed_cables(segment, site_dir, entry_of, problems)
+        cables = _indexed_cables(segment, site_dir, entry_of)
         written, own = index_segment(
             segment.name, segment.first, cables, None if segment.name == BASE else statistics, stemmer
         )
@@ -187,16 +186,14 @@ def update_index(
             files[f"{urls.SEARCH_FOLDER}/{segment.name}/{PREFIXES}"] = script(
                 f"{segment.name}/prefixes", written.prefixes
             )
-    files[f"{urls.SEARCH_FOLDER}/{META}"] = _meta(segments)
+    files[f"{urls.SEARCH_FOLDER}/{META}"] = meta_script(segments)
     redone = {segment.name for segment in stale}
     kept = [segment.name for segment in segments if segment.name not in redone]
-    return IndexUpdate(files, kept, Record(digests, members), len(segments), len(stale), problems)
+    return IndexUpdate(files, kept, Record(digests, members), len(segments), len(stale))
 
 
-PREFIXES = "prefixes.js"  # a segment's dictionary files, by prefix: loaded with meta.js
-
-
-def _meta(segments: list[Segment]) -> bytes:
+def meta_script(segments: list[Segment]) -> bytes:
+    """meta.js: the segments, their first ids and sizes, the cables a block of lines holds."""
     data = {
         "format": FORMAT,
         "segments": [{"name": s.name, "first": s.first, "count": len(s.members)} for s in segments],
@@ -206,18 +203,13 @@ def _meta(segments: list[Segment]) -> bytes:
     return script("meta", data)
 
 
-def _indexed_cables(
-    segment: Segment, site_dir: Path, entry_of: EntryOf, problems: list[Problem]
-) -> Iterator[IndexedCable]:
-    """A segment's cables with their text, read from their files one at a time."""
+def _indexed_cables(segment: Segment, site_dir: Path, entry_of: EntryOf) -> Iterator[IndexedCable]:
+    """A segment's cables with their text, read from their files one at a time. A file that
+    cannot be read now (the build reports it) is indexed by its catalogue fields alone."""
     for member in segment.members:
         entry = entry_of(member.reference_id)
         record = read_cable_file(os.path.join(site_dir, entry.source), entry.source)
-        body = ""
-        if isinstance(record, Problem):
-            problems.append(record)  # indexed by its catalogue fields alone; the build reports the file
-        else:
-            body = record.body
+        body = "" if isinstance(record, Problem) else record.body
         yield IndexedCable(
             entry.reference_id,
             entry.created,
