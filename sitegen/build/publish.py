@@ -237,14 +237,15 @@ def stage_search_index(run: BuildRun, staging: Staging, search: SearchInput) -> 
     def present(segment: str) -> bool:
         return staging.overlay and (output / SEARCH_FOLDER / segment / "f.js").is_file()
 
-    index = update_index(search.members, run.layout.search_record, run.layout.site, search.entry_of, present)
-    for url, data in index.files.items():
+    def stage(url: str, data: bytes) -> None:
         if not staging.unchanged(url, data):
             staging.write(url, data)
+
+    index = update_index(search.members, run.layout.search_record, run.layout.site, search.entry_of, present, stage)
     report = run.report
     report.search_seconds = time.perf_counter() - started
     report.search_segments, report.search_rewritten = index.segments, index.rewritten
-    report.search_bytes = sum(len(data) for data in index.files.values())
+    report.search_bytes = index.size
     return index
 
 
@@ -263,6 +264,6 @@ def stale_search_files(run: BuildRun, staging: Staging, index: IndexUpdate | Non
             continue
         for name in files:
             url = f"{relative}/{name}"
-            if index is None or url not in index.files:
+            if index is None or url not in index.names:
                 stale.add(url)
     return stale

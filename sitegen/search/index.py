@@ -32,7 +32,16 @@ from pathlib import Path
 from sitegen import urls
 from sitegen.catalogue import CableEntry
 from sitegen.model import Problem
-from sitegen.search.segment import DOCS_BLOCK, IndexedCable, Member, Statistics, index_segment, script
+from sitegen.search.segment import (
+    DOCS_BLOCK,
+    IndexedCable,
+    Member,
+    Put,
+    SegmentFiles,
+    Statistics,
+    index_segment,
+    script,
+)
 from sitegen.search.words import Stemmer
 from sitegen.sources.cablefile import read_cable_file
 
@@ -141,11 +150,12 @@ def write_statistics(path: Path, base_digest: str, statistics: Statistics) -> No
 class IndexUpdate:
     """What one update of the index did, and what the build does with it."""
 
-    files: dict[str, bytes]  # search/... path -> bytes of the files to write (all, or the segments redone)
+    names: set[str]  # search/... paths of the files written (all, or those of the segments redone)
     kept: list[str]  # segments whose files in the output stay as they are
     record: Record
     segments: int = 0
     rewritten: int = 0
+    size: int = 0  # bytes written
 
 
 def update_index(
@@ -154,10 +164,11 @@ def update_index(
     site_dir: Path,
     entry_of: EntryOf,
     present: Callable[[str], bool],
+    put: Put,
 ) -> IndexUpdate:
-    """The files of the segments that must be written anew: those whose digest differs from
-    the record's or whose files `present` says are not in the output (`present(name)` False
-    for every segment in a full build)."""
+    """Write (to `put`, by path in the output) the files of the segments that must be written
+    anew: those whose digest differs from the record's or whose files `present` says are not
+    in the output (`present(name)` False for every segment in a full build); and meta.js."""
     segments = plan_segments(members)
     record = read_record(record_path)
     base_digest = segment_digest(segments[0], "") if segments else ""
@@ -171,25 +182,26 @@ def update_index(
     statistics = read_statistics(stats_file, base_digest) if segments else None
     if statistics is None and segments and segments[0] not in stale:
         stale.insert(0, segments[0])  # the base's statistics are lost: it is read again
-    files: dict[str, bytes] = {}
+    done = SegmentFiles()
+    emit = done.sink(put)
     stemmer = Stemmer()
     for segment in stale:
         cables = _indexed_cables(segment, site_dir, entry_of)
-        written, own = index_segment(
-            segment.name, segment.first, cables, None if segment.name == BASE else statistics, stemmer
-        )
+        base_statistics = None if segment.name == BASE else statistics
+
+        def put_in_folder(path: str, data: bytes) -> None:
+            emit(f"{urls.SEARCH_FOLDER}/{path}", data)
+
+        written, own = index_segment(segment.name, segment.first, cables, base_statistics, stemmer, put_in_folder)
         if segment.name == BASE:
             statistics = own
             write_statistics(stats_file, base_digest, own)
-        files.update((f"{urls.SEARCH_FOLDER}/{path}", data) for path, data in written.files.items())
         if written.prefixes:
-            files[f"{urls.SEARCH_FOLDER}/{segment.name}/{PREFIXES}"] = script(
-                f"{segment.name}/prefixes", written.prefixes
-            )
-    files[f"{urls.SEARCH_FOLDER}/{META}"] = meta_script(segments)
+            put_in_folder(f"{segment.name}/{PREFIXES}", script(f"{segment.name}/prefixes", written.prefixes))
+    emit(f"{urls.SEARCH_FOLDER}/{META}", meta_script(segments))
     redone = {segment.name for segment in stale}
     kept = [segment.name for segment in segments if segment.name not in redone]
-    return IndexUpdate(files, kept, Record(digests, members), len(segments), len(stale))
+    return IndexUpdate(done.names, kept, Record(digests, members), len(segments), len(stale), done.size)
 
 
 def meta_script(segments: list[Segment]) -> bytes:

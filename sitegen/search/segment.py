@@ -229,36 +229,56 @@ def chunk_sizes(total: int) -> list[int]:
     return sizes
 
 
+# Where a segment's files go as they are made: (path under the search folder, bytes). Each is
+# handed on at once rather than held: at 251,287 cables they are ~1.5 GB.
+Put = Callable[[str, bytes], None]
+
+
 @dataclass
 class SegmentFiles:
-    """A segment's files, by path under the search folder, and its summary for meta.js."""
+    """What was written of a segment: its files' paths and bytes, and its dictionary's prefixes."""
 
-    files: dict[str, bytes]
-    prefixes: list[str]
-    count: int
+    names: set[str] = field(default_factory=set)
+    size: int = 0
+    prefixes: list[str] = field(default_factory=list)
+
+    def sink(self, put: Put) -> Put:
+        def record(path: str, data: bytes) -> None:
+            self.names.add(path)
+            self.size += len(data)
+            put(path, data)
+
+        return record
 
 
-def write_segment(name: str, index: SegmentIndex, cables: list[IndexedCable], statistics: Statistics) -> SegmentFiles:
+def write_segment(
+    name: str, index: SegmentIndex, cables: list[IndexedCable], statistics: Statistics, put: Put
+) -> SegmentFiles:
     """Every file of a segment, from its index and the cables in id order (each `body` cut to
     its excerpt: the whole text is in the index)."""
-    files: dict[str, bytes] = {}
+    written = SegmentFiles()
+    emit = written.sink(put)
     stems_entry: dict[str, list[object]] = {}
     scale = K1 * B / statistics.average_length
     norms = [K1 * (1 - B) + scale * length for length in index.lengths]
     for stem in sorted(index.postings):
-        stems_entry[stem] = _write_stem(name, stem, index, statistics, norms, files)
-    files.update(_dictionary_files(name, index, stems_entry))
-    files.update(_docs_files(name, cables))
-    files.update(_facets_files(name, cables))
-    prefixes = sorted(path[len(name) + 3 : -3] for path in files if path.startswith(f"{name}/w/"))
-    return SegmentFiles(files, prefixes, len(cables))
+        stems_entry[stem] = _write_stem(name, stem, index, statistics, norms, emit)
+        del index.postings[stem]  # scored and written: its arrays can go
+    for path, data in (*_dictionary_files(name, index, stems_entry), *_docs_files(name, cables)):
+        emit(path, data)
+        if path.startswith(f"{name}/w/"):
+            written.prefixes.append(path[len(name) + 3 : -3])
+    for path, data in _facets_files(name, cables):
+        emit(path, data)
+    written.prefixes.sort()
+    return written
 
 
 def _write_stem(
-    segment: str, stem: str, index: SegmentIndex, statistics: Statistics, norms: list[float], files: dict[str, bytes]
+    segment: str, stem: str, index: SegmentIndex, statistics: Statistics, norms: list[float], put: Put
 ) -> list[object]:
-    """Score a stem's postings, order them by impact, cut them into chunks: the chunk files are
-    added to `files`; returns the dictionary's entry [df, [[count, best impact], ...], inline]."""
+    """Score a stem's postings, order them by impact, cut them into chunks: the chunk files go
+    to `put`; returns the dictionary's entry [df, [[count, best impact], ...], inline]."""
     entry = index.postings[stem]
     docs, counts = entry.docs, entry.counts
     df = len(docs)
@@ -294,9 +314,9 @@ def _write_stem(
             inline = [*parts, b64(varints(where))]
             continue
         key = f"{segment}/p/{stem_prefix(stem)}/{stem}.{k}"
-        files[key + ".js"] = script(key, parts)
+        put(key + ".js", script(key, parts))
         key = f"{segment}/q/{stem_prefix(stem)}/{stem}.{k}"
-        files[key + ".js"] = script(key, b64(varints(where)))
+        put(key + ".js", script(key, b64(varints(where))))
     return [df, summary, inline or 0]
 
 
@@ -418,10 +438,11 @@ def index_segment(
     cables: Iterable[IndexedCable],
     statistics: Statistics | None,
     stemmer: Stemmer,
-    progress: Callable[[int], None] | None = None,
+    put: Put,
 ) -> tuple[SegmentFiles, Statistics]:
-    """Index the cables (in created order) and write the segment; `statistics` None: this is
-    the base segment, scored with its own statistics, which it returns for the others."""
+    """Index the cables (in created order) and write the segment's files to `put`;
+    `statistics` None: this is the base segment, scored with its own statistics, which it
+    returns for the others."""
     index = SegmentIndex(first, stemmer)
     kept: list[IndexedCable] = []
     for cable in cables:
@@ -438,8 +459,6 @@ def index_segment(
                 body_excerpt(cable.body),
             )
         )
-        if progress is not None:
-            progress(len(kept))
     own = index.statistics()
-    files = write_segment(name, index, kept, statistics or own)
-    return files, statistics or own
+    written = write_segment(name, index, kept, statistics or own, put)
+    return written, statistics or own
