@@ -307,3 +307,13 @@ def test_payloads_in_every_field_are_shown_as_text_and_never_run(browser, hostil
             text = page.locator("#search").inner_text()
             assert "<img src=x onerror=alert(1)>" in text
         assert dialogs == []
+
+
+def test_words_shaped_like_an_id_no_cable_has_are_searched_as_words(browser, base_url, site_output):
+    cables = twins(site_output)
+    holding = {ref for ref, twin in cables.items() if {"09", "ambassador", "1"} <= words_of(twin)}
+    assert holding
+    with Visit(browser) as page:
+        start(page, site_output, base_url, "http")
+        ask(page, "09 ambassador 1")
+        assert count_in(status(page)) == len(holding)

@@ -106,9 +106,9 @@
 
   // ---- the query --------------------------------------------------------------------------
   // Terms: {words: [...], phrase: bool, prefix: bool, exclude: bool}
-  function parseQuery(text) {
+  function parseQuery(text, asWords) {
     var terms = [];
-    var id = canonicalId(text);
+    var id = asWords ? null : canonicalId(text);
     if (id) return { terms: [{ words: words(id), phrase: false, prefix: false, exclude: false }], id: id };
     var pattern = /(-?)"([^"]*)"?|(-?)(\S+)/g;
     var match;
@@ -636,6 +636,11 @@
       return;
     }
     start().then(function () {
+      return new Query(parsed).resolve();
+    }).then(function (query) {
+      // Shaped like an ID but no cable's ("10 downing 10"): its words are searched instead.
+      if (!parsed.id || query.parts.every(function (p) { return p.streams.length; })) return query;
+      parsed = parseQuery(s.q, true);
       return new Query(parsed).resolve();
     }).then(function (query) {
       if (mine !== generation) return null;
