@@ -34,6 +34,7 @@ from sitegen.catalogue import CableEntry
 from sitegen.model import Problem
 from sitegen.search.segment import (
     DOCS_BLOCK,
+    MAX_PREFIX,
     IndexedCable,
     Member,
     Put,
@@ -211,6 +212,7 @@ def meta_script(segments: list[Segment]) -> bytes:
         "segments": [{"name": s.name, "first": s.first, "count": len(s.members)} for s in segments],
         "total": sum(len(s.members) for s in segments),
         "block": DOCS_BLOCK,
+        "prefix": MAX_PREFIX,
     }
     return script("meta", data)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from sitegen import urls
-from sitegen.search.segment import DOCS_BLOCK
+from sitegen.search.segment import DOCS_BLOCK, MAX_PREFIX
 from sitegen.search.words import split_words
 
 _PUT = re.compile(r'sitegenSearch\.put\(("(?:[^"\\]|\\.)*"),(.*)\);\n\Z', re.S)
@@ -93,7 +93,7 @@ class IndexReader:
 
     def _dictionary_for(self, segment: str, word: str) -> dict[str, Any] | None:
         prefixes = set(self.prefixes(segment))
-        for length in range(min(len(word), 4), 0, -1):
+        for length in range(min(len(word), MAX_PREFIX), 0, -1):
             if word[:length] in prefixes:
                 data: dict[str, Any] = self.load(f"{segment}/w/{word[:length]}")
                 return data

@@ -153,7 +153,7 @@
 
   function dictionaryKey(segment, word) {
     var set = prefixes[segment];
-    for (var n = Math.min(word.length, 4); n >= 1; n--) {
+    for (var n = Math.min(word.length, meta.prefix); n >= 1; n--) {
       if (set[word.slice(0, n)]) return segment + "/w/" + word.slice(0, n);
     }
     return null;
