@@ -333,8 +333,11 @@ def _dictionary_files(segment: str, index: SegmentIndex, stems: dict[str, list[o
     for stem, entry in stems.items():
         words.setdefault(stem, []).append(("s", entry))
 
+    # Each word's bytes in its file: a rare stem's entry holds its postings (up to ~2 KB).
+    weight = {word: sum(len(word) + 6 + len(json.dumps(value)) for _, value in found) for word, found in words.items()}
+
     def size(group: list[str]) -> int:
-        return sum(len(word) + 24 + (60 if any(k == "s" for k, _ in words[word]) else 8) for word in group)
+        return sum(map(weight.__getitem__, group))
 
     def split(prefix: str, group: list[str]) -> Iterator[tuple[str, list[str]]]:
         if len(prefix) >= MAX_PREFIX or size(group) <= DICT_TARGET:
