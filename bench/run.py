@@ -19,7 +19,6 @@ import argparse
 import compileall
 import hashlib
 import http.client
-import importlib.util
 import os
 import platform
 import resource
@@ -111,7 +110,7 @@ def median(values: list[float]) -> float:
 
 
 def build(site: Path, output: Path, *extra: str) -> Measured:
-    """A build without search: Pagefind's indexing is measured on its own row (Hugo does no search)."""
+    """A build without search (Hugo does no search): bench/search.py measures the index."""
     command = [
         *sitegen_command(),
         "build",
@@ -124,18 +123,6 @@ def build(site: Path, output: Path, *extra: str) -> Measured:
         "--no-search",
     ]
     return run([*command, *extra])
-
-
-def search_index(output: Path, scratch: Path) -> tuple[Measured, int] | None:
-    """Pagefind over the built site, as `build --search` runs it: seconds and bundle bytes."""
-    if importlib.util.find_spec("pagefind") is None:
-        return None
-    bundle = scratch / "pagefind-bench"
-    shutil.rmtree(bundle, ignore_errors=True)
-    measured = run([sys.executable, "-m", "pagefind", "--site", str(output), "--output-path", str(bundle), "--silent"])
-    size = sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file())
-    shutil.rmtree(bundle)
-    return measured, size
 
 
 def output_files(output: Path) -> dict[str, tuple[tuple[int, int, int], bytes]]:
@@ -232,9 +219,6 @@ def main() -> None:
     parser.add_argument("--disk", action="store_true", help="write output under bench/ on disk instead of tmpfs")
     parser.add_argument("--jobs", type=int, default=0)
     parser.add_argument("--no-hugo", action="store_true")
-    parser.add_argument(
-        "--no-search", action="store_true", help="skip the Pagefind row (it needs ~10 GB at 50,000 cables)"
-    )
     parser.add_argument("--results", type=Path, help="also append the table to this markdown file")
     args = parser.parse_args()
     # sitegen runs as a user's Python runs it, with its bytecode cached: where the environment
@@ -261,14 +245,6 @@ def main() -> None:
     rows.append(("full build: peak RSS MB (largest process)", f"{max(m.rss_mb for m in fulls):.0f}"))
     rows.append(("full build: HTML pages / pages per s", f"{pages} / {pages / full_wall:.0f}"))
 
-    indexed = None if args.no_search else search_index(output, scratch)
-    if indexed:
-        rows.append(
-            (
-                "search index (Pagefind) over the cable pages: wall s / MB",
-                f"{indexed[0].wall:.1f} / {indexed[1] / 1e6:.0f}",
-            )
-        )
     checks = [run([*sitegen_command(), "check", str(output), "--site", str(site)]) for _ in range(args.runs)]
     rows.append(("sitegen check of the built site: wall s", f"{median([m.wall for m in checks]):.1f}"))
     rows.append(("no-op rebuild: wall s", f"{median([build(site, output, *jobs).wall for _ in range(args.runs)]):.2f}"))

@@ -1,34 +1,84 @@
-"""Search at size: index the whole archive in shards, re-index after a release, query in a browser.
+"""Search at size, on real-shaped text: index the archive, re-index after a release, query in Chromium.
 
     python bench/search.py --cables 50000 [--results bench/RESULTS.md]
 
-Uses the corpus and output of bench/run.py (made if missing). Rows:
-- indexing the whole archive (`build --search` over a built site): wall seconds, peak memory of
-  all processes together (sampled from /proc), bundle size, shards;
-- re-indexing after a release of HELD_BACK cables (`release` + `build --search`);
-- a word search in headless Chromium over http: seconds from typing to the first result, cold
-  (first query of the page) and warm, medians over several words; and whether an ID query's
-  first result is that cable.
+The corpus is the 835 real cables of ../shared/corpus replicated to N with new reference IDs
+(../shared/tools/replicate_corpus.py: 585 distinct words a cable, as real cables have),
+imported once into bench/real-N/ with HELD_BACK of them held back. Rows:
+- the whole archive: `sitegen build` (search on, the default) from nothing: the index's own
+  seconds (from the build's line), the build's wall seconds, the peak memory of all its
+  processes together (sampled from /proc), the bundle's bytes and files;
+- a release of HELD_BACK (`release` + `build`): the index's seconds, and how many of the
+  index files it changed (added, changed or removed), against all of them;
+- queries in headless Chromium, over a local http server and from file://: milliseconds from
+  navigating to search.html?q=... to the first result shown, cold (a fresh browser context:
+  empty cache) and warm (the same URL again in that context), medians of RUNS; and the bytes
+  of index files the page read before its first result (over http).
+
+`--index-only` skips the site: the real cables are replicated to N in memory and indexed by
+the writer alone, in this process (its time and peak memory are the index's own), into a copy
+of a built output's search page, where the same queries are timed. At 251,287 cables this
+measures the index at full size without importing and rendering a quarter of a million
+pages.
 """
 
 from __future__ import annotations
 
 import argparse
-import functools
+import hashlib
 import os
 import re
+import shutil
 import statistics
 import subprocess
+import sys
 import threading
 import time
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from run import AS_OF, HELD_BACK, prepare_corpus, sitegen_command, strip_release
+from run import AS_OF, BENCH, HELD_BACK, sitegen_command, strip_release
 
-# Words of bench/synth.py's sentences, from one in most cables to one in a few.
-WORDS = ["minister", "embassy", "inflation", "helicopters", "elections", "counterfeiters", "demonstration"]
-SEARCH_LINE = re.compile(r"search index: (\d+) of (\d+) shards indexed anew, ([\d,]+) bytes, in ([\d.]+)s")
+sys.path.insert(0, str(BENCH.parent))
+sys.path.insert(0, str(BENCH.parent / "tests"))
+
+from sitegen.model import CableRecord  # noqa: E402
+from sitegen.parse import parse_cable  # noqa: E402
+from sitegen.search.index import FORMAT, PREFIXES, meta_script, plan_segments  # noqa: E402
+from sitegen.search.reader import IndexReader  # noqa: E402
+from sitegen.search.segment import IndexedCable, Member, index_segment, script  # noqa: E402
+from sitegen.search.words import Stemmer  # noqa: E402
+from sitegen.sources.dump import DumpRow, parse_dump_date, read_rows  # noqa: E402
+
+CORPUS = BENCH.parent.parent / "shared" / "corpus" / "cables.csv"
+REPLICATE = BENCH.parent.parent / "shared" / "tools" / "replicate_corpus.py"
+RUNS = 3
+SEARCH_LINE = re.compile(r"search index: (\d+) of (\d+) segments written anew, ([\d,]+) bytes, in ([\d.]+)s")
+FIRST_RESULT = "document.querySelector('#search-results .result') !== null"
+
+
+def prepare_real_corpus(count: int) -> Path:
+    """bench/real-N: N real-shaped cables, of which HELD_BACK have no release date yet."""
+    site = BENCH / f"real-{count}"
+    marker = site / "held-back.txt"
+    if marker.exists():
+        return site
+    shutil.rmtree(site, ignore_errors=True)
+    (site / "content").mkdir(parents=True)
+    (site / "sitegen.toml").write_text('title = "Search bench"\nbase_url = "https://bench.example/"\n')
+    csv = site / "cables.csv"
+    subprocess.run([sys.executable, str(REPLICATE), str(CORPUS), str(count), str(csv)], check=True)
+    subprocess.run(
+        [*sitegen_command(), "import", str(csv), "--released", "2010-11-28", "--site", str(site)],
+        check=True,
+        capture_output=True,
+    )
+    csv.unlink()
+    paths = sorted((site / "content" / "cables").rglob("*.txt"))
+    held = paths[:: max(1, len(paths) // HELD_BACK)][:HELD_BACK]
+    for path in held:
+        strip_release(path)
+    marker.write_text("".join(f"{p.stem}\n" for p in held))
+    return site
 
 
 def tree_rss_kb(root: int) -> int:
@@ -54,9 +104,9 @@ def tree_rss_kb(root: int) -> int:
     return total
 
 
-def build_with_search(site: Path, output: Path) -> tuple[float, float, dict[str, float]]:
-    """`sitegen build --search`: wall seconds, peak MB of its process tree, and its search line."""
-    command = [*sitegen_command(), "build", "--site", str(site), "--output", str(output), "--as-of", AS_OF, "--search"]
+def build(site: Path, output: Path, *extra: str) -> tuple[float, float, dict[str, float]]:
+    """`sitegen build`: wall seconds, peak MB of its process tree, and its search line."""
+    command = [*sitegen_command(), "build", "--site", str(site), "--output", str(output), "--as-of", AS_OF, *extra]
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     peak = 0
@@ -73,114 +123,225 @@ def build_with_search(site: Path, output: Path) -> tuple[float, float, dict[str,
     found = next((SEARCH_LINE.search(line) for line in lines if SEARCH_LINE.search(line)), None)
     search = {}
     if found:
-        search = {
-            "reindexed": float(found[1]),
-            "shards": float(found[2]),
-            "bytes": float(found[3].replace(",", "")),
-            "seconds": float(found[4]),
-        }
+        search = {"rewritten": float(found[1]), "segments": float(found[2]), "seconds": float(found[4])}
     return wall, peak / 1024, search
 
 
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
+def index_files(output: Path) -> dict[str, str]:
+    return {
+        p.relative_to(output).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in (output / "search").rglob("*")
+        if p.is_file()
+    }
 
 
-def serve(folder: Path) -> tuple[ThreadingHTTPServer, str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+def queries(output: Path) -> dict[str, str]:
+    """One query of each row of the issue's table, chosen from the index itself."""
+    reader = IndexReader(output)
+    total = reader.meta["total"]
+
+    def df(word: str) -> int:
+        return len({posting.doc for posting in reader.postings(word)})
+
+    common = [w for w in ("government", "said", "minister", "official", "embassy") if df(w) > total / 2]
+    word = common[0] if common else "the"
+    pair = (common[1] if len(common) > 1 else "the") + " " + word
+    rows = list(reader.cables())
+    ident = rows[len(rows) // 3][1][0]
+    # Replicated text has no word in fewer cables than its copies: the rarest of these.
+    rare = min(
+        (w for w in ("helicopters", "counterfeit", "ombudsman", "plutonium", "sardines", "zanzibar") if df(w)),
+        key=df,
+    )
+    return {
+        "one word in more than half of the cables": word,
+        "two common words (AND)": pair,
+        "a two-word quoted phrase of common words": '"prime minister"',
+        "a rare word": rare,
+        "an ID": ident,
+    }
 
 
-def query_times(output: Path, refid: str) -> tuple[list[float], list[float], bool]:
-    """Seconds from typing a word to its first result: on a fresh page (cold) and again (warm);
-    and whether the ID query's first result is that cable."""
+def query_times(output: Path, asked: dict[str, str], how: str) -> dict[str, tuple[float, float, int]]:
+    """Per query: median ms to the first result cold and warm, and the bytes read (http)."""
+    from urllib.parse import quote
+
+    from conftest import served
     from playwright.sync_api import sync_playwright
 
-    server, base = serve(output)
-    cold, warm = [], []
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
-            for word in WORDS:
-                page = browser.new_page()
-                page.goto(base + "search.html")
-                page.wait_for_selector(".pagefind-ui__search-input")
+    found: dict[str, tuple[float, float, int]] = {}
+    with served(output) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        root = base + "search.html" if how == "http" else (output / "search.html").as_uri()
+        for name, query in asked.items():
+            cold, warm, read = [], [], []
+            for _ in range(RUNS):
+                context = browser.new_context()
+                page = context.new_page()
                 for times in (cold, warm):
-                    page.fill(".pagefind-ui__search-input", "")
-                    page.wait_for_selector(".pagefind-ui__result", state="detached")
                     started = time.perf_counter()
-                    page.fill(".pagefind-ui__search-input", word)
-                    page.wait_for_selector(".pagefind-ui__result-link", timeout=60000)
-                    # Pagefind waits 300 ms after the last key before it searches: not the index's time.
-                    times.append(time.perf_counter() - started - 0.3)
-                page.close()
-            page = browser.new_page()
-            page.goto(base + "search.html")
-            page.fill(".pagefind-ui__search-input", refid)
-            page.wait_for_selector(".pagefind-ui__result-link", timeout=60000)
-            first = page.locator(".pagefind-ui__result-link").first.inner_text()
-            browser.close()
-    finally:
-        server.shutdown()
-    return cold, warm, first.startswith(refid + ":")
+                    page.goto(f"{root}?q={quote(query)}", wait_until="commit")
+                    page.wait_for_function(FIRST_RESULT, timeout=120000, polling=10)
+                    times.append((time.perf_counter() - started) * 1000)
+                    if times is cold:
+                        read.append(page.evaluate("sitegenSearch.bytesAtFirst()"))
+                context.close()
+            found[name] = (statistics.median(cold), statistics.median(warm), int(statistics.median(read)))
+        browser.close()
+    return found
+
+
+def replicated_cables(count: int) -> list[IndexedCable]:
+    """The real cables, copy k of each with the ID YYPOST<k><number> (as replicate_corpus.py
+    names them), in created order."""
+    with open(CORPUS, "rb") as stream:
+        rows = [row for row in read_rows(stream, "cables.csv") if isinstance(row, DumpRow)]
+    originals = []
+    for row in rows:
+        _, created, reference_id, origin, classification, references, header, body = row.fields
+        moment = parse_dump_date(created) or "2009-01-01 00:00"
+        record = CableRecord(
+            reference_id, "1", moment, "2010-11-28 00:00", classification, origin, references, header, body
+        )
+        cable = parse_cable(record, with_blocks=False)
+        originals.append((reference_id, moment, cable.subject, origin, classification, cable.tags, body))
+    cables = []
+    for n in range(count):
+        reference_id, moment, subject, origin, classification, tags, body = originals[n % len(originals)]
+        post = re.match(r"\d{2}([A-Z]+?)\d+$", reference_id)
+        number = reference_id[2 + len(post[1]) :] if post else str(n)
+        copy = f"{reference_id[:2]}{post[1] if post else 'X'}{10 + n // len(originals)}{number}"
+        url = f"cable/{moment[:4]}/{moment[5:7]}/{copy}.html"
+        cables.append(IndexedCable(copy, moment, subject, origin, classification, tags, url, body))
+    cables.sort(key=lambda cable: (cable.created, cable.reference_id))
+    return cables
+
+
+def index_only(count: int, page_from: Path, output: Path) -> list[tuple[str, str]]:
+    """Index N replicated cables in this process into `output` (with `page_from`'s search page)."""
+    import resource
+
+    shutil.rmtree(output, ignore_errors=True)
+    output.mkdir(parents=True)
+    shutil.copy(page_from / "search.html", output / "search.html")
+    shutil.copytree(page_from / "static", output / "static")
+    cables = replicated_cables(count)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    folder = output / "search"
+
+    def put(name: str, data: bytes) -> None:
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+    written, _ = index_segment("base", 0, iter(cables), None, Stemmer(), put)
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    put(f"base/{PREFIXES}", script("base/prefixes", written.prefixes))
+    members = [Member(c.reference_id, c.created, "2010-11-28", "") for c in cables]
+    put("meta.js", meta_script(plan_segments(members)))
+    files = list(folder.rglob("*.js"))
+    size = sum(path.stat().st_size for path in files)
+    return [
+        (f"index {count:,} cables, the writer alone (format {FORMAT}): s", f"{seconds:.0f}"),
+        (
+            "its peak memory MB (this process; the cables' text held before: MB)",
+            f"{peak / 1024:.0f} ({before / 1024:.0f})",
+        ),
+        ("index bundle: MB / files", f"{size / 1e6:.0f} / {len(files):,}"),
+    ]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--cables", type=int, default=20000)
-    parser.add_argument("--output", type=Path, help="a built output of the corpus (default: bench/run.py's)")
+    parser.add_argument("--cables", type=int, default=50000)
     parser.add_argument("--results", type=Path, help="also append the table to this markdown file")
+    parser.add_argument("--index-only", action="store_true", help="index in this process, without a site (see above)")
+    parser.add_argument("--page-from", type=Path, help="--index-only: a built output whose search page to use")
+    parser.add_argument("--built", action="store_true", help="the output is built: skip the whole build's rows")
     args = parser.parse_args()
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
-    site = prepare_corpus(args.cables)
-    output = args.output or Path("/dev/shm/sitegen-bench") / f"output-{args.cables}"
+    if args.index_only:
+        output = Path("/dev/shm/sitegen-bench") / f"index-only-{args.cables}"
+        rows = index_only(args.cables, args.page_from, output)
+        asked = queries(output)
+        for how in ("http", "file"):
+            rows += query_rows(output, asked, how)
+        report(f"search at {args.cables:,} real-shaped cables, index only", rows, args.results)
+        return
+    site = prepare_real_corpus(args.cables)
+    output = Path("/dev/shm/sitegen-bench") / f"real-{args.cables}"
     rows: list[tuple[str, str]] = []
 
-    # The whole archive: built without search (which drops any index), then with it.
-    command = [*sitegen_command(), "build", "--site", str(site), "--output", str(output), "--as-of", AS_OF]
-    subprocess.run([*command, "--no-search"], check=True, capture_output=True)
-    wall, peak, search = build_with_search(site, output)
-    rows.append(("index the whole archive: search s (build s)", f"{search['seconds']:.0f} ({wall:.0f})"))
-    rows.append(("index the whole archive: peak MB, all processes together", f"{peak:.0f}"))
-    rows.append(("search bundle: MB / shards", f"{search['bytes'] / 1e6:.0f} / {search['shards']:.0f}"))
-
-    refid = sorted((output / "cable").rglob("*.html"))[len(WORDS)].stem
-    cold, warm, id_first = query_times(output, refid)
+    if not args.built:
+        shutil.rmtree(output, ignore_errors=True)
+        shutil.rmtree(site / ".sitegen-cache", ignore_errors=True)
+    wall, peak, search = build(site, output)
+    files = index_files(output)
+    size = sum((output / name).stat().st_size for name in files)
+    if args.built:
+        search["seconds"] = 0.0  # this build found the index in place: only its size counts
+    rows.append(("index the whole archive: index s (whole build s)", f"{search['seconds']:.0f} ({wall:.0f})"))
+    rows.append(("whole build: peak MB, all processes together", f"{peak:.0f}"))
     rows.append(
-        (
-            f"word search, first result (medians of {len(WORDS)} words): cold s / warm s",
-            f"{statistics.median(cold):.2f} / {statistics.median(warm):.2f}",
-        )
+        ("index bundle: MB / files / segments", f"{size / 1e6:.0f} / {len(files):,} / {search['segments']:.0f}")
     )
-    rows.append(("slowest word, cold s", f"{max(cold):.2f}"))
-    rows.append(("an ID query's first result is that cable", "yes" if id_first else "NO"))
+
+    asked = queries(output)
+    for how in ("http", "file"):
+        rows += query_rows(output, asked, how)
 
     held = site / "held-back.txt"
     held_ids = set(held.read_text().split())
     held_paths = [p for p in (site / "content" / "cables").rglob("*.txt") if p.stem in held_ids]
     started = time.perf_counter()
     subprocess.run([*sitegen_command(), "release", "2012-06-01", "--ids", str(held), "--site", str(site)], check=True)
-    wall, peak, search = build_with_search(site, output)
+    wall, peak, search = build(site, output)
+    after = index_files(output)
+    changed = sum(files.get(name) != digest for name, digest in after.items()) + len(files.keys() - after.keys())
     rows.append(
         (
-            f"release of {HELD_BACK} (release + build --search): wall s / search s / shards re-indexed",
-            f"{time.perf_counter() - started:.1f} / {search['seconds']:.1f} / {search['reindexed']:.0f}",
+            f"release of {HELD_BACK} (release + build): wall s / index s / segments written",
+            f"{time.perf_counter() - started:.1f} / {search['seconds']:.1f} / {search['rewritten']:.0f}",
+        )
+    )
+    rows.append(
+        (
+            f"release of {HELD_BACK}: index files changed / all",
+            f"{changed:,} / {len(after):,} ({changed / len(after):.1%})",
         )
     )
     rows.append((f"release of {HELD_BACK}: peak MB, all processes together", f"{peak:.0f}"))
     for path in held_paths:
         strip_release(path)
-    build_with_search(site, output)
+    build(site, output)
 
-    table = [f"### search at {args.cables:,} cables ({time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores)", ""]
+    report(f"search at {args.cables:,} real-shaped cables", rows, args.results)
+
+
+def query_rows(output: Path, asked: dict[str, str], how: str) -> list[tuple[str, str]]:
+    rows = []
+    for name, (cold, warm, read) in query_times(output, asked, how).items():
+        downloaded = f" / {read / 1e3:.0f} KB" if how == "http" else ""
+        rows.append(
+            (
+                f"{how}: {name} (`{asked[name]}`): first results warm ms / cold ms"
+                + (" / read" if how == "http" else ""),
+                f"{warm:.0f} / {cold:.0f}{downloaded}",
+            )
+        )
+    return rows
+
+
+def report(title: str, rows: list[tuple[str, str]], results: Path | None) -> None:
+    table = [f"### {title} ({time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores)", ""]
     table += ["| figure | value |", "|---|---|", *(f"| {name} | {value} |" for name, value in rows)]
     text = "\n".join(table) + "\n"
     print(text)
-    if args.results:
-        with open(args.results, "a", encoding="utf-8") as results:
-            results.write("\n" + text)
+    if results:
+        with open(results, "a", encoding="utf-8") as stream:
+            stream.write("\n" + text)
 
 
 if __name__ == "__main__":

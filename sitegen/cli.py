@@ -168,22 +168,17 @@ def release_command(date: str, reference_ids: tuple[str, ...], ids_file: Path | 
     help="Build into DIR instead of SITE/output.",
 )
 @click.option("--full", is_flag=True, help="Ignore what the last build remembers: read, render and write everything.")
-@click.option(
-    "--search/--no-search", default=None, help="Index cable pages with Pagefind (default: when it is installed)."
-)
+@click.option("--search/--no-search", default=True, help="Write the search index and page (on by default).")
 @site_option
 def build_command(
-    as_of: str | None, strict: bool, jobs: int, output: Path | None, full: bool, search: bool | None, site: Path
+    as_of: str | None, strict: bool, jobs: int, output: Path | None, full: bool, search: bool, site: Path
 ) -> None:
     """Build the site into output/."""
     from sitegen.build import BuildOptions, BuildRefused, build_site
-    from sitegen.search import search_available
 
     if not site.is_dir():
         raise click.UsageError(f"no site folder at {site}")
     moment = _option_moment(as_of, "--as-of", end_of_day=True)
-    if search and not search_available():
-        raise click.UsageError("--search needs Pagefind: pip install 'pagefind[bin]'")
     try:
         report = build_site(BuildOptions(site, output, moment, strict, jobs, full, search))
         # What the build leaves behind (the catalogue, held in cycles with the renderer) is
@@ -207,7 +202,7 @@ def build_command(
         sys.exit(CONTENT_ERROR)
     if report.search_seconds:
         click.echo(
-            f"search index: {report.search_reindexed} of {report.search_shards} shards indexed anew, "
+            f"search index: {report.search_rewritten} of {report.search_segments} segments written anew, "
             f"{report.search_bytes:,} bytes, in {report.search_seconds:.1f}s",
             err=True,
         )
@@ -312,7 +307,7 @@ def pack_command(output: Path | None, archive: Path | None, force: bool, site: P
 @click.option(
     "--search/--no-search",
     default=False,
-    help="Index with Pagefind on each rebuild (off by default: at 50,000 cables it takes minutes and GBs).",
+    help="Write the search index on each rebuild (off by default: a corrected cable rewrites its whole segment).",
 )
 @site_option
 def serve_command(port: int, host: str, search: bool, site: Path) -> None:

@@ -45,8 +45,6 @@ class Config:
     page_size: int = 50  # cables per index page
     feed_size: int = 50  # items per feed
     latest_release_size: int = 100  # cables of the latest release listed on the home page
-    # Cables per search index shard: Pagefind holds ~0.4 MB a cable while indexing, two shards at once.
-    search_shard_cables: int = 4000
     as_of: str = ""  # default for `build --as-of` (YYYY-MM-DD or YYYY-MM-DD HH:MM); empty: now
     explainer: str = "understanding-cables"  # slug of the page the menu calls the explainer
     # Sidebar links: [[support_links]] title = "...", url = "..." (http, https, mailto or relative).
@@ -58,7 +56,9 @@ class Config:
     markdown: MarkdownOptions = MarkdownOptions()  # [markdown] raw_html = false
 
 
-_POSITIVE = ("page_size", "feed_size", "latest_release_size", "search_shard_cables")
+_POSITIVE = ("page_size", "feed_size", "latest_release_size")
+# Keys of earlier versions, accepted with a warning so that an old sitegen.toml still builds.
+RETIRED = {"search_shard_cables": "search no longer runs Pagefind in shards; delete this key"}
 # A URL's scheme, if it has one. A URL with none is relative (`about.html`, `/donate`, `#top`).
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
 LINK_SCHEMES = ("http", "https", "mailto")
@@ -121,6 +121,9 @@ def config_from_mapping(raw: dict[str, Any], shown: str = CONFIG_NAME, text: str
     known = {f.name: f for f in fields(Config)}
     values: dict[str, Any] = {}
     for key, value in raw.items():
+        if key in RETIRED:
+            problems.append(Problem(shown, line_of(key), f"key {key!r} is no longer used: {RETIRED[key]}", "warning"))
+            continue
         if key not in known:
             problems.append(Problem(shown, line_of(key), f"unknown key {key!r} (known: {', '.join(sorted(known))})"))
             continue

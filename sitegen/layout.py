@@ -80,7 +80,7 @@ class SiteLayout:
 
     @property
     def search_record(self) -> Path:
-        """The shards the output's search bundle holds, and their cables (sitegen.search)."""
+        """What the output's search index was made from: its segments and cables (sitegen.search)."""
         return self.manifest.with_name(self.manifest.stem.replace("manifest-", "search-") + ".json")
 
     @property
@@ -140,9 +140,6 @@ OUTPUT_MARK = ".sitegen-output"  # inside the output: a folder without it is not
 OUTPUT_MARK_TEXT = b"This folder is the output of sitegen build, which replaces it whole at every build.\n"
 STAGING = "building"  # the folder a build writes into before it is put in place
 OLD_OUTPUT = "old"  # where a full build moves the previous output while it swaps the new one in
-SEARCH_STAGING = "pagefind"  # the search bundle being built
-OLD_SEARCH = "pagefind-old"
-SEARCH_WORK = "pagefind-work"  # each shard's pages, linked, while Pagefind reads them
 
 
 def beside_output(output: Path, purpose: str) -> Path:

@@ -12,6 +12,7 @@ HOME = "index.html"
 NOT_FOUND = "404.html"
 ROBOTS = "robots.txt"
 SEARCH = "search.html"
+SEARCH_FOLDER = "search"  # the search index's files (sitegen.search)
 SITEMAP = "sitemap.xml"
 RELEASES_FEED = "feed/releases.rss"
 RELEASES_ATOM = "feed/releases.atom"

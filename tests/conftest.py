@@ -15,7 +15,6 @@ import pytest
 
 from sitegen.build import BuildOptions, build_site
 from sitegen.model import CableRecord
-from sitegen.search import search_available
 from sitegen.sources.dump import DumpRow, read_rows
 
 REPO = Path(__file__).resolve().parent.parent
@@ -87,10 +86,6 @@ def chromium_path() -> str | None:
     return "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
 
 
-# Small shards, so that the sample's 46 cables make a search index of several shards to merge.
-BROWSER_SHARD_CABLES = 12
-
-
 def sample_site(root: Path, config_first: str = "") -> Path:
     """A copy of the bundled sample site at `root` (so that builds keep their cache out of the
     checkout); `config_first` goes before its config."""
@@ -104,9 +99,9 @@ def sample_site(root: Path, config_first: str = "") -> Path:
 @pytest.fixture(scope="session")
 def site_output(tmp_path_factory) -> Path:
     """The bundled sample site as built for a reader."""
-    site = sample_site(tmp_path_factory.mktemp("browser") / "site", f"search_shard_cables = {BROWSER_SHARD_CABLES}\n")
+    site = sample_site(tmp_path_factory.mktemp("browser") / "site")
     out = site / "output"
-    report = build_site(BuildOptions(site, out, BROWSER_AS_OF, jobs=2, search=search_available()))
+    report = build_site(BuildOptions(site, out, BROWSER_AS_OF, jobs=2))
     assert report.errors == []
     return out
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -73,12 +72,6 @@ def all_bytes(output: Path) -> bytes:
 def tree(root: Path) -> dict[str, bytes]:
     """Every file under `root` by its relative path, with its bytes."""
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-
-
-def listed_shards(output: Path) -> list[str]:
-    """The search shards `pagefind/shards.js` names, in order, as the search page reads them."""
-    script = (output / "pagefind" / "shards.js").read_text(encoding="utf-8")
-    return json.loads(script.split("=", 1)[1].strip().rstrip(";"))
 
 
 def page_keys(site: Path, output: Path) -> dict[str, str]:

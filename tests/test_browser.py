@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import re
 from urllib.parse import unquote
 
 import pytest
 
-from sitegen.search import search_available
-from tests.conftest import REPO, Visit, served
-from tests.sites import listed_shards
+from tests.conftest import REPO, Visit
 
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
 
@@ -121,21 +118,6 @@ def test_screenshots_for_people_to_look_at(browser, base_url, site_output):
         assert (SCREENSHOTS / f"{name}.png").stat().st_size > 5000
 
 
-@pytest.mark.skipif(not search_available(), reason="Pagefind is not installed (pip install 'pagefind[bin]')")
-def test_search_by_reference_id_opens_that_cable(browser, base_url, site_output):
-    cable = sorted((site_output / "cable").rglob("*.html"))[3]
-    refid = cable.stem
-    with Visit(browser) as page:
-        page.goto(base_url + "search.html")
-        page.fill(".pagefind-ui__search-input", refid)
-        first = page.locator(".pagefind-ui__result-link").first
-        first.wait_for(timeout=10000)
-        assert refid in first.inner_text()
-        first.click()
-        page.wait_for_load_state()
-        assert page.locator("article.cable").get_attribute("data-refid") == refid
-
-
 def _typed_loosely(reference_id: str) -> str:
     """`03ANKARA20` as a reader might type it: `03 ankara 0020`."""
     year, rest = reference_id[:2], reference_id[2:]
@@ -164,79 +146,3 @@ def test_the_id_box_never_offers_a_cable_not_yet_released(site_output):
     shards = "".join(p.read_text() for p in (site_output / "ids").glob("*.js"))
     released = {p.stem for p in (site_output / "cable").rglob("*.html")}
     assert set(re.findall(r'"(\d{2}[A-Z][A-Z0-9-]*\d+)":', shards)) == released
-
-
-@pytest.mark.skipif(not search_available(), reason="Pagefind is not installed (pip install 'pagefind[bin]')")
-def test_search_results_are_titled_by_id_and_subject_and_quote_the_text(browser, base_url):
-    with Visit(browser) as page:
-        page.goto(base_url + "search.html?q=ambassador")  # what the ID box sends for a word
-        first = page.locator(".pagefind-ui__result").first
-        first.wait_for(timeout=10000)
-        title = first.locator(".pagefind-ui__result-link").inner_text()
-        assert re.fullmatch(r"\d{2}[A-Z]+\d+: .+", title) and "PAGEFIND" not in title, title
-        excerpt = first.locator(".pagefind-ui__result-excerpt").inner_text()
-        assert not excerpt.startswith(("About this cable", "Reference ID")) and "ambassador" in excerpt.lower()
-        assert page.locator(".pagefind-ui__filter-name", has_text="origin").count() == 1  # filters kept
-
-
-@pytest.mark.skipif(not search_available(), reason="Pagefind is not installed (pip install 'pagefind[bin]')")
-def test_a_word_search_answers_from_every_shard_and_a_filter_narrows_it(browser, base_url, site_output):
-    names = listed_shards(site_output)
-    assert len(names) >= 3  # the fixture's small shards: the search page merges several
-    twins = [json.loads(p.read_text()) for p in (site_output / "cable").rglob("*.json")]
-    holding = [twin for twin in twins if "ambassador" in twin["body"].lower()]
-    with Visit(browser) as page:
-        page.goto(base_url + "search.html")
-        page.fill(".pagefind-ui__search-input", "ambassador")
-        message = page.locator(".pagefind-ui__message")
-        message.filter(has_text="results").wait_for(timeout=10000)
-        assert message.inner_text() == f"{len(holding)} results for ambassador"
-        athens = [twin for twin in holding if twin["origin"] == "Embassy Athens"]
-        page.locator(".pagefind-ui__filter-name", has_text="Origin").click()
-        page.locator(".pagefind-ui__filter-label", has_text="Embassy Athens").click()
-        message.filter(has_text=f"{len(athens)} result").wait_for(timeout=10000)
-        links = page.locator(".pagefind-ui__result-link")
-        links.first.wait_for()
-        shown = {text.split(":")[0] for text in links.all_inner_texts()}
-        assert shown == {twin["reference_id"] for twin in athens}
-
-
-@pytest.mark.skipif(not search_available(), reason="Pagefind is not installed (pip install 'pagefind[bin]')")
-def test_an_id_from_any_shard_is_its_own_first_result(browser, base_url, site_output):
-    names = listed_shards(site_output)
-    by_release = {}
-    for twin in (json.loads(p.read_text()) for p in sorted((site_output / "cable").rglob("*.json"))):
-        by_release.setdefault(twin["released"][:10], twin["reference_id"])
-    assert {"r" + day for day in by_release} == set(names)  # one shard per release day here
-    with Visit(browser) as page:
-        page.goto(base_url + "search.html")
-        for refid in by_release.values():
-            page.fill(".pagefind-ui__search-input", refid)
-            first = page.locator(".pagefind-ui__result-link").first
-            page.wait_for_function(
-                "id => { const a = document.querySelector('.pagefind-ui__result-link');"
-                " return a && a.textContent.startsWith(id + ':'); }",
-                arg=refid,
-                timeout=10000,
-            )
-            assert first.get_attribute("href").endswith(f"/{refid}.html")
-
-
-def test_the_search_page_opened_from_disk_says_how_to_reach_a_cable(browser, site_output):
-    with Visit(browser) as page:
-        page.goto((site_output / "search.html").as_uri())
-        note = page.locator(".search-unavailable")
-        note.wait_for(timeout=5000)
-        assert "served over the web" in note.inner_text() and "ID" in note.inner_text()
-
-
-@pytest.mark.skipif(not search_available(), reason="Pagefind is not installed (pip install 'pagefind[bin]')")
-def test_search_results_link_under_the_folder_a_mirror_serves_the_site_from(browser, site_output):
-    with served(site_output.parent) as parent_url, Visit(browser) as page:
-        page.goto(f"{parent_url}{site_output.name}/search.html?q=ambassador")
-        first = page.locator(".pagefind-ui__result-link").first
-        first.wait_for(timeout=10000)
-        assert first.get_attribute("href").startswith(f"/{site_output.name}/cable/")
-        first.click()
-        page.wait_for_load_state()
-        assert page.locator("article.cable").count() == 1

@@ -18,7 +18,7 @@ import secrets
 import sqlite3
 import time
 import traceback
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
@@ -29,7 +29,16 @@ except ImportError:  # Windows: builds of one output are not guarded against eac
     fcntl = None  # type: ignore[assignment]
 
 from sitegen.build.changes import changed_entries, document_digests, inputs_fingerprint, nothing_changed
-from sitegen.build.publish import STATIC_PAGE, BuildRun, Published, RenderContext, RenderTask, Written, publish
+from sitegen.build.publish import (
+    STATIC_PAGE,
+    BuildRun,
+    Published,
+    RenderContext,
+    RenderTask,
+    SearchInput,
+    Written,
+    publish,
+)
 from sitegen.build.quick import QuickBuild
 from sitegen.build.report import BuildBusy, BuildOptions, BuildRefused, BuildReport
 from sitegen.catalogue import CableEntry, Catalogue, build_catalogue, published_articles
@@ -43,7 +52,7 @@ from sitegen.model import Problem
 from sitegen.parallel import worker_count
 from sitegen.plan import plan_site, sitemap_urls
 from sitegen.render.site import SiteRenderer, code_fingerprint
-from sitegen.search import search_available, search_members
+from sitegen.search import search_members
 from sitegen.sources.pages import Document, read_documents
 from sitegen.sources.scan import FolderStats, Scan, cable_file_stats, folder_digests, scan_cables, stats_digest
 from sitegen.write import OutputError, Staging, copy_static, remove_tree
@@ -60,8 +69,6 @@ def build_site(options: BuildOptions) -> BuildReport:
         raise BuildRefused(f"{clash}; a build replaces its output whole, so choose another --output")
     config, config_problems = load_config(layout.site)
     as_of = resolve_as_of(options.as_of, config)
-    if options.search is None:
-        options = replace(options, search=search_available())
     report = _new_report(layout, config_problems + share_link_warning(config), as_of)
     try:
         layout.cache.mkdir(parents=True, exist_ok=True)
@@ -203,9 +210,8 @@ def _build(run: BuildRun) -> None:
     if published is None:
         return
     generation = _save(run, site, published, incremental, changed)
-    if site.scan.problems or run.report.search_unfinished:
-        # Files with problems are read again next time, and an unfinished index is finished:
-        # no no-op (or quick) path until then.
+    if site.scan.problems:
+        # Files with problems are read again next time: no no-op (or quick) path until then.
         sources = ""
     run.manifest.save_meta(
         state="clean",
@@ -306,9 +312,12 @@ def _render_site(
         STATIC_PAGE: (hashlib.sha256(repr(sorted(assets.items())).encode()).hexdigest(), tuple(sorted(assets.values())))
     }
     planned = {plan.url for plan in plans} | {STATIC_PAGE}
-    members = search_members(site.catalogue) if run.search else None
+    search = None
+    if run.search:
+        catalogue = site.catalogue
+        search = SearchInput(search_members(catalogue.cables, site.scan.digests), catalogue.cables.__getitem__)
     context = RenderContext(renderer, keys, staging)
-    published = publish(run, staging, context, tasks, previous, planned, members, static)
+    published = publish(run, staging, context, tasks, previous, planned, search, static)
     return published, fingerprints, changed
 
 

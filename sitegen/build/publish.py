@@ -2,14 +2,16 @@
 
 Both of a build's paths end here: the general one (pipeline.py) and the quick one (quick.py)
 render the pages whose key changed on every core, stop on --strict, put the staging folder in
-place, update the search index and mark the manifest while they save.
+place with the search index's changed files, and mark the manifest while they save.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Container, Iterable
 from dataclasses import astuple, dataclass
+from pathlib import Path
 from typing import Any
 
 from sitegen.build.report import BuildMemory, BuildOptions, BuildReport
@@ -21,8 +23,9 @@ from sitegen.model import Problem
 from sitegen.parallel import batches, map_batches
 from sitegen.plan import PagePlan
 from sitegen.render.site import Rendered, SiteRenderer
-from sitegen.search import Member, bundle_size, indexed_part, remove_index, update_index
-from sitegen.urls import CABLE_FOLDER
+from sitegen.search import IndexUpdate, Member, update_index
+from sitegen.search.index import EntryOf, write_record
+from sitegen.urls import SEARCH_FOLDER
 from sitegen.write import Staging
 
 RENDER_BATCH = 200
@@ -93,14 +96,15 @@ def publish(
     tasks: list[RenderTask],
     previous: dict[str, tuple[str, str]],
     planned: Container[str] | None,
-    search_members: list[Member] | None,
+    search: SearchInput | None,
     extra_pages: Written | None = None,
 ) -> Published | None:
     """Render `tasks`, then (unless --strict meets a problem: None, the output untouched) put the
-    staging folder in place, dropping the files of pages gone or no longer written, and index it.
-    `planned` is every page the build plans (None: the same pages as before); `search_members`
-    the released cables the index holds (None: the same as before); `extra_pages` are recorded
-    as written without rendering (the static files)."""
+    staging folder in place with the search index's changed files, dropping the files of pages
+    gone or no longer written.
+    `planned` is every page the build plans (None: the same pages as before); `search` the
+    released cables the index is to hold (None: a build without search); `extra_pages` are
+    recorded as written without rendering (the static files)."""
     fresh: dict[str, list[Problem]] = {}
     written = render_pages(run, context, tasks, fresh)
     run.report.rendered = len(written)
@@ -119,15 +123,16 @@ def publish(
     run.manifest.save_meta(state="building", output=str(run.layout.output), folders={})
     if run.options.memory is not None:
         run.options.memory.forget()
-    cables_changed = search_changes(staging) if run.search and staging.overlay else None
+    index = stage_search_index(run, staging, search) if search is not None else None
+    stale |= stale_search_files(run, staging, index)
     moved = staging.commit(sorted(stale))
     run.report.output = "replaced"
     run.report.notes += staging.notes
     run.report.files = moved if moved >= 0 else sum(len(files) for _, files in written.values())
-    if run.search:
-        update_search(run, search_members, cables_changed)
-    else:
-        remove_index(run.layout.output)  # no page links to it any more, and it would go stale
+    if index is not None:
+        write_record(run.layout.search_record, index.record)
+    elif not run.search:
+        run.layout.search_record.unlink(missing_ok=True)
     return Published(written, gone_pages, kept, previous)
 
 
@@ -215,39 +220,50 @@ def stale_files(
     return gone_pages, stale
 
 
-def search_changes(staging: Staging) -> set[str]:
-    """The cable pages whose indexed text this build changes: of the pages staged (those whose
-    bytes change), the new ones and those whose indexed text differs from the page in the output."""
-    changed = set()
-    for url in staging.staged(CABLE_FOLDER):
-        if not url.endswith(".html"):
-            continue
-        try:
-            before = (staging.output_dir / url).read_bytes()
-        except OSError:
-            changed.add(url)
-            continue
-        if indexed_part(before) != indexed_part((staging.folder / url).read_bytes()):
-            changed.add(url)
-    return changed
+@dataclass(frozen=True)
+class SearchInput:
+    """The released cables the search index is to hold, and where to read each one's entry."""
+
+    members: list[Member]
+    entry_of: EntryOf
 
 
-def update_search(run: BuildRun, members: list[Member] | None, changed: set[str] | None) -> None:
-    """Re-index the search shards holding a cable page whose indexed text changed, or whose cables did.
-    `changed` None: the whole output was replaced, so every shard is indexed anew."""
+def stage_search_index(run: BuildRun, staging: Staging, search: SearchInput) -> IndexUpdate:
+    """Write the search index's segments that changed into the staging folder (each file only
+    if its bytes differ from the output's)."""
     started = time.perf_counter()
-    record = run.layout.search_record
-    if changed is None:
-        record.unlink(missing_ok=True)
-    shard_size = run.config.search_shard_cables
-    indexed = update_index(run.layout.output, record, members, changed or set(), run.jobs, shard_size)
-    if not indexed.reindexed and indexed.ok:
-        return
+    output = run.layout.output
+
+    def present(segment: str) -> bool:
+        return staging.overlay and (output / SEARCH_FOLDER / segment / "f.js").is_file()
+
+    def stage(url: str, data: bytes) -> None:
+        if not staging.unchanged(url, data):
+            staging.write(url, data)
+
+    index = update_index(search.members, run.layout.search_record, run.layout.site, search.entry_of, present, stage)
     report = run.report
     report.search_seconds = time.perf_counter() - started
-    report.search_shards, report.search_reindexed = indexed.shards, indexed.reindexed
-    if indexed.ok:
-        report.search_bytes = bundle_size(run.layout.output)
-    else:
-        report.search_unfinished = True
-        report.problems.append(Problem("pagefind", 0, f"search index not updated: {indexed.message}", "warning"))
+    report.search_segments, report.search_rewritten = index.segments, index.rewritten
+    report.search_bytes = index.size
+    return index
+
+
+def stale_search_files(run: BuildRun, staging: Staging, index: IndexUpdate | None) -> set[str]:
+    """In an incremental build, the index files in the output that no segment kept or written
+    anew holds any more (every one of them when the site has no search now)."""
+    folder = run.layout.output / SEARCH_FOLDER
+    if not staging.overlay or not folder.is_dir():
+        return set()
+    kept = set(index.kept) if index is not None else set()
+    stale = set()
+    for directory, _, files in os.walk(folder):
+        relative = Path(directory).relative_to(run.layout.output).as_posix()
+        segment = relative.split("/")[1] if "/" in relative else ""
+        if segment in kept:
+            continue
+        for name in files:
+            url = f"{relative}/{name}"
+            if index is None or url not in index.names:
+                stale.add(url)
+    return stale

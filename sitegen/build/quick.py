@@ -21,7 +21,7 @@ from pathlib import Path
 
 from sitegen import urls
 from sitegen.build.changes import document_digests, release_set_unchanged
-from sitegen.build.publish import AllPagesBut, BuildRun, RenderContext, RenderTask, publish
+from sitegen.build.publish import AllPagesBut, BuildRun, RenderContext, RenderTask, SearchInput, publish
 from sitegen.catalogue import (
     OTHER_LETTER,
     CableEntry,
@@ -50,7 +50,7 @@ from sitegen.plan import (
     sitemap_urls,
 )
 from sitegen.render.site import SiteRenderer, code_fingerprint
-from sitegen.search import Member, recorded_members
+from sitegen.search import Member, read_record
 from sitegen.sources.pages import Document, read_documents
 from sitegen.sources.scan import FolderStats, ScanTask, folder_digests, read_files
 from sitegen.write import Staging, copy_static
@@ -92,12 +92,13 @@ class QuickBuild:
             moved = catalogue.move(found.moves, meta.slugs) if found.moves else None
             if found.moves and moved is None:
                 return False
-            members = None  # the search index holds the same cables
-            if moved is not None and self.run.search:
-                members = moved_members(self.run.layout.search_record, catalogue, moved)
+            search = None
+            if self.run.search:
+                members = quick_members(self.run.layout.search_record, catalogue, moved)
                 if members is None:
                     return False
-            return self._render_and_save(catalogue, found, meta, moved, members)
+                search = SearchInput(members, catalogue.cables.__getitem__)
+            return self._render_and_save(catalogue, found, meta, moved, search)
         finally:
             catalogue.close()
 
@@ -111,7 +112,7 @@ class QuickBuild:
             and bool(meta.sources)  # the last build met a broken file: it is read again
             and meta.as_of is not None
             and release_set_unchanged(meta.release_moments, meta.as_of, self.run.report.as_of)
-            # The quick path keeps the search shards' cables as recorded: there must be a record.
+            # The quick path takes the search index's cables from its record: there must be one.
             and (not self.run.search or self.run.layout.search_record.exists())
         )
 
@@ -121,7 +122,7 @@ class QuickBuild:
         found: QuickChanges,
         meta: BuildMeta,
         moved: Moved | None,
-        members: list[Member] | None,
+        search: SearchInput | None,
     ) -> bool:
         """The quick path's render and save, once the change is known to leave every cable in
         place (`moved` None) or the stored catalogue has moved the cables that moved."""
@@ -168,7 +169,7 @@ class QuickBuild:
         tasks: list[RenderTask] = [(plan, previous.get(plan.url, ("",))[0]) for plan in plans.values()]
         context = RenderContext(renderer, keys, staging)
         planned = AllPagesBut(gone) if moved is not None else None
-        published = publish(run, staging, context, tasks, previous, planned, members)
+        published = publish(run, staging, context, tasks, previous, planned, search)
         if published is None:
             return True  # --strict met a problem: reported, nothing changed
         report = run.report
@@ -192,7 +193,7 @@ class QuickBuild:
         run.manifest.save_meta(
             state="clean",
             as_of=report.as_of,
-            sources="" if report.search_unfinished else self.sources,
+            sources=self.sources,
             folders=folder_digests(layout.site, self.folders),
             generation=generation,
             page_problems=published.kept_problems,
@@ -204,16 +205,24 @@ class QuickBuild:
         return True
 
 
-def moved_members(record: Path, catalogue: StoredCatalogue, moved: Moved) -> list[Member] | None:
-    """The released cables the search index is to hold once `moved` is published: those it
-    holds, less the moved cables' old pages, with their new ones (None: the record cannot say)."""
-    members = recorded_members(record)
-    if members is None:
+def quick_members(record_path: Path, catalogue: StoredCatalogue, moved: Moved | None) -> list[Member] | None:
+    """The released cables the search index is to hold once this build is published: those its
+    record holds, with the new digests of the cables changed in place, less the cables moved
+    out and with those moved in (None: no usable record)."""
+    record = read_record(record_path)
+    if record is None:
         return None
-    now = {ref: row[0] for ref, row in moved.rows.items() if row is not None}
-    leaving = set(moved.gone) | {entry.url for entry in now.values()}
-    kept = [member for member in members if member[1] not in leaving]
-    return kept + [(entry.release_day, entry.url) for entry in now.values()]
+    members = {member.reference_id: member for member in record.members}
+    for reference_id, (entry, digest) in catalogue.changed.items():
+        if reference_id in members:
+            members[reference_id] = Member(reference_id, entry.created, entry.release_day, digest)
+    for reference_id, row in (moved.rows if moved is not None else {}).items():
+        if row is None:
+            members.pop(reference_id, None)
+        else:
+            entry, digest = row
+            members[reference_id] = Member(reference_id, entry.created, entry.release_day, digest)
+    return list(members.values())
 
 
 @dataclass

@@ -27,7 +27,7 @@ class BuildOptions:
     strict: bool = False
     jobs: int = 0  # 0: one per core
     full: bool = False  # ignore the manifest: read, render and write everything
-    search: bool | None = None  # index with Pagefind; None: when Pagefind is installed
+    search: bool = True  # write the search index (sitegen.search)
     memory: BuildMemory | None = None  # a process that builds again and again (serve) keeps one
 
 
@@ -84,10 +84,9 @@ class BuildReport:
     quick: bool = False  # built from the stored catalogue
     moved: int = 0  # of it, the cables that moved in or out of its indexes (released, withheld, retagged)
     search_seconds: float = 0.0
-    search_bytes: int = 0
-    search_shards: int = 0  # shards in the search bundle
-    search_reindexed: int = 0  # of which this build indexed anew
-    search_unfinished: bool = False  # indexing failed: the next build must not be a no-op
+    search_bytes: int = 0  # of the index files this build made (written, or found unchanged)
+    search_segments: int = 0  # segments in the search index
+    search_rewritten: int = 0  # of which this build wrote anew
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0

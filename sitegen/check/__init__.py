@@ -1,4 +1,4 @@
-"""Check: audit a built output folder (links, fragments, the cable page contract, feeds, sitemap, embargo, folder sizes).
+"""Check: audit a built output folder (links, fragments, the cable page contract, feeds, sitemap, search index, embargo, folder sizes).
 
 Reads only the built files (and, for the embargo, the site's cable files). Pages are read
 with regular expressions rather than a full HTML parser and in parallel: the check must
@@ -24,6 +24,7 @@ from sitegen.check.pages import (
     reference_ids_in,
 )
 from sitegen.check.report import CheckReport
+from sitegen.check.search import check_search_index
 from sitegen.check.sitemaps import _sitemap_locs
 from sitegen.config import load_config, resolve_as_of
 from sitegen.incremental.manifest import Manifest
@@ -75,6 +76,7 @@ def check_output(root: Path, withheld: frozenset[str] = frozenset(), jobs: int =
             report.add("sitemap entry without a page", loc)
         for page in sorted(cable_pages - listed):
             report.add("cable page missing from the sitemap", page)
+    check_search_index(root, files, cable_pages, withheld, report)
     if withheld:
         report.figures["unreleased IDs checked"] = len(withheld)
     return report

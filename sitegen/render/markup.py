@@ -101,8 +101,7 @@ def _link_tags(text: str, tags: list[tuple[str, str]]) -> tuple[str, list[tuple[
             continue
         start = cursor + found.start()
         parts.append(text[cursor:start])
-        # Weighted for search: a tag is what a cable is about, after its ID and subject.
-        parts.append(f'<a class="tag" href="{href}" data-pagefind-weight="5">{written}</a>')
+        parts.append(f'<a class="tag" href="{href}">{written}</a>')
         cursor = start + len(written)
     parts.append(text[cursor:])
     return "".join(parts), []

@@ -1,42 +1,797 @@
-// Starts Pagefind's search box on the search page (an external file: the CSP allows no inline script).
-// The index is in shards (pagefind/shards.js names them): the first is the primary bundle and the
-// others are merged into it, so one query searches the whole archive.
-window.addEventListener("DOMContentLoaded", function () {
-  var box = document.getElementById("search");
-  if (!box) return;
-  var shards = window.sitegenSearchShards || [];
-  var say = function (text) {
-    var note = document.createElement("p");
-    note.className = "search-unavailable";
-    note.textContent = text;
-    box.appendChild(note);
+/* The search page: reads sitegen's static index (search/, written by the build) and shows the
+   first results of a query, then the exact count and the filters' counts.
+
+   Every index file is a classic script that calls sitegenSearch.put(key, data), so the page
+   works from file:// (a mirror on a USB stick) as over http. A query reads only what it needs:
+   a word's first chunk holds its best-scoring cables, so one word reads one small file; several
+   words read further chunks only until no unread cable could enter the first page (the
+   threshold of impact-ordered postings); the exact total and the filters read the rest after
+   the first results are shown.
+
+   Cable text is only ever inserted with textContent: never as markup. */
+(function () {
+  "use strict";
+
+  var PAGE = 20;
+  var MAX_PREFIX_STEMS = 64;
+
+  // ---- loading index files ------------------------------------------------------------
+  var root = "";
+  var loaded = {};
+  var waiting = {};
+  var bytesRead = 0;
+  var bytesAtFirst = null; // what the page had read when it first showed results
+  window.sitegenSearch = {
+    put: function (key, data) {
+      loaded[key] = data;
+      var callbacks = waiting[key];
+      delete waiting[key];
+      if (callbacks) callbacks.forEach(function (callback) { callback(data); });
+    },
+    // For bench/search.py: how much of the index this page has read, and had read when it
+    // first showed results.
+    bytes: function () { return bytesRead; },
+    bytesAtFirst: function () { return bytesAtFirst; },
   };
-  // Pagefind loads its index with fetch and an ES module, which browsers refuse to pages opened from disk.
-  if (window.location.protocol === "file:") {
-    say("Search works when the site is served over the web. Opened from a folder, go to a cable by its ID in the box above, or browse by origin, tag or date.");
-    return;
+
+  function load(key) {
+    if (Object.prototype.hasOwnProperty.call(loaded, key)) return Promise.resolve(loaded[key]);
+    return new Promise(function (resolve) {
+      if (waiting[key]) {
+        waiting[key].push(resolve);
+        return;
+      }
+      waiting[key] = [resolve];
+      var script = document.createElement("script");
+      script.src = root + "search/" + key + ".js";
+      script.onload = function () {
+        script.remove();
+        measure(script.src);
+        if (waiting[key]) window.sitegenSearch.put(key, null); // a file that put nothing
+      };
+      script.onerror = function () {
+        script.remove();
+        window.sitegenSearch.put(key, null);
+      };
+      document.head.appendChild(script);
+    });
   }
-  if (typeof PagefindUI === "undefined" || !shards.length) {
-    say("The search index of this site has not been built.");
-    return;
+
+  function measure(url) {
+    if (!window.performance || !performance.getEntriesByName) return;
+    var entries = performance.getEntriesByName(url);
+    var entry = entries[entries.length - 1];
+    if (entry) bytesRead += entry.encodedBodySize || entry.transferSize || 0;
   }
-  // Absolute paths, so that results link under the folder the site is served from.
-  var root = box.getAttribute("data-root") || "";
-  var at = function (path) { return new URL(root + path, window.location.href).pathname; };
-  var baseUrl = at("./");
-  var bundle = function (name) { return at("pagefind/" + name + "/"); };
-  var ui = new PagefindUI({
-    element: "#search",
-    bundlePath: bundle(shards[0]),
-    baseUrl: baseUrl,
-    mergeIndex: shards.slice(1).map(function (name) { return { bundlePath: bundle(name), baseUrl: baseUrl }; }),
-    showSubResults: true,
-    showImages: false,
-  });
-  // The page's visible label names Pagefind's box, which comes without an id of its own.
-  var input = document.querySelector("#search input");
-  if (input) input.id = "search-input";
-  // The header's ID box sends what is not an ID here (and every query, without JavaScript).
-  var query = new URLSearchParams(window.location.search).get("q");
-  if (query) ui.triggerSearch(query);
-});
+
+  // ---- decoding -------------------------------------------------------------------------
+  function bytes(base64) {
+    var text = atob(base64 || "");
+    var out = new Uint8Array(text.length);
+    for (var i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
+    return out;
+  }
+  function u16(base64) {
+    var raw = bytes(base64);
+    var out = new Uint16Array(raw.length >> 1);
+    for (var i = 0; i < out.length; i++) out[i] = raw[2 * i] | (raw[2 * i + 1] << 8);
+    return out;
+  }
+  function varints(raw) {
+    var out = [];
+    var value = 0, shift = 0;
+    for (var i = 0; i < raw.length; i++) {
+      var b = raw[i];
+      value += (b & 0x7f) * Math.pow(2, shift);
+      if (b & 0x80) { shift += 7; } else { out.push(value); value = 0; shift = 0; }
+    }
+    return out;
+  }
+
+  // ---- words, as the build folds them (sitegen/search/words.py) -----------------------
+  function fold(text) {
+    return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+  function words(text) {
+    return (fold(text).match(/[a-z0-9]+/g) || []).filter(function (w) { return w.length <= 32; });
+  }
+  // A reference ID typed in any spacing or case, with leading zeros: goto.js's canonical form
+  // (window.sitegenCanonicalId) when the page has it, else the same rule here.
+  function canonicalId(text) {
+    if (typeof window.sitegenCanonicalId === "function") return window.sitegenCanonicalId(text);
+    var match = /^(\d{2})\s*([A-Z][A-Z0-9\s\-]*?)\s*0*(\d+)$/.exec(text.trim().toUpperCase());
+    if (!match) return null;
+    return match[1] + match[2].replace(/\s+/g, "") + String(Number(match[3]));
+  }
+
+  // ---- the query --------------------------------------------------------------------------
+  // Terms: {words: [...], phrase: bool, prefix: bool, exclude: bool}
+  function parseQuery(text, asWords) {
+    var terms = [];
+    var id = asWords ? null : canonicalId(text);
+    if (id) return { terms: [{ words: words(id), phrase: false, prefix: false, exclude: false }], id: id };
+    var pattern = /(-?)"([^"]*)"?|(-?)(\S+)/g;
+    var match;
+    while ((match = pattern.exec(text))) {
+      if (match[2] !== undefined) {
+        var phraseWords = words(match[2]);
+        if (phraseWords.length) terms.push({ words: phraseWords, phrase: phraseWords.length > 1, prefix: false, exclude: match[1] === "-" });
+        continue;
+      }
+      var raw = match[4];
+      var prefix = /\*$/.test(raw);
+      var found = words(raw);
+      if (!found.length) continue;
+      if (prefix && found.length === 1 && found[0].length >= 2) {
+        terms.push({ words: found, phrase: false, prefix: true, exclude: match[3] === "-" });
+      } else {
+        found.forEach(function (word, i) {
+          terms.push({ words: [word], phrase: false, prefix: false, exclude: match[3] === "-" && i === 0 });
+        });
+      }
+    }
+    return { terms: terms, id: null };
+  }
+
+  // ---- the index ----------------------------------------------------------------------------
+  var meta = null;
+  var prefixes = {}; // segment -> set of dictionary prefixes
+
+  function start() {
+    if (meta) return Promise.resolve(meta);
+    return load("meta").then(function (data) {
+      if (!data) throw new Error("no index");
+      return Promise.all(data.segments.map(function (segment) {
+        return load(segment.name + "/prefixes").then(function (list) {
+          var set = {};
+          (list || []).forEach(function (p) { set[p] = true; });
+          prefixes[segment.name] = set;
+        });
+      })).then(function () { meta = data; return meta; });
+    });
+  }
+
+  function dictionaryKey(segment, word) {
+    var set = prefixes[segment];
+    for (var n = Math.min(word.length, meta.prefix); n >= 1; n--) {
+      if (set[word.slice(0, n)]) return segment + "/w/" + word.slice(0, n);
+    }
+    return null;
+  }
+  function dictionary(segment, word) {
+    var key = dictionaryKey(segment, word);
+    return key ? load(key) : Promise.resolve(null);
+  }
+
+  // The stem a surface word is listed under in a segment, with its entry: [df, chunks, inline].
+  function stemOf(segment, word) {
+    return dictionary(segment, word).then(function (dict) {
+      if (!dict) return null;
+      var stem = Object.prototype.hasOwnProperty.call(dict.w, word) ? dict.w[word] : word;
+      if (stem === word) return Object.prototype.hasOwnProperty.call(dict.s, stem) ? { stem: stem, entry: dict.s[stem] } : null;
+      return dictionary(segment, stem).then(function (stemDict) {
+        if (!stemDict || !Object.prototype.hasOwnProperty.call(stemDict.s, stem)) return null;
+        return { stem: stem, entry: stemDict.s[stem] };
+      });
+    });
+  }
+
+  // Every stem of a segment some word with this prefix maps to (the most frequent first).
+  function stemsWithPrefix(segment, prefix) {
+    var set = prefixes[segment];
+    var keys = Object.keys(set).filter(function (p) { return p.indexOf(prefix) === 0 || prefix.indexOf(p) === 0; });
+    return Promise.all(keys.map(function (p) { return load(segment + "/w/" + p); })).then(function (dicts) {
+      var stems = {};
+      var pending = [];
+      dicts.forEach(function (dict) {
+        if (!dict) return;
+        Object.keys(dict.s).forEach(function (stem) { if (stem.indexOf(prefix) === 0) stems[stem] = dict.s[stem]; });
+        Object.keys(dict.w).forEach(function (word) {
+          if (word.indexOf(prefix) === 0 && !stems[dict.w[word]]) pending.push(dict.w[word]);
+        });
+      });
+      return Promise.all(pending.map(function (stem) {
+        return dictionary(segment, stem).then(function (dict) {
+          if (dict && Object.prototype.hasOwnProperty.call(dict.s, stem)) stems[stem] = dict.s[stem];
+        });
+      })).then(function () {
+        return Object.keys(stems)
+          .map(function (stem) { return { stem: stem, entry: stems[stem] }; })
+          .sort(function (a, b) { return b.entry[0] - a.entry[0] || (a.stem < b.stem ? -1 : 1); })
+          .slice(0, MAX_PREFIX_STEMS);
+      });
+    });
+  }
+
+  // A stream: one stem's postings in one segment, read chunk by chunk.
+  function Stream(segment, first, stem, entry) {
+    this.segment = segment;
+    this.first = first;
+    this.stem = stem;
+    this.df = entry[0];
+    this.chunks = entry[1]; // [[count, best impact], ...]
+    this.inline = entry[2] || null;
+    this.next = 0; // chunks read so far
+  }
+  Stream.prototype.nextMax = function () {
+    return this.next < this.chunks.length ? this.chunks[this.next][1] : 0;
+  };
+  Stream.prototype.file = function (kind, k) {
+    return this.segment + "/" + kind + "/" + this.stem.slice(0, 2) + "/" + this.stem + "." + k;
+  };
+  // Reads the next chunk: calls add(doc, impact, positionsIndex) for each posting.
+  Stream.prototype.read = function (withPositions) {
+    var self = this;
+    var k = this.next++;
+    var parts = this.inline ? Promise.resolve(this.inline) : load(this.file("p", k));
+    var positions = !withPositions ? Promise.resolve(null)
+      : this.inline ? Promise.resolve(this.inline[2]) : load(this.file("q", k));
+    return Promise.all([parts, positions]).then(function (got) {
+      var data = got[0] || ["", ""];
+      var ids = varints(bytes(data[0]));
+      var impacts = bytes(data[1]);
+      var docs = [];
+      var doc = self.first;
+      for (var i = 0; i < ids.length; i++) {
+        doc += ids[i];
+        docs.push(doc);
+      }
+      var where = null;
+      if (got[1] !== null && got[1] !== undefined) {
+        var raw = varints(bytes(got[1]));
+        where = [];
+        var at = 0;
+        for (var j = 0; j < docs.length; j++) {
+          var count = raw[at++];
+          var list = [];
+          var p = 0;
+          for (var c = 0; c < count; c++) { p += raw[at++]; list.push(p); }
+          where.push(list);
+        }
+      }
+      return { docs: docs, impacts: impacts, positions: where };
+    });
+  };
+
+  // A term of the query, resolved: its streams in every segment.
+  function resolveTerm(term) {
+    var segments = meta.segments;
+    var wordStreams = term.words.map(function (word, index) {
+      return Promise.all(segments.map(function (segment) {
+        if (term.prefix) {
+          return stemsWithPrefix(segment.name, word).then(function (list) {
+            return list.map(function (found) { return new Stream(segment.name, segment.first, found.stem, found.entry); });
+          });
+        }
+        return stemOf(segment.name, word).then(function (found) {
+          return found ? [new Stream(segment.name, segment.first, found.stem, found.entry)] : [];
+        });
+      })).then(function (lists) { return [].concat.apply([], lists); });
+    });
+    return Promise.all(wordStreams).then(function (streams) {
+      return { term: term, parts: streams.map(function (list, i) { return { word: term.words[i], streams: list, seen: {}, positions: {} }; }) };
+    });
+  }
+
+  // ---- evaluation ---------------------------------------------------------------------
+  // Each positive term's words are scoring parts; a document's score is the sum over parts of
+  // its best impact among the part's streams. A phrase also needs its words at successive places.
+  function readChunk(part, stream, withPositions) {
+    return stream.read(withPositions).then(function (chunk) {
+      for (var i = 0; i < chunk.docs.length; i++) {
+        var doc = chunk.docs[i];
+        var impact = chunk.impacts[i];
+        if (!(part.seen[doc] >= impact)) part.seen[doc] = impact;
+        if (chunk.positions) {
+          var mine = part.positions[doc] || (part.positions[doc] = []);
+          Array.prototype.push.apply(mine, chunk.positions[i]);
+        }
+      }
+    });
+  }
+
+  function partNextMax(part) {
+    return part.streams.reduce(function (best, s) { return Math.max(best, s.nextMax()); }, 0);
+  }
+  function partDone(part) {
+    return part.streams.every(function (s) { return s.next >= s.chunks.length; });
+  }
+
+  function phraseHolds(term, doc) {
+    var first = term.parts[0].positions[doc];
+    if (!first) return false;
+    return first.some(function (p) {
+      return term.parts.every(function (part, i) {
+        var list = part.positions[doc];
+        return list && list.indexOf(p + i) >= 0;
+      });
+    });
+  }
+
+  function Query(parsed) {
+    this.parsed = parsed;
+    this.positive = [];
+    this.negative = [];
+  }
+  Query.prototype.resolve = function () {
+    var self = this;
+    return Promise.all(this.parsed.terms.map(resolveTerm)).then(function (resolved) {
+      resolved.forEach(function (r) { (r.term.exclude ? self.negative : self.positive).push(r); });
+      self.parts = [].concat.apply([], self.positive.map(function (r) { return r.parts; }));
+      return self;
+    });
+  };
+  Query.prototype.isPhrasePart = function (part) {
+    return this.positive.some(function (r) { return r.term.phrase && r.parts.indexOf(part) >= 0; });
+  };
+  // Exact score of a doc seen in every part (null if a part lacks it or a phrase fails).
+  Query.prototype.scoreOf = function (doc) {
+    var score = 0;
+    for (var i = 0; i < this.parts.length; i++) {
+      var impact = this.parts[i].seen[doc];
+      if (impact === undefined) return null;
+      score += impact;
+    }
+    for (var t = 0; t < this.positive.length; t++) {
+      if (this.positive[t].term.phrase && !phraseHolds(this.positive[t], doc)) return null;
+    }
+    return score;
+  };
+
+  // The first page by relevance, reading chunks only until no unread posting could change it.
+  Query.prototype.top = function (k) {
+    var self = this;
+    if (!this.parts.length || this.parts.some(function (p) { return !p.streams.length; })) return Promise.resolve([]);
+    function step() {
+      var candidates = {};
+      self.parts.forEach(function (part) { Object.keys(part.seen).forEach(function (d) { candidates[d] = true; }); });
+      var exact = [];
+      var bestOpen = self.parts.reduce(function (sum, part) { return sum + partNextMax(part); }, 0);
+      Object.keys(candidates).forEach(function (key) {
+        var doc = Number(key);
+        var complete = self.parts.every(function (part) { return part.seen[doc] !== undefined || partDone(part); });
+        var score = self.scoreOf(doc);
+        if (score !== null) {
+          exact.push({ doc: doc, score: score });
+        } else if (!complete) {
+          var bound = 0;
+          self.parts.forEach(function (part) { bound += part.seen[doc] !== undefined ? part.seen[doc] : partNextMax(part); });
+          bestOpen = Math.max(bestOpen, bound);
+        }
+      });
+      exact.sort(byScore);
+      var enough = exact.length >= k && exact[k - 1].score >= bestOpen;
+      var allRead = self.parts.every(partDone);
+      if (enough || allRead) return Promise.resolve(exact.slice(0, k));
+      // Read the next chunk of the part whose unread postings could score highest.
+      var part = self.parts.filter(function (p) { return !partDone(p); })
+        .sort(function (a, b) { return partNextMax(b) - partNextMax(a); })[0];
+      var stream = part.streams.filter(function (s) { return s.next < s.chunks.length; })
+        .sort(function (a, b) { return b.nextMax() - a.nextMax(); })[0];
+      return readChunk(part, stream, self.isPhrasePart(part)).then(step);
+    }
+    return step();
+  };
+
+  // Every match, with its score: reads every chunk of every term.
+  Query.prototype.all = function () {
+    var self = this;
+    if (!this.parts.length || this.parts.some(function (p) { return !p.streams.length; })) return Promise.resolve([]);
+    var reads = [];
+    this.parts.forEach(function (part) {
+      part.streams.forEach(function (stream) {
+        while (stream.next < stream.chunks.length) reads.push(readChunk(part, stream, self.isPhrasePart(part)));
+      });
+    });
+    var excluded = {};
+    this.negative.forEach(function (r) {
+      var parts = r.parts;
+      parts.forEach(function (part) {
+        part.streams.forEach(function (stream) {
+          while (stream.next < stream.chunks.length) reads.push(readChunk(part, stream, r.term.phrase));
+        });
+      });
+    });
+    return Promise.all(reads).then(function () {
+      self.negative.forEach(function (r) {
+        var first = r.parts[0];
+        Object.keys(first.seen).forEach(function (key) {
+          var doc = Number(key);
+          var inAll = r.parts.every(function (p) { return p.seen[doc] !== undefined; });
+          if (inAll && (!r.term.phrase || phraseHolds(r, doc))) excluded[doc] = true;
+        });
+      });
+      var smallest = self.parts.slice().sort(function (a, b) { return Object.keys(a.seen).length - Object.keys(b.seen).length; })[0];
+      var results = [];
+      Object.keys(smallest.seen).forEach(function (key) {
+        var doc = Number(key);
+        if (excluded[doc]) return;
+        var score = self.scoreOf(doc);
+        if (score !== null) results.push({ doc: doc, score: score });
+      });
+      return results.sort(byScore);
+    });
+  };
+
+  // "About N" before the exact count: the smallest part's count of cables.
+  Query.prototype.estimate = function () {
+    if (!this.parts.length) return 0;
+    return Math.min.apply(null, this.parts.map(function (part) {
+      return part.streams.reduce(function (sum, s) { return sum + s.df; }, 0);
+    }));
+  };
+
+  function byScore(a, b) { return b.score - a.score || b.doc - a.doc; }
+
+  // ---- cables and facets ----------------------------------------------------------------
+  function segmentOf(doc) {
+    var list = meta.segments;
+    for (var i = list.length - 1; i >= 0; i--) if (doc >= list[i].first) return list[i];
+    return list[0];
+  }
+  function cableLine(doc) {
+    var segment = segmentOf(doc);
+    var local = doc - segment.first;
+    return load(segment.name + "/c/" + Math.floor(local / meta.block)).then(function (rows) {
+      var row = rows && rows[local % meta.block];
+      if (!row) return null;
+      return { doc: doc, id: row[0], subject: row[1], origin: row[2], classification: row[3], created: row[4], url: row[5], excerpt: row[6] };
+    });
+  }
+
+  var facets = null; // {origin: [...per doc], classification: [...], day: [...] , names}
+  function loadFacets() {
+    if (facets) return Promise.resolve(facets);
+    return Promise.all(meta.segments.map(function (s) { return load(s.name + "/f"); })).then(function (files) {
+      var all = { origin: new Array(meta.total), classification: new Array(meta.total), day: new Uint16Array(meta.total) };
+      files.forEach(function (file, i) {
+        if (!file) return;
+        var first = meta.segments[i].first;
+        var origins = u16(file.origin), classes = u16(file.classification), days = u16(file.day);
+        for (var j = 0; j < origins.length; j++) {
+          all.origin[first + j] = file.names.origin[origins[j]];
+          all.classification[first + j] = file.names.classification[classes[j]];
+          all.day[first + j] = days[j];
+        }
+      });
+      facets = all;
+      return all;
+    });
+  }
+  var tagFacet = null;
+  function loadTags() {
+    if (tagFacet) return Promise.resolve(tagFacet);
+    return Promise.all(meta.segments.map(function (s) { return load(s.name + "/t"); })).then(function (files) {
+      var all = new Array(meta.total);
+      files.forEach(function (file, i) {
+        if (!file) return;
+        var first = meta.segments[i].first;
+        var stream = u16(file.tags);
+        var at = 0;
+        for (var doc = first; at < stream.length; doc++) {
+          var count = stream[at++];
+          var list = [];
+          for (var c = 0; c < count; c++) list.push(file.names[stream[at++]]);
+          all[doc] = list;
+        }
+      });
+      tagFacet = all;
+      return all;
+    });
+  }
+  function yearOf(day) {
+    return new Date(Date.UTC(1900, 0, 1 + day)).getUTCFullYear();
+  }
+
+  // ---- the page --------------------------------------------------------------------------
+  var FILTERS = ["origin", "classification", "tag"];
+  var page = {};
+  var generation = 0;
+
+  function state() {
+    var params = new URLSearchParams(window.location.search);
+    return {
+      q: params.get("q") || "",
+      sort: ["newest", "oldest"].indexOf(params.get("sort")) >= 0 ? params.get("sort") : "relevance",
+      origin: params.get("origin") || "",
+      classification: params.get("classification") || "",
+      tag: params.get("tag") || "",
+      from: /^\d{4}$/.test(params.get("from") || "") ? params.get("from") : "",
+      to: /^\d{4}$/.test(params.get("to") || "") ? params.get("to") : "",
+      shown: Math.max(PAGE, Math.min(1000, Number(params.get("shown")) || PAGE)),
+    };
+  }
+  function stateUrl(s) {
+    var params = new URLSearchParams();
+    if (s.q) params.set("q", s.q);
+    FILTERS.forEach(function (f) { if (s[f]) params.set(f, s[f]); });
+    if (s.from) params.set("from", s.from);
+    if (s.to) params.set("to", s.to);
+    if (s.sort !== "relevance") params.set("sort", s.sort);
+    var text = params.toString();
+    return window.location.pathname + (text ? "?" + text : "");
+  }
+  function filtered(s) {
+    return Boolean(s.origin || s.classification || s.tag || s.from || s.to);
+  }
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function say(text) {
+    page.status.textContent = text;
+  }
+
+  // The excerpt, with the query's words marked: text nodes and <mark> elements only.
+  function excerptNode(text, marked) {
+    var node = el("p", "result-excerpt");
+    var pattern = /[A-Za-z0-9\u00C0-\u024F]+/g;
+    var at = 0, match;
+    while ((match = pattern.exec(text))) {
+      var folded = words(match[0]).join("");
+      var hit = marked.some(function (w) {
+        return folded === w.word || folded.indexOf(w.prefix) === 0;
+      });
+      if (!hit) continue;
+      node.appendChild(document.createTextNode(text.slice(at, match.index)));
+      node.appendChild(el("mark", "", match[0]));
+      at = match.index + match[0].length;
+    }
+    node.appendChild(document.createTextNode(text.slice(at)));
+    return node;
+  }
+
+  function resultNode(line, marked) {
+    var item = el("li", "result");
+    var heading = el("h2", "result-title");
+    var link = el("a", "");
+    link.href = root + line.url;
+    link.appendChild(el("span", "refid", line.id));
+    link.appendChild(document.createTextNode(" " + (line.subject || "(no subject)")));
+    heading.appendChild(link);
+    item.appendChild(heading);
+    var facts = el("p", "result-meta");
+    facts.appendChild(el("span", "result-origin", line.origin));
+    facts.appendChild(document.createTextNode(" · "));
+    var time = el("time", "result-created", line.created);
+    time.setAttribute("datetime", line.created);
+    facts.appendChild(time);
+    facts.appendChild(document.createTextNode(" · "));
+    facts.appendChild(el("span", "result-classification", line.classification));
+    item.appendChild(facts);
+    if (line.excerpt) item.appendChild(excerptNode(line.excerpt, marked));
+    return item;
+  }
+
+  // What the excerpt marks: each word looked for, and a word beginning with its stem (the
+  // index's stems: "embassies" for "embassy") or with a prefix* typed.
+  function markedWords(query) {
+    var out = [];
+    query.positive.forEach(function (resolved) {
+      resolved.parts.forEach(function (part) {
+        var prefix = resolved.term.prefix ? part.word : null;
+        part.streams.forEach(function (stream) {
+          if (!prefix && stream.stem.length >= 3) prefix = stream.stem;
+        });
+        out.push({ word: part.word, prefix: prefix || "\u0000" });
+      });
+    });
+    return out;
+  }
+
+  function sortResults(results, s) {
+    if (s.sort === "relevance") return results;
+    var sign = s.sort === "newest" ? -1 : 1;
+    return results.slice().sort(function (a, b) {
+      return sign * (facets.day[a.doc] - facets.day[b.doc]) || sign * (a.doc - b.doc);
+    });
+  }
+
+  function passes(doc, s) {
+    if (s.origin && facets.origin[doc] !== s.origin) return false;
+    if (s.classification && facets.classification[doc] !== s.classification) return false;
+    if (s.tag && (tagFacet[doc] || []).indexOf(s.tag) < 0) return false;
+    if (s.from || s.to) {
+      var year = yearOf(facets.day[doc]);
+      if (s.from && year < Number(s.from)) return false;
+      if (s.to && year > Number(s.to)) return false;
+    }
+    return true;
+  }
+
+  function showLines(results, shown, marked, mine, id) {
+    return Promise.all(results.slice(0, shown).map(function (r) { return cableLine(r.doc); })).then(function (lines) {
+      if (mine !== generation) return;
+      // A reference ID typed goes first (its ID field outweighs any mention, but say so here).
+      var own = lines.filter(function (line) { return line && id && line.id === id; });
+      if (own.length) lines = own.concat(lines.filter(function (line) { return own.indexOf(line) < 0; }));
+      var list = page.results;
+      list.textContent = "";
+      lines.forEach(function (line) { if (line) list.appendChild(resultNode(line, marked)); });
+      if (bytesAtFirst === null && lines.length) bytesAtFirst = bytesRead;
+    });
+  }
+
+  function run(s) {
+    var mine = ++generation;
+    page.input.value = s.q;
+    page.sort.value = s.sort;
+    page.more.hidden = true;
+    page.results.textContent = "";
+    if (s.tag) page.tags.open = true;
+    if (!s.q.trim()) {
+      say("");
+      renderFilters(null, s);
+      return;
+    }
+    say("Searching…");
+    var parsed = parseQuery(s.q);
+    var marked = [];
+    if (!parsed.terms.some(function (t) { return !t.exclude; })) {
+      say("Type at least one word to look for (a word with a minus sign leaves cables out).");
+      return;
+    }
+    start().then(function () {
+      return new Query(parsed).resolve();
+    }).then(function (query) {
+      // Shaped like an ID but no cable's ("10 downing 10"): its words are searched instead.
+      if (!parsed.id || query.parts.every(function (p) { return p.streams.length; })) return query;
+      parsed = parseQuery(s.q, true);
+      return new Query(parsed).resolve();
+    }).then(function (query) {
+      if (mine !== generation) return null;
+      marked = markedWords(query);
+      var quick = s.sort === "relevance" && !filtered(s) && !query.negative.length;
+      var first = quick ? query.top(PAGE).then(function (top) {
+        if (mine !== generation) return;
+        return showLines(top, PAGE, marked, mine, parsed.id).then(function () {
+          if (mine !== generation) return;
+          var about = query.estimate();
+          var exact = query.parts.length === 1 && !parsed.terms[0].prefix;
+          if (!top.length) say("Searching…");
+          else if (exact) say(about.toLocaleString("en") + (about === 1 ? " cable matches." : " cables match."));
+          else say("About " + about.toLocaleString("en") + " cables match; counting…");
+        });
+      }) : Promise.resolve();
+      return first.then(function () {
+        return Promise.all([query.all(), loadFacets(), s.tag || page.tagsOpen ? loadTags() : null]);
+      }).then(function (got) {
+        if (mine !== generation) return;
+        var all = got[0];
+        var matching = all.filter(function (r) { return passes(r.doc, s); });
+        var ordered = sortResults(matching, s);
+        page.current = { all: all, ordered: ordered, marked: marked, state: s, id: parsed.id };
+        renderFilters(all, s);
+        return showLines(ordered, s.shown, marked, mine, parsed.id).then(function () {
+          if (mine !== generation) return;
+          var total = ordered.length;
+          say(total ? total.toLocaleString("en") + (total === 1 ? " cable matches." : " cables match.") + (total > s.shown ? " Showing the first " + s.shown.toLocaleString("en") + "." : "")
+            : "No cables match " + s.q + (filtered(s) ? " with these filters." : "."));
+          page.more.hidden = total <= s.shown;
+        });
+      });
+    }).catch(function () {
+      if (mine !== generation) return;
+      say("The search index of this site could not be read. Go to a cable by its ID in the box above, or browse by origin, tag or date.");
+    });
+  }
+
+  function option(select, value, label) {
+    var node = el("option", "", label);
+    node.value = value;
+    select.appendChild(node);
+  }
+
+  function renderFilters(all, s) {
+    FILTERS.forEach(function (kind) {
+      var select = page.filters[kind];
+      var keep = s[kind];
+      select.textContent = "";
+      option(select, "", "Any");
+      var counts = {};
+      if (all && (kind !== "tag" || tagFacet)) {
+        all.forEach(function (r) {
+          if (!passesExcept(r.doc, s, kind)) return;
+          var values = kind === "tag" ? tagFacet[r.doc] || [] : [facets[kind][r.doc]];
+          values.forEach(function (v) { counts[v] = (counts[v] || 0) + 1; });
+        });
+      }
+      var names = Object.keys(counts).sort(function (a, b) { return counts[b] - counts[a] || (a < b ? -1 : 1); });
+      if (keep && !counts[keep]) names.unshift(keep);
+      names.forEach(function (name) { option(select, name, name + " (" + (counts[name] || 0).toLocaleString("en") + ")"); });
+      select.value = keep;
+    });
+    page.from.value = s.from;
+    page.to.value = s.to;
+  }
+
+  function passesExcept(doc, s, kind) {
+    var copy = {};
+    Object.keys(s).forEach(function (k) { copy[k] = s[k]; });
+    copy[kind] = "";
+    return passes(doc, copy);
+  }
+
+  function go(s, replace) {
+    var url = stateUrl(s);
+    if (replace) history.replaceState(null, "", url);
+    else history.pushState(null, "", url);
+    run(s);
+  }
+
+  function formState() {
+    var s = state();
+    s.q = page.input.value;
+    s.sort = page.sort.value;
+    FILTERS.forEach(function (kind) { s[kind] = page.filters[kind].value; });
+    s.from = /^\d{4}$/.test(page.from.value) ? page.from.value : "";
+    s.to = /^\d{4}$/.test(page.to.value) ? page.to.value : "";
+    s.shown = PAGE;
+    return s;
+  }
+
+  function init() {
+    var box = document.getElementById("search");
+    if (!box) return;
+    root = box.getAttribute("data-root") || "";
+    page = {
+      form: document.getElementById("search-form"),
+      input: document.getElementById("search-input"),
+      sort: document.getElementById("search-sort"),
+      status: document.getElementById("search-status"),
+      results: document.getElementById("search-results"),
+      more: document.getElementById("search-more"),
+      from: document.getElementById("search-from"),
+      to: document.getElementById("search-to"),
+      tags: document.getElementById("search-tags"),
+      filters: {
+        origin: document.getElementById("search-origin"),
+        classification: document.getElementById("search-classification"),
+        tag: document.getElementById("search-tag"),
+      },
+      tagsOpen: false,
+    };
+    box.hidden = false;
+    page.form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      go(formState());
+    });
+    [page.sort, page.filters.origin, page.filters.classification, page.filters.tag].forEach(function (select) {
+      select.addEventListener("change", function () { go(formState()); });
+    });
+    [page.from, page.to].forEach(function (input) {
+      input.addEventListener("change", function () { go(formState()); });
+    });
+    page.tags.addEventListener("toggle", function () {
+      if (!page.tags.open || page.tagsOpen) return;
+      page.tagsOpen = true;
+      if (!meta || !page.current) return;
+      loadTags().then(function () { renderFilters(page.current.all, page.current.state); });
+    });
+    page.more.addEventListener("click", function () {
+      var current = page.current;
+      if (!current) return;
+      var s = current.state;
+      s.shown += PAGE;
+      history.replaceState(null, "", stateUrl(s) + (stateUrl(s).indexOf("?") >= 0 ? "&" : "?") + "shown=" + s.shown);
+      var mine = generation;
+      var before = page.results.children.length;
+      showLines(current.ordered, s.shown, current.marked, mine, current.id).then(function () {
+        page.more.hidden = current.ordered.length <= s.shown;
+        say(current.ordered.length.toLocaleString("en") + " cables match. Showing the first " + Math.min(s.shown, current.ordered.length).toLocaleString("en") + ".");
+        var next = page.results.children[before];
+        var link = next && next.querySelector("a");
+        if (link) link.focus();
+      });
+    });
+    window.addEventListener("popstate", function () { run(state()); });
+    run(state());
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();

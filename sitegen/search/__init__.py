@@ -1,0 +1,10 @@
+"""Search: the released cables -> sitegen's own static index (output/search/), read by theme/static/search.js.
+
+words.py folds, splits and stems; segment.py writes one segment's files; index.py decides which
+segments a build writes anew and keeps the record of what the index in place holds.
+"""
+
+from sitegen.search.index import IndexUpdate, Record, read_record, search_members, update_index
+from sitegen.search.segment import Member
+
+__all__ = ["IndexUpdate", "Member", "Record", "read_record", "search_members", "update_index"]

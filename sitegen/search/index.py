@@ -1,0 +1,244 @@
+"""Search index: the released cables -> output/search/, rewriting only the segments whose cables changed.
+
+The index is a pure function of the released cables (their files and release days), whatever
+the build's path (--full, general, quick) or --jobs: a quick build and a full one give the
+same bytes. Segments follow the releases:
+
+  base         the cables of the release days up to the last one that began a new base
+  r<YYYY-MM-DD>  the cables of each later release day, one segment a day
+
+Walking the release days in order, a day joins the base when the days after the base would
+hold more than DELTA_SHARE of the base's cables or number more than MAX_DELTAS. So a release
+adds one small segment (its files, the cables' result lines, meta.js: a bounded share of the
+files), and every few releases the base absorbs them and is written anew. Scores use the base's
+statistics (held between its rebuilds), so a cable scores the same in any segment and a release
+does not rescore the base.
+
+Only released cables reach here (the catalogue's embargo): no word, ID or excerpt of a withheld
+cable is in any file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import marshal
+import os
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from sitegen import urls
+from sitegen.catalogue import CableEntry
+from sitegen.model import Problem
+from sitegen.search.segment import (
+    DOCS_BLOCK,
+    MAX_PREFIX,
+    IndexedCable,
+    Member,
+    Put,
+    SegmentFiles,
+    Statistics,
+    index_segment,
+    script,
+)
+from sitegen.search.words import Stemmer
+from sitegen.sources.cablefile import read_cable_file
+
+FORMAT = 1  # of the files and of the record; a new format rebuilds every segment
+BASE = "base"
+DELTA_SHARE = 0.25
+MAX_DELTAS = 8
+META = "meta.js"
+PREFIXES = "prefixes.js"  # a segment's dictionary files, by prefix: loaded with meta.js
+
+EntryOf = Callable[[str], CableEntry]
+
+
+@dataclass(frozen=True)
+class Segment:
+    name: str
+    first: int  # the id of its first cable: ids run on across segments
+    members: tuple[Member, ...]  # in created order (then by reference ID)
+
+
+def plan_segments(members: list[Member]) -> list[Segment]:
+    """The base and one segment per release day after it (see the module's docstring)."""
+    days = [(day, list(group)) for day, group in itertools.groupby(sorted(members, key=_by_day), key=_day)]
+    base_end, base_size, delta_size = 0, 0, 0
+    for at, (_, cables) in enumerate(days):
+        delta_size += len(cables)
+        deltas = at + 1 - base_end
+        if delta_size > DELTA_SHARE * base_size or deltas > MAX_DELTAS:
+            base_end, base_size, delta_size = at + 1, base_size + delta_size, 0
+    groups = [(BASE, [m for _, cables in days[:base_end] for m in cables])]
+    groups += [(f"r{day}", cables) for day, cables in days[base_end:]]
+    segments, first = [], 0
+    for name, cables in groups:
+        if cables:
+            segments.append(Segment(name, first, tuple(sorted(cables, key=_by_created))))
+            first += len(cables)
+    return segments
+
+
+def _day(member: Member) -> str:
+    return member.release_day
+
+
+def _by_day(member: Member) -> tuple[str, str, str]:
+    return member.release_day, member.created, member.reference_id
+
+
+def _by_created(member: Member) -> tuple[str, str]:
+    return member.created, member.reference_id
+
+
+def segment_digest(segment: Segment, base_digest: str) -> str:
+    """What a segment's files are made from: its cables, its first id, the base's statistics."""
+    digest = hashlib.sha256(f"{FORMAT}\n{segment.name}\n{segment.first}\n{base_digest}\n".encode())
+    for member in segment.members:
+        digest.update(f"{member.reference_id}\t{member.digest}\n".encode())
+    return digest.hexdigest()
+
+
+@dataclass
+class Record:
+    """What the index in place was made from, kept in the site's cache: each segment's digest
+    and the members (for the quick path, which does not load every cable)."""
+
+    segments: dict[str, str]
+    members: list[Member]
+
+
+def read_record(path: Path) -> Record | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        return None
+    return Record(dict(data["segments"]), [Member(*fields) for fields in data["members"]])
+
+
+def write_record(path: Path, record: Record) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    data = {"format": FORMAT, "segments": record.segments, "members": [list(m) for m in record.members]}
+    temporary.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def statistics_path(record_path: Path) -> Path:
+    return record_path.with_suffix(".stats")
+
+
+def read_statistics(path: Path, base_digest: str) -> Statistics | None:
+    try:
+        digest, documents, average, df = marshal.loads(path.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+    return Statistics(documents, average, df) if digest == base_digest else None
+
+
+def write_statistics(path: Path, base_digest: str, statistics: Statistics) -> None:
+    temporary = path.with_suffix(".stats-tmp")
+    temporary.write_bytes(marshal.dumps((base_digest, statistics.documents, statistics.average_length, statistics.df)))
+    os.replace(temporary, path)
+
+
+@dataclass
+class IndexUpdate:
+    """What one update of the index did, and what the build does with it."""
+
+    names: set[str]  # search/... paths of the files written (all, or those of the segments redone)
+    kept: list[str]  # segments whose files in the output stay as they are
+    record: Record
+    segments: int = 0
+    rewritten: int = 0
+    size: int = 0  # bytes written
+
+
+def update_index(
+    members: list[Member],
+    record_path: Path,
+    site_dir: Path,
+    entry_of: EntryOf,
+    present: Callable[[str], bool],
+    put: Put,
+) -> IndexUpdate:
+    """Write (to `put`, by path in the output) the files of the segments that must be written
+    anew: those whose digest differs from the record's or whose files `present` says are not
+    in the output (`present(name)` False for every segment in a full build); and meta.js."""
+    segments = plan_segments(members)
+    record = read_record(record_path)
+    base_digest = segment_digest(segments[0], "") if segments else ""
+    digests = {segment.name: segment_digest(segment, base_digest) for segment in segments}
+    stale = [
+        segment
+        for segment in segments
+        if record is None or record.segments.get(segment.name) != digests[segment.name] or not present(segment.name)
+    ]
+    stats_file = statistics_path(record_path)
+    statistics = read_statistics(stats_file, base_digest) if segments else None
+    if statistics is None and segments and segments[0] not in stale:
+        stale.insert(0, segments[0])  # the base's statistics are lost: it is read again
+    done = SegmentFiles()
+    emit = done.sink(put)
+    stemmer = Stemmer()
+    for segment in stale:
+        cables = _indexed_cables(segment, site_dir, entry_of)
+        base_statistics = None if segment.name == BASE else statistics
+
+        def put_in_folder(path: str, data: bytes) -> None:
+            emit(f"{urls.SEARCH_FOLDER}/{path}", data)
+
+        written, own = index_segment(segment.name, segment.first, cables, base_statistics, stemmer, put_in_folder)
+        if segment.name == BASE:
+            statistics = own
+            write_statistics(stats_file, base_digest, own)
+        if written.prefixes:
+            put_in_folder(f"{segment.name}/{PREFIXES}", script(f"{segment.name}/prefixes", written.prefixes))
+    emit(f"{urls.SEARCH_FOLDER}/{META}", meta_script(segments))
+    redone = {segment.name for segment in stale}
+    kept = [segment.name for segment in segments if segment.name not in redone]
+    return IndexUpdate(done.names, kept, Record(digests, members), len(segments), len(stale), done.size)
+
+
+def meta_script(segments: list[Segment]) -> bytes:
+    """meta.js: the segments, their first ids and sizes, the cables a block of lines holds."""
+    data = {
+        "format": FORMAT,
+        "segments": [{"name": s.name, "first": s.first, "count": len(s.members)} for s in segments],
+        "total": sum(len(s.members) for s in segments),
+        "block": DOCS_BLOCK,
+        "prefix": MAX_PREFIX,
+    }
+    return script("meta", data)
+
+
+def _indexed_cables(segment: Segment, site_dir: Path, entry_of: EntryOf) -> Iterator[IndexedCable]:
+    """A segment's cables with their text, read from their files one at a time. A file that
+    cannot be read now (the build reports it) is indexed by its catalogue fields alone."""
+    for member in segment.members:
+        entry = entry_of(member.reference_id)
+        record = read_cable_file(os.path.join(site_dir, entry.source), entry.source)
+        body = "" if isinstance(record, Problem) else record.body
+        yield IndexedCable(
+            entry.reference_id,
+            entry.created,
+            entry.subject,
+            entry.origin,
+            entry.classification,
+            entry.tags,
+            entry.url,
+            body,
+        )
+
+
+def search_members(cables: Mapping[str, CableEntry], digests: Mapping[str, str]) -> list[Member]:
+    """The released cables, each with what places it in the index."""
+    return [
+        Member(entry.reference_id, entry.created, entry.release_day, digests.get(entry.reference_id, ""))
+        for entry in cables.values()
+    ]
