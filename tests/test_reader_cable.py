@@ -24,7 +24,9 @@ def corpus_output(tmp_path_factory, corpus_csv) -> Path:
     site = tmp_path_factory.mktemp("corpus") / "site"
     runner = CliRunner()
     assert runner.invoke(main, ["init", str(site)]).exit_code == 0
-    assert runner.invoke(main, ["import", str(corpus_csv), "--released", "2010-12-01", "--site", str(site)]).exit_code == 0
+    assert (
+        runner.invoke(main, ["import", str(corpus_csv), "--released", "2010-12-01", "--site", str(site)]).exit_code == 0
+    )
     result = runner.invoke(main, ["build", "--site", str(site), "--as-of", "2011-01-01", "--no-search"])
     assert result.exit_code == 0, result.output
     return site / "output"
@@ -55,7 +57,9 @@ def test_on_a_phone_the_first_paragraphs_first_line_is_on_the_first_screen(
         page.add_init_script(f"localStorage.setItem('sitegen-reading-mode', '{mode}')")
         page.goto(corpus_url + _cable_path(corpus_output, reference_id))
         first = page.locator(".cable-body .par .line").first.bounding_box()
-        assert first["y"] + first["height"] <= PHONE["height"], f"the first line ends at {first['y'] + first['height']}px"
+        assert first["y"] + first["height"] <= PHONE["height"], (
+            f"the first line ends at {first['y'] + first['height']}px"
+        )
         assert page.locator("details.meta-details").evaluate("d => d.open") is False  # the table is a tap away
         page.locator("details.meta-details > summary").click()
         assert page.locator("table.cable-meta").is_visible()
@@ -193,3 +197,56 @@ def test_share_links_carry_the_targeted_paragraph(browser, site_output, base_url
         page.evaluate("location.hash = ''")
         for link in page.locator("a.share").all():
             assert "#par" not in unquote(link.get_attribute("href"))
+
+
+def _serve_missing_as_404(page, prefix: str, output: Path) -> None:
+    """As a static host does: a missing file under `prefix` answers with the site's 404.html."""
+
+    def answer(route):
+        relative = route.request.url[len(prefix) :].split("?")[0].split("#")[0]
+        found = output / relative
+        if relative and found.is_file():
+            route.continue_()
+        else:
+            route.fulfill(status=404, path=output / "404.html", content_type="text/html")
+
+    page.route(prefix + "**", answer)
+
+
+@pytest.mark.parametrize("mirror", [False, True], ids=["host", "mirror"])
+@pytest.mark.parametrize("with_base_url", [False, True], ids=["no-base-url", "base-url"])
+@pytest.mark.parametrize("missing", ["cable/2010/02/10STATE99999.html", "tag/nothing/2009-01.html", "nothing.html"])
+def test_the_404_page_works_at_any_depth_on_the_host_and_in_a_mirror(
+    browser, corpus_output, site_output, mirror, with_base_url, missing
+):
+    output = site_output if with_base_url else corpus_output
+    with served(output.parent if mirror else output) as url:
+        prefix = url + ("output/" if mirror else "")
+        page = browser.new_page(viewport={"width": 375, "height": 667})
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        try:
+            _serve_missing_as_404(page, prefix, output)
+            requested: list[str] = []
+            page.on("request", lambda request: requested.append(request.url))
+            page.goto(prefix + missing)
+            assert page.locator("h1").inner_text() == "Page not found"
+            # Styled: the stylesheet loaded from this copy of the site, not from elsewhere.
+            assert page.evaluate("getComputedStyle(document.querySelector('.site-header')).display") == "flex"
+            assert all(request.startswith(prefix) for request in requested), requested
+            home = page.get_by_role("link", name="Go to the home page")
+            assert home.evaluate("a => a.href") == prefix + "index.html"
+            releases = page.get_by_role("link", name="latest releases", exact=True)
+            assert releases.evaluate("a => a.href") == prefix + "release/index.html"
+            skip = page.locator("a.skip-link")
+            assert skip.evaluate("a => a.href") == prefix + missing + "#main"
+            if missing.startswith("cable/"):
+                overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+                assert overflow <= 0
+                for width, height in ((375, 667), (768, 1024), (1280, 900)):
+                    page.set_viewport_size({"width": width, "height": height})
+                    name = f"404-depth-{'mirror' if mirror else 'host'}-{'base' if with_base_url else 'nobase'}-{width}"
+                    _shot(page, name)
+            assert errors == []
+        finally:
+            page.close()

@@ -7,7 +7,10 @@ import re
 
 # Some early-released records are extracts; their header says so in one sentence, which the
 # page shows above the body (the header itself folds away on a phone).
-_PARTIAL_EXTRACT = re.compile(r"This record is a partial extract of the original cable\.[^\n]*", re.IGNORECASE)
+_PARTIAL_EXTRACT = re.compile(
+    r"This\s+record\s+is\s+a\s+partial\s+extract\s+of\s+the\s+original\s+cable\.(?:\s+The\s+full\s+text[^.]*\.)?",
+    re.IGNORECASE,
+)
 
 
 def partial_extract_notice(header: str) -> str | None:
