@@ -5,6 +5,7 @@ sharing; on the real cables (../shared/corpus) and on the sample site (which has
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -250,3 +251,87 @@ def test_the_404_page_works_at_any_depth_on_the_host_and_in_a_mirror(
             assert errors == []
         finally:
             page.close()
+
+
+def _listings_with_the_longest_cells(output: Path) -> list[str]:
+    """Listing pages holding the corpus's longest reference ID and longest classification."""
+    pages = []
+    for needle in ("05RIODEJANEIRO1242", "UNCLASSIFIED//FOR OFFICIAL USE ONLY"):
+        for folder in ("date", "release", "origin"):
+            found = sorted(p for p in (output / folder).rglob("*.html") if needle in p.read_text())
+            found = [p for p in found if 'class="cable-list' in p.read_text()]
+            if found:
+                pages.append(found[-1].relative_to(output).as_posix())
+    if (output / "date/2009-12.html").exists():
+        pages.append("date/2009-12.html")
+    return sorted(set(pages))
+
+
+def test_cable_tables_never_scroll_sideways_from_320_to_1440_px(browser, corpus_output, corpus_url):
+    pages = _listings_with_the_longest_cells(corpus_output)
+    assert len(pages) >= 3
+    with Visit(browser, 320) as page:
+        for path in pages:
+            page.goto(corpus_url + path)
+            for width in range(320, 1441, 40):
+                page.set_viewport_size({"width": width, "height": 900})
+                overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+                assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at {width}px"
+                dates = page.locator(".cable-list time").evaluate_all(
+                    "times => times.filter(t => t.getClientRects().length > 1).length"
+                )
+                assert dates == 0, f"a date breaks across lines on {path} at {width}px"
+            if path.startswith("release/"):
+                page.set_viewport_size({"width": 375, "height": 667})
+                assert page.locator(".cable-list td.created .cell-label").first.inner_text().strip() == "Created"
+                _shot(page, "listing-release-375")
+                page.set_viewport_size({"width": 768, "height": 1024})
+                _shot(page, "listing-release-768")
+                page.set_viewport_size({"width": 1280, "height": 900})
+                _shot(page, "listing-release-1280")
+
+
+def test_a_heading_never_breaks_a_date_at_its_hyphens(browser, corpus_output, corpus_url):
+    release = next(p for p in sorted((corpus_output / "release").glob("*/index.html")))
+    with Visit(browser, 320) as page:
+        page.goto(corpus_url + release.relative_to(corpus_output).as_posix())
+        date = page.locator("h1 .date")
+        assert date.count() == 1
+        for width in range(320, 481, 20):
+            page.set_viewport_size({"width": width, "height": 700})
+            assert len(date.evaluate("d => Array.from(d.getClientRects())")) == 1
+
+
+def _luminance(rgb: tuple[int, int, int]) -> float:
+    def channel(c: int) -> float:
+        c = c / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _contrast(a: str, b: str) -> float:
+    la, lb = (_luminance(tuple(int(n) for n in re.findall(r"\d+", c)[:3])) for c in (a, b))
+    return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_focus_ring_stands_out_three_to_one_on_the_header_and_on_the_page(browser, site_output, base_url, scheme):
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    try:
+        page.goto(base_url + "index.html")
+        header = page.evaluate("getComputedStyle(document.querySelector('.site-header')).backgroundColor")
+        paper = page.evaluate("getComputedStyle(document.body).backgroundColor")
+        page.keyboard.press("Tab")  # the skip link
+        page.keyboard.press("Tab")  # the site's title, on the header
+        ring = page.evaluate("getComputedStyle(document.activeElement).outlineColor")
+        assert page.evaluate("document.activeElement.closest('.site-header') !== null")
+        assert _contrast(ring, header) >= 3, (ring, header)
+        page.locator("main a").first.focus()
+        page.keyboard.press("Tab")
+        page.keyboard.press("Shift+Tab")
+        ring = page.evaluate("getComputedStyle(document.activeElement).outlineColor")
+        assert _contrast(ring, paper) >= 3, (ring, paper)
+    finally:
+        page.close()
