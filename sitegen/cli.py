@@ -223,7 +223,20 @@ def build_command(
         f"{report.removed} removed, into {report.output_dir} in {report.seconds:.1f}s; "
         f"{report.released} of {report.cables} cables released as of {report.as_of}; {_counted(report.problems)}"
     )
+    if report.released == 0:
+        click.echo(_nothing_released(report.cables, report.as_of, site), err=True)
     _exit_for(report.problems, strict)
+
+
+def _nothing_released(cables: int, as_of: str, site: Path) -> str:
+    """What to do when a build shows no cable at all (an empty home page otherwise says nothing)."""
+    if cables == 0:
+        return f"note: the site holds no cables yet: sitegen import cables.csv --site {site}"
+    return (
+        f"note: none of the {cables:,} cables is released as of {as_of}, so the site shows none: mark a "
+        f"batch released with sitegen release YYYY-MM-DD --ids batch.txt --site {site} (or name the IDs), "
+        f"or stamp an import with --released YYYY-MM-DD"
+    )
 
 
 def _counted(problems: list[Problem]) -> str:
@@ -238,17 +251,38 @@ def _count(number: int, noun: str) -> str:
 
 @main.command("init")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-def init_command(directory: Path) -> None:
+@click.option(
+    "--base-url",
+    "base_url",
+    default="",
+    help="The address the site will live at (https://...); gives canonical links, absolute feed "
+    "links and every share link.",
+)
+def init_command(directory: Path, base_url: str) -> None:
     """Create a new site folder: a commented config, the explainer page and an example article."""
     from sitegen.scaffold import scaffold_site
 
+    if base_url and not base_url.startswith(("http://", "https://")):
+        raise click.UsageError(f"--base-url {base_url!r} must start with https:// or http://")
+    if base_url and not base_url.endswith("/"):
+        base_url += "/"
     try:
-        created = scaffold_site(directory)
+        created = scaffold_site(directory, base_url)
     except FileExistsError as error:
         raise click.UsageError(f"{error}: refusing to overwrite") from None
     for path in created:
         click.echo(f"created {path}")
-    click.echo(f"next: sitegen import cables.csv --site {directory}, then sitegen build --site {directory}")
+    if not base_url:
+        click.echo(
+            "no --base-url given: the site builds and works from any folder, but has no canonical "
+            "or Open Graph links, its feeds link relatively, and share links that need the page's "
+            "address (Facebook, Reddit) are left out; set base_url in sitegen.toml when you know it"
+        )
+    click.echo(
+        f"next: sitegen import cables.csv --site {directory}; "
+        f"sitegen release YYYY-MM-DD --ids batch.txt --site {directory} (or import with --released YYYY-MM-DD); "
+        f"then sitegen build --site {directory}"
+    )
 
 
 @main.command("check")
