@@ -233,7 +233,8 @@ def _nothing_released(cables: int, as_of: str, site: Path) -> str:
     if cables == 0:
         return f"note: the site holds no cables yet: sitegen import cables.csv --site {site}"
     return (
-        f"note: none of the {cables:,} cables is released as of {as_of}, so the site shows none: mark a "
+        f"note: no cable is released as of {as_of} ({_count(cables, 'cable')} in the site), so the site shows "
+        f"none: mark a "
         f"batch released with sitegen release YYYY-MM-DD --ids batch.txt --site {site} (or name the IDs), "
         f"or stamp an import with --released YYYY-MM-DD"
     )
