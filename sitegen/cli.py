@@ -131,29 +131,39 @@ def export_command(csv_path: Path, site: Path) -> None:
     "--ids",
     "ids_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="A file whose first column (tab- or space-separated) holds one reference ID a line; "
+    help="A file whose first column (tab- or space-separated) holds one reference ID a line, and "
+    "whose second (tab-separated, as released.tsv has) may give that cable's own release date; "
     "a header line, blank lines and # comments are skipped.",
 )
+@click.option("--redate", is_flag=True, help="Give cables already released the new date (kept otherwise).")
 @site_option
-def release_command(date: str, reference_ids: tuple[str, ...], ids_file: Path | None, site: Path) -> None:
-    """Mark a batch of cables released on DATE (give REFIDs or --ids FILE)."""
-    from sitegen.archive import read_id_list, release_cables
+def release_command(date: str, reference_ids: tuple[str, ...], ids_file: Path | None, redate: bool, site: Path) -> None:
+    """Mark a batch of cables released on DATE (give REFIDs or --ids FILE); a file's own dates win."""
+    from sitegen.archive import ListedId, read_id_list, release_cables
 
     moment = _moment_given(date, "DATE")
-    wanted: list[str] = list(reference_ids)
+    wanted = [ListedId(reference_id) for reference_id in reference_ids]
     problems: list[Problem] = []
     if ids_file:
         listed, problems = read_id_list(ids_file)
         wanted += listed
     if not wanted and not problems:
         raise click.UsageError("name the cables to release: REFID... or --ids FILE")
-    stamped, missing, unreadable = release_cables(SiteLayout.as_given(site).content, moment, wanted)
-    problems += unreadable
-    problems += [
-        Problem(str(SiteLayout.as_given(site).cables), 0, f"no cable {reference_id}") for reference_id in missing
-    ]
+    outcome = release_cables(SiteLayout.as_given(site).content, moment, wanted, redate)
+    problems += outcome.problems
+    for missing in outcome.missing:
+        # Named in the list: its line; named on the command line: said so, with no line to give.
+        where = (str(ids_file), missing.line) if missing.line and ids_file else ("command line", 1)
+        problems.append(Problem(*where, f"no cable {missing.reference_id}"))
     _report(problems)
-    click.echo(f"released {_count(len(stamped), 'cable')} on {moment}")
+    kept = (
+        f"; {_count(len(outcome.kept), 'cable')} already released kept {'its' if len(outcome.kept) == 1 else 'their'} date (--redate changes it)"
+        if outcome.kept
+        else ""
+    )
+    click.echo(
+        f"released {_count(len(outcome.stamped), 'cable')} on {moment} (or the list's own dates){kept}; {_count(len(problems), 'problem')}"
+    )
     _exit_for(problems)
 
 
