@@ -60,7 +60,7 @@ def test_init_scaffolds_a_site_that_builds_and_refuses_to_overwrite(tmp_path):
     result = runner.invoke(main, ["build", "--site", str(site)])
     # A new site is told to set its address, which its share links need.
     assert result.exit_code == 0 and "0 errors, 1 warning" in result.output
-    assert "warning: sitegen.toml:0: base_url is not set" in result.output
+    assert "warning: sitegen.toml:12: base_url is not set" in result.output
     assert (site / "output" / "understanding-cables.html").exists()
     assert runner.invoke(main, ["init", str(site)]).exit_code == 2
 
