@@ -335,3 +335,62 @@ def test_the_focus_ring_stands_out_three_to_one_on_the_header_and_on_the_page(br
         assert _contrast(ring, paper) >= 3, (ring, paper)
     finally:
         page.close()
+
+
+def _corpus_pages(output: Path) -> dict[str, str]:
+    """A page of every kind in the corpus site, by kind."""
+
+    def first(pattern: str) -> str:
+        return next(p.relative_to(output).as_posix() for p in sorted(output.glob(pattern)))
+
+    def biggest(pattern: str) -> str:
+        folders = sorted(output.glob(pattern), key=lambda p: (-len(list(p.iterdir())), p.name))
+        return folders[0].relative_to(output).as_posix()
+
+    origin, tag = biggest("origin/*/"), biggest("tag/*/")
+    return {
+        "home": "index.html",
+        "cable-long": _cable_path(output, "06GUANGZHOU29875"),
+        "cable-partial": _cable_path(output, "04ANKARA348"),
+        "cable-old": _cable_path(output, "66BUENOSAIRES2481"),
+        "origin-index": "origin/index.html",
+        "origin-letter": first("origin/[A-Z].html"),
+        "origin": f"{origin}/index.html",
+        "origin-month": first(f"{origin}/[0-9]*.html"),
+        "tag-index": "tag/index.html",
+        "tag-letter": first("tag/[A-Z].html"),
+        "tag": f"{tag}/index.html",
+        "tag-month": first(f"{tag}/[0-9]*.html"),
+        "classification-index": "classification/index.html",
+        "classification": "classification/confidential/index.html",
+        "date-index": "date/index.html",
+        "month": first("date/[0-9]*.html"),
+        "release-index": "release/index.html",
+        "release": first("release/*/index.html"),
+        "articles": "articles/index.html",
+        "article": first("articles/[a-z]*.html"),
+        "explainer": "understanding-cables.html",
+        "not-found": "404.html",
+    }
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_kind_of_corpus_page_has_no_serious_axe_violation(browser, corpus_output, corpus_url, scheme):
+    axe_api = pytest.importorskip("axe_playwright_python.sync_playwright", reason="axe-playwright-python is not installed")
+    axe = axe_api.Axe()
+    failures = {}
+    for width in (375, 1280):
+        page = browser.new_page(viewport={"width": width, "height": 900}, color_scheme=scheme)
+        try:
+            for kind, path in _corpus_pages(corpus_output).items():
+                page.goto(corpus_url + path)
+                found = [
+                    f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
+                    for v in axe.run(page).response["violations"]
+                    if v["impact"] in ("serious", "critical")
+                ]
+                if found:
+                    failures[f"{kind}@{width}"] = found
+        finally:
+            page.close()
+    assert failures == {}
