@@ -376,7 +376,9 @@ def _corpus_pages(output: Path) -> dict[str, str]:
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_every_kind_of_corpus_page_has_no_serious_axe_violation(browser, corpus_output, corpus_url, scheme):
-    axe_api = pytest.importorskip("axe_playwright_python.sync_playwright", reason="axe-playwright-python is not installed")
+    axe_api = pytest.importorskip(
+        "axe_playwright_python.sync_playwright", reason="axe-playwright-python is not installed"
+    )
     axe = axe_api.Axe()
     failures = {}
     for width in (375, 1280):
@@ -394,3 +396,16 @@ def test_every_kind_of_corpus_page_has_no_serious_axe_violation(browser, corpus_
         finally:
             page.close()
     assert failures == {}
+
+
+def test_the_page_and_its_twin_show_eo_caveats_addressees_and_length(corpus_output):
+    path = _cable_path(corpus_output, "06GUANGZHOU29875")
+    twin = json.loads((corpus_output / path).with_suffix(".json").read_text())
+    assert twin["eo"].startswith("E.O. 12958") and twin["caveats"] == ["FOR OFFICIAL USE ONLY", "SIPDIS"]
+    assert twin["addressees"][0] == {"name": "SECSTATE WASHDC", "role": "to", "precedence": "ROUTINE"}
+    assert twin["words"] > 3000
+    html = (corpus_output / path).read_text()
+    for shown in ('<th scope="row">E.O.</th>', '<th scope="row">Handling</th>', '<th scope="row">To</th>'):
+        assert shown in html
+    assert f"{twin['words']:,} words" in html
+    assert 'SECSTATE WASHDC <span class="precedence">(routine)</span>' in html

@@ -17,7 +17,7 @@ from sitegen import urls
 from sitegen.catalogue import CableEntry
 from sitegen.model import Block, CableRecord, Problem, Reference
 from sitegen.parse import parse_body
-from sitegen.parse.routing import partial_extract_notice
+from sitegen.parse.routing import addressees, handling_caveats, partial_extract_notice
 from sitegen.plan import PagePlan
 from sitegen.render.markup import body_html, count_redactions
 from sitegen.render.page import PageBase, Rendered, View, iso, root_of
@@ -172,7 +172,9 @@ class CablePages(PageBase):
             words=word_count(record.body),
             citation=citation(entry, self.config.title, page_url),
             page_url=page_url,
-            cited_in=[],
+            eo=entry.eo,
+            caveats=handling_caveats(entry.classification, record.body),
+            addressees=addressees(record.header),
             cable_assets=self.assets,
             backlinks=self._entries(catalogue.backlinks.get(entry.reference_id, ())),
             shares=self._shares(entry, plan.url),
@@ -234,6 +236,11 @@ class CablePages(PageBase):
                 for b in blocks
                 if b.kind == "par"
             ],
+            "caveats": handling_caveats(entry.classification, record.body),
+            "addressees": [
+                {"name": a.name, "role": a.role, "precedence": a.precedence} for a in addressees(record.header)
+            ],
+            "words": word_count(record.body),
             "header": record.header,
             "body": record.body,
         }
