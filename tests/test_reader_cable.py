@@ -409,3 +409,42 @@ def test_the_page_and_its_twin_show_eo_caveats_addressees_and_length(corpus_outp
         assert shown in html
     assert f"{twin['words']:,} words" in html
     assert 'SECSTATE WASHDC <span class="precedence">(routine)</span>' in html
+
+
+def test_origin_a_to_z_shows_each_letter_once_with_a_count_that_says_what_it_counts(browser, corpus_output, corpus_url):
+    with Visit(browser, 375) as page:
+        page.goto(corpus_url + "origin/index.html")
+        letters = page.locator("main .letters a .letter").all_inner_texts()
+        assert letters and len(letters) == len(set(letters))
+        assert page.locator("main .letters").count() == 1
+        counts = page.locator("main .letters a .count").all_inner_texts()
+        assert all(re.fullmatch(r"[\d,]+ origins?", count) for count in counts), counts
+        page.goto(corpus_url + "origin/A.html")
+        assert all(re.fullmatch(r"\([\d,]+ cables?\)", c) for c in page.locator(".facets .count").all_inner_texts())
+
+
+def test_on_a_phone_the_month_chart_shows_its_counts(browser, corpus_output, corpus_url):
+    with Visit(browser, 375) as page:
+        page.set_viewport_size(PHONE)
+        page.goto(corpus_url + "classification/confidential/index.html")
+        cell = page.locator(".month-chart td a").first
+        assert cell.is_visible() and float(cell.evaluate("a => parseFloat(getComputedStyle(a).fontSize)")) >= 9
+        box, text = (
+            cell.bounding_box(),
+            cell.evaluate(
+                "a => { const r = document.createRange(); r.selectNodeContents(a); return r.getBoundingClientRect().width; }"
+            ),
+        )
+        assert 0 < text <= box["width"] + 1
+        _shot(page, "listing-chart-375")
+
+
+def test_a_tag_page_opens_with_its_description_and_the_explainer_links_the_glossary(browser, corpus_output, corpus_url):
+    with Visit(browser, 375) as page:
+        page.goto(corpus_url + "tag/prel/index.html")
+        description = page.locator("main .facet-description")
+        assert description.is_visible() and "political" in description.inner_text().lower()
+        assert description.bounding_box()["y"] < page.locator(".month-chart, .cable-list").first.bounding_box()["y"]
+        page.goto(corpus_url + "understanding-cables.html")
+        glossary = page.get_by_role("link", name="tag glossary")
+        assert glossary.evaluate("a => a.href") == corpus_url + "tag/index.html"
