@@ -281,6 +281,11 @@ def test_cable_tables_never_scroll_sideways_from_320_to_1440_px(browser, corpus_
                     "times => times.filter(t => t.getClientRects().length > 1).length"
                 )
                 assert dates == 0, f"a date breaks across lines on {path} at {width}px"
+                # An ID breaks only where one ID alone is wider than its column could ever be: never here.
+                broken = page.locator(".cable-list td.refid a").evaluate_all(
+                    "links => links.filter(a => a.getClientRects().length > 1).length"
+                )
+                assert broken == 0, f"{broken} IDs break across lines on {path} at {width}px"
             if path.startswith("release/"):
                 page.set_viewport_size({"width": 375, "height": 667})
                 assert page.locator(".cable-list td.created .cell-label").first.inner_text().strip() == "Created"
@@ -448,3 +453,26 @@ def test_a_tag_page_opens_with_its_description_and_the_explainer_links_the_gloss
         page.goto(corpus_url + "understanding-cables.html")
         glossary = page.get_by_role("link", name="tag glossary")
         assert glossary.evaluate("a => a.href") == corpus_url + "tag/index.html"
+
+
+@pytest.mark.parametrize("mode", ["reflow", "written"])
+def test_the_cable_page_reads_in_both_modes_at_a_phones_a_tablets_and_a_desks_width(
+    browser, corpus_output, corpus_url, mode
+):
+    path = _cable_path(corpus_output, "06GUANGZHOU29875")
+    for width, height in ((375, 667), (768, 1024), (1280, 900)):
+        with Visit(browser, width) as page:
+            page.set_viewport_size({"width": width, "height": height})
+            page.add_init_script(f"localStorage.setItem('sitegen-reading-mode', '{mode}')")
+            page.goto(corpus_url + path)
+            assert (
+                page.get_by_role("button", name="Reflowed").get_attribute("aria-pressed")
+                == str(mode == "reflow").lower()
+            )
+            overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 0
+            page.locator(".cable-body").scroll_into_view_if_needed()
+            page.evaluate("window.scrollTo(0, 0)")
+            _shot(page, f"cable-{width}-{mode}-top")
+            page.locator(".cable-body .par").nth(3).scroll_into_view_if_needed()
+            _shot(page, f"cable-{width}-{mode}-body")
