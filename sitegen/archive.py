@@ -6,11 +6,13 @@ These commands change `content/cables/`; the build only ever reads it.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO
 
+from sitegen.config import parse_moment
 from sitegen.model import FIRST_YEAR, CableRecord, Problem, canonical_reference_id, is_utf8, reference_id_problem
 from sitegen.sources.cablefile import CableFileError, cable_path, format_cable, parse_cable_file, read_cable_file
 from sitegen.sources.dump import DumpRow, encode_row, parse_dump_date, read_rows, record_to_fields
@@ -232,12 +234,27 @@ def export_dump(content_dir: Path, out: BinaryIO) -> tuple[int, list[Problem]]:
     return written, problems
 
 
-def read_id_list(path: Path) -> tuple[list[str], list[Problem]]:
+@dataclass(frozen=True)
+class ListedId:
+    """One reference ID named for release: where it was named (a list's line, or 0 on the
+    command line) and, when the list gives one, its own release moment."""
+
+    reference_id: str
+    line: int = 0
+    released: str | None = None
+
+
+# A second column that starts like a date is one (a bad date is reported); any other is not.
+_DATE_LIKE = re.compile(r"[0-9]{4}-")
+
+
+def read_id_list(path: Path) -> tuple[list[ListedId], list[Problem]]:
     """The reference IDs in the first column of a list (one a line, tab- or space-separated
-    columns after it, as released.tsv has), with a problem for each line that holds none. The
-    first line that is neither blank nor a `#` comment may be a header, and is skipped when it
-    holds no ID; a BOM before it is no part of it."""
-    ids: list[str] = []
+    columns after it, as released.tsv has), each with its line and, from a tab-separated second
+    column, its own release moment; a problem for each line that holds no ID or a date that is
+    not one. The first line that is neither blank nor a `#` comment may be a header, and is
+    skipped when it holds no ID; a BOM before it is no part of it."""
+    listed: list[ListedId] = []
     problems: list[Problem] = []
     first = True
     with open(path, "rb") as stream:
@@ -248,29 +265,60 @@ def read_id_list(path: Path) -> tuple[list[str], list[Problem]]:
             word = line.split()[0]
             reference_id = canonical_reference_id(word)
             if reference_id is not None:
-                ids.append(reference_id)
+                columns = line.split("\t")
+                written = columns[1].strip() if len(columns) > 1 else ""
+                if not _DATE_LIKE.match(written):
+                    written = ""  # another column (a source, a note): the command's date holds
+                # released.tsv's second column: `YYYY-MM-DD HH:MM`, or a day (its first minute).
+                released = parse_moment(written) if written else None
+                if written and released is None:
+                    problems.append(
+                        Problem(
+                            str(path), line_number, f"{written[:40]!r} is not a date (YYYY-MM-DD or YYYY-MM-DD HH:MM)"
+                        )
+                    )
+                listed.append(ListedId(reference_id, line_number, released))
             elif not first:
                 problem = reference_id_problem(word) or f"{word[:40]!r} is not a reference ID"
                 problems.append(Problem(str(path), line_number, problem))
             first = False
-    return ids, problems
+    return listed, problems
 
 
-def release_cables(
-    content_dir: Path, released: str, reference_ids: Iterable[str]
-) -> tuple[list[str], list[str], list[Problem]]:
-    """Stamp `Released: <released>` on the named cables; returns (stamped, not found, unreadable files)."""
-    # Named in any spelling (`09rome0042`): files are named by the canonical ID.
-    wanted = {canonical_reference_id(named) or named.strip() for named in reference_ids if named.strip()}
-    stamped: list[str] = []
-    problems: list[Problem] = []
+@dataclass
+class ReleaseOutcome:
+    """What `release_cables` did: the IDs stamped, those kept at the release date they had,
+    those not found (as named), and files it could not read."""
+
+    stamped: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+    missing: list[ListedId] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def release_cables(content_dir: Path, released: str, named: Iterable[ListedId], redate: bool = False) -> ReleaseOutcome:
+    """Stamp `Released:` on the named cables: each its own listed moment, else `released`. A cable
+    already released keeps its date unless `redate`. IDs are matched by the one canonical rule."""
+    wanted: dict[str, ListedId] = {}
+    for listed in named:
+        key = canonical_reference_id(listed.reference_id) or listed.reference_id.strip()
+        if key:
+            wanted.setdefault(key, listed)
+    outcome = ReleaseOutcome()
     found: set[str] = set()
-    for path in cable_files(content_dir, wanted):
+    for path in cable_files(content_dir, set(wanted)):
         found.add(path.stem)
         record = read_cable_file(path)
         if isinstance(record, Problem):
-            problems.append(record)
+            outcome.problems.append(record)
             continue
-        write_if_changed(path, format_cable(replace(record, released=released)))
-        stamped.append(record.reference_id)
-    return sorted(stamped), sorted(wanted - found), problems
+        if record.released and not redate:
+            outcome.kept.append(record.reference_id)
+            continue
+        moment = wanted[path.stem].released or released
+        write_if_changed(path, format_cable(replace(record, released=moment)))
+        outcome.stamped.append(record.reference_id)
+    outcome.stamped.sort()
+    outcome.kept.sort()
+    outcome.missing = [wanted[key] for key in sorted(set(wanted) - found)]
+    return outcome

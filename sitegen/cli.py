@@ -131,29 +131,39 @@ def export_command(csv_path: Path, site: Path) -> None:
     "--ids",
     "ids_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="A file whose first column (tab- or space-separated) holds one reference ID a line; "
+    help="A file whose first column (tab- or space-separated) holds one reference ID a line, and "
+    "whose second (tab-separated, as released.tsv has) may give that cable's own release date; "
     "a header line, blank lines and # comments are skipped.",
 )
+@click.option("--redate", is_flag=True, help="Give cables already released the new date (kept otherwise).")
 @site_option
-def release_command(date: str, reference_ids: tuple[str, ...], ids_file: Path | None, site: Path) -> None:
-    """Mark a batch of cables released on DATE (give REFIDs or --ids FILE)."""
-    from sitegen.archive import read_id_list, release_cables
+def release_command(date: str, reference_ids: tuple[str, ...], ids_file: Path | None, redate: bool, site: Path) -> None:
+    """Mark a batch of cables released on DATE (give REFIDs or --ids FILE); a file's own dates win."""
+    from sitegen.archive import ListedId, read_id_list, release_cables
 
     moment = _moment_given(date, "DATE")
-    wanted: list[str] = list(reference_ids)
+    wanted = [ListedId(reference_id) for reference_id in reference_ids]
     problems: list[Problem] = []
     if ids_file:
         listed, problems = read_id_list(ids_file)
         wanted += listed
     if not wanted and not problems:
         raise click.UsageError("name the cables to release: REFID... or --ids FILE")
-    stamped, missing, unreadable = release_cables(SiteLayout.as_given(site).content, moment, wanted)
-    problems += unreadable
-    problems += [
-        Problem(str(SiteLayout.as_given(site).cables), 0, f"no cable {reference_id}") for reference_id in missing
-    ]
+    outcome = release_cables(SiteLayout.as_given(site).content, moment, wanted, redate)
+    problems += outcome.problems
+    for missing in outcome.missing:
+        # Named in the list: its line; named on the command line: said so, with no line to give.
+        where = (str(ids_file), missing.line) if missing.line and ids_file else ("command line", 1)
+        problems.append(Problem(*where, f"no cable {missing.reference_id}"))
     _report(problems)
-    click.echo(f"released {_count(len(stamped), 'cable')} on {moment}")
+    kept = (
+        f"; {_count(len(outcome.kept), 'cable')} already released kept {'its' if len(outcome.kept) == 1 else 'their'} date (--redate changes it)"
+        if outcome.kept
+        else ""
+    )
+    click.echo(
+        f"released {_count(len(outcome.stamped), 'cable')} on {moment} (or the list's own dates){kept}; {_count(len(problems), 'problem')}"
+    )
     _exit_for(problems)
 
 
@@ -218,7 +228,21 @@ def build_command(
         f"{report.removed} removed, into {report.output_dir} in {report.seconds:.1f}s; "
         f"{report.released} of {report.cables} cables released as of {report.as_of}; {_counted(report.problems)}"
     )
+    if report.released == 0:
+        click.echo(_nothing_released(report.cables, report.as_of, site), err=True)
     _exit_for(report.problems, strict)
+
+
+def _nothing_released(cables: int, as_of: str, site: Path) -> str:
+    """What to do when a build shows no cable at all (an empty home page otherwise says nothing)."""
+    if cables == 0:
+        return f"note: the site holds no cables yet: sitegen import cables.csv --site {site}"
+    return (
+        f"note: no cable is released as of {as_of} ({_count(cables, 'cable')} in the site), so the site shows "
+        f"none: mark a "
+        f"batch released with sitegen release YYYY-MM-DD --ids batch.txt --site {site} (or name the IDs), "
+        f"or stamp an import with --released YYYY-MM-DD"
+    )
 
 
 def _counted(problems: list[Problem]) -> str:
@@ -233,17 +257,38 @@ def _count(number: int, noun: str) -> str:
 
 @main.command("init")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-def init_command(directory: Path) -> None:
+@click.option(
+    "--base-url",
+    "base_url",
+    default="",
+    help="The address the site will live at (https://...); gives canonical links, absolute feed "
+    "links and every share link.",
+)
+def init_command(directory: Path, base_url: str) -> None:
     """Create a new site folder: a commented config, the explainer page and an example article."""
     from sitegen.scaffold import scaffold_site
 
+    if base_url and not base_url.startswith(("http://", "https://")):
+        raise click.UsageError(f"--base-url {base_url!r} must start with https:// or http://")
+    if base_url and not base_url.endswith("/"):
+        base_url += "/"
     try:
-        created = scaffold_site(directory)
+        created = scaffold_site(directory, base_url)
     except FileExistsError as error:
         raise click.UsageError(f"{error}: refusing to overwrite") from None
     for path in created:
         click.echo(f"created {path}")
-    click.echo(f"next: sitegen import cables.csv --site {directory}, then sitegen build --site {directory}")
+    if not base_url:
+        click.echo(
+            "no --base-url given: the site builds and works from any folder, but has no canonical "
+            "or Open Graph links, its feeds link relatively, and share links that need the page's "
+            "address (Facebook, Reddit) are left out; set base_url in sitegen.toml when you know it"
+        )
+    click.echo(
+        f"next: sitegen import cables.csv --site {directory}; "
+        f"sitegen release YYYY-MM-DD --ids batch.txt --site {directory} (or import with --released YYYY-MM-DD); "
+        f"then sitegen build --site {directory}"
+    )
 
 
 @main.command("check")

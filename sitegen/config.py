@@ -224,16 +224,28 @@ def resolve_as_of(option: str | None, config: Config) -> str:
     return datetime.now(UTC).strftime("%Y-%m-%d %H:%M")
 
 
-def share_link_warning(config: Config) -> list[Problem]:
-    """Without a base URL a cable page has no address to share: say so once a build."""
+def share_link_warning(config: Config, config_file: Path | None = None) -> list[Problem]:
+    """Without a base URL a cable page has no address to share: say so once a build, at the
+    config's `base_url` line (its first line when the key is not written)."""
     if config.base_url or not config.share_targets:
         return []
     return [
         Problem(
             CONFIG_NAME,
-            0,
+            _line_of_key(config_file, "base_url"),
             "base_url is not set: share links carry no page URL, and those that share only a link "
             "(Facebook, Reddit) are left out; set base_url to the site's address",
             "warning",
         )
     ]
+
+
+def _line_of_key(config_file: Path | None, key: str) -> int:
+    try:
+        text = config_file.read_text(encoding="utf-8") if config_file else ""
+    except (OSError, UnicodeDecodeError):
+        return 1
+    for number, line in enumerate(text.splitlines(), start=1):
+        if re.match(rf"\s*{key}\s*=", line):
+            return number
+    return 1

@@ -27,6 +27,9 @@ CABLE_PAGE = re.compile(r"cable/\d{4}/\d{2}/([0-9]{2}[A-Z][A-Z0-9\-]*[0-9]+)\.ht
 
 
 CABLE_FOLDER = "cable"
+# The folders at the site's root that hold pages: the 404 page finds the root of the address it
+# is served at by the last of these in the path (a host serves it at any depth).
+PAGE_FOLDERS = ("cable", "origin", "tag", "classification", "date", "release", "articles", "feed", "ids", "static")
 
 
 def cable(created: str, reference_id: str) -> str:

@@ -204,7 +204,8 @@ def test_release_ids_reads_the_first_column_of_a_tsv(tmp_path):
     assert result.exit_code == 0, result.output
     assert "released 2 cables" in result.output
     released = {p.stem: read_cable_file(p).released for p in (tmp_path / "content").rglob("*.txt")}
-    assert released == {"03ROME1": "2010-12-01 00:00", "03ROME2": None, "03ROME3": "2010-12-01 00:00"}
+    # Each cable its own date from the list's second column (issue 33), the day alone at 00:00.
+    assert released == {"03ROME1": "2010-11-28 00:00", "03ROME2": None, "03ROME3": "2010-11-28 00:00"}
     ids.write_text("03ROME1\nnot an id\n")
     result = CliRunner().invoke(main, ["release", "2010-12-01", "--ids", str(ids), "--site", str(tmp_path)])
     assert result.exit_code == 1 and "released.tsv:2: reference ID 'not'" in result.output
@@ -366,7 +367,10 @@ def test_release_names_a_cable_in_any_spelling_of_its_id(tmp_path, named):
     ids = tmp_path / "batch.txt"
     ids.write_text("reference_id\n09rome0042\n")
     assert (
-        CliRunner().invoke(main, ["release", "2010-12-02", "--ids", str(ids), "--site", str(tmp_path)]).exit_code == 0
+        CliRunner()
+        .invoke(main, ["release", "2010-12-02", "--ids", str(ids), "--redate", "--site", str(tmp_path)])
+        .exit_code
+        == 0
     )
     released = {p.stem: read_cable_file(p).released for p in (tmp_path / "content").rglob("*.txt")}
     assert released == {"09ROME42": "2010-12-02 00:00", "09A2B7": "2010-12-01 00:00"}
@@ -396,3 +400,22 @@ def test_export_and_release_report_links_that_loop_or_lead_to_folders(tmp_path):
     result = run("release", "2010-12-01", "03ROME1", "--site", str(tmp_path))
     assert result.exit_code == 1, result.output
     assert "a symbolic link to a folder, not followed" in result.output and shown.split("/")[-1] in result.output
+
+
+def test_release_keeps_a_cables_date_unless_redated_and_names_the_line_of_a_missing_id(tmp_path):
+    run("import", str(_dump(tmp_path, [ROW % (n, b"03ROME%d" % n, n) for n in (1, 2)])), "--site", str(tmp_path))
+    assert CliRunner().invoke(main, ["release", "2010-11-28", "03rome1", "--site", str(tmp_path)]).exit_code == 0
+    ids = tmp_path / "released.tsv"
+    ids.write_text("reference_id\treleased\n03ROME1\t2010-12-05 10:00\n03ROME2\t2010-12-05\n03ROME9\t2010-12-05\n")
+    result = CliRunner().invoke(main, ["release", "2010-12-01", "--ids", str(ids), "--site", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "released.tsv:4: no cable 03ROME9" in result.output and ":0:" not in result.output
+    assert "1 cable already released kept its date" in result.output and "1 problem" in result.output
+    released = {p.stem: read_cable_file(p).released for p in (tmp_path / "content").rglob("*.txt")}
+    assert released == {"03ROME1": "2010-11-28 00:00", "03ROME2": "2010-12-05 00:00"}
+    result = CliRunner().invoke(main, ["release", "2010-12-01", "--ids", str(ids), "--redate", "--site", str(tmp_path)])
+    released = {p.stem: read_cable_file(p).released for p in (tmp_path / "content").rglob("*.txt")}
+    assert released == {"03ROME1": "2010-12-05 10:00", "03ROME2": "2010-12-05 00:00"}
+    ids.write_text("03ROME1\t2010-13-45\n")
+    result = CliRunner().invoke(main, ["release", "2010-12-01", "--ids", str(ids), "--site", str(tmp_path)])
+    assert "released.tsv:1: '2010-13-45' is not a date" in result.output

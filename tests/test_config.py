@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import tomllib
 from dataclasses import fields
@@ -59,7 +60,7 @@ def test_init_scaffolds_a_site_that_builds_and_refuses_to_overwrite(tmp_path):
     result = runner.invoke(main, ["build", "--site", str(site)])
     # A new site is told to set its address, which its share links need.
     assert result.exit_code == 0 and "0 errors, 1 warning" in result.output
-    assert "warning: sitegen.toml:0: base_url is not set" in result.output
+    assert "warning: sitegen.toml:12: base_url is not set" in result.output
     assert (site / "output" / "understanding-cables.html").exists()
     assert runner.invoke(main, ["init", str(site)]).exit_code == 2
 
@@ -135,3 +136,46 @@ def test_markdown_raw_html_is_a_boolean_in_its_own_table():
         config, problems = config_from_mapping({"markdown": bad})
         assert len(problems) == 1 and problems[0].message.startswith("key 'markdown':"), problems
         assert config.markdown.raw_html is True
+
+
+def test_init_asks_for_the_address_and_says_what_is_left_out_without_one(tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(main, ["init", str(tmp_path / "bare")])
+    assert result.exit_code == 0
+    assert "no --base-url given" in result.output and "Facebook, Reddit" in result.output
+    assert "sitegen release YYYY-MM-DD --ids" in result.output  # the hint names every step
+    result = runner.invoke(main, ["init", str(tmp_path / "placed"), "--base-url", "https://cables.example.org"])
+    assert result.exit_code == 0 and "no --base-url" not in result.output
+    config = (tmp_path / "placed" / "sitegen.toml").read_text()
+    assert 'base_url = "https://cables.example.org/"' in config
+    assert runner.invoke(main, ["init", str(tmp_path / "bad"), "--base-url", "cables.example.org"]).exit_code == 2
+
+
+def test_a_build_with_nothing_released_says_how_to_release(tmp_path):
+    from tests.sites import cable, write_site
+
+    site = write_site(tmp_path / "site", [cable("09ROME1", None)])
+    result = CliRunner().invoke(main, ["build", "--site", str(site), "--no-search"])
+    assert result.exit_code == 0
+    assert (
+        "no cable is released as of" in result.output
+        and "(1 cable in the site)" in result.output
+        and "sitegen release" in result.output
+    )
+    empty = tmp_path / "empty"
+    (empty / "content" / "cables").mkdir(parents=True)
+    result = CliRunner().invoke(main, ["build", "--site", str(empty), "--no-search"])
+    assert "holds no cables yet: sitegen import" in result.output
+
+
+def test_without_a_base_url_every_atom_id_is_a_uri(tmp_path):
+    import xml.etree.ElementTree as ElementTree
+
+    from tests.sites import cable, write_site
+
+    site = write_site(tmp_path / "site", [cable("09ROME1", "2010-12-01 00:00"), cable("09ROME2", "2010-12-01 00:00")])
+    assert CliRunner().invoke(main, ["build", "--site", str(site), "--no-search"]).exit_code == 0
+    atom = ElementTree.parse(site / "output" / "feed" / "releases.atom")
+    ids = [element.text or "" for element in atom.iter("{http://www.w3.org/2005/Atom}id")]
+    assert len(ids) == 3 and all(re.match(r"(urn|tag|https?):", value) for value in ids), ids
+    assert "urn:cable:09ROME1" in ids

@@ -88,7 +88,7 @@ def test_a_wrapped_date_is_anchored_on_its_line_not_made_a_paragraph():
     first = cable.paragraphs[0]
     assert first.id == "par1" and first.line_anchors == ((first.text.index("15."), "par15"),)
     html = str(body_html(cable.blocks, (), lambda ref: None))
-    assert 'September\n<span class="line-anchor" id="par15"></span>15. Charge told' in html
+    assert 'September</span>\n<span class="line"><span class="line-anchor" id="par15"></span>15. Charge told' in html
     # A number that a paragraph has keeps its paragraph: no line takes its id.
     body = "1. (C) On June\n2. we met.\n\n2. (C) Second.\n"
     assert parse_cable(replace(EMPTY, body=body)).paragraphs[0].line_anchors == ()

@@ -105,3 +105,25 @@ def test_the_json_twin_keeps_the_body_as_written(tmp_path):
     build_site(BuildOptions(site, site / "output", AS_OF, jobs=1, search=False))
     twin = (site / "output" / "cable" / "2009" / "01" / "09ROME1.json").read_text()
     assert "2. (C) XXXXXXXXXXXX told us." in twin and "redacted" not in twin
+
+
+def test_each_written_line_is_a_span_and_the_text_is_unchanged():
+    body = "1. (C) First line of the paragraph\nsecond line, & <b>not markup</b>\n\n2. (U) Another."
+    markup = rendered(body)
+    assert shown_text(markup) == body
+    first = re.search(r'<span class="par" id="par1">(.*?)</span></span>', markup, re.S)
+    assert first is not None
+    assert markup.count('<span class="line">') == 3
+    assert "&lt;b&gt;not markup&lt;/b&gt;" in markup
+
+
+def test_a_link_across_a_line_break_is_closed_and_reopened_so_the_spans_nest():
+    from sitegen.render.markup import in_line_spans
+
+    spanned = in_line_spans('see <a class="ref" href="x.html">GUANGZHOU\n20753</a> and XX')
+    assert spanned == (
+        '<span class="line">see <a class="ref" href="x.html">GUANGZHOU</a></span>\n'
+        '<span class="line"><a class="ref" href="x.html">20753</a> and XX</span>'
+    )
+    assert in_line_spans('<span class="line-anchor" id="a"></span>one\ntwo').count('id="a"') == 1
+    assert in_line_spans("") == ""

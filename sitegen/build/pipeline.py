@@ -69,7 +69,7 @@ def build_site(options: BuildOptions) -> BuildReport:
         raise BuildRefused(f"{clash}; a build replaces its output whole, so choose another --output")
     config, config_problems = load_config(layout.site)
     as_of = resolve_as_of(options.as_of, config)
-    report = _new_report(layout, config_problems + share_link_warning(config), as_of)
+    report = _new_report(layout, config_problems + share_link_warning(config, layout.config), as_of)
     try:
         layout.cache.mkdir(parents=True, exist_ok=True)
         lock = open(layout.lock, "w")
@@ -97,7 +97,7 @@ def build_site(options: BuildOptions) -> BuildReport:
                 break
             # The manifest turned out damaged part way: start again without it, from a clean report.
             notes = report.notes + [_set_aside_note(layout)]
-            report = _new_report(layout, config_problems + share_link_warning(config), as_of)
+            report = _new_report(layout, config_problems + share_link_warning(config, layout.config), as_of)
             report.notes = notes
     report.seconds = time.perf_counter() - started
     return report

@@ -6,16 +6,18 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 from urllib.parse import quote as quote_url
 
 import orjson
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from pygments import highlight
 
 from sitegen import urls
 from sitegen.catalogue import CableEntry
 from sitegen.model import Block, CableRecord, Problem, Reference
 from sitegen.parse import parse_body
+from sitegen.parse.routing import addressees, handling_caveats, partial_extract_notice
 from sitegen.plan import PagePlan
 from sitegen.render.markup import body_html, count_redactions
 from sitegen.render.page import PageBase, Rendered, View, iso, root_of
@@ -41,6 +43,64 @@ def _json_bytes(value) -> bytes:
         return orjson.dumps(value, option=orjson.OPT_APPEND_NEWLINE)
     except orjson.JSONEncodeError:
         return (json.dumps(value, separators=(",", ":")) + "\n").encode("ascii")
+
+
+def word_count(body: str) -> int:
+    """A cable's length as a reader counts it: runs of letters or digits in its body."""
+    return len(_WORD.findall(body))
+
+
+_WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
+# BibTeX's special characters, escaped so that a subject cannot break the entry.
+_BIBTEX_SPECIAL = re.compile(r"([\\{}&%$#_^~])")
+ACCESS_DATE = '<span class="access-date">[date accessed]</span>'
+PAGE_ADDRESS = '<span class="page-address">[this page\'s address]</span>'
+
+
+def _bibtex(text: str) -> str:
+    return _BIBTEX_SPECIAL.sub(lambda found: "\\" + found.group(1), text)
+
+
+def citation(entry: CableEntry, archive: str, page_url: str) -> View:
+    """ "Cite this cable" in plain text and BibTeX, as escaped HTML. The access date (and, without
+    a base_url, the page's address) is the reader's: cable.js fills it in, so the page stays the
+    same from build to build."""
+    subject = entry.subject or "(no subject)"
+    created = entry.created[:10]
+    address = escape(page_url) if page_url else Markup(PAGE_ADDRESS)
+    text = Markup(
+        "{origin}, \u201c{subject},\u201d cable {refid}, created {created}. {archive}, {address} (accessed {accessed})."
+    ).format(
+        origin=entry.origin,
+        subject=subject,
+        refid=entry.reference_id,
+        created=created,
+        archive=archive,
+        address=address,
+        accessed=Markup(ACCESS_DATE),
+    )
+    bibtex = Markup(
+        "@misc{{{key},\n"
+        "  author = {{{{{origin}}}}},\n"
+        "  title = {{{refid}: {subject}}},\n"
+        "  year = {{{year}}},\n"
+        "  note = {{Cable {refid}, created {created}}},\n"
+        "  howpublished = {{{archive}}},\n"
+        "  url = {{{address}}},\n"
+        "  urldate = {{{accessed}}}\n"
+        "}}"
+    ).format(
+        key=entry.reference_id,
+        origin=_bibtex(entry.origin),
+        refid=entry.reference_id,
+        subject=_bibtex(subject),
+        year=created[:4],
+        created=created,
+        archive=_bibtex(archive),
+        address=address,
+        accessed=Markup(ACCESS_DATE),
+    )
+    return View(text=text, bibtex=bibtex)
 
 
 class CablePages(PageBase):
@@ -81,6 +141,7 @@ class CablePages(PageBase):
             for tag in entry.tags
         ]
         header = Markup(self._highlight_header(record.header)) if record.header else ""
+        page_url = self.config.base_url + plan.url if self.config.base_url else ""
         return self._page_html(
             "cable.html",
             plan,
@@ -112,6 +173,13 @@ class CablePages(PageBase):
                 [(tag, root + t.url) for tag, t in zip(entry.tags, tags, strict=True)],
             ),
             redactions=count_redactions(record.body),
+            partial_extract=partial_extract_notice(record.header),
+            words=word_count(record.body),
+            citation=citation(entry, self.config.title, page_url),
+            page_url=page_url,
+            eo=entry.eo,
+            caveats=handling_caveats(entry.classification, record.body),
+            addressees=addressees(record.header),
             cable_assets=self.assets,
             backlinks=self._entries(catalogue.backlinks.get(entry.reference_id, ())),
             shares=self._shares(entry, plan.url),
@@ -173,6 +241,11 @@ class CablePages(PageBase):
                 for b in blocks
                 if b.kind == "par"
             ],
+            "caveats": handling_caveats(entry.classification, record.body),
+            "addressees": [
+                {"name": a.name, "role": a.role, "precedence": a.precedence} for a in addressees(record.header)
+            ],
+            "words": word_count(record.body),
             "header": record.header,
             "body": record.body,
         }

@@ -56,9 +56,11 @@ def cable_feed(config: Config, entries: list[CableEntry], title: str, feed_url: 
     for entry in entries:
         item = feed.add_entry(order="append")
         link = f"{root}{entry.url}"
-        item.id(f"{config.base_url}{entry.url}" if config.base_url else f"urn:cable:{entry.reference_id}")
+        # Atom's id must be a URI (RSS's guid is its twin in feedgen): the page's address, or
+        # without a base_url a URN naming the cable, never the bare ID.
         item.guid(
-            f"{config.base_url}{entry.url}" if config.base_url else entry.reference_id, permalink=bool(config.base_url)
+            f"{config.base_url}{entry.url}" if config.base_url else f"urn:cable:{entry.reference_id}",
+            permalink=bool(config.base_url),
         )
         item.title(xml_text(f"{entry.reference_id}: {entry.subject}" if entry.subject else entry.reference_id))
         item.link(href=link)

@@ -41,11 +41,14 @@ class IndexPages(PageBase):
         )
 
     def _not_found(self, plan: PagePlan) -> Rendered:
-        # A host serves this page at any missing address, so relative links could point
-        # anywhere: with a base URL, link from the site's root instead.
-        root = self.config.base_url or ""
+        # A host serves this page at any missing address, at any depth, and a mirror at any
+        # path: its links are relative to the site's root, which a script finds in the address
+        # (404.html) and sets as the page's base; never base_url, which is the original host.
         return self._one(
-            plan, self._page_html("404.html", plan, root=root or None, title="Page not found", canonical="")
+            plan,
+            self._page_html(
+                "404.html", plan, title="Page not found", canonical="", page_folders=list(urls.PAGE_FOLDERS)
+            ),
         )
 
     def _robots(self, plan: PagePlan) -> Rendered:

@@ -74,11 +74,40 @@ def body_html(
             label = f"paragraph {block.number}" if block.number is not None else "this paragraph"
             parts.append(
                 f'<span class="par" id="{block.id}"><a class="par-anchor" href="#{block.id}" '
-                f'aria-label="Link to {label}">¶</a>{text}</span>'
+                f'aria-label="Link to {label}">¶</a>{in_line_spans(text)}</span>'
             )
         else:
-            parts.append(f'<span class="{_BLOCK_CLASS[block.kind]}">{text}</span>')
+            parts.append(f'<span class="{_BLOCK_CLASS[block.kind]}">{in_line_spans(text)}</span>')
     return Markup("".join(parts))
+
+
+# The inline elements body_html writes into a paragraph's escaped text (links, redactions,
+# line anchors); none carries a line break inside its tag.
+_INLINE_TAG = re.compile(r"<(/?)(a|span)\b[^>]*>")
+
+
+def in_line_spans(html_text: str) -> str:
+    """Each written line of a block's escaped HTML in a `span.line`, the line breaks kept between
+    them, so that the page can show the lines as written (white-space: pre-wrap) or reflow them
+    (white-space: normal) with the same text. An element open at a line's end (a reference
+    written across two lines) is closed there and opened again on the next line: the spans nest.
+    Only empty line anchors carry an id, so reopening never repeats one."""
+    if "\n" not in html_text:
+        return f'<span class="line">{html_text}</span>' if html_text else ""
+    lines: list[str] = []
+    open_tags: list[tuple[str, str]] = []  # (name, opening tag)
+    for line in html_text.split("\n"):
+        reopened = "".join(tag for _, tag in open_tags)
+        for found in _INLINE_TAG.finditer(line):
+            if found.group(1):
+                if open_tags:
+                    open_tags.pop()
+            else:
+                open_tags.append((found.group(2), found.group()))
+        closing = "".join(f"</{name}>" for name, _ in reversed(open_tags))
+        content = reopened + line + closing
+        lines.append(f'<span class="line">{content}</span>' if content else "")
+    return "\n".join(lines)
 
 
 def _redaction_mark(found: re.Match[str]) -> str:

@@ -8,6 +8,7 @@ import dataclasses
 import functools
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
@@ -15,7 +16,7 @@ from typing import Any
 
 import jinja2
 import jinja2.meta
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from pygments.formatters import HtmlFormatter
 
 from sitegen import urls
@@ -66,7 +67,17 @@ def make_environment(site_templates: Path | None) -> jinja2.Environment:
         auto_reload=False,
     )
     environment.filters["number"] = lambda value: f"{value:,}"
+    environment.filters["dates_whole"] = dates_whole
     return environment
+
+
+_DATE_IN_TEXT = re.compile(r"\b[0-9]{4}-[0-9]{2}(?:-[0-9]{2})?\b")
+
+
+def dates_whole(text: str) -> Markup:
+    """Text (escaped) with each date in it kept on one line: a browser breaks `2010-11-28`
+    after a hyphen, and a heading would end in `2010-11-`."""
+    return Markup(_DATE_IN_TEXT.sub(lambda found: f'<span class="date">{found.group()}</span>', str(escape(text))))
 
 
 @functools.lru_cache(maxsize=1)
