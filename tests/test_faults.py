@@ -286,3 +286,16 @@ def test_a_folder_behind_a_symbolic_link_is_reported_not_skipped(small_site):
     assert code == 1, output
     assert "content/cables/2009/02:0: a symbolic link to a folder, not followed" in output, output
     assert (small_site / "output" / "cable" / "2009" / "01" / "09ROME1.html").is_file()
+
+
+def test_a_damaged_manifest_is_no_way_past_the_output_guard(small_site, tmp_path):
+    foreign = tmp_path / "documents"
+    foreign.mkdir()
+    (foreign / "letter.txt").write_text("mine\n")
+    manifest = SiteLayout.of(small_site, foreign).manifest
+    manifest.parent.mkdir(parents=True, exist_ok=True)
+    manifest.write_bytes(b"not a database at all " * 200)
+    code, output = build(small_site, "--output", str(foreign))
+    assert code == 2, output
+    assert "was not made by sitegen build" in output, output
+    assert _everything(foreign) == {"letter.txt": b"mine\n"}

@@ -82,11 +82,11 @@ def build_site(options: BuildOptions) -> BuildReport:
                 fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise BuildBusy(f"another build of {layout.output} is running") from None
+        # A damaged manifest is set aside once, found on opening or part way; a second is a failure.
         for first in (True, False):
             try:
                 manifest = Manifest(layout.manifest)
-                if first:
-                    _refuse_a_foreign_output(layout, manifest)
+                _refuse_a_foreign_output(layout, manifest)
             except (OSError, sqlite3.Error) as error:
                 if isinstance(error, sqlite3.Error) and is_damaged(error) and first:
                     report.notes.append(_set_aside_note(layout))
@@ -95,6 +95,8 @@ def build_site(options: BuildOptions) -> BuildReport:
             run = BuildRun(options, layout, config, worker_count(options.jobs), manifest, report)
             if not _build_reporting_failures(run):
                 break
+            if not first:
+                return _failed(report, _output_problem(sqlite3.DatabaseError("damaged again"), layout))
             # The manifest turned out damaged part way: start again without it, from a clean report.
             notes = report.notes + [_set_aside_note(layout)]
             report = _new_report(layout, config_problems + share_link_warning(config, layout.config), as_of)
