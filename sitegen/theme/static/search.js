@@ -95,13 +95,10 @@
   function words(text) {
     return (fold(text).match(/[a-z0-9]+/g) || []).filter(function (w) { return w.length <= 32; });
   }
-  // A reference ID typed in any spacing or case, with leading zeros: goto.js's canonical form
-  // (window.sitegenCanonicalId) when the page has it, else the same rule here.
+  // A reference ID typed in any spacing or case, with leading zeros: the one canonical rule,
+  // goto.js's (loaded on every page, before this script). A theme without it searches IDs as words.
   function canonicalId(text) {
-    if (typeof window.sitegenCanonicalId === "function") return window.sitegenCanonicalId(text);
-    var match = /^(\d{2})\s*([A-Z][A-Z0-9\s\-]*?)\s*0*(\d+)$/.exec(text.trim().toUpperCase());
-    if (!match) return null;
-    return match[1] + match[2].replace(/\s+/g, "") + String(Number(match[3]));
+    return typeof window.sitegenCanonicalId === "function" ? window.sitegenCanonicalId(text) : null;
   }
 
   // ---- the query --------------------------------------------------------------------------
