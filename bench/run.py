@@ -92,12 +92,18 @@ def prepare_corpus(count: int) -> Path:
     shutil.rmtree(site, ignore_errors=True)
     print(f"generating {count} cables in {site} ...", file=sys.stderr)
     synth.generate(count, site)
+    hold_back(site)
+    return site
+
+
+def hold_back(site: Path) -> None:
+    """Take the release date off HELD_BACK cables spread over the archive (a release to come),
+    and name them in held-back.txt, which also marks the corpus as ready."""
     paths = sorted((site / "content" / "cables").rglob("*.txt"))
     held = paths[:: max(1, len(paths) // HELD_BACK)][:HELD_BACK]
     for path in held:
         strip_release(path)
-    marker.write_text("".join(f"{p.stem}\n" for p in held))
-    return site
+    (site / "held-back.txt").write_text("".join(f"{p.stem}\n" for p in held))
 
 
 def strip_release(path: Path) -> None:

@@ -36,7 +36,7 @@ import threading
 import time
 from pathlib import Path
 
-from run import AS_OF, BENCH, HELD_BACK, sitegen_command, strip_release
+from run import AS_OF, BENCH, HELD_BACK, hold_back, sitegen_command, strip_release
 
 sys.path.insert(0, str(BENCH.parent))
 sys.path.insert(0, str(BENCH.parent / "tests"))
@@ -73,11 +73,7 @@ def prepare_real_corpus(count: int) -> Path:
         capture_output=True,
     )
     csv.unlink()
-    paths = sorted((site / "content" / "cables").rglob("*.txt"))
-    held = paths[:: max(1, len(paths) // HELD_BACK)][:HELD_BACK]
-    for path in held:
-        strip_release(path)
-    marker.write_text("".join(f"{p.stem}\n" for p in held))
+    hold_back(site)
     return site
 
 
