@@ -2,7 +2,7 @@
 
     python bench/phases.py SITE OUTPUT [--as-of "2013-01-01 23:59"] [--jobs 0]
 
-Runs one build of SITE into OUTPUT with each step of sitegen.build timed in place (stats,
+Runs one build of SITE into OUTPUT with each step of sitegen.builder timed in place (stats,
 manifest loads, scan, catalogue, planning, rendering, saving) and prints the seconds of each,
 in the order they ran. Edit a cable first to time a one-cable rebuild. The first build after
 a change to sitegen's code is a full one (a new version re-renders everything): run it twice.
@@ -21,8 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sitegen import build, write  # noqa: E402
-from sitegen.build import pipeline, publish, quick  # noqa: E402
+from sitegen import builder, write  # noqa: E402
+from sitegen.builder import pipeline, publish, quick  # noqa: E402
 from sitegen.incremental import manifest, stored  # noqa: E402
 
 # Each step is timed where it is looked up: a module's function as its callers find it there.
@@ -76,7 +76,7 @@ def main() -> None:
         for name in names:
             timed(owner, name, spent)
     started = time.perf_counter()
-    report = build.build_site(build.BuildOptions(args.site, args.output, args.as_of, jobs=args.jobs, search=False))
+    report = builder.build_site(builder.BuildOptions(args.site, args.output, args.as_of, jobs=args.jobs, search=False))
     total = time.perf_counter() - started
     for name, seconds in spent:
         print(f"{name:20s} {seconds:7.2f}")

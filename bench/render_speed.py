@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.append(str(ROOT))  # after PYTHONPATH, so that another checkout can be timed
 
-from sitegen.build import scan_cables  # noqa: E402
+from sitegen.builder import scan_cables  # noqa: E402
 from sitegen.catalogue import build_catalogue, published_articles  # noqa: E402
 from sitegen.config import load_config  # noqa: E402
 from sitegen.plan import plan_site  # noqa: E402

@@ -184,7 +184,7 @@ def build_command(
     as_of: str | None, strict: bool, jobs: int, output: Path | None, full: bool, search: bool, site: Path
 ) -> None:
     """Build the site into output/."""
-    from sitegen.build import BuildOptions, BuildRefused, build_site
+    from sitegen.builder import BuildOptions, BuildRefused, build_site
 
     if not site.is_dir():
         raise click.UsageError(f"no site folder at {site}")

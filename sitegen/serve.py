@@ -37,7 +37,7 @@ from watchdog.events import (
 from watchdog.observers import Observer
 
 from sitegen import urls
-from sitegen.build import BuildMemory, BuildOptions, BuildRefused, BuildReport, build_site
+from sitegen.builder import BuildMemory, BuildOptions, BuildRefused, BuildReport, build_site
 from sitegen.layout import CONFIG_NAME, SOURCE_FOLDERS, SiteLayout
 
 DEBOUNCE_SECONDS = 0.15

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.build import BuildOptions, build_site
+from sitegen.builder import BuildOptions, build_site
 from sitegen.model import CableRecord
 from sitegen.sources.dump import DumpRow, read_rows
 

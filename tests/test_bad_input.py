@@ -13,7 +13,7 @@ import markupsafe
 import pytest
 from click.testing import CliRunner
 
-from sitegen.build import BuildOptions, build_site
+from sitegen.builder import BuildOptions, build_site
 from sitegen.cli import main
 from tests.sites import BODY, PUBLISHED_CONFIG, cable, problems, write_site
 
@@ -110,7 +110,7 @@ def test_strict_build_lists_every_problem_and_leaves_the_old_output(tmp_path):
 def test_template_error_names_the_template_and_line_and_leaves_the_old_output(
     tmp_path, monkeypatch, template, line, jobs
 ):
-    monkeypatch.setattr("sitegen.build.publish.RENDER_BATCH", 2)  # several batches: with --jobs 2 a worker renders
+    monkeypatch.setattr("sitegen.builder.publish.RENDER_BATCH", 2)  # several batches: with --jobs 2 a worker renders
     site = write_site(tmp_path / "site", [cable("09ROME1", "2010-12-01 00:00")])
     runner = CliRunner()
     assert runner.invoke(main, ["build", "--site", str(site), "--as-of", "2011-01-01"]).exit_code == 0

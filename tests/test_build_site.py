@@ -11,7 +11,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from sitegen.build import BuildOptions, build_site
+from sitegen.builder import BuildOptions, build_site
 from tests.conftest import REPO, sample_site
 from tests.htmlwalk import html_pages, read_page, resolve_link
 

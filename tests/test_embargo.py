@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sitegen.build import BuildOptions, build_site
+from sitegen.builder import BuildOptions, build_site
 from sitegen.sources.cablefile import read_cable_file
 from tests.conftest import REPO, sample_site
 from tests.sites import all_bytes, cable, problems, write_site

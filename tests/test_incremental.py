@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.build import BuildMemory, BuildOptions, build_site, cable_file_stats
+from sitegen.builder import BuildMemory, BuildOptions, build_site, cable_file_stats
 from sitegen.incremental.manifest import Manifest
 from sitegen.model import CableRecord
 from sitegen.parse import parse_cable
@@ -168,7 +168,7 @@ def test_search_turned_off_then_on_again_is_a_change(site):
 def test_a_second_build_of_the_same_output_is_refused_while_one_runs(site):
     import fcntl
 
-    from sitegen.build import BuildBusy
+    from sitegen.builder import BuildBusy
 
     build(site)
     manifest = Manifest.for_site(site, site / "output")
@@ -312,7 +312,7 @@ def test_the_garbage_collector_is_back_on_after_a_build_even_a_failed_one(site, 
     def crash(*args, **kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr("sitegen.build.pipeline.plan_site", crash)
+    monkeypatch.setattr("sitegen.builder.pipeline.plan_site", crash)
     with pytest.raises(RuntimeError):
         build_site(BuildOptions(site, site / "output", AS_OF, jobs=1, search=False))
     assert gc.isenabled()
@@ -400,7 +400,7 @@ def test_a_remembered_build_is_used_only_while_no_other_build_came_between(site,
     """serve keeps its last build in memory; a build by another process (here: one without the
     memory) makes that memory stale, and the next build reads the manifest instead. Each edit
     goes the general way, which indexes every cable (the quick path loads neither)."""
-    monkeypatch.setattr("sitegen.build.quick.QUICK_FILES", 0)
+    monkeypatch.setattr("sitegen.builder.quick.QUICK_FILES", 0)
     memory = BuildMemory()
     build(site, memory=memory)
     rome2 = site / "content" / "cables" / "2009" / "01" / "09ROME2.txt"
@@ -450,7 +450,7 @@ def test_a_known_warning_is_reported_by_every_build_until_it_is_fixed(site, monk
     (next((site / "content").rglob("09ROME5.txt"))).unlink()
     report = build(site)  # the quick path: a cable gone
     assert report.quick and warned(report)
-    monkeypatch.setattr("sitegen.build.quick.QUICK_FILES", 0)
+    monkeypatch.setattr("sitegen.builder.quick.QUICK_FILES", 0)
     edit.write_bytes(edit.read_bytes().replace(b"corrected", b"corrected again"))
     report = build(site)  # the general path
     assert not report.quick and warned(report)
@@ -463,7 +463,7 @@ def test_a_known_warning_is_reported_by_every_build_until_it_is_fixed(site, monk
 def test_a_release_of_a_fuller_person_spelling_and_a_posts_second_spelling_equals_a_full_build(site, monkeypatch):
     """Issue 30: the general path's reach finds every page a person's label or a cite's chosen
     spelling shows on, when a release brings one into the catalogue and when it goes again."""
-    monkeypatch.setattr("sitegen.build.quick.QUICK_FILES", 0)  # the general path, whatever the change
+    monkeypatch.setattr("sitegen.builder.quick.QUICK_FILES", 0)  # the general path, whatever the change
     person = BODY.replace("TAGS: PREL PGOV IT", "TAGS: OVIP ({}), PREL").replace("REF: 09 ROME 2", "REF: UNESCO 7")
     later = "2011-06-01 00:00"
     records = [

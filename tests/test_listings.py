@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.build import BuildOptions, build_site
+from sitegen.builder import BuildOptions, build_site
 from sitegen.catalogue import sensitivity
 from sitegen.render.indexes import month_chart
 from tests.sites import BODY, cable, tree, write_site

@@ -181,7 +181,7 @@ def test_known_codes_carry_a_description():
 
 
 def test_tag_pages_show_the_built_in_description_unless_the_site_gives_its_own(tmp_path):
-    from sitegen.build import BuildOptions, build_site
+    from sitegen.builder import BuildOptions, build_site
     from tests.sites import cable, write_site
 
     site = write_site(tmp_path / "site", [cable("09ROME1", "2010-12-01 00:00")])  # tagged PREL PGOV IT

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from sitegen.build import BuildMemory, BuildOptions, build_site
+from sitegen.builder import BuildMemory, BuildOptions, build_site
 from sitegen.cli import main
 from sitegen.incremental.manifest import Manifest
 from sitegen.model import CableRecord
@@ -236,7 +236,7 @@ def test_a_new_listing_whose_slug_another_has_takes_the_general_path(site):
 
 
 def test_more_changed_files_than_the_quick_path_takes_go_the_general_way(site, monkeypatch):
-    monkeypatch.setattr("sitegen.build.quick.QUICK_FILES", 2)
+    monkeypatch.setattr("sitegen.builder.quick.QUICK_FILES", 2)
     build(site)
     for number in (3, 4):
         edit(site, f"09ROME{number}", b"SUBJECT: CABLE NUMBER", b"SUBJECT: CORRECTED CABLE NUMBER")
@@ -400,7 +400,7 @@ def test_real_cables_edited_in_place_rebuild_as_a_full_build_would(tmp_path, cor
 def test_quick_pages_rendered_by_forked_workers_read_the_stored_catalogue_safely(site, monkeypatch):
     """More pages than one batch go to a forked pool: each worker opens its own connection to
     the manifest rather than sharing its parent's."""
-    monkeypatch.setattr("sitegen.build.publish.RENDER_BATCH", 2)
+    monkeypatch.setattr("sitegen.builder.publish.RENDER_BATCH", 2)
     build(site)
     edit(site, "09ROME3", b"SUBJECT: ", b"SUBJECT: FORKED ")
     report = build_site(BuildOptions(site, site / "output", AS_OF, jobs=2, search=False))
@@ -426,7 +426,7 @@ def take_path(path: str, monkeypatch) -> None:
     `general-then-quick`: the first change only, so the quick path then reads the rows the
     general path stored."""
     if path.startswith("general"):
-        monkeypatch.setattr("sitegen.build.quick.QUICK_FILES", 0)
+        monkeypatch.setattr("sitegen.builder.quick.QUICK_FILES", 0)
 
 
 def assert_path(report, path: str, monkeypatch) -> str:

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import pytest
 
-from sitegen.build import BuildOptions, build_site
+from sitegen.builder import BuildOptions, build_site
 from sitegen.check import check_output
 from sitegen.parse import parse_body
 from sitegen.render.markup import body_html, count_redactions

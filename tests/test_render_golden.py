@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.build import BuildOptions, build_site
+from sitegen.builder import BuildOptions, build_site
 from tests.sites import cable, write_site
 
 GOLDEN = Path(__file__).parent / "golden"

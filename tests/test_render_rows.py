@@ -7,7 +7,7 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from sitegen.build import BuildOptions, build_site
+from sitegen.builder import BuildOptions, build_site
 from sitegen.render.rows import ROW_ROOT
 from sitegen.render.site import BUILTIN_TEMPLATES
 from tests.sites import BODY, cable, tree, write_site

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.build import BuildOptions, build_site
+from sitegen.builder import BuildOptions, build_site
 from sitegen.check import check_output
 from sitegen.search.index import BASE, MAX_DELTAS, plan_segments
 from sitegen.search.reader import IndexReader

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from sitegen.build import BuildOptions, build_site
+from sitegen.builder import BuildOptions, build_site
 from sitegen.search.words import split_words
 from tests.conftest import Visit, served
 from tests.sites import BODY, PUBLISHED_CONFIG, cable, problems, write_site

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from sitegen.build import BuildOptions, build_site
+from sitegen.builder import BuildOptions, build_site
 from sitegen.serve import EVENTS_PATH, SCRIPT_PATH, PreviewServer, at_depth_of
 from tests.sites import cable, write_site
 

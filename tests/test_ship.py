@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from sitegen.build import BuildOptions, build_site
+from sitegen.builder import BuildOptions, build_site
 from sitegen.check import check_output, reference_ids_in, withheld_ids
 from sitegen.cli import main
 from tests.conftest import REPO

@@ -15,7 +15,7 @@ from sitegen.plan import PagePlan, listed
 
 
 def _key_digest(parts: list[str]) -> str:
-    # SHA-256 for the reason sitegen.build hashes files with it: faster than BLAKE2 on CPUs with SHA instructions.
+    # SHA-256 for the reason sitegen.builder hashes files with it: faster than BLAKE2 on CPUs with SHA instructions.
     return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogateescape")).hexdigest()[:32]
 
 

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen import urls
-from sitegen.build.changes import document_digests, release_set_unchanged
-from sitegen.build.publish import AllPagesBut, BuildRun, RenderContext, RenderTask, SearchInput, publish
+from sitegen.builder.changes import document_digests, release_set_unchanged
+from sitegen.builder.publish import AllPagesBut, BuildRun, RenderContext, RenderTask, SearchInput, publish
 from sitegen.catalogue import (
     OTHER_LETTER,
     CableEntry,

@@ -28,8 +28,8 @@ try:
 except ImportError:  # Windows: builds of one output are not guarded against each other there
     fcntl = None  # type: ignore[assignment]
 
-from sitegen.build.changes import changed_entries, document_digests, inputs_fingerprint, nothing_changed
-from sitegen.build.publish import (
+from sitegen.builder.changes import changed_entries, document_digests, inputs_fingerprint, nothing_changed
+from sitegen.builder.publish import (
     STATIC_PAGE,
     BuildRun,
     Published,
@@ -39,8 +39,8 @@ from sitegen.build.publish import (
     Written,
     publish,
 )
-from sitegen.build.quick import QuickBuild
-from sitegen.build.report import BuildBusy, BuildOptions, BuildRefused, BuildReport
+from sitegen.builder.quick import QuickBuild
+from sitegen.builder.report import BuildBusy, BuildOptions, BuildRefused, BuildReport
 from sitegen.catalogue import CableEntry, Catalogue, build_catalogue, published_articles
 from sitegen.config import load_config, resolve_as_of, share_link_warning
 from sitegen.incremental.keys import PageKeys

@@ -14,7 +14,7 @@ from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import Any
 
-from sitegen.build.report import BuildMemory, BuildOptions, BuildReport
+from sitegen.builder.report import BuildMemory, BuildOptions, BuildReport
 from sitegen.config import Config
 from sitegen.incremental.keys import PageKeys
 from sitegen.incremental.manifest import Manifest
