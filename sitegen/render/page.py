@@ -212,7 +212,7 @@ class PageBase:
             "root": root,
             "chrome": self._chrome(root, self._section(plan)),
             "explainer": self.explainer,
-            "canonical": self.config.base_url + plan.url if self.config.base_url else "",
+            "canonical": urls.absolute(self.config, plan.url),
             "description": "",
             "extra_feeds": [],
             "title": "",
