@@ -266,9 +266,8 @@ def _count(number: int, noun: str) -> str:
 )
 def init_command(directory: Path, base_url: str) -> None:
     """Create a new site folder: a commented config, the explainer page and an example article."""
-    from sitegen.scaffold import scaffold_site
-
     from sitegen.config_options import Invalid, SiteURL
+    from sitegen.scaffold import scaffold_site
 
     # The rule sitegen.toml's base_url is held to: an http(s) URL, given its final "/".
     checked = SiteURL().convert(base_url)
