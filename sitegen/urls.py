@@ -44,6 +44,7 @@ CABLE_PAGE = re.compile(r"cable/\d{4}/\d{2}/([0-9]{2}[A-Z][A-Z0-9\-]*[0-9]+)\.ht
 
 
 CABLE_FOLDER = "cable"
+STATIC_FOLDER = "static"  # the theme's and the site's static files, CSS and scripts fingerprinted
 # The folders at the site's root that hold pages: the 404 page finds the root of the address it
 # is served at by the last of these in the path (a host serves it at any depth).
 PAGE_FOLDERS = ("cable", "origin", "tag", "classification", "date", "release", "articles", "feed", "ids", "static")
@@ -123,6 +124,11 @@ def id_shard(post: str) -> str:
     """The classic script mapping a post's released reference IDs to their pages' month folders:
     `ids/TBILISI.js`. A script, not JSON: the header's ID box loads it from file:// too."""
     return f"ids/{post}.js"
+
+
+def static_file(name: str) -> str:
+    """A static file as pages link it: `static/site.3f2a9c1e.css`."""
+    return f"{STATIC_FOLDER}/{name}"
 
 
 def document(slug: str) -> str:

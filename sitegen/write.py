@@ -16,7 +16,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitegen.layout import OLD_OUTPUT, OUTPUT_MARK, OUTPUT_MARK_TEXT, STAGING, beside_output
+from sitegen import urls
+from sitegen.layout import OLD_OUTPUT, OUTPUT_MARK, OUTPUT_MARK_TEXT, STAGING, SiteLayout, beside_output
 
 BUILTIN_STATIC = Path(__file__).resolve().parent / "theme" / "static"
 FINGERPRINTED = (".css", ".js")
@@ -208,7 +209,7 @@ def _remove_with_empty_parents(root: Path, url: str) -> None:
 def _static_sources(site_dir: Path) -> dict[str, Path]:
     """Static files by their path under static/: the site's own override the theme's of the same name."""
     found: dict[str, Path] = {}
-    for root in (BUILTIN_STATIC, site_dir / "static"):
+    for root in (BUILTIN_STATIC, SiteLayout.as_given(site_dir).static):
         if not root.is_dir():
             continue
         for path in sorted(root.rglob("*")):
@@ -230,7 +231,7 @@ def copy_static(site_dir: Path, staging: Staging) -> dict[str, str]:
     assets: dict[str, str] = {}
     for name, path in _static_sources(site_dir).items():
         data = path.read_bytes()
-        url = "static/" + (fingerprinted_name(name, data) if name.endswith(FINGERPRINTED) else name)
+        url = urls.static_file(fingerprinted_name(name, data) if name.endswith(FINGERPRINTED) else name)
         if not staging.unchanged(url, data):
             staging.write(url, data)
         assets[name] = url
