@@ -1,8 +1,13 @@
 """Write: bytes -> output/, through a staging folder put in place only when the build is whole.
 
-A reader (or a deploy) never sees half a site: pages are written into a sibling staging
-folder, which is swapped in (full build) or moved in file by file (incremental build) at the
-end. A staging folder left by an interrupted build is found and discarded by the next one.
+Pages are written into a sibling staging folder; until the build commits, the output is as
+the last build left it. A full build's commit is two renames (output aside, staging in): a
+reader sees the old site or the new one, never a mix (between the renames, for an instant, no
+output folder at all). An incremental build's commit moves the changed files in one by one
+(each replaced whole: no reader sees half a file) and then deletes the pages gone: while it
+runs, a reader or a deploy can see some pages new and others old, and a commit that fails part
+way leaves that mix (the report says "partly updated"; the next build rebuilds it whole). A staging
+folder left by an interrupted build is found and discarded by the next one.
 """
 
 from __future__ import annotations
