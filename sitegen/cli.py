@@ -266,12 +266,14 @@ def _count(number: int, noun: str) -> str:
 )
 def init_command(directory: Path, base_url: str) -> None:
     """Create a new site folder: a commented config, the explainer page and an example article."""
+    from sitegen.config_options import Invalid, SiteURL
     from sitegen.scaffold import scaffold_site
 
-    if base_url and not base_url.startswith(("http://", "https://")):
-        raise click.UsageError(f"--base-url {base_url!r} must start with https:// or http://")
-    if base_url and not base_url.endswith("/"):
-        base_url += "/"
+    # The rule sitegen.toml's base_url is held to: an http(s) URL, given its final "/".
+    checked = SiteURL().convert(base_url)
+    if isinstance(checked, Invalid):
+        raise click.UsageError(f"--base-url {base_url!r}: {checked.reason}")
+    base_url = checked
     try:
         created = scaffold_site(directory, base_url)
     except FileExistsError as error:

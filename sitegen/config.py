@@ -4,21 +4,36 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from sitegen.config_options import (
+    Bool,
+    Choices,
+    Host,
+    Invalid,
+    LanguageTag,
+    Link,
+    Links,
+    Moment,
+    SiteURL,
+    Table,
+    Text,
+    TextList,
+    TextTable,
+    WholeNumber,
+    option,
+    parse_moment,
+)
 from sitegen.layout import CONFIG_NAME
-from sitegen.model import Problem, is_valid_moment
+from sitegen.model import Problem
 
 SHARE_TARGETS = ("twitter", "mastodon", "bluesky", "facebook", "reddit")
-
-
-@dataclass(frozen=True)
-class Link:
-    title: str
-    url: str
+LISTINGS = ("origin-month", "tag-month", "classification-month", "month", "release")
+FEEDS = ("releases-feed", "origin-feed", "tag-feed")
+TAG_PAGES = ("tag", "tag-letter", "tag-month")  # the pages that describe a tag
 
 
 @dataclass(frozen=True)
@@ -27,60 +42,58 @@ class MarkdownOptions:
 
     # HTML written in markdown is kept as HTML (true) or shown as text (false: `sitegen init`
     # writes false). Either way a link to `javascript:` is dropped, its words kept.
-    raw_html: bool = True
+    raw_html: bool = option(Bool(), True)
 
 
 @dataclass(frozen=True)
 class Config:
-    """Every key a site may set, with its default. The comment beside each is its documentation."""
+    """Every key a site may set: its option (type and rules, config_options.py), its default, the
+    page kinds that read it. The comment beside each is its documentation."""
 
-    title: str = "Cable archive"  # shown in every page's title and header
-    tagline: str = "Diplomatic cables, published release by release"  # under the title on every page
-    language: str = "en"  # the pages' <html lang>: a language tag (en, pt-BR)
-    base_url: str = ""  # e.g. "https://cables.example.org/"; enables canonical, Open Graph and absolute feed links
-    total_cables: int = 0  # the counter's total ("released so far N / total"); 0 means: the cables in content/
-    hashtags: tuple[str, ...] = ("cablegate",)  # carried by every share link, with the cable's own ID
-    share_targets: tuple[str, ...] = SHARE_TARGETS  # which share links cable pages show
-    mastodon_instance: str = "mastodon.social"  # the host the Mastodon share link opens
-    page_size: int = 50  # cables per index page
-    feed_size: int = 50  # items per feed
-    latest_release_size: int = 100  # cables of the latest release listed on the home page
-    as_of: str = ""  # default for `build --as-of` (YYYY-MM-DD or YYYY-MM-DD HH:MM); empty: now
-    explainer: str = "understanding-cables"  # slug of the page the menu calls the explainer
+    title: str = option(Text(), "Cable archive", chrome=True)  # shown in every page's title and header
+    # under the title on every page
+    tagline: str = option(Text(), "Diplomatic cables, published release by release", chrome=True)
+    language: str = option(LanguageTag(), "en", chrome=True)  # the pages' <html lang>: a language tag (en, pt-BR)
+    # e.g. "https://cables.example.org/"; enables canonical, Open Graph and absolute feed links
+    base_url: str = option(SiteURL(), "", chrome=True)
+    # the counter's total ("released so far N / total"); 0 means: the cables in content/
+    total_cables: int = option(WholeNumber(), 0, ("home",))
+    # carried by every share link, with the cable's own ID
+    hashtags: tuple[str, ...] = option(TextList(strip="#"), ("cablegate",), ("cable",))
+    # which share links cable pages show
+    share_targets: tuple[str, ...] = option(Choices(SHARE_TARGETS, "share target"), SHARE_TARGETS, ("cable",))
+    mastodon_instance: str = option(Host(), "mastodon.social", ("cable",))  # the host the Mastodon share link opens
+    page_size: int = option(WholeNumber(least=1), 50, LISTINGS)  # cables per index page
+    feed_size: int = option(WholeNumber(least=1), 50, FEEDS)  # items per feed
+    # the latest release's cables listed on the home page
+    latest_release_size: int = option(WholeNumber(least=1), 100, ("home",))
+    # default for `build --as-of` (YYYY-MM-DD or YYYY-MM-DD HH:MM); empty: now. No page reads it:
+    # it decides which cables are released, which the catalogue's data carries.
+    as_of: str = option(Moment(), "")
+    # slug of the page the menu calls the explainer
+    explainer: str = option(Text(), "understanding-cables", chrome=True)
     # Sidebar links: [[support_links]] title = "...", url = "..." (http, https, mailto or relative).
-    support_links: tuple[Link, ...] = ()
-    community_links: tuple[Link, ...] = ()  # sidebar: [[community_links]] title = "...", url = "..."
-    tag_descriptions: dict[str, str] = field(
-        default_factory=dict
-    )  # [tag_descriptions] PREL = "External political relations"
-    markdown: MarkdownOptions = MarkdownOptions()  # [markdown] raw_html = false
+    support_links: tuple[Link, ...] = option(Links("support_links"), (), chrome=True)
+    # sidebar: [[community_links]] title = "...", url = "..."
+    community_links: tuple[Link, ...] = option(Links("community_links"), (), chrome=True)
+    # [tag_descriptions] PREL = "External political relations"
+    tag_descriptions: dict[str, str] = option(TextTable('TAG = "description"'), {}, ("cable", *TAG_PAGES))
+    # [markdown] raw_html = false
+    markdown: MarkdownOptions = option(Table(MarkdownOptions), MarkdownOptions(), ("page", "article"))
 
 
-_POSITIVE = ("page_size", "feed_size", "latest_release_size")
 # Keys of earlier versions, accepted with a warning so that an old sitegen.toml still builds.
 RETIRED = {"search_shard_cables": "search no longer runs Pagefind in shards; delete this key"}
-# A URL's scheme, if it has one. A URL with none is relative (`about.html`, `/donate`, `#top`).
-_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
-LINK_SCHEMES = ("http", "https", "mailto")
-# Characters no URL written into a page may hold. Browsers drop tabs and line breaks inside a
-# scheme (`java<TAB>script:` runs), so whitespace and control characters go with the markup ones.
-_NOT_IN_URL = re.compile(r'[\x00-\x20\x7f-\x9f<>"`\s]')
-# `mastodon.social`, `social.example.org:8443`: the share link is `https://<instance>/share`.
-_HOST = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.\-]*[A-Za-z0-9])?(?::[0-9]{1,5})?")
-# `en`, `pt-BR`, `zh-Hant-TW`: a BCP 47 language tag's shape.
-_LANGUAGE = re.compile(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*")
 
 
-def link_url_problem(url: str, schemes: tuple[str, ...] = LINK_SCHEMES, relative: bool = True) -> str | None:
-    """Why `url` may not be a link's address on a page, or None: it must be http, https, mailto
-    (or `schemes`) or, when `relative`, have no scheme; `javascript:` and `data:` never pass."""
-    kinds = ", ".join(schemes[:-1]) + (f", {schemes[-1]} or relative" if relative else f" or {schemes[-1]}")
-    if _NOT_IN_URL.search(url):
-        return f'{url[:60]!r} is not an {kinds} URL: it holds a space, a control character or one of < > " `'
-    scheme = _SCHEME.match(url)
-    if (scheme is None and relative) or (scheme is not None and scheme.group(1).lower() in schemes):
-        return None
-    return f"{url[:60]!r} is not an {kinds} URL"
+def keys_read_by(kind_name: str) -> tuple[str, ...]:
+    """The config keys a page kind reads besides the chrome's (`chrome_keys`), in the schema's order."""
+    return tuple(key.name for key in fields(Config) if kind_name in key.metadata["read_by"])
+
+
+def chrome_keys() -> tuple[str, ...]:
+    """The config keys every page with the site's chrome (header, sidebar, footer) shows."""
+    return tuple(key.name for key in fields(Config) if key.metadata["chrome"])
 
 
 def load_config(site_dir: Path) -> tuple[Config, list[Problem]]:
@@ -127,93 +140,12 @@ def config_from_mapping(raw: dict[str, Any], shown: str = CONFIG_NAME, text: str
         if key not in known:
             problems.append(Problem(shown, line_of(key), f"unknown key {key!r} (known: {', '.join(sorted(known))})"))
             continue
-        converted = _convert(key, value)
-        if isinstance(converted, _Invalid):
+        converted = known[key].metadata["option"].convert(value)
+        if isinstance(converted, Invalid):
             problems.append(Problem(shown, line_of(key), f"key {key!r}: {converted.reason}"))
             continue
         values[key] = converted
     return Config(**values), problems
-
-
-class _Invalid:
-    def __init__(self, reason: str):
-        self.reason = reason
-
-
-def _convert(key: str, value: Any) -> Any:
-    default = getattr(Config(), key)
-    if isinstance(default, MarkdownOptions):
-        return _convert_table(MarkdownOptions, value)
-    if isinstance(default, str):
-        if not isinstance(value, str):
-            return _Invalid(f"expected text, got {type(value).__name__}")
-        if key == "as_of" and value and parse_moment(value) is None:
-            return _Invalid("expected YYYY-MM-DD or YYYY-MM-DD HH:MM")
-        if key == "base_url" and value and not value.startswith(("http://", "https://")):
-            return _Invalid("expected an http(s) URL")
-        if key == "base_url" and value and (problem := link_url_problem(value, ("http", "https"), relative=False)):
-            return _Invalid(problem)
-        if key == "mastodon_instance" and not _HOST.fullmatch(value):
-            return _Invalid(f"{value[:60]!r} is not a host name such as mastodon.social")
-        if key == "language" and not _LANGUAGE.fullmatch(value):
-            return _Invalid(f"{value[:60]!r} is not a language tag such as en or pt-BR")
-        if key == "base_url" and value and not value.endswith("/"):
-            value += "/"
-        return value
-    if isinstance(default, bool) or isinstance(default, int):
-        if not isinstance(value, int) or isinstance(value, bool):
-            return _Invalid(f"expected a whole number, got {type(value).__name__}")
-        if key in _POSITIVE and value < 1:
-            return _Invalid("must be 1 or more")
-        if value < 0:
-            return _Invalid("must not be negative")
-        return value
-    if key in ("support_links", "community_links"):
-        if not isinstance(value, list) or not all(isinstance(v, dict) and set(v) == {"title", "url"} for v in value):
-            return _Invalid('expected a list of tables with title and url: [[support_links]] title = "..." url = "..."')
-        links = tuple(Link(str(v["title"]), str(v["url"])) for v in value)
-        for link in links:
-            if problem := link_url_problem(link.url):
-                return _Invalid(f"url {problem}")
-        return links
-    if key == "tag_descriptions":
-        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-            return _Invalid('expected a table of TAG = "description"')
-        return dict(value)
-    if isinstance(default, tuple):
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            return _Invalid("expected a list of text values")
-        if key == "share_targets" and (unknown := set(value) - set(SHARE_TARGETS)):
-            return _Invalid(f"unknown share target(s) {sorted(unknown)}; known: {', '.join(SHARE_TARGETS)}")
-        if key == "hashtags":
-            value = [v.lstrip("#") for v in value]
-        return tuple(value)
-    return _Invalid("unsupported")
-
-
-def _convert_table(kind: type[MarkdownOptions], value: Any) -> Any:
-    """A table of true/false options (`[markdown]`), each key known and a boolean."""
-    known = {option.name for option in fields(kind)}
-    if not isinstance(value, dict):
-        return _Invalid(f"expected a table [{', '.join(sorted(known))}]")
-    for name, option in value.items():
-        if name not in known:
-            return _Invalid(f"unknown key {name!r} (known: {', '.join(sorted(known))})")
-        if not isinstance(option, bool):
-            return _Invalid(f"{name}: expected true or false, got {type(option).__name__}")
-    return kind(**value)
-
-
-def parse_moment(text: str, end_of_day: bool = False) -> str | None:
-    """`2010-11-28` or `2010-11-28 14:00` -> `2010-11-28 14:00`; None unless it names a real minute.
-
-    A bare date means its first minute, or its last with `end_of_day` (as `--as-of` reads it:
-    "as of the 28th" includes what was released that day).
-    """
-    text = text.strip()
-    if len(text) == len("2010-11-28"):
-        text += " 23:59" if end_of_day else " 00:00"
-    return text if is_valid_moment(text) else None
 
 
 def resolve_as_of(option: str | None, config: Config) -> str:

@@ -47,7 +47,7 @@ class SiteLayout:
 
     @property
     def cables(self) -> Path:
-        return self.content / "cables"
+        return cables_folder(self.content)
 
     @property
     def pages(self) -> Path:
@@ -140,6 +140,16 @@ OUTPUT_MARK = ".sitegen-output"  # inside the output: a folder without it is not
 OUTPUT_MARK_TEXT = b"This folder is the output of sitegen build, which replaces it whole at every build.\n"
 STAGING = "building"  # the folder a build writes into before it is put in place
 OLD_OUTPUT = "old"  # where a full build moves the previous output while it swaps the new one in
+
+
+def cables_folder(content: Path) -> Path:
+    """The cable files' folder inside a site's content folder."""
+    return content / "cables"
+
+
+def cable_file(content: Path, created: str, reference_id: str) -> Path:
+    """A cable's file, by its creation month: `content/cables/2009/01/09ROME1.txt`."""
+    return cables_folder(content) / created[:4] / created[5:7] / f"{reference_id}.txt"
 
 
 def beside_output(output: Path, purpose: str) -> Path:

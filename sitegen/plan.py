@@ -152,7 +152,7 @@ def sitemap_plans(count: int) -> list[PagePlan]:
     sitemaps = page_count(count, SITEMAP_LIMIT)
     if sitemaps == 1:
         return [PagePlan(urls.SITEMAP, "sitemap", "", 1, 1)]
-    parts = [PagePlan(f"sitemap-{n}.xml", "sitemap", "", n, sitemaps) for n in range(1, sitemaps + 1)]
+    parts = [PagePlan(urls.sitemap_part(n), "sitemap", "", n, sitemaps) for n in range(1, sitemaps + 1)]
     return [PagePlan(urls.SITEMAP, "sitemap-index", "", 1, sitemaps), *parts]
 
 

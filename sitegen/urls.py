@@ -7,13 +7,30 @@ The cable path is the original Cablegate site's, so links made to it then keep w
 from __future__ import annotations
 
 import re
+from typing import Protocol
+
+
+class HasBaseURL(Protocol):
+    """A site's Config, as far as joining URLs goes (urls.py imports no config)."""
+
+    @property
+    def base_url(self) -> str: ...
+
+
+def absolute(site: HasBaseURL | str, url: str) -> str:
+    """The address `url` (a page's path in output/) has once the site is published at its base
+    URL (`site` is the Config, or the base URL itself, which ends in "/"); empty when the site
+    has none, so its pages hold no absolute address."""
+    base_url = site if isinstance(site, str) else site.base_url
+    return base_url + url if base_url else ""
+
 
 HOME = "index.html"
 NOT_FOUND = "404.html"
 ROBOTS = "robots.txt"
 SEARCH = "search.html"
 SEARCH_FOLDER = "search"  # the search index's files (sitegen.search)
-SITEMAP = "sitemap.xml"
+SITEMAP = "sitemap.xml"  # the sitemap, or past SITEMAP_LIMIT URLs the index of its parts
 RELEASES_FEED = "feed/releases.rss"
 RELEASES_ATOM = "feed/releases.atom"
 CLASSIFICATION_INDEX = "classification/index.html"
@@ -27,9 +44,20 @@ CABLE_PAGE = re.compile(r"cable/\d{4}/\d{2}/([0-9]{2}[A-Z][A-Z0-9\-]*[0-9]+)\.ht
 
 
 CABLE_FOLDER = "cable"
+STATIC_FOLDER = "static"  # the theme's and the site's static files, CSS and scripts fingerprinted
 # The folders at the site's root that hold pages: the 404 page finds the root of the address it
 # is served at by the last of these in the path (a host serves it at any depth).
 PAGE_FOLDERS = ("cable", "origin", "tag", "classification", "date", "release", "articles", "feed", "ids", "static")
+
+
+# A part of a sitemap too long for one file (sitemap_part), as the quick path finds them among
+# the last build's pages.
+SITEMAP_PART = re.compile(r"sitemap-[0-9]+\.xml")
+
+
+def sitemap_part(number: int) -> str:
+    """Part `number` (from 1) of a sitemap split into an index and parts: `sitemap-2.xml`."""
+    return f"sitemap-{number}.xml"
 
 
 def cable(created: str, reference_id: str) -> str:
@@ -96,6 +124,11 @@ def id_shard(post: str) -> str:
     """The classic script mapping a post's released reference IDs to their pages' month folders:
     `ids/TBILISI.js`. A script, not JSON: the header's ID box loads it from file:// too."""
     return f"ids/{post}.js"
+
+
+def static_file(name: str) -> str:
+    """A static file as pages link it: `static/site.3f2a9c1e.css`."""
+    return f"{STATIC_FOLDER}/{name}"
 
 
 def document(slug: str) -> str:

@@ -1,8 +1,13 @@
 """Write: bytes -> output/, through a staging folder put in place only when the build is whole.
 
-A reader (or a deploy) never sees half a site: pages are written into a sibling staging
-folder, which is swapped in (full build) or moved in file by file (incremental build) at the
-end. A staging folder left by an interrupted build is found and discarded by the next one.
+Pages are written into a sibling staging folder; until the build commits, the output is as
+the last build left it. A full build's commit is two renames (output aside, staging in): a
+reader sees the old site or the new one, never a mix (between the renames, for an instant, no
+output folder at all). An incremental build's commit moves the changed files in one by one
+(each replaced whole: no reader sees half a file) and then deletes the pages gone: while it
+runs, a reader or a deploy can see some pages new and others old, and a commit that fails part
+way leaves that mix (the report says "partly updated"; the next build rebuilds it whole). A staging
+folder left by an interrupted build is found and discarded by the next one.
 """
 
 from __future__ import annotations
@@ -16,7 +21,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitegen.layout import OLD_OUTPUT, OUTPUT_MARK, OUTPUT_MARK_TEXT, STAGING, beside_output
+from sitegen import urls
+from sitegen.layout import OLD_OUTPUT, OUTPUT_MARK, OUTPUT_MARK_TEXT, STAGING, SiteLayout, beside_output
 
 BUILTIN_STATIC = Path(__file__).resolve().parent / "theme" / "static"
 FINGERPRINTED = (".css", ".js")
@@ -208,7 +214,7 @@ def _remove_with_empty_parents(root: Path, url: str) -> None:
 def _static_sources(site_dir: Path) -> dict[str, Path]:
     """Static files by their path under static/: the site's own override the theme's of the same name."""
     found: dict[str, Path] = {}
-    for root in (BUILTIN_STATIC, site_dir / "static"):
+    for root in (BUILTIN_STATIC, SiteLayout.as_given(site_dir).static):
         if not root.is_dir():
             continue
         for path in sorted(root.rglob("*")):
@@ -230,7 +236,7 @@ def copy_static(site_dir: Path, staging: Staging) -> dict[str, str]:
     assets: dict[str, str] = {}
     for name, path in _static_sources(site_dir).items():
         data = path.read_bytes()
-        url = "static/" + (fingerprinted_name(name, data) if name.endswith(FINGERPRINTED) else name)
+        url = urls.static_file(fingerprinted_name(name, data) if name.endswith(FINGERPRINTED) else name)
         if not staging.unchanged(url, data):
             staging.write(url, data)
         assets[name] = url

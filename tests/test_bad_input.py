@@ -127,6 +127,39 @@ def test_template_error_names_the_template_and_line_and_leaves_the_old_output(
     assert (site / "output" / "cable" / "2009" / "01" / "09ROME1.html").read_bytes() == before
 
 
+@pytest.mark.parametrize(
+    "template, line, why",
+    [("{% extends 'base.html' %}\n{% block main %}\n<p>\n{{ 1 / 0 }}</p>{% endblock %}\n", 4, "division by zero"),
+     ("{% extends 'base.html' %}\n{% block main %}\n{{ config.no_such_key.upper() }}{% endblock %}\n", 3,
+      "no attribute 'no_such_key'"),
+     ("{% extends 'base.html' %}\n{% block main %}\n\n{{ 3 | no_such_filter }}{% endblock %}\n", 4,
+      "No filter named 'no_such_filter'"),
+     ("{% extends 'base.html' %}\n{% block main %}{% for %}{% endblock %}\n", 2, "Expected an expression")],
+)  # fmt: skip
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_template_that_fails_names_itself_its_line_and_the_page_it_was_rendering(
+    tmp_path, monkeypatch, template, line, why, jobs
+):
+    """Issue 31: the template and line were recovered by regex from a worker's traceback text,
+    and no page was named. Errors raised at render time (any exception from template code, as
+    1 / 0 is) are caught there, on the worker."""
+    monkeypatch.setattr("sitegen.builder.publish.RENDER_BATCH", 2)  # several batches: with --jobs 2 a worker renders
+    site = write_site(tmp_path / "site", [cable("09ROME1", "2010-12-01 00:00")])
+    (site / "templates").mkdir()
+    (site / "templates" / "cable.html").write_text(template)
+    result = CliRunner().invoke(main, ["build", "--site", str(site), "--as-of", "2011-01-01", "--jobs", jobs])
+    assert result.exit_code == 1, result.output
+    errors = [text for text in result.output.splitlines() if text.startswith("error: ")]
+    assert len(errors) == 1, result.output
+    assert errors[0].startswith(f"error: templates/cable.html:{line}: template error: "), errors
+    assert why in errors[0]
+    # A syntax error fails the build before any page renders: it names the pages that read it.
+    page = "read by the cable pages" if "for %" in template else "rendering cable/2009/01/09ROME1.html"
+    assert errors[0].endswith(f"({page})"), errors
+    assert "Traceback" not in result.output
+    assert not (site / "output").exists()
+
+
 def test_bad_config_key_is_reported_with_its_line(tmp_path):
     site = write_site(tmp_path / "site", [cable("09ROME1", "2010-12-01 00:00")])
     (site / "sitegen.toml").write_text('title = "X"\npage_sise = 20\n')

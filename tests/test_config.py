@@ -5,21 +5,31 @@ from __future__ import annotations
 import re
 import shutil
 import tomllib
-from dataclasses import fields
+from dataclasses import dataclass, fields
 
 import pytest
 from click.testing import CliRunner
 
 from sitegen.cli import main
-from sitegen.config import Config, config_from_mapping, load_config, parse_moment
+from sitegen.config import (
+    Config,
+    MarkdownOptions,
+    chrome_keys,
+    config_from_mapping,
+    keys_read_by,
+    load_config,
+    parse_moment,
+)
+from sitegen.config_options import Bool, Invalid, Option, Table, option
+from sitegen.kinds import CHROME_CONFIG, CONFIG_BY_KIND, KINDS
 from sitegen.scaffold import SCAFFOLD
 from tests.conftest import REPO
 
 
 def test_scaffold_config_documents_every_key_and_loads_cleanly(tmp_path):
     text = (SCAFFOLD / "sitegen.toml").read_text()
-    for option in fields(Config):
-        assert f"{option.name} =" in text or f"[[{option.name}]]" in text or f"[{option.name}]" in text, option.name
+    for key in fields(Config):
+        assert f"{key.name} =" in text or f"[[{key.name}]]" in text or f"[{key.name}]" in text, key.name
     config, problems = config_from_mapping(tomllib.loads(text), "sitegen.toml", text)
     assert problems == []
     assert config.tag_descriptions["PREL"] == "External political relations"
@@ -179,3 +189,98 @@ def test_without_a_base_url_every_atom_id_is_a_uri(tmp_path):
     ids = [element.text or "" for element in atom.iter("{http://www.w3.org/2005/Atom}id")]
     assert len(ids) == 3 and all(re.match(r"(urn|tag|https?):", value) for value in ids), ids
     assert "urn:cable:09ROME1" in ids
+
+
+# -- the schema's options, one key a type ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Switches:
+    """A config table with a boolean key, as a site's `[markdown]` is one."""
+
+    enabled: bool = option(Bool(), False)
+
+
+def test_a_boolean_key_accepts_true_and_false_and_rejects_yes():
+    """Issue 31: a boolean key was refused ("expected a whole number, got bool")."""
+    assert Bool().convert(True) is True
+    assert Bool().convert(False) is False
+    table = Table(_Switches)
+    assert table.convert({"enabled": True}) == _Switches(True)
+    assert table.convert({"enabled": False}) == _Switches(False)
+    assert table.convert({"enabled": "yes"}) == Invalid("enabled: expected true or false, got str")
+    assert Bool().convert(1) == Invalid("expected true or false, got int")
+
+
+@pytest.mark.parametrize(
+    "key, value, reason",
+    [
+        ("title", 3, "expected text, got int"),
+        ("language", "en us", "'en us' is not a language tag such as en or pt-BR"),
+        ("base_url", "ftp://example.org/", "expected an http(s) URL"),
+        ("mastodon_instance", "a b", "'a b' is not a host name such as mastodon.social"),
+        ("total_cables", -1, "must not be negative"),
+        ("total_cables", True, "expected a whole number, got bool"),
+        ("page_size", 0, "must be 1 or more"),
+        ("feed_size", 2.5, "expected a whole number, got float"),
+        ("hashtags", ["a", 1], "expected a list of text values"),
+        ("share_targets", ["twitter", "myspace"], "unknown share target(s) ['myspace']; known: twitter, mastodon"),
+        ("as_of", "2010-13-01", "expected YYYY-MM-DD or YYYY-MM-DD HH:MM"),
+        ("support_links", [{"title": "x"}], "expected a list of tables with title and url: [[support_links]]"),
+        ("community_links", [{"title": "x", "url": "data:x"}], "url 'data:x' is not an http, https, mailto or"),
+        ("tag_descriptions", {"PREL": 1}, 'expected a table of TAG = "description"'),
+        ("markdown", {"raw_html": 1}, "raw_html: expected true or false, got int"),
+        ("markdown", "no", "expected a table [raw_html]"),
+    ],
+)
+def test_each_type_of_key_rejects_what_is_not_of_its_type_naming_key_file_and_line(key, value, reason):
+    text = f"# a site\n{key} = ...\n"
+    config, problems = config_from_mapping({key: value}, "site/sitegen.toml", text)
+    assert len(problems) == 1, problems
+    assert problems[0].path == "site/sitegen.toml"
+    assert problems[0].line == 2
+    assert problems[0].message.startswith(f"key {key!r}: {reason}"), problems[0].message
+    assert getattr(config, key) == getattr(Config(), key)
+
+
+def test_a_retired_key_is_a_warning_and_an_unknown_one_an_error():
+    _, problems = config_from_mapping({"search_shard_cables": 3, "page_sise": 3}, "sitegen.toml", "page_sise = 3\n")
+    assert [(p.severity, p.line) for p in problems] == [("warning", 0), ("error", 1)]
+    assert problems[0].message.startswith("key 'search_shard_cables' is no longer used")
+    assert problems[1].message.startswith("unknown key 'page_sise' (known: as_of, base_url")
+
+
+def test_every_key_names_an_option_and_only_page_kinds_that_exist():
+    for key in fields(Config):
+        assert isinstance(key.metadata["option"], Option), key.name
+        assert set(key.metadata["read_by"]) <= set(KINDS), key.name
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_the_keys_a_kind_reads_are_those_kinds_lists(kind):
+    """kinds.CONFIG_BY_KIND was written by hand; the schema's declarations must say the same
+    (a page's key hashes them, so a key missed here would leave its pages stale)."""
+    assert sorted(keys_read_by(kind)) == sorted(CONFIG_BY_KIND.get(kind, ()))
+
+
+def test_the_chrome_keys_are_those_kinds_lists():
+    assert sorted(chrome_keys()) == sorted(CHROME_CONFIG)
+
+
+def _scaffold_values() -> dict[str, object]:
+    """The scaffold's keys with their values, the commented-out examples included."""
+    text = (SCAFFOLD / "sitegen.toml").read_text()
+    uncommented = re.sub(r"(?m)^# (\[\[?\w+\]\]?|(?:title|url)\b)", r"\1", text)
+    return tomllib.loads(uncommented)
+
+
+def test_the_scaffold_documents_each_key_with_its_default_or_an_example_of_its_type():
+    """`sitegen init`'s sitegen.toml is the config's documentation: every key, its default where
+    it writes a plain value, and an example its option accepts where it writes a table."""
+    documented = _scaffold_values()
+    assert sorted(documented) == sorted(key.name for key in fields(Config))
+    for key in fields(Config):
+        converted = key.metadata["option"].convert(documented[key.name])
+        assert not isinstance(converted, Invalid), (key.name, converted)
+        if not isinstance(converted, dict | MarkdownOptions) and key.name not in ("support_links", "community_links"):
+            assert converted == getattr(Config(), key.name), key.name

@@ -13,15 +13,11 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
-import re
 import secrets
 import sqlite3
 import time
-import traceback
 from dataclasses import dataclass
 from pathlib import Path
-
-import jinja2
 
 try:
     import fcntl
@@ -51,6 +47,7 @@ from sitegen.layout import SiteLayout
 from sitegen.model import Problem
 from sitegen.parallel import worker_count
 from sitegen.plan import plan_site, sitemap_urls
+from sitegen.render.failures import TemplateFailed
 from sitegen.render.site import SiteRenderer, code_fingerprint
 from sitegen.search import search_members
 from sitegen.sources.pages import Document, read_documents
@@ -156,8 +153,8 @@ def _build_reporting_failures(run: BuildRun) -> bool:
     gc.disable()
     try:
         _build(run)
-    except jinja2.TemplateError as error:
-        run.report.problems.append(_template_problem(error, run.layout.site))
+    except TemplateFailed as failed:  # raised where the template failed: it names the page
+        run.report.problems.append(failed.problem)
         run.report.failed = True
     except (OSError, sqlite3.Error) as error:
         # A full disk or a folder that cannot be written; the staging folder goes at once
@@ -364,21 +361,3 @@ def _in_output(path: str, layout: SiteLayout) -> str:
     if path == staging or path.startswith(staging + os.sep):
         return str(layout.output) + path[len(staging) :]
     return path
-
-
-_TEMPLATE_FRAME = re.compile(r'File "([^"]+\.(?:html|xml|txt))", line (\d+)')
-
-
-def _template_problem(error: jinja2.TemplateError, site_dir: Path) -> Problem:
-    """The template and line an error comes from. A syntax error carries them; an error while
-    rendering shows them in its traceback (Jinja puts template lines there), which a worker
-    process sends back as text."""
-    where, line = getattr(error, "filename", None), getattr(error, "lineno", None)
-    if not where:
-        frames = [(f.filename, f.lineno) for f in traceback.extract_tb(error.__traceback__)]
-        frames += [(name, int(number)) for name, number in _TEMPLATE_FRAME.findall(str(error.__cause__ or ""))]
-        frames = [(name, number) for name, number in frames if name.endswith((".html", ".xml", ".txt"))]
-        where, line = frames[-1] if frames else ("templates", 0)
-    if os.path.isabs(where) and Path(where).is_relative_to(site_dir):
-        where = os.path.relpath(where, site_dir)
-    return Problem(where, line or 0, f"template error: {error.message or error}")

@@ -3,7 +3,7 @@
 It keeps, for each cable file, its size, mtime, content hash and catalogue entry (so an
 unchanged file is neither read nor parsed again), for each page its key and the files it
 wrote (so an unchanged page is not rendered again and a vanished one can be removed), and the
-catalogue itself a row per cable, index and cited cable (sitegen.stored reads it back lazily).
+catalogue itself a row per cable, index and cited cable (sitegen.incremental.stored reads it back lazily).
 
 Cable files are kept a folder (content/cables/YYYY/MM) a row: the folder's files as one
 marshal blob of plain tuples; pages likewise, a URL folder a row. Loading 251,287 states is

@@ -141,7 +141,7 @@ class CablePages(PageBase):
             for tag in entry.tags
         ]
         header = Markup(self._highlight_header(record.header)) if record.header else ""
-        page_url = self.config.base_url + plan.url if self.config.base_url else ""
+        page_url = urls.absolute(self.config, plan.url)
         return self._page_html(
             "cable.html",
             plan,
@@ -203,7 +203,7 @@ class CablePages(PageBase):
 
     def _shares(self, entry: CableEntry, url: str) -> list[View]:
         """Share links carrying the hashtags, the cable's ID and (with a base URL) the page's URL."""
-        page_url = self.config.base_url + url if self.config.base_url else ""
+        page_url = urls.absolute(self.config, url)
         hashtags = [*self.config.hashtags, entry.reference_id]
         tag_text = " ".join(f"#{tag}" for tag in hashtags)
         text = f"{entry.reference_id}: {entry.subject}" if entry.subject else entry.reference_id

@@ -40,7 +40,7 @@ def cable_feed(config: Config, entries: list[CableEntry], title: str, feed_url: 
     """
     root = config.base_url or "../" * feed_url.count("/")
     feed = FeedGenerator()
-    feed.id(f"{config.base_url}{feed_url}" if config.base_url else f"urn:sitegen:{feed_url}")
+    feed.id(urls.absolute(config, feed_url) or f"urn:sitegen:{feed_url}")
     feed.title(xml_text(title))
     description = xml_text(config.tagline or title)
     # RSS's channel description is HTML to a reader (as an item's is, below): escaped as HTML
@@ -49,7 +49,7 @@ def cable_feed(config: Config, entries: list[CableEntry], title: str, feed_url: 
     feed.language(config.language)
     feed.link(href=f"{root}{urls.HOME}", rel="alternate")
     if config.base_url:
-        feed.link(href=f"{config.base_url}{feed_url}", rel="self")
+        feed.link(href=urls.absolute(config, feed_url), rel="self")
     newest = max((entry.released for entry in entries), default=EPOCH)
     feed.lastBuildDate(_feed_time(newest))
     feed.updated(_feed_time(newest))
@@ -59,7 +59,7 @@ def cable_feed(config: Config, entries: list[CableEntry], title: str, feed_url: 
         # Atom's id must be a URI (RSS's guid is its twin in feedgen): the page's address, or
         # without a base_url a URN naming the cable, never the bare ID.
         item.guid(
-            f"{config.base_url}{entry.url}" if config.base_url else f"urn:cable:{entry.reference_id}",
+            urls.absolute(config, entry.url) or f"urn:cable:{entry.reference_id}",
             permalink=bool(config.base_url),
         )
         item.title(xml_text(f"{entry.reference_id}: {entry.subject}" if entry.subject else entry.reference_id))

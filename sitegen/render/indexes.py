@@ -53,8 +53,8 @@ class IndexPages(PageBase):
 
     def _robots(self, plan: PagePlan) -> Rendered:
         lines = ["User-agent: *", "Allow: /"]
-        if self.config.base_url:
-            lines.append(f"Sitemap: {self.config.base_url}sitemap.xml")
+        if sitemap := urls.absolute(self.config, urls.SITEMAP):
+            lines.append(f"Sitemap: {sitemap}")
         return self._one(plan, ("\n".join(lines) + "\n").encode())
 
     def _letters(self, plan: PagePlan, facets: dict[str, Facet], letter_of, kind: str, noun: str) -> Rendered:

@@ -27,6 +27,7 @@ from sitegen.layout import SiteLayout
 from sitegen.model import Problem
 from sitegen.parse.tag_codes import TAG_CODES
 from sitegen.plan import PagePlan
+from sitegen.render.failures import TemplateFailed, template_problem
 from sitegen.render.lexer import CableHeaderLexer
 from sitegen.render.rows import CableRows
 from sitegen.sources.pages import Document
@@ -146,10 +147,17 @@ class PageBase:
         assert loader is not None, "the environment is made with a loader"
         return loader
 
-    def _templates_hash(self, names: list[str]) -> str:
+    def _templates_hash(self, names: list[str], pages: str) -> str:
+        """A hash of the templates `names` and those they include, extend or import. A syntax
+        error in one fails the build here, naming the `pages` that read it."""
         seen: set[str] = set()
-        for name in names:
-            self._template_closure(name, seen)
+        try:
+            for name in names:
+                self._template_closure(name, seen)
+        except jinja2.TemplateSyntaxError as error:
+            problem = template_problem(error, self.site_dir, pages)
+            assert problem is not None, "a syntax error names its template"
+            raise TemplateFailed(problem) from None
         sources = [self._loader.get_source(self.environment, name)[0] for name in sorted(seen)]
         return hashlib.blake2b("\x1f".join(sorted(seen) + sources).encode(), digest_size=16).hexdigest()
 
@@ -163,7 +171,7 @@ class PageBase:
 
         chrome = "\x1f".join(
             [
-                self._templates_hash([f"{part}.html" for part in self.CHROME_PARTS]),
+                self._templates_hash([f"{part}.html" for part in self.CHROME_PARTS], "read by every page"),
                 json.dumps(self.assets, sort_keys=True),
                 f"search={self.search}",
                 config_part(CHROME_CONFIG),
@@ -176,7 +184,7 @@ class PageBase:
             template = TEMPLATE_BY_KIND.get(kind)
             parts = [code, config_part(CONFIG_BY_KIND.get(kind, ()))]
             if template:
-                parts += [chrome, self._templates_hash([template])]
+                parts += [chrome, self._templates_hash([template], f"read by the {kind} pages")]
             else:
                 parts.append(config_part(CHROME_CONFIG))
             result[kind] = hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
@@ -212,7 +220,7 @@ class PageBase:
             "root": root,
             "chrome": self._chrome(root, self._section(plan)),
             "explainer": self.explainer,
-            "canonical": self.config.base_url + plan.url if self.config.base_url else "",
+            "canonical": urls.absolute(self.config, plan.url),
             "description": "",
             "extra_feeds": [],
             "title": "",

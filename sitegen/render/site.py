@@ -14,6 +14,7 @@ from collections.abc import Callable
 from sitegen.plan import PagePlan
 from sitegen.render.cable import CablePages
 from sitegen.render.documents import DocumentPages
+from sitegen.render.failures import TemplateFailed, template_problem
 from sitegen.render.feeds import FeedPages
 from sitegen.render.indexes import IndexPages
 from sitegen.render.page import BUILTIN_TEMPLATES, PageBase, Rendered, View, code_fingerprint, iso, root_of
@@ -59,5 +60,12 @@ class SiteRenderer(CablePages, IndexPages, DocumentPages, FeedPages, SitemapPage
     }
 
     def render(self, plan: PagePlan) -> Rendered:
+        """The page's files; raises TemplateFailed, naming the page, when a template fails."""
         renderer: Callable[[PagePlan], Rendered] = getattr(self, self.RENDERERS[plan.kind])
-        return renderer(plan)
+        try:
+            return renderer(plan)
+        except Exception as error:
+            problem = template_problem(error, self.site_dir, f"rendering {plan.url}")
+            if problem is None:
+                raise
+            raise TemplateFailed(problem) from None

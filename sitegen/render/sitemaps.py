@@ -5,6 +5,7 @@ from __future__ import annotations
 from xml.sax.saxutils import escape as xml_escape
 
 from sitegen import plan as planning
+from sitegen import urls
 from sitegen.plan import PagePlan
 from sitegen.render.page import PageBase, Rendered
 
@@ -13,7 +14,7 @@ class SitemapPages(PageBase):
     """Renders `sitemap` and `sitemap-index` pages."""
 
     def _loc(self, url: str) -> str:
-        return self.config.base_url + url if self.config.base_url else url
+        return urls.absolute(self.config, url) or url
 
     def _sitemap(self, plan: PagePlan) -> Rendered:
         limit = planning.SITEMAP_LIMIT
@@ -32,7 +33,7 @@ class SitemapPages(PageBase):
             '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
         ]
         lines += [
-            f"<sitemap><loc>{xml_escape(self._loc(f'sitemap-{n}.xml'))}</loc></sitemap>"
+            f"<sitemap><loc>{xml_escape(self._loc(urls.sitemap_part(n)))}</loc></sitemap>"
             for n in range(1, plan.pages + 1)
         ]
         lines.append("</sitemapindex>")

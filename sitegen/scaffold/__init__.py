@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from sitegen.layout import SiteLayout
+
 SCAFFOLD = Path(__file__).resolve().parent
 
 
@@ -22,7 +24,7 @@ def scaffold_site(directory: Path, base_url: str = "") -> list[Path]:
         if base_url and target.name == "sitegen.toml":
             config = target.read_text(encoding="utf-8")
             target.write_text(config.replace('base_url = ""', f"base_url = {_toml_string(base_url)}", 1), "utf-8")
-    (directory / "content" / "cables").mkdir(parents=True, exist_ok=True)
+    SiteLayout.as_given(directory).cables.mkdir(parents=True, exist_ok=True)
     return targets
 
 

@@ -13,6 +13,7 @@ import os
 import re
 from pathlib import Path
 
+from sitegen.layout import cable_file
 from sitegen.model import (
     CableRecord,
     Problem,
@@ -53,8 +54,7 @@ def cable_path(content_dir: Path, record: CableRecord) -> Path:
     """Where a cable's file lives: `cables/YYYY/MM/<REFID>.txt` under the content folder."""
     if not is_valid_reference_id(record.reference_id):
         raise ValueError(f"not a reference ID: {record.reference_id!r}")
-    year, month = record.created[:4], record.created[5:7]
-    return content_dir / "cables" / year / month / f"{record.reference_id}.txt"
+    return cable_file(content_dir, record.created, record.reference_id)
 
 
 def format_cable(record: CableRecord) -> bytes:

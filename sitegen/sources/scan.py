@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sitegen.catalogue import CableEntry, entry_fields, entry_from_cable, entry_from_fields
 from sitegen.incremental.manifest import SourceState
-from sitegen.layout import SiteLayout
+from sitegen.layout import SiteLayout, cables_folder
 from sitegen.model import Problem
 from sitegen.parallel import batches, map_batches
 from sitegen.parse import parse_cable
@@ -149,7 +149,7 @@ def cable_file_stats(content_dir: Path, jobs: int) -> list[FolderStats]:
     file, the most a no-op build can do. With two cores or more, a forked helper stats every
     other top folder (a year) while this process stats the rest: the stat calls are most of a
     no-op build."""
-    root = content_dir / "cables"
+    root = cables_folder(content_dir)
     if not root.is_dir():
         return []
     entries = _listing(str(root))
