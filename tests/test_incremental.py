@@ -12,14 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.builder import BuildMemory, BuildOptions, build_site, cable_file_stats
+from sitegen.builder import BuildMemory, cable_file_stats
 from sitegen.incremental.manifest import Manifest
 from sitegen.model import CableRecord
 from sitegen.parse import parse_cable
 from sitegen.sources.cablefile import cable_path, format_cable
-from tests.sites import BODY, cable, page_keys, problems, tree, write_site
-
-AS_OF = "2011-01-01 00:00"
+from tests.sites import BODY, assert_equals_full_build, build, cable, problems, tree, write_site
 
 
 @pytest.fixture
@@ -30,20 +28,6 @@ def site(tmp_path) -> Path:
         cable("09PARIS2", "2011-06-01 00:00", origin="Embassy Paris"),
     ]
     return write_site(tmp_path / "site", cables, pages={"about.md": "---\ntitle: About\n---\n\nSee 09ROME1.\n"})
-
-
-def build(site: Path, as_of: str = AS_OF, **options):
-    options.setdefault("search", False)
-    report = build_site(BuildOptions(site, site / "output", as_of, jobs=1, **options))
-    assert report.errors == []
-    return report
-
-
-def full_build_equals_incremental(site: Path, as_of: str = AS_OF) -> None:
-    fresh = site.parent / "fresh"
-    shutil.rmtree(fresh, ignore_errors=True)
-    build_site(BuildOptions(site, fresh, as_of, jobs=1, full=True, search=False))
-    assert tree(site / "output") == tree(fresh)
 
 
 def test_noop_rebuild_renders_nothing_and_touches_nothing(site):
@@ -74,7 +58,7 @@ def test_editing_one_cable_rerenders_its_page_and_the_lists_that_show_it(site):
     assert 0 < report.rendered < report.pages / 2
     assert "AN EDITED CABLE" in (site / "output" / "cable" / "2009" / "01" / "09ROME3.html").read_text()
     assert other.stat().st_mtime_ns == before
-    full_build_equals_incremental(site)
+    assert_equals_full_build(site)
 
 
 def test_release_and_re_embargo_add_and_remove_pages(site):
@@ -83,12 +67,12 @@ def test_release_and_re_embargo_add_and_remove_pages(site):
     assert not page.exists()
     build(site, "2011-07-01 00:00")
     assert page.exists() and page.with_suffix(".json").exists()
-    full_build_equals_incremental(site, "2011-07-01 00:00")
+    assert_equals_full_build(site, "2011-07-01 00:00")
     report = build(site, "2010-12-02 00:00")
     assert report.removed > 0
     assert not page.exists() and not (site / "output" / "cable" / "2009" / "01" / "09PARIS1.html").exists()
     assert not (site / "output" / "origin" / "embassy-paris").exists()
-    full_build_equals_incremental(site, "2010-12-02 00:00")
+    assert_equals_full_build(site, "2010-12-02 00:00")
 
 
 def test_deleted_cable_file_removes_its_pages(site):
@@ -96,7 +80,7 @@ def test_deleted_cable_file_removes_its_pages(site):
     next((site / "content").rglob("09ROME5.txt")).unlink()
     build(site)
     assert not list((site / "output").rglob("09ROME5*"))
-    full_build_equals_incremental(site)
+    assert_equals_full_build(site)
 
 
 def test_template_change_rerenders_exactly_the_pages_that_use_it(site):
@@ -117,7 +101,7 @@ def test_config_change_rerenders_the_pages_that_read_that_key(site):
     report = build(site)
     feeds = [p for p in (site / "output" / "feed").rglob("*") if p.is_file()]
     assert report.rendered == len(feeds) - 1  # one plan writes both releases.rss and releases.atom
-    full_build_equals_incremental(site)
+    assert_equals_full_build(site)
 
 
 def test_interrupted_build_is_repaired_by_the_next_and_said_so(site):
@@ -129,7 +113,7 @@ def test_interrupted_build_is_repaired_by_the_next_and_said_so(site):
     report = build(site)
     assert not report.incremental and report.rendered == report.pages
     assert any("interrupted" in note for note in report.notes)
-    full_build_equals_incremental(site)
+    assert_equals_full_build(site)
 
 
 def test_leftover_staging_folder_is_discarded(site):
@@ -150,7 +134,7 @@ def test_same_output_after_a_series_of_incremental_builds(site):
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(format_cable(record))
     build(site, "2010-12-06 00:00")
-    full_build_equals_incremental(site, "2010-12-06 00:00")
+    assert_equals_full_build(site, "2010-12-06 00:00")
 
 
 def test_search_turned_off_then_on_again_is_a_change(site):
@@ -248,11 +232,7 @@ def test_random_edits_rebuild_exactly_what_a_full_build_would(tmp_path, remember
             manifest = Manifest.for_site(site, site / "output")
             assert memory.sources == manifest.sources() and memory.pages == manifest.page_keys(), f"step {step}"
             manifest.close()
-        fresh = tmp_path / "fresh"
-        shutil.rmtree(fresh, ignore_errors=True)
-        build_site(BuildOptions(site, fresh, as_of, jobs=1, full=True, search=False))
-        assert page_keys(site, site / "output") == page_keys(site, fresh), f"step {step}"
-        assert tree(site / "output") == tree(fresh), f"step {step}"
+        assert_equals_full_build(site, as_of)
 
 
 def test_cable_file_stats_are_the_same_whether_one_or_two_processes_walk(site):
@@ -280,7 +260,7 @@ def test_entries_parsed_by_another_version_of_sitegen_are_parsed_again(site):
     manifest.close()
     report = build(site)
     assert report.sources_read == 7  # read and parsed again (the same parser here: nothing to render)
-    full_build_equals_incremental(site)
+    assert_equals_full_build(site)
 
 
 def test_a_manifest_of_an_older_schema_is_replaced_not_misread(site):
@@ -306,7 +286,7 @@ def test_the_garbage_collector_is_back_on_after_a_build_even_a_failed_one(site, 
     assert gc.isenabled()
     (site / "templates").mkdir()
     (site / "templates" / "cable.html").write_text("{% broken")
-    assert build_site(BuildOptions(site, site / "output", AS_OF, jobs=1, search=False)).failed
+    assert build(site, clean=False).failed
     assert gc.isenabled()
 
     def crash(*args, **kwargs):
@@ -314,7 +294,7 @@ def test_the_garbage_collector_is_back_on_after_a_build_even_a_failed_one(site, 
 
     monkeypatch.setattr("sitegen.builder.pipeline.plan_site", crash)
     with pytest.raises(RuntimeError):
-        build_site(BuildOptions(site, site / "output", AS_OF, jobs=1, search=False))
+        build(site)
     assert gc.isenabled()
 
 
@@ -356,10 +336,7 @@ def test_edits_to_real_cables_rebuild_exactly_what_a_full_build_would(tmp_path, 
         cable_path(site / "content", record).write_bytes(format_cable(replace(record, released=None)))
     report = build(site)
     assert report.incremental and 0 < report.rendered < report.pages
-    fresh = tmp_path / "fresh"
-    build_site(BuildOptions(site, fresh, AS_OF, jobs=1, full=True, search=False))
-    assert page_keys(site, site / "output") == page_keys(site, fresh)
-    assert tree(site / "output") == tree(fresh)
+    assert_equals_full_build(site)
 
 
 def test_only_folders_whose_stats_changed_are_looked_into(site):
@@ -371,14 +348,14 @@ def test_only_folders_whose_stats_changed_are_looked_into(site):
     broken = cables / "2007" / "05" / "07ROME9.txt"
     broken.parent.mkdir(parents=True)
     broken.write_text("not a cable\n")
-    report = build_site(BuildOptions(site, site / "output", AS_OF, jobs=1, search=False))
+    report = build(site, clean=False)
     assert [p.path for p in problems(report)] == ["content/cables/2007/05/07ROME9.txt"]
     moved = cables / "2009" / "01" / "09PARIS1.txt"
     record = replace(parse_cable_file_of(moved), created="2008-03-01 00:00")
     moved.unlink()
     (cables / "2008" / "03").mkdir(parents=True)
     (cables / "2008" / "03" / "09PARIS1.txt").write_bytes(format_cable(record))
-    report = build_site(BuildOptions(site, site / "output", AS_OF, jobs=1, search=False))
+    report = build(site, clean=False)
     assert [p.path for p in problems(report)] == ["content/cables/2007/05/07ROME9.txt"]
     assert report.sources_read == 2  # the moved cable and the broken file, nothing else
     assert (site / "output" / "cable" / "2008" / "03" / "09PARIS1.html").exists()
@@ -387,7 +364,7 @@ def test_only_folders_whose_stats_changed_are_looked_into(site):
     shutil.rmtree(cables / "2008")
     report = build(site)
     assert report.cables == 6 and not (site / "output" / "cable" / "2008").exists()
-    full_build_equals_incremental(site)
+    assert_equals_full_build(site)
 
 
 def parse_cable_file_of(path: Path) -> CableRecord:
@@ -418,7 +395,7 @@ def test_a_remembered_build_is_used_only_while_no_other_build_came_between(site,
     build(site, memory=memory)
     assert loads == [1]
     assert "THIRD EDIT" in (site / "output" / "cable" / "2009" / "01" / "09ROME2.html").read_text()
-    full_build_equals_incremental(site)
+    assert_equals_full_build(site)
     # A build that reads every file (--full) leaves the manifest holding exactly those files,
     # and the memory with it.
     (site / "content" / "cables" / "2009" / "01" / "09ROME3.txt").unlink()
@@ -480,8 +457,8 @@ def test_a_release_of_a_fuller_person_spelling_and_a_posts_second_spelling_equal
     assert released.incremental and not released.quick
     page = next((site / "output" / "cable").rglob("09ROME21.html")).read_text()
     assert "ROE, RICHARD M." in page and "09UNESCOPARIS7.html" in page
-    full_build_equals_incremental(site, "2011-07-01 00:00")
+    assert_equals_full_build(site, "2011-07-01 00:00")
     withdrawn = build(site)  # and back under embargo
     assert withdrawn.incremental and not withdrawn.quick
     assert not any(b"RICHARD M." in data or b"09UNESCOPARIS7" in data for data in tree(site / "output").values())
-    full_build_equals_incremental(site)
+    assert_equals_full_build(site)
