@@ -7,7 +7,8 @@ import functools
 import json
 import shutil
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -63,6 +64,23 @@ def original_pages() -> list[dict]:
     if not ORIGINAL_PAGES.exists():
         pytest.skip(f"what the original site showed is not beside this checkout ({ORIGINAL_PAGES})")
     return [json.loads(line) for line in ORIGINAL_PAGES.read_text(encoding="utf-8").splitlines()]
+
+
+def wait_until(condition: Callable[[], object], what: str, timeout: float = 30) -> None:
+    """Poll `condition` until it holds; past `timeout` seconds, fail saying `what` never came."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not within {timeout} s: {what}")
+        time.sleep(0.02)
+
+
+def holds_throughout(condition: Callable[[], object], what: str, seconds: float) -> None:
+    """`condition` holds at every poll for `seconds` (what staying quiet means); fails at the first poll it does not."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert condition(), f"no longer true: {what}"
+        time.sleep(0.02)
 
 
 # The bundled sample site as a reader meets it in a browser (tests/test_browser.py, tests/test_reader.py).
