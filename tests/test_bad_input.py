@@ -312,11 +312,11 @@ def test_no_feed_carries_an_element_from_cable_text(tmp_path):
         details = [entry.title_detail, entry.summary_detail, *entry.get("content", [])]
         for detail in details:
             assert _elements_in(detail) == [], (path, detail)
-        shown = " ".join(_Text(detail) for detail in details)
+        shown = " ".join(_text(detail) for detail in details)
         assert "<script>alert(1)</script>" in shown and "Embassy <script>" in shown, (path, shown)
 
 
-def _Text(detail) -> str:
+def _text(detail) -> str:
     """What a reader shows of a value: HTML decoded to its text, plain text as it is."""
     if detail.type == "text/plain":
         return detail.value
@@ -450,7 +450,7 @@ def test_config_text_is_text_in_every_page_and_feed(tmp_path):
         # cables' are (feedparser guesses HTML in an RSS title holding <b>; RSS 2.0 says text).
         detail = feedparser.parse(path.read_bytes()).feed.subtitle_detail
         assert _elements_in(detail) == [], (path, detail)
-        assert hostile in _Text(detail), (path, detail)
+        assert hostile in _text(detail), (path, detail)
     home = (output / "index.html").read_text(encoding="utf-8")
     assert str(markupsafe.escape(f"Line {hostile}")) in home
 
