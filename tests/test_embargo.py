@@ -45,13 +45,15 @@ def test_links_to_withheld_cables_are_plain_text_and_backlinks_vanish(tmp_path):
     )
     report = build_site(BuildOptions(site, site / "output", "2011-01-01 00:00", jobs=1))
     data = all_bytes(site / "output")
-    assert b"09ROME2" not in data and b"09ROME3" not in data
+    assert b"09ROME2" not in data
+    assert b"09ROME3" not in data
     assert [p.message for p in problems(report) if p.severity == "warning"] == [
         "mentions 09ROME2, which is not released as of 2011-01-01 00:00: shown as [not yet released]"
     ]
     assert [p for p in report.problems if p.severity == "error"] == []
     article = (site / "output" / "articles" / "a.html").read_text()
-    assert 'href="../cable/2009/01/09ROME1.html"' in article and "[not yet released]" in article
+    assert 'href="../cable/2009/01/09ROME1.html"' in article
+    assert "[not yet released]" in article
     build_site(BuildOptions(site, site / "output", "2011-07-01 00:00", jobs=1))
     page = (site / "output" / "cable" / "2009" / "01" / "09ROME1.html").read_text()
     assert 'href="../../../cable/2009/01/09ROME2.html"' in page  # released now: linked, and a backlink

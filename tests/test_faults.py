@@ -126,7 +126,8 @@ def test_a_full_disk_names_the_file_removes_the_staging_folder_and_leaves_the_ou
     edit_one_cable(site, 7)
     code, output = cli_build(site, "--full", preexec_fn=_file_size_limit(limit))
     assert code == 1
-    assert f"error: {file}" in output and f"cannot write: {why}" in output, output
+    assert f"error: {file}" in output, output
+    assert f"cannot write: {why}" in output, output
     assert "left unchanged" in output, output
     assert not (site / ".output.building").exists()
     assert {p: p.read_bytes() for p in (site / "output").rglob("*") if p.is_file()} == before
@@ -163,12 +164,14 @@ def test_two_builds_at_once_one_is_refused_and_the_output_is_whole(big_site):
     first = sitegen(site, "build", "--as-of", AS_OF, "--no-search")
     _wait_until_locked(site, first)
     code, output = cli_build(site)
-    assert code == 2 and "another build" in output
+    assert code == 2
+    assert "another build" in output
     assert first.wait(timeout=300) == 0
     edit_one_cable(site, 9)
     runs = [sitegen(site, "build", "--as-of", AS_OF, "--no-search") for _ in range(2)]
     codes = sorted(run.wait(timeout=300) for run in runs)
-    assert codes[0] == 0 and codes[1] in (0, 2)  # the second waits its turn or is refused, never both run
+    assert codes[0] == 0
+    assert codes[1] in (0, 2)
     assert cli_build(site)[0] == 0
     assert_recovered(site)
 
@@ -193,9 +196,12 @@ def test_a_read_only_output_is_said_and_the_next_build_recovers(site, kind):
         # The new output is swapped in by renaming; the old one is made writable to be deleted.
         assert code == 0, output
     else:
-        assert code == 1 and "cannot write: Permission denied" in output and "left unchanged" in output, output
+        assert code == 1, output
+        assert "cannot write: Permission denied" in output, output
+        assert "left unchanged" in output, output
         # The message names the file in output/ that could not be replaced, not the staged one, gone by now.
-        assert "error: output/" in output and ".output.building" not in output, output
+        assert "error: output/" in output, output
+        assert ".output.building" not in output, output
         assert not (site / ".output.building").exists()
     code, output = cli_build(site, prefix=_as_a_user())
     assert code == 0, output
@@ -235,7 +241,8 @@ def test_an_output_that_holds_or_sits_in_the_sources_is_refused(small_site, targ
     before = _everything(small_site.parent)
     code, output = cli_build(small_site, "--output", str(small_site / target))
     assert code == 2, output
-    assert why in output and "choose another --output" in output, output
+    assert why in output, output
+    assert "choose another --output" in output, output
     assert _everything(small_site.parent) == before
 
 
@@ -245,7 +252,8 @@ def test_an_existing_folder_no_build_made_is_refused_and_left_alone(small_site, 
     (foreign / "letter.txt").write_text("mine\n")
     code, output = cli_build(small_site, "--output", str(foreign))
     assert code == 2, output
-    assert "was not made by sitegen build" in output and "empty it" in output, output
+    assert "was not made by sitegen build" in output, output
+    assert "empty it" in output, output
     assert _everything(foreign) == {"letter.txt": b"mine\n"}
     empty = tmp_path / "empty"
     empty.mkdir()
@@ -276,7 +284,8 @@ def test_a_corrupted_manifest_is_set_aside_and_the_build_goes_on(small_site, dam
         wal.unlink()
     check = sitegen(small_site, "check")  # reads the cable files instead
     text, _ = check.communicate(timeout=120)
-    assert check.returncode == 0 and "Traceback" not in text, text
+    assert check.returncode == 0, text
+    assert "Traceback" not in text, text
     edit_one_cable(small_site, 2)
     for arguments in ((), ("--full",)):
         code, output = cli_build(small_site, *arguments)
@@ -284,7 +293,9 @@ def test_a_corrupted_manifest_is_set_aside_and_the_build_goes_on(small_site, dam
     manifest.write_bytes(b"not a database at all " * 200)
     code, output = cli_build(small_site)
     assert code == 0, output
-    assert "unreadable" in output and "set aside" in output and "rebuilt whole" in output, output
+    assert "unreadable" in output, output
+    assert "set aside" in output, output
+    assert "rebuilt whole" in output, output
     assert list(manifest.parent.glob("*.unreadable"))
     assert_recovered(small_site)
 
@@ -296,7 +307,8 @@ def test_a_failed_build_leaves_a_read_only_site_folder_read_only(small_site):
     try:
         mode = small_site.stat().st_mode
         code, output = cli_build(small_site, "--full", prefix=prefix)  # its staging folder cannot be made
-        assert code == 1 and "Permission denied" in output, output
+        assert code == 1, output
+        assert "Permission denied" in output, output
         assert small_site.stat().st_mode == mode
     finally:
         small_site.chmod(0o755)

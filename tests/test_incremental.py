@@ -32,10 +32,14 @@ def site(tmp_path) -> Path:
 
 def test_noop_rebuild_renders_nothing_and_touches_nothing(site):
     first = build(site)
-    assert not first.incremental and first.rendered == first.pages
+    assert not first.incremental
+    assert first.rendered == first.pages
     mtimes = {p: p.stat().st_mtime_ns for p in (site / "output").rglob("*") if p.is_file()}
     second = build(site)
-    assert second.incremental and second.rendered == 0 and second.sources_read == 0 and second.files == 0
+    assert second.incremental
+    assert second.rendered == 0
+    assert second.sources_read == 0
+    assert second.files == 0
     assert mtimes == {p: p.stat().st_mtime_ns for p in (site / "output").rglob("*") if p.is_file()}
 
 
@@ -44,7 +48,8 @@ def test_touched_but_unchanged_file_is_read_not_reparsed_or_rendered(site):
     path = next((site / "content").rglob("09ROME3.txt"))
     path.write_bytes(path.read_bytes())
     report = build(site)
-    assert report.sources_read == 1 and report.rendered == 0
+    assert report.sources_read == 1
+    assert report.rendered == 0
 
 
 def test_editing_one_cable_rerenders_its_page_and_the_lists_that_show_it(site):
@@ -66,11 +71,13 @@ def test_release_and_re_embargo_add_and_remove_pages(site):
     page = site / "output" / "cable" / "2009" / "01" / "09PARIS2.html"
     assert not page.exists()
     build(site, "2011-07-01 00:00")
-    assert page.exists() and page.with_suffix(".json").exists()
+    assert page.exists()
+    assert page.with_suffix(".json").exists()
     assert_equals_full_build(site, "2011-07-01 00:00")
     report = build(site, "2010-12-02 00:00")
     assert report.removed > 0
-    assert not page.exists() and not (site / "output" / "cable" / "2009" / "01" / "09PARIS1.html").exists()
+    assert not page.exists()
+    assert not (site / "output" / "cable" / "2009" / "01" / "09PARIS1.html").exists()
     assert not (site / "output" / "origin" / "embassy-paris").exists()
     assert_equals_full_build(site, "2010-12-02 00:00")
 
@@ -111,7 +118,8 @@ def test_interrupted_build_is_repaired_by_the_next_and_said_so(site):
     manifest.close()
     (site / "output" / "index.html").write_text("half-written")
     report = build(site)
-    assert not report.incremental and report.rendered == report.pages
+    assert not report.incremental
+    assert report.rendered == report.pages
     assert any("interrupted" in note for note in report.notes)
     assert_equals_full_build(site)
 
@@ -122,7 +130,8 @@ def test_leftover_staging_folder_is_discarded(site):
     leftover.mkdir()
     (leftover / "junk.html").write_text("x")
     report = build(site)
-    assert not leftover.exists() and not (site / "output" / "junk.html").exists()
+    assert not leftover.exists()
+    assert not (site / "output" / "junk.html").exists()
     assert any("discarded" in note for note in report.notes)
 
 
@@ -141,11 +150,13 @@ def test_search_turned_off_then_on_again_is_a_change(site):
     output = site / "output"
     build(site, search=True)
     build(site, search=False)  # as `serve` builds
-    assert not (output / "search.html").exists() and not (output / "search").exists()
+    assert not (output / "search.html").exists()
+    assert not (output / "search").exists()
     assert b"search.html" not in (output / "index.html").read_bytes()
     report = build(site, search=True)
     assert "nothing changed since the last build" not in report.notes
-    assert (output / "search.html").exists() and (output / "search" / "meta.js").exists()
+    assert (output / "search.html").exists()
+    assert (output / "search" / "meta.js").exists()
     assert b"search.html" in (output / "index.html").read_bytes()
 
 
@@ -174,11 +185,14 @@ def test_cable_file_stats_are_the_same_whether_one_or_two_processes_walk(site):
     assert one == two
     stats = [stat for _, _, files in one for stat in files]
     paths = [path for path, _, _ in stats]
-    assert paths[0].endswith("loose.txt") and not any(".hidden" in path for path in paths)
-    assert len(paths) == 9 and all(size > 0 and mtime > 0 for _, size, mtime in stats)
+    assert paths[0].endswith("loose.txt")
+    assert not any(".hidden" in path for path in paths)
+    assert len(paths) == 9
+    assert all(size > 0 and mtime > 0 for _, size, mtime in stats)
     for folder, digest, files in one:  # each folder's own files, in name order, under one digest
         assert [os.path.dirname(path) for path, _, _ in files] == [folder] * len(files)
-        assert files == sorted(files) and len(digest) == 32
+        assert files == sorted(files)
+        assert len(digest) == 32
     assert len({digest for _, digest, _ in one}) == len(one)
 
 
@@ -205,7 +219,8 @@ def test_a_manifest_of_an_older_schema_is_replaced_not_misread(site):
             """
         )
     report = build(site)
-    assert not report.incremental and report.sources_read == 7
+    assert not report.incremental
+    assert report.sources_read == 7
     assert build(site).incremental
 
 
@@ -264,7 +279,8 @@ def test_edits_to_real_cables_rebuild_exactly_what_a_full_build_would(tmp_path, 
     for record in withheld:
         cable_path(site / "content", record).write_bytes(format_cable(replace(record, released=None)))
     report = build(site)
-    assert report.incremental and 0 < report.rendered < report.pages
+    assert report.incremental
+    assert 0 < report.rendered < report.pages
     assert_equals_full_build(site)
 
 
@@ -292,7 +308,8 @@ def test_only_folders_whose_stats_changed_are_looked_into(site):
     shutil.rmtree(cables / "2007")
     shutil.rmtree(cables / "2008")
     report = build(site)
-    assert report.cables == 6 and not (site / "output" / "cable" / "2008").exists()
+    assert report.cables == 6
+    assert not (site / "output" / "cable" / "2008").exists()
     assert_equals_full_build(site)
 
 
@@ -330,11 +347,10 @@ def test_a_remembered_build_is_used_only_while_no_other_build_came_between(site,
     (site / "content" / "cables" / "2009" / "01" / "09ROME3.txt").unlink()
     build(site, full=True, memory=memory)
     manifest = Manifest.for_site(site, site / "output")
-    assert (
-        sorted(manifest.sources()) == sorted(memory.sources)
-        and "content/cables/2009/01/09ROME3.txt" not in memory.sources
-    )
-    assert memory.sources == manifest.sources() and memory.pages == manifest.page_keys()
+    assert sorted(manifest.sources()) == sorted(memory.sources)
+    assert "content/cables/2009/01/09ROME3.txt" not in memory.sources
+    assert memory.sources == manifest.sources()
+    assert memory.pages == manifest.page_keys()
     manifest.close()
 
 
@@ -352,14 +368,17 @@ def test_a_known_warning_is_reported_by_every_build_until_it_is_fixed(site, monk
     edit = next((site / "content").rglob("09ROME3.txt"))
     edit.write_bytes(edit.read_bytes().replace(b"Second paragraph.", b"Second paragraph, corrected."))
     report = build(site)  # the quick path: one cable's text
-    assert report.quick and warned(report)
+    assert report.quick
+    assert warned(report)
     (next((site / "content").rglob("09ROME5.txt"))).unlink()
     report = build(site)  # the quick path: a cable gone
-    assert report.quick and warned(report)
+    assert report.quick
+    assert warned(report)
     monkeypatch.setattr("sitegen.builder.quick.QUICK_FILES", 0)
     edit.write_bytes(edit.read_bytes().replace(b"corrected", b"corrected again"))
     report = build(site)  # the general path
-    assert not report.quick and warned(report)
+    assert not report.quick
+    assert warned(report)
     monkeypatch.undo()
     article.write_text("---\ntitle: Early\ndate: 2010-12-01\n---\n\nSee 09ROME1.\n")
     assert not warned(build(site))
@@ -381,13 +400,17 @@ def test_a_release_of_a_fuller_person_spelling_and_a_posts_second_spelling_equal
     write_site(site, records)
     build(site)
     page = next((site / "output" / "cable").rglob("09ROME20.html")).read_text()
-    assert "ROE, RICHARD M." not in page and "09UNESCOPARIS7" not in page
+    assert "ROE, RICHARD M." not in page
+    assert "09UNESCOPARIS7" not in page
     released = build(site, as_of="2011-07-01 00:00")  # both released
-    assert released.incremental and not released.quick
+    assert released.incremental
+    assert not released.quick
     page = next((site / "output" / "cable").rglob("09ROME21.html")).read_text()
-    assert "ROE, RICHARD M." in page and "09UNESCOPARIS7.html" in page
+    assert "ROE, RICHARD M." in page
+    assert "09UNESCOPARIS7.html" in page
     assert_equals_full_build(site, "2011-07-01 00:00")
     withdrawn = build(site)  # and back under embargo
-    assert withdrawn.incremental and not withdrawn.quick
+    assert withdrawn.incremental
+    assert not withdrawn.quick
     assert not any(b"RICHARD M." in data or b"09UNESCOPARIS7" in data for data in tree(site / "output").values())
     assert_equals_full_build(site)

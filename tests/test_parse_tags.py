@@ -160,7 +160,8 @@ def test_a_mended_code_shows_as_written_on_the_tags_line():
     cable = parse_cable(replace(CABLE, body=EO + "TAGS: PGOVV, PREL\n" + REST))
     assert cable.tags == ("PGOV", "PREL")
     html = str(body_html(cable.blocks, (), lambda ref: None, [(tag, f"../{tag}") for tag in cable.tags]))
-    assert "PGOVV" in html and '<a class="tag" href="../PGOV"' not in html
+    assert "PGOVV" in html
+    assert '<a class="tag" href="../PGOV"' not in html
 
 
 def test_new_codes_carry_a_description():
@@ -176,7 +177,9 @@ def test_one_spelling_per_person_across_cables():
 
 
 def test_known_codes_carry_a_description():
-    assert TAG_CODES["PREL"] and TAG_CODES["GM"] == "Germany" and TAG_CODES["KDEM"]
+    assert TAG_CODES["PREL"]
+    assert TAG_CODES["GM"] == "Germany"
+    assert TAG_CODES["KDEM"]
     assert all(code == code.upper() and len(code) >= 2 for code in TAG_CODES)
 
 

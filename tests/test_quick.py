@@ -64,7 +64,8 @@ def test_a_new_subject_takes_the_quick_path_and_reaches_every_page_that_shows_it
     assert any(b"09ROME3" in p.read_bytes() for p in (site / "content" / "cables").rglob("*.txt") if p.stem != cited)
     edit(site, cited, b"SUBJECT: CABLE NUMBER 3", b"SUBJECT: A CORRECTED <SUBJECT> & MORE")
     report = build(site)
-    assert report.quick and 0 < report.rendered < 30
+    assert report.quick
+    assert 0 < report.rendered < 30
     pages = [p for p in (site / "output").rglob("*.html") if "A CORRECTED &lt;SUBJECT&gt; &amp; MORE" in p.read_text()]
     assert len(pages) > 3  # its page, listings, citing cables
     assert_equals_full_build(site)
@@ -103,7 +104,9 @@ def test_a_corrected_paragraph_changes_its_page_alone(site):
     edit(site, released, b"Second paragraph.", b"Second paragraph, corrected.")
     report = build(site)
     # The pages listing it are keyed by its file's digest, so rendered again, and left as they were.
-    assert report.quick and report.sources_read == 1 and report.files == 2  # its page and JSON twin
+    assert report.quick
+    assert report.sources_read == 1
+    assert report.files == 2
     assert_equals_full_build(site)
 
 
@@ -115,7 +118,8 @@ def test_a_cable_under_embargo_edited_changes_no_page(site):
     )
     edit(site, withheld, b"SUBJECT: CABLE", b"SUBJECT: SECRET CABLE")
     report = build(site)
-    assert report.quick and report.rendered == 0
+    assert report.quick
+    assert report.rendered == 0
     assert tree(site / "output") == before
     assert_equals_full_build(site)
 
@@ -160,7 +164,8 @@ def test_a_cable_that_moves_between_existing_listings_takes_the_quick_path(site,
         build(site)
     set_field(site, "09ROME5", name, value)
     report = build(site)
-    assert report.quick and report.moved == 1
+    assert report.quick
+    assert report.moved == 1
     assert_equals_full_build(site)
 
 
@@ -171,15 +176,19 @@ def test_a_release_takes_the_quick_path_and_equals_a_full_build(site):
     for reference_id in waiting:
         set_field(site, reference_id, "Released", "2010-12-20 00:00")
     report = build(site)
-    assert report.quick and report.moved == len(waiting) and report.released == 40
+    assert report.quick
+    assert report.moved == len(waiting)
+    assert report.released == 40
     assert (site / "output" / "release" / "2010-12-20" / "index.html").is_file()
     assert_equals_full_build(site)
     full = build(site, output=site.parent / "fresh", full=True)
-    assert report.pages == full.pages and report.cables == full.cables
+    assert report.pages == full.pages
+    assert report.cables == full.cables
     for reference_id in waiting[:2]:  # and back under embargo: the day's pages go with them
         set_field(site, reference_id, "Released", None)
     report = build(site)
-    assert report.quick and report.moved == 2
+    assert report.quick
+    assert report.moved == 2
     assert_equals_full_build(site)
 
 
@@ -195,11 +204,13 @@ def test_a_cable_opening_a_new_listing_takes_the_quick_path_and_it_leaves_with_t
     else:
         set_field(site, "09ROME5", name, value)
     report = build(site)
-    assert report.quick and report.moved == 1
+    assert report.quick
+    assert report.moved == 1
     assert_equals_full_build(site)
     set_field(site, "09ROME5", "Released", None)  # its only cable withheld: the listing goes
     report = build(site)
-    assert report.quick and report.moved == 1
+    assert report.quick
+    assert report.moved == 1
     assert_equals_full_build(site)
 
 
@@ -209,13 +220,15 @@ def test_a_new_listing_whose_slug_another_has_takes_the_general_path(site):
     build(site)
     edit(site, "09ROME5", b"TAGS: ", b"TAGS: PREL_ PREL ")
     report = build(site)
-    assert report.incremental and not report.quick
+    assert report.incremental
+    assert not report.quick
     assert_equals_full_build(site)
     assert (site / "output" / "tag" / "prel-2" / "index.html").is_file()
     # With a numbered slug in the site, a listing that vanishes could free a slug another takes.
     set_field(site, "09ROME5", "Released", None)
     report = build(site)
-    assert report.incremental and not report.quick
+    assert report.incremental
+    assert not report.quick
     assert_equals_full_build(site)
 
 
@@ -228,7 +241,9 @@ def test_more_changed_files_than_the_quick_path_takes_go_the_general_way(site, m
     for number in (3, 4, 5):
         edit(site, f"09ROME{number}", b"SUBJECT: ", b"SUBJECT: AGAIN ")
     report = build(site)
-    assert report.incremental and not report.quick and report.sources_read == 3
+    assert report.incremental
+    assert not report.quick
+    assert report.sources_read == 3
     assert_equals_full_build(site)
 
 
@@ -238,7 +253,8 @@ def test_added_and_removed_files_take_the_quick_path_and_equal_a_full_build(site
     for reference_id in ("09ROME7", "09ROME2"):  # one waiting or not, one released
         cable_file(site, reference_id).unlink()
     report = build(site)
-    assert report.quick and report.cables == counted - 2
+    assert report.quick
+    assert report.cables == counted - 2
     assert not list((site / "output").rglob("09ROME2.*"))
     assert_equals_full_build(site)
     rng = random.Random(2)
@@ -247,7 +263,9 @@ def test_added_and_removed_files_take_the_quick_path_and_equal_a_full_build(site
         cable_path(site / "content", added).parent.mkdir(parents=True, exist_ok=True)
         cable_path(site / "content", added).write_bytes(format_cable(added))
     report = build(site)
-    assert report.quick and report.moved == 2 and report.cables == counted + 1
+    assert report.quick
+    assert report.moved == 2
+    assert report.cables == counted + 1
     assert_equals_full_build(site)
     # 09ROME7's ID comes back in another folder, and a file comes with an ID another holds.
     back = replace(record_for(7, rng, []), created="2008-05-05 05:00", released="2010-12-05 00:00")
@@ -285,12 +303,14 @@ def test_a_file_holding_an_id_another_holds_or_broken_takes_the_general_path(sit
     cable_path(site / "content", twin).parent.mkdir(parents=True, exist_ok=True)
     cable_path(site / "content", twin).write_bytes(format_cable(twin))
     report = build(site, clean=False)
-    assert not report.quick and any("09ROME3 is also in" in problem.message for problem in report.problems)
+    assert not report.quick
+    assert any("09ROME3 is also in" in problem.message for problem in report.problems)
     cable_path(site / "content", twin).unlink()
     build(site)
     edit(site, "09ROME8", b"Reference-ID: 09ROME8", b"Reference-ID: 09ROME88")
     report = build(site, clean=False)
-    assert not report.quick and report.errors  # the file and its problem are named
+    assert not report.quick
+    assert report.errors
     assert_equals_full_build(site)
 
 
@@ -349,7 +369,8 @@ def test_quick_and_general_builds_in_turn_keep_the_stored_catalogue_true(site, r
         moved += bool(report.moved)
         if memory is not None:
             manifest = Manifest.for_site(site, site / "output")
-            assert memory.sources == manifest.sources() and memory.pages == manifest.page_keys(), f"step {step}"
+            assert memory.sources == manifest.sources(), f"step {step}"
+            assert memory.pages == manifest.page_keys(), f"step {step}"
             manifest.close()
         assert_equals_full_build(site)
     assert 0 < moved < quick < 24
@@ -388,7 +409,9 @@ def test_quick_pages_rendered_by_forked_workers_read_the_stored_catalogue_safely
     build(site)
     edit(site, "09ROME3", b"SUBJECT: ", b"SUBJECT: FORKED ")
     report = build(site, jobs=2)
-    assert report.quick and report.errors == [] and report.rendered > 4
+    assert report.quick
+    assert report.errors == []
+    assert report.rendered > 4
     assert_equals_full_build(site)
 
 
@@ -415,7 +438,8 @@ def take_path(path: str, monkeypatch) -> None:
 
 def assert_path(report, path: str, monkeypatch) -> str:
     """Check the path a build took; returns the path the next build is to take."""
-    assert report.incremental and report.quick == (path == "quick")
+    assert report.incremental
+    assert report.quick == (path == "quick")
     if path == "general-then-quick":
         monkeypatch.undo()
         return "quick"

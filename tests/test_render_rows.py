@@ -76,7 +76,8 @@ def test_a_row_template_that_reads_its_root_gets_its_own_row_at_each_depth(tmp_p
     for page in list_pages(output):
         depth = len(page.relative_to(output).parts) - 1
         rows = re.findall(r'<tr data-depth="(\d+)"( class="top")?>', page.read_text())
-        assert rows and all(int(shown) == depth and bool(top) == (depth == 0) for shown, top in rows), page
+        assert rows, page
+        assert all(int(shown) == depth and bool(top) == (depth == 0) for shown, top in rows), page
         assert all((page.parent / href).resolve().is_file() for href in row_links(page))
 
 

@@ -34,7 +34,8 @@ def test_an_id_is_one_word_and_a_word_with_a_digit_is_its_own_stem():
 
 def test_the_excerpt_starts_at_the_first_numbered_paragraph_not_the_preamble():
     assert body_excerpt(BODY).startswith("1. (C) Summary: First paragraph.")
-    assert "TAGS" not in body_excerpt(BODY) and "C O N F I D" not in body_excerpt(BODY)
+    assert "TAGS" not in body_excerpt(BODY)
+    assert "C O N F I D" not in body_excerpt(BODY)
     assert body_excerpt("SUBJECT: X\n\nplain text\nhere") == "plain text here"
 
 
@@ -150,7 +151,8 @@ def test_the_index_holds_every_released_cable_once_in_created_order(site):
 
 def test_search_is_on_by_default_and_check_finds_the_index_agrees_with_the_pages(site):
     build(site, AS_OF, **INDEXED)
-    assert (site / "output" / "search.html").exists() and (site / "output" / "search" / "meta.js").exists()
+    assert (site / "output" / "search.html").exists()
+    assert (site / "output" / "search" / "meta.js").exists()
     report = check_output(site / "output", frozenset({"09MADRID2", "09MADRID3"}))
     assert report.defects == {}
     assert report.figures["search index cables"] == 10
@@ -188,7 +190,9 @@ def test_a_release_writes_one_new_segment_and_a_quick_build_equals_a_full_one(si
     before = index_tree(site / "output")
     release(site, "09MADRID3", "2011-05-01 00:00")
     report = build(site, AS_OF, **INDEXED)
-    assert report.quick and report.search_rewritten == 1 and report.search_segments == 3
+    assert report.quick
+    assert report.search_rewritten == 1
+    assert report.search_segments == 3
     after = index_tree(site / "output")
     changed = {path for path in after if before.get(path) != after[path]}
     assert all(path.startswith("r2011-05-01/") or path == "meta.js" for path in changed), changed
@@ -239,13 +243,15 @@ def test_a_segment_lost_from_the_output_is_written_again(site):
     build(site, AS_OF, **INDEXED)
     after = index_tree(site / "output")
     lost = {path: data for path, data in before.items() if path.startswith("r2010-12-05/")}
-    assert lost and {path: after.get(path) for path in lost} == lost
+    assert lost
+    assert {path: after.get(path) for path in lost} == lost
 
 
 def test_search_turned_off_removes_the_index_and_on_again_writes_it(site):
     build(site, AS_OF, **INDEXED)
     build(site, AS_OF, jobs=2)
-    assert not (site / "output" / "search").exists() and not (site / "output" / "search.html").exists()
+    assert not (site / "output" / "search").exists()
+    assert not (site / "output" / "search.html").exists()
     build(site, AS_OF, **INDEXED)
     assert (site / "output" / "search" / "meta.js").exists()
     assert check_output(site / "output").defects == {}

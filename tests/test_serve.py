@@ -73,7 +73,8 @@ class EventStream:
 
 def test_serves_pages_with_the_reload_script_and_right_content_types(server):
     status, headers, body = get(server, "/")
-    assert status == 200 and headers["Content-Type"].startswith("text/html")
+    assert status == 200
+    assert headers["Content-Type"].startswith("text/html")
     assert SCRIPT_PATH.encode() in body
     assert SCRIPT_PATH.encode() not in (server.output / "index.html").read_bytes()
     for path, kind in (
@@ -84,14 +85,17 @@ def test_serves_pages_with_the_reload_script_and_right_content_types(server):
         (SCRIPT_PATH, "text/javascript"),
     ):
         status, headers, _ = get(server, path)
-        assert status == 200 and headers["Content-Type"].startswith(kind), path
+        assert status == 200, path
+        assert headers["Content-Type"].startswith(kind), path
     css = next(p for p in (server.output / "static").iterdir() if p.suffix == ".css")
     assert get(server, f"/static/{css.name}")[1]["Content-Type"].startswith("text/css")
     status, _, body = get(server, "/origin/embassy-rome/")
-    assert status == 200 and b"Cables from Embassy Rome" in body
+    assert status == 200
+    assert b"Cables from Embassy Rome" in body
     assert get(server, "/origin/embassy-rome")[0] == 301
     status, _, body = get(server, "/cable/2009/01/09ROME9.html")
-    assert status == 404 and b"Page not found" in body
+    assert status == 404
+    assert b"Page not found" in body
 
 
 @pytest.mark.parametrize(
@@ -108,7 +112,8 @@ def test_serves_pages_with_the_reload_script_and_right_content_types(server):
 def test_paths_leaving_the_output_are_refused(server, path):
     status, _, body = get(server, path)
     assert status in (403, 404)
-    assert b"Reference-ID" not in body and b"root:" not in body
+    assert b"Reference-ID" not in body
+    assert b"root:" not in body
 
 
 def test_symlink_out_of_the_output_is_refused(server, tmp_path):
@@ -116,7 +121,8 @@ def test_symlink_out_of_the_output_is_refused(server, tmp_path):
     secret.write_text("do not serve")
     os.symlink(secret, server.output / "leak.txt")
     status, _, body = get(server, "/leak.txt")
-    assert status == 403 and b"do not serve" not in body
+    assert status == 403
+    assert b"do not serve" not in body
 
 
 def test_editing_a_cable_rebuilds_and_sends_reload(server):
@@ -136,7 +142,8 @@ def test_template_error_shows_an_overlay_and_the_next_good_build_clears_it(serve
     templates.mkdir()
     (templates / "404.html").write_text('{% extends "base.html" %}\n{% block main %}\n{% if %}\n{% endblock %}\n')
     problems = [p for p in json.loads(events.wait_for("problems")) if "base_url is not set" not in p]
-    assert problems and "templates/404.html:3: template error" in problems[0]
+    assert problems
+    assert "templates/404.html:3: template error" in problems[0]
     assert get(server, "/")[0] == 200  # still serving the last good build
     (templates / "404.html").write_text(
         '{% extends "base.html" %}\n{% block main %}<h1>Gone fishing</h1>{% endblock %}\n'
@@ -238,7 +245,8 @@ def test_odd_paths_get_an_answer_and_one_line_of_log(server, capfd):
 
 def test_the_404_page_deep_in_the_site_finds_its_stylesheet_and_links(server):
     status, _, body = get(server, "/cable/2009/01/09ROME9.html")
-    assert status == 404 and b'<head><base href="../../../">' in body
+    assert status == 404
+    assert b'<head><base href="../../../">' in body
     stylesheet = re.search(rb'<link rel="stylesheet" href="([^"]+)"', body).group(1).decode()
     assert not stylesheet.startswith(("/", "http"))  # relative: the base sends it to the root
     assert get(server, "/" + stylesheet)[0] == 200
@@ -256,4 +264,5 @@ def test_with_a_base_url_the_preview_404_page_links_to_this_server_not_the_publi
     preview = at_depth_of(page, "/cable/2009/01/09ROME9.html")
     assert b'<head><base href="../../../">' in preview
     stylesheet = re.search(rb'<link rel="stylesheet" href="([^"]+)"', preview).group(1).decode()
-    assert stylesheet.startswith("static/") and (site / "output" / stylesheet).is_file()
+    assert stylesheet.startswith("static/")
+    assert (site / "output" / stylesheet).is_file()
