@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.builder import BuildOptions, build_site
 from sitegen.model import CableRecord
 from sitegen.sources.dump import DumpRow, read_rows
+from tests.sites import build
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO.parent / "shared" / "corpus"
@@ -118,10 +118,8 @@ def sample_site(root: Path, config_first: str = "") -> Path:
 def site_output(tmp_path_factory) -> Path:
     """The bundled sample site as built for a reader."""
     site = sample_site(tmp_path_factory.mktemp("browser") / "site")
-    out = site / "output"
-    report = build_site(BuildOptions(site, out, BROWSER_AS_OF, jobs=2))
-    assert report.errors == []
-    return out
+    build(site, BROWSER_AS_OF, jobs=2, search=True)
+    return site / "output"
 
 
 @contextlib.contextmanager

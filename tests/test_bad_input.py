@@ -13,9 +13,8 @@ import markupsafe
 import pytest
 from click.testing import CliRunner
 
-from sitegen.builder import BuildOptions, build_site
 from sitegen.cli import main
-from tests.sites import BODY, PUBLISHED_CONFIG, cable, problems, write_site
+from tests.sites import BODY, PUBLISHED_CONFIG, build, cable, problems, write_site
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 HOSTILE = '<script>alert(1)</script> "><img src=x onerror=alert(2)> &#x3C;b&#x3E; </pre></div>'
@@ -27,7 +26,7 @@ def test_hostile_cable_text_is_escaped_everywhere(tmp_path):
         tmp_path / "site",
         [cable("09ROME1", "2010-12-01 00:00", body=body, header=HOSTILE, origin="Embassy <b>Rome</b>")],
     )
-    report = build_site(BuildOptions(site, site / "output", "2011-01-01 00:00", jobs=1))
+    report = build(site, "2011-01-01 00:00", clean=False, search=True)
     assert problems(report) == []
     out = site / "output"
     for path in out.rglob("*"):
@@ -51,7 +50,7 @@ def test_control_characters_and_bytes_not_utf8_in_a_subject_reach_the_feeds_as_r
         tmp_path / "site",
         [cable("09ROME1", "2010-12-01 00:00", body=BODY.replace("A TEST CABLE", "A\x1bTEST\udcffCABLE\x00"))],
     )
-    report = build_site(BuildOptions(site, site / "output", "2011-01-01 00:00", jobs=1, search=False))
+    report = build(site, "2011-01-01 00:00", clean=False)
     assert problems(report) == []
     out = site / "output"
     feeds = [*out.glob("feed/*.*"), *out.glob("feed/*/*.rss")]
@@ -76,7 +75,7 @@ def test_broken_cable_and_page_are_reported_and_the_rest_builds(tmp_path):
     )
     broken = next((site / "content" / "cables").rglob("09ROME2.txt"))
     broken.write_bytes(broken.read_bytes().replace(b"Created: 2009-01-01 00:00", b"Created: January 2009"))
-    report = build_site(BuildOptions(site, site / "output", "2011-01-01 00:00", jobs=1))
+    report = build(site, "2011-01-01 00:00", clean=False, search=True)
     messages = sorted(str(problem) for problem in problems(report))
     assert messages == [
         "content/articles/bad.md:3: date 'soon' is not a real date YYYY-MM-DD",
@@ -151,7 +150,7 @@ def test_header_box_shows_the_header_exactly(tmp_path):
 
     for header in ("\nVZCZC1\nRR X\n\n", "VZCZC1\nRR X"):
         site = write_site(tmp_path / f"site{len(header)}", [cable("09ROME1", "2010-12-01 00:00", header=header)])
-        build_site(BuildOptions(site, site / "output", "2011-01-01 00:00", jobs=1, search=False))
+        build(site, "2011-01-01 00:00", clean=False)
         page = (site / "output" / "cable" / "2009" / "01" / "09ROME1.html").read_text()
         box = re.search(r'<pre class="cable-header"[^>]*>\n(.*?)</pre>', page, re.S).group(1)
         assert html.unescape(re.sub(r"<[^>]+>", "", box)) == header
@@ -166,7 +165,7 @@ def test_two_files_with_one_reference_id_are_reported_every_build(tmp_path):
     copy.parent.mkdir()
     copy.write_bytes(first.read_bytes().replace(b"A TEST CABLE", b"THE COPY"))
     for _ in range(2):
-        report = build_site(BuildOptions(site, site / "output", "2011-01-01 00:00", jobs=1))
+        report = build(site, "2011-01-01 00:00", clean=False, search=True)
         assert [str(p) for p in problems(report)] == [
             "content/cables/2009/02/09ROME1.txt:1: 09ROME1 is also in content/cables/2009/01/09ROME1.txt"
         ]
@@ -174,7 +173,7 @@ def test_two_files_with_one_reference_id_are_reported_every_build(tmp_path):
         page = (site / "output" / "cable" / "2009" / "01" / "09ROME1.html").read_text()
         assert "THE COPY" not in page
     copy.unlink()
-    report = build_site(BuildOptions(site, site / "output", "2011-01-01 00:00", jobs=1))
+    report = build(site, "2011-01-01 00:00", clean=False, search=True)
     assert problems(report) == []
     assert report.cables == 2
 
@@ -314,7 +313,7 @@ def test_no_feed_carries_an_element_from_cable_text(tmp_path):
             )
         ],
     )
-    build_site(BuildOptions(site, site / "output", "2011-01-01 00:00", jobs=1, search=False))
+    build(site, "2011-01-01 00:00", clean=False)
     feeds = sorted((site / "output" / "feed").rglob("*.*"))
     assert {p.suffix for p in feeds} == {".rss", ".atom"}
     assert len(feeds) >= 5

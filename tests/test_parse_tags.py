@@ -184,12 +184,11 @@ def test_known_codes_carry_a_description():
 
 
 def test_tag_pages_show_the_built_in_description_unless_the_site_gives_its_own(tmp_path):
-    from sitegen.builder import BuildOptions, build_site
-    from tests.sites import cable, write_site
+    from tests.sites import build, cable, write_site
 
     site = write_site(tmp_path / "site", [cable("09ROME1", "2010-12-01 00:00")])  # tagged PREL PGOV IT
     (site / "sitegen.toml").write_text('[tag_descriptions]\nPGOV = "How the country governs itself"\n')
-    build_site(BuildOptions(site, site / "output", "2011-01-01 00:00", jobs=1, search=False))
+    build(site, "2011-01-01 00:00")
     pages = {name: next((site / "output" / "tag").glob(f"{name}*/index.html"), None) for name in ("prel", "pgov", "it")}
     assert TAG_CODES["PREL"] in pages["prel"].read_text()
     assert "How the country governs itself" in pages["pgov"].read_text()

@@ -9,11 +9,10 @@ from dataclasses import replace
 
 import pytest
 
-from sitegen.builder import BuildOptions, build_site
 from sitegen.check import check_output
 from sitegen.parse import parse_body
 from sitegen.render.markup import body_html, count_redactions
-from tests.sites import BODY, cable, write_site
+from tests.sites import BODY, build, cable, write_site
 
 AS_OF = "2011-01-01 00:00"
 TAG_PAGES = {"PREL": "t/prel.html", "PGOV": "t/pgov.html", "KDEM": "t/kdem.html", "SMITH, JOHN": "t/smith-john.html"}
@@ -81,7 +80,7 @@ def _site(tmp_path, base_url: str):
 
 def test_without_base_url_the_build_warns_once_leaves_out_link_only_shares_and_check_says_so(tmp_path):
     site = _site(tmp_path, "")
-    report = build_site(BuildOptions(site, site / "output", AS_OF, jobs=1, search=False))
+    report = build(site, AS_OF, clean=False)
     warnings = [p for p in report.problems if "base_url" in p.message]
     assert len(warnings) == 1
     assert warnings[0].severity == "warning"
@@ -97,7 +96,7 @@ def test_without_base_url_the_build_warns_once_leaves_out_link_only_shares_and_c
 
 def test_with_base_url_every_share_link_carries_the_page_url_and_nothing_is_said(tmp_path):
     site = _site(tmp_path, "https://cables.example.org/")
-    report = build_site(BuildOptions(site, site / "output", AS_OF, jobs=1, search=False))
+    report = build(site, AS_OF, clean=False)
     assert report.problems == []
     page = (site / "output" / "cable" / "2009" / "01" / "09ROME1.html").read_text()
     hrefs = re.findall(r'class="share share-\w+" href="([^"]+)"', page)
@@ -108,7 +107,7 @@ def test_with_base_url_every_share_link_carries_the_page_url_and_nothing_is_said
 
 def test_the_json_twin_keeps_the_body_as_written(tmp_path):
     site = _site(tmp_path, "")
-    build_site(BuildOptions(site, site / "output", AS_OF, jobs=1, search=False))
+    build(site, AS_OF)
     twin = (site / "output" / "cable" / "2009" / "01" / "09ROME1.json").read_text()
     assert "2. (C) XXXXXXXXXXXX told us." in twin
     assert "redacted" not in twin

@@ -9,10 +9,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from sitegen.builder import BuildOptions, build_site
 from sitegen.search.words import split_words
 from tests.conftest import Visit, served
-from tests.sites import BODY, PUBLISHED_CONFIG, cable, problems, write_site
+from tests.sites import BODY, PUBLISHED_CONFIG, build, cable, problems, write_site
 
 axe_api = pytest.importorskip("axe_playwright_python.sync_playwright", reason="axe-playwright-python is not installed")
 
@@ -292,7 +291,7 @@ def hostile_output(tmp_path_factory) -> Path:
         )
     site = write_site(tmp_path_factory.mktemp("hostile") / "site", cables)
     (site / "sitegen.toml").write_text(PUBLISHED_CONFIG)
-    report = build_site(BuildOptions(site, site / "output", "2011-01-01 00:00", jobs=1))
+    report = build(site, "2011-01-01 00:00", clean=False, search=True)
     assert [p for p in problems(report) if p.severity == "error"] == []
     return site / "output"
 

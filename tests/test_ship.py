@@ -15,11 +15,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from sitegen.builder import BuildOptions, build_site
 from sitegen.check import check_output, reference_ids_in, withheld_ids
 from sitegen.cli import main
 from tests.conftest import REPO
-from tests.sites import cable, write_site
+from tests.sites import build, cable, write_site
 
 AS_OF = "2011-03-01 00:00"
 
@@ -30,7 +29,7 @@ def built(tmp_path) -> Path:
         tmp_path / "site",
         [cable(f"09ROME{n}", "2010-12-01 00:00") for n in range(1, 4)] + [cable("09ROME9", None)],
     )
-    build_site(BuildOptions(site, site / "output", AS_OF, jobs=1))
+    build(site, AS_OF, search=True)
     return site
 
 
