@@ -15,8 +15,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sitegen.parse import parse_cable  # noqa: E402
-from sitegen.sources.cablefile import read_cable_file  # noqa: E402
+from sitegen.parse import parse_cable
+from sitegen.sources.cablefile import read_cable_file
 
 CONFIG = """baseURL = "https://example.org/"
 title = "Cables"

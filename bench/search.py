@@ -41,13 +41,13 @@ from run import AS_OF, BENCH, HELD_BACK, hold_back, sitegen_command, strip_relea
 sys.path.insert(0, str(BENCH.parent))
 sys.path.insert(0, str(BENCH.parent / "tests"))
 
-from sitegen.model import CableRecord  # noqa: E402
-from sitegen.parse import parse_cable  # noqa: E402
-from sitegen.search.index import FORMAT, PREFIXES, meta_script, plan_segments  # noqa: E402
-from sitegen.search.reader import IndexReader  # noqa: E402
-from sitegen.search.segment import IndexedCable, Member, index_segment, script  # noqa: E402
-from sitegen.search.words import Stemmer  # noqa: E402
-from sitegen.sources.dump import DumpRow, parse_dump_date, read_rows  # noqa: E402
+from sitegen.model import CableRecord
+from sitegen.parse import parse_cable
+from sitegen.search.index import FORMAT, PREFIXES, meta_script, plan_segments
+from sitegen.search.reader import IndexReader
+from sitegen.search.segment import IndexedCable, Member, index_segment, script
+from sitegen.search.words import Stemmer
+from sitegen.sources.dump import DumpRow, parse_dump_date, read_rows
 
 CORPUS = BENCH.parent.parent / "shared" / "corpus" / "cables.csv"
 REPLICATE = BENCH.parent.parent / "shared" / "tools" / "replicate_corpus.py"

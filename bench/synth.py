@@ -24,8 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sitegen.model import CableRecord  # noqa: E402
-from sitegen.sources.cablefile import cable_path, format_cable  # noqa: E402
+from sitegen.model import CableRecord
+from sitegen.sources.cablefile import cable_path, format_cable
 
 CLASSIFICATIONS = [
     ("UNCLASSIFIED", 0.25, "UNCLAS", "(U)"),

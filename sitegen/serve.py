@@ -173,7 +173,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args) -> None:  # noqa: A002 (the base class's name)
         pass
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's API)
+    def do_GET(self) -> None:
         if self.path == EVENTS_PATH:
             return self._events()
         if self.path == SCRIPT_PATH:

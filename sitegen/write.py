@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen import urls
+from sitegen.faults import checkpoint
 from sitegen.layout import OLD_OUTPUT, OUTPUT_MARK, OUTPUT_MARK_TEXT, STAGING, SiteLayout, beside_output
 
 BUILTIN_STATIC = Path(__file__).resolve().parent / "theme" / "static"
@@ -135,8 +136,10 @@ class Staging:
         """Put the staged files in place and delete `removed` (output paths); returns files moved.
 
         An OSError leaves the output as it was; an OutputError says it changed part way."""
+        checkpoint("staged")
         if not self.overlay:
             self._swap()
+            checkpoint("committed")
             return -1
         moved = 0
         try:
@@ -147,6 +150,8 @@ class Staging:
                 for name in files:
                     os.replace(Path(directory) / name, target_dir / name)
                     moved += 1
+                    if moved == 1:
+                        checkpoint("moving")
             for url in removed:
                 _remove_with_empty_parents(self.output_dir, url)
         except OSError as error:
@@ -154,6 +159,7 @@ class Staging:
                 raise
             raise OutputError(error.errno, error.strerror, error.filename) from error
         self.abandon()
+        checkpoint("committed")
         return moved
 
     def _swap(self) -> None:
@@ -165,12 +171,14 @@ class Staging:
             old = old.with_name(f"{old.name}-{os.getpid()}")
         if self.output_dir.exists():
             os.replace(self.output_dir, old)
+        checkpoint("swapping")
         try:
             os.replace(self.folder, self.output_dir)
         except OSError:
             if old.exists():
                 os.replace(old, self.output_dir)  # the output as it was
             raise
+        checkpoint("swapped")
         if old.exists() and (error := remove_tree(old)):
             self.notes.append(
                 f"the previous output, moved to {old}, could not be deleted ({error.strerror}: {error.filename}); "

@@ -7,15 +7,16 @@ import functools
 import json
 import shutil
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-from sitegen.builder import BuildOptions, build_site
 from sitegen.model import CableRecord
 from sitegen.sources.dump import DumpRow, read_rows
+from tests.sites import build
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO.parent / "shared" / "corpus"
@@ -65,6 +66,23 @@ def original_pages() -> list[dict]:
     return [json.loads(line) for line in ORIGINAL_PAGES.read_text(encoding="utf-8").splitlines()]
 
 
+def wait_until(condition: Callable[[], object], what: str, timeout: float = 30) -> None:
+    """Poll `condition` until it holds; past `timeout` seconds, fail saying `what` never came."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not within {timeout} s: {what}")
+        time.sleep(0.02)
+
+
+def holds_throughout(condition: Callable[[], object], what: str, seconds: float) -> None:
+    """`condition` holds at every poll for `seconds` (what staying quiet means); fails at the first poll it does not."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert condition(), f"no longer true: {what}"
+        time.sleep(0.02)
+
+
 # The bundled sample site as a reader meets it in a browser (tests/test_browser.py, tests/test_reader.py).
 BROWSER_AS_OF = "2011-03-01 00:00"
 CHROMIUM_FLAGS = [
@@ -100,10 +118,8 @@ def sample_site(root: Path, config_first: str = "") -> Path:
 def site_output(tmp_path_factory) -> Path:
     """The bundled sample site as built for a reader."""
     site = sample_site(tmp_path_factory.mktemp("browser") / "site")
-    out = site / "output"
-    report = build_site(BuildOptions(site, out, BROWSER_AS_OF, jobs=2))
-    assert report.errors == []
-    return out
+    build(site, BROWSER_AS_OF, jobs=2, search=True)
+    return site / "output"
 
 
 @contextlib.contextmanager

@@ -87,7 +87,8 @@ def test_release_stamps_named_cables_and_reports_unknown_ones(tmp_path):
     ids = tmp_path / "batch.txt"
     ids.write_text("03ROME1\n03ROME3\n")
     result = CliRunner().invoke(main, ["release", "2010-12-01", "--ids", str(ids), "03ROME9", "--site", str(tmp_path)])
-    assert result.exit_code == 1 and "03ROME9" in result.output
+    assert result.exit_code == 1
+    assert "03ROME9" in result.output
     released = {p.stem: read_cable_file(p).released for p in (tmp_path / "content").rglob("*.txt")}
     assert released == {"03ROME1": "2010-12-01 00:00", "03ROME2": None, "03ROME3": "2010-12-01 00:00"}
 
@@ -104,7 +105,8 @@ def test_release_reports_an_unreadable_file_by_name_not_as_missing(tmp_path):
     path.write_bytes(path.read_bytes().replace(b"Created: 2003-01-02 04:05", b"Created: soon"))
     result = CliRunner().invoke(main, ["release", "2010-12-01", "03ROME1", "--site", str(tmp_path)])
     assert result.exit_code == 1
-    assert "03ROME1.txt:3: Created 'soon'" in result.output and "no cable 03ROME1" not in result.output
+    assert "03ROME1.txt:3: Created 'soon'" in result.output
+    assert "no cable 03ROME1" not in result.output
 
 
 def imported_ids(site) -> list[str]:
@@ -149,7 +151,8 @@ def test_a_year_under_1000_and_an_overlong_id_are_reported_rows(tmp_path):
     result = run("import", str(csv_path), "--site", str(tmp_path))
     assert result.exit_code == 1
     assert "small.csv:1: row 1 (99ROME1): created '1/1/0999 0:00'" in result.output
-    assert "small.csv:2: row 2: reference ID" in result.output and "over 64" in result.output
+    assert "small.csv:2: row 2: reference ID" in result.output
+    assert "over 64" in result.output
     assert imported_ids(tmp_path) == ["03ROME3"]
     assert accounted(result) == (3, 1, 2)
 
@@ -160,7 +163,8 @@ def test_bytes_not_utf8_in_a_metadata_field_are_a_reported_row(tmp_path, column)
     fields[column] = b"Embassy \xff\xfe"
     csv_path = _dump(tmp_path, [b",".join(b'"' + f + b'"' for f in fields) + b"\n", ROW % (2, b"03ROME2", 2)])
     result = run("import", str(csv_path), "--site", str(tmp_path))
-    assert result.exit_code == 1 and "not UTF-8" in result.output
+    assert result.exit_code == 1
+    assert "not UTF-8" in result.output
     assert imported_ids(tmp_path) == ["03ROME2"]
 
 
@@ -185,7 +189,8 @@ def test_a_cable_whose_created_date_changes_moves_and_keeps_its_release(tmp_path
     run("import", str(_dump(tmp_path, [ROW % (1, b"03ROME1", 1)])), "--site", str(tmp_path), "--released", "2010-12-01")
     moved = ROW.replace(b"1/2/2003", b"5/6/2004") % (1, b"03ROME1", 1)
     result = run("import", str(_dump(tmp_path, [moved])), "--site", str(tmp_path))
-    assert result.exit_code == 0 and "1 of them moved" in result.output
+    assert result.exit_code == 0
+    assert "1 of them moved" in result.output
     [path] = (tmp_path / "content" / "cables").rglob("*.txt")
     assert path.relative_to(tmp_path / "content" / "cables").as_posix() == "2004/05/03ROME1.txt"
     assert read_cable_file(path).released == "2010-12-01 00:00"
@@ -208,7 +213,8 @@ def test_release_ids_reads_the_first_column_of_a_tsv(tmp_path):
     assert released == {"03ROME1": "2010-11-28 00:00", "03ROME2": None, "03ROME3": "2010-11-28 00:00"}
     ids.write_text("03ROME1\nnot an id\n")
     result = CliRunner().invoke(main, ["release", "2010-12-01", "--ids", str(ids), "--site", str(tmp_path)])
-    assert result.exit_code == 1 and "released.tsv:2: reference ID 'not'" in result.output
+    assert result.exit_code == 1
+    assert "released.tsv:2: reference ID 'not'" in result.output
 
 
 def test_importing_a_file_that_is_not_a_dump_exits_1(tmp_path):
@@ -225,7 +231,8 @@ def test_export_of_an_unreadable_cable_reports_it_and_leaves_no_temporary_file(t
     path.write_bytes(path.read_bytes().replace(b"Created: 2003-01-02 04:05", b"Created: 2005-02-30 10:00"))
     out = tmp_path / "back.csv"
     result = run("export", str(out), "--site", str(tmp_path))
-    assert result.exit_code == 1 and "03ROME1.txt:3: Created '2005-02-30 10:00'" in result.output
+    assert result.exit_code == 1
+    assert "03ROME1.txt:3: Created '2005-02-30 10:00'" in result.output
     assert out.read_bytes() == ROW % (2, b"03ROME2", 2)
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
 
@@ -351,12 +358,14 @@ def test_an_id_written_with_zeros_is_imported_canonical_and_exported_as_written(
     assert "small.csv:3: row 3: reference ID 09ROME42 was already given by row 1 (line 1)" in result.output
     assert imported_ids(tmp_path) == ["09A2B7", "09ROME42"]
     record = read_cable_file(next((tmp_path / "content").rglob("09ROME42.txt")))
-    assert record.reference_id == "09ROME42" and record.extra_field("Dump-Reference-ID") == "09ROME0042"
+    assert record.reference_id == "09ROME42"
+    assert record.extra_field("Dump-Reference-ID") == "09ROME0042"
     out = tmp_path / "back.csv"
     assert run("export", str(out), "--site", str(tmp_path)).exit_code == 0
     assert out.read_bytes() == rows[0] + rows[1]
     again = run("import", str(_dump(tmp_path, rows[:2])), "--site", str(tmp_path))  # a re-import changes nothing
-    assert again.exit_code == 0 and "0 written" in again.output
+    assert again.exit_code == 0
+    assert "0 written" in again.output
 
 
 @pytest.mark.parametrize("named", ["09ROME0042", "09rome42", "09 ROME 0042"])
@@ -389,17 +398,20 @@ def test_export_and_release_report_links_that_loop_or_lead_to_folders(tmp_path):
     out = tmp_path / "back.csv"
     result = run("export", str(out), "--site", str(tmp_path))
     assert result.exit_code == 1, result.output
-    assert "a symbolic link to a folder, not followed" in result.output and month.name in result.output
+    assert "a symbolic link to a folder, not followed" in result.output
+    assert month.name in result.output
     moved.rename(tmp_path / "apart")
     month.unlink()
     (tmp_path / "apart").rename(month)
     result = run("export", str(out), "--site", str(tmp_path))
-    assert result.exit_code == 1 and "03ROME7.txt:0: cannot read: a symbolic link that loops" in result.output
+    assert result.exit_code == 1
+    assert "03ROME7.txt:0: cannot read: a symbolic link that loops" in result.output
     month.rename(moved)
     month.symlink_to(moved)
     result = run("release", "2010-12-01", "03ROME1", "--site", str(tmp_path))
     assert result.exit_code == 1, result.output
-    assert "a symbolic link to a folder, not followed" in result.output and shown.split("/")[-1] in result.output
+    assert "a symbolic link to a folder, not followed" in result.output
+    assert shown.split("/")[-1] in result.output
 
 
 def test_release_keeps_a_cables_date_unless_redated_and_names_the_line_of_a_missing_id(tmp_path):
@@ -409,8 +421,10 @@ def test_release_keeps_a_cables_date_unless_redated_and_names_the_line_of_a_miss
     ids.write_text("reference_id\treleased\n03ROME1\t2010-12-05 10:00\n03ROME2\t2010-12-05\n03ROME9\t2010-12-05\n")
     result = CliRunner().invoke(main, ["release", "2010-12-01", "--ids", str(ids), "--site", str(tmp_path)])
     assert result.exit_code == 1
-    assert "released.tsv:4: no cable 03ROME9" in result.output and ":0:" not in result.output
-    assert "1 cable already released kept its date" in result.output and "1 problem" in result.output
+    assert "released.tsv:4: no cable 03ROME9" in result.output
+    assert ":0:" not in result.output
+    assert "1 cable already released kept its date" in result.output
+    assert "1 problem" in result.output
     released = {p.stem: read_cable_file(p).released for p in (tmp_path / "content").rglob("*.txt")}
     assert released == {"03ROME1": "2010-11-28 00:00", "03ROME2": "2010-12-05 00:00"}
     result = CliRunner().invoke(main, ["release", "2010-12-01", "--ids", str(ids), "--redate", "--site", str(tmp_path)])

@@ -27,7 +27,8 @@ def test_home_to_origin_to_cable_and_paragraph_links(browser, base_url):
         article = page.locator("article.cable")
         refid = article.get_attribute("data-refid")
         assert page.url.endswith(f"{refid}.html")
-        assert page.locator("table.cable-meta").is_visible() and page.locator(".cable-body").is_visible()
+        assert page.locator("table.cable-meta").is_visible()
+        assert page.locator(".cable-body").is_visible()
         anchor = page.locator("a.par-anchor").nth(2)
         target = anchor.get_attribute("href")
         anchor.click()
@@ -58,7 +59,9 @@ def test_share_links_carry_both_hashtags_and_the_page_url(browser, base_url, sit
         assert len(hrefs) == 10  # near the top and at the end
         page_url = "https://cables.example.org/" + cable.relative_to(site_output).as_posix()
         for href in hrefs:
-            assert "cablegate" in href and refid in href and page_url in href, href
+            assert "cablegate" in href, href
+            assert refid in href, href
+            assert page_url in href, href
         assert all(("#cablegate" in h or "hashtags=cablegate," in h) for h in hrefs)
 
 
@@ -94,7 +97,8 @@ def test_site_works_from_file_urls(browser, site_output):
         page.click("nav.browse >> text=Tag A-Z")
         assert page.url.endswith("tag/index.html")
         page.locator(".letter-counts a").first.click()  # the first letter
-        assert page.url.endswith(".html") and "/tag/" in page.url
+        assert page.url.endswith(".html")
+        assert "/tag/" in page.url
         page.locator("ul.facets a").first.click()  # its first tag
         page.locator("table.cable-list tbody a").first.click()
         assert page.locator("article.cable").count() == 1

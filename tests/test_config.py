@@ -46,7 +46,9 @@ def test_bad_values_are_named():
 
 def test_base_url_gets_a_trailing_slash_and_hashtags_lose_their_hash():
     config, problems = config_from_mapping({"base_url": "https://x.org", "hashtags": ["#cablegate"]})
-    assert problems == [] and config.base_url == "https://x.org/" and config.hashtags == ("cablegate",)
+    assert problems == []
+    assert config.base_url == "https://x.org/"
+    assert config.hashtags == ("cablegate",)
 
 
 def test_invalid_toml_names_the_line(tmp_path):
@@ -66,10 +68,12 @@ def test_init_scaffolds_a_site_that_builds_and_refuses_to_overwrite(tmp_path):
     runner = CliRunner()
     site = tmp_path / "new"
     assert runner.invoke(main, ["init", str(site)]).exit_code == 0
-    assert (site / "sitegen.toml").exists() and (site / "content" / "pages" / "understanding-cables.md").exists()
+    assert (site / "sitegen.toml").exists()
+    assert (site / "content" / "pages" / "understanding-cables.md").exists()
     result = runner.invoke(main, ["build", "--site", str(site)])
     # A new site is told to set its address, which its share links need.
-    assert result.exit_code == 0 and "0 errors, 1 warning" in result.output
+    assert result.exit_code == 0
+    assert "0 errors, 1 warning" in result.output
     assert "warning: sitegen.toml:12: base_url is not set" in result.output
     assert (site / "output" / "understanding-cables.html").exists()
     assert runner.invoke(main, ["init", str(site)]).exit_code == 2
@@ -86,7 +90,8 @@ def test_the_sample_site_builds_from_a_plain_copy(tmp_path):
         elif source.exists():
             shutil.copy(source, copy / name)
     result = CliRunner().invoke(main, ["build", "--site", str(copy), "--no-search"])
-    assert result.exit_code == 0 and "0 errors, 0 warnings" in result.output, result.output
+    assert result.exit_code == 0, result.output
+    assert "0 errors, 0 warnings" in result.output, result.output
     explainer = "content/pages/understanding-cables.md"
     assert (REPO / explainer).read_bytes() == (REPO / "sitegen" / "scaffold" / explainer).read_bytes()
 
@@ -118,7 +123,8 @@ def test_a_link_that_is_not_http_https_mailto_or_relative_is_rejected_by_key(key
 )
 def test_http_https_mailto_and_relative_links_are_kept(url):
     config, problems = config_from_mapping({"support_links": [{"title": "Donate", "url": url}]})
-    assert problems == [] and config.support_links[0].url == url
+    assert problems == []
+    assert config.support_links[0].url == url
 
 
 @pytest.mark.parametrize(
@@ -134,17 +140,20 @@ def test_http_https_mailto_and_relative_links_are_kept(url):
 )
 def test_bad_url_host_and_language_values_are_named(key, value):
     config, problems = config_from_mapping({key: value})
-    assert len(problems) == 1 and problems[0].message.startswith(f"key {key!r}:"), problems
+    assert len(problems) == 1, problems
+    assert problems[0].message.startswith(f"key {key!r}:"), problems
     assert getattr(config, key) == getattr(Config(), key)
 
 
 def test_markdown_raw_html_is_a_boolean_in_its_own_table():
     assert Config().markdown.raw_html is True  # sites made before the key keep HTML in markdown
     config, problems = config_from_mapping({"markdown": {"raw_html": False}})
-    assert problems == [] and config.markdown.raw_html is False
+    assert problems == []
+    assert config.markdown.raw_html is False
     for bad in ({"raw_html": "no"}, {"raw_htm": False}, True):
         config, problems = config_from_mapping({"markdown": bad})
-        assert len(problems) == 1 and problems[0].message.startswith("key 'markdown':"), problems
+        assert len(problems) == 1, problems
+        assert problems[0].message.startswith("key 'markdown':"), problems
         assert config.markdown.raw_html is True
 
 
@@ -152,10 +161,12 @@ def test_init_asks_for_the_address_and_says_what_is_left_out_without_one(tmp_pat
     runner = CliRunner()
     result = runner.invoke(main, ["init", str(tmp_path / "bare")])
     assert result.exit_code == 0
-    assert "no --base-url given" in result.output and "Facebook, Reddit" in result.output
+    assert "no --base-url given" in result.output
+    assert "Facebook, Reddit" in result.output
     assert "sitegen release YYYY-MM-DD --ids" in result.output  # the hint names every step
     result = runner.invoke(main, ["init", str(tmp_path / "placed"), "--base-url", "https://cables.example.org"])
-    assert result.exit_code == 0 and "no --base-url" not in result.output
+    assert result.exit_code == 0
+    assert "no --base-url" not in result.output
     config = (tmp_path / "placed" / "sitegen.toml").read_text()
     assert 'base_url = "https://cables.example.org/"' in config
     assert runner.invoke(main, ["init", str(tmp_path / "bad"), "--base-url", "cables.example.org"]).exit_code == 2
@@ -167,11 +178,9 @@ def test_a_build_with_nothing_released_says_how_to_release(tmp_path):
     site = write_site(tmp_path / "site", [cable("09ROME1", None)])
     result = CliRunner().invoke(main, ["build", "--site", str(site), "--no-search"])
     assert result.exit_code == 0
-    assert (
-        "no cable is released as of" in result.output
-        and "(1 cable in the site)" in result.output
-        and "sitegen release" in result.output
-    )
+    assert "no cable is released as of" in result.output
+    assert "(1 cable in the site)" in result.output
+    assert "sitegen release" in result.output
     empty = tmp_path / "empty"
     (empty / "content" / "cables").mkdir(parents=True)
     result = CliRunner().invoke(main, ["build", "--site", str(empty), "--no-search"])
@@ -187,7 +196,8 @@ def test_without_a_base_url_every_atom_id_is_a_uri(tmp_path):
     assert CliRunner().invoke(main, ["build", "--site", str(site), "--no-search"]).exit_code == 0
     atom = ElementTree.parse(site / "output" / "feed" / "releases.atom")
     ids = [element.text or "" for element in atom.iter("{http://www.w3.org/2005/Atom}id")]
-    assert len(ids) == 3 and all(re.match(r"(urn|tag|https?):", value) for value in ids), ids
+    assert len(ids) == 3, ids
+    assert all(re.match(r"(urn|tag|https?):", value) for value in ids), ids
     assert "urn:cable:09ROME1" in ids
 
 

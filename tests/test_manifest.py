@@ -86,7 +86,8 @@ def test_incremental_saves_read_back_as_applied_and_drop_emptied_folders(tmp_pat
     assert manifest.sources() == {}
     manifest.changes_kept = 0
     manifest.save_sources({}, [])  # folds what is kept
-    assert folder_rows(manifest, "sources") == [] and change_rows(manifest, "sources") == 0
+    assert folder_rows(manifest, "sources") == []
+    assert change_rows(manifest, "sources") == 0
 
 
 def test_a_small_save_leaves_folder_rows_alone_until_the_changes_are_folded(tmp_path):
@@ -108,7 +109,8 @@ def test_a_small_save_leaves_folder_rows_alone_until_the_changes_are_folded(tmp_
     assert folder_rows(manifest, "sources") == ["content/cables/2009/01", "content/cables/2009/02"]
     assert manifest.sources() == {**expected, **added}
     manifest.save_sources(states, [], replace_all=True)  # a full build's save forgets every change
-    assert manifest.sources() == states and change_rows(manifest, "sources") == 0
+    assert manifest.sources() == states
+    assert change_rows(manifest, "sources") == 0
 
 
 @pytest.mark.parametrize("changes_kept", [0, 10_000])
@@ -126,13 +128,16 @@ def test_page_keys_saved_by_folder_read_back_as_written(tmp_path, changes_kept):
     assert manifest.page_keys() == {url: (key, "\n".join(files)) for url, (key, files) in written.items()}
     manifest.save_pages({"tag/prel/index.html": ("k6", ("tag/prel/index.html",))}, ["tag/prel/page-2.html"], False)
     keys = manifest.page_keys()
-    assert keys["tag/prel/index.html"] == ("k6", "tag/prel/index.html") and "tag/prel/page-2.html" not in keys
-    assert keys["index.html"] == ("k1", "index.html") and len(keys) == 4
+    assert keys["tag/prel/index.html"] == ("k6", "tag/prel/index.html")
+    assert "tag/prel/page-2.html" not in keys
+    assert keys["index.html"] == ("k1", "index.html")
+    assert len(keys) == 4
     assert manifest.page_keys(["tag/prel", "static"]) == {
         "tag/prel/index.html": ("k6", "tag/prel/index.html"),
         "static/": ("k2", "static/style.abc.css\nstatic/favicon.svg"),
     }
     manifest.save_pages({}, ["tag/prel/index.html"], False)
-    assert manifest.page_keys(["tag/prel"]) == {} and "tag/prel/index.html" not in manifest.page_keys()
+    assert manifest.page_keys(["tag/prel"]) == {}
+    assert "tag/prel/index.html" not in manifest.page_keys()
     if not changes_kept:
         assert "tag/prel" not in folder_rows(manifest, "pages")

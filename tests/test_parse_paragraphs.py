@@ -86,7 +86,8 @@ def test_a_wrapped_date_is_anchored_on_its_line_not_made_a_paragraph():
     body = "1. (C) Charge called on the Minister on September\n15. Charge told him the US appreciates it.\n\n2. (C) Next.\n"
     cable = parse_cable(replace(EMPTY, body=body))
     first = cable.paragraphs[0]
-    assert first.id == "par1" and first.line_anchors == ((first.text.index("15."), "par15"),)
+    assert first.id == "par1"
+    assert first.line_anchors == ((first.text.index("15."), "par15"),)
     html = str(body_html(cable.blocks, (), lambda ref: None))
     assert 'September</span>\n<span class="line"><span class="line-anchor" id="par15"></span>15. Charge told' in html
     # A number that a paragraph has keeps its paragraph: no line takes its id.
@@ -120,7 +121,8 @@ def test_twenty_thousand_paragraphs_numbered_alike_get_distinct_ids_in_order():
     body = "".join(f"1. (C) Paragraph {index}.\n\n" for index in range(20_000))
     ids = numbered(body)
     assert ids[:3] == ["par1", "par1_2", "par1_3"]
-    assert ids[-1] == "par1_20000" and len(set(ids)) == 20_000
+    assert ids[-1] == "par1_20000"
+    assert len(set(ids)) == 20_000
 
 
 class _CountingSet(set):

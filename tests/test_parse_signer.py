@@ -51,7 +51,7 @@ UNSIGNED = [
 ]
 
 
-@pytest.mark.parametrize(("body", "signer"), [case[1:] for case in SIGNED], ids=[case[0] for case in SIGNED])
+@pytest.mark.parametrize("body, signer", [case[1:] for case in SIGNED], ids=[case[0] for case in SIGNED])
 def test_a_signature_is_found_as_written(body, signer):
     assert find_signer(body) == signer
 

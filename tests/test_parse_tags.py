@@ -160,7 +160,8 @@ def test_a_mended_code_shows_as_written_on_the_tags_line():
     cable = parse_cable(replace(CABLE, body=EO + "TAGS: PGOVV, PREL\n" + REST))
     assert cable.tags == ("PGOV", "PREL")
     html = str(body_html(cable.blocks, (), lambda ref: None, [(tag, f"../{tag}") for tag in cable.tags]))
-    assert "PGOVV" in html and '<a class="tag" href="../PGOV"' not in html
+    assert "PGOVV" in html
+    assert '<a class="tag" href="../PGOV"' not in html
 
 
 def test_new_codes_carry_a_description():
@@ -176,17 +177,18 @@ def test_one_spelling_per_person_across_cables():
 
 
 def test_known_codes_carry_a_description():
-    assert TAG_CODES["PREL"] and TAG_CODES["GM"] == "Germany" and TAG_CODES["KDEM"]
+    assert TAG_CODES["PREL"]
+    assert TAG_CODES["GM"] == "Germany"
+    assert TAG_CODES["KDEM"]
     assert all(code == code.upper() and len(code) >= 2 for code in TAG_CODES)
 
 
 def test_tag_pages_show_the_built_in_description_unless_the_site_gives_its_own(tmp_path):
-    from sitegen.builder import BuildOptions, build_site
-    from tests.sites import cable, write_site
+    from tests.sites import build, cable, write_site
 
     site = write_site(tmp_path / "site", [cable("09ROME1", "2010-12-01 00:00")])  # tagged PREL PGOV IT
     (site / "sitegen.toml").write_text('[tag_descriptions]\nPGOV = "How the country governs itself"\n')
-    build_site(BuildOptions(site, site / "output", "2011-01-01 00:00", jobs=1, search=False))
+    build(site, "2011-01-01 00:00")
     pages = {name: next((site / "output" / "tag").glob(f"{name}*/index.html"), None) for name in ("prel", "pgov", "it")}
     assert TAG_CODES["PREL"] in pages["prel"].read_text()
     assert "How the country governs itself" in pages["pgov"].read_text()

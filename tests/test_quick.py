@@ -12,14 +12,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from sitegen.builder import BuildMemory, BuildOptions, build_site
+from sitegen.builder import BuildMemory
 from sitegen.cli import main
 from sitegen.incremental.manifest import Manifest
 from sitegen.model import CableRecord
 from sitegen.sources.cablefile import cable_path, format_cable
-from tests.sites import BODY, cable, page_keys, tree, write_site
+from tests.sites import AS_OF, BODY, assert_equals_full_build, build, cable, tree, write_site
 
-AS_OF = "2011-01-01 00:00"
 ORIGINS = ["Embassy Rome", "Embassy Paris", "Embassy Athens"]
 TAGS = ["PREL", "PGOV", "ECON", "PHUM", "MARR"]
 
@@ -48,21 +47,6 @@ def site(tmp_path) -> Path:
     return root
 
 
-def build(site: Path, **options):
-    options.setdefault("search", False)
-    report = build_site(BuildOptions(site, site / "output", AS_OF, jobs=1, **options))
-    assert report.errors == []
-    return report
-
-
-def assert_same_as_full_build(site: Path) -> None:
-    fresh = site.parent / "fresh"
-    shutil.rmtree(fresh, ignore_errors=True)
-    build_site(BuildOptions(site, fresh, AS_OF, jobs=1, full=True, search=False))
-    assert page_keys(site, site / "output") == page_keys(site, fresh)
-    assert tree(site / "output") == tree(fresh)
-
-
 def cable_file(site: Path, reference_id: str) -> Path:
     return next((site / "content" / "cables").rglob(f"{reference_id}.txt"))
 
@@ -80,10 +64,11 @@ def test_a_new_subject_takes_the_quick_path_and_reaches_every_page_that_shows_it
     assert any(b"09ROME3" in p.read_bytes() for p in (site / "content" / "cables").rglob("*.txt") if p.stem != cited)
     edit(site, cited, b"SUBJECT: CABLE NUMBER 3", b"SUBJECT: A CORRECTED <SUBJECT> & MORE")
     report = build(site)
-    assert report.quick and 0 < report.rendered < 30
+    assert report.quick
+    assert 0 < report.rendered < 30
     pages = [p for p in (site / "output").rglob("*.html") if "A CORRECTED &lt;SUBJECT&gt; &amp; MORE" in p.read_text()]
     assert len(pages) > 3  # its page, listings, citing cables
-    assert_same_as_full_build(site)
+    assert_equals_full_build(site)
 
 
 def test_a_site_folder_named_with_uri_characters_takes_the_quick_path(tmp_path, site):
@@ -119,8 +104,10 @@ def test_a_corrected_paragraph_changes_its_page_alone(site):
     edit(site, released, b"Second paragraph.", b"Second paragraph, corrected.")
     report = build(site)
     # The pages listing it are keyed by its file's digest, so rendered again, and left as they were.
-    assert report.quick and report.sources_read == 1 and report.files == 2  # its page and JSON twin
-    assert_same_as_full_build(site)
+    assert report.quick
+    assert report.sources_read == 1
+    assert report.files == 2
+    assert_equals_full_build(site)
 
 
 def test_a_cable_under_embargo_edited_changes_no_page(site):
@@ -131,9 +118,10 @@ def test_a_cable_under_embargo_edited_changes_no_page(site):
     )
     edit(site, withheld, b"SUBJECT: CABLE", b"SUBJECT: SECRET CABLE")
     report = build(site)
-    assert report.quick and report.rendered == 0
+    assert report.quick
+    assert report.rendered == 0
     assert tree(site / "output") == before
-    assert_same_as_full_build(site)
+    assert_equals_full_build(site)
 
 
 def set_field(site: Path, reference_id: str, name: str, value: str | None) -> None:
@@ -176,8 +164,9 @@ def test_a_cable_that_moves_between_existing_listings_takes_the_quick_path(site,
         build(site)
     set_field(site, "09ROME5", name, value)
     report = build(site)
-    assert report.quick and report.moved == 1
-    assert_same_as_full_build(site)
+    assert report.quick
+    assert report.moved == 1
+    assert_equals_full_build(site)
 
 
 def test_a_release_takes_the_quick_path_and_equals_a_full_build(site):
@@ -187,16 +176,20 @@ def test_a_release_takes_the_quick_path_and_equals_a_full_build(site):
     for reference_id in waiting:
         set_field(site, reference_id, "Released", "2010-12-20 00:00")
     report = build(site)
-    assert report.quick and report.moved == len(waiting) and report.released == 40
+    assert report.quick
+    assert report.moved == len(waiting)
+    assert report.released == 40
     assert (site / "output" / "release" / "2010-12-20" / "index.html").is_file()
-    assert_same_as_full_build(site)
-    full = build_site(BuildOptions(site, site.parent / "fresh", AS_OF, jobs=1, full=True, search=False))
-    assert report.pages == full.pages and report.cables == full.cables
+    assert_equals_full_build(site)
+    full = build(site, output=site.parent / "fresh", full=True)
+    assert report.pages == full.pages
+    assert report.cables == full.cables
     for reference_id in waiting[:2]:  # and back under embargo: the day's pages go with them
         set_field(site, reference_id, "Released", None)
     report = build(site)
-    assert report.quick and report.moved == 2
-    assert_same_as_full_build(site)
+    assert report.quick
+    assert report.moved == 2
+    assert_equals_full_build(site)
 
 
 @pytest.mark.parametrize(
@@ -211,12 +204,14 @@ def test_a_cable_opening_a_new_listing_takes_the_quick_path_and_it_leaves_with_t
     else:
         set_field(site, "09ROME5", name, value)
     report = build(site)
-    assert report.quick and report.moved == 1
-    assert_same_as_full_build(site)
+    assert report.quick
+    assert report.moved == 1
+    assert_equals_full_build(site)
     set_field(site, "09ROME5", "Released", None)  # its only cable withheld: the listing goes
     report = build(site)
-    assert report.quick and report.moved == 1
-    assert_same_as_full_build(site)
+    assert report.quick
+    assert report.moved == 1
+    assert_equals_full_build(site)
 
 
 def test_a_new_listing_whose_slug_another_has_takes_the_general_path(site):
@@ -225,14 +220,16 @@ def test_a_new_listing_whose_slug_another_has_takes_the_general_path(site):
     build(site)
     edit(site, "09ROME5", b"TAGS: ", b"TAGS: PREL_ PREL ")
     report = build(site)
-    assert report.incremental and not report.quick
-    assert_same_as_full_build(site)
+    assert report.incremental
+    assert not report.quick
+    assert_equals_full_build(site)
     assert (site / "output" / "tag" / "prel-2" / "index.html").is_file()
     # With a numbered slug in the site, a listing that vanishes could free a slug another takes.
     set_field(site, "09ROME5", "Released", None)
     report = build(site)
-    assert report.incremental and not report.quick
-    assert_same_as_full_build(site)
+    assert report.incremental
+    assert not report.quick
+    assert_equals_full_build(site)
 
 
 def test_more_changed_files_than_the_quick_path_takes_go_the_general_way(site, monkeypatch):
@@ -244,8 +241,10 @@ def test_more_changed_files_than_the_quick_path_takes_go_the_general_way(site, m
     for number in (3, 4, 5):
         edit(site, f"09ROME{number}", b"SUBJECT: ", b"SUBJECT: AGAIN ")
     report = build(site)
-    assert report.incremental and not report.quick and report.sources_read == 3
-    assert_same_as_full_build(site)
+    assert report.incremental
+    assert not report.quick
+    assert report.sources_read == 3
+    assert_equals_full_build(site)
 
 
 def test_added_and_removed_files_take_the_quick_path_and_equal_a_full_build(site):
@@ -254,23 +253,26 @@ def test_added_and_removed_files_take_the_quick_path_and_equal_a_full_build(site
     for reference_id in ("09ROME7", "09ROME2"):  # one waiting or not, one released
         cable_file(site, reference_id).unlink()
     report = build(site)
-    assert report.quick and report.cables == counted - 2
+    assert report.quick
+    assert report.cables == counted - 2
     assert not list((site / "output").rglob("09ROME2.*"))
-    assert_same_as_full_build(site)
+    assert_equals_full_build(site)
     rng = random.Random(2)
     for number, released in ((41, "2010-12-05 00:00"), (42, None), (43, "2010-12-20 00:00")):
         added = replace(record_for(number, rng, ["09ROME3", "09ROME4"]), released=released)
         cable_path(site / "content", added).parent.mkdir(parents=True, exist_ok=True)
         cable_path(site / "content", added).write_bytes(format_cable(added))
     report = build(site)
-    assert report.quick and report.moved == 2 and report.cables == counted + 1
-    assert_same_as_full_build(site)
+    assert report.quick
+    assert report.moved == 2
+    assert report.cables == counted + 1
+    assert_equals_full_build(site)
     # 09ROME7's ID comes back in another folder, and a file comes with an ID another holds.
     back = replace(record_for(7, rng, []), created="2008-05-05 05:00", released="2010-12-05 00:00")
     cable_path(site / "content", back).parent.mkdir(parents=True, exist_ok=True)
     cable_path(site / "content", back).write_bytes(format_cable(back))
     assert build(site).quick
-    assert_same_as_full_build(site)
+    assert_equals_full_build(site)
 
 
 def test_a_cable_cited_but_not_released_deleted_or_added_changes_the_pages_citing_it(site):
@@ -286,13 +288,13 @@ def test_a_cable_cited_but_not_released_deleted_or_added_changes_the_pages_citin
     cable_file(site, waiting).unlink()
     assert build(site).quick
     assert waiting in page.read_text()
-    assert_same_as_full_build(site)
+    assert_equals_full_build(site)
     cable_file_path = site / "content" / "cables" / "2009" / "03" / f"{waiting}.txt"
     cable_file_path.parent.mkdir(parents=True, exist_ok=True)
     cable_file_path.write_bytes(held)
     assert build(site).quick
     assert waiting not in page.read_text()
-    assert_same_as_full_build(site)
+    assert_equals_full_build(site)
 
 
 def test_a_file_holding_an_id_another_holds_or_broken_takes_the_general_path(site):
@@ -300,14 +302,16 @@ def test_a_file_holding_an_id_another_holds_or_broken_takes_the_general_path(sit
     twin = replace(record_for(3, random.Random(1), []), created="2008-01-01 00:00", released=AS_OF)
     cable_path(site / "content", twin).parent.mkdir(parents=True, exist_ok=True)
     cable_path(site / "content", twin).write_bytes(format_cable(twin))
-    report = build_site(BuildOptions(site, site / "output", AS_OF, jobs=1, search=False))
-    assert not report.quick and any("09ROME3 is also in" in problem.message for problem in report.problems)
+    report = build(site, clean=False)
+    assert not report.quick
+    assert any("09ROME3 is also in" in problem.message for problem in report.problems)
     cable_path(site / "content", twin).unlink()
     build(site)
     edit(site, "09ROME8", b"Reference-ID: 09ROME8", b"Reference-ID: 09ROME88")
-    report = build_site(BuildOptions(site, site / "output", AS_OF, jobs=1, search=False))
-    assert not report.quick and report.errors  # the file and its problem are named
-    assert_same_as_full_build(site)
+    report = build(site, clean=False)
+    assert not report.quick
+    assert report.errors
+    assert_equals_full_build(site)
 
 
 @pytest.mark.parametrize("remembering", [False, True], ids=["from-manifest", "from-memory"])
@@ -365,16 +369,17 @@ def test_quick_and_general_builds_in_turn_keep_the_stored_catalogue_true(site, r
         moved += bool(report.moved)
         if memory is not None:
             manifest = Manifest.for_site(site, site / "output")
-            assert memory.sources == manifest.sources() and memory.pages == manifest.page_keys(), f"step {step}"
+            assert memory.sources == manifest.sources(), f"step {step}"
+            assert memory.pages == manifest.page_keys(), f"step {step}"
             manifest.close()
-        assert_same_as_full_build(site)
+        assert_equals_full_build(site)
     assert 0 < moved < quick < 24
 
 
 def test_turning_search_on_is_not_taken_for_a_quick_change(site):
     build(site)
     edit(site, "09ROME9", b"SUBJECT: ", b"SUBJECT: AGAIN ")
-    report = build_site(BuildOptions(site, site / "output", AS_OF, jobs=1, search=True))
+    report = build(site, search=True)
     assert not report.quick
 
 
@@ -394,7 +399,7 @@ def test_real_cables_edited_in_place_rebuild_as_a_full_build_would(tmp_path, cor
         path.write_bytes(format_cable(replace(record, body=text)))
         report = build(site)
         assert report.quick, record.reference_id
-    assert_same_as_full_build(site)
+    assert_equals_full_build(site)
 
 
 def test_quick_pages_rendered_by_forked_workers_read_the_stored_catalogue_safely(site, monkeypatch):
@@ -403,9 +408,11 @@ def test_quick_pages_rendered_by_forked_workers_read_the_stored_catalogue_safely
     monkeypatch.setattr("sitegen.builder.publish.RENDER_BATCH", 2)
     build(site)
     edit(site, "09ROME3", b"SUBJECT: ", b"SUBJECT: FORKED ")
-    report = build_site(BuildOptions(site, site / "output", AS_OF, jobs=2, search=False))
-    assert report.quick and report.errors == [] and report.rendered > 4
-    assert_same_as_full_build(site)
+    report = build(site, jobs=2)
+    assert report.quick
+    assert report.errors == []
+    assert report.rendered > 4
+    assert_equals_full_build(site)
 
 
 def add_cable(site: Path, record: CableRecord) -> None:
@@ -431,7 +438,8 @@ def take_path(path: str, monkeypatch) -> None:
 
 def assert_path(report, path: str, monkeypatch) -> str:
     """Check the path a build took; returns the path the next build is to take."""
-    assert report.incremental and report.quick == (path == "quick")
+    assert report.incremental
+    assert report.quick == (path == "quick")
     if path == "general-then-quick":
         monkeypatch.undo()
         return "quick"
@@ -462,12 +470,12 @@ def test_a_release_bringing_a_persons_fuller_spelling_relabels_every_page_of_the
     assert "Cables tagged DOE, JANE Q.<" in overview.read_text()
     assert "DOE, JANE Q." in (site / "output" / "tag" / "doe-jane" / "2009-01.html").read_text()
     assert "DOE, JANE Q." in next((site / "output" / "cable").rglob("09ROME50.html")).read_text()
-    assert_same_as_full_build(site)
+    assert_equals_full_build(site)
     set_field(site, "09ROME56", "Released", None)  # withheld again: its spelling leaves every page
     report = build(site)
     path = assert_path(report, path, monkeypatch)
     assert not any(b"JANE Q." in data for data in tree(site / "output").values())
-    assert_same_as_full_build(site)
+    assert_equals_full_build(site)
 
 
 @pytest.mark.parametrize("path", PATHS)
@@ -490,13 +498,13 @@ def test_a_release_bringing_a_posts_second_spelling_moves_the_cites_to_it(site, 
     path = assert_path(report, path, monkeypatch)
     assert '"09UNESCOPARIS7","09AITTAIPEI12"' in twin(site, "09ROME60")
     assert "09ROME60" in next((site / "output" / "cable").rglob("09UNESCOPARIS7.html")).read_text()
-    assert_same_as_full_build(site)
+    assert_equals_full_build(site)
     add_cable(site, cable("09UNESCOPARISFR7", "2010-12-20 00:00", created="2009-01-07 10:00"))  # both: the parser's
     path = assert_path(build(site), path, monkeypatch)
     assert '"09UNESCOPARISFR7","09AITTAIPEI12"' in twin(site, "09ROME60")
-    assert_same_as_full_build(site)
+    assert_equals_full_build(site)
     for reference_id in ("09UNESCOPARISFR7", "09UNESCOPARIS7"):  # both withdrawn, one after the other
         set_field(site, reference_id, "Released", None)
         path = assert_path(build(site), path, monkeypatch)
-        assert_same_as_full_build(site)
+        assert_equals_full_build(site)
     assert not any(b"09UNESCOPARIS7" in data for data in tree(site / "output").values())

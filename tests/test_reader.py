@@ -163,10 +163,12 @@ def test_share_links_come_near_the_top_and_at_the_end_carrying_the_page_url(brow
         assert page.locator(".sharing a.share").count() == 5
         page.set_viewport_size({"width": 1280, "height": 900})
         top = page.locator(".share-top a.share")
-        assert top.count() == 5 and top.first.bounding_box()["y"] < 900
+        assert top.count() == 5
+        assert top.first.bounding_box()["y"] < 900
         for link in top.all() + page.locator(".sharing a.share").all():
             href = unquote(link.get_attribute("href"))
-            assert SITE_URL + path in href and "cablegate" in href, href
+            assert SITE_URL + path in href, href
+            assert "cablegate" in href, href
 
 
 def test_redactions_are_marked_counted_and_the_text_is_as_written(browser, base_url, site_output):
@@ -180,7 +182,8 @@ def test_redactions_are_marked_counted_and_the_text_is_as_written(browser, base_
         assert "redacted by the publisher" in marks.first.get_attribute("title").lower()
         assert page.locator(".redaction-note").inner_text().startswith(f"{written} redaction")
         colours = marks.first.evaluate("m => [getComputedStyle(m).color, getComputedStyle(m).backgroundColor]")
-        assert colours[0] != colours[1] and colours[1] not in ("rgba(0, 0, 0, 0)", "transparent")
+        assert colours[0] != colours[1]
+        assert colours[1] not in ("rgba(0, 0, 0, 0)", "transparent")
         assert all(re.fullmatch(r"X{10,}", text) for text in marks.all_inner_texts())  # as written
 
 
@@ -191,6 +194,7 @@ def test_the_cable_prints_cleanly_with_its_routing_header_even_when_folded(brows
         assert page.evaluate("document.querySelector('details.routing').open") is False
         page.evaluate("window.dispatchEvent(new Event('beforeprint'))")  # what a browser sends before printing
         page.emulate_media(media="print")
-        assert page.locator("pre.cable-header").is_visible() and page.locator(".cable-body").is_visible()
+        assert page.locator("pre.cable-header").is_visible()
+        assert page.locator(".cable-body").is_visible()
         for hidden in ("nav.browse", ".sidebar", ".share-top", ".sharing", "details.routing > summary"):
             assert not page.locator(hidden).first.is_visible(), hidden

@@ -126,7 +126,8 @@ def test_each_line_is_a_span_and_redactions_and_reference_links_survive(browser,
         for mode in ("Reflowed", "As written"):
             page.get_by_role("button", name=mode).click()
             marks = page.locator(".cable-body .line .redacted")
-            assert marks.count() > 0 and marks.first.is_visible()
+            assert marks.count() > 0
+            assert marks.first.is_visible()
     guangzhou = _cable_path(corpus_output, "06GUANGZHOU29875")
     html = (corpus_output / guangzhou).read_text()
     assert '<span class="line">' in html
@@ -137,7 +138,8 @@ def test_a_partial_extract_says_so_above_the_body(browser, corpus_output, corpus
         page.set_viewport_size(PHONE)
         page.goto(corpus_url + _cable_path(corpus_output, "04ANKARA348"))
         note = page.locator(".partial-note")
-        assert note.is_visible() and "partial extract" in note.inner_text()
+        assert note.is_visible()
+        assert "partial extract" in note.inner_text()
         assert note.bounding_box()["y"] < page.locator(".cable-body").bounding_box()["y"]
         assert page.locator("details.routing").evaluate("d => d.open") is False  # the header folded, the note shown
     whole = (corpus_output / _cable_path(corpus_output, "06GUANGZHOU29875")).read_text()
@@ -157,7 +159,8 @@ def test_the_paragraph_anchor_copies_its_link_and_says_so(browser, site_output, 
         page.wait_for_function("document.querySelector('.copy-status').textContent.startsWith('Copied')")
         assert status.is_visible()
         copied = page.evaluate("navigator.clipboard.readText()")
-        assert copied == page.url and copied.endswith(anchor.get_attribute("href"))
+        assert copied == page.url
+        assert copied.endswith(anchor.get_attribute("href"))
         _shot(page, "cable-copied-link-1280")
     finally:
         context.close()
@@ -173,10 +176,14 @@ def test_cite_this_cable_in_plain_text_and_bibtex_with_the_access_date(browser, 
         text = page.locator(".cite-text").inner_text()
         bibtex = page.locator(".cite-bibtex").inner_text()
         for cite in (text, bibtex):
-            assert twin["reference_id"] in cite and twin["created"][:10] in cite and today in cite
-            assert "https://cables.example.org/" + path in cite and "Cable Archive" in cite
+            assert twin["reference_id"] in cite
+            assert twin["created"][:10] in cite
+            assert today in cite
+            assert "https://cables.example.org/" + path in cite
+            assert "Cable Archive" in cite
         assert twin["subject"].split()[0] in text
-        assert bibtex.startswith("@misc{" + twin["reference_id"] + ",") and bibtex.rstrip().endswith("}")
+        assert bibtex.startswith("@misc{" + twin["reference_id"] + ",")
+        assert bibtex.rstrip().endswith("}")
 
 
 def test_cite_without_a_base_url_gives_the_address_the_page_has(browser, corpus_output, corpus_url):
@@ -406,7 +413,8 @@ def test_every_kind_of_corpus_page_has_no_serious_axe_violation(browser, corpus_
 def test_the_page_and_its_twin_show_eo_caveats_addressees_and_length(corpus_output):
     path = _cable_path(corpus_output, "06GUANGZHOU29875")
     twin = json.loads((corpus_output / path).with_suffix(".json").read_text())
-    assert twin["eo"].startswith("E.O. 12958") and twin["caveats"] == ["FOR OFFICIAL USE ONLY", "SIPDIS"]
+    assert twin["eo"].startswith("E.O. 12958")
+    assert twin["caveats"] == ["FOR OFFICIAL USE ONLY", "SIPDIS"]
     assert twin["addressees"][0] == {"name": "SECSTATE WASHDC", "role": "to", "precedence": "ROUTINE"}
     assert twin["words"] > 3000
     html = (corpus_output / path).read_text()
@@ -420,7 +428,8 @@ def test_origin_a_to_z_shows_each_letter_once_with_a_count_that_says_what_it_cou
     with Visit(browser, 375) as page:
         page.goto(corpus_url + "origin/index.html")
         letters = page.locator("main .letters a .letter").all_inner_texts()
-        assert letters and len(letters) == len(set(letters))
+        assert letters
+        assert len(letters) == len(set(letters))
         assert page.locator("main .letters").count() == 1
         counts = page.locator("main .letters a .count").all_inner_texts()
         assert all(re.fullmatch(r"[\d,]+ origins?", count) for count in counts), counts
@@ -433,7 +442,8 @@ def test_on_a_phone_the_month_chart_shows_its_counts(browser, corpus_output, cor
         page.set_viewport_size(PHONE)
         page.goto(corpus_url + "classification/confidential/index.html")
         cell = page.locator(".month-chart td a").first
-        assert cell.is_visible() and float(cell.evaluate("a => parseFloat(getComputedStyle(a).fontSize)")) >= 9
+        assert cell.is_visible()
+        assert float(cell.evaluate("a => parseFloat(getComputedStyle(a).fontSize)")) >= 9
         box, text = (
             cell.bounding_box(),
             cell.evaluate(
@@ -448,7 +458,8 @@ def test_a_tag_page_opens_with_its_description_and_the_explainer_links_the_gloss
     with Visit(browser, 375) as page:
         page.goto(corpus_url + "tag/prel/index.html")
         description = page.locator("main .facet-description")
-        assert description.is_visible() and "political" in description.inner_text().lower()
+        assert description.is_visible()
+        assert "political" in description.inner_text().lower()
         assert description.bounding_box()["y"] < page.locator(".month-chart, .cable-list").first.bounding_box()["y"]
         page.goto(corpus_url + "understanding-cables.html")
         glossary = page.get_by_role("link", name="tag glossary")

@@ -66,7 +66,8 @@ def test_the_canonical_reference_id(text, expected):
 @given(st.from_regex(REFERENCE_ID_SHAPE, fullmatch=True).filter(is_valid_reference_id))
 def test_every_id_the_importer_accepts_has_a_canonical_form_that_is_one_too(reference_id):
     canonical = canonical_reference_id(reference_id)
-    assert canonical is not None and is_valid_reference_id(canonical)
+    assert canonical is not None
+    assert is_valid_reference_id(canonical)
     assert canonical_reference_id(canonical) == canonical
     assert canonical.rstrip("0123456789") == reference_id.rstrip("0123456789")  # year and post kept
 

@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.builder import BuildOptions, build_site
-from tests.sites import cable, write_site
+from tests.sites import build, cable, write_site
 
 GOLDEN = Path(__file__).parent / "golden"
 FILES = ["cable/2009/01/09ROME1.html", "cable/2009/01/09ROME1.json", "feed/releases.rss"]
@@ -28,7 +27,7 @@ def output(tmp_path_factory) -> Path:
         ],
     )
     (site / "sitegen.toml").write_text('title = "Golden"\nbase_url = "https://golden.example/"\n')
-    build_site(BuildOptions(site, site / "output", "2011-01-01 00:00", jobs=1, search=False))
+    build(site, "2011-01-01 00:00")
     return site / "output"
 
 

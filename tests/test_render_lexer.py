@@ -41,7 +41,9 @@ def test_header_parts_get_their_own_tokens():
     assert token_of("VZCZCXRO7807") is Name.Label
     assert token_of("RR") is Keyword.Type
     assert token_of("120732Z SEP 06") is Literal.Date
-    assert token_of("FM") is Keyword and token_of("TO") is Keyword and token_of("INFO") is Keyword
+    assert token_of("FM") is Keyword
+    assert token_of("TO") is Keyword
+    assert token_of("INFO") is Keyword
     assert token_of("UNCLAS") is Generic.Strong
     assert token_of("E.O. 12958:") is Comment
     assert token_of("KIPR ECON") is Name.Tag

@@ -7,13 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.builder import BuildOptions, build_site
 from sitegen.check import check_output
 from sitegen.search.index import BASE, MAX_DELTAS, plan_segments
 from sitegen.search.reader import IndexReader
 from sitegen.search.segment import Member, body_excerpt
 from sitegen.search.words import Stemmer, fold, folded_id, split_words
-from tests.sites import BODY, PUBLISHED_CONFIG, cable, problems, tree, write_site
+from tests.sites import BODY, PUBLISHED_CONFIG, build, cable, problems, tree, write_site
 
 AS_OF = "2011-06-01 00:00"
 
@@ -35,7 +34,8 @@ def test_an_id_is_one_word_and_a_word_with_a_digit_is_its_own_stem():
 
 def test_the_excerpt_starts_at_the_first_numbered_paragraph_not_the_preamble():
     assert body_excerpt(BODY).startswith("1. (C) Summary: First paragraph.")
-    assert "TAGS" not in body_excerpt(BODY) and "C O N F I D" not in body_excerpt(BODY)
+    assert "TAGS" not in body_excerpt(BODY)
+    assert "C O N F I D" not in body_excerpt(BODY)
     assert body_excerpt("SUBJECT: X\n\nplain text\nhere") == "plain text here"
 
 
@@ -117,10 +117,8 @@ def site(tmp_path) -> Path:
     return root
 
 
-def build(site: Path, output: str = "output", **options) -> object:
-    report = build_site(BuildOptions(site, site / output, options.pop("as_of", AS_OF), jobs=2, **options))
-    assert problems(report) == []
-    return report
+# These sites are built as a publisher would: two jobs, the search index written.
+INDEXED = {"jobs": 2, "search": True}
 
 
 def index_tree(output: Path) -> dict[str, bytes]:
@@ -140,7 +138,7 @@ def release(site: Path, reference_id: str, moment: str) -> None:
 
 
 def test_the_index_holds_every_released_cable_once_in_created_order(site):
-    build(site)
+    build(site, AS_OF, **INDEXED)
     reader = IndexReader(site / "output")
     cables = list(reader.cables())
     ids = [row[0] for _, row in cables]
@@ -152,15 +150,16 @@ def test_the_index_holds_every_released_cable_once_in_created_order(site):
 
 
 def test_search_is_on_by_default_and_check_finds_the_index_agrees_with_the_pages(site):
-    build(site)
-    assert (site / "output" / "search.html").exists() and (site / "output" / "search" / "meta.js").exists()
+    build(site, AS_OF, **INDEXED)
+    assert (site / "output" / "search.html").exists()
+    assert (site / "output" / "search" / "meta.js").exists()
     report = check_output(site / "output", frozenset({"09MADRID2", "09MADRID3"}))
     assert report.defects == {}
     assert report.figures["search index cables"] == 10
 
 
 def test_words_planted_only_in_withheld_cables_are_in_no_index_file(site):
-    build(site)
+    build(site, AS_OF, **INDEXED)
     for path, data in index_tree(site / "output").items():
         assert PLANTED.encode() not in data.lower(), path
         assert b"madrid" not in data.lower(), path
@@ -168,7 +167,7 @@ def test_words_planted_only_in_withheld_cables_are_in_no_index_file(site):
 
 
 def test_a_released_cable_is_found_by_its_words_its_id_and_its_stems(site):
-    build(site)
+    build(site, AS_OF, **INDEXED)
     reader = IndexReader(site / "output")
     ids = {doc: row[0] for doc, row in reader.cables()}
     assert [ids[doc] for doc in reader.search("cafe")] == ["09PARIS1"]
@@ -180,82 +179,86 @@ def test_a_released_cable_is_found_by_its_words_its_id_and_its_stems(site):
 def test_a_word_in_the_subject_outranks_the_same_word_in_the_body(site):
     path = next((site / "content" / "cables").rglob("09ROME20.txt"))
     path.write_text(path.read_text().replace("SUBJECT: A TEST CABLE", "SUBJECT: FISHING QUOTAS"))
-    build(site)
+    build(site, AS_OF, **INDEXED)
     reader = IndexReader(site / "output")
     ids = {doc: row[0] for doc, row in reader.cables()}
     assert [ids[doc] for doc in reader.search("fishing quotas")] == ["09ROME20", "09PARIS1"]
 
 
 def test_a_release_writes_one_new_segment_and_a_quick_build_equals_a_full_one(site):
-    build(site)
+    build(site, AS_OF, **INDEXED)
     before = index_tree(site / "output")
     release(site, "09MADRID3", "2011-05-01 00:00")
-    report = build(site)
-    assert report.quick and report.search_rewritten == 1 and report.search_segments == 3
+    report = build(site, AS_OF, **INDEXED)
+    assert report.quick
+    assert report.search_rewritten == 1
+    assert report.search_segments == 3
     after = index_tree(site / "output")
     changed = {path for path in after if before.get(path) != after[path]}
     assert all(path.startswith("r2011-05-01/") or path == "meta.js" for path in changed), changed
     assert {path for path in before if path not in after} == set()
     assert PLANTED in IndexReader(site / "output").words()
-    build(site, "fresh", full=True)
+    build(site, AS_OF, site / "fresh", full=True, **INDEXED)
     assert index_tree(site / "fresh") == after
 
 
 def test_the_index_is_the_same_bytes_whatever_jobs(site):
-    build_site(BuildOptions(site, site / "one", AS_OF, jobs=1))
-    build_site(BuildOptions(site, site / "two", AS_OF, jobs=2))
+    build(site, AS_OF, site / "one", search=True)
+    build(site, AS_OF, site / "two", **INDEXED)
     assert index_tree(site / "one") == index_tree(site / "two")
 
 
 def test_a_corrected_cable_rewrites_its_segment_alone_and_a_no_op_nothing(site):
-    build(site)
+    build(site, AS_OF, **INDEXED)
     before = index_tree(site / "output")
     path = next((site / "content" / "cables").rglob("09PARIS1.txt"))
     path.write_text(path.read_text().replace("Second paragraph.", "Second paragraph about walruses."))
-    report = build(site)
+    report = build(site, AS_OF, **INDEXED)
     assert report.search_rewritten == 1
     after = index_tree(site / "output")
     assert all(p.startswith("r2010-12-05/") or p == "meta.js" for p in after if before.get(p) != after[p])
     assert "walrus" in IndexReader(site / "output").words()
-    build(site, "fresh", full=True)
+    build(site, AS_OF, site / "fresh", full=True, **INDEXED)
     assert index_tree(site / "fresh") == after
 
 
 def test_a_cable_withheld_again_leaves_the_index_with_its_words(site):
     path = next((site / "content" / "cables").rglob("09PARIS1.txt"))
-    build(site)
+    build(site, AS_OF, **INDEXED)
     assert "cafe" in IndexReader(site / "output").words()
     path.write_text("\n".join(line for line in path.read_text().split("\n") if not line.startswith("Released:")))
-    build(site)
+    build(site, AS_OF, **INDEXED)
     assert "cafe" not in IndexReader(site / "output").words()
     assert not (site / "output" / "search" / "r2010-12-05").exists()
-    build(site, "fresh", full=True)
+    build(site, AS_OF, site / "fresh", full=True, **INDEXED)
     assert index_tree(site / "fresh") == index_tree(site / "output")
 
 
 def test_a_segment_lost_from_the_output_is_written_again(site):
-    build(site)
+    build(site, AS_OF, **INDEXED)
     before = index_tree(site / "output")
     shutil.rmtree(site / "output" / "search" / "r2010-12-05")
     path = next((site / "content" / "cables").rglob("09ROME1.txt"))
     path.write_text(path.read_text().replace("Second paragraph.", "Second paragraph again."))
-    build(site)
+    build(site, AS_OF, **INDEXED)
     after = index_tree(site / "output")
     lost = {path: data for path, data in before.items() if path.startswith("r2010-12-05/")}
-    assert lost and {path: after.get(path) for path in lost} == lost
+    assert lost
+    assert {path: after.get(path) for path in lost} == lost
 
 
 def test_search_turned_off_removes_the_index_and_on_again_writes_it(site):
-    build(site)
-    build(site, search=False)
-    assert not (site / "output" / "search").exists() and not (site / "output" / "search.html").exists()
-    build(site)
+    build(site, AS_OF, **INDEXED)
+    build(site, AS_OF, jobs=2)
+    assert not (site / "output" / "search").exists()
+    assert not (site / "output" / "search.html").exists()
+    build(site, AS_OF, **INDEXED)
     assert (site / "output" / "search" / "meta.js").exists()
     assert check_output(site / "output").defects == {}
 
 
 def test_check_reports_an_index_that_disagrees_with_the_pages(site):
-    build(site)
+    build(site, AS_OF, **INDEXED)
     output = site / "output"
     page = next(output.glob("cable/2009/01/09ROME1.html"))
     page.unlink()
@@ -267,7 +270,7 @@ def test_check_reports_an_index_that_disagrees_with_the_pages(site):
 
 
 def test_check_finds_a_withheld_id_among_the_index_words(site):
-    build(site)
+    build(site, AS_OF, **INDEXED)
     dictionary = site / "output" / "search" / "base" / "w" / "09.js"
     dictionary.write_text(dictionary.read_text().replace('"09rome1"', '"09madrid2"', 1))
     defects = check_output(site / "output", frozenset({"09MADRID2"})).defects
@@ -276,6 +279,6 @@ def test_check_finds_a_withheld_id_among_the_index_words(site):
 
 def test_a_site_config_with_the_retired_shard_size_still_builds_with_a_warning(site):
     (site / "sitegen.toml").write_text(PUBLISHED_CONFIG + "search_shard_cables = 3\n")
-    report = build_site(BuildOptions(site, site / "output", AS_OF, jobs=1))
+    report = build(site, AS_OF, search=True)
     assert [p.severity for p in problems(report)] == ["warning"]
     assert "no longer used" in problems(report)[0].message

@@ -12,9 +12,9 @@ import time
 
 import pytest
 
-from sitegen.builder import BuildOptions, build_site
 from sitegen.serve import EVENTS_PATH, SCRIPT_PATH, PreviewServer, at_depth_of
-from tests.sites import cable, write_site
+from tests.conftest import holds_throughout, wait_until
+from tests.sites import build, cable, write_site
 
 
 @pytest.fixture
@@ -73,7 +73,8 @@ class EventStream:
 
 def test_serves_pages_with_the_reload_script_and_right_content_types(server):
     status, headers, body = get(server, "/")
-    assert status == 200 and headers["Content-Type"].startswith("text/html")
+    assert status == 200
+    assert headers["Content-Type"].startswith("text/html")
     assert SCRIPT_PATH.encode() in body
     assert SCRIPT_PATH.encode() not in (server.output / "index.html").read_bytes()
     for path, kind in (
@@ -84,14 +85,17 @@ def test_serves_pages_with_the_reload_script_and_right_content_types(server):
         (SCRIPT_PATH, "text/javascript"),
     ):
         status, headers, _ = get(server, path)
-        assert status == 200 and headers["Content-Type"].startswith(kind), path
+        assert status == 200, path
+        assert headers["Content-Type"].startswith(kind), path
     css = next(p for p in (server.output / "static").iterdir() if p.suffix == ".css")
     assert get(server, f"/static/{css.name}")[1]["Content-Type"].startswith("text/css")
     status, _, body = get(server, "/origin/embassy-rome/")
-    assert status == 200 and b"Cables from Embassy Rome" in body
+    assert status == 200
+    assert b"Cables from Embassy Rome" in body
     assert get(server, "/origin/embassy-rome")[0] == 301
     status, _, body = get(server, "/cable/2009/01/09ROME9.html")
-    assert status == 404 and b"Page not found" in body
+    assert status == 404
+    assert b"Page not found" in body
 
 
 @pytest.mark.parametrize(
@@ -108,7 +112,8 @@ def test_serves_pages_with_the_reload_script_and_right_content_types(server):
 def test_paths_leaving_the_output_are_refused(server, path):
     status, _, body = get(server, path)
     assert status in (403, 404)
-    assert b"Reference-ID" not in body and b"root:" not in body
+    assert b"Reference-ID" not in body
+    assert b"root:" not in body
 
 
 def test_symlink_out_of_the_output_is_refused(server, tmp_path):
@@ -116,7 +121,8 @@ def test_symlink_out_of_the_output_is_refused(server, tmp_path):
     secret.write_text("do not serve")
     os.symlink(secret, server.output / "leak.txt")
     status, _, body = get(server, "/leak.txt")
-    assert status == 403 and b"do not serve" not in body
+    assert status == 403
+    assert b"do not serve" not in body
 
 
 def test_editing_a_cable_rebuilds_and_sends_reload(server):
@@ -136,7 +142,8 @@ def test_template_error_shows_an_overlay_and_the_next_good_build_clears_it(serve
     templates.mkdir()
     (templates / "404.html").write_text('{% extends "base.html" %}\n{% block main %}\n{% if %}\n{% endblock %}\n')
     problems = [p for p in json.loads(events.wait_for("problems")) if "base_url is not set" not in p]
-    assert problems and "templates/404.html:3: template error" in problems[0]
+    assert problems
+    assert "templates/404.html:3: template error" in problems[0]
     assert get(server, "/")[0] == 200  # still serving the last good build
     (templates / "404.html").write_text(
         '{% extends "base.html" %}\n{% block main %}<h1>Gone fishing</h1>{% endblock %}\n'
@@ -206,19 +213,19 @@ def test_one_edit_gives_one_rebuild_and_one_reload_then_quiet(server, edit):
     else:
         (site / "content" / "pages").mkdir(parents=True, exist_ok=True)
         (site / "content" / "pages" / "about.md").write_text("---\ntitle: About\n---\nHello.\n")
-    time.sleep(3)
-    assert rebuilds(server) - before == 1
-    assert counter.reloads == 1
-    # The build's own reads and writes must not start another build.
-    time.sleep(5)
-    assert rebuilds(server) - before == 1
-    assert counter.reloads == 1
+
+    def settled(count: int) -> bool:
+        return rebuilds(server) - before == count and counter.reloads == count
+
+    wait_until(lambda: settled(1), "one rebuild and one reload after the edit")
+    # The build's own reads and writes must not start another build. An absence needs a window: long
+    # enough for a spurious rebuild (a debounce, then a build) to show even on a loaded machine.
+    holds_throughout(lambda: settled(1), "one rebuild and one reload, and no more", 5)
     if edit == "template":  # a source folder made while serving is watched from then on
         (site / "templates" / "404.html").write_text(
             '{% extends "base.html" %}{% block main %}Gone again{% endblock %}\n'
         )
-        time.sleep(3)
-        assert rebuilds(server) - before == 2 and counter.reloads == 2
+        wait_until(lambda: settled(2), "a second rebuild and reload after editing the new folder's template")
         assert b"Gone again" in get(server, "/nowhere.html")[2]
     counter.stream.close()
 
@@ -238,7 +245,8 @@ def test_odd_paths_get_an_answer_and_one_line_of_log(server, capfd):
 
 def test_the_404_page_deep_in_the_site_finds_its_stylesheet_and_links(server):
     status, _, body = get(server, "/cable/2009/01/09ROME9.html")
-    assert status == 404 and b'<head><base href="../../../">' in body
+    assert status == 404
+    assert b'<head><base href="../../../">' in body
     stylesheet = re.search(rb'<link rel="stylesheet" href="([^"]+)"', body).group(1).decode()
     assert not stylesheet.startswith(("/", "http"))  # relative: the base sends it to the root
     assert get(server, "/" + stylesheet)[0] == 200
@@ -248,8 +256,7 @@ def test_the_404_page_deep_in_the_site_finds_its_stylesheet_and_links(server):
 def test_with_a_base_url_the_preview_404_page_links_to_this_server_not_the_published_site(tmp_path):
     site = write_site(tmp_path / "site", [cable("09ROME1", "2010-12-01 00:00")])
     (site / "sitegen.toml").write_text('title = "T"\nbase_url = "https://cables.example.org/"\n')
-    built = build_site(BuildOptions(site, site / "output", "2011-01-01 00:00", jobs=1, search=False))
-    assert built.errors == []
+    build(site)
     page = (site / "output" / "404.html").read_bytes()
     # The page links from the root wherever it is served (its own script finds the root), never
     # to the published site: the preview serves it as it is, with a base at the request's depth.
@@ -257,4 +264,5 @@ def test_with_a_base_url_the_preview_404_page_links_to_this_server_not_the_publi
     preview = at_depth_of(page, "/cable/2009/01/09ROME9.html")
     assert b'<head><base href="../../../">' in preview
     stylesheet = re.search(rb'<link rel="stylesheet" href="([^"]+)"', preview).group(1).decode()
-    assert stylesheet.startswith("static/") and (site / "output" / stylesheet).is_file()
+    assert stylesheet.startswith("static/")
+    assert (site / "output" / stylesheet).is_file()

@@ -15,11 +15,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from sitegen.builder import BuildOptions, build_site
 from sitegen.check import check_output, reference_ids_in, withheld_ids
 from sitegen.cli import main
 from tests.conftest import REPO
-from tests.sites import cable, write_site
+from tests.sites import build, cable, write_site
 
 AS_OF = "2011-03-01 00:00"
 
@@ -30,7 +29,7 @@ def built(tmp_path) -> Path:
         tmp_path / "site",
         [cable(f"09ROME{n}", "2010-12-01 00:00") for n in range(1, 4)] + [cable("09ROME9", None)],
     )
-    build_site(BuildOptions(site, site / "output", AS_OF, jobs=1))
+    build(site, AS_OF, search=True)
     return site
 
 
@@ -130,11 +129,13 @@ def test_check_cli_exit_codes(built, tmp_path):
     assert runner.invoke(main, ["check", "--site", str(built)]).exit_code == 0
     (built / "output" / "cable" / "2009" / "01" / "09ROME2.html").unlink()
     result = runner.invoke(main, ["check", "--site", str(built)])
-    assert result.exit_code == 1 and "broken internal link" in result.output
+    assert result.exit_code == 1
+    assert "broken internal link" in result.output
     empty = tmp_path / "empty"
     empty.mkdir()
     result = runner.invoke(main, ["check", str(empty)])
-    assert result.exit_code == 2 and "is not a built site" in result.output
+    assert result.exit_code == 2
+    assert "is not a built site" in result.output
 
 
 def test_pack_is_deterministic_complete_and_refuses_to_overwrite(built, tmp_path):
@@ -143,7 +144,8 @@ def test_pack_is_deterministic_complete_and_refuses_to_overwrite(built, tmp_path
     assert runner.invoke(main, ["pack", "--site", str(built), "--output", str(archive)]).exit_code == 0
     first = hashlib.sha256(archive.read_bytes()).hexdigest()
     refused = runner.invoke(main, ["pack", "--site", str(built), "--output", str(archive)])
-    assert refused.exit_code == 2 and "--force" in refused.output
+    assert refused.exit_code == 2
+    assert "--force" in refused.output
     os.utime(built / "output" / "index.html", (1, 1))
     assert runner.invoke(main, ["pack", "--site", str(built), "--output", str(archive), "--force"]).exit_code == 0
     assert hashlib.sha256(archive.read_bytes()).hexdigest() == first
@@ -159,7 +161,8 @@ def test_pack_is_deterministic_complete_and_refuses_to_overwrite(built, tmp_path
     unpacked = mirror / "site"
     # Its steps work as written, run from the folder the archive was unpacked in.
     steps = (unpacked / "MIRROR.txt").read_text()
-    assert "(cd site && sha256sum -c SHA256SUMS)" in steps and "open site/index.html" in steps
+    assert "(cd site && sha256sum -c SHA256SUMS)" in steps
+    assert "open site/index.html" in steps
     if shutil.which("sha256sum"):
         assert subprocess.run("cd site && sha256sum --quiet -c SHA256SUMS", shell=True, cwd=mirror).returncode == 0
     for line in (unpacked / "SHA256SUMS").read_text().splitlines():
@@ -211,17 +214,21 @@ def test_pack_reads_nothing_outside_the_output_nor_packs_a_kit_into_itself(built
     kit = output / "mirror.tar.gz"
     result = runner.invoke(main, ["pack", "--site", str(built), "--output", str(kit)])
     assert result.exit_code == 1, result.output
-    assert "notes.txt" in result.output and "more" in result.output and "symbolic link" in result.output
+    assert "notes.txt" in result.output
+    assert "more" in result.output
+    assert "symbolic link" in result.output
     result = runner.invoke(main, ["pack", "--site", str(built), "--output", str(kit), "--force"])
     assert result.exit_code == 1, result.output
     with tarfile.open(kit) as tar:
         names = tar.getnames()
         sums = tar.extractfile("site/SHA256SUMS").read().decode()
         data = b"".join(tar.extractfile(m).read() for m in tar.getmembers() if m.isfile())
-    assert "site/index.html" in names and "site/.sitegen-output" not in names
+    assert "site/index.html" in names
+    assert "site/.sitegen-output" not in names
     assert not [name for name in names if "notes.txt" in name or "/more" in name or "mirror.tar.gz" in name]
     assert "mirror.tar.gz" not in sums
-    assert b"not for mirrors" not in data and b"nor this" not in data
+    assert b"not for mirrors" not in data
+    assert b"nor this" not in data
 
 
 def test_check_flags_a_page_the_sitemap_lists_twice(built):

@@ -85,7 +85,7 @@ def test_file_name_must_match_reference_id(tmp_path):
 
 @pytest.mark.parametrize("bad", ["../06X1", "06X1/../../a", "06 X 1", "X06ROME1", "06ROME1.html", "06ROME"])
 def test_reference_ids_that_could_escape_never_become_paths(tmp_path, bad):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="not a reference ID"):
         cable_path(tmp_path, replace(RECORD, reference_id=bad))
 
 

@@ -53,14 +53,20 @@ def test_malformed_row_is_reported_with_row_and_line_and_the_rest_still_read():
     last = b'"4","1/2/2003 4:05","03ROME4","Embassy Rome","SECRET","","H","end"\n'
     items = _rows(good + bad + unquoted + last)
     assert [type(item) for item in items] == [DumpRow, Problem, Problem, DumpRow]
-    assert items[1].line == 3 and "row 2" in items[1].message and "4 fields" in items[1].message
-    assert items[2].line == 4 and "row 3" in items[2].message
-    assert items[3].fields[2] == "03ROME4" and items[3].row == 4 and items[3].line == 5
+    assert items[1].line == 3
+    assert "row 2" in items[1].message
+    assert "4 fields" in items[1].message
+    assert items[2].line == 4
+    assert "row 3" in items[2].message
+    assert items[3].fields[2] == "03ROME4"
+    assert items[3].row == 4
+    assert items[3].line == 5
 
 
 def test_unterminated_last_record_is_a_problem():
     items = _rows(b'"1","1/2/2003 4:05","03ROME1","Embassy Rome","SECRET","","H","never closed\n')
-    assert len(items) == 1 and isinstance(items[0], Problem)
+    assert len(items) == 1
+    assert isinstance(items[0], Problem)
 
 
 @pytest.mark.parametrize("text, iso", [("12/28/1966 18:48", "1966-12-28 18:48"), ("2/5/1972 9:03", "1972-02-05 09:03")])
