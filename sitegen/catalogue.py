@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import functools
 import heapq
-import re
 import sys
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,46 +17,13 @@ from operator import attrgetter
 from typing import Any, NamedTuple, Protocol
 
 from sitegen import urls
-from sitegen.facets import Dated, Facet, make_facet, neighbours_at, numbered_slugs, spelling_counts
-from sitegen.model import Cable, shown_text
-from sitegen.parse.references import canonical_reference_id
+from sitegen.facets import LETTERS, Dated, Facet, make_facet, neighbours_at, numbered_slugs, spelling_counts
+from sitegen.facets import OTHER_LETTER as OTHER_LETTER  # the names pages file facets under, kept importable here
+from sitegen.facets import index_letter as index_letter
+from sitegen.facets import origin_letter as origin_letter
+from sitegen.facets import sensitivity as sensitivity
+from sitegen.model import Cable, canonical_reference_id, shown_text
 from sitegen.sources.pages import Document
-
-LETTERS = tuple("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-OTHER_LETTER = "other"
-# Words before the place in an origin's name: "Embassy Athens" is filed under A, as the
-# original site did, and "Secretary of State" under S.
-_ORIGIN_PREFIXES = re.compile(
-    r"^(?:US\s+|U\.S\.\s+|American\s+)?(?:Embassy|Consulate(?:\s+General)?|Mission|Interests\s+Section|"
-    r"Office|Liaison\s+Office|REO|Secretary\s+of|Institute)\s+(?:to\s+(?:the\s+)?)?",
-    re.I,
-)
-
-
-def index_letter(name: str) -> str:
-    """The A-Z page a name is filed under: its first letter, or `other`."""
-    for char in unicodedata.normalize("NFKD", name).upper():
-        if "A" <= char <= "Z":
-            return char
-    return OTHER_LETTER
-
-
-def origin_letter(origin: str) -> str:
-    place = _ORIGIN_PREFIXES.sub("", origin.strip()) or origin
-    return index_letter(place)
-
-
-# Classification levels, least sensitive first; a caveat after `//` (NOFORN, FOR OFFICIAL USE
-# ONLY) ranks a level's marking above the bare level.
-_LEVELS = ("UNCLASSIFIED", "CONFIDENTIAL", "SECRET", "TOP SECRET")
-
-
-def sensitivity(classification: str) -> tuple[int, int, str]:
-    """A sort key: UNCLASSIFIED < UNCLASSIFIED//FOR OFFICIAL USE ONLY < CONFIDENTIAL < ... <
-    SECRET//NOFORN; a marking of no known level sorts after them all, by name."""
-    level, _, caveat = classification.upper().partition("//")
-    rank = _LEVELS.index(level.strip()) if level.strip() in _LEVELS else len(_LEVELS)
-    return rank, 1 if caveat else 0, classification
 
 
 class CableEntry(NamedTuple):
@@ -67,7 +32,7 @@ class CableEntry(NamedTuple):
     A named tuple rather than a frozen dataclass: every build makes one per cable (from the
     manifest or a parse), and a frozen dataclass costs five times as much to construct
     (2.1 us against 0.4 us: half a second of a one-cable rebuild at 251,287 cables).
-    build_catalogue unpacks entries in this field order: a new field goes there too."""
+    entry_from_fields unpacks entries in this field order: a new field goes there too."""
 
     reference_id: str
     source: str  # the cable file, relative to the site folder
@@ -193,7 +158,7 @@ def cited_ids(entry: CableEntry, released: Callable[[str], bool]) -> tuple[str, 
     return tuple(dict.fromkeys(chosen.get(ref, ref) for ref in entry.references))
 
 
-def count_spellings(counts: Mapping[str, Counter[str]], entry: CableEntry, step: int = 1) -> None:
+def count_spellings(counts: defaultdict[str, Counter[str]], entry: CableEntry, step: int = 1) -> None:
     """Count the fuller spellings of persons a cable writes into their tags' counts (`step` -1:
     the cable leaves); a tag's facet keeps them (spelling_counts) and is labelled by them."""
     for tag, spelling in entry.person_spellings:
@@ -316,13 +281,13 @@ class Catalogue(Protocol):
         """(release moment, reference ID) of the cables a feed picks its newest from."""
         if kind != "all":
             facet = {"origin": self.origins, "tag": self.tags}.get(kind, {}).get(name)
-            return _dated(facet) if facet else []
+            return list(zip(facet.moments, facet.reference_ids, strict=True)) if facet else []
         # The latest release days hold the newest releases: enough of them to fill the feed.
         candidates: list[tuple[str, str]] = []
         for facet in self.releases.values():  # latest day first
             if len(candidates) >= self.feed_size:
                 break
-            candidates += _dated(facet)
+            candidates += zip(facet.moments, facet.reference_ids, strict=True)
         return candidates
 
     def letters(self, facets: Mapping[str, Facet], letter_of: Callable[[str], str]) -> dict[str, list[str]]:
@@ -371,11 +336,6 @@ class BuiltCatalogue(Catalogue):
             for facet in self.origins.values():
                 self._origin_position.update(zip(facet.reference_ids, range(len(facet.reference_ids)), strict=True))
         return self._origin_position[entry.reference_id]
-
-
-def _dated(facet: Facet) -> list[tuple[str, str]]:
-    """(release moment, reference ID) of each cable of a facet."""
-    return list(zip(facet.moments, facet.reference_ids, strict=True))
 
 
 def _canonical(part: str) -> str:

@@ -1,4 +1,4 @@
-"""Facets: one value of an index (an origin, a tag, a month...) and its cables, made one way for the catalogue built whole and the stored one edited in place.
+"""Facets: one value of an index (an origin, a tag, a month...) and its cables, made one way for the catalogue built whole and the stored one edited in place; how a facet name is filed and ranked.
 
 build_catalogue makes every facet from every entry; StoredCatalogue.move edits the few a change
 touches. Both give slugs, build a facet from its cables, count a person's spellings and find a
@@ -19,6 +19,43 @@ _SLUG_JUNK = re.compile(r"[^a-z0-9]+")
 Item = TypeVar("Item")
 # A facet's cable as a facet is made from it: (reference ID, release moment, creation month).
 Dated = tuple[str, str, str]
+
+
+LETTERS = tuple("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+OTHER_LETTER = "other"
+# Words before the place in an origin's name: "Embassy Athens" is filed under A, as the
+# original site did, and "Secretary of State" under S.
+_ORIGIN_PREFIXES = re.compile(
+    r"^(?:US\s+|U\.S\.\s+|American\s+)?(?:Embassy|Consulate(?:\s+General)?|Mission|Interests\s+Section|"
+    r"Office|Liaison\s+Office|REO|Secretary\s+of|Institute)\s+(?:to\s+(?:the\s+)?)?",
+    re.I,
+)
+
+
+def index_letter(name: str) -> str:
+    """The A-Z page a name is filed under: its first letter, or `other`."""
+    for char in unicodedata.normalize("NFKD", name).upper():
+        if "A" <= char <= "Z":
+            return char
+    return OTHER_LETTER
+
+
+def origin_letter(origin: str) -> str:
+    place = _ORIGIN_PREFIXES.sub("", origin.strip()) or origin
+    return index_letter(place)
+
+
+# Classification levels, least sensitive first; a caveat after `//` (NOFORN, FOR OFFICIAL USE
+# ONLY) ranks a level's marking above the bare level.
+_LEVELS = ("UNCLASSIFIED", "CONFIDENTIAL", "SECRET", "TOP SECRET")
+
+
+def sensitivity(classification: str) -> tuple[int, int, str]:
+    """A sort key: UNCLASSIFIED < UNCLASSIFIED//FOR OFFICIAL USE ONLY < CONFIDENTIAL < ... <
+    SECRET//NOFORN; a marking of no known level sorts after them all, by name."""
+    level, _, caveat = classification.upper().partition("//")
+    rank = _LEVELS.index(level.strip()) if level.strip() in _LEVELS else len(_LEVELS)
+    return rank, 1 if caveat else 0, classification
 
 
 def slugify(name: str) -> str:
