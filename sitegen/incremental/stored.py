@@ -31,20 +31,11 @@ from typing import Any, TypeVar
 from sitegen import urls
 from sitegen.catalogue import CableEntry, Catalogue, entry_fields, entry_from_fields, facet_names
 from sitegen.facets import Facet
-from sitegen.incremental.edit import SLUGGED_KINDS, CatalogueEdit, Move, Moved
+from sitegen.incremental.edit import SLUGGED_KINDS as SLUGGED_KINDS  # kept importable here, as Moved is
+from sitegen.incremental.edit import CatalogueEdit, Move, Moved
 from sitegen.incremental.manifest import Manifest
 from sitegen.kinds import FACET_KINDS
 from sitegen.parse.references import spellings_of
-
-__all__ = [
-    "SLUGGED_KINDS",
-    "Moved",
-    "StoredCatalogue",
-    "same_place",
-    "store_catalogue",
-    "store_entries",
-    "store_moved",
-]
 
 PRELOAD_QUERY = 500  # reference IDs asked for in one query (SQLite allows 999 parameters by default)
 SUMMARY = ""  # the facets table's row holding the catalogue's own values
