@@ -126,21 +126,24 @@ def _shown_spellings(spellings: tuple[tuple[str, str], ...]) -> tuple[tuple[str,
     return tuple(dict.fromkeys((shown_text(tag), shown_text(written)) for tag, written in spellings))
 
 
-def placements(entry: CableEntry) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """The facets of each kind a released cable is in: the one rule of where a cable is listed
-    (a tuple of tuples: build_catalogue asks it of every cable)."""
+INDEX_KINDS = ("origin", "tag", "classification", "month", "release")  # Catalogue.indexes, in order
+
+
+def placements(entry: CableEntry) -> tuple[tuple[str, ...], ...]:
+    """The names of the facets of each kind (INDEX_KINDS, in order) a released cable is in: the
+    one rule of where a cable is listed (bare tuples: build_catalogue asks it of every cable)."""
     return (
-        ("origin", (entry.origin,)),
-        ("tag", entry.tags),
-        ("classification", (entry.classification,)),
-        ("month", (entry.created[:7],)),
-        ("release", (entry.released[:10],) if entry.released else ()),
+        (entry.origin,),
+        entry.tags,
+        (entry.classification,),
+        (entry.created[:7],),
+        (entry.released[:10],) if entry.released else (),
     )
 
 
 def facet_names(entry: CableEntry) -> dict[str, set[str]]:
     """The facets of each kind a cable is in (placements), as sets by kind."""
-    return {kind: set(names) for kind, names in placements(entry)}
+    return {kind: set(names) for kind, names in zip(INDEX_KINDS, placements(entry), strict=True)}
 
 
 def linked_spelling(spellings: tuple[str, ...], released: Callable[[str], bool]) -> str:
@@ -364,7 +367,8 @@ def build_catalogue(entries: list[CableEntry], as_of: str, total: int = 0, feed_
     catalogue = BuiltCatalogue(as_of=as_of, total=total or len(entries), withheld=withheld, feed_size=feed_size)
     catalogue.cables = {e.reference_id: e for e in sorted(released, key=attrgetter("reference_id"))}
     released.sort(key=attrgetter("created", "reference_id"), reverse=True)
-    groups: dict[str, defaultdict[str, list[Dated]]] = {kind: defaultdict(list) for kind in catalogue.indexes()}
+    groups: dict[str, defaultdict[str, list[Dated]]] = {kind: defaultdict(list) for kind in INDEX_KINDS}
+    by_kind = list(groups.values())
     referenced_by: dict[str, list[str]] = defaultdict(list)
     spelled: defaultdict[str, Counter[str]] = defaultdict(Counter)
     cited_here = catalogue.cables.__contains__
@@ -372,8 +376,7 @@ def build_catalogue(entries: list[CableEntry], as_of: str, total: int = 0, feed_
         reference_id = entry.reference_id
         month = sys.intern(entry.created[:7])  # a few hundred months, each a string once
         dated = (reference_id, entry.released, month)
-        for kind, names in placements(entry):
-            group = groups[kind]
+        for group, names in zip(by_kind, placements(entry), strict=True):
             for name in names:
                 group[name].append(dated)
         for reference in cited_ids(entry, cited_here):

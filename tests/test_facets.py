@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 import pytest
 
 from sitegen.catalogue import (
+    INDEX_KINDS,
     CableEntry,
     build_catalogue,
     cited_ids,
@@ -119,7 +120,7 @@ def test_neighbours_agree_with_the_built_catalogues_origin_list():
 
 def test_a_cable_is_listed_under_its_origin_tags_classification_month_and_release_day():
     listed = cable("09A1", created="2009-03-04 10:00", tags=("PREL", "ECON"))
-    assert dict(placements(listed)) == {
+    assert dict(zip(INDEX_KINDS, placements(listed), strict=True)) == {
         "origin": ("Embassy Rome",),
         "tag": ("PREL", "ECON"),
         "classification": ("SECRET",),
@@ -130,15 +131,15 @@ def test_a_cable_is_listed_under_its_origin_tags_classification_month_and_releas
     assert facet_names(listed)["tag"] == {"PREL", "ECON"}
 
 
-def test_the_built_catalogue_lists_each_cable_where_placements_says():
+def test_the_built_catalogue_lists_each_cable_where_facet_names_says():
     entries = [cable("09A1", tags=("PREL", "ECON")), cable("09A2", released="2010-11-28 00:00", origin="Embassy Paris")]
     catalogue = build_catalogue(entries, AS_OF)
     for entry in entries:
-        for kind, names in placements(entry):
+        for kind, names in facet_names(entry).items():
             for name in names:
                 assert entry.reference_id in catalogue.indexes()[kind][name].reference_ids, (kind, name)
     listed = {(kind, name) for kind, facets in catalogue.indexes().items() for name in facets}
-    assert listed == {(kind, name) for entry in entries for kind, names in placements(entry) for name in names}
+    assert listed == {(kind, name) for entry in entries for kind, names in facet_names(entry).items() for name in names}
 
 
 def test_a_cite_links_the_first_released_spelling_else_the_parsers():

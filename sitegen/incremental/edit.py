@@ -3,7 +3,7 @@
 StoredCatalogue.move takes each facet a moved cable was or is in as a working list of its cables
 (Facet.dated), takes the old versions out, puts the new ones where they now sort and makes
 facets of the lists again. The rules are build_catalogue's own: where a cable is listed
-(catalogue.placements), what it cites (cited_ids), a person's spellings (count_spellings), a
+(catalogue.placements, facet_names), what it cites (cited_ids), a person's spellings (count_spellings), a
 facet and its slug (facets.make_facet, numbered_slugs) and the neighbours it shows (beside).
 What is left here is the bookkeeping of the few rows touched, and the pages they reach.
 """
@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from sitegen import urls
-from sitegen.catalogue import CableEntry, Catalogue, cited_ids, count_spellings, newest_first_slot, placements
+from sitegen.catalogue import CableEntry, Catalogue, cited_ids, count_spellings, facet_names, newest_first_slot
 from sitegen.facets import Dated, Facet, beside, make_facet, numbered_slugs, slugify, spelling_counts
 from sitegen.parse.references import spellings_of
 
@@ -105,7 +105,7 @@ class CatalogueEdit:
         self.was_released.add(reference_id)
         cited = cited_ids(old, self.catalogue.cables.__contains__)
         self.shown.update([reference_id, *cited, *self.citing_ids(reference_id)])
-        for kind, names in placements(old):
+        for kind, names in facet_names(old).items():
             for name in names:
                 items = self._list(kind, name)
                 at = next(i for i, item in enumerate(items) if item[0] == reference_id)
@@ -128,7 +128,7 @@ class CatalogueEdit:
         self.shown.update([reference_id, *cited, *self.citing_ids(reference_id)])
         month = sys.intern(new.created[:7])
         item = (reference_id, sys.intern(new.released), month)
-        for kind, names in placements(new):
+        for kind, names in facet_names(new).items():
             for name in names:
                 items = self._list(kind, name)
                 low, high = _month_run(items, month)
