@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from sitegen import urls
 from sitegen.catalogue import CableEntry, Catalogue, cited_ids, count_spellings, facet_names, newest_first_slot
 from sitegen.facets import Dated, Facet, beside, make_facet, numbered_slugs, slugify, spelling_counts
+from sitegen.kinds import FEED_FACET_KINDS
 from sitegen.parse.references import spellings_of
 
 SLUGGED_KINDS = ("origin", "tag", "classification")  # listings whose folders are named by a slug
-FEED_KINDS = ("origin", "tag")  # listings with a feed of their newest releases (urls.facet_feed)
 # (old entry, new entry, new file digest) of a cable that moved: None for one that came or went.
 Move = tuple[CableEntry | None, CableEntry | None, str]
 
@@ -247,7 +247,10 @@ class CatalogueEdit:
 
 def _own_pages(kind: str, facet: Facet) -> list[str]:
     """A slugged listing's pages named by its slug, besides its month pages: its overview and feed."""
-    return [urls.facet_index(kind, facet.slug), *([urls.facet_feed(kind, facet.slug)] if kind in FEED_KINDS else [])]
+    return [
+        urls.facet_index(kind, facet.slug),
+        *([urls.facet_feed(kind, facet.slug)] if kind in FEED_FACET_KINDS.values() else []),
+    ]
 
 
 def _month_run(items: list[Dated], month: str) -> tuple[int, int]:
