@@ -5,6 +5,7 @@ removed, a new listing or more files than it takes go the general path."""
 from __future__ import annotations
 
 import random
+import re
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -92,7 +93,10 @@ def test_the_summary_line_says_which_path_a_build_took(site):
     assert summary().startswith("incremental build (quick: no cable moved): ")
     edit(site, "09ROME3", b"TAGS: ", b"TAGS: ZZNEW ")
     assert summary().startswith("incremental build (quick: 1 cable moved in the listings): ")
-    edit(site, "09ROME3", b"TAGS: ZZNEW ", b"TAGS: PREL_ PREL ")  # a slug another tag has
+    edit(site, "09ROME3", b"TAGS: ZZNEW ", b"TAGS: PREL_ PREL ")  # a slug another tag has: numbered
+    assert summary().startswith("incremental build (quick: 1 cable moved in the listings): ")
+    config = site / "sitegen.toml"
+    config.write_text(config.read_text().replace("feed_size = 5", "feed_size = 6"))  # every feed: the general path
     assert summary().startswith("incremental build: ")
 
 
@@ -214,22 +218,34 @@ def test_a_cable_opening_a_new_listing_takes_the_quick_path_and_it_leaves_with_t
     assert_equals_full_build(site)
 
 
-def test_a_new_listing_whose_slug_another_has_takes_the_general_path(site):
-    """Slugs are given in name order, a clash numbered: `PREL_` would be `prel` or `prel-2`
-    depending on every name, which the general path knows."""
+def test_a_listing_whose_slug_clashes_is_numbered_by_the_quick_path_as_a_full_build_numbers_it(site):
+    """Slugs are given in name order, a clash numbered: `PREL_` is `prel-2` beside `PREL`, and
+    `PREL/` (between them) takes `prel-2` and moves `PREL_` to `prel-3`, until it goes again."""
     build(site)
+    tag = site / "output" / "tag"
     edit(site, "09ROME5", b"TAGS: ", b"TAGS: PREL_ PREL ")
     report = build(site)
-    assert report.incremental
-    assert not report.quick
+    assert report.quick
+    assert report.moved == 1
     assert_equals_full_build(site)
-    assert (site / "output" / "tag" / "prel-2" / "index.html").is_file()
-    # With a numbered slug in the site, a listing that vanishes could free a slug another takes.
+    assert (tag / "prel-2" / "index.html").is_file()
+    edit(site, "09ROME4", b"TAGS: ", b"TAGS: PREL/ PREL ")  # moves PREL_'s slug: all its pages move
+    report = build(site)
+    assert report.quick
+    assert_equals_full_build(site)
+    assert "PREL_" in (tag / "prel-3" / "index.html").read_text()
+    assert (site / "output" / "feed" / "tag" / "prel-3.rss").is_file()
+    set_field(site, "09ROME4", "Released", None)  # PREL/ goes: PREL_ is prel-2 again
+    report = build(site)
+    assert report.quick
+    assert_equals_full_build(site)
+    assert not (tag / "prel-3").exists()
+    assert not (site / "output" / "feed" / "tag" / "prel-3.rss").exists()
     set_field(site, "09ROME5", "Released", None)
     report = build(site)
-    assert report.incremental
-    assert not report.quick
+    assert report.quick
     assert_equals_full_build(site)
+    assert not (tag / "prel-2").exists()
 
 
 def test_more_changed_files_than_the_quick_path_takes_go_the_general_way(site, monkeypatch):
@@ -331,6 +347,7 @@ def test_quick_and_general_builds_in_turn_keep_the_stored_catalogue_true(site, r
                 "tags",
                 "new tag",
                 "clashing tag",
+                "feed size",
                 "release",
                 "withhold",
                 "created",
@@ -346,9 +363,12 @@ def test_quick_and_general_builds_in_turn_keep_the_stored_catalogue_true(site, r
             data = data.replace(b"TAGS: ", f"TAGS: {rng.choice(TAGS)} ".encode(), 1)
         elif action == "new tag":  # a listing no cable was in
             data = data.replace(b"TAGS: ", f"TAGS: NEW{step} ".encode(), 1)
-        elif action == "clashing tag":  # a new listing whose slug another has: the general path
+        elif action == "clashing tag":  # a new listing whose slug another has: numbered
             tag = rng.choice(TAGS)
-            data = data.replace(b"TAGS: ", f"TAGS: {tag}_ {tag} ".encode(), 1)
+            data = data.replace(b"TAGS: ", f"TAGS: {tag}{rng.choice('_/')} {tag} ".encode(), 1)
+        elif action == "feed size":  # the config every feed reads: the general path
+            config = site / "sitegen.toml"
+            config.write_text(re.sub(r"feed_size = \d+", f"feed_size = {step % 3 + 4}", config.read_text()))
         elif action == "release":
             data = data.replace(b"Released: 2010-11-28", b"Released: 2010-12-05", 1)
             if b"Released: " not in data:

@@ -3,6 +3,7 @@ letters and the indexes of classifications, months and releases; the 404 page an
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from sitegen import urls
@@ -57,7 +58,7 @@ class IndexPages(PageBase):
             lines.append(f"Sitemap: {sitemap}")
         return self._one(plan, ("\n".join(lines) + "\n").encode())
 
-    def _letters(self, plan: PagePlan, facets: dict[str, Facet], letter_of, kind: str, noun: str) -> Rendered:
+    def _letters(self, plan: PagePlan, facets: Mapping[str, Facet], letter_of, kind: str, noun: str) -> Rendered:
         filed = self.catalogue.letters(facets, letter_of)
         letters = [
             View(letter=letter, label="#" if letter == OTHER_LETTER else letter, count=len(filed.get(letter, [])))
@@ -88,7 +89,7 @@ class IndexPages(PageBase):
             ),
         )
 
-    def _letter_index(self, plan: PagePlan, facets: dict[str, Facet], letter_of, kind: str, noun: str) -> Rendered:
+    def _letter_index(self, plan: PagePlan, facets: Mapping[str, Facet], letter_of, kind: str, noun: str) -> Rendered:
         filed = self.catalogue.letters(facets, letter_of)
         letters = [
             View(letter=letter, label="#" if letter == OTHER_LETTER else letter, count=len(filed.get(letter, [])))
