@@ -43,10 +43,10 @@ sys.path.insert(0, str(BENCH.parent / "tests"))
 
 from sitegen.model import CableRecord  # noqa: E402
 from sitegen.parse import parse_cable  # noqa: E402
+from sitegen.search.files import script  # noqa: E402
 from sitegen.search.index import FORMAT, PREFIXES, meta_script, plan_segments  # noqa: E402
 from sitegen.search.reader import IndexReader  # noqa: E402
-from sitegen.search.segment import IndexedCable, Member, index_segment, script  # noqa: E402
-from sitegen.search.words import Stemmer  # noqa: E402
+from sitegen.search.segment import IndexedCable, Member, index_segment  # noqa: E402
 from sitegen.sources.dump import DumpRow, parse_dump_date, read_rows  # noqa: E402
 
 CORPUS = BENCH.parent.parent / "shared" / "corpus" / "cables.csv"
@@ -213,16 +213,50 @@ def replicated_cables(count: int) -> list[IndexedCable]:
     return cables
 
 
-def index_only(count: int, page_from: Path, output: Path) -> list[tuple[str, str]]:
-    """Index N replicated cables in this process into `output` (with `page_from`'s search page)."""
-    import resource
+class CableList:
+    """Cables held in memory, as the writer reads a segment's (forked workers share the list)."""
 
+    def __init__(self, cables: list[IndexedCable]):
+        self.held = cables
+
+    def __len__(self) -> int:
+        return len(self.held)
+
+    def cables(self, start: int, stop: int) -> list[IndexedCable]:
+        return self.held[start:stop]
+
+
+class PeakMemory:
+    """The peak resident memory of this process and its workers together, sampled from /proc."""
+
+    def __init__(self) -> None:
+        self.peak_kb = 0
+        self.running = True
+        self.thread = threading.Thread(target=self.sample, daemon=True)
+        self.thread.start()
+
+    def sample(self) -> None:
+        while self.running:
+            self.peak_kb = max(self.peak_kb, tree_rss_kb(os.getpid()))
+            time.sleep(0.2)
+
+    def stop(self) -> float:
+        self.running = False
+        self.thread.join()
+        return self.peak_kb / 1024
+
+
+def index_only(count: int, page_from: Path | None, output: Path, jobs: int) -> list[tuple[str, str]]:
+    """Index N replicated cables into `output` (with `page_from`'s search page), on `jobs` processes."""
     shutil.rmtree(output, ignore_errors=True)
     output.mkdir(parents=True)
-    shutil.copy(page_from / "search.html", output / "search.html")
-    shutil.copytree(page_from / "static", output / "static")
+    if page_from:
+        shutil.copy(page_from / "search.html", output / "search.html")
+        shutil.copytree(page_from / "static", output / "static")
     cables = replicated_cables(count)
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    before = tree_rss_kb(os.getpid()) / 1024
+    memory = PeakMemory()
+    load = os.getloadavg()[0]
     started = time.perf_counter()
     folder = output / "search"
 
@@ -231,19 +265,23 @@ def index_only(count: int, page_from: Path, output: Path) -> list[tuple[str, str
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
 
-    written, _ = index_segment("base", 0, iter(cables), None, Stemmer(), put)
+    written, _ = index_segment("base", CableList(cables), None, put, jobs)
     seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak = memory.stop()
+    load = max(load, os.getloadavg()[0])
     put(f"base/{PREFIXES}", script("base/prefixes", written.prefixes))
     members = [Member(c.reference_id, c.created, "2010-11-28", "") for c in cables]
     put("meta.js", meta_script(plan_segments(members)))
     files = list(folder.rglob("*.js"))
     size = sum(path.stat().st_size for path in files)
     return [
-        (f"index {count:,} cables, the writer alone (format {FORMAT}): s", f"{seconds:.0f}"),
         (
-            "its peak memory MB (this process; the cables' text held before: MB)",
-            f"{peak / 1024:.0f} ({before / 1024:.0f})",
+            f"index {count:,} cables, the writer alone (format {FORMAT}, --jobs {jobs}): s (load average)",
+            f"{seconds:.0f} ({load:.1f})",
+        ),
+        (
+            "its peak memory MB (all processes; the cables' text held before: MB)",
+            f"{peak:.0f} ({before:.0f})",
         ),
         ("index bundle: MB / files", f"{size / 1e6:.0f} / {len(files):,}"),
     ]
@@ -255,12 +293,17 @@ def main() -> None:
     parser.add_argument("--results", type=Path, help="also append the table to this markdown file")
     parser.add_argument("--index-only", action="store_true", help="index in this process, without a site (see above)")
     parser.add_argument("--page-from", type=Path, help="--index-only: a built output whose search page to use")
+    parser.add_argument("--jobs", type=int, default=2, help="--index-only: processes that tokenise")
+    parser.add_argument("--no-queries", action="store_true", help="--index-only: time the writer alone")
     parser.add_argument("--built", action="store_true", help="the output is built: skip the whole build's rows")
     args = parser.parse_args()
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     if args.index_only:
         output = Path("/dev/shm/sitegen-bench") / f"index-only-{args.cables}"
-        rows = index_only(args.cables, args.page_from, output)
+        rows = index_only(args.cables, args.page_from, output, args.jobs)
+        if args.no_queries:
+            report(f"search at {args.cables:,} real-shaped cables, index only", rows, args.results)
+            return
         asked = queries(output)
         for how in ("http", "file"):
             rows += query_rows(output, asked, how)
