@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -113,18 +112,20 @@ class RunStore:
     def all_lengths(self) -> Column:
         return np.concatenate(self.lengths) if self.lengths else np.zeros(0, dtype=np.uint32)
 
-    def blocks(self) -> Iterator[Block]:
-        """Every stem's postings, a block of stems (by number) of about BLOCK_SIZE at a time."""
+    def blocks(self) -> list[tuple[int, int]]:
+        """The blocks of stems (by number, low to high) of about BLOCK_SIZE postings and
+        positions each, that together hold every stem."""
         bounds = np.cumsum(self.df + self.occurrences)
-        low = 0
+        found, low = [], 0
         while low < len(self.stems):
             done = bounds[low - 1] if low else 0
-            high = int(np.searchsorted(bounds, done + BLOCK_SIZE, side="right"))
-            high = max(high, low + 1)
-            yield self._read(low, high)
+            high = max(int(np.searchsorted(bounds, done + BLOCK_SIZE, side="right")), low + 1)
+            found.append((low, high))
             low = high
+        return found
 
-    def _read(self, low: int, high: int) -> Block:
+    def read(self, low: int, high: int) -> Block:
+        """Every posting of the stems numbered low to high, from every run."""
         parts: dict[str, list[Column]] = {name: [] for name in (*_COLUMNS, "stem")}
         for spilled in self.spilled:
             a, b = np.searchsorted(spilled.stems, [low, high])

@@ -34,9 +34,9 @@ from sitegen.search.files import (
     line_files,
     script,
 )
-from sitegen.search.postings import idf_of, norms, write_block
+from sitegen.search.postings import Idf, idf_of, norms, write_block
 from sitegen.search.runs import RunStore
-from sitegen.search.tokens import Run, Tokeniser
+from sitegen.search.tokens import Column, Run, Tokeniser
 
 __all__ = ["DOCS_BLOCK", "MAX_PREFIX", "IndexedCable", "Member", "Put", "SegmentFiles", "Statistics", "script"]
 
@@ -120,6 +120,29 @@ def _tokenise(context: tuple[CableSource, Tokeniser], span: tuple[int, int]) -> 
     return run, lines
 
 
+@dataclass(frozen=True)
+class _Scoring:
+    name: str
+    store: RunStore
+    idf: Idf
+    norm: Column
+
+
+def _score_block(context: _Scoring, span: tuple[int, int]) -> tuple[list[tuple[str, bytes]], dict[str, list[object]]]:
+    """A worker's share: the chunk files and dictionary entries of a block of stems."""
+    files: list[tuple[str, bytes]] = []
+    block = context.store.read(*span)
+    entries = write_block(context.name, block, context.store.stems, context.idf, context.norm, _append_to(files))
+    return files, entries
+
+
+def _append_to(files: list[tuple[str, bytes]]) -> Put:
+    def put(path: str, data: bytes) -> None:
+        files.append((path, data))
+
+    return put
+
+
 def index_segment(
     name: str, source: CableSource, statistics: Statistics | None, put: Put, jobs: int = 1
 ) -> tuple[SegmentFiles, Statistics]:
@@ -147,8 +170,11 @@ def index_segment(
         idf = idf_of(scoring.documents, scoring.df)
         norm = norms(lengths, scoring.average_length)
         entries: dict[str, list[object]] = {}
-        for block in store.blocks():
-            entries.update(write_block(name, block, store.stems, idf, norm, emit))
+        scoring_context = _Scoring(name, store, idf, norm)
+        for files, found in parallel.map_batches(_score_block, scoring_context, store.blocks(), jobs):
+            for path, data in files:
+                emit(path, data)
+            entries.update(found)
     finally:
         store.close()
     for path, data in dictionary_files(name, store.surfaces, entries):

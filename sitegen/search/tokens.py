@@ -22,6 +22,7 @@ ID_WEIGHT, SUBJECT_WEIGHT, TAGS_WEIGHT = 8, 4, 2
 FIELD_GAP = 4  # positions skipped between fields, so a phrase never spans two
 MAX_POSITION = 65535  # positions are u16: words past this in a huge cable are not indexed
 GAP = -1  # the stem number of the positions between fields
+_GAP = [GAP] * FIELD_GAP
 
 Column = npt.NDArray[Any]  # a numpy column (its dtype said where it is made)
 
@@ -80,25 +81,30 @@ class _Batch:
         return found
 
     def add(self, doc: int, reference_id: str, subject: str, tags: tuple[str, ...], body: str) -> None:
-        head = [folded_id(reference_id), *split_words(subject)]
-        tag_words = [word for tag in tags for word in split_words(tag)]
+        number = self.number.__getitem__
+        head = list(map(number, [folded_id(reference_id), *split_words(subject)]))
+        tag_words = list(map(number, [word for tag in tags for word in split_words(tag)]))
         body_words = split_words(body)
-        gap = [""] * FIELD_GAP
-        stream = list(map(self.number.__getitem__, [*head, *gap, *tag_words, *gap, *body_words]))
-        del stream[MAX_POSITION:]  # words past this are not indexed (a cable of 65,000 words)
-        extra = Counter(stream[1 : len(head)])
+        start = len(self.tokens)
+        self.tokens += head
+        self.tokens += _GAP
+        self.tokens += tag_words
+        self.tokens += _GAP
+        self.tokens.extend(map(number, body_words))
+        del self.tokens[start + MAX_POSITION :]  # words past this are not indexed (a cable of 65,000 words)
+        # What an ID, subject or TAGS word adds, of the words within MAX_POSITION.
+        extra = Counter(head[1:MAX_POSITION])
         for stem in extra:
             extra[stem] *= SUBJECT_WEIGHT - 1
-        for stem in stream[len(head) + FIELD_GAP : len(head) + FIELD_GAP + len(tag_words)]:
+        for stem in tag_words[: max(0, MAX_POSITION - len(head) - FIELD_GAP)]:
             extra[stem] += TAGS_WEIGHT - 1
-        extra[stream[0]] += ID_WEIGHT - 1
+        extra[head[0]] += ID_WEIGHT - 1
         for stem, weight in extra.items():
             if stem != GAP:
                 self.boosts[0].append(stem)
                 self.boosts[1].append(doc)
                 self.boosts[2].append(weight)
-        self.tokens += stream
-        self.streams.append(len(stream))
+        self.streams.append(len(self.tokens) - start)
         self.lengths.append(len(head) + len(tag_words) + len(body_words))
 
     def finish(self) -> Run:
@@ -110,7 +116,8 @@ class _Batch:
         position = (np.arange(len(tokens), dtype=np.int64) - np.repeat(starts, streams)).astype(np.uint16)
         kept = tokens != GAP
         tokens, doc, position = tokens[kept], doc[kept], position[kept]
-        order = np.argsort(tokens, kind="stable")  # by stem; each stem's in cable then position order
+        # By stem, each stem's in cable then position order (a radix sort when they fit 16 bits).
+        order = np.argsort(tokens.astype(np.uint16) if len(self.stems) <= 1 << 16 else tokens, kind="stable")
         tokens, doc, position = tokens[order], doc[order], position[order]
         first = np.ones(len(tokens), dtype=bool)
         first[1:] = (tokens[1:] != tokens[:-1]) | (doc[1:] != doc[:-1])
