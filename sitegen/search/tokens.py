@@ -8,6 +8,7 @@ the ~1,000 words of every cable. The parent gives the local stems their global n
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -64,7 +65,7 @@ class _Batch:
         self.stem_number: dict[str, int] = {"": GAP}
         self.number = _Numbers(self)  # surface -> local stem number
         self.surfaces: dict[str, str] = {}
-        self.tokens: list[int] = []
+        self.tokens = array("i")  # the batch's streams, one after another
         self.streams: list[int] = []  # per cable: its stream's length (as indexed)
         self.lengths: list[int] = []
         self.boosts: tuple[list[int], list[int], list[int]] = ([], [], [])  # stem, doc, extra weight
@@ -86,10 +87,10 @@ class _Batch:
         tag_words = list(map(number, [word for tag in tags for word in split_words(tag)]))
         body_words = split_words(body)
         start = len(self.tokens)
-        self.tokens += head
-        self.tokens += _GAP
-        self.tokens += tag_words
-        self.tokens += _GAP
+        self.tokens.extend(head)
+        self.tokens.extend(_GAP)
+        self.tokens.extend(tag_words)
+        self.tokens.extend(_GAP)
         self.tokens.extend(map(number, body_words))
         del self.tokens[start + MAX_POSITION :]  # words past this are not indexed (a cable of 65,000 words)
         # What an ID, subject or TAGS word adds, of the words within MAX_POSITION.
@@ -110,10 +111,11 @@ class _Batch:
     def finish(self) -> Run:
         docs = np.arange(self.first_doc, self.first_doc + len(self.streams), dtype=np.uint32)
         streams = np.array(self.streams, dtype=np.int64)
-        tokens = np.array(self.tokens, dtype=np.int32)
+        tokens = np.frombuffer(self.tokens, dtype=np.intc)
         doc = np.repeat(docs, streams)
-        starts = np.cumsum(streams) - streams
-        position = (np.arange(len(tokens), dtype=np.int64) - np.repeat(starts, streams)).astype(np.uint16)
+        # Each token's position in its cable's stream (< MAX_POSITION: 16 bits).
+        position = np.arange(len(tokens), dtype=np.uint32).astype(np.uint16)
+        position -= np.repeat((np.cumsum(streams) - streams).astype(np.uint16), streams)
         kept = tokens != GAP
         tokens, doc, position = tokens[kept], doc[kept], position[kept]
         # By stem, each stem's in cable then position order (a radix sort when they fit 16 bits).
