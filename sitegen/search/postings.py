@@ -24,6 +24,7 @@ SCORE_SCALE = 8.0  # impact = round(score * SCORE_SCALE), 1..255: scores run to 
 FIRST_CHUNK = 128  # a stem's first chunk: more than a page of results
 CHUNK_GROWTH = 8  # each chunk after holds 8 times as many as the one before
 INLINE_POSTINGS = 48  # a stem this rare keeps its postings in the dictionary file
+WHERE_PIECE = 1 << 20  # positions encoded at a time
 _CHUNK_ENDS = np.cumsum([FIRST_CHUNK * CHUNK_GROWTH**k for k in range(12)])
 
 # (stem, its number of postings in the segment) -> its idf
@@ -41,7 +42,7 @@ def norms(lengths: Column, average_length: float) -> Column:
 
 def write_block(
     segment: str, block: Block, stems: list[str], idf: Idf, norm: Column, put: Put
-) -> dict[str, list[object]]:
+) -> dict[str, str]:
     """The chunk files of a block's stems (to `put`) and their dictionary entries
     [df, [[count, best impact], ...], inline postings or 0]."""
     if not len(block.stem):
@@ -57,11 +58,10 @@ def write_block(
     order = np.lexsort((block.doc, chunk, block.stem))  # by stem, chunk, then cable
     doc, impact, chunk = block.doc[order], impact[order], chunk[order]
     count = block.count[order].astype(np.int64)
-    position_starts = np.cumsum(block.count, dtype=np.int64) - block.count
-    positions = block.positions[gather(position_starts[order], count)].astype(np.int32)
+    position_starts = (np.cumsum(block.count, dtype=np.int64) - block.count)[order]
     chunk_starts = np.flatnonzero(np.diff(block.stem[order].astype(np.int64) * 16 + chunk, prepend=-1))
     ids = _id_bytes(doc.astype(np.int64), chunk_starts)
-    where = _where_bytes(count, positions)
+    where = _where_pieces(count, position_starts, block.positions)
     return _emit(segment, stems, numbers, df, chunk_starts, impact, ids, where, put)
 
 
@@ -88,6 +88,23 @@ def _id_bytes(doc: Column, chunk_starts: Column) -> tuple[bytes, Column]:
     delta = np.diff(doc, prepend=0)
     delta[chunk_starts] = doc[chunk_starts]
     return varints(delta)
+
+
+def _where_pieces(count: Column, starts: Column, positions: Column) -> tuple[bytes, Column]:
+    """The positions of the postings (in their new order: each from `starts`, `count` long),
+    encoded a piece of WHERE_PIECE positions at a time: a common word's ten million positions
+    would otherwise take ~30 bytes each of passing arrays."""
+    ends = np.cumsum(count)
+    cuts = np.unique(np.searchsorted(ends, np.arange(WHERE_PIECE, int(ends[-1]), WHERE_PIECE), side="right"))
+    data: list[bytes] = []
+    offsets: list[Column] = []
+    done = 0
+    for a, b in zip([0, *cuts.tolist()], [*cuts.tolist(), len(count)], strict=True):
+        piece, at = _where_bytes(count[a:b], positions[gather(starts[a:b], count[a:b])].astype(np.int32))
+        data.append(piece)
+        offsets.append(at + done)
+        done += len(piece)
+    return b"".join(data), np.concatenate(offsets)
 
 
 def _where_bytes(count: Column, positions: Column) -> tuple[bytes, Column]:
@@ -135,28 +152,29 @@ def _emit(
     ids: tuple[bytes, Column],
     where: tuple[bytes, Column],
     put: Put,
-) -> dict[str, list[object]]:
-    id_data, id_at = ids
-    where_data, where_at = where
-    where_at = np.append(where_at, len(where_data))
+) -> dict[str, str]:
+    id_data, id_offsets = ids
+    where_data, where_offsets = where
     impact_bytes = impact.tobytes()
     chunk_ends = np.append(chunk_starts[1:], len(impact))
     best = np.maximum.reduceat(impact, chunk_starts).tolist() if len(impact) else []
     stem_ends = np.cumsum(df).tolist()
-    entries: dict[str, list[object]] = {}
+    starts, ends = chunk_starts.tolist(), chunk_ends.tolist()
+    id_at, where_at = id_offsets.tolist(), [*where_offsets.tolist(), len(where_data)]
+    entries: dict[str, str] = {}
     c = 0
     for number, count, end in zip(numbers.tolist(), df.tolist(), stem_ends, strict=True):
         stem = stems[number]
-        summary: list[object] = []
-        inline: list[str] | int = 0
+        summary: list[str] = []
+        inline = "0"
         k = 0
-        while c < len(chunk_starts) and chunk_starts[c] < end:
-            a, b = int(chunk_starts[c]), int(chunk_ends[c])
-            summary.append([b - a, best[c]])
+        while c < len(starts) and starts[c] < end:
+            a, b = starts[c], ends[c]
+            summary.append(f"[{b - a},{best[c]}]")
             parts = [_b64(id_data[id_at[a] : id_at[b]]), _b64(impact_bytes[a:b])]
             positions = _b64(where_data[where_at[a] : where_at[b]])
             if count <= INLINE_POSTINGS:
-                inline = [*parts, positions]
+                inline = f'["{parts[0]}","{parts[1]}","{positions}"]'
             else:
                 key = f"{segment}/p/{stem[:2]}/{stem}.{k}"
                 put(key + ".js", f'sitegenSearch.put("{key}",["{parts[0]}","{parts[1]}"]);\n'.encode("ascii"))
@@ -164,7 +182,8 @@ def _emit(
                 put(key + ".js", f'sitegenSearch.put("{key}","{positions}");\n'.encode("ascii"))
             c += 1
             k += 1
-        entries[stem] = [count, summary, inline]
+        # The entry [df, [[count, best impact], ...], inline postings or 0] as compact JSON.
+        entries[stem] = f"[{count},[{','.join(summary)}],{inline}]"
     return entries
 
 

@@ -17,7 +17,8 @@ import numpy as np
 
 from sitegen.search.tokens import Column, Run
 
-# Postings and positions read back at a time: ~100 MB of columns and their sorts while scored.
+# Postings and positions read back at a time: ~100 MB of columns and their sorts while scored
+# (a stem with more, such as "the", is a block of its own).
 BLOCK_SIZE = 2_000_000
 _COLUMNS = {"doc": np.uint32, "count": np.uint16, "weight": np.uint32, "positions": np.uint16}
 

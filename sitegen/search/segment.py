@@ -128,7 +128,7 @@ class _Scoring:
     norm: Column
 
 
-def _score_block(context: _Scoring, span: tuple[int, int]) -> tuple[list[tuple[str, bytes]], dict[str, list[object]]]:
+def _score_block(context: _Scoring, span: tuple[int, int]) -> tuple[list[tuple[str, bytes]], dict[str, str]]:
     """A worker's share: the chunk files and dictionary entries of a block of stems."""
     files: list[tuple[str, bytes]] = []
     block = context.store.read(*span)
@@ -169,7 +169,7 @@ def index_segment(
         scoring = statistics or own
         idf = idf_of(scoring.documents, scoring.df)
         norm = norms(lengths, scoring.average_length)
-        entries: dict[str, list[object]] = {}
+        entries: dict[str, str] = {}
         scoring_context = _Scoring(name, store, idf, norm)
         for files, found in parallel.map_batches(_score_block, scoring_context, store.blocks(), jobs):
             for path, data in files:
