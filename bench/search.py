@@ -190,47 +190,68 @@ def query_times(output: Path, asked: dict[str, str], how: str) -> dict[str, tupl
 def replicated_cables(count: int) -> list[IndexedCable]:
     """The real cables, copy k of each with the ID YYPOST<k><number> (as replicate_corpus.py
     names them), in created order."""
-    with open(CORPUS, "rb") as stream:
-        rows = [row for row in read_rows(stream, "cables.csv") if isinstance(row, DumpRow)]
-    originals = []
-    for row in rows:
-        _, created, reference_id, origin, classification, references, header, body = row.fields
-        moment = parse_dump_date(created) or "2009-01-01 00:00"
-        record = CableRecord(
-            reference_id, "1", moment, "2010-11-28 00:00", classification, origin, references, header, body
-        )
-        cable = parse_cable(record, with_blocks=False)
-        originals.append((reference_id, moment, cable.subject, origin, classification, cable.tags, body))
-    cables = []
-    for n in range(count):
-        reference_id, moment, subject, origin, classification, tags, body = originals[n % len(originals)]
+    replicas = Replicas(count)
+    return replicas.cables(0, count)
+
+
+class Replicas:
+    """The replicated cables as the writer reads a segment's: made a range at a time, in
+    created order, as a build reads cable files (holding all 251,287 in the parent would have
+    the forked workers copy their pages as they read them)."""
+
+    def __init__(self, count: int):
+        with open(CORPUS, "rb") as stream:
+            rows = [row for row in read_rows(stream, "cables.csv") if isinstance(row, DumpRow)]
+        self.originals = []
+        for row in rows:
+            _, created, reference_id, origin, classification, references, header, body = row.fields
+            moment = parse_dump_date(created) or "2009-01-01 00:00"
+            record = CableRecord(
+                reference_id, "1", moment, "2010-11-28 00:00", classification, origin, references, header, body
+            )
+            cable = parse_cable(record, with_blocks=False)
+            self.originals.append((reference_id, moment, cable.subject, origin, classification, cable.tags, body))
+        self.order = sorted(range(count), key=lambda n: (self.originals[n % len(self.originals)][1], self.copy_id(n)))
+
+    def copy_id(self, n: int) -> str:
+        reference_id = self.originals[n % len(self.originals)][0]
         post = re.match(r"\d{2}([A-Z]+?)\d+$", reference_id)
         number = reference_id[2 + len(post[1]) :] if post else str(n)
-        copy = f"{reference_id[:2]}{post[1] if post else 'X'}{10 + n // len(originals)}{number}"
-        url = f"cable/{moment[:4]}/{moment[5:7]}/{copy}.html"
-        cables.append(IndexedCable(copy, moment, subject, origin, classification, tags, url, body))
-    cables.sort(key=lambda cable: (cable.created, cable.reference_id))
-    return cables
-
-
-class CableList:
-    """Cables held in memory, as the writer reads a segment's (forked workers share the list)."""
-
-    def __init__(self, cables: list[IndexedCable]):
-        self.held = cables
+        return f"{reference_id[:2]}{post[1] if post else 'X'}{10 + n // len(self.originals)}{number}"
 
     def __len__(self) -> int:
-        return len(self.held)
+        return len(self.order)
 
     def cables(self, start: int, stop: int) -> list[IndexedCable]:
-        return self.held[start:stop]
+        made = []
+        for n in self.order[start:stop]:
+            _, moment, subject, origin, classification, tags, body = self.originals[n % len(self.originals)]
+            copy = self.copy_id(n)
+            url = f"cable/{moment[:4]}/{moment[5:7]}/{copy}.html"
+            made.append(IndexedCable(copy, moment, subject, origin, classification, tags, url, body))
+        return made
+
+
+def tree_pss_kb(root: int) -> int:
+    """The proportional memory of this process and its direct workers: pages a forked worker
+    shares with its parent counted once, split between them (RSS counts them in each)."""
+    total = 0
+    for pid in [root, *(int(p) for p in Path(f"/proc/{root}/task/{root}/children").read_text().split())]:
+        try:
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        except OSError:
+            continue
+        total += next((int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:")), 0)
+    return total
 
 
 class PeakMemory:
-    """The peak resident memory of this process and its workers together, sampled from /proc."""
+    """The peak memory of this process and its workers together, sampled from /proc: the sum
+    of their RSS, and the sum of their PSS."""
 
     def __init__(self) -> None:
         self.peak_kb = 0
+        self.peak_pss_kb = 0
         self.running = True
         self.thread = threading.Thread(target=self.sample, daemon=True)
         self.thread.start()
@@ -238,12 +259,13 @@ class PeakMemory:
     def sample(self) -> None:
         while self.running:
             self.peak_kb = max(self.peak_kb, tree_rss_kb(os.getpid()))
+            self.peak_pss_kb = max(self.peak_pss_kb, tree_pss_kb(os.getpid()))
             time.sleep(0.2)
 
-    def stop(self) -> float:
+    def stop(self) -> tuple[float, float]:
         self.running = False
         self.thread.join()
-        return self.peak_kb / 1024
+        return self.peak_kb / 1024, self.peak_pss_kb / 1024
 
 
 def index_only(count: int, page_from: Path | None, output: Path, jobs: int) -> list[tuple[str, str]]:
@@ -253,7 +275,7 @@ def index_only(count: int, page_from: Path | None, output: Path, jobs: int) -> l
     if page_from:
         shutil.copy(page_from / "search.html", output / "search.html")
         shutil.copytree(page_from / "static", output / "static")
-    cables = replicated_cables(count)
+    cables = Replicas(count)
     before = tree_rss_kb(os.getpid()) / 1024
     memory = PeakMemory()
     load = os.getloadavg()[0]
@@ -265,12 +287,12 @@ def index_only(count: int, page_from: Path | None, output: Path, jobs: int) -> l
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
 
-    written, _ = index_segment("base", CableList(cables), None, put, jobs)
+    written, _ = index_segment("base", cables, None, put, jobs)
     seconds = time.perf_counter() - started
-    peak = memory.stop()
+    peak, peak_pss = memory.stop()
     load = max(load, os.getloadavg()[0])
     put(f"base/{PREFIXES}", script("base/prefixes", written.prefixes))
-    members = [Member(c.reference_id, c.created, "2010-11-28", "") for c in cables]
+    members = [Member(c.reference_id, c.created, "2010-11-28", "") for c in cables.cables(0, count)]
     put("meta.js", meta_script(plan_segments(members)))
     files = list(folder.rglob("*.js"))
     size = sum(path.stat().st_size for path in files)
@@ -280,8 +302,8 @@ def index_only(count: int, page_from: Path | None, output: Path, jobs: int) -> l
             f"{seconds:.0f} ({load:.1f})",
         ),
         (
-            "its peak memory MB (all processes; the cables' text held before: MB)",
-            f"{peak:.0f} ({before:.0f})",
+            "its peak memory MB, all processes: RSS summed / PSS summed (the cables' text held before)",
+            f"{peak:.0f} / {peak_pss:.0f} ({before:.0f})",
         ),
         ("index bundle: MB / files", f"{size / 1e6:.0f} / {len(files):,}"),
     ]

@@ -40,7 +40,7 @@ from sitegen.search.tokens import Column, Run, Tokeniser
 
 __all__ = ["DOCS_BLOCK", "MAX_PREFIX", "IndexedCable", "Member", "Put", "SegmentFiles", "Statistics", "script"]
 
-BATCH = 2_048  # cables a worker tokenises at a time (a multiple of DOCS_BLOCK): ~40 MB of run
+BATCH = 1_024  # cables a worker tokenises at a time (a multiple of DOCS_BLOCK): ~60 MB while it does
 
 
 class Member(NamedTuple):
