@@ -40,9 +40,7 @@ def norms(lengths: Column, average_length: float) -> Column:
     return result
 
 
-def write_block(
-    segment: str, block: Block, stems: list[str], idf: Idf, norm: Column, put: Put
-) -> dict[str, str]:
+def write_block(segment: str, block: Block, stems: list[str], idf: Idf, norm: Column, put: Put) -> dict[str, str]:
     """The chunk files of a block's stems (to `put`) and their dictionary entries
     [df, [[count, best impact], ...], inline postings or 0]."""
     if not len(block.stem):
