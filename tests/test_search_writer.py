@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import random
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -135,3 +136,17 @@ def test_the_same_bytes_whatever_the_batches_the_blocks_or_the_jobs(tmp_path, mo
 def test_words_are_whole_runs_of_letters_and_digits_up_to_32():
     assert split_words("straße x " + "a" * 33 + " " + "b" * 32 + " ٣4 ok") == ["stra", "e", "x", "b" * 32, "4", "ok"]
     assert split_words("caf\udce9 n\u0303") == ["caf", "n"]
+
+
+def test_the_runs_spilled_to_disk_are_removed_once_written_even_by_workers(tmp_path, monkeypatch):
+    made: list[Path] = []
+    make = tempfile.mkdtemp
+
+    def mkdtemp(**options: str) -> str:
+        made.append(Path(make(dir=tmp_path, **options)))
+        return str(made[-1])
+
+    monkeypatch.setattr(tempfile, "mkdtemp", mkdtemp)
+    monkeypatch.setattr(segment, "BATCH", 16)
+    write_index(corpus(100), tmp_path / "out", jobs=2)
+    assert len(made) == 1 and not made[0].exists()

@@ -10,6 +10,7 @@ each file), and the runs, each in cable order, are merged by one stable sort.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass, field
 
@@ -49,9 +50,9 @@ class Block:
 class RunStore:
     """The segment's stems (numbered as first met), surface words and lengths, and its spilled runs."""
 
-    folder: tempfile.TemporaryDirectory[str] = field(
-        default_factory=lambda: tempfile.TemporaryDirectory(prefix="sitegen-search-")
-    )
+    # A plain path, removed by close() alone: a TemporaryDirectory's copy in a forked worker
+    # could remove it when collected there.
+    folder: str = field(default_factory=lambda: tempfile.mkdtemp(prefix="sitegen-search-"))
     stems: list[str] = field(default_factory=list)
     number: dict[str, int] = field(default_factory=dict)
     surfaces: dict[str, str] = field(default_factory=dict)
@@ -63,7 +64,7 @@ class RunStore:
     positions: int = 0
 
     def path(self, column: str) -> str:
-        return os.path.join(self.folder.name, column)
+        return os.path.join(self.folder, column)
 
     def add(self, run: Run) -> None:
         """Renumber a run to the segment's stems, order it by them and append it to the files."""
@@ -162,7 +163,7 @@ class RunStore:
             return np.fromfile(stream, dtype=dtype, count=stop - start)
 
     def close(self) -> None:
-        self.folder.cleanup()
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def gather(starts: Column, sizes: Column) -> Column:
