@@ -43,10 +43,10 @@ sys.path.insert(0, str(BENCH.parent / "tests"))
 
 from sitegen.model import CableRecord
 from sitegen.parse import parse_cable
+from sitegen.search.files import script
 from sitegen.search.index import FORMAT, PREFIXES, meta_script, plan_segments
 from sitegen.search.reader import IndexReader
-from sitegen.search.segment import IndexedCable, Member, index_segment, script
-from sitegen.search.words import Stemmer
+from sitegen.search.segment import IndexedCable, Member, index_segment
 from sitegen.sources.dump import DumpRow, parse_dump_date, read_rows
 
 CORPUS = BENCH.parent.parent / "shared" / "corpus" / "cables.csv"
@@ -190,39 +190,95 @@ def query_times(output: Path, asked: dict[str, str], how: str) -> dict[str, tupl
 def replicated_cables(count: int) -> list[IndexedCable]:
     """The real cables, copy k of each with the ID YYPOST<k><number> (as replicate_corpus.py
     names them), in created order."""
-    with open(CORPUS, "rb") as stream:
-        rows = [row for row in read_rows(stream, "cables.csv") if isinstance(row, DumpRow)]
-    originals = []
-    for row in rows:
-        _, created, reference_id, origin, classification, references, header, body = row.fields
-        moment = parse_dump_date(created) or "2009-01-01 00:00"
-        record = CableRecord(
-            reference_id, "1", moment, "2010-11-28 00:00", classification, origin, references, header, body
-        )
-        cable = parse_cable(record, with_blocks=False)
-        originals.append((reference_id, moment, cable.subject, origin, classification, cable.tags, body))
-    cables = []
-    for n in range(count):
-        reference_id, moment, subject, origin, classification, tags, body = originals[n % len(originals)]
+    replicas = Replicas(count)
+    return replicas.cables(0, count)
+
+
+class Replicas:
+    """The replicated cables as the writer reads a segment's: made a range at a time, in
+    created order, as a build reads cable files (holding all 251,287 in the parent would have
+    the forked workers copy their pages as they read them)."""
+
+    def __init__(self, count: int):
+        with open(CORPUS, "rb") as stream:
+            rows = [row for row in read_rows(stream, "cables.csv") if isinstance(row, DumpRow)]
+        self.originals = []
+        for row in rows:
+            _, created, reference_id, origin, classification, references, header, body = row.fields
+            moment = parse_dump_date(created) or "2009-01-01 00:00"
+            record = CableRecord(
+                reference_id, "1", moment, "2010-11-28 00:00", classification, origin, references, header, body
+            )
+            cable = parse_cable(record, with_blocks=False)
+            self.originals.append((reference_id, moment, cable.subject, origin, classification, cable.tags, body))
+        self.order = sorted(range(count), key=lambda n: (self.originals[n % len(self.originals)][1], self.copy_id(n)))
+
+    def copy_id(self, n: int) -> str:
+        reference_id = self.originals[n % len(self.originals)][0]
         post = re.match(r"\d{2}([A-Z]+?)\d+$", reference_id)
         number = reference_id[2 + len(post[1]) :] if post else str(n)
-        copy = f"{reference_id[:2]}{post[1] if post else 'X'}{10 + n // len(originals)}{number}"
-        url = f"cable/{moment[:4]}/{moment[5:7]}/{copy}.html"
-        cables.append(IndexedCable(copy, moment, subject, origin, classification, tags, url, body))
-    cables.sort(key=lambda cable: (cable.created, cable.reference_id))
-    return cables
+        return f"{reference_id[:2]}{post[1] if post else 'X'}{10 + n // len(self.originals)}{number}"
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+    def cables(self, start: int, stop: int) -> list[IndexedCable]:
+        made = []
+        for n in self.order[start:stop]:
+            _, moment, subject, origin, classification, tags, body = self.originals[n % len(self.originals)]
+            copy = self.copy_id(n)
+            url = f"cable/{moment[:4]}/{moment[5:7]}/{copy}.html"
+            made.append(IndexedCable(copy, moment, subject, origin, classification, tags, url, body))
+        return made
 
 
-def index_only(count: int, page_from: Path, output: Path) -> list[tuple[str, str]]:
-    """Index N replicated cables in this process into `output` (with `page_from`'s search page)."""
-    import resource
+def tree_pss_kb(root: int) -> int:
+    """The proportional memory of this process and its direct workers: pages a forked worker
+    shares with its parent counted once, split between them (RSS counts them in each)."""
+    total = 0
+    for pid in [root, *(int(p) for p in Path(f"/proc/{root}/task/{root}/children").read_text().split())]:
+        try:
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        except OSError:
+            continue
+        total += next((int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:")), 0)
+    return total
 
+
+class PeakMemory:
+    """The peak memory of this process and its workers together, sampled from /proc: the sum
+    of their RSS, and the sum of their PSS."""
+
+    def __init__(self) -> None:
+        self.peak_kb = 0
+        self.peak_pss_kb = 0
+        self.running = True
+        self.thread = threading.Thread(target=self.sample, daemon=True)
+        self.thread.start()
+
+    def sample(self) -> None:
+        while self.running:
+            self.peak_kb = max(self.peak_kb, tree_rss_kb(os.getpid()))
+            self.peak_pss_kb = max(self.peak_pss_kb, tree_pss_kb(os.getpid()))
+            time.sleep(0.2)
+
+    def stop(self) -> tuple[float, float]:
+        self.running = False
+        self.thread.join()
+        return self.peak_kb / 1024, self.peak_pss_kb / 1024
+
+
+def index_only(count: int, page_from: Path | None, output: Path, jobs: int) -> list[tuple[str, str]]:
+    """Index N replicated cables into `output` (with `page_from`'s search page), on `jobs` processes."""
     shutil.rmtree(output, ignore_errors=True)
     output.mkdir(parents=True)
-    shutil.copy(page_from / "search.html", output / "search.html")
-    shutil.copytree(page_from / "static", output / "static")
-    cables = replicated_cables(count)
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    if page_from:
+        shutil.copy(page_from / "search.html", output / "search.html")
+        shutil.copytree(page_from / "static", output / "static")
+    cables = Replicas(count)
+    before = tree_rss_kb(os.getpid()) / 1024
+    memory = PeakMemory()
+    load = os.getloadavg()[0]
     started = time.perf_counter()
     folder = output / "search"
 
@@ -231,19 +287,23 @@ def index_only(count: int, page_from: Path, output: Path) -> list[tuple[str, str
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
 
-    written, _ = index_segment("base", 0, iter(cables), None, Stemmer(), put)
+    written, _ = index_segment("base", cables, None, put, jobs)
     seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak, peak_pss = memory.stop()
+    load = max(load, os.getloadavg()[0])
     put(f"base/{PREFIXES}", script("base/prefixes", written.prefixes))
-    members = [Member(c.reference_id, c.created, "2010-11-28", "") for c in cables]
+    members = [Member(c.reference_id, c.created, "2010-11-28", "") for c in cables.cables(0, count)]
     put("meta.js", meta_script(plan_segments(members)))
     files = list(folder.rglob("*.js"))
     size = sum(path.stat().st_size for path in files)
     return [
-        (f"index {count:,} cables, the writer alone (format {FORMAT}): s", f"{seconds:.0f}"),
         (
-            "its peak memory MB (this process; the cables' text held before: MB)",
-            f"{peak / 1024:.0f} ({before / 1024:.0f})",
+            f"index {count:,} cables, the writer alone (format {FORMAT}, --jobs {jobs}): s (load average)",
+            f"{seconds:.0f} ({load:.1f})",
+        ),
+        (
+            "its peak memory MB, all processes: RSS summed / PSS summed (the cables' text held before)",
+            f"{peak:.0f} / {peak_pss:.0f} ({before:.0f})",
         ),
         ("index bundle: MB / files", f"{size / 1e6:.0f} / {len(files):,}"),
     ]
@@ -255,12 +315,17 @@ def main() -> None:
     parser.add_argument("--results", type=Path, help="also append the table to this markdown file")
     parser.add_argument("--index-only", action="store_true", help="index in this process, without a site (see above)")
     parser.add_argument("--page-from", type=Path, help="--index-only: a built output whose search page to use")
+    parser.add_argument("--jobs", type=int, default=2, help="--index-only: processes that tokenise")
+    parser.add_argument("--no-queries", action="store_true", help="--index-only: time the writer alone")
     parser.add_argument("--built", action="store_true", help="the output is built: skip the whole build's rows")
     args = parser.parse_args()
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     if args.index_only:
         output = Path("/dev/shm/sitegen-bench") / f"index-only-{args.cables}"
-        rows = index_only(args.cables, args.page_from, output)
+        rows = index_only(args.cables, args.page_from, output, args.jobs)
+        if args.no_queries:
+            report(f"search at {args.cables:,} real-shaped cables, index only", rows, args.results)
+            return
         asked = queries(output)
         for how in ("http", "file"):
             rows += query_rows(output, asked, how)

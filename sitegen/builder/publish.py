@@ -241,7 +241,9 @@ def stage_search_index(run: BuildRun, staging: Staging, search: SearchInput) -> 
         if not staging.unchanged(url, data):
             staging.write(url, data)
 
-    index = update_index(search.members, run.layout.search_record, run.layout.site, search.entry_of, present, stage)
+    index = update_index(
+        search.members, run.layout.search_record, run.layout.site, search.entry_of, present, stage, run.jobs
+    )
     report = run.report
     report.search_seconds = time.perf_counter() - started
     report.search_segments, report.search_rewritten = index.segments, index.rewritten

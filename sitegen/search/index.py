@@ -25,25 +25,15 @@ import itertools
 import json
 import marshal
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen import urls
 from sitegen.catalogue import CableEntry
 from sitegen.model import Problem
-from sitegen.search.segment import (
-    DOCS_BLOCK,
-    MAX_PREFIX,
-    IndexedCable,
-    Member,
-    Put,
-    SegmentFiles,
-    Statistics,
-    index_segment,
-    script,
-)
-from sitegen.search.words import Stemmer
+from sitegen.search.files import DOCS_BLOCK, MAX_PREFIX, script
+from sitegen.search.segment import IndexedCable, Member, Put, SegmentFiles, Statistics, index_segment
 from sitegen.sources.cablefile import read_cable_file
 
 FORMAT = 1  # of the files and of the record; a new format rebuilds every segment
@@ -166,6 +156,7 @@ def update_index(
     entry_of: EntryOf,
     present: Callable[[str], bool],
     put: Put,
+    jobs: int = 1,
 ) -> IndexUpdate:
     """Write (to `put`, by path in the output) the files of the segments that must be written
     anew: those whose digest differs from the record's or whose files `present` says are not
@@ -185,15 +176,14 @@ def update_index(
         stale.insert(0, segments[0])  # the base's statistics are lost: it is read again
     done = SegmentFiles()
     emit = done.sink(put)
-    stemmer = Stemmer()
     for segment in stale:
-        cables = _indexed_cables(segment, site_dir, entry_of)
+        cables = _CableFiles(segment.members, site_dir, entry_of)
         base_statistics = None if segment.name == BASE else statistics
 
         def put_in_folder(path: str, data: bytes) -> None:
             emit(f"{urls.SEARCH_FOLDER}/{path}", data)
 
-        written, own = index_segment(segment.name, segment.first, cables, base_statistics, stemmer, put_in_folder)
+        written, own = index_segment(segment.name, cables, base_statistics, put_in_folder, jobs)
         if segment.name == BASE:
             statistics = own
             write_statistics(stats_file, base_digest, own)
@@ -217,14 +207,27 @@ def meta_script(segments: list[Segment]) -> bytes:
     return script("meta", data)
 
 
-def _indexed_cables(segment: Segment, site_dir: Path, entry_of: EntryOf) -> Iterator[IndexedCable]:
-    """A segment's cables with their text, read from their files one at a time. A file that
-    cannot be read now (the build reports it) is indexed by its catalogue fields alone."""
-    for member in segment.members:
-        entry = entry_of(member.reference_id)
-        record = read_cable_file(os.path.join(site_dir, entry.source), entry.source)
+@dataclass(frozen=True)
+class _CableFiles:
+    """A segment's cables, their text read from their files a range at a time (in the worker
+    that tokenises them). A file that cannot be read now (the build reports it) is indexed by
+    its catalogue fields alone."""
+
+    members: tuple[Member, ...]
+    site_dir: Path
+    entry_of: EntryOf
+
+    def __len__(self) -> int:
+        return len(self.members)
+
+    def cables(self, start: int, stop: int) -> list[IndexedCable]:
+        return [self._cable(member) for member in self.members[start:stop]]
+
+    def _cable(self, member: Member) -> IndexedCable:
+        entry = self.entry_of(member.reference_id)
+        record = read_cable_file(os.path.join(self.site_dir, entry.source), entry.source)
         body = "" if isinstance(record, Problem) else record.body
-        yield IndexedCable(
+        return IndexedCable(
             entry.reference_id,
             entry.created,
             entry.subject,

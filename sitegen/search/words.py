@@ -15,6 +15,9 @@ import snowballstemmer
 _WORD = re.compile(r"[a-z0-9]+")
 _MARKS = re.compile(r"[\u0300-\u036f]+")
 MAX_WORD = 32  # longer runs (base64 blobs, long numbers) are not words a reader types
+# Every byte but a-z and 0-9 as a space: a folded text's words are then its bytes split at
+# spaces, in C (a regex over the 251,287 cables' text took twice as long).
+_SPACED = bytes(byte if byte in b"abcdefghijklmnopqrstuvwxyz0123456789" else 32 for byte in range(256))
 
 
 def fold(text: str) -> str:
@@ -26,7 +29,11 @@ def fold(text: str) -> str:
 
 def split_words(text: str) -> list[str]:
     """The words of a text, in order, folded (runs of a-z and 0-9 up to MAX_WORD)."""
-    return [word for word in _WORD.findall(fold(text)) if len(word) <= MAX_WORD]
+    # Any other character (a letter without an ASCII fold, a stray byte) becomes "?": a space.
+    words = fold(text).encode("ascii", "replace").translate(_SPACED).decode("ascii").split()
+    if words and max(map(len, words)) > MAX_WORD:
+        return [word for word in words if len(word) <= MAX_WORD]
+    return words
 
 
 def folded_id(reference_id: str) -> str:

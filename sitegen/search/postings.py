@@ -1,0 +1,200 @@
+"""Search postings: a block of stems' postings -> scores, impact order, chunks and their files, in numpy.
+
+Each posting is scored once (BM25 over the weighted fields, with the archive's statistics:
+the same float operations in the same order as `round(factor * w / (w + norm))`, so the same
+impacts in any process). A stem's postings are ordered best first (of equal impacts the
+newest first, as the page breaks ties), cut into chunks of FIRST_CHUNK, then CHUNK_GROWTH
+times more each, and each chunk is stored in cable order. The whole block is ordered and its
+numbers LEB128-encoded at once; only the files are made one by one.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+from collections.abc import Callable
+
+import numpy as np
+
+from sitegen.search.runs import Block, gather
+from sitegen.search.tokens import Column
+
+K1, B = 1.2, 0.75
+SCORE_SCALE = 8.0  # impact = round(score * SCORE_SCALE), 1..255: scores run to ~30
+FIRST_CHUNK = 128  # a stem's first chunk: more than a page of results
+CHUNK_GROWTH = 8  # each chunk after holds 8 times as many as the one before
+INLINE_POSTINGS = 48  # a stem this rare keeps its postings in the dictionary file
+WHERE_PIECE = 1 << 20  # positions encoded at a time
+_CHUNK_ENDS = np.cumsum([FIRST_CHUNK * CHUNK_GROWTH**k for k in range(12)])
+
+# (stem, its number of postings in the segment) -> its idf
+Idf = Callable[[str, int], float]
+Put = Callable[[str, bytes], None]
+
+
+def norms(lengths: Column, average_length: float) -> Column:
+    """BM25's length norm of each cable: K1 * (1 - B) + K1 * B * length / average."""
+    scale = K1 * B / average_length
+    base: float = K1 * (1 - B)
+    result: Column = base + scale * lengths.astype(np.float64)
+    return result
+
+
+def write_block(segment: str, block: Block, stems: list[str], idf: Idf, norm: Column, put: Put) -> dict[str, str]:
+    """The chunk files of a block's stems (to `put`) and their dictionary entries
+    [df, [[count, best impact], ...], inline postings or 0]."""
+    if not len(block.stem):
+        return {}
+    starts = np.flatnonzero(np.diff(block.stem, prepend=-1))
+    df = np.diff(np.append(starts, len(block.stem)))
+    numbers = block.stem[starts]
+    factor = np.array(
+        [SCORE_SCALE * idf(stems[n], int(d)) * (K1 + 1) for n, d in zip(numbers.tolist(), df.tolist(), strict=True)]
+    )
+    impact = _impacts(np.repeat(factor, df), block.weight, norm[block.doc])
+    chunk = _chunks(starts, df, impact)
+    order = np.lexsort((block.doc, chunk, block.stem))  # by stem, chunk, then cable
+    doc, impact, chunk = block.doc[order], impact[order], chunk[order]
+    count = block.count[order].astype(np.int64)
+    position_starts = (np.cumsum(block.count, dtype=np.int64) - block.count)[order]
+    chunk_starts = np.flatnonzero(np.diff(block.stem[order].astype(np.int64) * 16 + chunk, prepend=-1))
+    ids = _id_bytes(doc.astype(np.int64), chunk_starts)
+    where = _where_pieces(count, position_starts, block.positions)
+    return _emit(segment, stems, numbers, df, chunk_starts, impact, ids, where, put)
+
+
+def _impacts(factor: Column, weight: Column, norm: Column) -> Column:
+    w = weight.astype(np.float64)
+    return np.clip(np.rint(factor * w / (w + norm)), 1, 255).astype(np.uint8)
+
+
+def _chunks(starts: Column, df: Column, impact: Column) -> Column:
+    """Each posting's chunk: its rank in its stem by (-impact, -cable), cut at _CHUNK_ENDS.
+    Postings are in (stem, cable) order: reversed, a stable sort by (stem, -impact) leaves
+    equal impacts newest first."""
+    n = len(impact)
+    group = np.repeat(np.arange(len(starts), dtype=np.int64), df)
+    key = (group << 8) | (255 - impact.astype(np.int64))
+    by_rank = n - 1 - np.argsort(key[::-1], kind="stable")
+    rank = np.empty(n, dtype=np.int64)
+    rank[by_rank] = np.arange(n, dtype=np.int64) - np.repeat(starts, df)
+    return np.searchsorted(_CHUNK_ENDS, rank, side="right").astype(np.int64)
+
+
+def _id_bytes(doc: Column, chunk_starts: Column) -> tuple[bytes, Column]:
+    """The ids of each chunk as deltas (the first from 0), LEB128, and each posting's offset."""
+    delta = np.diff(doc, prepend=0)
+    delta[chunk_starts] = doc[chunk_starts]
+    return varints(delta)
+
+
+def _where_pieces(count: Column, starts: Column, positions: Column) -> tuple[bytes, Column]:
+    """The positions of the postings (in their new order: each from `starts`, `count` long),
+    encoded a piece of WHERE_PIECE positions at a time: a common word's ten million positions
+    would otherwise take ~30 bytes each of passing arrays."""
+    ends = np.cumsum(count)
+    cuts = np.unique(np.searchsorted(ends, np.arange(WHERE_PIECE, int(ends[-1]), WHERE_PIECE), side="right"))
+    data: list[bytes] = []
+    offsets: list[Column] = []
+    done = 0
+    for a, b in zip([0, *cuts.tolist()], [*cuts.tolist(), len(count)], strict=True):
+        piece, at = _where_bytes(count[a:b], positions[gather(starts[a:b], count[a:b])].astype(np.int32))
+        data.append(piece)
+        offsets.append(at + done)
+        done += len(piece)
+    return b"".join(data), np.concatenate(offsets)
+
+
+def _where_bytes(count: Column, positions: Column) -> tuple[bytes, Column]:
+    """Per posting its count of positions, then each as a delta (the first from 0)."""
+    n = len(count)
+    step = np.diff(positions, prepend=np.int32(0))
+    first = np.cumsum(count) - count
+    step[first] = positions[first]  # every posting has a position
+    slots = first + np.arange(n)  # where each posting's count goes among counts and steps
+    values = np.empty(n + len(positions), dtype=np.int32)
+    is_step = np.ones(len(values), dtype=bool)
+    is_step[slots] = False
+    values[slots] = count
+    values[is_step] = step
+    del step, is_step
+    data, offsets = varints(values)
+    return data, offsets[slots]
+
+
+def varints(values: Column) -> tuple[bytes, Column]:
+    """LEB128 of every value (below 2**35), and where each value's bytes start (one past the
+    end last). Most values (deltas of ids and positions) take one byte."""
+    size = np.ones(len(values), dtype=np.uint8)
+    for shift in (7, 14, 21, 28):
+        size += values >= (1 << shift)
+    if not len(values) or size.max() == 1:
+        return values.astype(np.uint8).tobytes(), np.arange(len(values) + 1, dtype=np.int64)
+    offsets = np.zeros(len(values) + 1, dtype=np.int64)
+    np.cumsum(size, out=offsets[1:])
+    out = np.empty(int(offsets[-1]), dtype=np.uint8)
+    out[offsets[:-1]] = (values & 0x7F) | ((size > 1) << 7)
+    for k in range(1, int(size.max())):
+        here = np.flatnonzero(size > k)
+        out[offsets[here] + k] = ((values[here] >> (7 * k)) & 0x7F) | ((size[here] > k + 1) << 7)
+    return out.tobytes(), offsets
+
+
+def _emit(
+    segment: str,
+    stems: list[str],
+    numbers: Column,
+    df: Column,
+    chunk_starts: Column,
+    impact: Column,
+    ids: tuple[bytes, Column],
+    where: tuple[bytes, Column],
+    put: Put,
+) -> dict[str, str]:
+    id_data, id_offsets = ids
+    where_data, where_offsets = where
+    impact_bytes = impact.tobytes()
+    chunk_ends = np.append(chunk_starts[1:], len(impact))
+    best = np.maximum.reduceat(impact, chunk_starts).tolist() if len(impact) else []
+    stem_ends = np.cumsum(df).tolist()
+    starts, ends = chunk_starts.tolist(), chunk_ends.tolist()
+    id_at, where_at = id_offsets.tolist(), [*where_offsets.tolist(), len(where_data)]
+    entries: dict[str, str] = {}
+    c = 0
+    for number, count, end in zip(numbers.tolist(), df.tolist(), stem_ends, strict=True):
+        stem = stems[number]
+        summary: list[str] = []
+        inline = "0"
+        k = 0
+        while c < len(starts) and starts[c] < end:
+            a, b = starts[c], ends[c]
+            summary.append(f"[{b - a},{best[c]}]")
+            parts = [_b64(id_data[id_at[a] : id_at[b]]), _b64(impact_bytes[a:b])]
+            positions = _b64(where_data[where_at[a] : where_at[b]])
+            if count <= INLINE_POSTINGS:
+                inline = f'["{parts[0]}","{parts[1]}","{positions}"]'
+            else:
+                key = f"{segment}/p/{stem[:2]}/{stem}.{k}"
+                put(key + ".js", f'sitegenSearch.put("{key}",["{parts[0]}","{parts[1]}"]);\n'.encode("ascii"))
+                key = f"{segment}/q/{stem[:2]}/{stem}.{k}"
+                put(key + ".js", f'sitegenSearch.put("{key}","{positions}");\n'.encode("ascii"))
+            c += 1
+            k += 1
+        # The entry [df, [[count, best impact], ...], inline postings or 0] as compact JSON.
+        entries[stem] = f"[{count},[{','.join(summary)}],{inline}]"
+    return entries
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def idf_of(documents: int, base_df: dict[str, int]) -> Idf:
+    """BM25's idf, from the base's counts where it has the stem (so a release rescores nothing)."""
+
+    def idf(stem: str, local_df: int) -> float:
+        df = base_df.get(stem) or local_df
+        n = max(documents, df)
+        return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+
+    return idf
