@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from sitegen import __version__
-from sitegen.config import parse_moment
+from sitegen.config_options import parse_moment
 from sitegen.layout import SiteLayout
 from sitegen.model import Problem
 

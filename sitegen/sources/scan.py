@@ -93,7 +93,7 @@ FileStat = tuple[str, int, int]  # a cable file's path, size and mtime in nanose
 FolderStats = tuple[str, str, list[FileStat]]
 
 
-def _file_stat(entry: os.DirEntry) -> FileStat | None:
+def _file_stat(entry: os.DirEntry[str]) -> FileStat | None:
     """A cable file's path, size and mtime; None for what is not a cable file.
 
     A link that leads nowhere or loops, or a link to a folder (not followed: it could lead out
@@ -112,7 +112,7 @@ def _file_stat(entry: os.DirEntry) -> FileStat | None:
     return (entry.path, -1, 0) if linked else None
 
 
-def _folder_stats(directory: str, entries: list[os.DirEntry]) -> FolderStats | None:
+def _folder_stats(directory: str, entries: list[os.DirEntry[str]]) -> FolderStats | None:
     files = [found for entry in entries if (found := _file_stat(entry))]
     if not files:
         return None
@@ -121,7 +121,7 @@ def _folder_stats(directory: str, entries: list[os.DirEntry]) -> FolderStats | N
     return directory, hashlib.blake2b(marshal.dumps(files), digest_size=16).hexdigest(), files
 
 
-def _listing(directory: str) -> list[os.DirEntry]:
+def _listing(directory: str) -> list[os.DirEntry[str]]:
     with os.scandir(directory) as listing:
         return sorted(listing, key=lambda e: e.name)
 
