@@ -77,7 +77,7 @@ def describe(report: BuildReport) -> list[str]:
 class PreviewServer:
     """Builds, serves and rebuilds one site. `start()` returns once the first build is served."""
 
-    # Six options, as the CLI and the tests pass them (a tests/test_serve.py being rewritten now).
+    # Six options, as the CLI and tests/test_serve.py pass them (by keyword: a dataclass would change that).
     def __init__(  # noqa: PLR0913
         self,
         site_dir: Path,
