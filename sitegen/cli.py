@@ -180,7 +180,8 @@ def release_command(date: str, reference_ids: tuple[str, ...], ids_file: Path | 
 @click.option("--full", is_flag=True, help="Ignore what the last build remembers: read, render and write everything.")
 @click.option("--search/--no-search", default=True, help="Write the search index and page (on by default).")
 @site_option
-def build_command(
+# click passes each option as an argument: six options, six arguments.
+def build_command(  # noqa: PLR0913
     as_of: str | None, strict: bool, jobs: int, output: Path | None, full: bool, search: bool, site: Path
 ) -> None:
     """Build the site into output/."""
