@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO
 
-from sitegen.config import parse_moment
+from sitegen.config_options import parse_moment
 from sitegen.model import FIRST_YEAR, CableRecord, Problem, canonical_reference_id, is_utf8, reference_id_problem
 from sitegen.sources.cablefile import CableFileError, cable_path, format_cable, parse_cable_file, read_cable_file
 from sitegen.sources.dump import DumpRow, encode_row, parse_dump_date, read_rows, record_to_fields
@@ -83,7 +83,7 @@ def record_from_row(row: DumpRow, source: str, released: str | None) -> CableRec
 
 
 def import_dump(
-    stream,
+    stream: BinaryIO,
     source: str,
     content_dir: Path,
     released: str | None = None,

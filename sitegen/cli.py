@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from sitegen import __version__
-from sitegen.config import parse_moment
+from sitegen.config_options import parse_moment
 from sitegen.layout import SiteLayout
 from sitegen.model import Problem
 
@@ -180,6 +180,7 @@ def release_command(date: str, reference_ids: tuple[str, ...], ids_file: Path | 
 @click.option("--full", is_flag=True, help="Ignore what the last build remembers: read, render and write everything.")
 @click.option("--search/--no-search", default=True, help="Write the search index and page (on by default).")
 @site_option
+# click passes each option as an argument: six options, six arguments.
 def build_command(
     as_of: str | None, strict: bool, jobs: int, output: Path | None, full: bool, search: bool, site: Path
 ) -> None:

@@ -7,9 +7,11 @@ must stay fast on a 251,287-cable site (12 GB).
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import xml.etree.ElementTree as ElementTree
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import quote, unquote
 
@@ -205,16 +207,12 @@ def _check_page(output: _Output, page: str) -> _PageResult:
 def _check_links(output: _Output, page: str, data: bytes, result: _PageResult) -> None:
     found = _ATTRIBUTES.findall(data) or [(b"", b"", b"", b"")]
     fragments, hrefs, sources, id_bytes = (set(column) for column in zip(*found, strict=True))
-    # Most links of a cable page are its own ¶ anchors: compared as sets, in C, and only the
-    # few that miss are decoded and looked at again.
-    for quoted in fragments - id_bytes - {b"", b'"'}:
-        raw = quoted[:-1]
-        wanted = unquote(raw.decode("utf-8", "replace").replace("&amp;", "&"))
-        if wanted.encode() + b'"' not in id_bytes:
-            result.defects.append(("missing fragment target", f"{page} -> #{raw.decode('utf-8', 'replace')}"))
-    ids: set[str] | None = None
+    _check_own_fragments(page, fragments, id_bytes, result)
     folder = page.rpartition("/")[0]
-    stand_in = _stand_in(folder)
+    # The page's ids decoded, once, for the first link that names this page and a fragment.
+    here = _Here(
+        page, _stand_in(folder), functools.cache(lambda: {i[:-1].decode("utf-8", "replace") for i in id_bytes})
+    )
     settled = output.settled.get(folder)
     if settled is None:
         output.settled.clear()
@@ -222,28 +220,52 @@ def _check_links(output: _Output, page: str, data: bytes, result: _PageResult) -
     for quoted in (hrefs | sources) - settled - {b""}:
         if quoted.startswith(_EXTERNAL):
             continue
-        raw = quoted[:-1]
-        kind, target, fragment = _link_verdict(output, folder, raw)
-        if kind == "internal" and not fragment:
+        verdict = _link_verdict(output, folder, quoted[:-1])
+        if verdict[0] == "internal" and not verdict[2]:
             settled.add(quoted)
-            continue
-        if kind == "external":
-            continue
-        if kind in ("absolute", "escapes"):
-            result.defects.append((f"{kind} link (breaks mirrors and file://)", f"{page} -> {target}"))
-            continue
-        if target == stand_in:
-            target = page  # the link names no file ("?x"): it is this page
-        if kind == "broken":
-            result.defects.append(("broken internal link", f"{page} -> {target}"))
-        if not fragment:
-            continue
-        if target != page:
-            result.cross_fragments.append((target, fragment))
-            continue
-        ids = ids if ids is not None else {i[:-1].decode("utf-8", "replace") for i in id_bytes}
-        if fragment not in ids:
-            result.defects.append(("missing fragment target", f"{page} -> {raw.decode('utf-8', 'replace')}"))
+        else:
+            _check_link(here, quoted[:-1], verdict, result)
+
+
+def _check_own_fragments(page: str, fragments: set[bytes], id_bytes: set[bytes], result: _PageResult) -> None:
+    """Links to a fragment of the page itself (`#x`) that no id of the page answers."""
+    # Most links of a cable page are its own ¶ anchors: compared as sets, in C, and only the
+    # few that miss are decoded and looked at again.
+    for quoted in fragments - id_bytes - {b"", b'"'}:
+        raw = quoted[:-1]
+        wanted = unquote(raw.decode("utf-8", "replace").replace("&amp;", "&"))
+        if wanted.encode() + b'"' not in id_bytes:
+            result.defects.append(("missing fragment target", f"{page} -> #{raw.decode('utf-8', 'replace')}"))
+
+
+@dataclass(frozen=True)
+class _Here:
+    """The page whose links are checked: its path, what a link naming no file resolves to, its ids."""
+
+    page: str
+    stand_in: str
+    ids: Callable[[], set[str]]
+
+
+def _check_link(here: _Here, raw: bytes, verdict: tuple[str, str, str | None], result: _PageResult) -> None:
+    """The defect of one link that is not a plain internal link, or the fragment to look for in
+    another page (checked once every page is read)."""
+    kind, target, fragment = verdict
+    if kind == "external":
+        return
+    if kind in ("absolute", "escapes"):
+        result.defects.append((f"{kind} link (breaks mirrors and file://)", f"{here.page} -> {target}"))
+        return
+    if target == here.stand_in:
+        target = here.page  # the link names no file ("?x"): it is this page
+    if kind == "broken":
+        result.defects.append(("broken internal link", f"{here.page} -> {target}"))
+    if not fragment:
+        return
+    if target != here.page:
+        result.cross_fragments.append((target, fragment))
+    elif fragment not in here.ids():
+        result.defects.append(("missing fragment target", f"{here.page} -> {raw.decode('utf-8', 'replace')}"))
 
 
 def _find(data: bytes, marker: bytes, start: int) -> int:
@@ -275,6 +297,11 @@ def _check_cable_contract(page: str, reference_id: str, data: bytes, result: _Pa
             result.defects.append(
                 ("cable page contract: paragraph whose ¶ link points elsewhere", f"{page}#{par_id.decode()}")
             )
+    _check_share_links(page, refid, data, result)
+
+
+def _check_share_links(page: str, refid: bytes, data: bytes, result: _PageResult) -> None:
+    """A cable page's share links carry #cablegate and the reference ID, and (with a base_url) the page's URL."""
     # Share links usually follow the article: looked for after its end first, then anywhere.
     shares = _SHARE.findall(data, max(data.rfind(b"</article>"), 0)) or _SHARE.findall(data)
     if not any(b"cablegate" in href.lower() and refid in href for href in shares):

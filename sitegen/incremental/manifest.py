@@ -24,7 +24,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from sitegen.catalogue import CableEntry, entry_fields, entry_from_fields
 from sitegen.layout import SiteLayout
@@ -33,8 +33,18 @@ from sitegen.layout import SiteLayout
 # written under either other is dropped and rebuilt, never misread.
 SCHEMA_VERSION = f"12/marshal{marshal.version}"
 # A file's row inside its folder's blob: (file name, size, mtime_ns, digest, entry fields or None).
-Row = tuple[Any, ...]  # a row of a folder's blob, as marshal keeps it
-FileRow = tuple[str, int, int, str, Row | None]
+FileRow = tuple[str, int, int, str, tuple[Any, ...] | None]
+# A page's row inside its URL folder's blob: (URL, key, the files it wrote joined by newlines).
+PageRow = tuple[str, str, str]
+_Row = TypeVar("_Row", FileRow, PageRow)
+
+
+class _FolderTable(str, Generic[_Row]):
+    """A table kept a folder a row (its name, as SQL spells it), typed by the rows it holds."""
+
+
+_SOURCES: _FolderTable[FileRow] = _FolderTable("sources")
+_PAGES: _FolderTable[PageRow] = _FolderTable("pages")
 # Rows kept in the changes table before they are folded into their folders: reading them
 # over the folders costs a few microseconds each in every build that loads a whole table.
 CHANGES_KEPT = 20_000
@@ -169,20 +179,20 @@ class Manifest:
 
     def sources(self) -> dict[str, SourceState]:
         states = {}
-        for folder, rows in self._all_rows("sources"):
+        for folder, rows in self._all_rows(_SOURCES):
             prefix = folder + "/"
             for name, size, mtime_ns, digest, entry in rows:
-                states[prefix + name] = SourceState(size, mtime_ns, digest, entry and entry_from_fields(entry))
+                states[prefix + name] = SourceState(size, mtime_ns, digest, entry_from_fields(entry) if entry else None)
         return states
 
     def folder_sources(self, folder: str) -> dict[str, FileRow]:
         """File name -> row of each file the last build saw in one folder (entries left as tuples)."""
-        return self._folder_rows("sources", folder)
+        return self._folder_rows(_SOURCES, folder)
 
     def release_dates(self) -> dict[str, str]:
         """Reference ID -> release moment ("" for none) of every readable cable file."""
         released_at = CableEntry._fields.index("released")
-        return {entry[0]: entry[released_at] for _, rows in self._all_rows("sources") for *_, entry in rows if entry}
+        return {entry[0]: entry[released_at] for _, rows in self._all_rows(_SOURCES) for *_, entry in rows if entry}
 
     def save_sources(self, changed: dict[str, SourceState], removed: Iterable[str], replace_all: bool = False) -> None:
         """Record the files that changed and forget the removed ones; with `replace_all`, the
@@ -195,7 +205,7 @@ class Manifest:
         for path in removed:
             folder, _, name = path.rpartition("/")
             touched[folder][name] = None
-        self._rewrite_folders("sources", touched, replace_all)
+        self._rewrite_folders(_SOURCES, touched, replace_all)
 
     # -- pages -----------------------------------------------------------------------------
 
@@ -203,9 +213,9 @@ class Manifest:
         """URL -> (key, the files it wrote joined by newlines: split only where needed), of
         every page or of the pages in `folders` (URL folders, as save_pages files them)."""
         if folders is None:
-            rows = (row for _, folder_rows in self._all_rows("pages") for row in folder_rows)
+            rows = (row for _, folder_rows in self._all_rows(_PAGES) for row in folder_rows)
         else:
-            rows = (row for folder in set(folders) for row in self._folder_rows("pages", folder).values())
+            rows = (row for folder in set(folders) for row in self._folder_rows(_PAGES, folder).values())
         return {url: (key, files) for url, key, files in rows}
 
     def save_pages(
@@ -213,19 +223,19 @@ class Manifest:
     ) -> None:
         """Record the pages rendered and forget the removed ones; with `replace_all`, the pages
         written are all there is. A page's folder is its URL's."""
-        touched: dict[str, dict[str, tuple[str, str, str] | None]] = defaultdict(dict)
+        touched: dict[str, dict[str, PageRow | None]] = defaultdict(dict)
         for url, (key, files) in written.items():
             touched[url.rpartition("/")[0]][url] = (url, key, "\n".join(files))
         for url in removed:
             touched[url.rpartition("/")[0]][url] = None
-        self._rewrite_folders("pages", touched, replace_all)
+        self._rewrite_folders(_PAGES, touched, replace_all)
 
     # -- the stored catalogue: a marshal blob per cable, index and cited cable (sitegen.incremental.stored) --
 
-    def stored(self, table: str, name: str) -> Any:
+    def stored(self, table: str, name: str) -> Any:  # whatever save_stored was given: marshal keeps any
         """The value kept under `name` in a catalogue table (cables, facets, backlinks), or None."""
         found = self._blob(table, name)
-        return marshal.loads(found[0]) if found else None
+        return marshal.loads(found) if found is not None else None
 
     def save_stored(self, table: str, values: Mapping[str, Any], replace_all: bool = False) -> None:
         """Keep each value under its name (None: forget the name); with `replace_all`, these are all there is."""
@@ -242,7 +252,9 @@ class Manifest:
 
     # -- folder rows -----------------------------------------------------------------------
 
-    def _rewrite_folders(self, table: str, touched: dict[str, dict[str, Row | None]], replace_all: bool) -> None:
+    def _rewrite_folders(
+        self, table: _FolderTable[_Row], touched: dict[str, dict[str, _Row | None]], replace_all: bool
+    ) -> None:
         """Apply `touched` (folder -> row key -> row, None to forget it) to a table's folders: as
         rows of the changes table while they are few, else by rewriting each folder's row (and
         every folder with changes kept, which are then folded in). A folder left with none is dropped."""
@@ -264,15 +276,15 @@ class Manifest:
                 )
                 return
             folded = {folder for (folder,) in self.db.execute("SELECT folder FROM changes WHERE tbl = ?", (table,))}
-            merged: dict[str, dict[str, Row | None]] = {}
+            merged: dict[str, dict[str, _Row | None]] = {}
             for folder in folded | touched.keys():
-                rows: dict[str, Row | None] = dict(self._folder_rows(table, folder))
+                rows: dict[str, _Row | None] = dict(self._folder_rows(table, folder))
                 rows.update(touched.get(folder, {}))
                 merged[folder] = rows
             self.db.execute("DELETE FROM changes WHERE tbl = ?", (table,))
             self._write_folders(table, merged)
 
-    def _write_folders(self, table: str, folders: dict[str, dict[str, Row | None]]) -> None:
+    def _write_folders(self, table: _FolderTable[_Row], folders: dict[str, dict[str, _Row | None]]) -> None:
         for folder, rows in folders.items():
             kept = sorted(row for row in rows.values() if row is not None)
             if kept:
@@ -280,27 +292,27 @@ class Manifest:
             else:
                 self.db.execute(f"DELETE FROM {table} WHERE folder = ?", (folder,))
 
-    def _blob(self, table: str, key: str) -> tuple[bytes] | None:
-        column = "folder" if table in ("sources", "pages") else "name"
+    def _blob(self, table: str, key: str) -> bytes | None:
+        column = "folder" if table in (_SOURCES, _PAGES) else "name"
         found: tuple[bytes] | None = self.db.execute(
             f"SELECT packed FROM {table} WHERE {column} = ?", (key,)
         ).fetchone()
-        return found
+        return found[0] if found else None
 
-    def _folder_rows(self, table: str, folder: str) -> dict[str, Row]:
+    def _folder_rows(self, table: _FolderTable[_Row], folder: str) -> dict[str, _Row]:
         """Row key -> row of one folder, its changes applied."""
         found = self._blob(table, folder)
-        rows = {row[0]: row for row in marshal.loads(found[0])} if found else {}
+        rows: dict[str, _Row] = {row[0]: row for row in marshal.loads(found)} if found is not None else {}
         changes = self.db.execute("SELECT key, packed FROM changes WHERE tbl = ? AND folder = ?", (table, folder))
         return _applied(rows, {key: marshal.loads(packed) for key, packed in changes})
 
-    def _all_rows(self, table: str) -> Iterator[tuple[str, list[Row]]]:
+    def _all_rows(self, table: _FolderTable[_Row]) -> Iterator[tuple[str, list[_Row]]]:
         """Each folder of a table with its rows, in key order, its changes applied."""
-        changes: dict[str, dict[str, Row | None]] = defaultdict(dict)
+        changes: dict[str, dict[str, _Row | None]] = defaultdict(dict)
         for folder, key, packed in self.db.execute("SELECT folder, key, packed FROM changes WHERE tbl = ?", (table,)):
             changes[folder][key] = marshal.loads(packed)
         for folder, blob in self.db.execute(f"SELECT folder, packed FROM {table}"):
-            rows = marshal.loads(blob)
+            rows: list[_Row] = marshal.loads(blob)
             if folder in changes:
                 rows = sorted(_applied({row[0]: row for row in rows}, changes.pop(folder)).values())
             yield folder, rows
@@ -309,7 +321,7 @@ class Manifest:
                 yield folder, rows
 
 
-def _applied(rows: dict[str, Row], changes: dict[str, Row | None]) -> dict[str, Row]:
+def _applied(rows: dict[str, _Row], changes: dict[str, _Row | None]) -> dict[str, _Row]:
     """`rows` with `changes` applied in place (None: the row goes)."""
     for key, row in changes.items():
         if row is None:

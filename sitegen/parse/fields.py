@@ -142,8 +142,15 @@ def find_subject(head: CableHead) -> tuple[str, str | None]:
     if not found:
         return "", None
     match, end = found
-    value = match.group(1)
-    for line in head.text[end + 1 :].split("\n", MAX_SUBJECT_LINES + 2)[: MAX_SUBJECT_LINES + 2]:
+    lines = head.text[end + 1 :].split("\n", MAX_SUBJECT_LINES + 2)[: MAX_SUBJECT_LINES + 2]
+    value = _cleaned_subject(_subject_lines(match.group(1), lines))
+    marking = _SUBJECT_MARKING.match(value)
+    return value, f"({marking.group(1).upper()})" if marking else None
+
+
+def _subject_lines(value: str, lines: list[str]) -> str:
+    """The label's value with the lines that continue it, as written."""
+    for line in lines:
         if not line.strip() or line.strip() == "\\":
             if value.strip():
                 break
@@ -152,11 +159,16 @@ def find_subject(head: CableHead) -> tuple[str, str | None]:
             break
         page_break = _PAGE_NUMBERS.search(line)
         if page_break:
-            value = f"{value}\n{_without_post(line[: page_break.start()])}"
-            break
+            return f"{value}\n{_without_post(line[: page_break.start()])}"
         if value.strip() and value.upper() == value and _LOWER_CASE_WORD.search(line):
             break  # `THE BRIDGE` then `Embassy officials said ...`
         value = f"{value}\n{line}" if value.strip() else line
+    return value
+
+
+def _cleaned_subject(value: str) -> str:
+    """The subject's lines as one: run-in labels, continuation backslashes and line-end
+    hyphens dropped, entities decoded, spaces collapsed."""
     upper = value.upper()
     if "REF" in upper or "CLASSIFIED" in upper or "ACTION" in upper:  # most subjects hold none
         value = _RUN_IN_LABEL.sub("", value)
@@ -164,9 +176,7 @@ def find_subject(head: CableHead) -> tuple[str, str | None]:
         value = _LINE_CONTINUATION.sub("", value)
     if "-" in value:
         value = _HYPHEN_AT_LINE_END.sub("-", value)
-    value = collapse(html.unescape(value))
-    marking = _SUBJECT_MARKING.match(value)
-    return value, f"({marking.group(1).upper()})" if marking else None
+    return collapse(html.unescape(value))
 
 
 def _without_post(text: str) -> str:

@@ -36,13 +36,40 @@ SHARE_LABELS = {
 }
 
 
-def _json_bytes(value) -> bytes:
+def _json_bytes(value: object) -> bytes:
     """Compact JSON. orjson is an order of magnitude faster than json for a cable's twin; a cable
     holding bytes that are not UTF-8 (surrogate escapes) falls back to json's \\u escapes."""
     try:
         return orjson.dumps(value, option=orjson.OPT_APPEND_NEWLINE)
     except orjson.JSONEncodeError:
         return (json.dumps(value, separators=(",", ":")) + "\n").encode("ascii")
+
+
+def _cable_view(entry: CableEntry) -> View:
+    """The cable's metadata box: its dates as written and as ISO, classification and origin."""
+    return View(
+        reference_id=entry.reference_id,
+        subject=entry.subject,
+        created=entry.created,
+        created_iso=iso(entry.created),
+        released=entry.released,
+        released_iso=iso(entry.released),
+        classification=entry.classification,
+        origin=entry.origin,
+    )
+
+
+def _what_the_text_says(entry: CableEntry, record: CableRecord) -> dict[str, object]:
+    """What the header and body tell beyond the catalogue: redactions, extract notice, length,
+    E.O. line, handling caveats and addressees."""
+    return {
+        "redactions": count_redactions(record.body),
+        "partial_extract": partial_extract_notice(record.header),
+        "words": word_count(record.body),
+        "eo": entry.eo,
+        "caveats": handling_caveats(entry.classification, record.body),
+        "addressees": addressees(record.header),
+    }
 
 
 def word_count(body: str) -> int:
@@ -124,23 +151,7 @@ class CablePages(PageBase):
         blocks: tuple[Block, ...],
         text_references: tuple[Reference, ...],
     ) -> bytes:
-        root = root_of(plan.url)
-        catalogue = self.catalogue
-        older, newer = catalogue.neighbours(entry)
-        respelled = catalogue.respelled(entry)  # a cite linked in its post's other spelling
-        references = [
-            View(reference_id=ref, url=catalogue.cables[ref].url if ref in catalogue.cables else None)
-            for ref in catalogue.visible_references(entry)
-        ]
-        tags = [
-            View(
-                name=catalogue.tags[tag].label,
-                url=urls.facet_index("tag", catalogue.tags[tag].slug),
-                description=self._tag_description(tag),
-            )
-            for tag in entry.tags
-        ]
-        header = Markup(self._highlight_header(record.header)) if record.header else ""
+        tags = self._tag_views(entry)
         page_url = urls.absolute(self.config, plan.url)
         return self._page_html(
             "cable.html",
@@ -148,52 +159,80 @@ class CablePages(PageBase):
             title=f"{entry.reference_id}: {entry.subject or '(no subject)'}",
             description=entry.summary or entry.subject,
             og_type="article",
-            cable=View(
-                reference_id=entry.reference_id,
-                subject=entry.subject,
-                created=entry.created,
-                created_iso=iso(entry.created),
-                released=entry.released,
-                released_iso=iso(entry.released),
-                classification=entry.classification,
-                origin=entry.origin,
-            ),
-            month_url=urls.month_page(urls.DATE_FOLDER, entry.created[:7]),
-            release_url=urls.listing_page(urls.release_folder(entry.release_day), 1),
-            classification_url=urls.facet_index("classification", catalogue.classifications[entry.classification].slug),
-            origin_url=urls.facet_index("origin", catalogue.origins[entry.origin].slug),
+            cable=_cable_view(entry),
             tags=tags,
-            references=references,
-            header=header,
-            body=body_html(
-                blocks,
-                text_references,
-                lambda ref: self._link_for(respelled.get(ref, ref), root),
-                # The TAGS line links each tag as read, whatever its label.
-                [(tag, root + t.url) for tag, t in zip(entry.tags, tags, strict=True)],
-            ),
-            redactions=count_redactions(record.body),
-            partial_extract=partial_extract_notice(record.header),
-            words=word_count(record.body),
+            references=self._reference_views(entry),
+            header=Markup(self._highlight_header(record.header)) if record.header else "",
+            body=self._body_html(plan.url, entry, blocks, text_references, tags),
             citation=citation(entry, self.config.title, page_url),
             page_url=page_url,
-            eo=entry.eo,
-            caveats=handling_caveats(entry.classification, record.body),
-            addressees=addressees(record.header),
             cable_assets=self.assets,
-            backlinks=self._entries(catalogue.backlinks.get(entry.reference_id, ())),
             shares=self._shares(entry, plan.url),
             hashtags=[*self.config.hashtags, entry.reference_id],
-            older=catalogue.cables[older] if older else None,
-            newer=catalogue.cables[newer] if newer else None,
             json_name=urls.cable_twin(plan.url).rsplit("/", 1)[-1],
-            extra_feeds=[
+            **_what_the_text_says(entry, record),
+            **self._where_it_stands(entry),
+        )
+
+    def _tag_views(self, entry: CableEntry) -> list[View]:
+        """Each tag of the cable: its label, its index and what the site says of it."""
+        return [
+            View(
+                name=self.catalogue.tags[tag].label,
+                url=urls.facet_index("tag", self.catalogue.tags[tag].slug),
+                description=self._tag_description(tag),
+            )
+            for tag in entry.tags
+        ]
+
+    def _reference_views(self, entry: CableEntry) -> list[View]:
+        """The cables it cites that may be shown, each linked if the archive publishes it."""
+        cables = self.catalogue.cables
+        return [
+            View(reference_id=ref, url=cables[ref].url if ref in cables else None)
+            for ref in self.catalogue.visible_references(entry)
+        ]
+
+    def _body_html(
+        self,
+        url: str,
+        entry: CableEntry,
+        blocks: tuple[Block, ...],
+        text_references: tuple[Reference, ...],
+        tags: list[View],
+    ) -> Markup:
+        """The body with its references linked (a cite linked in its post's other spelling)."""
+        root = root_of(url)
+        respelled = self.catalogue.respelled(entry)
+        return body_html(
+            blocks,
+            text_references,
+            lambda ref: self._link_for(respelled.get(ref, ref), root),
+            # The TAGS line links each tag as read, whatever its label.
+            [(tag, root + t.url) for tag, t in zip(entry.tags, tags, strict=True)],
+        )
+
+    def _where_it_stands(self, entry: CableEntry) -> dict[str, object]:
+        """The pages around the cable: its month, release, facets, neighbours, the cables citing it."""
+        catalogue = self.catalogue
+        older, newer = catalogue.neighbours(entry)
+        return {
+            "month_url": urls.month_page(urls.DATE_FOLDER, entry.created[:7]),
+            "release_url": urls.listing_page(urls.release_folder(entry.release_day), 1),
+            "classification_url": urls.facet_index(
+                "classification", catalogue.classifications[entry.classification].slug
+            ),
+            "origin_url": urls.facet_index("origin", catalogue.origins[entry.origin].slug),
+            "backlinks": self._entries(catalogue.backlinks.get(entry.reference_id, ())),
+            "older": catalogue.cables[older] if older else None,
+            "newer": catalogue.cables[newer] if newer else None,
+            "extra_feeds": [
                 View(
                     title=f"Cables from {entry.origin}",
                     url=urls.facet_feed("origin", catalogue.origins[entry.origin].slug),
                 )
             ],
-        )
+        }
 
     def _highlight_header(self, header: str) -> str:
         """The routing header as highlighted HTML showing exactly its text: Pygments' HTML
@@ -223,7 +262,7 @@ class CablePages(PageBase):
             if page_url or key not in NEEDS_URL
         ]
 
-    def _cable_json(self, entry: CableEntry, record: CableRecord, blocks: tuple[Block, ...]) -> dict:
+    def _cable_json(self, entry: CableEntry, record: CableRecord, blocks: tuple[Block, ...]) -> dict[str, object]:
         return {
             "reference_id": entry.reference_id,
             "created": iso(entry.created),

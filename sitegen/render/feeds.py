@@ -73,7 +73,8 @@ def cable_feed(config: Config, entries: list[CableEntry], title: str, feed_url: 
         item.updated(_feed_time(entry.released))
         if entry.tags:  # in one call: feedgen redoes its RSS category list on every call
             item.category([{"term": xml_text(tag)} for tag in entry.tags])
-    return feed.rss_str(pretty=True) if kind == "rss" else feed.atom_str(pretty=True)
+    written: bytes = feed.rss_str(pretty=True) if kind == "rss" else feed.atom_str(pretty=True)
+    return written
 
 
 class FeedPages(PageBase):

@@ -3,21 +3,28 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import ClassVar
 
 from pygments.lexer import RegexLexer, bygroups
-from pygments.token import Comment, Error, Generic, Keyword, Literal, Name, Text, Whitespace
+from pygments.token import Comment, Error, Generic, Keyword, Literal, Name, Text, Whitespace, _TokenType
 
 _CLASSIFICATION = (
     r"(?:UNCLASSIFIED|UNCLAS|CONFIDENTIAL|C O N F I D E N T I A L|SECRET|S E C R E T|NOFORN|LIMITED OFFICIAL USE)"
 )
 
 
-_BYGROUPS: dict[int, tuple] = {}
+# What a rule does with its match: one token type, or bygroups' callback (one type per group).
+_Action = _TokenType | Callable[..., Iterator[tuple[int, _TokenType, str]]]
+# The same in the combined pattern: a token type, or (the first group's index, its token types).
+_Combined = _TokenType | tuple[int, tuple[_TokenType, ...]]
+
+_BYGROUPS: dict[int, tuple[_TokenType, ...]] = {}
 
 
-def _groups(*types):
+def _groups(*types: _TokenType) -> _Action:
     """pygments' bygroups, remembering its token types for the combined pattern below."""
-    callback = bygroups(*types)
+    callback: _Action = bygroups(*types)  # type: ignore[no-untyped-call]  # types-pygments leaves bygroups unannotated
     _BYGROUPS[id(callback)] = types
     return callback
 
@@ -27,7 +34,7 @@ class CableHeaderLexer(RegexLexer):
 
     name = "Cable header"
     aliases = ["cable-header", "cable"]
-    filenames: list[str] = []
+    filenames: ClassVar[list[str]] = []
 
     tokens = {
         "root": [
@@ -61,11 +68,13 @@ class CableHeaderLexer(RegexLexer):
         ]
     }
 
-    def __init__(self, **options):
+    def __init__(self, **options: object) -> None:
         super().__init__(**options)
         self._rules = _one_pattern(self.tokens["root"], self.flags)
 
-    def get_tokens_unprocessed(self, text, stack=("root",)):
+    def get_tokens_unprocessed(
+        self, text: str, stack: Iterable[str] = ("root",)
+    ) -> Iterator[tuple[int, _TokenType, str]]:
         """The tokens RegexLexer's loop gives, found by one regex instead of trying each rule
         in turn at each position (Pygments pays a Python call per rule tried): an alternation
         also takes the first alternative that matches where it stands. tests hold the two equal."""
@@ -79,19 +88,21 @@ class CableHeaderLexer(RegexLexer):
                 yield pos, Whitespace if text[pos] == "\n" else Error, text[pos]
                 pos += 1
                 continue
-            action = actions[m.lastgroup]
-            if type(action) is tuple:  # bygroups: (first group's index, its token types)
+            action = actions[m.lastgroup or ""]
+            if isinstance(action, _TokenType):
+                yield pos, action, m.group()
+            else:  # bygroups: (first group's index, its token types)
                 first, types = action
                 for offset, token in enumerate(types):
                     data = m.group(first + offset)
                     if data:
                         yield m.start(first + offset), token, data
-            else:
-                yield pos, action, m.group()
             pos = m.end()
 
 
-def _one_pattern(rules, flags) -> tuple[re.Pattern, dict]:
+def _one_pattern(
+    rules: Sequence[tuple[str, _Action] | tuple[str, _Action, str]], flags: int
+) -> tuple[re.Pattern[str], dict[str, _Combined]]:
     """The rules of one state as one alternation, each rule a named group; a bygroups rule's
     action becomes the index of its first inner group and the token of each."""
     parts = []
@@ -99,9 +110,13 @@ def _one_pattern(rules, flags) -> tuple[re.Pattern, dict]:
         assert not state, "one state only: the combined pattern knows no transitions"
         parts.append(f"(?P<r{index}>{rule})")
     pattern = re.compile("|".join(parts), flags)
-    actions = {}
-    for index, (_rule, action) in enumerate(rules):
+    actions: dict[str, _Combined] = {}
+    for index, (_rule, action, *_state) in enumerate(rules):
         types = _BYGROUPS.get(id(action))
         name = f"r{index}"
-        actions[name] = (pattern.groupindex[name] + 1, types) if types else action
+        if types:
+            actions[name] = (pattern.groupindex[name] + 1, types)
+        else:
+            assert isinstance(action, _TokenType), "a callback other than bygroups' has no place here"
+            actions[name] = action
     return pattern, actions

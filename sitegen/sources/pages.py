@@ -46,36 +46,14 @@ def read_document(path: Path, shown: str, require_date: bool) -> Document | Prob
     url = urls.article(slug) if require_date else urls.document(slug)  # articles are the documents dated
     if url in _BUILT_IN:
         return Problem(shown, 0, f"its URL {url} is {_BUILT_IN[url]}'s, which sitegen makes: rename the file")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        return Problem(shown, 0, f"not UTF-8 text ({error.reason} at byte {error.start})")
-    except OSError as error:  # a folder named *.md, a link to nowhere
-        return Problem(shown, 0, f"cannot read: {_why_unreadable(path, error)}")
+    text = _read_text(path, shown)
+    if isinstance(text, Problem):
+        return text
     lines = text.split("\n")
-    if not lines or lines[0].strip() != "---":
-        return Problem(shown, 1, "front matter must open the file with a line '---'")
-    meta: dict[str, str] = {}
-    for number, line in enumerate(lines[1:], start=2):
-        if line.strip() == "---":
-            break
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        key, colon, value = line.partition(":")
-        if not colon or not _KEY.fullmatch(key.strip()):
-            return Problem(shown, number, f"front matter line is not 'key: value': {line[:60]!r}")
-        key = key.strip().lower()
-        if key in meta:
-            return Problem(shown, number, f"front matter key {key!r} given twice")
-        value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-            value = value[1:-1]
-        meta[key] = value
-        if key == "date" and not _is_valid_date(value):
-            return Problem(shown, number, f"date {value[:40]!r} is not a real date YYYY-MM-DD")
-    else:
-        return Problem(shown, 1, "front matter is not closed by a line '---'")
-    body_line = number + 1
+    found = _front_matter(lines, shown)
+    if isinstance(found, Problem):
+        return found
+    meta, body_line = found
     if not meta.get("title"):
         return Problem(shown, 1, "front matter has no title")
     if require_date and not meta.get("date"):
@@ -90,6 +68,40 @@ def read_document(path: Path, shown: str, require_date: bool) -> Document | Prob
         markdown="\n".join(lines[body_line - 1 :]),
         body_line=body_line,
     )
+
+
+def _read_text(path: Path, shown: str) -> str | Problem:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        return Problem(shown, 0, f"not UTF-8 text ({error.reason} at byte {error.start})")
+    except OSError as error:  # a folder named *.md, a link to nowhere
+        return Problem(shown, 0, f"cannot read: {_why_unreadable(path, error)}")
+
+
+def _front_matter(lines: list[str], shown: str) -> tuple[dict[str, str], int] | Problem:
+    """The front matter's keys (lower-case) and values, and the line the markdown starts on."""
+    if not lines or lines[0].strip() != "---":
+        return Problem(shown, 1, "front matter must open the file with a line '---'")
+    meta: dict[str, str] = {}
+    for number, line in enumerate(lines[1:], start=2):
+        if line.strip() == "---":
+            return meta, number + 1
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        key, colon, value = line.partition(":")
+        if not colon or not _KEY.fullmatch(key.strip()):
+            return Problem(shown, number, f"front matter line is not 'key: value': {line[:60]!r}")
+        key = key.strip().lower()
+        if key in meta:
+            return Problem(shown, number, f"front matter key {key!r} given twice")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        meta[key] = value
+        if key == "date" and not _is_valid_date(value):
+            return Problem(shown, number, f"date {value[:40]!r} is not a real date YYYY-MM-DD")
+    return Problem(shown, 1, "front matter is not closed by a line '---'")
 
 
 def _is_valid_date(text: str) -> bool:

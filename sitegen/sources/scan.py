@@ -93,7 +93,7 @@ FileStat = tuple[str, int, int]  # a cable file's path, size and mtime in nanose
 FolderStats = tuple[str, str, list[FileStat]]
 
 
-def _file_stat(entry: os.DirEntry) -> FileStat | None:
+def _file_stat(entry: os.DirEntry[str]) -> FileStat | None:
     """A cable file's path, size and mtime; None for what is not a cable file.
 
     A link that leads nowhere or loops, or a link to a folder (not followed: it could lead out
@@ -112,7 +112,7 @@ def _file_stat(entry: os.DirEntry) -> FileStat | None:
     return (entry.path, -1, 0) if linked else None
 
 
-def _folder_stats(directory: str, entries: list[os.DirEntry]) -> FolderStats | None:
+def _folder_stats(directory: str, entries: list[os.DirEntry[str]]) -> FolderStats | None:
     files = [found for entry in entries if (found := _file_stat(entry))]
     if not files:
         return None
@@ -121,7 +121,7 @@ def _folder_stats(directory: str, entries: list[os.DirEntry]) -> FolderStats | N
     return directory, hashlib.blake2b(marshal.dumps(files), digest_size=16).hexdigest(), files
 
 
-def _listing(directory: str) -> list[os.DirEntry]:
+def _listing(directory: str) -> list[os.DirEntry[str]]:
     with os.scandir(directory) as listing:
         return sorted(listing, key=lambda e: e.name)
 
@@ -187,17 +187,41 @@ def scan_cables(
     without a look at each file. Files of the other folders are told apart by set operations
     on (path, size, mtime), and only the changed few are sorted. Entries come in no particular
     order (every index sorts its own)."""
-    prefix = len(str(site_dir)) + 1
     folders = folders if folders is not None else cable_file_stats(SiteLayout.of(site_dir).content, jobs)
     now = folder_digests(site_dir, folders)
     same = {folder for folder, digest in now.items() if (known_folders or {}).get(folder) == digest}
+    kept, suspects = _split_known(known, same)
+    on_disk = _files_to_compare(site_dir, now, folders, same, suspects)
+    remembered = {(shown, state.size, state.mtime_ns) for shown, state in suspects.items() if state.entry is not None}
+    kept += [suspects[shown] for shown, _, _ in on_disk & remembered]
+    tasks = _tasks(site_dir, on_disk - remembered, suspects)
+    read, changed = _read_changed(tasks, known, jobs)
+    removed = sorted(set(suspects) - {shown for shown, _, _ in on_disk})
+    return _scan_of(kept, read, Scan([], {}, [], changed, removed, len(tasks)))
+
+
+# A file as the scan compares it: its path under the site, size and mtime.
+_Seen = tuple[str, int, int]
+
+
+def _split_known(known: dict[str, SourceState], same: set[str]) -> tuple[list[SourceState], dict[str, SourceState]]:
+    """The known files kept as they are (a folder with the same stats digest), and the suspects:
+    known files in folders that changed or vanished, or with a problem."""
     kept: list[SourceState] = []
-    suspects: dict[str, SourceState] = {}  # known files in folders that changed or vanished, or with a problem
+    suspects: dict[str, SourceState] = {}
     for shown, state in known.items():
         if state.entry is not None and shown.rpartition("/")[0] in same:
             kept.append(state)
         else:
             suspects[shown] = state
+    return kept, suspects
+
+
+def _files_to_compare(
+    site_dir: Path, now: dict[str, str], folders: list[FolderStats], same: set[str], suspects: dict[str, SourceState]
+) -> set[_Seen]:
+    """The files of the folders that changed, as found on disk, and the files with a problem."""
+    prefix = len(str(site_dir)) + 1
     on_disk = {
         (path_text[prefix:].replace(os.sep, "/"), size, mtime_ns)
         for folder, (_, _, files) in zip(now, folders, strict=True)
@@ -211,9 +235,12 @@ def scan_cables(
         for shown, state in suspects.items()
         if state.entry is None and shown.rpartition("/")[0] in same
     }
-    remembered = {(shown, state.size, state.mtime_ns) for shown, state in suspects.items() if state.entry is not None}
-    kept += [suspects[shown] for shown, _, _ in on_disk & remembered]
-    tasks = [
+    return on_disk
+
+
+def _tasks(site_dir: Path, to_read: set[_Seen], suspects: dict[str, SourceState]) -> list[ScanTask]:
+    """A task per file to read, in path order, with what the manifest knew of it."""
+    return [
         ScanTask(
             os.path.join(site_dir, shown),
             shown,
@@ -222,11 +249,13 @@ def scan_cables(
             suspects[shown].digest if shown in suspects else None,
             suspects[shown].entry if shown in suspects else None,
         )
-        for shown, size, mtime_ns in sorted(on_disk - remembered)
+        for shown, size, mtime_ns in sorted(to_read)
     ]
-    read, changed = _read_changed(tasks, known, jobs)
-    removed = sorted(set(suspects) - {shown for shown, _, _ in on_disk})
-    scan = Scan([], {}, [], changed, removed, len(tasks))
+
+
+def _scan_of(kept: list[SourceState], read: dict[str, tuple[SourceState, Problem | None]], scan: Scan) -> Scan:
+    """`scan` completed with the entries of the files kept and read, their problems, and a
+    problem for each reference ID that more than one file holds."""
     scan.problems = [problem for _, problem in read.values() if problem]
     states = kept + [state for state, _ in read.values() if state.entry is not None]
     entries = [state.entry for state in states if state.entry is not None]  # all of them: kept ones have entries
