@@ -7,16 +7,18 @@ shows, hashed, is its key (incremental/keys.py); which pages a change reaches, i
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import NamedTuple
 
 from sitegen import urls
 from sitegen.catalogue import LETTERS, OTHER_LETTER, Catalogue, Facet, index_letter, origin_letter
 from sitegen.config import Config
-from sitegen.kinds import KINDS, NEWEST_SHOWN
+from sitegen.kinds import FAMILIES, NEWEST_SHOWN, kind_of
 from sitegen.sources.pages import Document
 
 SITEMAP_LIMIT = 50_000
+# The letter an origin or a tag is filed under on its family's letter pages.
+LETTER_OF: dict[str, Callable[[str], str]] = {"origin": origin_letter, "tag": index_letter}
 
 
 class PagePlan(NamedTuple):
@@ -87,7 +89,7 @@ def listing_plans_showing(kind: str, facet: Facet, page_size: int, reference_id:
 def listed(plan: PagePlan, facet: Facet, page_size: int) -> tuple[str, ...]:
     """The reference IDs a listing page shows of its facet: an overview its newest, a month's
     page its part of that month, a release day's page its part of the day."""
-    listing = KINDS[plan.kind].listing
+    listing = kind_of(plan.kind).listing
     if listing == "overview":
         return facet.reference_ids[:NEWEST_SHOWN]
     start = (plan.number - 1) * page_size
@@ -115,21 +117,10 @@ def plan_site(
         plans.append(PagePlan(urls.SEARCH, "search"))
     for entry in catalogue.cables.values():
         plans.append(PagePlan(entry.url, "cable", entry.reference_id))
-    plans.append(PagePlan(urls.letter_index("origin"), "origin-index"))
-    for letter in letters_used(catalogue.origins, origin_letter):
-        plans.append(PagePlan(urls.letter_page("origin", letter), "origin-letter", letter))
-    for facet in catalogue.origins.values():
-        plans += facet_plans("origin", facet, size)
-        plans.append(feed_plan("origin", facet))
-    plans.append(PagePlan(urls.letter_index("tag"), "tag-index"))
-    for letter in letters_used(catalogue.tags, index_letter):
-        plans.append(PagePlan(urls.letter_page("tag", letter), "tag-letter", letter))
-    for facet in catalogue.tags.values():
-        plans += facet_plans("tag", facet, size)
-        plans.append(feed_plan("tag", facet))
+    indexes = catalogue.indexes()
+    for family in FAMILIES.values():
+        plans += family_plans(family.kind, indexes[family.kind], size)
     plans.append(PagePlan(urls.CLASSIFICATION_INDEX, "classification-index"))
-    for facet in catalogue.classifications.values():
-        plans += facet_plans("classification", facet, size)
     plans.append(PagePlan(urls.DATE_INDEX, "date-index"))
     for month, facet in sorted(catalogue.months.items(), reverse=True):
         plans += month_plans("month", facet, month, len(facet.reference_ids), size)
@@ -145,6 +136,26 @@ def plan_site(
     for document in articles:
         plans.append(PagePlan(urls.article(document.slug), "article", document.slug))
     return plans + sitemap_plans(len(sitemap_urls(plan.url for plan in plans)))
+
+
+def letter_plans(kind: str, facets: Iterable[str]) -> list[PagePlan]:
+    """A lettered family's A-Z index and a page per letter (the other letter's when used)."""
+    letters = letters_used(facets, LETTER_OF[kind])
+    return [PagePlan(urls.letter_index(kind), f"{kind}-index")] + [
+        PagePlan(urls.letter_page(kind, letter), f"{kind}-letter", letter) for letter in letters
+    ]
+
+
+def family_plans(kind: str, facets: Mapping[str, Facet], page_size: int) -> list[PagePlan]:
+    """Every page of a family of facets (kinds.FacetFamily): its letters, then each facet's
+    overview, month pages and feed."""
+    family = FAMILIES[kind]
+    plans = letter_plans(kind, facets) if family.lettered else []
+    for facet in facets.values():
+        plans += facet_plans(kind, facet, page_size)
+        if family.feed:
+            plans.append(feed_plan(kind, facet))
+    return plans
 
 
 def sitemap_plans(count: int) -> list[PagePlan]:

@@ -172,8 +172,7 @@ def test_every_kind_of_page_has_one_record_and_one_renderer(tmp_path):
 
     catalogue = build_catalogue(site_entries(), AS_OF)
     renderer = SiteRenderer(CONFIG, catalogue, tmp_path, [], [], {}, [], search=True)
-    assert set(renderer.RENDERERS) == set(KINDS)
-    assert all(callable(getattr(renderer, name)) for name in renderer.RENDERERS.values())
+    assert all(callable(getattr(renderer, kind.renderer)) for kind in KINDS.values())
     planned = {plan.kind for plan in plan_site(catalogue, CONFIG, [], [], search=True)}
     assert planned <= set(KINDS)
     assert all((BUILTIN_TEMPLATES / template).is_file() for template in TEMPLATE_BY_KIND.values())
