@@ -8,7 +8,7 @@ from sitegen.catalogue import CableEntry, build_catalogue, entry_from_cable
 from sitegen.config import Config
 from sitegen.incremental.keys import PageKeys
 from sitegen.incremental.manifest import Manifest
-from sitegen.incremental.reach import affected_plans, facet_slugs
+from sitegen.incremental.reach import CatalogueDiff, facet_slugs, note_slugs, pages_reached, plans_to_key
 from sitegen.incremental.stored import StoredCatalogue, store_catalogue, store_entries
 from sitegen.model import CableRecord
 from sitegen.parse import parse_cable
@@ -77,6 +77,14 @@ def test_a_listing_page_key_changes_only_with_the_cables_on_that_page(digests):
     assert {u for u in first if u.startswith("origin/embassy-rome")} != {
         u for u in last if u.startswith("origin/embassy-rome")
     }
+
+
+def affected_plans(plans, catalogue, changed, old_slugs, kinds_changed, previous):
+    """The pages a general build keys again after `changed` entries moved (old and new alike)."""
+    diff = CatalogueDiff(AS_OF, moved=[(entry, entry) for entry in changed], documents=True, pages_moved=True)
+    note_slugs(diff, catalogue, old_slugs)
+    reach = pages_reached(diff, catalogue, CONFIG.page_size, [], [])
+    return plans_to_key(plans, reach, kinds_changed, previous)
 
 
 def test_keys_are_the_same_for_the_same_inputs(digests):

@@ -33,7 +33,7 @@ from sitegen.layout import SiteLayout
 # written under either other is dropped and rebuilt, never misread.
 SCHEMA_VERSION = f"12/marshal{marshal.version}"
 # A file's row inside its folder's blob: (file name, size, mtime_ns, digest, entry fields or None).
-FileRow = tuple[str, int, int, str, tuple | None]
+FileRow = tuple[str, int, int, str, tuple[Any, ...] | None]
 # Rows kept in the changes table before they are folded into their folders: reading them
 # over the folders costs a few microseconds each in every build that loads a whole table.
 CHANGES_KEPT = 20_000
@@ -61,12 +61,13 @@ class BuildMeta:
     code: str = ""  # code_fingerprint: entries parsed by another sitegen are parsed again
     sources: str = ""  # the digest of every cable file's stats; "" when a file had a problem (read it again)
     folders: dict[str, str] = field(default_factory=dict)  # each cable folder's stats digest, as `sources` holds it
-    release_moments: list[str] = field(default_factory=list)  # every release moment in the archive
+    # Every release moment in the archive, with how many cable files hold it (builder/changes.py).
+    release_moments: dict[str, int] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)  # cables, released and pages, for the report
     fixed: dict[str, str] = field(default_factory=dict)  # per page kind: what its pages share (templates, config)
     slugs: dict[str, dict[str, str]] = field(default_factory=dict)  # each facet's slug: one moving re-keys its kind
     generation: str = ""  # changes with every save: a process's BuildMemory is good while it matches
-    page_problems: dict[str, list[list]] = field(default_factory=dict)  # by page URL: reported again until fixed
+    page_problems: dict[str, list[list[Any]]] = field(default_factory=dict)  # by page URL: reported again until fixed
 
 
 _META_JSON = frozenset(f.name for f in fields(BuildMeta) if f.type.startswith(("dict", "list")))
@@ -221,7 +222,7 @@ class Manifest:
 
     # -- the stored catalogue: a marshal blob per cable, index and cited cable (sitegen.incremental.stored) --
 
-    def stored(self, table: str, name: str):
+    def stored(self, table: str, name: str) -> Any:
         """The value kept under `name` in a catalogue table (cables, facets, backlinks), or None."""
         found = self._blob(table, name)
         return marshal.loads(found[0]) if found else None
@@ -241,7 +242,9 @@ class Manifest:
 
     # -- folder rows -----------------------------------------------------------------------
 
-    def _rewrite_folders(self, table: str, touched: dict[str, dict[str, tuple | None]], replace_all: bool) -> None:
+    def _rewrite_folders(
+        self, table: str, touched: dict[str, dict[str, tuple[Any, ...] | None]], replace_all: bool
+    ) -> None:
         """Apply `touched` (folder -> row key -> row, None to forget it) to a table's folders: as
         rows of the changes table while they are few, else by rewriting each folder's row (and
         every folder with changes kept, which are then folded in). A folder left with none is dropped."""
@@ -263,15 +266,15 @@ class Manifest:
                 )
                 return
             folded = {folder for (folder,) in self.db.execute("SELECT folder FROM changes WHERE tbl = ?", (table,))}
-            merged: dict[str, dict[str, tuple | None]] = {}
+            merged: dict[str, dict[str, tuple[Any, ...] | None]] = {}
             for folder in folded | touched.keys():
-                rows: dict[str, tuple | None] = dict(self._folder_rows(table, folder))
+                rows: dict[str, tuple[Any, ...] | None] = dict(self._folder_rows(table, folder))
                 rows.update(touched.get(folder, {}))
                 merged[folder] = rows
             self.db.execute("DELETE FROM changes WHERE tbl = ?", (table,))
             self._write_folders(table, merged)
 
-    def _write_folders(self, table: str, folders: dict[str, dict[str, tuple | None]]) -> None:
+    def _write_folders(self, table: str, folders: dict[str, dict[str, tuple[Any, ...] | None]]) -> None:
         for folder, rows in folders.items():
             kept = sorted(row for row in rows.values() if row is not None)
             if kept:
@@ -281,18 +284,21 @@ class Manifest:
 
     def _blob(self, table: str, key: str) -> tuple[bytes] | None:
         column = "folder" if table in ("sources", "pages") else "name"
-        return self.db.execute(f"SELECT packed FROM {table} WHERE {column} = ?", (key,)).fetchone()
+        found: tuple[bytes] | None = self.db.execute(
+            f"SELECT packed FROM {table} WHERE {column} = ?", (key,)
+        ).fetchone()
+        return found
 
-    def _folder_rows(self, table: str, folder: str) -> dict[str, tuple]:
+    def _folder_rows(self, table: str, folder: str) -> dict[str, tuple[Any, ...]]:
         """Row key -> row of one folder, its changes applied."""
         found = self._blob(table, folder)
         rows = {row[0]: row for row in marshal.loads(found[0])} if found else {}
         changes = self.db.execute("SELECT key, packed FROM changes WHERE tbl = ? AND folder = ?", (table, folder))
         return _applied(rows, {key: marshal.loads(packed) for key, packed in changes})
 
-    def _all_rows(self, table: str) -> Iterator[tuple[str, list[tuple]]]:
+    def _all_rows(self, table: str) -> Iterator[tuple[str, list[tuple[Any, ...]]]]:
         """Each folder of a table with its rows, in key order, its changes applied."""
-        changes: dict[str, dict[str, tuple | None]] = defaultdict(dict)
+        changes: dict[str, dict[str, tuple[Any, ...] | None]] = defaultdict(dict)
         for folder, key, packed in self.db.execute("SELECT folder, key, packed FROM changes WHERE tbl = ?", (table,)):
             changes[folder][key] = marshal.loads(packed)
         for folder, blob in self.db.execute(f"SELECT folder, packed FROM {table}"):
@@ -305,7 +311,9 @@ class Manifest:
                 yield folder, rows
 
 
-def _applied(rows: dict[str, tuple], changes: dict[str, tuple | None]) -> dict[str, tuple]:
+def _applied(
+    rows: dict[str, tuple[Any, ...]], changes: dict[str, tuple[Any, ...] | None]
+) -> dict[str, tuple[Any, ...]]:
     """`rows` with `changes` applied in place (None: the row goes)."""
     for key, row in changes.items():
         if row is None:
