@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -16,6 +17,9 @@ from sitegen import __version__
 from sitegen.config_options import parse_moment
 from sitegen.layout import SiteLayout
 from sitegen.model import Problem
+
+if TYPE_CHECKING:
+    from sitegen.builder import BuildOptions
 
 CONTENT_ERROR = 1
 
@@ -179,10 +183,16 @@ def release_command(date: str, reference_ids: tuple[str, ...], ids_file: Path | 
 )
 @click.option("--full", is_flag=True, help="Ignore what the last build remembers: read, render and write everything.")
 @click.option("--search/--no-search", default=True, help="Write the search index and page (on by default).")
+@click.option(
+    "--verify",
+    is_flag=True,
+    help="Then render every page whose key says it is unchanged and compare it with output/: "
+    "exit 1 naming each page that differs.",
+)
 @site_option
 # click passes each option as an argument: six options, six arguments.
 def build_command(
-    as_of: str | None, strict: bool, jobs: int, output: Path | None, full: bool, search: bool, site: Path
+    as_of: str | None, strict: bool, jobs: int, output: Path | None, full: bool, search: bool, verify: bool, site: Path
 ) -> None:
     """Build the site into output/."""
     from sitegen.builder import BuildOptions, BuildRefused, build_site
@@ -231,7 +241,22 @@ def build_command(
     )
     if report.released == 0:
         click.echo(_nothing_released(report.cables, report.as_of, site), err=True)
+    if verify:
+        _verify(BuildOptions(site, output, moment, strict, jobs, full, search), report.as_of)
     _exit_for(report.problems, strict)
+
+
+def _verify(options: BuildOptions, as_of: str) -> None:
+    """`build --verify`: every page whose bytes differ from what its key promises, as errors (exit 1)."""
+    from sitegen.builder.verify import verify_output
+
+    problems = verify_output(options, as_of)
+    for problem in problems:
+        click.echo(f"{problem.severity}: {problem}", err=True)
+    if problems:
+        click.echo(f"verify: {len(problems)} page(s) differ from what their keys promise", err=True)
+        sys.exit(CONTENT_ERROR)
+    click.echo("verify: every page is as its key promises", err=True)
 
 
 def _nothing_released(cables: int, as_of: str, site: Path) -> str:

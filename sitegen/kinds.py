@@ -1,17 +1,40 @@
-"""Kinds: every kind of page, one record each: its template, the config keys it reads, what it lists.
+"""Kinds: every kind of page, one object each: how it is planned, what its key reads, which changes reach it, its renderer.
 
-Planning, keying, the reach of a change and rendering all ask here: a new kind of page starts
-with a record below (see ARCHITECTURE.md).
+Planning, keying (incremental/keys.py), the reach of a change (incremental/reach.py) and
+rendering (render/site.py) all ask here, and none of them names a kind on its own: a new kind
+of page starts with a record below (see ARCHITECTURE.md). An origin's, a tag's and a
+classification's pages are one family each (FacetFamily): overview, month pages, letters, feed.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+# What a kind's key reads besides the fixed part (code, template, config): the names of the
+# readers in incremental/keys.py (INPUTS), which checks at import that each is there.
+CABLE, LISTING, LETTERS, LETTER_COUNTS, POST_IDS, FEED = "cable", "listing", "letters", "letter-counts", "post", "feed"
+HOME, ARCHIVE, COUNTS, SITEMAP_URLS, DOCUMENT, MENTIONS = "home", "archive", "counts", "sitemap", "document", "mentions"
+
+# Which changes reach a kind's pages (incremental/reach.py, pages_reached):
+REACH_NONE = "none"  # no cable change: only its template, config or being new (404, robots, search)
+REACH_CABLE = "cable"  # the cable pages that show a changed cable: itself, cited, citing, neighbours
+REACH_LISTING = "listing"  # the listing pages that show a changed cable (its months, its overview)
+REACH_FEED = "facet-feed"  # the feed of a facet a changed cable is or was in
+REACH_LETTER = "letter"  # the letter page of a facet touched; all of them when a facet came or went
+REACH_POST = "post"  # the ID shard of a post that gained or lost a released cable
+REACH_EDIT = "edit"  # any change of a cable (the home page, the releases feed)
+REACH_NEWEST = "newest"  # a cable moved, or one of the archive's newest changed
+REACH_MOVE = "move"  # a cable moved between listings (the tables of counts)
+REACH_DOCUMENTS = "documents"  # the documents changed, or a cable they may mention moved
+REACH_PAGES = "pages"  # pages came or went (the sitemap)
+
 
 @dataclass(frozen=True)
 class PageKind:
     name: str
+    renderer: str  # the SiteRenderer method that renders its pages
+    reads: tuple[str, ...] = ()  # what its key hashes of the data (the names above)
+    reach: str = REACH_NONE  # which changes reach its pages (the REACH_ names above)
     template: str | None = None  # None: made without a page template (feeds, sitemaps, robots.txt)
     config: tuple[str, ...] = ()  # the config keys its pages read, besides the chrome's (CHROME_CONFIG)
     lists: str | None = None  # the facet kind whose cables it lists, a page or a feed at a time
@@ -20,47 +43,95 @@ class PageKind:
     listing: str = ""
     feed: bool = False
     section: str | None = None  # the menu item its pages are under (marked aria-current there)
+    family: str | None = None  # the FacetFamily (its facet kind) whose pages these are
 
+
+@dataclass(frozen=True)
+class FacetFamily:
+    """The pages of one kind of facet: an overview each (`<kind>/<slug>/index.html`), a page set
+    per creation month, and optionally letter pages and a feed each."""
+
+    kind: str  # the facet kind (Catalogue.indexes) and the first part of its URLs
+    phrase: str  # what its cables are, after "Cables ": `from {name}`, `tagged {label}`
+    section: str
+    lettered: bool = False  # an A-Z index and a page per letter
+    feed: bool = False  # a feed of each facet's newest releases
+    own_column: bool = True  # its listings leave out the column every row would repeat
+    described: bool = False  # its pages show a description (tags: `[tag_descriptions]`)
+
+    def kinds(self) -> list[PageKind]:
+        words = ("tag_descriptions",) if self.described else ()
+        kind, section = self.kind, self.section
+        family = [
+            PageKind(kind, "_facet_overview", (LISTING,), REACH_LISTING, "facet.html", words, kind, "overview",
+                     section=section, family=kind),
+            PageKind(f"{kind}-month", "_facet_month", (LISTING,), REACH_LISTING, "listing.html",
+                     (*words, "page_size"), kind, "month", section=section, family=kind),
+        ]  # fmt: skip
+        if self.lettered:
+            family += [
+                PageKind(f"{kind}-index", "_letter_index", (LETTER_COUNTS,), REACH_MOVE, "letter-index.html",
+                         section=section, family=kind),
+                PageKind(f"{kind}-letter", "_letters", (LETTERS,), REACH_LETTER, "letters.html", words,
+                         section=section, family=kind),
+            ]  # fmt: skip
+        if self.feed:
+            family.append(PageKind(f"{kind}-feed", "_facet_feed", (FEED,), REACH_FEED, config=("feed_size",),
+                                   lists=kind, feed=True, family=kind))  # fmt: skip
+        return family
+
+
+FAMILIES = {
+    family.kind: family
+    for family in (
+        FacetFamily("origin", "from {name}", "origins", lettered=True, feed=True),
+        FacetFamily("tag", "tagged {label}", "tags", lettered=True, feed=True, own_column=False, described=True),
+        FacetFamily("classification", "classified {name}", "classifications"),
+    )
+}
 
 # The config keys every page with the site's chrome (header, sidebar, footer) shows.
 CHROME_CONFIG = ("title", "tagline", "language", "base_url", "support_links", "community_links", "explainer")
 
+_CABLE_CONFIG = ("hashtags", "share_targets", "mastodon_instance", "tag_descriptions")
+
 KINDS: dict[str, PageKind] = {
     kind.name: kind
     for kind in (
-        PageKind("home", "home.html", ("latest_release_size", "total_cables")),
-        PageKind("not-found", "404.html"),
-        PageKind("robots"),
-        PageKind("search", "search.html", section="search"),
-        PageKind("cable", "cable.html", ("hashtags", "share_targets", "mastodon_instance", "tag_descriptions")),
-        PageKind("origin-index", "letter-index.html", section="origins"),
-        PageKind("tag-index", "letter-index.html", section="tags"),
-        PageKind("origin-letter", "letters.html", section="origins"),
-        PageKind("tag-letter", "letters.html", ("tag_descriptions",), section="tags"),
-        PageKind("origin", "facet.html", (), "origin", "overview", section="origins"),
-        PageKind("origin-month", "listing.html", ("page_size",), "origin", "month", section="origins"),
-        PageKind("tag", "facet.html", ("tag_descriptions",), "tag", "overview", section="tags"),
-        PageKind("tag-month", "listing.html", ("tag_descriptions", "page_size"), "tag", "month", section="tags"),
-        PageKind("classification", "facet.html", (), "classification", "overview", section="classifications"),
-        PageKind(
-            "classification-month", "listing.html", ("page_size",), "classification", "month", section="classifications"
-        ),
-        PageKind("month", "listing.html", ("page_size",), "month", "month", section="dates"),
-        PageKind("release", "listing.html", ("page_size",), "release", "count", section="releases"),
-        PageKind("classification-index", "counts.html", section="classifications"),
-        PageKind("date-index", "facet.html", section="dates"),
-        PageKind("release-index", "counts.html", section="releases"),
-        PageKind("releases-feed", config=("feed_size",), feed=True),
-        PageKind("origin-feed", config=("feed_size",), lists="origin", feed=True),
-        PageKind("tag-feed", config=("feed_size",), lists="tag", feed=True),
-        PageKind("id-shard"),  # ids/<POST>.js, for the header's ID box
-        PageKind("page", "page.html", ("markdown",)),
-        PageKind("article", "page.html", ("markdown",), section="articles"),
-        PageKind("articles", "articles.html", section="articles"),
-        PageKind("sitemap"),
-        PageKind("sitemap-index"),
+        PageKind("home", "_home", (HOME,), REACH_EDIT, "home.html", ("latest_release_size", "total_cables")),
+        PageKind("not-found", "_not_found", template="404.html"),
+        PageKind("robots", "_robots"),
+        PageKind("search", "_search", template="search.html", section="search"),
+        PageKind("cable", "_cable", (CABLE,), REACH_CABLE, "cable.html", _CABLE_CONFIG),
+        *(kind for family in FAMILIES.values() for kind in family.kinds()),
+        PageKind("month", "_month", (LISTING,), REACH_LISTING, "listing.html", ("page_size",), "month", "month",
+                 section="dates"),
+        PageKind("release", "_release", (LISTING,), REACH_LISTING, "listing.html", ("page_size",), "release",
+                 "count", section="releases"),
+        PageKind("classification-index", "_classification_index", (COUNTS,), REACH_MOVE, "counts.html",
+                 section="classifications"),
+        PageKind("date-index", "_date_index", (ARCHIVE,), REACH_NEWEST, "facet.html", section="dates"),
+        PageKind("release-index", "_release_index", (COUNTS,), REACH_MOVE, "counts.html", section="releases"),
+        PageKind("releases-feed", "_releases_feed", (FEED,), REACH_EDIT, config=("feed_size",), feed=True),
+        PageKind("id-shard", "_id_shard", (POST_IDS,), REACH_POST),  # ids/<POST>.js, for the header's ID box
+        PageKind("page", "_page", (DOCUMENT, MENTIONS), REACH_DOCUMENTS, "page.html", ("markdown",)),
+        PageKind("article", "_article", (DOCUMENT, MENTIONS), REACH_DOCUMENTS, "page.html", ("markdown",),
+                 section="articles"),
+        PageKind("articles", "_articles", (DOCUMENT, MENTIONS), REACH_DOCUMENTS, "articles.html",
+                 section="articles"),
+        PageKind("sitemap", "_sitemap", (SITEMAP_URLS,), REACH_PAGES),
+        PageKind("sitemap-index", "_sitemap_index", (SITEMAP_URLS,), REACH_PAGES),
     )
-}
+}  # fmt: skip
+
+
+def kind_of(name: str) -> PageKind:
+    """The kind of a planned page; a name no record has is a bug, never a page keyed on nothing."""
+    try:
+        return KINDS[name]
+    except KeyError:
+        raise KeyError(f"unknown page kind {name!r}: add a PageKind to sitegen/kinds.py") from None
+
 
 # The catalogue's indexes (Catalogue.indexes), each a dict of facets by name.
 FACET_KINDS = ("origin", "tag", "classification", "month", "release")

@@ -7,16 +7,38 @@ shows, hashed, is its key (incremental/keys.py); which pages a change reaches, i
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import NamedTuple
 
 from sitegen import urls
-from sitegen.catalogue import LETTERS, OTHER_LETTER, Catalogue, Facet, index_letter, origin_letter
+from sitegen.catalogue import (
+    LETTERS,
+    OTHER_LETTER,
+    CableEntry,
+    Catalogue,
+    Facet,
+    index_letter,
+    origin_letter,
+)
 from sitegen.config import Config
-from sitegen.kinds import KINDS, NEWEST_SHOWN
+from sitegen.kinds import FAMILIES, NEWEST_SHOWN, kind_of
 from sitegen.sources.pages import Document
 
 SITEMAP_LIMIT = 50_000
+# The kinds of a single page, planned whatever the catalogue holds (search: when the site has it).
+ONE_PAGE = {
+    "home": urls.HOME,
+    "not-found": urls.NOT_FOUND,
+    "robots": urls.ROBOTS,
+    "search": urls.SEARCH,
+    "classification-index": urls.CLASSIFICATION_INDEX,
+    "date-index": urls.DATE_INDEX,
+    "release-index": urls.RELEASE_INDEX,
+    "releases-feed": urls.RELEASES_FEED,
+    **{f"{family.kind}-index": urls.letter_index(family.kind) for family in FAMILIES.values() if family.lettered},
+}
+# The letter an origin or a tag is filed under on its family's letter pages.
+LETTER_OF: dict[str, Callable[[str], str]] = {"origin": origin_letter, "tag": index_letter}
 
 
 class PagePlan(NamedTuple):
@@ -57,7 +79,7 @@ def month_plans(kind: str, facet: Facet, month: str, count: int, page_size: int)
 
 def facet_plans(kind: str, facet: Facet, page_size: int) -> list[PagePlan]:
     """An origin's, a tag's or a classification's overview, then each of its months' pages, newest first."""
-    plans = [PagePlan(urls.facet_index(kind, facet.slug), kind, facet.name)]
+    plans = [facet_overview(kind, facet)]
     for month, count in facet.by_month:
         plans += month_plans(kind, facet, month, count, page_size)
     return plans
@@ -70,10 +92,10 @@ def release_plans(facet: Facet, page_size: int) -> list[PagePlan]:
     return [PagePlan(urls.listing_page(folder, n), "release", facet.name, n, pages) for n in range(1, pages + 1)]
 
 
-def listing_plans_showing(kind: str, facet: Facet, page_size: int, reference_id: str) -> list[PagePlan]:
+def listing_plans_showing(kind: str, facet: Facet, page_size: int, entry: CableEntry) -> list[PagePlan]:
     """The pages of a listing that show one of its cables: the page of its month (or of its
     release day) holding it, and the facet's overview, which may show it among the newest."""
-    position = facet.reference_ids.index(reference_id)
+    position = _position(facet, entry)
     if kind == "release":
         plans = release_plans(facet, page_size)
         return [plans[position // page_size]]
@@ -81,13 +103,38 @@ def listing_plans_showing(kind: str, facet: Facet, page_size: int, reference_id:
     start, end = facet.month_span(month)
     month_pages = month_plans(kind, facet, month, end - start, page_size)
     shown = [month_pages[(position - start) // page_size]]
-    return shown if kind == "month" else [PagePlan(urls.facet_index(kind, facet.slug), kind, facet.name), *shown]
+    return shown if kind == "month" else [facet_overview(kind, facet), *shown]
+
+
+def _position(facet: Facet, entry: CableEntry) -> int:
+    """Where a cable of a facet sits in it: looked for among its month's (a facet of 100,000
+    cables is walked a month long), else among all (a list not in creation order)."""
+    start, end = facet.month_span(entry.created[:7])
+    try:
+        return facet.reference_ids.index(entry.reference_id, start, end)
+    except ValueError:
+        return facet.reference_ids.index(entry.reference_id)
+
+
+def facet_overview(kind: str, facet: Facet) -> PagePlan:
+    """An origin's, a tag's or a classification's own page."""
+    return PagePlan(urls.facet_index(kind, facet.slug), kind, facet.name)
+
+
+def whole_month_plans(kind: str, facet: Facet | None, month: str, page_size: int) -> list[PagePlan]:
+    """Every page of a facet's month (of a release day: all its pages); none without the facet."""
+    if facet is None:
+        return []
+    if kind == "release":
+        return release_plans(facet, page_size)
+    start, end = facet.month_span(month)
+    return month_plans(kind, facet, month, end - start, page_size) if end > start else []
 
 
 def listed(plan: PagePlan, facet: Facet, page_size: int) -> tuple[str, ...]:
     """The reference IDs a listing page shows of its facet: an overview its newest, a month's
     page its part of that month, a release day's page its part of the day."""
-    listing = KINDS[plan.kind].listing
+    listing = kind_of(plan.kind).listing
     if listing == "overview":
         return facet.reference_ids[:NEWEST_SHOWN]
     start = (plan.number - 1) * page_size
@@ -110,41 +157,45 @@ def plan_site(
 ) -> list[PagePlan]:
     """Every page of the site, in a stable order."""
     size = config.page_size
-    plans = [PagePlan(urls.HOME, "home"), PagePlan(urls.NOT_FOUND, "not-found"), PagePlan(urls.ROBOTS, "robots")]
-    if search:
-        plans.append(PagePlan(urls.SEARCH, "search"))
+    plans = [PagePlan(url, kind) for kind, url in ONE_PAGE.items() if search or kind != "search"]
     for entry in catalogue.cables.values():
         plans.append(PagePlan(entry.url, "cable", entry.reference_id))
-    plans.append(PagePlan(urls.letter_index("origin"), "origin-index"))
-    for letter in letters_used(catalogue.origins, origin_letter):
-        plans.append(PagePlan(urls.letter_page("origin", letter), "origin-letter", letter))
-    for facet in catalogue.origins.values():
-        plans += facet_plans("origin", facet, size)
-        plans.append(feed_plan("origin", facet))
-    plans.append(PagePlan(urls.letter_index("tag"), "tag-index"))
-    for letter in letters_used(catalogue.tags, index_letter):
-        plans.append(PagePlan(urls.letter_page("tag", letter), "tag-letter", letter))
-    for facet in catalogue.tags.values():
-        plans += facet_plans("tag", facet, size)
-        plans.append(feed_plan("tag", facet))
-    plans.append(PagePlan(urls.CLASSIFICATION_INDEX, "classification-index"))
-    for facet in catalogue.classifications.values():
-        plans += facet_plans("classification", facet, size)
-    plans.append(PagePlan(urls.DATE_INDEX, "date-index"))
+    indexes = catalogue.indexes()
+    for family in FAMILIES.values():
+        plans += family_plans(family.kind, indexes[family.kind], size)
     for month, facet in sorted(catalogue.months.items(), reverse=True):
         plans += month_plans("month", facet, month, len(facet.reference_ids), size)
-    plans.append(PagePlan(urls.RELEASE_INDEX, "release-index"))
     for facet in catalogue.releases.values():
         plans += release_plans(facet, size)
-    plans.append(PagePlan(urls.RELEASES_FEED, "releases-feed"))
     for post in catalogue.posts():
         plans.append(PagePlan(urls.id_shard(post), "id-shard", post))
-    for document in pages:
-        plans.append(PagePlan(urls.document(document.slug), "page", document.slug))
-    plans.append(PagePlan(urls.ARTICLES_INDEX, "articles"))
-    for document in articles:
-        plans.append(PagePlan(urls.article(document.slug), "article", document.slug))
+    plans += document_plans(pages, articles)
     return plans + sitemap_plans(len(sitemap_urls(plan.url for plan in plans)))
+
+
+def document_plans(pages: list[Document], articles: list[Document]) -> list[PagePlan]:
+    """The markdown pages, the article list and the articles."""
+    plans = [PagePlan(urls.document(document.slug), "page", document.slug) for document in pages]
+    plans.append(PagePlan(urls.ARTICLES_INDEX, "articles"))
+    return plans + [PagePlan(urls.article(document.slug), "article", document.slug) for document in articles]
+
+
+def letter_plans(kind: str, facets: Iterable[str]) -> list[PagePlan]:
+    """A lettered family's page per letter (the other letter's when used)."""
+    letters = letters_used(facets, LETTER_OF[kind])
+    return [PagePlan(urls.letter_page(kind, letter), f"{kind}-letter", letter) for letter in letters]
+
+
+def family_plans(kind: str, facets: Mapping[str, Facet], page_size: int) -> list[PagePlan]:
+    """Every page of a family of facets (kinds.FacetFamily): its letters, then each facet's
+    overview, month pages and feed."""
+    family = FAMILIES[kind]
+    plans = letter_plans(kind, facets) if family.lettered else []
+    for facet in facets.values():
+        plans += facet_plans(kind, facet, page_size)
+        if family.feed:
+            plans.append(feed_plan(kind, facet))
+    return plans
 
 
 def sitemap_plans(count: int) -> list[PagePlan]:

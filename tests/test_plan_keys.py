@@ -8,7 +8,7 @@ from sitegen.catalogue import CableEntry, build_catalogue, entry_from_cable
 from sitegen.config import Config
 from sitegen.incremental.keys import PageKeys
 from sitegen.incremental.manifest import Manifest
-from sitegen.incremental.reach import affected_plans, facet_slugs
+from sitegen.incremental.reach import CatalogueDiff, facet_slugs, note_slugs, pages_reached, plans_to_key
 from sitegen.incremental.stored import StoredCatalogue, store_catalogue, store_entries
 from sitegen.model import CableRecord
 from sitegen.parse import parse_cable
@@ -78,6 +78,14 @@ def test_a_listing_page_key_changes_only_with_the_cables_on_that_page(digests):
     assert {u for u in first if u.startswith("origin/embassy-rome")} != {
         u for u in last if u.startswith("origin/embassy-rome")
     }
+
+
+def affected_plans(plans, catalogue, changed, old_slugs, kinds_changed, previous):
+    """The pages a general build keys again after `changed` entries moved (old and new alike)."""
+    diff = CatalogueDiff(AS_OF, moved=[(entry, entry) for entry in changed], documents=True, pages_moved=True)
+    note_slugs(diff, catalogue, old_slugs)
+    reach = pages_reached(diff, catalogue, CONFIG.page_size, [], [])
+    return plans_to_key(plans, reach, kinds_changed, previous)
 
 
 def test_keys_are_the_same_for_the_same_inputs(digests):
@@ -177,8 +185,7 @@ def test_every_kind_of_page_has_one_record_and_one_renderer(tmp_path):
 
     catalogue = build_catalogue(site_entries(), AS_OF)
     renderer = SiteRenderer(CONFIG, catalogue, tmp_path, [], [], {}, [], search=True)
-    assert set(renderer.RENDERERS) == set(KINDS)
-    assert all(callable(getattr(renderer, name)) for name in renderer.RENDERERS.values())
+    assert all(callable(getattr(renderer, kind.renderer)) for kind in KINDS.values())
     planned = {plan.kind for plan in plan_site(catalogue, CONFIG, [], [], search=True)}
     assert planned <= set(KINDS)
     assert all((BUILTIN_TEMPLATES / template).is_file() for template in TEMPLATE_BY_KIND.values())

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 
 from sitegen.catalogue import CableEntry, Catalogue
 from sitegen.incremental.manifest import BuildMeta, SourceState
+from sitegen.incremental.reach import CatalogueDiff, note_slugs
+from sitegen.incremental.stored import same_place
 from sitegen.layout import SiteLayout
 from sitegen.render.markup import REFERENCE_IN_PROSE
 from sitegen.render.site import BUILTIN_TEMPLATES, code_fingerprint
@@ -44,7 +48,19 @@ def inputs_fingerprint(layout: SiteLayout, search: bool) -> str:
     return digest.hexdigest()
 
 
-def release_set_unchanged(moments: list[str], old_as_of: str, new_as_of: str) -> bool:
+def release_moments(
+    before: dict[str, int], gone: Iterable[CableEntry | None], come: Iterable[CableEntry | None]
+) -> dict[str, int]:
+    """Every release moment in the archive, with how many cable files hold it (BuildMeta): the
+    last build's less those of the entries gone, with those of the entries come. Exact, so a
+    moment no file holds any more never sends a build the general way."""
+    moments = Counter(before)
+    moments.subtract(entry.released for entry in gone if entry is not None and entry.released)
+    moments.update(entry.released for entry in come if entry is not None and entry.released)
+    return {moment: count for moment, count in sorted(moments.items()) if count > 0}
+
+
+def release_set_unchanged(moments: Iterable[str], old_as_of: str, new_as_of: str) -> bool:
     """True when no cable's release moment lies between the last build's as-of and this one's."""
     low, high = sorted((old_as_of, new_as_of))
     return not any(low < moment <= high for moment in moments)
@@ -60,18 +76,34 @@ def nothing_changed(meta: BuildMeta, as_of: str, inputs: str, sources: str) -> b
     return meta.sources == sources
 
 
-def changed_entries(scan: Scan, known: dict[str, SourceState], old_as_of: str, as_of: str) -> list[CableEntry]:
-    """Old and new entries of every cable whose file changed, vanished or broke, and of every
-    cable whose release moment lies between the last build's as-of and this one's."""
-    entries: list[CableEntry] = []
+def catalogue_diff(
+    scan: Scan, known: dict[str, SourceState], meta: BuildMeta, as_of: str, catalogue: Catalogue
+) -> CatalogueDiff:
+    """The general path's diff: from the old and new entries of every cable whose file changed,
+    vanished or broke, and of every cable whose release moment lies between the last build's
+    as-of and this one's; and from the slugs the last build kept. The documents and the pages
+    may have changed too: the general path does not know they have not."""
+    old_as_of = meta.as_of or ""
+    diff = CatalogueDiff(old_as_of, documents=True, pages_moved=True)
     for path in [*scan.changed, *scan.removed]:
         old, new = known.get(path), scan.changed.get(path)
         if old and new and old.digest == new.digest:
             continue  # touched, same bytes
-        entries += [state.entry for state in (old, new) if state and state.entry]
+        before, after = old.entry if old else None, new.entry if new else None
+        if before and after and same_place(before, after) and _published(before, old_as_of) == _published(after, as_of):
+            diff.edited.append(after)
+        elif before or after:
+            diff.moved.append((before, after))
     low, high = sorted((old_as_of, as_of))
-    entries += [entry for entry in scan.entries if entry.released and low < entry.released <= high]
-    return entries
+    diff.moved += [(entry, entry) for entry in scan.entries if entry.released and low < entry.released <= high]
+    for pair in diff.moved:  # a person's fullest spelling may have come or gone, and its label with it
+        diff.whole |= {("tag", tag) for entry in pair if entry for tag, _ in entry.person_spellings}
+    note_slugs(diff, catalogue, meta.slugs)
+    return diff
+
+
+def _published(entry: CableEntry, as_of: str) -> bool:
+    return bool(entry.released) and entry.released <= as_of
 
 
 def document_digests(pages: list[Document], articles: list[Document], catalogue: Catalogue) -> dict[str, str]:

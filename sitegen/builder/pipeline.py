@@ -13,27 +13,33 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
-import secrets
 import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 try:
     import fcntl
 except ImportError:  # Windows: builds of one output are not guarded against each other there
     fcntl = None  # type: ignore[assignment]
 
-from sitegen.builder.changes import changed_entries, document_digests, inputs_fingerprint, nothing_changed
+from sitegen.builder.changes import (
+    catalogue_diff,
+    document_digests,
+    inputs_fingerprint,
+    nothing_changed,
+    release_moments,
+)
 from sitegen.builder.publish import (
     STATIC_PAGE,
     BuildRun,
-    Published,
     RenderContext,
     RenderTask,
+    Saved,
     SearchInput,
     Written,
-    publish,
+    render_and_save,
 )
 from sitegen.builder.quick import QuickBuild
 from sitegen.builder.report import BuildBusy, BuildOptions, BuildRefused, BuildReport
@@ -41,7 +47,7 @@ from sitegen.catalogue import CableEntry, Catalogue, build_catalogue, published_
 from sitegen.config import load_config, resolve_as_of, share_link_warning
 from sitegen.incremental.keys import PageKeys
 from sitegen.incremental.manifest import BuildMeta, Manifest, SourceState, is_damaged, set_aside
-from sitegen.incremental.reach import affected_plans, facet_slugs
+from sitegen.incremental.reach import facet_slugs, pages_reached, plans_to_key
 from sitegen.incremental.stored import store_catalogue
 from sitegen.layout import SiteLayout
 from sitegen.model import Problem
@@ -205,27 +211,16 @@ def _build(run: BuildRun) -> None:
     staging = Staging.begin(run.layout.output, overlay=incremental)
     if staging.discarded_leftover and meta.state != "building":
         run.report.notes.append("an unfinished staging folder from an earlier build was discarded")
-    published, fingerprints, changed = _render_site(run, meta, incremental, site, staging)
-    if published is None:
-        return
-    generation = _save(run, site, published, incremental, changed)
-    if site.scan.problems:
-        # Files with problems are read again next time: no no-op (or quick) path until then.
-        sources = ""
-    run.manifest.save_meta(
-        state="clean",
-        as_of=run.report.as_of,
-        inputs=inputs,
-        release_moments=sorted({entry.released for entry in site.scan.entries if entry.released}),
-        counts={"cables": run.report.cables, "released": run.report.released, "pages": run.report.pages},
-        sources=sources,
-        code=code_fingerprint(),
-        fixed=fingerprints,
-        slugs=facet_slugs(site.catalogue),
-        folders=folder_digests(run.layout.site, folders),
-        generation=generation,
-        page_problems=published.kept_problems,
-    )
+    # Files with problems are read again next time: no no-op (or quick) path until then.
+    meta_fields = {
+        "inputs": inputs,
+        "code": code_fingerprint(),
+        "sources": "" if site.scan.problems else sources,
+        "folders": folder_digests(run.layout.site, folders),
+        "release_moments": release_moments({}, [], site.scan.entries),
+        "slugs": facet_slugs(site.catalogue),
+    }
+    _render_site(run, meta, incremental, site, staging, meta_fields)
 
 
 def _incremental(run: BuildRun, meta: BuildMeta) -> bool:
@@ -283,10 +278,9 @@ def _read_site(run: BuildRun, meta: BuildMeta, folders: list[FolderStats]) -> _S
 
 
 def _render_site(
-    run: BuildRun, meta: BuildMeta, incremental: bool, site: _Site, staging: Staging
-) -> tuple[Published | None, dict[str, str], list[CableEntry]]:
-    """Plan every page, key them, render those whose key changed and publish. Returns what was
-    published (None: --strict stopped it), each kind's fingerprint and the entries that changed."""
+    run: BuildRun, meta: BuildMeta, incremental: bool, site: _Site, staging: Staging, meta_fields: dict[str, Any]
+) -> None:
+    """Plan every page, key them, render those whose key changed, publish and save."""
     assets = copy_static(run.layout.site, staging)
     plans = plan_site(site.catalogue, run.config, site.pages, site.articles, run.search)
     urls = sitemap_urls(plan.url for plan in plans)
@@ -298,13 +292,15 @@ def _render_site(
     keys = PageKeys(site.catalogue, run.config, site.scan.digests, fingerprints, documents, urls)
     memory = run.memory()
     previous = (memory.pages if memory else run.manifest.page_keys()) if incremental else {}
-    changed = []
+    changed: list[CableEntry] | None = None  # None: every row of the catalogue is stored
     if not incremental:
         tasks: list[RenderTask] = [(plan, None) for plan in plans]
     else:
         kinds_changed = {kind for kind, value in fingerprints.items() if meta.fixed.get(kind) != value}
-        changed = changed_entries(site.scan, site.known, meta.as_of or "", run.report.as_of)
-        candidates = affected_plans(plans, site.catalogue, changed, meta.slugs, kinds_changed, previous)
+        diff = catalogue_diff(site.scan, site.known, meta, run.report.as_of, site.catalogue)
+        changed = diff.entries() if site.known else None
+        reach = pages_reached(diff, site.catalogue, run.config.page_size, site.pages, site.articles)
+        candidates = plans_to_key(plans, reach, kinds_changed, previous)
         tasks = [(plan, previous.get(plan.url, ("",))[0]) for plan in candidates]
     run.report.pages = len(plans)
     static: Written = {
@@ -315,28 +311,19 @@ def _render_site(
     if run.search:
         catalogue = site.catalogue
         search = SearchInput(search_members(catalogue.cables, site.scan.digests), catalogue.cables.__getitem__)
+    saved = Saved(
+        site.scan.changed,
+        site.scan.removed,
+        lambda: store_catalogue(run.manifest, site.catalogue, site.scan.digests, changed),
+        {**meta_fields, "fixed": fingerprints},
+        site.known,
+        # A build that knew no file (the first, --full, a new sitegen) read them all: what it
+        # read replaces the table, so no file deleted meanwhile lingers there.
+        replace_sources=not site.known,
+        replace_pages=not incremental,
+    )
     context = RenderContext(renderer, keys, staging)
-    published = publish(run, staging, context, tasks, previous, planned, search, static)
-    return published, fingerprints, changed
-
-
-def _save(run: BuildRun, site: _Site, published: Published, incremental: bool, changed: list[CableEntry]) -> str:
-    """Save what the next build needs: every file's state, every page's key, the catalogue; and
-    keep them in the process's memory. Returns the generation they are saved as."""
-    scan, known = site.scan, site.known
-    # A build that knew no file (the first, --full, a new sitegen) read them all: what it
-    # read replaces the table, so no file deleted meanwhile lingers there.
-    run.manifest.save_sources(scan.changed, scan.removed, replace_all=not known)
-    run.manifest.save_pages(published.written, published.gone_pages, replace_all=not incremental)
-    store_catalogue(run.manifest, site.catalogue, scan.digests, changed if incremental and known else None)
-    generation = secrets.token_hex(8)
-    memory = run.options.memory
-    if memory is not None:
-        sources = {**known, **scan.changed}
-        for path in scan.removed:
-            sources.pop(path, None)
-        memory.remember(generation, sources, published.previous, published.written, published.gone_pages)
-    return generation
+    render_and_save(run, staging, context, tasks, previous, planned, search, saved, static)
 
 
 def _output_problem(error: OSError | sqlite3.Error, layout: SiteLayout) -> Problem:

@@ -1,13 +1,15 @@
 """Publish: the pages a build plans -> files in a staging folder -> output/, indexed, and saved for next time.
 
-Both of a build's paths end here: the general one (pipeline.py) and the quick one (quick.py)
-render the pages whose key changed on every core, stop on --strict, put the staging folder in
-place with the search index's changed files, and mark the manifest while they save.
+Both of a build's paths end in render_and_save: the general one (pipeline.py) and the quick one
+(quick.py) render the pages whose key changed on every core, stop on --strict, put the staging
+folder in place with the search index's changed files, mark the manifest while they save, and
+save what the next build needs.
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 import time
 from collections.abc import Callable, Container, Iterable
 from dataclasses import astuple, dataclass
@@ -17,7 +19,7 @@ from typing import Any
 from sitegen.builder.report import BuildMemory, BuildOptions, BuildReport
 from sitegen.config import Config
 from sitegen.incremental.keys import PageKeys
-from sitegen.incremental.manifest import Manifest
+from sitegen.incremental.manifest import Manifest, SourceState
 from sitegen.layout import SiteLayout
 from sitegen.model import Problem
 from sitegen.parallel import batches, map_batches
@@ -87,6 +89,60 @@ class AllPagesBut:
 
     def __contains__(self, url: object) -> bool:
         return url not in self.gone
+
+
+@dataclass
+class Saved:
+    """What a build keeps for the next besides its pages, as its path knows it."""
+
+    sources: dict[str, SourceState]  # the states of the cable files read
+    removed: list[str]  # the paths of the cable files gone
+    store_catalogue: Callable[[], None]  # keeps the catalogue's rows that changed (all of them)
+    meta: dict[str, Any]  # the BuildMeta fields the path decides (each path its own)
+    known: dict[str, SourceState] | None  # every file's state before: kept in the process's memory (None: not kept)
+    pages_before: dict[str, tuple[str, str]] | None = None  # every page's before (None: publish's `previous`)
+    replace_sources: bool = False  # the states read replace the table (a build that knew no file)
+    replace_pages: bool = False  # the pages written replace the table (a build that planned every page)
+
+
+def render_and_save(
+    run: BuildRun,
+    staging: Staging,
+    context: RenderContext,
+    tasks: list[RenderTask],
+    previous: dict[str, tuple[str, str]],
+    planned: Container[str] | None,
+    search: SearchInput | None,
+    saved: Saved,
+    extra_pages: Written | None = None,
+) -> Published | None:
+    """Both paths' last step: render and publish (see publish), then save what the next build
+    needs: every file's state, every page's key, the catalogue, BuildMeta; and keep them in the
+    process's memory. None: --strict met a problem, nothing published or saved."""
+    published = publish(run, staging, context, tasks, previous, planned, search, extra_pages)
+    if published is None:
+        return None
+    manifest, report = run.manifest, run.report
+    manifest.save_sources(saved.sources, saved.removed, replace_all=saved.replace_sources)
+    manifest.save_pages(published.written, published.gone_pages, replace_all=saved.replace_pages)
+    saved.store_catalogue()
+    generation = secrets.token_hex(8)
+    memory = run.options.memory
+    if memory is not None and saved.known is not None:
+        sources = {**saved.known, **saved.sources}
+        for path in saved.removed:
+            sources.pop(path, None)
+        pages = published.previous if saved.pages_before is None else saved.pages_before
+        memory.remember(generation, sources, pages, published.written, published.gone_pages)
+    manifest.save_meta(
+        state="clean",
+        as_of=report.as_of,
+        generation=generation,
+        page_problems=published.kept_problems,
+        counts={"cables": report.cables, "released": report.released, "pages": report.pages},
+        **saved.meta,
+    )
+    return published
 
 
 def publish(

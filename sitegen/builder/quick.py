@@ -14,38 +14,34 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen import urls
-from sitegen.builder.changes import document_digests, release_set_unchanged
-from sitegen.builder.publish import AllPagesBut, BuildRun, RenderContext, RenderTask, SearchInput, publish
+from sitegen.builder.changes import document_digests, release_moments, release_set_unchanged
+from sitegen.builder.publish import (
+    AllPagesBut,
+    BuildRun,
+    RenderContext,
+    RenderTask,
+    Saved,
+    SearchInput,
+    render_and_save,
+)
 from sitegen.catalogue import (
-    OTHER_LETTER,
     CableEntry,
-    Facet,
     entry_from_fields,
-    index_letter,
-    origin_letter,
     published_articles,
 )
-from sitegen.config import Config
 from sitegen.incremental.keys import PageKeys
 from sitegen.incremental.manifest import BuildMeta, Manifest, SourceState
-from sitegen.incremental.reach import facet_names
-from sitegen.incremental.stored import SLUGGED_KINDS, Moved, StoredCatalogue, same_place, store_entries, store_moved
-from sitegen.kinds import FEED_FACET_KINDS, LISTING_KINDS, NEWEST_SHOWN
+from sitegen.incremental.reach import CatalogueDiff, pages_reached
+from sitegen.incremental.stored import Moved, StoredCatalogue, same_place, store_entries, store_moved
+from sitegen.kinds import FACET_KINDS, FEED_FACET_KINDS, LISTING_KINDS
 from sitegen.parallel import batches, map_batches
 from sitegen.plan import (
     PagePlan,
-    feed_plan,
-    letters_used,
     listed,
-    listing_plans_showing,
-    month_plans,
-    release_plans,
     sitemap_plans,
     sitemap_urls,
 )
@@ -111,6 +107,7 @@ class QuickBuild:
             and meta.code == code_fingerprint()
             and bool(meta.sources)  # the last build met a broken file: it is read again
             and meta.as_of is not None
+            and isinstance(meta.release_moments, dict)  # a manifest from before moments were counted
             and release_set_unchanged(meta.release_moments, meta.as_of, self.run.report.as_of)
             # The quick path takes the search index's cables from its record: there must be one.
             and (not self.run.search or self.run.layout.search_record.exists())
@@ -132,25 +129,15 @@ class QuickBuild:
         if page_problems or article_problems:
             return False  # the general path reports them (and fails a strict build)
         articles = published_articles(articles, run.report.as_of)
-        shown = [entry for entry, _ in catalogue.changed.values() if entry.reference_id in catalogue.cables]
-        plans = {plan.url: plan for plan in quick_plans(catalogue, run.config, shown)} if shown else {}
         memory = run.memory()
-        gone: set[str] = set()
-        sitemap: list[str] = []
-        documents: dict[str, str] = {}
-        every_page: dict[str, tuple[str, str]] | None = None
-        if moved is not None:
-            more, gone = moved_plans(catalogue, run.config, moved, pages, articles)
-            plans.update((plan.url, plan) for plan in more)
-            # The sitemap lists every page: the last build's, less those gone, with those new.
-            every_page = memory.pages if memory is not None else run.manifest.page_keys()
-            sitemap = sitemap_urls({*(url for url in every_page if url not in gone), *plans})
-            for plan in sitemap_plans(len(sitemap)):
-                plans[plan.url] = plan
-            gone |= {url for url in every_page if SITEMAP_PART.fullmatch(url) and url not in plans}
-            documents = document_digests(pages, articles, catalogue)
-            if not {plan.kind for plan in plans.values()} <= meta.fixed.keys():
-                return False  # a kind of page the last build had none of: the general path keys it
+        every_page = memory.pages if memory is not None else None
+        if moved is not None and every_page is None:
+            every_page = run.manifest.page_keys()
+        reached = self._plan(catalogue, found, meta, moved, pages, articles, every_page)
+        if reached is None:
+            return False
+        plans, gone, sitemap = reached
+        documents = document_digests(pages, articles, catalogue) if moved is not None else {}
         staging = Staging.begin(layout.output, overlay=True)
         assets = copy_static(layout.site, staging)
         renderer = SiteRenderer(run.config, catalogue, layout.site, pages, articles, assets, sitemap, run.search)
@@ -161,48 +148,71 @@ class QuickBuild:
         catalogue.preload(listed_cables(catalogue, plans.values(), run.config.page_size))
         keys = PageKeys(catalogue, run.config, catalogue.digests, fingerprints, documents, sitemap)
         wanted = [*plans, *gone]
-        if every_page is not None or memory is not None:
-            known = every_page if every_page is not None else memory.pages  # type: ignore[union-attr]
-            previous = {url: known[url] for url in wanted if url in known}
+        if every_page is not None:
+            previous = {url: every_page[url] for url in wanted if url in every_page}
         else:
             previous = run.manifest.page_keys(url.rpartition("/")[0] for url in wanted)
         tasks: list[RenderTask] = [(plan, previous.get(plan.url, ("",))[0]) for plan in plans.values()]
+        new_pages = sum(url not in previous for url in plans) - sum(url in previous for url in gone)
+        self._report(catalogue, found, meta, moved, new_pages)
         context = RenderContext(renderer, keys, staging)
         planned = AllPagesBut(gone) if moved is not None else None
-        published = publish(run, staging, context, tasks, previous, planned, search)
-        if published is None:
-            return True  # --strict met a problem: reported, nothing changed
-        report = run.report
+        saved = Saved(
+            states,
+            found.removed,
+            lambda: self._store(catalogue, moved),
+            {
+                "sources": self.sources,
+                "folders": folder_digests(layout.site, self.folders),
+                "release_moments": found.release_moments(meta.release_moments),
+                "slugs": moved.slugs(meta.slugs) if moved is not None else meta.slugs,
+            },
+            memory.sources if memory is not None else None,
+            memory.pages if memory is not None else None,
+        )
+        render_and_save(run, staging, context, tasks, previous, planned, search, saved)
+        return True  # published, or --strict met a problem: reported, nothing changed
+
+    def _plan(
+        self,
+        catalogue: StoredCatalogue,
+        found: QuickChanges,
+        meta: BuildMeta,
+        moved: Moved | None,
+        pages: list[Document],
+        articles: list[Document],
+        every_page: dict[str, tuple[str, str]] | None,
+    ) -> tuple[dict[str, PagePlan], set[str], list[str]] | None:
+        """The pages the change reaches, the pages gone and the sitemap's URLs; None when a kind
+        of page the last build had none of is reached (the general path keys it)."""
+        reach = pages_reached(quick_diff(found, meta, moved), catalogue, self.run.config.page_size, pages, articles)
+        plans, gone = reach.plans, reach.gone
+        sitemap: list[str] = []
+        if reach.kinds and every_page is not None:
+            # The sitemap lists every page: the last build's, less those gone, with those new.
+            sitemap = sitemap_urls({*(url for url in every_page if url not in gone), *plans})
+            for plan in sitemap_plans(len(sitemap)):
+                plans[plan.url] = plan
+            gone |= {url for url in every_page if SITEMAP_PART.fullmatch(url) and url not in plans}
+        if not {plan.kind for plan in plans.values()} <= meta.fixed.keys():
+            return None
+        return plans, gone, sitemap
+
+    def _report(
+        self, catalogue: StoredCatalogue, found: QuickChanges, meta: BuildMeta, moved: Moved | None, new_pages: int
+    ) -> None:
+        report = self.run.report
         report.quick = report.incremental = True
         report.moved = len(moved.rows) if moved else 0
         report.cables, report.released = meta.counts.get("cables", 0) + found.counted(), catalogue.released_count
-        new_pages = sum(url not in previous for url in plans) - sum(url in previous for url in gone)
-        report.pages, report.sources_read = meta.counts.get("pages", 0) + new_pages, len(states)
-        run.manifest.save_sources(states, found.removed)
-        run.manifest.save_pages(published.written, published.gone_pages, replace_all=False)
-        store_entries(run.manifest, [catalogue.changed[entry.reference_id] for entry in shown])
+        report.pages, report.sources_read = meta.counts.get("pages", 0) + new_pages, len(found.states)
+
+    def _store(self, catalogue: StoredCatalogue, moved: Moved | None) -> None:
+        """Keep the rows of the cables changed in place and those StoredCatalogue.move edited."""
+        changed = [row for row in catalogue.changed.values() if row[0].reference_id in catalogue.cables]
+        store_entries(self.run.manifest, changed)
         if moved is not None:
-            store_moved(run.manifest, catalogue, moved)
-        generation = secrets.token_hex(8)
-        if memory is not None:
-            sources = {**memory.sources, **states}
-            for path in found.removed:
-                del sources[path]
-            memory.remember(generation, sources, memory.pages, published.written, published.gone_pages)
-        moments = {state.entry.released for state in states.values() if state.entry and state.entry.released}
-        run.manifest.save_meta(
-            state="clean",
-            as_of=report.as_of,
-            sources=self.sources,
-            folders=folder_digests(layout.site, self.folders),
-            generation=generation,
-            page_problems=published.kept_problems,
-            # A superset (a moment no cable holds any more stays): it only sends a build the general way.
-            release_moments=sorted(moments.union(meta.release_moments)),
-            counts={"cables": report.cables, "released": report.released, "pages": report.pages},
-            slugs=moved.slugs(meta.slugs) if moved is not None else meta.slugs,
-        )
-        return True
+            store_moved(self.run.manifest, catalogue, moved)
 
 
 def quick_members(record_path: Path, catalogue: StoredCatalogue, moved: Moved | None) -> list[Member] | None:
@@ -234,6 +244,10 @@ class QuickChanges:
     # (old entry, new entry, new digest) of the others: None for a cable that came or went
     moves: list[tuple[CableEntry | None, CableEntry | None, str]]
     removed: list[str]  # the paths of the files gone
+
+    def release_moments(self, before: dict[str, int]) -> dict[str, int]:
+        """BuildMeta.release_moments once these changes are in (a cable changed in place keeps its moment)."""
+        return release_moments(before, (old for old, _, _ in self.moves), (new for _, new, _ in self.moves))
 
     def counted(self) -> int:
         """How many more cable files there are than the last build had."""
@@ -302,31 +316,18 @@ def quick_changes(
     return found
 
 
-def quick_plans(catalogue: StoredCatalogue, config: Config, entries: list[CableEntry]) -> list[PagePlan]:
-    """The pages that can show what changed in these entries when none of them moved: as
-    affected_plans, narrowed to the page of each listing that holds the cable (and its overview)."""
-    cables: dict[str, None] = {}
-    plans: dict[str, PagePlan] = {urls.HOME: PagePlan(urls.HOME, "home")}
-    plans[urls.RELEASES_FEED] = PagePlan(urls.RELEASES_FEED, "releases-feed")
-    if not {entry.reference_id for entry in entries}.isdisjoint(catalogue.newest(NEWEST_SHOWN)):
-        plans[urls.DATE_INDEX] = PagePlan(urls.DATE_INDEX, "date-index")
-    facets = catalogue.indexes()
-    for entry in entries:
-        reference_id = entry.reference_id
-        cables.update(
-            dict.fromkeys([reference_id, *catalogue.cited(entry), *catalogue.backlinks.get(reference_id, ())])
-        )
-        cables.update(dict.fromkeys(ref for ref in catalogue.neighbours(entry) if ref))
-        for kind, names in facet_names(entry).items():
-            for name in sorted(names):
-                facet = facets[kind][name]
-                for plan in listing_plans_showing(kind, facet, config.page_size, reference_id):
-                    plans[plan.url] = plan
-                if kind in ("origin", "tag"):
-                    plan = feed_plan(kind, facet)
-                    plans[plan.url] = plan
-    shown = [catalogue.cables[ref] for ref in cables if ref in catalogue.cables]
-    return [PagePlan(entry.url, "cable", entry.reference_id) for entry in shown] + list(plans.values())
+def quick_diff(found: QuickChanges, meta: BuildMeta, moved: Moved | None) -> CatalogueDiff:
+    """The quick path's diff: the cables changed in place, and what StoredCatalogue.move did."""
+    diff = CatalogueDiff(meta.as_of or "", edited=found.entries)
+    if moved is not None:
+        diff.moved = [(old, new) for old, new, _ in found.moves]
+        diff.months = moved.months
+        diff.before = {listing: before for listing, (before, _) in moved.facets.items()}
+        diff.came_or_went = {kind for kind in FACET_KINDS if moved.appeared_or_vanished(kind)}
+        diff.posts = set(moved.posts)
+        diff.shown, diff.moves_shown = set(moved.shown), True
+        diff.pages_moved = True
+    return diff
 
 
 def listed_cables(catalogue: StoredCatalogue, plans: Iterable[PagePlan], page_size: int) -> Iterator[str]:
@@ -342,72 +343,4 @@ def listed_cables(catalogue: StoredCatalogue, plans: Iterable[PagePlan], page_si
             yield from catalogue.feed()
 
 
-LETTER_OF = {"origin": origin_letter, "tag": index_letter}
 SITEMAP_PART = re.compile(r"sitemap-\d+\.xml")
-
-
-def moved_plans(
-    catalogue: StoredCatalogue, config: Config, moved: Moved, pages: list[Document], articles: list[Document]
-) -> tuple[list[PagePlan], set[str]]:
-    """The pages that can show what StoredCatalogue.move changed, and the pages gone with it: as
-    affected_plans would find them, from the rows moved rather than from every plan."""
-    plans: dict[str, PagePlan] = {}
-    gone: set[str] = set(moved.gone)
-
-    def add(more: Iterable[PagePlan]) -> None:
-        plans.update((plan.url, plan) for plan in more)
-
-    add(PagePlan(catalogue.cables[ref].url, "cable", ref) for ref in sorted(moved.shown) if ref in catalogue.cables)
-    for (kind, name), (before, after) in moved.facets.items():
-        for month in moved.months.get((kind, name), ()):
-            now = _month_pages(kind, after, month, config.page_size)
-            add(now)
-            gone |= {plan.url for plan in _month_pages(kind, before, month, config.page_size)} - {p.url for p in now}
-        if after is not None and kind in FEED_FACET_KINDS.values():
-            add([feed_plan(kind, after)])
-        if after is not None and kind in SLUGGED_KINDS:
-            add([PagePlan(urls.facet_index(kind, after.slug), kind, name)])
-        elif before is not None and kind in SLUGGED_KINDS:
-            gone.add(urls.facet_index(kind, before.slug))
-            if kind in FEED_FACET_KINDS.values():
-                gone.add(feed_plan(kind, before).url)
-        if kind in ("origin", "tag"):
-            letter = LETTER_OF[kind](name)
-            add([PagePlan(urls.letter_page(kind, letter), f"{kind}-letter", letter)])
-    for kind in ("origin", "tag"):
-        if moved.appeared_or_vanished(kind):  # a letter may fill or empty: every letter bar shows it
-            facets = catalogue.indexes()[kind]
-            used = letters_used(facets, LETTER_OF[kind])
-            add(PagePlan(urls.letter_page(kind, letter), f"{kind}-letter", letter) for letter in used)
-            if OTHER_LETTER not in used:
-                gone.add(urls.letter_page(kind, OTHER_LETTER))
-    for post, ids in moved.posts.items():
-        if ids:
-            add([PagePlan(urls.id_shard(post), "id-shard", post)])
-        else:
-            gone.add(urls.id_shard(post))
-    add(
-        [
-            PagePlan(urls.HOME, "home"),
-            PagePlan(urls.RELEASES_FEED, "releases-feed"),
-            PagePlan(urls.DATE_INDEX, "date-index"),
-            PagePlan(urls.RELEASE_INDEX, "release-index"),
-            PagePlan(urls.CLASSIFICATION_INDEX, "classification-index"),
-            PagePlan(urls.letter_index("origin"), "origin-index"),
-            PagePlan(urls.letter_index("tag"), "tag-index"),
-            PagePlan(urls.ARTICLES_INDEX, "articles"),
-        ]
-    )
-    add(PagePlan(urls.document(document.slug), "page", document.slug) for document in pages)
-    add(PagePlan(urls.article(document.slug), "article", document.slug) for document in articles)
-    return list(plans.values()), gone - plans.keys()
-
-
-def _month_pages(kind: str, facet: Facet | None, month: str, page_size: int) -> list[PagePlan]:
-    """The pages of a facet's month (of a release day: all its pages); none without the facet."""
-    if facet is None:
-        return []
-    if kind == "release":
-        return release_plans(facet, page_size)
-    start, end = facet.month_span(month)
-    return month_plans(kind, facet, month, end - start, page_size) if end > start else []

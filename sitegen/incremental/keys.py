@@ -6,16 +6,17 @@ A build renders a page only when its key differs from the one the last build sav
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
-from sitegen.catalogue import Catalogue, index_letter, origin_letter
+from sitegen import kinds
+from sitegen.catalogue import Catalogue, Facet
 from sitegen.config import Config
-from sitegen.kinds import KINDS, LISTING_KINDS, NEWEST_SHOWN
-from sitegen.plan import PagePlan, listed
+from sitegen.kinds import KINDS, NEWEST_SHOWN, kind_of
+from sitegen.plan import LETTER_OF, PagePlan, listed
 
 
 def _key_digest(parts: list[str]) -> str:
-    # SHA-256 for the reason sitegen.builder hashes files with it: faster than BLAKE2 on CPUs with SHA instructions.
+    # SHA-256, as sources/scan.py hashes cable files: faster than BLAKE2 on CPUs with SHA instructions.
     return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogateescape")).hexdigest()[:32]
 
 
@@ -44,21 +45,23 @@ class PageKeys:
         self.sitemap = _key_digest(urls)
 
     def key(self, plan: PagePlan) -> str:
+        """The hash of the plan and of each input its kind declares it reads (kinds.py)."""
         parts = [plan.kind, plan.url, plan.name, str(plan.number), str(plan.pages), self.fixed.get(plan.kind, "")]
-        parts += self._inputs(plan, self.config.page_size, self.config.feed_size)
+        for name in kind_of(plan.kind).reads:
+            parts += INPUTS[name](self, plan)
         return _key_digest(parts)
 
     def _entries(self, ids: Iterable[str]) -> list[str]:
         # A cable's digest hashes its file, which names its reference ID: the digest alone is enough.
         return list(map(self.digests.__getitem__, ids))
 
-    def _listing(self, plan: PagePlan, page_size: int) -> list[str]:
+    def _listing(self, plan: PagePlan) -> list[str]:
         """What a listing page shows of its facet: an overview its count, months and newest
         cables; a month's page only that month's cables on it (so it changes only when they do);
         a release day's page its count and its cables."""
-        kind = KINDS[plan.kind]
-        facet = self.catalogue.indexes()[LISTING_KINDS[plan.kind]][plan.name]
-        shown = self._entries(listed(plan, facet, page_size))
+        kind = kind_of(plan.kind)
+        facet = self.catalogue.indexes()[kind.lists or ""][plan.name]
+        shown = self._entries(listed(plan, facet, self.config.page_size))
         if kind.listing == "overview":
             return [facet.slug, facet.label, *(f"{month}:{count}" for month, count in facet.by_month), *shown]
         if kind.listing == "month":
@@ -66,67 +69,103 @@ class PageKeys:
             return [facet.slug, facet.label, str(end - first), *shown]
         return [facet.slug, facet.label, str(len(facet.reference_ids)), *shown]
 
-    def _archive_overview(self) -> list[str]:
+    def _archive_overview(self, plan: PagePlan) -> list[str]:
         """What the creation-date index shows: every month's count and the newest cables."""
         months = sorted(self.catalogue.months.items(), reverse=True)
         newest = self.catalogue.newest(NEWEST_SHOWN)
         return [*(f"{month}:{len(facet.reference_ids)}" for month, facet in months), *self._entries(newest)]
 
-    def _inputs(self, plan: PagePlan, page_size: int, feed_size: int) -> list[str]:
+    def _cable(self, plan: PagePlan) -> list[str]:
+        """A cable page: its file, the references it shows (linked or not), the cables citing it,
+        its origin neighbours, and its tags', origin's and classification's slugs and labels."""
         catalogue = self.catalogue
-        kind = plan.kind
-        if kind == "cable":
-            entry = catalogue.cables[plan.name]
-            older, newer = catalogue.neighbours(entry)
-            refs = [
-                ref if ref not in catalogue.cables else f"{ref}:{self.digests[ref]}"
-                for ref in catalogue.visible_references(entry)
-            ]
-            return [
-                self.digests[plan.name],
-                *refs,
-                "|",
-                *self._entries(catalogue.backlinks.get(plan.name, ())),
-                "|",
-                *self._entries([ref for ref in (older, newer) if ref]),
-                *(f"{catalogue.tags[tag].slug}:{catalogue.tags[tag].label}" for tag in entry.tags),
-                catalogue.origins[entry.origin].slug,
-                catalogue.classifications[entry.classification].slug,
-            ]
-        if kind in LISTING_KINDS:
-            return self._listing(plan, page_size)
-        if kind in ("origin-letter", "tag-letter", "origin-index", "tag-index"):
-            facets, letter_of = (
-                (catalogue.origins, origin_letter) if kind.startswith("origin") else (catalogue.tags, index_letter)
-            )
-            filed = catalogue.letters(facets, letter_of)
-            present = "".join(letter for letter, items in sorted(filed.items()) if items)
-            if kind.endswith("-index"):  # each letter's count
-                return [present, *(f"{letter}:{len(items)}" for letter, items in sorted(filed.items()))]
-            lettered = map(facets.__getitem__, filed.get(plan.name, []))
-            return [present, *(f"{f.name}:{f.label}:{f.slug}:{len(f.reference_ids)}" for f in lettered)]
-        if kind == "id-shard":
-            return [f"{ref}:{catalogue.cables[ref].created[:7]}" for ref in catalogue.posts()[plan.name]]
-        if kind == "releases-feed":
-            return self._entries(catalogue.feed())
-        if kind in ("origin-feed", "tag-feed"):
-            facet_kind = kind.split("-")[0]
-            label = catalogue.indexes()[facet_kind][plan.name].label  # in the feed's title
-            return [label, *self._entries(catalogue.feed(facet_kind, plan.name))]
-        if kind == "home":
-            parts = [str(catalogue.released_count), str(catalogue.total)]
-            if catalogue.releases:
-                day, facet = next(iter(catalogue.releases.items()))
-                shown = facet.reference_ids[: self.config.latest_release_size]
-                parts += [day, str(len(facet.reference_ids)), *self._entries(shown)]
-            return parts
-        if kind == "date-index":
-            return self._archive_overview()
-        if kind in ("classification-index", "release-index"):
-            facets = catalogue.classifications if kind == "classification-index" else catalogue.releases
-            return [f"{name}:{facet.slug}:{len(facet.reference_ids)}" for name, facet in facets.items()]
-        if kind in ("sitemap", "sitemap-index"):
-            return [self.sitemap]
-        if kind in ("page", "article", "articles"):
-            return [self.documents.get(f"{kind}:{plan.name}", ""), self.documents.get("mentions", "")]
-        return []
+        entry = catalogue.cables[plan.name]
+        older, newer = catalogue.neighbours(entry)
+        refs = [
+            ref if ref not in catalogue.cables else f"{ref}:{self.digests[ref]}"
+            for ref in catalogue.visible_references(entry)
+        ]
+        return [
+            self.digests[plan.name],
+            *refs,
+            "|",
+            *self._entries(catalogue.backlinks.get(plan.name, ())),
+            "|",
+            *self._entries([ref for ref in (older, newer) if ref]),
+            *(f"{catalogue.tags[tag].slug}:{catalogue.tags[tag].label}" for tag in entry.tags),
+            catalogue.origins[entry.origin].slug,
+            catalogue.classifications[entry.classification].slug,
+        ]
+
+    def _lettered(self, plan: PagePlan) -> tuple[Mapping[str, Facet], dict[str, list[str]], str]:
+        family = kind_of(plan.kind).family or ""
+        facets = self.catalogue.indexes()[family]
+        filed = self.catalogue.letters(facets, LETTER_OF[family])
+        present = "".join(letter for letter, items in sorted(filed.items()) if items)
+        return facets, filed, present
+
+    def _letter_counts(self, plan: PagePlan) -> list[str]:
+        """An A-Z index: the letters present and each one's count."""
+        _, filed, present = self._lettered(plan)
+        return [present, *(f"{letter}:{len(items)}" for letter, items in sorted(filed.items()))]
+
+    def _letters(self, plan: PagePlan) -> list[str]:
+        """A letter page: the letters present and each facet under its letter."""
+        facets, filed, present = self._lettered(plan)
+        lettered = map(facets.__getitem__, filed.get(plan.name, []))
+        return [present, *(f"{f.name}:{f.label}:{f.slug}:{len(f.reference_ids)}" for f in lettered)]
+
+    def _post_ids(self, plan: PagePlan) -> list[str]:
+        catalogue = self.catalogue
+        return [f"{ref}:{catalogue.cables[ref].created[:7]}" for ref in catalogue.posts()[plan.name]]
+
+    def _feed(self, plan: PagePlan) -> list[str]:
+        """A feed: its cables; a facet's its label too (in the feed's title)."""
+        facet_kind = kind_of(plan.kind).lists
+        if facet_kind is None:
+            return self._entries(self.catalogue.feed())
+        label = self.catalogue.indexes()[facet_kind][plan.name].label
+        return [label, *self._entries(self.catalogue.feed(facet_kind, plan.name))]
+
+    def _home(self, plan: PagePlan) -> list[str]:
+        catalogue = self.catalogue
+        parts = [str(catalogue.released_count), str(catalogue.total)]
+        if catalogue.releases:
+            day, facet = next(iter(catalogue.releases.items()))
+            shown = facet.reference_ids[: self.config.latest_release_size]
+            parts += [day, str(len(facet.reference_ids)), *self._entries(shown)]
+        return parts
+
+    def _counts(self, plan: PagePlan) -> list[str]:
+        """A table of counts: each classification's or release day's."""
+        facets = self.catalogue.classifications if plan.kind == "classification-index" else self.catalogue.releases
+        return [f"{name}:{facet.slug}:{len(facet.reference_ids)}" for name, facet in facets.items()]
+
+    def _sitemap(self, plan: PagePlan) -> list[str]:
+        return [self.sitemap]
+
+    def _document(self, plan: PagePlan) -> list[str]:
+        return [self.documents.get(f"{plan.kind}:{plan.name}", "")]
+
+    def _mentions(self, plan: PagePlan) -> list[str]:
+        return [self.documents.get("mentions", "")]
+
+
+# What each name a kind `reads` (kinds.py) hashes: the key is derived from the kind's declaration.
+INPUTS: dict[str, Callable[[PageKeys, PagePlan], list[str]]] = {
+    kinds.CABLE: PageKeys._cable,
+    kinds.LISTING: PageKeys._listing,
+    kinds.LETTERS: PageKeys._letters,
+    kinds.LETTER_COUNTS: PageKeys._letter_counts,
+    kinds.POST_IDS: PageKeys._post_ids,
+    kinds.FEED: PageKeys._feed,
+    kinds.HOME: PageKeys._home,
+    kinds.ARCHIVE: PageKeys._archive_overview,
+    kinds.COUNTS: PageKeys._counts,
+    kinds.SITEMAP_URLS: PageKeys._sitemap,
+    kinds.DOCUMENT: PageKeys._document,
+    kinds.MENTIONS: PageKeys._mentions,
+}
+_UNREAD = {name for kind in KINDS.values() for name in kind.reads} - INPUTS.keys()
+if _UNREAD:  # a kind declares an input no reader hashes: its pages would never be rendered again
+    raise ImportError(f"page kinds read inputs incremental/keys.py has no reader for: {sorted(_UNREAD)}")

@@ -72,7 +72,8 @@ class BuildMeta:
     code: str = ""  # code_fingerprint: entries parsed by another sitegen are parsed again
     sources: str = ""  # the digest of every cable file's stats; "" when a file had a problem (read it again)
     folders: dict[str, str] = field(default_factory=dict)  # each cable folder's stats digest, as `sources` holds it
-    release_moments: list[str] = field(default_factory=list)  # every release moment in the archive
+    # Every release moment in the archive, with how many cable files hold it (builder/changes.py).
+    release_moments: dict[str, int] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)  # cables, released and pages, for the report
     fixed: dict[str, str] = field(default_factory=dict)  # per page kind: what its pages share (templates, config)
     slugs: dict[str, dict[str, str]] = field(default_factory=dict)  # each facet's slug: one moving re-keys its kind

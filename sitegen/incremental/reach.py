@@ -1,19 +1,32 @@
-"""Reach: the cables that changed -> the pages whose keys can differ, the only ones a build keys again.
+"""Reach: a catalogue diff -> the pages whose keys can differ and the pages gone; the one rule of both build paths.
 
-A superset by design: every index page; of each listing a changed cable is or was in, its
-overview, its feed and the pages of the cable's creation month; and the cable pages that show a
-changed cable.
+The general path learns its diff by comparing entries with the last build's (builder/changes.py),
+the quick path from the files changed and StoredCatalogue.move; pages_reached turns either into
+pages, asking each page's kind (kinds.py, `reach`) which changes reach it. A superset where that
+is cheap (the index pages), never short of a page whose key can differ.
 """
 
 from __future__ import annotations
 
 from collections.abc import Container, Iterable
+from dataclasses import dataclass, field
 
-from sitegen import urls
-from sitegen.catalogue import CableEntry, Catalogue, newest_first_slot
-from sitegen.kinds import FACET_KINDS, FEED_FACET_KINDS, KINDS, LISTING_KINDS
+from sitegen import kinds, urls
+from sitegen.catalogue import CableEntry, Catalogue, Facet, newest_first_slot
+from sitegen.kinds import FAMILIES, FEED_FACET_KINDS, KINDS, NEWEST_SHOWN
 from sitegen.parse.references import spellings_of
-from sitegen.plan import PagePlan
+from sitegen.plan import (
+    LETTER_OF,
+    ONE_PAGE,
+    PagePlan,
+    document_plans,
+    facet_overview,
+    feed_plan,
+    letters_used,
+    listing_plans_showing,
+    whole_month_plans,
+)
+from sitegen.sources.pages import Document
 
 
 def facet_names(entry: CableEntry) -> dict[str, set[str]]:
@@ -29,93 +42,204 @@ def facet_names(entry: CableEntry) -> dict[str, set[str]]:
 
 def facet_slugs(catalogue: Catalogue) -> dict[str, dict[str, str]]:
     """Name -> slug of the facets whose slugs pages link to (kept between builds to see a slug move)."""
-    return {
-        "origin": {name: f.slug for name, f in catalogue.origins.items()},
-        "tag": {name: f.slug for name, f in catalogue.tags.items()},
-        "classification": {name: f.slug for name, f in catalogue.classifications.items()},
-    }
+    return {kind: {name: f.slug for name, f in catalogue.indexes()[kind].items()} for kind in FAMILIES}
 
 
-def _origin_slot(catalogue: Catalogue, entry: CableEntry) -> list[str]:
-    """The released cables of `entry`'s origin on either side of where it sorts: its neighbours
-    whether or not it is still in that list (moved, withheld or deleted)."""
-    facet = catalogue.origins.get(entry.origin)
-    if facet is None:
-        return []
-    ids = facet.reference_ids
-    at = newest_first_slot(ids, entry, catalogue.cables)
-    return list(ids[max(0, at - 1) : at + 2])
+Listing = tuple[str, str]  # (facet kind, facet name)
 
 
-def affected_plans(
-    plans: list[PagePlan],
-    catalogue: Catalogue,
-    changed: Iterable[CableEntry],
-    old_slugs: dict[str, dict[str, str]],
-    kinds_changed: set[str],
-    previous_urls: Container[str],
-) -> list[PagePlan]:
-    """The plans whose keys can differ from the last build's, given the entries of every cable
-    that changed, appeared, vanished or crossed the embargo (old and new versions alike).
+@dataclass
+class CatalogueDiff:
+    """What changed between the last build's catalogue and this one's, as both paths learn it."""
 
-    A superset by design: every index page (a few hundred: cheap to key); of each listing a
-    changed cable is or was in, its overview, its feed and the pages of the month the cable was
-    created in (a listing paged by month, so its other months stay put) or every page (a
-    release day); and the cable pages that show a changed cable: itself, the cables it cites
-    and that cite it, its origin neighbours old and new. Pages of kinds whose templates or
-    config changed, and pages never built, are all in.
-    """
-    changed = list(changed)
-    dirty_ids = {entry.reference_id for entry in changed}
-    cables: set[str] = set(dirty_ids)
-    posts = {urls.post_of(reference_id) for reference_id in dirty_ids}
-    listings: dict[str, set[str]] = {kind: set() for kind in FACET_KINDS}
-    months: dict[str, set[tuple[str, str]]] = {kind: set() for kind in FACET_KINDS}  # (facet, month)
-    relabelled: set[str] = set()  # person tags whose fullest spelling may have come or gone
-    for entry in changed:
-        cables.update(entry.references)
-        for spellings in entry.reference_spellings:  # linked in whichever spelling is released
-            cables.update(spellings)
-        relabelled.update(tag for tag, _ in entry.person_spellings)
-        cables.update(_origin_slot(catalogue, entry))
-        for kind, names in facet_names(entry).items():
-            listings[kind] |= names
-            months[kind] |= {(name, entry.created[:7]) for name in names}
-    # Cables citing a changed one show its subject or link; a cite of it in its post's other
-    # spelling may have moved to or from it (and the other spelling's page lost or won it).
-    for reference_id in dirty_ids:
-        for spelling in spellings_of(reference_id):
-            cables.add(spelling)
-            cables.update(catalogue.backlinks.get(spelling, ()))
-    # A person's label shows on every page of the tag and of its cables.
-    for tag in relabelled:
-        facet = catalogue.tags.get(tag)
-        if facet is not None:
-            listings["tag"].add(tag)
-            months["tag"] |= {(tag, month) for month, _ in facet.by_month}
-            cables.update(facet.reference_ids)
-    facets_by_kind = {"origin": catalogue.origins, "tag": catalogue.tags, "classification": catalogue.classifications}
+    old_as_of: str  # the last build's moment: which old entries it published
+    edited: list[CableEntry] = field(default_factory=list)  # new entries of cables changed in place
+    # (old, new) entries of the cables that moved, came or went (None: no such file then or now)
+    moved: list[tuple[CableEntry | None, CableEntry | None]] = field(default_factory=list)
+    # Listings a cable left or entered, with the months it left or entered, besides those of `moved`.
+    months: dict[Listing, set[str]] = field(default_factory=dict)
+    before: dict[Listing, Facet | None] = field(default_factory=dict)  # those listings as they were, where known
+    came_or_went: set[str] = field(default_factory=set)  # facet kinds of which one appeared or vanished
+    whole: set[Listing] = field(default_factory=set)  # listings every page of which can differ (a slug, a label)
+    posts: set[str] = field(default_factory=set)  # posts that gained or lost a released cable, besides those of `moved`
+    shown: set[str] = field(default_factory=set)  # cable pages known to show a change besides those found here
+    # `shown` holds every cable page a moved cable reaches (StoredCatalogue.move finds them as it
+    # moves them, from rows it has loaded): the rule below is not applied to the moved cables again.
+    moves_shown: bool = False
+    documents: bool = False  # the documents may differ from the last build's
+    pages_moved: bool = False  # pages may have come or gone (the sitemap lists them)
+
+    def entries(self) -> list[CableEntry]:
+        """Every entry the diff holds, old and new (a cable changed in place: its new one)."""
+        return [*self.edited, *(entry for pair in self.moved for entry in pair if entry is not None)]
+
+
+@dataclass
+class Reach:
+    """The pages a diff reaches: each one's plan by URL; the URLs gone; the kinds reached whole."""
+
+    plans: dict[str, PagePlan] = field(default_factory=dict)
+    gone: set[str] = field(default_factory=set)
+    kinds: set[str] = field(default_factory=set)
+
+    def add(self, plans: Iterable[PagePlan]) -> None:
+        self.plans.update((plan.url, plan) for plan in plans)
+
+
+def note_slugs(diff: CatalogueDiff, catalogue: Catalogue, old_slugs: dict[str, dict[str, str]]) -> None:
+    """Add to `diff` the facets whose slug is new or moved since the last build (whose slugs
+    `old_slugs` are): every page of them and of their cables links to it; and the kinds of
+    which one came or went."""
     for kind, slugs in facet_slugs(catalogue).items():
-        for name, slug in slugs.items():
-            if old_slugs.get(kind, {}).get(name) != slug:  # a new facet, or one whose slug moved
-                listings[kind].add(name)
-                months[kind] |= {(name, month) for month, _ in facets_by_kind[kind][name].by_month}
-                cables.update(facets_by_kind[kind][name].reference_ids)
+        old = old_slugs.get(kind, {})
+        if slugs.keys() != old.keys():
+            diff.came_or_went.add(kind)
+        diff.whole |= {(kind, name) for name, slug in slugs.items() if old.get(name) != slug}
 
-    def affected(plan: PagePlan) -> bool:
-        if plan.kind in kinds_changed or plan.url not in previous_urls:
-            return True
-        if plan.kind == "cable":
-            return plan.name in cables
-        if plan.kind == "id-shard":
-            return plan.name in posts
-        if plan.kind in LISTING_KINDS:
-            facet_kind = LISTING_KINDS[plan.kind]
-            if KINDS[plan.kind].listing == "month":
-                return (plan.name, plan.month) in months[facet_kind]
-            return plan.name in listings[facet_kind]
-        if plan.kind in FEED_FACET_KINDS:
-            return plan.name in listings[FEED_FACET_KINDS[plan.kind]]
-        return True
 
-    return [plan for plan in plans if affected(plan)]
+def plans_to_key(
+    plans: list[PagePlan], reach: Reach, kinds_changed: set[str], previous: Container[str]
+) -> list[PagePlan]:
+    """Of every page planned, those a build that planned them all keys again: those the diff
+    reaches, those of a kind whose templates or config changed, and those never built."""
+    whole = kinds_changed | reach.kinds
+    return [plan for plan in plans if plan.url in reach.plans or plan.kind in whole or plan.url not in previous]
+
+
+def pages_reached(
+    diff: CatalogueDiff, catalogue: Catalogue, page_size: int, pages: list[Document], articles: list[Document]
+) -> Reach:
+    """The pages whose keys can differ after `diff`, and the pages gone (known from the diff:
+    a listing's old pages need its facet as it was)."""
+    reach = Reach()
+    months = {listing: set(found) for listing, found in diff.months.items()}
+    posts = set(diff.posts)
+    for entry in (entry for pair in diff.moved for entry in pair if entry is not None):
+        for kind, names in facet_names(entry).items():
+            for name in names:
+                months.setdefault((kind, name), set()).add(entry.created[:7])
+        posts.add(urls.post_of(entry.reference_id))
+    cables = set(diff.shown)
+    for kind, name in diff.whole:
+        facet = catalogue.indexes()[kind].get(name)
+        if facet is not None:
+            months.setdefault((kind, name), set()).update(month for month, _ in facet.by_month)
+            cables.update(facet.reference_ids)
+    for entry in diff.edited:
+        cables |= _cables_showing(catalogue, entry, in_place=True)
+    for entry in () if diff.moves_shown else (entry for pair in diff.moved for entry in pair if entry is not None):
+        cables |= _cables_showing(catalogue, entry, in_place=False)
+    shown = [catalogue.cables.get(ref) for ref in sorted(cables)]
+    reach.add(PagePlan(cable.url, "cable", cable.reference_id) for cable in shown if cable is not None)
+    for old, _ in diff.moved:
+        if old is not None and old.released and old.released <= diff.old_as_of:
+            reach.gone.add(old.url)  # unless planned anew (below)
+    for entry in diff.edited:
+        if entry.reference_id in catalogue.cables:
+            reach.add(_listings_showing(catalogue, entry, page_size))
+    for (kind, name), found in sorted(months.items()):
+        _listing_moved(reach, catalogue, kind, name, found, diff.before.get((kind, name)), page_size)
+    _letters(reach, catalogue, {listing for listing in months if listing[0] in FAMILIES}, diff.came_or_went)
+    for post in sorted(posts):
+        if catalogue.posts().get(post):
+            reach.add([PagePlan(urls.id_shard(post), "id-shard", post)])
+        else:
+            reach.gone.add(urls.id_shard(post))
+    _one_page_kinds(reach, catalogue, diff)
+    if diff.documents or diff.moved:
+        reach.add(document_plans(pages, articles))
+    if diff.pages_moved:
+        reach.kinds |= {kind.name for kind in KINDS.values() if kind.reach == kinds.REACH_PAGES}
+    reach.gone -= reach.plans.keys()
+    return reach
+
+
+def _cables_showing(catalogue: Catalogue, entry: CableEntry, in_place: bool) -> set[str]:
+    """The cable pages that can show a changed cable, old or new version: itself, those it cites
+    (in either spelling of a post the archive spells two ways), those citing it (a cite in its
+    post's other spelling may move to or from it), its origin neighbours where it is or was
+    (a cable changed in place: where it is, found without reading a row)."""
+    cables = {entry.reference_id, *entry.references}
+    for spellings in entry.reference_spellings:
+        cables.update(spellings)
+    for spelling in spellings_of(entry.reference_id):
+        cables.add(spelling)
+        cables.update(catalogue.backlinks.get(spelling, ()))
+    if in_place and entry.reference_id in catalogue.cables:
+        cables.update(ref for ref in catalogue.neighbours(entry) if ref)
+        return cables
+    facet = catalogue.origins.get(entry.origin)
+    if facet is not None:
+        ids = facet.reference_ids
+        at = newest_first_slot(ids, entry, catalogue.cables)
+        cables.update(ids[max(0, at - 1) : at + 2])
+    return cables
+
+
+def _listings_showing(catalogue: Catalogue, entry: CableEntry, page_size: int) -> list[PagePlan]:
+    """The listing pages and feeds showing a cable changed in place: in each listing, the page
+    holding it and the overview; each feed it is in."""
+    plans = []
+    indexes = catalogue.indexes()
+    for kind, names in facet_names(entry).items():
+        for name in sorted(names):
+            facet = indexes[kind][name]
+            plans += listing_plans_showing(kind, facet, page_size, entry)
+            if kind in FEED_FACET_KINDS.values():
+                plans.append(feed_plan(kind, facet))
+    return plans
+
+
+def _listing_moved(
+    reach: Reach, catalogue: Catalogue, kind: str, name: str, months: set[str], before: Facet | None, page_size: int
+) -> None:
+    """A listing a cable left or entered: the pages of the months it left or entered (a release
+    day's every page), its overview and its feed; those it had and has no more are gone."""
+    after = catalogue.indexes()[kind].get(name)
+    for month in sorted(months):
+        now = whole_month_plans(kind, after, month, page_size)
+        reach.add(now)
+        reach.gone |= {plan.url for plan in whole_month_plans(kind, before, month, page_size)}
+    family = FAMILIES.get(kind)
+    if family is None:
+        return
+    if after is not None:
+        reach.add([facet_overview(kind, after)] + ([feed_plan(kind, after)] if family.feed else []))
+    elif before is not None:
+        reach.gone.add(facet_overview(kind, before).url)
+        if family.feed:
+            reach.gone.add(feed_plan(kind, before).url)
+
+
+def _letters(reach: Reach, catalogue: Catalogue, touched: set[tuple[str, str]], came_or_went: set[str]) -> None:
+    """The letter pages of the facets touched: each one's letter (a count or a label there may
+    differ); every letter when a facet came or went (each letter bar shows which are used)."""
+    for family in FAMILIES.values():
+        if not family.lettered:
+            continue
+        kind, letter_of = family.kind, LETTER_OF[family.kind]
+        names = {name for facet_kind, name in touched if facet_kind == kind}
+        if not names and kind not in came_or_went:
+            continue
+        used = letters_used(catalogue.indexes()[kind], letter_of)
+        letters = used if kind in came_or_went else sorted({letter_of(name) for name in names} & set(used))
+        reach.add(PagePlan(urls.letter_page(kind, letter), f"{kind}-letter", letter) for letter in letters)
+        reach.gone |= {urls.letter_page(kind, letter) for letter in {letter_of(name) for name in names}} - {
+            urls.letter_page(kind, letter) for letter in used
+        }
+
+
+def _one_page_kinds(reach: Reach, catalogue: Catalogue, diff: CatalogueDiff) -> None:
+    """The kinds of a single page (the home page, the indexes, the releases feed) that the diff reaches."""
+    edited = bool(diff.edited or diff.moved)
+    newest = bool(diff.moved) or not {entry.reference_id for entry in diff.edited}.isdisjoint(
+        catalogue.newest(NEWEST_SHOWN) if diff.edited else ()
+    )
+    reached = {
+        kinds.REACH_EDIT: edited,
+        kinds.REACH_NEWEST: newest,
+        kinds.REACH_MOVE: bool(diff.moved),
+    }
+    for name, url in ONE_PAGE.items():
+        if reached.get(KINDS[name].reach, False):
+            reach.add([PagePlan(url, name)])

@@ -12,6 +12,7 @@ from feedgen.feed import FeedGenerator
 from sitegen import urls
 from sitegen.catalogue import CableEntry
 from sitegen.config import Config
+from sitegen.kinds import FAMILIES, kind_of
 from sitegen.plan import PagePlan
 from sitegen.render.page import PageBase, Rendered
 
@@ -87,16 +88,10 @@ class FeedPages(PageBase):
         atom = cable_feed(self.config, entries, title, urls.RELEASES_ATOM, "atom")
         return Rendered([(plan.url, rss), (urls.RELEASES_ATOM, atom)])
 
-    def _origin_feed(self, plan: PagePlan) -> Rendered:
-        facet = self.catalogue.origins[plan.name]
-        entries = self._entries(self.catalogue.feed("origin", facet.name))
-        return self._one(
-            plan, cable_feed(self.config, entries, f"{self.config.title}: cables from {facet.name}", plan.url, "rss")
-        )
-
-    def _tag_feed(self, plan: PagePlan) -> Rendered:
-        facet = self.catalogue.tags[plan.name]
-        entries = self._entries(self.catalogue.feed("tag", facet.name))
-        return self._one(
-            plan, cable_feed(self.config, entries, f"{self.config.title}: cables tagged {facet.label}", plan.url, "rss")
-        )
+    def _facet_feed(self, plan: PagePlan) -> Rendered:
+        """The feed of an origin's or a tag's newest releases (kinds.FacetFamily.feed)."""
+        family = FAMILIES[kind_of(plan.kind).family or ""]
+        facet = self.catalogue.indexes()[family.kind][plan.name]
+        entries = self._entries(self.catalogue.feed(family.kind, facet.name))
+        title = f"{self.config.title}: cables {family.phrase.format(name=facet.name, label=facet.label)}"
+        return self._one(plan, cable_feed(self.config, entries, title, plan.url, "rss"))

@@ -3,13 +3,14 @@ letters and the indexes of classifications, months and releases; the 404 page an
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
+from typing import Any
 
 from sitegen import urls
-from sitegen.catalogue import OTHER_LETTER, CableEntry, Facet, index_letter, origin_letter, sensitivity
-from sitegen.kinds import NEWEST_SHOWN
-from sitegen.plan import PagePlan, letters_used, listed
+from sitegen.catalogue import OTHER_LETTER, CableEntry, Facet, sensitivity
+from sitegen.kinds import FAMILIES, NEWEST_SHOWN, kind_of
+from sitegen.plan import LETTER_OF, PagePlan, letters_used, listed
 from sitegen.render.page import PageBase, Rendered, View
 
 
@@ -58,7 +59,13 @@ class IndexPages(PageBase):
             lines.append(f"Sitemap: {sitemap}")
         return self._one(plan, ("\n".join(lines) + "\n").encode())
 
-    def _letters(self, plan: PagePlan, facets: Mapping[str, Facet], letter_of, kind: str, noun: str) -> Rendered:
+    def _lettered(self, plan: PagePlan) -> tuple[str, Mapping[str, Facet], Callable[[str], str], str]:
+        """The family of a letter page or an A-Z index: its kind, facets, letter rule and plural."""
+        family = FAMILIES[kind_of(plan.kind).family or ""]
+        return family.kind, self.catalogue.indexes()[family.kind], LETTER_OF[family.kind], family.section.capitalize()
+
+    def _letters(self, plan: PagePlan) -> Rendered:
+        kind, facets, letter_of, noun = self._lettered(plan)
         filed = self.catalogue.letters(facets, letter_of)
         letters = [
             View(letter=letter, label="#" if letter == OTHER_LETTER else letter, count=len(filed.get(letter, [])))
@@ -70,7 +77,7 @@ class IndexPages(PageBase):
                 name=facet.label,
                 url=urls.facet_index(kind, facet.slug),
                 count=len(facet.reference_ids),
-                description=self._tag_description(facet.name) if kind == "tag" else "",
+                description=self._tag_description(facet.name) if FAMILIES[kind].described else "",
             )
             for facet in map(facets.__getitem__, filed.get(current, []))
         ]
@@ -89,7 +96,8 @@ class IndexPages(PageBase):
             ),
         )
 
-    def _letter_index(self, plan: PagePlan, facets: Mapping[str, Facet], letter_of, kind: str, noun: str) -> Rendered:
+    def _letter_index(self, plan: PagePlan) -> Rendered:
+        kind, facets, letter_of, noun = self._lettered(plan)
         filed = self.catalogue.letters(facets, letter_of)
         letters = [
             View(letter=letter, label="#" if letter == OTHER_LETTER else letter, count=len(filed.get(letter, [])))
@@ -108,18 +116,6 @@ class IndexPages(PageBase):
             ),
         )
 
-    def _origin_index(self, plan: PagePlan) -> Rendered:
-        return self._letter_index(plan, self.catalogue.origins, origin_letter, "origin", "Origins")
-
-    def _tag_index(self, plan: PagePlan) -> Rendered:
-        return self._letter_index(plan, self.catalogue.tags, index_letter, "tag", "Tags")
-
-    def _origin_letter(self, plan: PagePlan) -> Rendered:
-        return self._letters(plan, self.catalogue.origins, origin_letter, "origin", "Origins")
-
-    def _tag_letter(self, plan: PagePlan) -> Rendered:
-        return self._letters(plan, self.catalogue.tags, index_letter, "tag", "Tags")
-
     # -- a facet's overview: its count, its months as a chart and a table, its newest cables ----
 
     def _overview(self, plan: PagePlan, heading: str, count: int, months: list[tuple[str, int]], folder: str,
@@ -137,7 +133,8 @@ class IndexPages(PageBase):
         context.update(extra)
         return self._one(plan, self._page_html("facet.html", plan, **context))
 
-    def _facet_overview(self, plan: PagePlan, kind: str, facet: Facet, heading: str, **extra) -> Rendered:
+    def _facet_overview(self, plan: PagePlan) -> Rendered:
+        kind, facet, heading, extra = self._family_page(plan)
         return self._overview(
             plan,
             heading,
@@ -146,20 +143,6 @@ class IndexPages(PageBase):
             urls.facet_folder(kind, facet.slug),
             list(facet.reference_ids[:NEWEST_SHOWN]),
             **extra,
-        )
-
-    def _origin(self, plan: PagePlan) -> Rendered:
-        facet = self.catalogue.origins[plan.name]
-        return self._facet_overview(plan, "origin", facet, f"Cables from {facet.name}", **self._origin_extra(facet))
-
-    def _tag(self, plan: PagePlan) -> Rendered:
-        facet = self.catalogue.tags[plan.name]
-        return self._facet_overview(plan, "tag", facet, f"Cables tagged {facet.label}", **self._tag_extra(facet))
-
-    def _classification(self, plan: PagePlan) -> Rendered:
-        facet = self.catalogue.classifications[plan.name]
-        return self._facet_overview(
-            plan, "classification", facet, f"Cables classified {facet.name}", own_column="classification"
         )
 
     def _date_index(self, plan: PagePlan) -> Rendered:
@@ -173,23 +156,21 @@ class IndexPages(PageBase):
             self.catalogue.newest(NEWEST_SHOWN),
         )
 
-    def _origin_extra(self, facet: Facet) -> dict:
-        feed = urls.facet_feed("origin", facet.slug)
-        return {
-            "feed_url": feed,
-            "extra_feeds": [View(title=f"Cables from {facet.name}", url=feed)],
-            "own_column": "origin",
-        }
-
-    def _tag_extra(self, facet: Facet) -> dict:
-        feed = urls.facet_feed("tag", facet.slug)
-        description = self._tag_description(facet.name)
-        return {
-            "feed_url": feed,
-            "description_line": description,
-            "description": description,
-            "extra_feeds": [View(title=f"Cables tagged {facet.label}", url=feed)],
-        }
+    def _family_page(self, plan: PagePlan) -> tuple[str, Facet, str, dict[str, Any]]:
+        """A facet's page: its kind, the facet, its heading (`Cables from Embassy Athens`) and
+        what its family adds: the column its rows leave out, its description, its feed."""
+        family = FAMILIES[kind_of(plan.kind).family or ""]
+        facet = self.catalogue.indexes()[family.kind][plan.name]
+        heading = f"Cables {family.phrase.format(name=facet.name, label=facet.label)}"
+        extra: dict[str, Any] = {}
+        if family.own_column:
+            extra["own_column"] = family.kind
+        if family.described:
+            extra["description_line"] = extra["description"] = self._tag_description(facet.name)
+        if family.feed:
+            feed = urls.facet_feed(family.kind, facet.slug)
+            extra.update(feed_url=feed, extra_feeds=[View(title=heading, url=feed)])
+        return family.kind, facet, heading, extra
 
     # -- listings: one month of a facet (or of the archive), or one release day -----------------
 
@@ -210,27 +191,14 @@ class IndexPages(PageBase):
         context.update(extra)
         return self._one(plan, self._page_html("listing.html", plan, **context))
 
-    def _month_listing(self, plan: PagePlan, kind: str, facet: Facet, name: str, **extra) -> Rendered:
-        """A page of the cables of `facet` created in the plan's month."""
+    def _facet_month(self, plan: PagePlan) -> Rendered:
+        """A page of the cables of a facet created in the plan's month."""
+        kind, facet, heading, extra = self._family_page(plan)
         start, end = facet.month_span(plan.month)
         cables = self._entries(listed(plan, facet, self.config.page_size))
         month = f"{datetime.strptime(plan.month, '%Y-%m'):%B %Y}"
         up = View(url=urls.facet_index(kind, facet.slug), label=f"{facet.label}: every month")
-        return self._listing(plan, cables, end - start, f"{name}: {month}", up=up, **extra)
-
-    def _origin_month(self, plan: PagePlan) -> Rendered:
-        facet = self.catalogue.origins[plan.name]
-        return self._month_listing(plan, "origin", facet, f"Cables from {facet.name}", **self._origin_extra(facet))
-
-    def _tag_month(self, plan: PagePlan) -> Rendered:
-        facet = self.catalogue.tags[plan.name]
-        return self._month_listing(plan, "tag", facet, f"Cables tagged {facet.label}", **self._tag_extra(facet))
-
-    def _classification_month(self, plan: PagePlan) -> Rendered:
-        facet = self.catalogue.classifications[plan.name]
-        return self._month_listing(
-            plan, "classification", facet, f"Cables classified {facet.name}", own_column="classification"
-        )
+        return self._listing(plan, cables, end - start, f"{heading}: {month}", up=up, **extra)
 
     def _month(self, plan: PagePlan) -> Rendered:
         facet = self.catalogue.months[plan.name]

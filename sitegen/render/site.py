@@ -1,4 +1,4 @@
-"""Site renderer: a planned page -> its bytes, by the renderer of its kind.
+"""Site renderer: a planned page -> its bytes, by the renderer its kind names (kinds.py).
 
 A SiteRenderer is made once per build (templates compiled once), shared by the forked
 workers, and renders any number of pages. It reads only the catalogue, the documents and, for a
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from sitegen.kinds import kind_of
 from sitegen.plan import PagePlan
 from sitegen.render.cable import CablePages
 from sitegen.render.documents import DocumentPages
@@ -26,42 +27,9 @@ __all__ = ["BUILTIN_TEMPLATES", "Rendered", "SiteRenderer", "View", "code_finger
 class SiteRenderer(CablePages, IndexPages, DocumentPages, FeedPages, SitemapPages, PageBase):
     """Renders any PagePlan of one build."""
 
-    # Each kind of page and the method that renders it (kinds.py lists the kinds).
-    RENDERERS = {
-        "home": "_home",
-        "not-found": "_not_found",
-        "robots": "_robots",
-        "cable": "_cable",
-        "origin-index": "_origin_index",
-        "tag-index": "_tag_index",
-        "origin-letter": "_origin_letter",
-        "tag-letter": "_tag_letter",
-        "origin": "_origin",
-        "origin-month": "_origin_month",
-        "tag": "_tag",
-        "tag-month": "_tag_month",
-        "classification": "_classification",
-        "classification-month": "_classification_month",
-        "month": "_month",
-        "release": "_release",
-        "classification-index": "_classification_index",
-        "date-index": "_date_index",
-        "release-index": "_release_index",
-        "releases-feed": "_releases_feed",
-        "origin-feed": "_origin_feed",
-        "tag-feed": "_tag_feed",
-        "id-shard": "_id_shard",
-        "page": "_page",
-        "articles": "_articles",
-        "article": "_article",
-        "sitemap": "_sitemap",
-        "sitemap-index": "_sitemap_index",
-        "search": "_search",
-    }
-
     def render(self, plan: PagePlan) -> Rendered:
         """The page's files; raises TemplateFailed, naming the page, when a template fails."""
-        renderer: Callable[[PagePlan], Rendered] = getattr(self, self.RENDERERS[plan.kind])
+        renderer: Callable[[PagePlan], Rendered] = getattr(self, kind_of(plan.kind).renderer)
         try:
             return renderer(plan)
         except Exception as error:
