@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from sitegen import urls
 from sitegen.catalogue import CableEntry, Catalogue, cited_ids, count_spellings, facet_names, newest_first_slot
 from sitegen.facets import Dated, Facet, beside, make_facet, numbered_slugs, slugify, spelling_counts
-from sitegen.kinds import FEED_FACET_KINDS
 from sitegen.parse.references import spellings_of
 
 SLUGGED_KINDS = ("origin", "tag", "classification")  # listings whose folders are named by a slug
@@ -34,7 +33,6 @@ class Moved:
     facets: dict[tuple[str, str], tuple[Facet | None, Facet | None]]  # (kind, name) -> before, after
     months: dict[tuple[str, str], set[str]]  # (kind, name) -> the months a moved cable left or entered
     shown: set[str]  # reference IDs of the cable pages that can show a moved cable
-    gone: list[str]  # pages no longer published: cable pages, and a listing's whose slug moved
     backlinks: dict[str, tuple[str, ...]]  # cited reference ID -> citing IDs now
     posts: dict[str, tuple[str, ...]]  # post code -> its released reference IDs now
     rows: dict[str, tuple[CableEntry, str] | None]  # reference ID -> its row now (None: not released)
@@ -69,7 +67,6 @@ class CatalogueEdit:
     citing: dict[str, list[str]] = field(default_factory=dict)
     posts: dict[str, list[str]] = field(default_factory=dict)
     shown: set[str] = field(default_factory=set)
-    gone: list[str] = field(default_factory=list)
     was_released: set[str] = field(default_factory=set)
     moved: dict[str, tuple[CableEntry, str]] = field(default_factory=dict)  # put in: its entry and file digest
     loaded: set[tuple[str, str, str]] = field(default_factory=set)  # (kind, name, month) whose cables are loaded
@@ -191,8 +188,6 @@ class CatalogueEdit:
             if before is not None and after is not None:
                 if before.label != after.label or before.slug != after.slug:
                     self._show_all(kind, name, before, after)
-                if before.slug != after.slug:
-                    self.gone += _own_pages(kind, before)
             facets[(kind, name)] = (before, after)
         cable_rows: dict[str, tuple[CableEntry, str] | None] = dict.fromkeys(self.was_released)
         cable_rows.update(self.moved)
@@ -200,7 +195,6 @@ class CatalogueEdit:
             facets,
             dict(self.months),
             self.shown,
-            self.gone,
             {cited: tuple(citing) for cited, citing in self.citing.items()},
             {post: tuple(ids) for post, ids in self.posts.items()},
             cable_rows,
@@ -243,14 +237,6 @@ class CatalogueEdit:
             if new is not None:
                 withheld.add(new.reference_id)
         return frozenset(withheld - self.moved.keys())
-
-
-def _own_pages(kind: str, facet: Facet) -> list[str]:
-    """A slugged listing's pages named by its slug, besides its month pages: its overview and feed."""
-    return [
-        urls.facet_index(kind, facet.slug),
-        *([urls.facet_feed(kind, facet.slug)] if kind in FEED_FACET_KINDS.values() else []),
-    ]
 
 
 def _month_run(items: list[Dated], month: str) -> tuple[int, int]:

@@ -12,7 +12,7 @@ from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 
 from sitegen import kinds, urls
-from sitegen.catalogue import CableEntry, Catalogue, Facet, newest_first_slot
+from sitegen.catalogue import CableEntry, Catalogue, Facet, facet_names, newest_first_slot
 from sitegen.kinds import FAMILIES, FEED_FACET_KINDS, KINDS, NEWEST_SHOWN
 from sitegen.parse.references import spellings_of
 from sitegen.plan import (
@@ -27,17 +27,6 @@ from sitegen.plan import (
     whole_month_plans,
 )
 from sitegen.sources.pages import Document
-
-
-def facet_names(entry: CableEntry) -> dict[str, set[str]]:
-    """The listings a cable appears in, by kind."""
-    return {
-        "origin": {entry.origin},
-        "tag": set(entry.tags),
-        "classification": {entry.classification},
-        "month": {entry.created[:7]},
-        "release": {entry.release_day} if entry.released else set(),
-    }
 
 
 def facet_slugs(catalogue: Catalogue) -> dict[str, dict[str, str]]:
@@ -205,7 +194,7 @@ def _listing_moved(
         return
     if after is not None:
         reach.add([facet_overview(kind, after)] + ([feed_plan(kind, after)] if family.feed else []))
-    elif before is not None:
+    if before is not None and (after is None or after.slug != before.slug):  # gone, or its slug moved
         reach.gone.add(facet_overview(kind, before).url)
         if family.feed:
             reach.gone.add(feed_plan(kind, before).url)

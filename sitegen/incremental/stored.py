@@ -327,16 +327,11 @@ class StoredCatalogue(Catalogue):
             if old is not None and old.reference_id in self.cables:
                 edit.take_out(old)
         self._put_cables(moves)
-        for old, new, digest in moves:
-            if new is not None and new.reference_id in self.cables:
-                edit.put_in(new, digest)
-            elif old is not None and old.reference_id in edit.was_released:
-                edit.gone.append(old.url)
-        for old, new, _ in moves:
-            if new is not None and new.reference_id in self.cables:
-                edit.show_neighbours(new)
-                if old is not None and old.reference_id in edit.was_released and old.url != new.url:
-                    edit.gone.append(old.url)
+        placed = [(new, digest) for _, new, digest in moves if new is not None and new.reference_id in self.cables]
+        for new, digest in placed:
+            edit.put_in(new, digest)
+        for new, _ in placed:  # once every moved cable sits where it now sorts
+            edit.show_neighbours(new)
         edit.respell(moves)
         moved = edit.finish(moves, slugs)
         self._put_moved(moved)
