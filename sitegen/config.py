@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from sitegen.config_options import (
     Bool,
@@ -31,8 +32,30 @@ from sitegen.layout import CONFIG_NAME
 from sitegen.model import Problem
 
 SHARE_TARGETS = ("twitter", "mastodon", "bluesky", "facebook", "reddit")
-LISTINGS = ("origin-month", "tag-month", "classification-month", "month", "release")
-FEEDS = ("releases-feed", "origin-feed", "tag-feed")
+
+
+class PageKindShape(Protocol):
+    """What a config key's readers are told of a page kind (kinds.PageKind; config.py is read
+    before the kinds are, so it names none of them but by name)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def feed(self) -> bool: ...
+    @property
+    def listing(self) -> str: ...
+
+
+def _feed(kind: PageKindShape) -> bool:
+    return kind.feed
+
+
+def _paged_listing(kind: PageKindShape) -> bool:
+    return kind.listing in ("month", "count")  # a page of a month's or a release day's cables
+
+
+LISTINGS = (_paged_listing,)  # every listing cut into pages
+FEEDS = (_feed,)  # every feed
 TAG_PAGES = ("tag", "tag-letter", "tag-month")  # the pages that describe a tag
 
 
@@ -86,9 +109,13 @@ class Config:
 RETIRED = {"search_shard_cables": "search no longer runs Pagefind in shards; delete this key"}
 
 
-def keys_read_by(kind_name: str) -> tuple[str, ...]:
+def keys_read_by(kind: PageKindShape) -> tuple[str, ...]:
     """The config keys a page kind reads besides the chrome's (`chrome_keys`), in the schema's order."""
-    return tuple(key.name for key in fields(Config) if kind_name in key.metadata["read_by"])
+    return tuple(key.name for key in fields(Config) if any(_reads(reader, kind) for reader in key.metadata["read_by"]))
+
+
+def _reads(reader: str | Callable[[PageKindShape], bool], kind: PageKindShape) -> bool:
+    return reader(kind) if callable(reader) else reader == kind.name
 
 
 def chrome_keys() -> tuple[str, ...]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any, TypeVar
 
@@ -66,10 +67,15 @@ def parse_moment(text: str, end_of_day: bool = False) -> str | None:
 T = TypeVar("T")
 
 
-def option(kind: Option, default: T, read_by: tuple[str, ...] = (), chrome: bool = False) -> T:
+# Who reads a key: a page kind by name (kinds.KINDS), or a rule a kind meets (`lambda kind: kind.feed`).
+Reader = str | Callable[[Any], bool]
+
+
+def option(kind: Option, default: T, read_by: tuple[Reader, ...] = (), chrome: bool = False) -> T:
     """A key of a config dataclass: its option, its default, and who reads it: the page kinds
-    named in `read_by` (kinds.KINDS), or with `chrome` every page with the site's header,
-    sidebar and footer. A page's key hashes the keys its kind reads (render/page.py)."""
+    `read_by` names or whose shape it describes (every feed), or with `chrome` every page with
+    the site's header, sidebar and footer. A page's key hashes the keys its kind reads
+    (render/page.py)."""
     metadata = {"option": kind, "read_by": read_by, "chrome": chrome}
     if isinstance(default, dict | list):  # a mutable default: each Config gets its own
         return field(default_factory=lambda: copy.copy(default), metadata=metadata)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sitegen.config import chrome_keys, keys_read_by
+
 # What a kind's key reads besides the fixed part (code, template, config): the names of the
 # readers in incremental/keys.py (INPUTS), which checks at import that each is there.
 CABLE, LISTING, LETTERS, LETTER_COUNTS, POST_IDS, FEED = "cable", "listing", "letters", "letter-counts", "post", "feed"
@@ -36,7 +38,6 @@ class PageKind:
     reads: tuple[str, ...] = ()  # what its key hashes of the data (the names above)
     reach: str = REACH_NONE  # which changes reach its pages (the REACH_ names above)
     template: str | None = None  # None: made without a page template (feeds, sitemaps, robots.txt)
-    config: tuple[str, ...] = ()  # the config keys its pages read, besides the chrome's (CHROME_CONFIG)
     lists: str | None = None  # the facet kind whose cables it lists, a page or a feed at a time
     # How a listing shows its facet: "overview" (one page: its count, months and newest cables),
     # "month" (one creation month's cables a page set at a time), "count" (page_size a page).
@@ -44,6 +45,11 @@ class PageKind:
     feed: bool = False
     section: str | None = None  # the menu item its pages are under (marked aria-current there)
     family: str | None = None  # the FacetFamily (its facet kind) whose pages these are
+
+    @property
+    def config(self) -> tuple[str, ...]:
+        """The config keys its pages read, besides the chrome's: each key says who reads it (config.py)."""
+        return keys_read_by(self)
 
 
 @dataclass(frozen=True)
@@ -60,24 +66,23 @@ class FacetFamily:
     described: bool = False  # its pages show a description (tags: `[tag_descriptions]`)
 
     def kinds(self) -> list[PageKind]:
-        words = ("tag_descriptions",) if self.described else ()
         kind, section = self.kind, self.section
         family = [
-            PageKind(kind, "_facet_overview", (LISTING,), REACH_LISTING, "facet.html", words, kind, "overview",
+            PageKind(kind, "_facet_overview", (LISTING,), REACH_LISTING, "facet.html", kind, "overview",
                      section=section, family=kind),
-            PageKind(f"{kind}-month", "_facet_month", (LISTING,), REACH_LISTING, "listing.html",
-                     (*words, "page_size"), kind, "month", section=section, family=kind),
+            PageKind(f"{kind}-month", "_facet_month", (LISTING,), REACH_LISTING, "listing.html", kind, "month",
+                     section=section, family=kind),
         ]  # fmt: skip
         if self.lettered:
             family += [
                 PageKind(f"{kind}-index", "_letter_index", (LETTER_COUNTS,), REACH_MOVE, "letter-index.html",
                          section=section, family=kind),
-                PageKind(f"{kind}-letter", "_letters", (LETTERS,), REACH_LETTER, "letters.html", words,
+                PageKind(f"{kind}-letter", "_letters", (LETTERS,), REACH_LETTER, "letters.html",
                          section=section, family=kind),
             ]  # fmt: skip
         if self.feed:
-            family.append(PageKind(f"{kind}-feed", "_facet_feed", (FEED,), REACH_FEED, config=("feed_size",),
-                                   lists=kind, feed=True, family=kind))  # fmt: skip
+            family.append(PageKind(f"{kind}-feed", "_facet_feed", (FEED,), REACH_FEED, lists=kind, feed=True,
+                                   family=kind))  # fmt: skip
         return family
 
 
@@ -91,32 +96,28 @@ FAMILIES = {
 }
 
 # The config keys every page with the site's chrome (header, sidebar, footer) shows.
-CHROME_CONFIG = ("title", "tagline", "language", "base_url", "support_links", "community_links", "explainer")
-
-_CABLE_CONFIG = ("hashtags", "share_targets", "mastodon_instance", "tag_descriptions")
+CHROME_CONFIG = chrome_keys()
 
 KINDS: dict[str, PageKind] = {
     kind.name: kind
     for kind in (
-        PageKind("home", "_home", (HOME,), REACH_EDIT, "home.html", ("latest_release_size", "total_cables")),
+        PageKind("home", "_home", (HOME,), REACH_EDIT, "home.html"),
         PageKind("not-found", "_not_found", template="404.html"),
         PageKind("robots", "_robots"),
         PageKind("search", "_search", template="search.html", section="search"),
-        PageKind("cable", "_cable", (CABLE,), REACH_CABLE, "cable.html", _CABLE_CONFIG),
+        PageKind("cable", "_cable", (CABLE,), REACH_CABLE, "cable.html"),
         *(kind for family in FAMILIES.values() for kind in family.kinds()),
-        PageKind("month", "_month", (LISTING,), REACH_LISTING, "listing.html", ("page_size",), "month", "month",
-                 section="dates"),
-        PageKind("release", "_release", (LISTING,), REACH_LISTING, "listing.html", ("page_size",), "release",
-                 "count", section="releases"),
+        PageKind("month", "_month", (LISTING,), REACH_LISTING, "listing.html", "month", "month", section="dates"),
+        PageKind("release", "_release", (LISTING,), REACH_LISTING, "listing.html", "release", "count",
+                 section="releases"),
         PageKind("classification-index", "_classification_index", (COUNTS,), REACH_MOVE, "counts.html",
                  section="classifications"),
         PageKind("date-index", "_date_index", (ARCHIVE,), REACH_NEWEST, "facet.html", section="dates"),
         PageKind("release-index", "_release_index", (COUNTS,), REACH_MOVE, "counts.html", section="releases"),
-        PageKind("releases-feed", "_releases_feed", (FEED,), REACH_EDIT, config=("feed_size",), feed=True),
+        PageKind("releases-feed", "_releases_feed", (FEED,), REACH_EDIT, feed=True),
         PageKind("id-shard", "_id_shard", (POST_IDS,), REACH_POST),  # ids/<POST>.js, for the header's ID box
-        PageKind("page", "_page", (DOCUMENT, MENTIONS), REACH_DOCUMENTS, "page.html", ("markdown",)),
-        PageKind("article", "_article", (DOCUMENT, MENTIONS), REACH_DOCUMENTS, "page.html", ("markdown",),
-                 section="articles"),
+        PageKind("page", "_page", (DOCUMENT, MENTIONS), REACH_DOCUMENTS, "page.html"),
+        PageKind("article", "_article", (DOCUMENT, MENTIONS), REACH_DOCUMENTS, "page.html", section="articles"),
         PageKind("articles", "_articles", (DOCUMENT, MENTIONS), REACH_DOCUMENTS, "articles.html",
                  section="articles"),
         PageKind("sitemap", "_sitemap", (SITEMAP_URLS,), REACH_PAGES),

@@ -84,14 +84,9 @@ def _leaks_in(source: str, name: str, where: str) -> list[str]:
     return found
 
 
-# Modules other helpers are rewriting (issue 31); the lead moves these to urls.STATIC_FOLDER
-# and urls.SITEMAP_PART at the merge.
-KNOWN = {"sitegen/builder/publish.py", "sitegen/builder/quick.py"}
-
-
 def test_no_url_shape_or_site_path_is_spelled_outside_urls_and_layout():
     leaks = [leak for path in sorted(PACKAGE.rglob("*.py")) for leak in _leaks(path)]
-    assert [leak for leak in leaks if leak.split(":")[0] not in KNOWN] == []
+    assert leaks == []
     # The finder may be right about the page's own module: urls.py and layout.py spell these.
     assert _leaks(PACKAGE / "urls.py") == []
     assert _leaks(PACKAGE / "layout.py") == []

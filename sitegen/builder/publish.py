@@ -16,6 +16,7 @@ from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import Any
 
+from sitegen import urls
 from sitegen.builder.report import BuildMemory, BuildOptions, BuildReport
 from sitegen.config import Config
 from sitegen.incremental.keys import PageKeys
@@ -31,7 +32,7 @@ from sitegen.urls import SEARCH_FOLDER
 from sitegen.write import Staging
 
 RENDER_BATCH = 200
-STATIC_PAGE = "static/"  # the manifest's name for the static files, kept like a page
+STATIC_PAGE = f"{urls.STATIC_FOLDER}/"  # the manifest's name for the static files, kept like a page
 
 # A page to render: its plan and the key its last build had ("" for none; None in a full build,
 # which renders every page whatever its key).

@@ -13,11 +13,11 @@ every file's state, indexing every entry and planning every page.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from sitegen import urls
 from sitegen.builder.changes import document_digests, release_moments, release_set_unchanged
 from sitegen.builder.publish import (
     AllPagesBut,
@@ -193,7 +193,7 @@ class QuickBuild:
             sitemap = sitemap_urls({*(url for url in every_page if url not in gone), *plans})
             for plan in sitemap_plans(len(sitemap)):
                 plans[plan.url] = plan
-            gone |= {url for url in every_page if SITEMAP_PART.fullmatch(url) and url not in plans}
+            gone |= {url for url in every_page if urls.SITEMAP_PART.fullmatch(url) and url not in plans}
         if not {plan.kind for plan in plans.values()} <= meta.fixed.keys():
             return None
         return plans, gone, sitemap
@@ -341,6 +341,3 @@ def listed_cables(catalogue: StoredCatalogue, plans: Iterable[PagePlan], page_si
             yield from catalogue.feed(FEED_FACET_KINDS[plan.kind], plan.name)
         elif plan.kind == "releases-feed":
             yield from catalogue.feed()
-
-
-SITEMAP_PART = re.compile(r"sitemap-\d+\.xml")
