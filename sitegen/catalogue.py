@@ -283,7 +283,7 @@ class Catalogue(Protocol):
     def _feed_candidates(self, kind: str, name: str) -> list[tuple[str, str]]:
         """(release moment, reference ID) of the cables a feed picks its newest from."""
         if kind != "all":
-            facet = {"origin": self.origins, "tag": self.tags}.get(kind, {}).get(name)
+            facet = self.indexes()[kind].get(name)
             return list(zip(facet.moments, facet.reference_ids, strict=True)) if facet else []
         # The latest release days hold the newest releases: enough of them to fill the feed.
         candidates: list[tuple[str, str]] = []

@@ -89,7 +89,7 @@ class FeedPages(PageBase):
         return Rendered([(plan.url, rss), (urls.RELEASES_ATOM, atom)])
 
     def _facet_feed(self, plan: PagePlan) -> Rendered:
-        """The feed of an origin's or a tag's newest releases (kinds.FacetFamily.feed)."""
+        """The feed of a facet's newest releases, for each family with one (kinds.FacetFamily.feed)."""
         family = FAMILIES[kind_of(plan.kind).family or ""]
         facet = self.catalogue.indexes()[family.kind][plan.name]
         entries = self._entries(self.catalogue.feed(family.kind, facet.name))
