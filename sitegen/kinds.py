@@ -91,7 +91,7 @@ FAMILIES = {
     for family in (
         FacetFamily("origin", "from {name}", "origins", lettered=True, feed=True),
         FacetFamily("tag", "tagged {label}", "tags", lettered=True, feed=True, own_column=False, described=True),
-        FacetFamily("classification", "classified {name}", "classifications"),
+        FacetFamily("classification", "classified {name}", "classifications", feed=True),
     )
 }
 

@@ -7,10 +7,12 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import feedparser
 import pytest
 
+from sitegen.facets import slugify
 from tests.conftest import REPO, sample_site
 from tests.htmlwalk import html_pages, read_page, resolve_link
 from tests.sites import build
@@ -124,6 +126,26 @@ def test_every_feed_parses_and_lists_only_released_cables(sample_output):
         assert parsed.entries, feed
         for entry in parsed.entries:
             assert entry.published_parsed[:3] <= (2011, 3, 1)
+
+
+def test_each_classification_has_a_feed_of_its_own_cables_linked_from_its_page(sample_output):
+    classifications = sorted((sample_output / "classification").glob("*/index.html"))
+    assert len(classifications) >= 3
+    for overview in classifications:
+        slug = overview.parent.name
+        feed = sample_output / "feed" / "classification" / f"{slug}.rss"
+        linked = [
+            attrs["href"]
+            for tag, attrs in read_page(overview).elements
+            if tag == "link" and attrs.get("type") == "application/rss+xml"
+        ]
+        assert f"../../feed/classification/{slug}.rss" in linked
+        parsed = feedparser.parse(feed.read_bytes())
+        assert parsed.entries
+        for item in parsed.entries:
+            page = sample_output / urlsplit(item.link).path.lstrip("/")
+            twin = json.loads(page.with_suffix(".json").read_text())
+            assert slugify(twin["classification"]) == slug
 
 
 def test_origins_are_filed_under_the_first_letter_of_their_place(sample_output, pages):

@@ -45,6 +45,9 @@ def test_feeds_hold_the_newest_releases_overall_and_per_facet():
             assert catalogue.feed("origin", origin) == expected
         for tag in ("PREL", "PGOV", "ECON", "KDEM", "MARR"):
             assert catalogue.feed("tag", tag) == newest_first([e for e in released if tag in e.tags], size)
+        for classification in ("SECRET", "CONFIDENTIAL", "UNCLASSIFIED"):
+            expected = newest_first([e for e in released if e.classification == classification], size)
+            assert catalogue.feed("classification", classification) == expected
         assert catalogue.feed("tag", "NOSUCHTAG") == ()
         unreleased = {e.reference_id for e in entries} - {e.reference_id for e in released}
         assert unreleased

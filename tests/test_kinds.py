@@ -21,14 +21,14 @@ def test_every_kind_declares_readers_and_a_reach_that_exist():
 
 def test_a_page_of_an_unknown_kind_is_an_error_not_a_page_keyed_on_nothing():
     keys = PageKeys(build_catalogue([], "2011-01-01 00:00"), Config(), {}, {}, {}, [])
-    with pytest.raises(KeyError, match="unknown page kind 'classification-feed'"):
-        keys.key(PagePlan("feed/classification/secret.rss", "classification-feed", "SECRET"))
+    with pytest.raises(KeyError, match="unknown page kind 'signer-feed'"):
+        keys.key(PagePlan("feed/signer/rice.rss", "signer-feed", "RICE"))
 
 
 def test_a_family_is_one_declaration_for_its_overview_month_pages_letters_and_feed():
     origin = {kind.name for kind in kinds.FAMILIES["origin"].kinds()}
     assert origin == {"origin", "origin-month", "origin-index", "origin-letter", "origin-feed"}
     classification = {kind.name for kind in kinds.FAMILIES["classification"].kinds()}
-    assert classification == {"classification", "classification-month"}
+    assert classification == {"classification", "classification-month", "classification-feed"}
     renderers = {kind.renderer for family in kinds.FAMILIES.values() for kind in family.kinds()}
     assert renderers == {"_facet_overview", "_facet_month", "_letter_index", "_letters", "_facet_feed"}
