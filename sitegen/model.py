@@ -165,6 +165,16 @@ class Block:
 
 
 @dataclass(frozen=True, slots=True)
+class CableText:
+    """What a cable page shows of the text beyond the cable's catalogue entry, parsed when the
+    page is rendered (parse.parse_body): the blocks, the REF lines' references, the signer."""
+
+    blocks: tuple[Block, ...]
+    text_references: tuple[Reference, ...]
+    signer: str  # the name the cable is signed with, as written ("" for none: parse/signer.py)
+
+
+@dataclass(frozen=True, slots=True)
 class Cable:
     """A parsed cable: the stored record plus everything derived from its text."""
 

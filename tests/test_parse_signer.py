@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 
 from sitegen.parse.signer import find_signer
+from tests.sites import PUBLISHED_CONFIG, build, cable, write_site
 
 TEXT = "1. (C) The mayor opened the bridge.\n\n2. (C) Comment: It will hold. End comment.\n"
 
@@ -69,3 +71,21 @@ def test_the_real_cables_signers_are_names(corpus_records):
     not_names = [s for s in named if re.search(r"\b(?:END|TEXT|NNNN|SECRET|CONFIDENTIAL|XXXXX)", s, re.I)]
     assert not_names == []
     assert all(len(signer.split()) <= 4 for signer in named)
+
+
+def test_the_cable_page_and_its_twin_show_the_signer_escaped(tmp_path):
+    body = "1. (C) The bridge will hold for the long term.\n\nO'DELL-HART\n"
+    unsigned = "1. (C) The bridge will hold and ...\n"
+    site = write_site(
+        tmp_path / "site",
+        [cable("09ROME1", "2010-12-01 00:00", body=body), cable("09ROME2", "2010-12-01 00:00", body=unsigned)],
+    )
+    (site / "sitegen.toml").write_text(PUBLISHED_CONFIG)
+    build(site)
+    page = (site / "output" / "cable" / "2009" / "01" / "09ROME1.html").read_text()
+    assert '<th scope="row">Signed</th><td>O&#39;DELL-HART</td>' in page
+    twin = json.loads((site / "output" / "cable" / "2009" / "01" / "09ROME1.json").read_text())
+    assert twin["signer"] == "O'DELL-HART"
+    other = (site / "output" / "cable" / "2009" / "01" / "09ROME2.html").read_text()
+    assert '<th scope="row">Signed</th>' not in other
+    assert json.loads((site / "output" / "cable" / "2009" / "01" / "09ROME2.json").read_text())["signer"] == ""

@@ -20,8 +20,8 @@ TAG_PAGES = {"PREL": "t/prel.html", "PGOV": "t/pgov.html", "KDEM": "t/kdem.html"
 
 def rendered(body: str, tags: tuple[str, ...] = ()) -> str:
     record = replace(cable("09ROME1", "2010-12-01 00:00"), body=body)
-    blocks, references = parse_body(record)
-    return str(body_html(blocks, references, lambda ref: None, [(tag, TAG_PAGES[tag]) for tag in tags]))
+    text = parse_body(record)
+    return str(body_html(text.blocks, text.text_references, lambda ref: None, [(tag, TAG_PAGES[tag]) for tag in tags]))
 
 
 def shown_text(markup: str) -> str:

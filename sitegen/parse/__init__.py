@@ -5,10 +5,11 @@ Never raises on any text: a cable that lacks a field simply has it empty.
 
 from __future__ import annotations
 
-from sitegen.model import Block, Cable, CableRecord, Reference
+from sitegen.model import Cable, CableRecord, CableText
 from sitegen.parse.fields import CableHead, find_eo, find_subject, find_summary
 from sitegen.parse.paragraphs import number_blocks, split_blocks
 from sitegen.parse.references import dump_references, spellings_of, text_references
+from sitegen.parse.signer import find_signer
 from sitegen.parse.tags import read_tags
 
 
@@ -51,12 +52,13 @@ def _reference_spellings(found: list[str], own_id: str) -> tuple[tuple[str, ...]
     return tuple(spelled)
 
 
-def parse_body(record: CableRecord) -> tuple[tuple[Block, ...], tuple[Reference, ...]]:
-    """Only what a cable page needs beyond its catalogue entry: the blocks and the REF lines' references."""
+def parse_body(record: CableRecord) -> CableText:
+    """Only what a cable page needs beyond its catalogue entry: the blocks, the REF lines'
+    references and the signer."""
     head = CableHead(record.body)
     listed = dump_references(record.references)
     found = text_references(head, record.reference_id, frozenset(_post_of(ref) for ref in listed))
-    return tuple(number_blocks(split_blocks(record.body))), tuple(found)
+    return CableText(tuple(number_blocks(split_blocks(record.body))), tuple(found), find_signer(record.body))
 
 
 def _post_of(reference_id: str) -> str:

@@ -15,7 +15,7 @@ from pygments import highlight
 
 from sitegen import urls
 from sitegen.catalogue import CableEntry
-from sitegen.model import Block, CableRecord, Problem, Reference
+from sitegen.model import Block, CableRecord, CableText, Problem, Reference
 from sitegen.parse import parse_body
 from sitegen.parse.routing import addressees, handling_caveats, partial_extract_notice
 from sitegen.plan import PagePlan
@@ -59,10 +59,11 @@ def _cable_view(entry: CableEntry) -> View:
     )
 
 
-def _what_the_text_says(entry: CableEntry, record: CableRecord) -> dict[str, object]:
+def _what_the_text_says(entry: CableEntry, record: CableRecord, text: CableText) -> dict[str, object]:
     """What the header and body tell beyond the catalogue: redactions, extract notice, length,
-    E.O. line, handling caveats and addressees."""
+    E.O. line, handling caveats, addressees and signer."""
     return {
+        "signer": text.signer,
         "redactions": count_redactions(record.body),
         "partial_extract": partial_extract_notice(record.header),
         "words": word_count(record.body),
@@ -138,18 +139,17 @@ class CablePages(PageBase):
         record = read_cable_file(os.path.join(self.site_dir, entry.source), entry.source)
         if isinstance(record, Problem):
             return Rendered([], [record])
-        blocks, text_references = parse_body(record)
-        html = self._cable_html(plan, entry, record, blocks, text_references)
+        text = parse_body(record)
+        html = self._cable_html(plan, entry, record, text)
         json_url = urls.cable_twin(plan.url)
-        return Rendered([(plan.url, html), (json_url, _json_bytes(self._cable_json(entry, record, blocks)))])
+        return Rendered([(plan.url, html), (json_url, _json_bytes(self._cable_json(entry, record, text)))])
 
     def _cable_html(
         self,
         plan: PagePlan,
         entry: CableEntry,
         record: CableRecord,
-        blocks: tuple[Block, ...],
-        text_references: tuple[Reference, ...],
+        text: CableText,
     ) -> bytes:
         tags = self._tag_views(entry)
         page_url = urls.absolute(self.config, plan.url)
@@ -163,14 +163,14 @@ class CablePages(PageBase):
             tags=tags,
             references=self._reference_views(entry),
             header=Markup(self._highlight_header(record.header)) if record.header else "",
-            body=self._body_html(plan.url, entry, blocks, text_references, tags),
+            body=self._body_html(plan.url, entry, text.blocks, text.text_references, tags),
             citation=citation(entry, self.config.title, page_url),
             page_url=page_url,
             cable_assets=self.assets,
             shares=self._shares(entry, plan.url),
             hashtags=[*self.config.hashtags, entry.reference_id],
             json_name=urls.cable_twin(plan.url).rsplit("/", 1)[-1],
-            **_what_the_text_says(entry, record),
+            **_what_the_text_says(entry, record, text),
             **self._where_it_stands(entry),
         )
 
@@ -262,7 +262,7 @@ class CablePages(PageBase):
             if page_url or key not in NEEDS_URL
         ]
 
-    def _cable_json(self, entry: CableEntry, record: CableRecord, blocks: tuple[Block, ...]) -> dict[str, object]:
+    def _cable_json(self, entry: CableEntry, record: CableRecord, text: CableText) -> dict[str, object]:
         return {
             "reference_id": entry.reference_id,
             "created": iso(entry.created),
@@ -277,7 +277,7 @@ class CablePages(PageBase):
             "eo": entry.eo,
             "paragraphs": [
                 {"n": b.n, "id": b.id, "number": b.number, "marking": b.marking, "text": b.text}
-                for b in blocks
+                for b in text.blocks
                 if b.kind == "par"
             ],
             "caveats": handling_caveats(entry.classification, record.body),
@@ -285,6 +285,7 @@ class CablePages(PageBase):
                 {"name": a.name, "role": a.role, "precedence": a.precedence} for a in addressees(record.header)
             ],
             "words": word_count(record.body),
+            "signer": text.signer,
             "header": record.header,
             "body": record.body,
         }
