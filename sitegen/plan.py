@@ -11,16 +11,9 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import NamedTuple
 
 from sitegen import urls
-from sitegen.catalogue import (
-    LETTERS,
-    OTHER_LETTER,
-    CableEntry,
-    Catalogue,
-    Facet,
-    index_letter,
-    origin_letter,
-)
+from sitegen.catalogue import CableEntry, Catalogue
 from sitegen.config import Config
+from sitegen.facets import LETTERS, OTHER_LETTER, Facet, index_letter, origin_letter
 from sitegen.kinds import FAMILIES, NEWEST_SHOWN, kind_of
 from sitegen.sources.pages import Document
 

@@ -33,10 +33,11 @@ from sitegen.catalogue import (
     entry_from_fields,
     published_articles,
 )
+from sitegen.incremental.edit import Moved
 from sitegen.incremental.keys import PageKeys
 from sitegen.incremental.manifest import BuildMeta, Manifest, SourceState
 from sitegen.incremental.reach import CatalogueDiff, pages_reached
-from sitegen.incremental.stored import Moved, StoredCatalogue, same_place, store_entries, store_moved
+from sitegen.incremental.stored import StoredCatalogue, same_place, store_entries, store_moved
 from sitegen.kinds import FACET_KINDS, FEED_FACET_KINDS, LISTING_KINDS
 from sitegen.parallel import batches, map_batches
 from sitegen.plan import (

@@ -9,8 +9,9 @@ import hashlib
 from collections.abc import Callable, Iterable, Mapping
 
 from sitegen import kinds
-from sitegen.catalogue import Catalogue, Facet
+from sitegen.catalogue import Catalogue
 from sitegen.config import Config
+from sitegen.facets import Facet
 from sitegen.kinds import KINDS, NEWEST_SHOWN, kind_of
 from sitegen.plan import LETTER_OF, PagePlan, listed
 

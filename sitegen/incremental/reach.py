@@ -12,7 +12,8 @@ from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 
 from sitegen import kinds, urls
-from sitegen.catalogue import CableEntry, Catalogue, Facet, facet_names, newest_first_slot
+from sitegen.catalogue import CableEntry, Catalogue, facet_names, newest_first_slot
+from sitegen.facets import Facet
 from sitegen.kinds import FAMILIES, FEED_FACET_KINDS, KINDS, NEWEST_SHOWN
 from sitegen.parse.references import spellings_of
 from sitegen.plan import (

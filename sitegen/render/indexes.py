@@ -8,7 +8,8 @@ from datetime import datetime
 from typing import Any
 
 from sitegen import urls
-from sitegen.catalogue import OTHER_LETTER, CableEntry, Facet, sensitivity
+from sitegen.catalogue import CableEntry, sensitivity
+from sitegen.facets import OTHER_LETTER, Facet
 from sitegen.kinds import FAMILIES, NEWEST_SHOWN, kind_of
 from sitegen.plan import LETTER_OF, PagePlan, letters_used, listed
 from sitegen.render.page import PageBase, Rendered, View
@@ -119,7 +120,7 @@ class IndexPages(PageBase):
     # -- a facet's overview: its count, its months as a chart and a table, its newest cables ----
 
     def _overview(self, plan: PagePlan, heading: str, count: int, months: list[tuple[str, int]], folder: str,
-                  newest: list[str], **extra) -> Rendered:  # fmt: skip
+                  newest: list[str], **extra: Any) -> Rendered:  # fmt: skip
         context = {
             "title": heading,
             "heading": heading,
@@ -174,7 +175,7 @@ class IndexPages(PageBase):
 
     # -- listings: one month of a facet (or of the archive), or one release day -----------------
 
-    def _listing(self, plan: PagePlan, cables: list[CableEntry], count: int, heading: str, **extra) -> Rendered:
+    def _listing(self, plan: PagePlan, cables: list[CableEntry], count: int, heading: str, **extra: Any) -> Rendered:
         title = heading if plan.number == 1 else f"{heading} (page {plan.number})"
         context = {
             "title": title,

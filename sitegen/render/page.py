@@ -9,6 +9,7 @@ import functools
 import hashlib
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
@@ -166,7 +167,7 @@ class PageBase:
         code, its templates (with what they include), the config keys it reads, the shared chrome."""
         config = dataclasses.asdict(self.config)
 
-        def config_part(keys) -> str:
+        def config_part(keys: Iterable[str]) -> str:
             return json.dumps({key: config[key] for key in keys}, sort_keys=True, default=str)
 
         chrome = "\x1f".join(
@@ -213,7 +214,7 @@ class PageBase:
             self._chrome_cache[(root, section)] = chrome
         return chrome
 
-    def _page_html(self, template: str, plan: PagePlan, **context) -> bytes:
+    def _page_html(self, template: str, plan: PagePlan, **context: Any) -> bytes:
         root = context.pop("root", None) or root_of(plan.url)
         base: dict[str, Any] = {
             "config": self.config,
@@ -237,10 +238,10 @@ class PageBase:
     def _one(self, plan: PagePlan, data: bytes, problems: list[Problem] | None = None) -> Rendered:
         return Rendered([(plan.url, data)], problems or [])
 
-    def _entries(self, ids) -> list[CableEntry]:
+    def _entries(self, ids: Iterable[str]) -> list[CableEntry]:
         return [self.catalogue.cables[reference_id] for reference_id in ids]
 
-    def _pager(self, plan: PagePlan) -> dict:
+    def _pager(self, plan: PagePlan) -> dict[str, Any]:
         """Links between the pages of one listing (one month's, or one release day's); they sit
         side by side in one folder."""
 
