@@ -9,6 +9,7 @@ Only the parsers' own phrases count, never those a cut made, so a phrase cannot 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Container, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -37,6 +38,19 @@ def final_tags(released: list[CableEntry]) -> tuple[list[CableEntry], frozenset[
     return [final.get(entry.reference_id, entry) for entry in released] if final else released, words
 
 
+def cut_digests(cables: Mapping[str, CableEntry], digests: Mapping[str, str]) -> dict[str, str]:
+    """The digest each released cable with TAGS runs is keyed by: its file's and its tags as cut.
+    A page key hashes the digests of the cables it shows (incremental/keys.py), and a cut
+    changes a cable's tags without its file changing (another cable's phrase came or went)."""
+    return {
+        ref: hashlib.sha256(f"{digests[ref]}\n{'|'.join(entry.tags)}".encode("utf-8", "surrogateescape")).hexdigest()[
+            :24
+        ]
+        for ref, entry in cables.items()
+        if entry.tag_runs
+    }
+
+
 # A multi-word tag as the words a run of them holds, by its first word: (words, tag), longest first.
 Phrases = Mapping[str, Sequence[tuple[tuple[str, ...], str]]]
 
@@ -54,11 +68,21 @@ def known_phrases(tags: Iterable[str], among: Container[str]) -> dict[str, list[
         if " " not in tag and "," not in tag:
             continue
         words = phrase_words(tag)
-        if len(words) > 1 and all(word in among for word in words):
+        if _within(words, among):
             found.setdefault(words[0], []).append((words, tag))
     for candidates in found.values():
         candidates.sort(key=lambda candidate: (-len(candidate[0]), candidate[1]))
     return found
+
+
+def cuts_runs(tags: Iterable[str], among: Container[str]) -> bool:
+    """Whether one of `tags` is a phrase whose words are all `among` (the words of the runs
+    cables split): one that can cut a run, so that its coming or going can change other tags."""
+    return any(_within(phrase_words(tag), among) for tag in tags if " " in tag or "," in tag)
+
+
+def _within(words: tuple[str, ...], among: Container[str]) -> bool:
+    return len(words) > 1 and all(word in among for word in words)
 
 
 def resegmented(tags: tuple[str, ...], runs: tuple[tuple[str, ...], ...], phrases: Phrases) -> tuple[str, ...]:
