@@ -7,9 +7,11 @@ only codes, or the next is the rest of a phrase and a label follows it); page br
 and classification banners inside it are skipped, and a banner run into it ends it. Codes are
 told from words by the known codes (tag_codes.py): a part between commas that holds words
 stays one tag (`RTG DOMESTIC`); in a line without commas, words between known codes make one
-phrase (`REGIONAL SECURITY`); a name after OVIP or in brackets is one person, tagged
-`SURNAME, GIVEN` (the spelling written is kept beside it for the person's page: read_tags);
-codes glued by a lost space are split (`ECONEFIN`), and a code misspelt by one letter is
+phrase (`REGIONAL SECURITY`), and a run too long for one phrase gives its words, the run kept
+(read_tags) for the catalogue to cut again at the phrases and persons other released cables
+write (phrases.final_tags: `ITALIAN POLITICS` stays whole, never ITALIAN and POLITICS); a
+name after OVIP or in brackets is one person, tagged `SURNAME, GIVEN` (the spelling written
+is kept beside it for the person's page: read_tags); codes glued by a lost space are split (`ECONEFIN`), and a code misspelt by one letter is
 mended (`PRELL`).
 """
 
