@@ -20,9 +20,11 @@ from sitegen import urls
 from sitegen.facets import LETTERS, Dated, Facet, make_facet, neighbours_at, numbered_slugs, spelling_counts
 from sitegen.facets import OTHER_LETTER as OTHER_LETTER  # the names pages file facets under, kept importable here
 from sitegen.facets import index_letter as index_letter
+from sitegen.facets import newest_first_slot as newest_first_slot  # kept importable here (edit.py, reach.py)
 from sitegen.facets import origin_letter as origin_letter
 from sitegen.facets import sensitivity as sensitivity
 from sitegen.model import Cable, canonical_reference_id, shown_text
+from sitegen.phrases import final_tags
 from sitegen.sources.pages import Document
 
 
@@ -52,6 +54,9 @@ class CableEntry(NamedTuple):
     # Each reference the text names by a post spelt two ways, in both spellings, the one in
     # `references` first: the catalogue links the one it holds (cited_ids).
     reference_spellings: tuple[tuple[str, ...], ...] = ()
+    # Each TAGS run the parser split into words (Cable.tag_runs); `tags` holds the words in the
+    # entries read or parsed, and in a catalogue's entries the archive's phrases kept whole (final_tags).
+    tag_runs: tuple[tuple[str, ...], ...] = ()
 
     @property
     def url(self) -> str:
@@ -71,7 +76,7 @@ def entry_from_fields(values: Sequence[Any]) -> CableEntry:
     """A CableEntry whose values repeated across cables (release moment, classification, origin,
     tags) share one string object each: at 251,287 cables that is a tenth of the build's memory."""
     (reference_id, source, created, released, classification, origin, subject, summary, eo, tags, references,
-     references_raw, person_spellings, reference_spellings) = values  # fmt: skip
+     references_raw, person_spellings, reference_spellings, tag_runs) = values  # fmt: skip
     return CableEntry(
         reference_id,
         source,
@@ -87,6 +92,7 @@ def entry_from_fields(values: Sequence[Any]) -> CableEntry:
         references_raw,
         person_spellings,
         reference_spellings,
+        tag_runs,
     )
 
 
@@ -109,6 +115,7 @@ def entry_from_cable(cable: Cable, source: str) -> CableEntry:
         references_raw=record.references,
         person_spellings=_shown_spellings(cable.person_spellings),
         reference_spellings=cable.reference_spellings,
+        tag_runs=tuple(tuple(map(shown_text, run)) for run in cable.tag_runs),
     )
 
 
@@ -168,29 +175,6 @@ def count_spellings(counts: defaultdict[str, Counter[str]], entry: CableEntry, s
         counts[tag][spelling] += step
 
 
-def newest_first_slot(
-    items: Sequence[Any],
-    entry: CableEntry,
-    cables: Mapping[str, CableEntry],
-    id_of: Callable[[Any], str] = str,
-    low: int = 0,
-    high: int = -1,
-) -> int:
-    """Where `entry` sorts among `items[low:high]`, a list newest first as every index keeps its
-    cables (descending created, reference ID; `id_of` gives an item's reference ID, looked up in
-    `cables`): where it is, when it is among them."""
-    position = (entry.created, entry.reference_id)
-    high = len(items) if high < 0 else high
-    while low < high:
-        middle = (low + high) // 2
-        other = cables[id_of(items[middle])]
-        if (other.created, other.reference_id) > position:
-            low = middle + 1
-        else:
-            high = middle
-    return low
-
-
 class Catalogue(Protocol):
     """The released cables and every index over them, as plans, pages, keys and reach read them.
 
@@ -203,6 +187,7 @@ class Catalogue(Protocol):
     total: int  # the counter's total
     feed_size: int
     withheld: frozenset[str]
+    split_words: frozenset[str]  # the words of the TAGS runs released cables' parsers split (final_tags)
     cables: Mapping[str, CableEntry]
     origins: Mapping[str, Facet]
     tags: Mapping[str, Facet]
@@ -312,6 +297,7 @@ class BuiltCatalogue(Catalogue):
     total: int
     cables: dict[str, CableEntry] = field(default_factory=dict)
     withheld: frozenset[str] = frozenset()
+    split_words: frozenset[str] = frozenset()
     origins: dict[str, Facet] = field(default_factory=dict)
     tags: dict[str, Facet] = field(default_factory=dict)
     classifications: dict[str, Facet] = field(default_factory=dict)
@@ -361,10 +347,11 @@ def build_catalogue(entries: list[CableEntry], as_of: str, total: int = 0, feed_
     Entries are sorted twice in all (newest created first; latest released first) and every
     index is filled in those orders, rather than each index being sorted on its own.
     """
-    released = [e for e in entries if e.released and e.released <= as_of]
+    released, split_words = final_tags([e for e in entries if e.released and e.released <= as_of])
     released_ids = {e.reference_id for e in released}
     withheld = frozenset(e.reference_id for e in entries if e.reference_id not in released_ids)
-    catalogue = BuiltCatalogue(as_of=as_of, total=total or len(entries), withheld=withheld, feed_size=feed_size)
+    catalogue = BuiltCatalogue(as_of, total or len(entries), withheld=withheld, feed_size=feed_size)
+    catalogue.split_words = split_words
     catalogue.cables = {e.reference_id: e for e in sorted(released, key=attrgetter("reference_id"))}
     released.sort(key=attrgetter("created", "reference_id"), reverse=True)
     groups: dict[str, defaultdict[str, list[Dated]]] = {kind: defaultdict(list) for kind in INDEX_KINDS}

@@ -11,9 +11,9 @@ import functools
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, Protocol, TypeVar
 
 _SLUG_JUNK = re.compile(r"[^a-z0-9]+")
 Item = TypeVar("Item")
@@ -162,3 +162,36 @@ def neighbours_at(reference_ids: Sequence[str], at: int) -> tuple[str | None, st
     newer = reference_ids[at - 1] if at > 0 else None
     older = reference_ids[at + 1] if at + 1 < len(reference_ids) else None
     return older, newer
+
+
+class Placed(Protocol):
+    """What orders a cable in an index: newest created first, then by reference ID."""
+
+    @property
+    def created(self) -> str: ...
+
+    @property
+    def reference_id(self) -> str: ...
+
+
+def newest_first_slot(
+    items: Sequence[Any],
+    entry: Placed,
+    cables: Mapping[str, Placed],
+    id_of: Callable[[Any], str] = str,
+    low: int = 0,
+    high: int = -1,
+) -> int:
+    """Where `entry` sorts among `items[low:high]`, a list newest first as every index keeps its
+    cables (descending created, reference ID; `id_of` gives an item's reference ID, looked up in
+    `cables`): where it is, when it is among them."""
+    position = (entry.created, entry.reference_id)
+    high = len(items) if high < 0 else high
+    while low < high:
+        middle = (low + high) // 2
+        other = cables[id_of(items[middle])]
+        if (other.created, other.reference_id) > position:
+            low = middle + 1
+        else:
+            high = middle
+    return low

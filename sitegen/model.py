@@ -192,6 +192,9 @@ class Cable:
     # Of each reference found in the text whose post the archive spells two ways: the ID in
     # each spelling, the one in `references` first (the catalogue links the one it holds).
     reference_spellings: tuple[tuple[str, ...], ...] = ()
+    # Each run of TAGS words without commas too long for one phrase, whose words are tags: the
+    # catalogue keeps whole the phrases of it other cables write (catalogue.final_tags).
+    tag_runs: tuple[tuple[str, ...], ...] = ()
 
     @property
     def reference_id(self) -> str:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import random
 
-from sitegen.catalogue import CableEntry, build_catalogue
+from sitegen.catalogue import CableEntry, build_catalogue, entry_from_cable
+from sitegen.model import CableRecord
+from sitegen.parse import parse_cable
 
 AS_OF = "2011-06-30 23:59"
 
@@ -149,3 +151,40 @@ def test_the_fullest_spelling_is_chosen_the_same_whatever_the_order():
         rng.shuffle(spellings)
         entries = [person(f"09ROME{n}", spelling) for n, spelling in enumerate(spellings)]
         assert build_catalogue(entries, AS_OF).tags["DOE, JANE"].label == "DOE, JANE Q."
+
+
+def parsed_entry(reference_id: str, tags_line: str, released: str) -> CableEntry:
+    body = f"E.O. 12958: DECL: 01/01/2019\nTAGS: {tags_line}\nSUBJECT: A BRIDGE\n\n1. (C) Text.\n"
+    record = CableRecord(reference_id, "1", "2009-03-01 00:00", released, "SECRET", "Embassy Rome", "", "", body)
+    return entry_from_cable(parse_cable(record, with_blocks=False), f"{reference_id}.txt")
+
+
+def test_a_split_run_keeps_whole_the_phrases_released_cables_write_and_only_theirs():
+    """Issue 30, form 16: a run of words too long for one phrase is split only at known codes
+    and at the phrases and persons other released cables write, never into their words."""
+    writer = parsed_entry("09ROME1", "PREL, ITALIAN POLITICS, IT", "2010-12-01 00:00")
+    person = parsed_entry("09ROME2", "OVIP (ROSSI, MARIO), PREL", "2010-12-01 00:00")
+    split = parsed_entry("09ROME3", "PREL PGOV IT ITALIAN POLITICS IRAQI FREEDOM NATIONAL VOTE ROSSI MARIO", AS_OF)
+    words = ("PREL", "PGOV", "IT", "ITALIAN", "POLITICS", "IRAQI", "FREEDOM", "NATIONAL", "VOTE", "ROSSI", "MARIO")
+    assert split.tags == words  # as parsed: the catalogue decides
+    catalogue = build_catalogue([writer, person, split], AS_OF)
+    final = ("PREL", "PGOV", "IT", "ITALIAN POLITICS", "IRAQI", "FREEDOM", "NATIONAL", "VOTE", "ROSSI, MARIO")
+    assert catalogue.cables["09ROME3"].tags == final
+    assert catalogue.tags["ITALIAN POLITICS"].reference_ids == ("09ROME3", "09ROME1")
+    assert "ITALIAN" not in catalogue.tags
+    assert "POLITICS" not in catalogue.tags
+    assert catalogue.cables["09ROME1"].tags == ("PREL", "ITALIAN POLITICS", "IT")
+    # Under embargo, a cable's phrases shape nothing: the run is words again.
+    withheld = build_catalogue([writer._replace(released=""), person._replace(released=""), split], AS_OF)
+    assert withheld.cables["09ROME3"].tags == words
+    assert "ITALIAN POLITICS" not in withheld.tags
+
+
+def test_a_phrase_made_by_a_cut_is_no_phrase_for_another_run():
+    """Only the phrases parsers wrote count: a run cut at one never lends it to a third cable."""
+    writer = parsed_entry("09ROME1", "PREL, GRAIN SILOS, IT", AS_OF)
+    first = parsed_entry("09ROME2", "PREL GRAIN SILOS AND FODDER STORES OF THE NORTHERN PLAINS ECON", AS_OF)
+    second = parsed_entry("09ROME3", "PREL FODDER STORES OF THE SOUTHERN VALLEYS AND LOWLANDS ECON", AS_OF)
+    catalogue = build_catalogue([writer, first, second], AS_OF)
+    assert catalogue.cables["09ROME2"].tags[:3] == ("PREL", "GRAIN SILOS", "FODDER")
+    assert catalogue.cables["09ROME3"].tags[:3] == ("PREL", "FODDER", "STORES")

@@ -230,3 +230,21 @@ PERSON_SPELLINGS = [
 @pytest.mark.parametrize("what, line, tags, spellings", PERSON_SPELLINGS, ids=[case[0] for case in PERSON_SPELLINGS])
 def test_a_person_is_one_tag_and_the_spelling_written_is_kept_beside_it(what, line, tags, spellings):
     assert spellings_of(line) == (tags, spellings)
+
+
+def runs_of(body: str) -> tuple[tuple[str, ...], ...]:
+    return parse_cable(replace(CABLE, body=body), with_blocks=False).tag_runs
+
+
+def test_a_run_too_long_for_one_phrase_is_split_into_words_and_recorded_whole() -> None:
+    body = EO + "TAGS: PREL PGOV IT HARBOUR WORKS OF THE NORTHERN COAST CANAL BRIDGES\n" + REST
+    assert tags_of(body) == ("PREL", "PGOV", "IT", "HARBOUR", "WORKS", "NORTHERN", "COAST", "CANAL", "BRIDGES")
+    # every word kept, in order, the joining ones too: a phrase other cables write may hold them
+    assert runs_of(body) == (("HARBOUR", "WORKS", "OF", "THE", "NORTHERN", "COAST", "CANAL", "BRIDGES"),)
+
+
+def test_each_split_run_is_recorded_and_a_phrase_is_not() -> None:
+    body = EO + "TAGS: PREL RIVER TRAFFIC PGOV GRAIN SILOS AND FODDER STORES IN THE LOWLANDS ECON\n" + REST
+    assert tags_of(body) == ("PREL", "RIVER TRAFFIC", "PGOV", "GRAIN", "SILOS", "FODDER", "STORES", "LOWLANDS", "ECON")
+    assert runs_of(body) == (("GRAIN", "SILOS", "AND", "FODDER", "STORES", "IN", "THE", "LOWLANDS"),)
+    assert runs_of(EO + "TAGS: PREL, REGIONAL SECURITY, IT\n" + REST) == ()

@@ -528,3 +528,46 @@ def test_a_release_bringing_a_posts_second_spelling_moves_the_cites_to_it(site, 
         path = assert_path(build(site), path, monkeypatch)
         assert_equals_full_build(site)
     assert not any(b"09UNESCOPARIS7" in data for data in tree(site / "output").values())
+
+
+def tag_page(site: Path, slug: str) -> Path:
+    return site / "output" / "tag" / slug / "index.html"
+
+
+@pytest.mark.parametrize("path", ["quick", "general"])
+def test_a_release_bringing_a_phrase_cuts_again_the_runs_split_into_its_words(site, path, monkeypatch):
+    """Issue 30, form 16: a run of TAGS words too long for one phrase keeps whole a phrase a
+    released cable writes. A release bringing the phrase changes the tags of a cable whose file
+    did not change: the quick path cannot tell which, so the general path builds it."""
+    writer = BODY.replace("TAGS: PREL PGOV IT", "TAGS: PREL, ITALIAN POLITICS, IT")
+    split = BODY.replace("TAGS: PREL PGOV IT", "TAGS: PREL PGOV IT ITALIAN POLITICS IRAQI FREEDOM NATIONAL VOTE")
+    add_cable(site, cable("09ROME60", None, body=writer))
+    add_cable(site, cable("09ROME61", AS_OF, created="2009-02-03 10:00", body=split))
+    build(site)
+    take_path(path, monkeypatch)
+    assert "09ROME61" in tag_page(site, "italian").read_text()
+    assert not tag_page(site, "italian-politics").exists()
+    set_field(site, "09ROME60", "Released", "2010-12-20 00:00")
+    report = build(site)
+    assert report.incremental
+    assert not report.quick
+    assert "09ROME61" in tag_page(site, "italian-politics").read_text()
+    assert '"ITALIAN POLITICS","IRAQI"' in twin(site, "09ROME61")
+    assert not tag_page(site, "italian").exists()
+    assert tag_page(site, "iraqi").exists()
+    assert_equals_full_build(site)
+    edit(site, "09ROME61", b"SUBJECT: A TEST", b"SUBJECT: AN EDITED TEST")  # its tags as the catalogue cut them
+    assert build(site).incremental
+    assert "AN EDITED TEST" in tag_page(site, "italian-politics").read_text()
+    assert_equals_full_build(site)
+    edit(site, "09ROME3", b"SUBJECT: ", b"SUBJECT: EDITED ")  # no phrase, no run: the quick path
+    assert build(site).quick == (path == "quick")
+    assert_equals_full_build(site)
+    set_field(site, "09ROME60", "Released", None)  # withheld again: its phrase goes, the run is words
+    report = build(site)
+    assert report.incremental
+    assert not report.quick
+    assert "09ROME61" in tag_page(site, "italian").read_text()
+    assert not tag_page(site, "italian-politics").exists()
+    assert '"ITALIAN","POLITICS"' in twin(site, "09ROME61")  # its tags; its TAGS line shows as written
+    assert_equals_full_build(site)

@@ -48,10 +48,11 @@ from sitegen.config import load_config, resolve_as_of, share_link_warning
 from sitegen.incremental.keys import PageKeys
 from sitegen.incremental.manifest import BuildMeta, Manifest, SourceState, is_damaged, set_aside
 from sitegen.incremental.reach import facet_slugs, pages_reached, plans_to_key
-from sitegen.incremental.stored import store_catalogue
+from sitegen.incremental.stored import recut_entries, store_catalogue
 from sitegen.layout import SiteLayout
 from sitegen.model import Problem
 from sitegen.parallel import worker_count
+from sitegen.phrases import cut_digests
 from sitegen.plan import plan_site, sitemap_urls
 from sitegen.render.failures import TemplateFailed
 from sitegen.render.site import SiteRenderer, code_fingerprint
@@ -269,6 +270,7 @@ def _read_site(run: BuildRun, meta: BuildMeta, folders: list[FolderStats]) -> _S
     run.report.problems += scan.problems
     run.report.sources_read = scan.read
     catalogue = build_catalogue(scan.entries, run.report.as_of, run.config.total_cables, run.config.feed_size)
+    scan.digests.update(cut_digests(catalogue.cables, scan.digests))  # keys see tags cut at other cables' phrases
     run.report.cables, run.report.released = len(scan.entries), catalogue.released_count
     pages, problems = read_documents(run.layout.pages, run.layout.site, require_date=False)
     run.report.problems += problems
@@ -298,6 +300,7 @@ def _render_site(
     else:
         kinds_changed = {kind for kind, value in fingerprints.items() if meta.fixed.get(kind) != value}
         diff = catalogue_diff(site.scan, site.known, meta, run.report.as_of, site.catalogue)
+        diff.moved += recut_entries(run.manifest, site.catalogue, diff.entries())  # tags cut at other cables' phrases
         changed = diff.entries() if site.known else None
         reach = pages_reached(diff, site.catalogue, run.config.page_size, site.pages, site.articles)
         candidates = plans_to_key(plans, reach, kinds_changed, previous)

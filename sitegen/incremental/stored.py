@@ -36,6 +36,7 @@ from sitegen.incremental.edit import CatalogueEdit, Move, Moved
 from sitegen.incremental.manifest import Manifest
 from sitegen.kinds import FACET_KINDS
 from sitegen.parse.references import spellings_of
+from sitegen.phrases import cuts_runs
 
 PRELOAD_QUERY = 500  # reference IDs asked for in one query (SQLite allows 999 parameters by default)
 SUMMARY = ""  # the facets table's row holding the catalogue's own values
@@ -60,6 +61,7 @@ def _summary(catalogue: Catalogue) -> dict[str, Any]:
         "released": catalogue.released_count,
         "feed_size": catalogue.feed_size,
         "withheld": tuple(sorted(catalogue.withheld)),
+        "split_words": tuple(sorted(catalogue.split_words)),
         "names": {kind: tuple(facets) for kind, facets in catalogue.indexes().items()},
     }
 
@@ -102,6 +104,24 @@ def store_catalogue(
     )
     manifest.save_stored("facets", facet_rows, replace_all)
     manifest.save_stored("backlinks", {ref: backlinks.get(ref) for ref in cited}, replace_all)
+
+
+def recut_entries(
+    manifest: Manifest, catalogue: Catalogue, changed: list[CableEntry]
+) -> list[tuple[CableEntry | None, CableEntry | None]]:
+    """(old, new) entries, as stored and as cut now (phrases.final_tags), of the cables with
+    TAGS runs that changed (`changed` gives them as parsed) or whose cut changed with another
+    cable's phrase, their file as it was: moved, for the pages showing their tags."""
+    changed_ids = {entry.reference_id for entry in changed}
+    found: list[tuple[CableEntry | None, CableEntry | None]] = []
+    runs = {entry.reference_id for entry in changed if entry.tag_runs}
+    for reference_id in sorted(runs | {ref for ref, entry in catalogue.cables.items() if entry.tag_runs}):
+        stored = entry_from_fields(row[0]) if (row := manifest.stored("cables", reference_id)) else None
+        now = catalogue.cables.get(reference_id)
+        if reference_id in changed_ids or (stored and now and stored.tags != now.tags):
+            if stored is not None or now is not None:
+                found.append((stored, now))
+    return found
 
 
 def _cited_rows(changed: list[CableEntry], ids: set[str]) -> set[str]:
@@ -217,6 +237,7 @@ class StoredCatalogue(Catalogue):
         self.as_of = as_of  # the release set is as stored (the caller checked), the moment is this build's
         self.total: int = summary["total"]
         self.withheld: frozenset[str] = frozenset(summary["withheld"])
+        self.split_words: frozenset[str] = frozenset(summary["split_words"])
         self.feed_size: int = summary["feed_size"]
         self._released_count: int = summary["released"]
         self._names: dict[str, tuple[str, ...]] = summary["names"]
@@ -237,10 +258,15 @@ class StoredCatalogue(Catalogue):
 
     @classmethod
     def usable(cls, path: Path, as_of: str, changed: dict[str, tuple[CableEntry, str]]) -> StoredCatalogue | None:
+        """The stored catalogue; None: none stored, or a changed cable has TAGS runs to cut (final_tags)."""
         try:
-            return cls(path, as_of, changed)
+            catalogue = cls(path, as_of, changed)
         except LookupError:
             return None
+        if not any(entry.tag_runs for entry, _ in changed.values()):
+            return catalogue
+        catalogue.close()
+        return None
 
     # -- reading rows ---------------------------------------------------------------------
 
@@ -314,11 +340,16 @@ class StoredCatalogue(Catalogue):
 
     # -- moving cables: the rows a change of place touches, edited in memory ---------------
 
-    def move(self, moves: list[Move], slugs: dict[str, dict[str, str]]) -> Moved:
+    def move(self, moves: list[Move], slugs: dict[str, dict[str, str]]) -> Moved | None:
         """Take the old version of each (old entry, new entry, new file digest) out of every
         index it was in and put the new one where it now sorts, as build_catalogue would have
         placed it; None for a cable that came (no old) or went (no new). `slugs`: every
-        origin's, tag's and classification's slug (BuildMeta.slugs)."""
+        origin's, tag's and classification's slug (BuildMeta.slugs). None, having changed
+        nothing, when a cable moved has TAGS runs or brings or takes a phrase that can cut one
+        (phrases.cuts_runs): which cables that cuts again only the general path can tell."""
+        entries = [entry for old, new, _ in moves for entry in (old, new) if entry is not None]
+        if any(entry.tag_runs or cuts_runs(entry.tags, self.split_words) for entry in entries):
+            return None
         edit = CatalogueEdit(self, self.preload)
         for old, new, _ in moves:
             for entry in (old, new):  # the pages citing it show it, scrub it as withheld or leave it as written

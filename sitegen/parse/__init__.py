@@ -25,7 +25,7 @@ def parse_cable(record: CableRecord, with_blocks: bool = True) -> Cable:
     found = text_references(head, record.reference_id, frozenset(_post_of(ref) for ref in listed))
     references = listed + [ref.reference_id for ref in found if ref.reference_id not in listed]
     subject, subject_marking = find_subject(head)
-    tags, person_spellings = read_tags(head)
+    tags, person_spellings, tag_runs = read_tags(head)
     return Cable(
         record=record,
         subject=subject,
@@ -37,6 +37,7 @@ def parse_cable(record: CableRecord, with_blocks: bool = True) -> Cable:
         references=tuple(references),
         blocks=tuple(number_blocks(split_blocks(body))) if with_blocks else (),
         person_spellings=person_spellings,
+        tag_runs=tag_runs,
         reference_spellings=_reference_spellings(references[len(listed) :], record.reference_id),
     )
 

@@ -7,9 +7,11 @@ only codes, or the next is the rest of a phrase and a label follows it); page br
 and classification banners inside it are skipped, and a banner run into it ends it. Codes are
 told from words by the known codes (tag_codes.py): a part between commas that holds words
 stays one tag (`RTG DOMESTIC`); in a line without commas, words between known codes make one
-phrase (`REGIONAL SECURITY`); a name after OVIP or in brackets is one person, tagged
-`SURNAME, GIVEN` (the spelling written is kept beside it for the person's page: read_tags);
-codes glued by a lost space are split (`ECONEFIN`), and a code misspelt by one letter is
+phrase (`REGIONAL SECURITY`), and a run too long for one phrase gives its words, the run kept
+(read_tags) for the catalogue to cut again at the phrases and persons other released cables
+write (phrases.final_tags: `ITALIAN POLITICS` stays whole, never ITALIAN and POLITICS); a
+name after OVIP or in brackets is one person, tagged `SURNAME, GIVEN` (the spelling written
+is kept beside it for the person's page: read_tags); codes glued by a lost space are split (`ECONEFIN`), and a code misspelt by one letter is
 mended (`PRELL`).
 """
 
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 
 from sitegen.parse.fields import CableHead, collapse
 from sitegen.parse.tag_codes import TAG_CODES
@@ -66,16 +69,22 @@ def find_tags(head: CableHead) -> tuple[str, ...]:
     return read_tags(head)[0]
 
 
-def read_tags(head: CableHead) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
-    """The tags (as find_tags) and, for each person the cable writes fuller than its tag, the
-    tag and the spelling written (`STEINBERG, JAMES`, `STEINBERG, JAMES B.`): one tag per person,
-    whose page the catalogue labels with the fullest spelling the archive writes."""
+Runs = tuple[tuple[str, ...], ...]
+
+
+def read_tags(head: CableHead) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...], Runs]:
+    """The tags (as find_tags); for each person the cable writes fuller than its tag, the tag
+    and the spelling written (`STEINBERG, JAMES`, `STEINBERG, JAMES B.`): one tag per person,
+    whose page the catalogue labels with the fullest spelling the archive writes; and each run
+    of words too long for one phrase, which gave its words as tags (the catalogue keeps whole
+    the phrases of it other cables write: catalogue.final_tags)."""
     value = _tags_text(head)
     if not value:
-        return (), ()
+        return (), (), ()
     tags: list[str] = []
     spellings: list[tuple[str, str]] = []
-    for written in _read_tags(value):
+    runs: list[tuple[str, ...]] = []
+    for written in _read_tags(value, runs):
         tag = person_tag(written) if "," in written else written  # only a person holds a comma
         if not tag or len(tag) > MAX_TAG_LENGTH:
             continue
@@ -83,7 +92,7 @@ def read_tags(head: CableHead) -> tuple[tuple[str, ...], tuple[tuple[str, str], 
             tags.append(tag)
         if written != tag and len(written) <= MAX_TAG_LENGTH and (tag, written) not in spellings:
             spellings.append((tag, written))
-    return tuple(tags), tuple(spellings)
+    return tuple(tags), tuple(spellings), tuple(runs)
 
 
 def _find_label(head: CableHead) -> tuple[re.Match[str], int] | None:
@@ -164,10 +173,11 @@ def _wraps_phrase(before: str, line: str, after: list[str]) -> bool:
     )
 
 
-def _read_tags(value: str) -> list[str]:
+def _read_tags(value: str, runs: list[tuple[str, ...]]) -> list[str]:
     """Tags from the value: commas and semicolons part them. A part between commas that holds a
     word stays whole (`RTG DOMESTIC`); otherwise known codes stand alone, the words between
-    them make one phrase, or one person after OVIP, and unknown codes stand alone too."""
+    them make one phrase, or one person after OVIP, and unknown codes stand alone too. A run
+    split into words is added to `runs`."""
     words = _SEPARATORS.split(value.upper())
     if "(" not in value and all(word in TAG_CODES for word in words if word):
         return [word for word in words if word]  # the common line: known codes only
@@ -197,7 +207,7 @@ def _read_tags(value: str) -> list[str]:
             while index < len(items) and items[index][1] and items[index][1].upper() not in TAG_CODES:
                 words.append(items[index][1].strip(".:").upper())
                 index += 1
-        tags.extend(_part_tags(words, delimited))
+        tags.extend(_part_tags(words, delimited, runs))
     return tags
 
 
@@ -205,7 +215,7 @@ def _ends_with_person_tag(words: list[str]) -> bool:
     return len(words) >= 2 and words[-2] in _PERSON_TAGS and words[-1] not in TAG_CODES
 
 
-def _part_tags(words: list[str], delimited: bool) -> list[str]:
+def _part_tags(words: list[str], delimited: bool, runs: list[tuple[str, ...]]) -> list[str]:
     """The tags of one part's words (upper case)."""
     if not words:
         return []
@@ -219,7 +229,7 @@ def _part_tags(words: list[str], delimited: bool) -> list[str]:
     def close_run() -> None:
         nonlocal after_person_tag
         if run:
-            tags.extend(_run_tags(run, after_person_tag))
+            tags.extend(_run_tags(run, after_person_tag, runs))
             run.clear()
         after_person_tag = False
 
@@ -235,9 +245,10 @@ def _part_tags(words: list[str], delimited: bool) -> list[str]:
     return tags
 
 
-def _run_tags(run: list[str], person: bool) -> list[str]:
+def _run_tags(run: list[str], person: bool, runs: list[tuple[str, ...]]) -> list[str]:
     """The words between known codes: a person after OVIP; codes each if all are shaped like
-    codes (`CIA INRA`); else one phrase; words each only when too long for one."""
+    codes (`CIA INRA`); else one phrase; words each only when too long for one (the run is
+    added to `runs`, every word kept in order)."""
     if person:
         return [_person(run)]
     if all(_CODE_SHAPE.fullmatch(word) for word in run):
@@ -245,6 +256,13 @@ def _run_tags(run: list[str], person: bool) -> list[str]:
     phrase = " ".join(run)
     if len(phrase) <= MAX_TAG_LENGTH:
         return [phrase]
+    runs.append(tuple(run))
+    return run_words(run)
+
+
+def run_words(run: Sequence[str]) -> list[str]:
+    """The tags a run too long for one phrase gives: its words, but those that only join
+    words in phrases (`OF`, `AND`)."""
     return [word for word in run if word not in _WORDS_IN_PHRASES]
 
 
