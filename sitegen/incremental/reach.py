@@ -125,8 +125,8 @@ def pages_reached(
         if old is not None and old.released and old.released <= diff.old_as_of:
             reach.gone.add(old.url)  # unless planned anew (below)
     for entry in diff.edited:
-        if entry.reference_id in catalogue.cables:
-            reach.add(_listings_showing(catalogue, entry, page_size))
+        if entry.reference_id in catalogue.cables:  # as the catalogue files it (its TAGS runs cut at phrases)
+            reach.add(_listings_showing(catalogue, catalogue.cables[entry.reference_id], page_size))
     for (kind, name), found in sorted(months.items()):
         _listing_moved(reach, catalogue, kind, name, found, diff.before.get((kind, name)), page_size)
     _letters(reach, catalogue, {listing for listing in months if listing[0] in FAMILIES}, diff.came_or_went)
