@@ -4,20 +4,19 @@ build's output equals a clean full build's, and no message is a traceback."""
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import resource
 import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from sitegen.faults import STOP_AT
 from sitegen.layout import SiteLayout
+from tests.conftest import wait_until
 from tests.sites import AS_OF, BODY, assert_equals_full_build, cable, tree, write_site
 
 
@@ -136,22 +135,6 @@ def test_a_full_disk_names_the_file_removes_the_staging_folder_and_leaves_the_ou
     assert_recovered(site)
 
 
-def _wait_until_locked(site: Path, build_process: subprocess.Popen, seconds: float = 60) -> None:
-    """Until the build holds its output's lock (a fixed sleep was too short on a loaded machine)."""
-    lock = SiteLayout.of(site).lock
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline and build_process.poll() is None:
-        if lock.exists():
-            with open(lock) as handle:
-                try:
-                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                except BlockingIOError:
-                    return
-                fcntl.flock(handle, fcntl.LOCK_UN)
-        time.sleep(0.01)
-    raise AssertionError("the first build never held its lock")
-
-
 @pytest.fixture
 def big_site(tmp_path) -> Path:
     """Four hundred cables: a build that holds its lock long enough to be seen holding it."""
@@ -159,13 +142,17 @@ def big_site(tmp_path) -> Path:
     return write_site(tmp_path / "site", cables)
 
 
-def test_two_builds_at_once_one_is_refused_and_the_output_is_whole(big_site):
+def test_two_builds_at_once_one_is_refused_and_the_output_is_whole(big_site, tmp_path):
     site = big_site
-    first = sitegen(site, "build", "--as-of", AS_OF, "--no-search")
-    _wait_until_locked(site, first)
+    release = tmp_path / "go-on"
+    held = {**os.environ, "SITEGEN_HOLD_AT": f"staged:{release}"}
+    first = sitegen(site, "build", "--as-of", AS_OF, "--no-search", env=held)
+    wait_until(lambda: Path(f"{release}.held").exists() or first.poll() is not None, "the first build to hold")
+    assert first.poll() is None, first.communicate()[0]
     code, output = cli_build(site)
     assert code == 2
     assert "another build" in output
+    release.touch()
     assert first.wait(timeout=300) == 0
     edit_one_cable(site, 9)
     runs = [sitegen(site, "build", "--as-of", AS_OF, "--no-search") for _ in range(2)]

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.catalogue import sensitivity
+from sitegen.facets import slugify
 from sitegen.render.indexes import month_chart
 from tests.sites import BODY, build, cable, tree, write_site
 
@@ -131,6 +132,7 @@ def test_releasing_a_cable_changes_only_the_pages_the_design_says_it_may(site):
         "feed/origin/embassy-rome.rss",
         "feed/tag/prel.rss",
         "feed/tag/pgov.rss",
+        f"feed/classification/{slugify(released.classification)}.rss",
         "ids/ROME.js",  # the header's ID box: the released IDs of its post
         *allowed_cables,
     }
