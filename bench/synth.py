@@ -259,25 +259,28 @@ def wrap(text: str, width: int) -> str:
     return "\n".join(lines)
 
 
+@dataclass(frozen=True)
+class Chosen:
+    """What is settled for a cable before it is drawn: its release (None: not released), and
+    what the sample site fixes instead of drawing it at random (None: drawn)."""
+
+    released: str | None
+    size: int | None = None
+    origin: tuple[str, str, str] | None = None
+    classification: tuple[str, float, str, str] | None = None
+    created: tuple[int, int, int, int, int] | None = None
+    extra_tags: tuple[str, ...] = ()
+
+
 def make_cable(
-    rng: random.Random,
-    shape: Shape,
-    sequence: int,
-    numbers: dict[str, int],
-    earlier: list[str],
-    released: str | None,
-    size: int | None = None,
-    origin: tuple[str, str, str] | None = None,
-    classification: tuple[str, float, str, str] | None = None,
-    created: tuple[int, int, int, int, int] | None = None,
-    extra_tags: tuple[str, ...] = (),
+    rng: random.Random, shape: Shape, sequence: int, numbers: dict[str, int], earlier: list[str], chosen: Chosen
 ) -> CableRecord:
-    origin_name, post, country = origin or shape.origin(rng)
-    year, month, day, hour, minute = created or created_moment(rng)
+    origin_name, post, country = chosen.origin or shape.origin(rng)
+    year, month, day, hour, minute = chosen.created or created_moment(rng)
     numbers[post] = numbers.get(post, 0) + rng.randint(1, 40)
     number = numbers[post]
     reference_id = f"{year % 100:02d}{post}{number}"
-    classification = classification or rng.choices(CLASSIFICATIONS, weights=[c[1] for c in CLASSIFICATIONS])[0]
+    classification = chosen.classification or rng.choices(CLASSIFICATIONS, weights=[c[1] for c in CLASSIFICATIONS])[0]
     label, _, banner, marking = classification
     tags: list[str] = []
     for _ in range(rng.randint(3, 8)):
@@ -286,7 +289,7 @@ def make_cable(
             tags.append(tag)
     if country not in tags:
         tags.append(country)
-    tags += [tag for tag in extra_tags if tag not in tags]
+    tags += [tag for tag in chosen.extra_tags if tag not in tags]
     refs = rng.sample(earlier[-200:], k=min(len(earlier[-200:]), rng.choice([0, 0, 1, 1, 2, 3])))
     subject = rng.choice(SUBJECT_TOPICS).format(
         country=origin_name.split(" ", 1)[1].upper(), month_name=MONTH_NAMES[month - 1]
@@ -298,7 +301,7 @@ def make_cable(
         f"R {dtg}\nFM {'AMEMBASSY' if origin_name.startswith('Embassy') else 'AMCONSUL' if origin_name.startswith('Consulate') else 'SECSTATE'} {post}\n"
         f"TO RUEHC/SECSTATE WASHDC {rng.randint(1000, 9999)}\nINFO RUEHZL/EUROPEAN POLITICAL COLLECTIVE\n"
     )
-    target = size or body_size(rng)
+    target = chosen.size or body_size(rng)
     total_pages = max(1, target // 3000 + 1)
     opening = [
         f"{banner} SECTION 01 OF {total_pages:02d} {post} {number:06d} ",
@@ -345,7 +348,7 @@ def make_cable(
         reference_id=reference_id,
         sequence=str(sequence),
         created=f"{year:04d}-{month:02d}-{day:02d} {hour:02d}:{minute:02d}",
-        released=released,
+        released=chosen.released,
         classification=label,
         origin=origin_name,
         references="|".join(refs),
@@ -372,7 +375,7 @@ def generate(count: int, out_dir: Path, seed: int = 1) -> int:
     for sequence in range(1, count + 1):
         # Earlier batches are bigger: the archive's first releases were small, later ones large.
         released = releases[min(len(releases) - 1, int(rng.random() ** 0.7 * len(releases)))]
-        record = make_cable(rng, shape, sequence, numbers, earlier, released)
+        record = make_cable(rng, shape, sequence, numbers, earlier, Chosen(released))
         earlier.append(record.reference_id)
         path = cable_path(content, record)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -403,19 +406,8 @@ def generate_sample(out_dir: Path, count: int = 50, seed: int = 2010) -> int:
         released = None if sequence % 13 == 6 else releases[(sequence * 3) % len(releases)]
         size = 30_000 + sequence * 200 if sequence % 17 == 5 else 1500 + (sequence * 997) % 7000
         extra = (PERSON_TAGS[sequence % 2],) if sequence % 9 == 4 else ()
-        record = make_cable(
-            rng,
-            shape,
-            sequence,
-            numbers,
-            earlier,
-            released,
-            size=size,
-            origin=origin,
-            classification=classification,
-            created=created,
-            extra_tags=extra,
-        )
+        chosen = Chosen(released, size, origin, classification, created, extra)
+        record = make_cable(rng, shape, sequence, numbers, earlier, chosen)
         earlier.append(record.reference_id)
         path = cable_path(content, record)
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -190,8 +190,7 @@ def release_command(date: str, reference_ids: tuple[str, ...], ids_file: Path | 
     "exit 1 naming each page that differs.",
 )
 @site_option
-# click passes each option as an argument: six options, six arguments.
-def build_command(
+def build_command(  # noqa: PLR0913 (click passes each option as an argument: one per option)
     as_of: str | None, strict: bool, jobs: int, output: Path | None, full: bool, search: bool, verify: bool, site: Path
 ) -> None:
     """Build the site into output/."""

@@ -181,10 +181,10 @@ def test_a_new_tag_reaches_every_cable_of_the_tag():
 def test_every_kind_of_page_has_one_record_and_one_renderer(tmp_path):
     from sitegen.kinds import KINDS, TEMPLATE_BY_KIND
     from sitegen.render.page import BUILTIN_TEMPLATES
-    from sitegen.render.site import SiteRenderer
+    from sitegen.render.site import OutputParts, SiteRenderer
 
     catalogue = build_catalogue(site_entries(), AS_OF)
-    renderer = SiteRenderer(CONFIG, catalogue, tmp_path, [], [], {}, [], search=True)
+    renderer = SiteRenderer(CONFIG, catalogue, tmp_path, [], [], OutputParts({}, [], search=True))
     assert all(callable(getattr(renderer, kind.renderer)) for kind in KINDS.values())
     planned = {plan.kind for plan in plan_site(catalogue, CONFIG, [], [], search=True)}
     assert planned <= set(KINDS)

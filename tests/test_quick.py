@@ -330,6 +330,60 @@ def test_a_file_holding_an_id_another_holds_or_broken_takes_the_general_path(sit
     assert_equals_full_build(site)
 
 
+def _clashing_tag(data, step, rng):
+    """A new listing whose slug another has: numbered."""
+    tag = rng.choice(TAGS)
+    return data.replace(b"TAGS: ", f"TAGS: {tag}{rng.choice('_/')} {tag} ".encode(), 1)
+
+
+def _released(data, step, rng):
+    """Released later, or released at all."""
+    data = data.replace(b"Released: 2010-11-28", b"Released: 2010-12-05", 1)
+    if b"Released: " not in data:
+        data = data.replace(b"\n", b"\nReleased: 2010-12-12 00:00\n", 1)
+    return data
+
+
+# The random story's actions on a cable file: its bytes, edited (the step's number and the
+# story's random draws at hand). "feed size" edits the config, "add" adds a file: see the story.
+CABLE_EDITS = {
+    "subject": lambda data, step, rng: data.replace(b"SUBJECT: ", f"SUBJECT: STEP {step} ".encode(), 1),
+    "paragraph": lambda data, step, rng: data.replace(
+        b"First paragraph.", f"First paragraph, step {step}.".encode(), 1
+    ),
+    "tags": lambda data, step, rng: data.replace(b"TAGS: ", f"TAGS: {rng.choice(TAGS)} ".encode(), 1),
+    # a listing no cable was in
+    "new tag": lambda data, step, rng: data.replace(b"TAGS: ", f"TAGS: NEW{step} ".encode(), 1),
+    "clashing tag": _clashing_tag,
+    "feed size": lambda data, step, rng: data,
+    "release": _released,
+    "withhold": lambda data, step, rng: b"\n".join(
+        line for line in data.split(b"\n") if not line.startswith(b"Released: ")
+    ),
+    "created": lambda data, step, rng: data.replace(b"Created: 2009-0", b"Created: 2008-1", 1),
+    "touch": lambda data, step, rng: data,
+}
+
+
+def _random_change(site, step, rng):
+    """One step of the random story: a cable file edited, the feed size changed (the config
+    every feed reads: the general path), or a new file added (every other time, a file gone too)."""
+    path = rng.choice(sorted((site / "content" / "cables").rglob("*.txt")))
+    data = path.read_bytes()
+    action = rng.choice([*CABLE_EDITS, "add"])
+    if action == "add":
+        added = replace(record_for(100 + step, rng, ["09ROME3"]), released=rng.choice([None, "2010-12-05 00:00"]))
+        cable_path(site / "content", added).write_bytes(format_cable(added))
+        if step % 2:
+            path.unlink()
+        return
+    data = CABLE_EDITS[action](data, step, rng)
+    if action == "feed size":
+        config = site / "sitegen.toml"
+        config.write_text(re.sub(r"feed_size = \d+", f"feed_size = {step % 3 + 4}", config.read_text()))
+    path.write_bytes(data)
+
+
 @pytest.mark.parametrize("remembering", [False, True], ids=["from-manifest", "from-memory"])
 def test_quick_and_general_builds_in_turn_keep_the_stored_catalogue_true(site, remembering):
     """After each random edit, whichever path took it, every key and byte equals a full build's."""
@@ -338,52 +392,7 @@ def test_quick_and_general_builds_in_turn_keep_the_stored_catalogue_true(site, r
     build(site, memory=memory)
     quick = moved = 0
     for step in range(24):
-        path = rng.choice(sorted((site / "content" / "cables").rglob("*.txt")))
-        data = path.read_bytes()
-        action = rng.choice(
-            [
-                "subject",
-                "paragraph",
-                "tags",
-                "new tag",
-                "clashing tag",
-                "feed size",
-                "release",
-                "withhold",
-                "created",
-                "touch",
-                "add",
-            ]
-        )
-        if action == "subject":
-            data = data.replace(b"SUBJECT: ", f"SUBJECT: STEP {step} ".encode(), 1)
-        elif action == "paragraph":
-            data = data.replace(b"First paragraph.", f"First paragraph, step {step}.".encode(), 1)
-        elif action == "tags":
-            data = data.replace(b"TAGS: ", f"TAGS: {rng.choice(TAGS)} ".encode(), 1)
-        elif action == "new tag":  # a listing no cable was in
-            data = data.replace(b"TAGS: ", f"TAGS: NEW{step} ".encode(), 1)
-        elif action == "clashing tag":  # a new listing whose slug another has: numbered
-            tag = rng.choice(TAGS)
-            data = data.replace(b"TAGS: ", f"TAGS: {tag}{rng.choice('_/')} {tag} ".encode(), 1)
-        elif action == "feed size":  # the config every feed reads: the general path
-            config = site / "sitegen.toml"
-            config.write_text(re.sub(r"feed_size = \d+", f"feed_size = {step % 3 + 4}", config.read_text()))
-        elif action == "release":
-            data = data.replace(b"Released: 2010-11-28", b"Released: 2010-12-05", 1)
-            if b"Released: " not in data:
-                data = data.replace(b"\n", b"\nReleased: 2010-12-12 00:00\n", 1)
-        elif action == "withhold":
-            data = b"\n".join(line for line in data.split(b"\n") if not line.startswith(b"Released: "))
-        elif action == "created":
-            data = data.replace(b"Created: 2009-0", b"Created: 2008-1", 1)
-        if action == "add":  # a new file; every other time, a file gone too
-            added = replace(record_for(100 + step, rng, ["09ROME3"]), released=rng.choice([None, "2010-12-05 00:00"]))
-            cable_path(site / "content", added).write_bytes(format_cable(added))
-            if step % 2:
-                path.unlink()
-        else:
-            path.write_bytes(data)
+        _random_change(site, step, rng)
         report = build(site, memory=memory)
         quick += report.quick
         moved += bool(report.moved)

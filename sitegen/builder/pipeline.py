@@ -34,6 +34,7 @@ from sitegen.builder.changes import (
 from sitegen.builder.publish import (
     STATIC_PAGE,
     BuildRun,
+    PageWork,
     RenderContext,
     RenderTask,
     Saved,
@@ -55,7 +56,7 @@ from sitegen.parallel import worker_count
 from sitegen.phrases import cut_digests
 from sitegen.plan import plan_site, sitemap_urls
 from sitegen.render.failures import TemplateFailed
-from sitegen.render.site import SiteRenderer, code_fingerprint
+from sitegen.render.site import OutputParts, SiteRenderer, code_fingerprint
 from sitegen.search import search_members
 from sitegen.sources.pages import Document, read_documents
 from sitegen.sources.scan import FolderStats, Scan, cable_file_stats, folder_digests, scan_cables, stats_digest
@@ -287,7 +288,7 @@ def _render_site(
     plans = plan_site(site.catalogue, run.config, site.pages, site.articles, run.search)
     urls = sitemap_urls(plan.url for plan in plans)
     renderer = SiteRenderer(
-        run.config, site.catalogue, run.layout.site, site.pages, site.articles, assets, urls, run.search
+        run.config, site.catalogue, run.layout.site, site.pages, site.articles, OutputParts(assets, urls, run.search)
     )
     fingerprints = renderer.fingerprints(sorted({plan.kind for plan in plans}))
     documents = document_digests(site.pages, site.articles, site.catalogue)
@@ -326,7 +327,7 @@ def _render_site(
         replace_pages=not incremental,
     )
     context = RenderContext(renderer, keys, staging)
-    render_and_save(run, staging, context, tasks, previous, planned, search, saved, static)
+    render_and_save(run, context, PageWork(tasks, previous, planned), search, saved, static)
 
 
 def _output_problem(error: OSError | sqlite3.Error, layout: SiteLayout) -> Problem:

@@ -26,7 +26,7 @@ from sitegen.model import Problem
 from sitegen.parallel import batches, map_batches
 from sitegen.plan import PagePlan
 from sitegen.render.site import Rendered, SiteRenderer
-from sitegen.search import IndexUpdate, Member, update_index
+from sitegen.search import IndexOutput, IndexUpdate, Member, update_index
 from sitegen.search.index import EntryOf, write_record
 from sitegen.urls import SEARCH_FOLDER
 from sitegen.write import Staging
@@ -71,6 +71,16 @@ class RenderContext:
     staging: Staging
 
 
+@dataclass(frozen=True)
+class PageWork:
+    """The pages a build renders and the two sets publish weighs them against: they travel
+    together from the plan to publish."""
+
+    tasks: list[RenderTask]  # the pages to render, each with its key at the last build
+    previous: dict[str, tuple[str, str]]  # each page's key and files as the last build left them
+    planned: Container[str] | None  # every page the build plans (None: the same pages as before)
+
+
 @dataclass
 class Published:
     """What publish() did: the pages rendered, the pages gone, the problems to keep."""
@@ -108,11 +118,8 @@ class Saved:
 
 def render_and_save(
     run: BuildRun,
-    staging: Staging,
     context: RenderContext,
-    tasks: list[RenderTask],
-    previous: dict[str, tuple[str, str]],
-    planned: Container[str] | None,
+    work: PageWork,
     search: SearchInput | None,
     saved: Saved,
     extra_pages: Written | None = None,
@@ -120,7 +127,7 @@ def render_and_save(
     """Both paths' last step: render and publish (see publish), then save what the next build
     needs: every file's state, every page's key, the catalogue, BuildMeta; and keep them in the
     process's memory. None: --strict met a problem, nothing published or saved."""
-    published = publish(run, staging, context, tasks, previous, planned, search, extra_pages)
+    published = publish(run, context, work, search, extra_pages)
     if published is None:
         return None
     manifest, report = run.manifest, run.report
@@ -148,20 +155,17 @@ def render_and_save(
 
 def publish(
     run: BuildRun,
-    staging: Staging,
     context: RenderContext,
-    tasks: list[RenderTask],
-    previous: dict[str, tuple[str, str]],
-    planned: Container[str] | None,
+    work: PageWork,
     search: SearchInput | None,
     extra_pages: Written | None = None,
 ) -> Published | None:
-    """Render `tasks`, then (unless --strict meets a problem: None, the output untouched) put the
-    staging folder in place with the search index's changed files, dropping the files of pages
-    gone or no longer written.
-    `planned` is every page the build plans (None: the same pages as before); `search` the
-    released cables the index is to hold (None: a build without search); `extra_pages` are
-    recorded as written without rendering (the static files)."""
+    """Render the work's tasks, then (unless --strict meets a problem: None, the output
+    untouched) put the context's staging folder in place with the search index's changed files,
+    dropping the files of pages gone or no longer written.
+    `search` is the released cables the index is to hold (None: a build without search);
+    `extra_pages` are recorded as written without rendering (the static files)."""
+    staging, tasks, previous, planned = context.staging, work.tasks, work.previous, work.planned
     fresh: dict[str, list[Problem]] = {}
     written = render_pages(run, context, tasks, fresh)
     run.report.rendered = len(written)
@@ -299,7 +303,12 @@ def stage_search_index(run: BuildRun, staging: Staging, search: SearchInput) -> 
             staging.write(url, data)
 
     index = update_index(
-        search.members, run.layout.search_record, run.layout.site, search.entry_of, present, stage, run.jobs
+        search.members,
+        run.layout.search_record,
+        run.layout.site,
+        search.entry_of,
+        IndexOutput(present, stage),
+        run.jobs,
     )
     report = run.report
     report.search_seconds = time.perf_counter() - started

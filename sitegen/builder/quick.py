@@ -22,6 +22,7 @@ from sitegen.builder.changes import document_digests, release_moments, release_s
 from sitegen.builder.publish import (
     AllPagesBut,
     BuildRun,
+    PageWork,
     RenderContext,
     RenderTask,
     Saved,
@@ -35,7 +36,7 @@ from sitegen.catalogue import (
 )
 from sitegen.incremental.edit import Moved
 from sitegen.incremental.keys import PageKeys
-from sitegen.incremental.manifest import BuildMeta, Manifest, SourceState
+from sitegen.incremental.manifest import BuildMeta, FileRow, Manifest, SourceState
 from sitegen.incremental.reach import CatalogueDiff, pages_reached
 from sitegen.incremental.stored import StoredCatalogue, same_place, store_entries, store_moved
 from sitegen.kinds import FACET_KINDS, FEED_FACET_KINDS, LISTING_KINDS
@@ -46,10 +47,10 @@ from sitegen.plan import (
     sitemap_plans,
     sitemap_urls,
 )
-from sitegen.render.site import SiteRenderer, code_fingerprint
+from sitegen.render.site import OutputParts, SiteRenderer, code_fingerprint
 from sitegen.search import Member, read_record
 from sitegen.sources.pages import Document, read_documents
-from sitegen.sources.scan import FolderStats, ScanTask, folder_digests, read_files
+from sitegen.sources.scan import FileStat, FolderStats, ScanTask, folder_digests, read_files
 from sitegen.write import Staging, copy_static
 
 QUICK_FILES = 5000  # more files changed, come or gone than this go the general way
@@ -134,14 +135,16 @@ class QuickBuild:
         every_page = memory.pages if memory is not None else None
         if moved is not None and every_page is None:
             every_page = run.manifest.page_keys()
-        reached = self._plan(catalogue, found, meta, moved, pages, articles, every_page)
+        reached = self._plan(catalogue, quick_diff(found, meta, moved), meta, pages, articles, every_page)
         if reached is None:
             return False
         plans, gone, sitemap = reached
         documents = document_digests(pages, articles, catalogue) if moved is not None else {}
         staging = Staging.begin(layout.output, overlay=True)
         assets = copy_static(layout.site, staging)
-        renderer = SiteRenderer(run.config, catalogue, layout.site, pages, articles, assets, sitemap, run.search)
+        renderer = SiteRenderer(
+            run.config, catalogue, layout.site, pages, articles, OutputParts(assets, sitemap, run.search)
+        )
         fingerprints = renderer.fingerprints(sorted(meta.fixed))
         if fingerprints != meta.fixed:
             staging.abandon()  # a template or the config a kind reads changed: every page of it
@@ -171,22 +174,21 @@ class QuickBuild:
             memory.sources if memory is not None else None,
             memory.pages if memory is not None else None,
         )
-        render_and_save(run, staging, context, tasks, previous, planned, search, saved)
+        render_and_save(run, context, PageWork(tasks, previous, planned), search, saved)
         return True  # published, or --strict met a problem: reported, nothing changed
 
     def _plan(
         self,
         catalogue: StoredCatalogue,
-        found: QuickChanges,
+        diff: CatalogueDiff,
         meta: BuildMeta,
-        moved: Moved | None,
         pages: list[Document],
         articles: list[Document],
         every_page: dict[str, tuple[str, str]] | None,
     ) -> tuple[dict[str, PagePlan], set[str], list[str]] | None:
         """The pages the change reaches, the pages gone and the sitemap's URLs; None when a kind
         of page the last build had none of is reached (the general path keys it)."""
-        reach = pages_reached(quick_diff(found, meta, moved), catalogue, self.run.config.page_size, pages, articles)
+        reach = pages_reached(diff, catalogue, self.run.config.page_size, pages, articles)
         plans, gone = reach.plans, reach.gone
         sitemap: list[str] = []
         if reach.kinds and every_page is not None:
@@ -270,51 +272,80 @@ def quick_changes(
     the quick path cannot take the change: a file broken, or more files than QUICK_FILES."""
     if not meta.folders:
         return None
-    now = folder_digests(site_dir, folders)
-    files_of = {folder: files for folder, (_, _, files) in zip(now, folders, strict=True)}
     tasks: list[ScanTask] = []
-    old: dict[str, tuple[str | None, CableEntry | None]] = {}
     found = QuickChanges({}, [], [], [])
-    for folder in sorted(now.keys() | meta.folders.keys()):
-        if now.get(folder) == meta.folders.get(folder):
-            continue
+    for folder, files in _changed_folders(site_dir, meta, folders):
         rows = manifest.folder_sources(folder) if folder in meta.folders else {}
-        files = files_of.get(folder, [])
-        for name in sorted(rows.keys() - {os.path.basename(path) for path, _, _ in files}):
-            fields = rows[name][4]
-            if fields is None:
-                return None
-            found.removed.append(f"{folder}/{name}")
-            found.moves.append((entry_from_fields(fields), None, ""))
-        for path, size, mtime_ns in files:
-            name = os.path.basename(path)
-            row = rows.get(name)
-            if row is None or (size, mtime_ns) != (row[1], row[2]):
-                shown = f"{folder}/{name}"
-                old[shown] = (row[3], entry_from_fields(row[4]) if row[4] else None) if row else (None, None)
-                tasks.append(ScanTask(path, shown, size, mtime_ns, *old[shown]))
+        if not _note_vanished(folder, rows, files, found):
+            return None
+        tasks += _files_to_read(folder, rows, files)
         if len(tasks) + len(found.removed) > QUICK_FILES:
             return None
     if not tasks and not found.removed:
         return None
+    return found if _read_changed(tasks, found, jobs) else None
+
+
+def _changed_folders(
+    site_dir: Path, meta: BuildMeta, folders: list[FolderStats]
+) -> Iterator[tuple[str, list[FileStat]]]:
+    """Each cable folder whose files' stats differ from the last build's (or that came or went),
+    in order, with its files now."""
+    now = folder_digests(site_dir, folders)
+    files_of = {folder: files for folder, (_, _, files) in zip(now, folders, strict=True)}
+    for folder in sorted(now.keys() | meta.folders.keys()):
+        if now.get(folder) != meta.folders.get(folder):
+            yield folder, files_of.get(folder, [])
+
+
+def _note_vanished(folder: str, rows: dict[str, FileRow], files: list[FileStat], found: QuickChanges) -> bool:
+    """Adds the folder's files gone since the last build to `found`; False when one of them had
+    no entry (the general path handles a broken file gone)."""
+    for name in sorted(rows.keys() - {os.path.basename(path) for path, _, _ in files}):
+        fields = rows[name][4]
+        if fields is None:
+            return False
+        found.removed.append(f"{folder}/{name}")
+        found.moves.append((entry_from_fields(fields), None, ""))
+    return True
+
+
+def _files_to_read(folder: str, rows: dict[str, FileRow], files: list[FileStat]) -> Iterator[ScanTask]:
+    """A task for each of the folder's files that is new or whose size or mtime changed, carrying
+    its digest and entry at the last build."""
+    for path, size, mtime_ns in files:
+        name = os.path.basename(path)
+        row = rows.get(name)
+        if row is None or (size, mtime_ns) != (row[1], row[2]):
+            known = (row[3], entry_from_fields(row[4]) if row[4] else None) if row else (None, None)
+            yield ScanTask(path, f"{folder}/{name}", size, mtime_ns, *known)
+
+
+def _read_changed(tasks: list[ScanTask], found: QuickChanges, jobs: int) -> bool:
+    """Reads the changed files into `found`; False when one is broken or its last entry is lost."""
+    old = {task.shown: (task.known_digest, task.known_entry) for task in tasks}
     work = batches(tasks, READ_BATCH)
     for results in map_batches(read_files, None, work, jobs if len(tasks) > READ_ALONE else 1):
         for shown, state, problem in results:
             digest_then, before = old[shown]
             if problem or state.entry is None or (digest_then is not None and before is None):
-                return None
+                return False
             found.states[shown] = state
-            if state.digest == digest_then:
-                continue
-            if before is None:  # a new file
-                found.moves.append((None, state.entry, state.digest))
-            elif before.reference_id != state.entry.reference_id:  # one cable gone, another come
-                found.moves += [(before, None, ""), (None, state.entry, state.digest)]
-            elif same_place(before, state.entry):
-                found.entries.append(state.entry)
-            else:
-                found.moves.append((before, state.entry, state.digest))
-    return found
+            if state.digest != digest_then:
+                _note_read(found, before, state.entry, state.digest)
+    return True
+
+
+def _note_read(found: QuickChanges, before: CableEntry | None, entry: CableEntry, digest: str) -> None:
+    """Adds one changed file read to `found`: an entry edited in place, or a cable moved."""
+    if before is None:  # a new file
+        found.moves.append((None, entry, digest))
+    elif before.reference_id != entry.reference_id:  # one cable gone, another come
+        found.moves += [(before, None, ""), (None, entry, digest)]
+    elif same_place(before, entry):
+        found.entries.append(entry)
+    else:
+        found.moves.append((before, entry, digest))
 
 
 def quick_diff(found: QuickChanges, meta: BuildMeta, moved: Moved | None) -> CatalogueDiff:

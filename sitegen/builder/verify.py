@@ -24,7 +24,7 @@ from sitegen.layout import SiteLayout
 from sitegen.model import Problem
 from sitegen.parallel import batches, map_batches, worker_count
 from sitegen.plan import PagePlan, plan_site, sitemap_urls
-from sitegen.render.site import SiteRenderer
+from sitegen.render.site import OutputParts, SiteRenderer
 from sitegen.sources.pages import read_documents
 from sitegen.sources.scan import scan_cables
 from sitegen.write import Staging, copy_static
@@ -63,7 +63,9 @@ def verify_output(options: BuildOptions, as_of: str) -> list[Problem]:
         assets = copy_static(layout.site, staging)
         plans = plan_site(catalogue, config, pages, articles, options.search)
         urls = sitemap_urls(plan.url for plan in plans)
-        renderer = SiteRenderer(config, catalogue, layout.site, pages, articles, assets, urls, options.search)
+        renderer = SiteRenderer(
+            config, catalogue, layout.site, pages, articles, OutputParts(assets, urls, options.search)
+        )
         fingerprints = renderer.fingerprints(sorted({plan.kind for plan in plans}))
         documents = document_digests(pages, articles, catalogue)
         keys = PageKeys(catalogue, config, scan.digests, fingerprints, documents, urls)

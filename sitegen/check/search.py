@@ -32,29 +32,13 @@ def check_search_index(
         return
     try:
         reader = IndexReader(root)
-        expected = {f"{urls.SEARCH_FOLDER}/meta.js"}
-        indexed: dict[str, str] = {}
-        next_id = 0
-        for segment in reader.segments:
-            if segment.first != next_id:
-                report.add("search index: cable ids not contiguous", f"{segment.name} starts at {segment.first}")
-            next_id = segment.first + segment.count
-            expected |= _segment_files(reader, segment.name)
-        for _, (reference_id, _, _, _, _, url, _) in reader.cables():
-            if url in indexed.values() or reference_id in indexed:
-                report.add("search index lists a cable twice", reference_id)
-            indexed[reference_id] = url
+        expected = _files_expected(reader, report)
+        indexed = _cables_indexed(reader, report)
         words = reader.words()
     except (OSError, ValueError, KeyError, TypeError) as error:
         report.add("search index unreadable", f"{type(error).__name__}: {error}")
         return
-    pages = set(cable_pages)
-    for reference_id, url in sorted(indexed.items()):
-        match = urls.CABLE_PAGE.fullmatch(url)
-        if url not in pages or match is None or match[1] != reference_id:
-            report.add("search index lists a cable without its page", f"{reference_id} -> {url}")
-    for page in sorted(pages - set(indexed.values())):
-        report.add("cable page missing from the search index", page)
+    _check_cables(indexed, set(cable_pages), report)
     for name in sorted(expected - index_files):
         report.add("search index file missing", name)
     for name in sorted(index_files - expected):
@@ -64,6 +48,39 @@ def check_search_index(
             report.add("unreleased cable appears in output", f"{reference_id} in the search index's words")
     report.figures["search index files"] = len(index_files)
     report.figures["search index cables"] = len(indexed)
+
+
+def _files_expected(reader: IndexReader, report: CheckReport) -> set[str]:
+    """The index files its segments name; a segment whose first cable id does not follow the
+    last one's is reported."""
+    expected = {f"{urls.SEARCH_FOLDER}/meta.js"}
+    next_id = 0
+    for segment in reader.segments:
+        if segment.first != next_id:
+            report.add("search index: cable ids not contiguous", f"{segment.name} starts at {segment.first}")
+        next_id = segment.first + segment.count
+        expected |= _segment_files(reader, segment.name)
+    return expected
+
+
+def _cables_indexed(reader: IndexReader, report: CheckReport) -> dict[str, str]:
+    """Reference ID -> URL of each cable the index lists; a cable listed twice is reported."""
+    indexed: dict[str, str] = {}
+    for _, (reference_id, _, _, _, _, url, _) in reader.cables():
+        if url in indexed.values() or reference_id in indexed:
+            report.add("search index lists a cable twice", reference_id)
+        indexed[reference_id] = url
+    return indexed
+
+
+def _check_cables(indexed: dict[str, str], pages: set[str], report: CheckReport) -> None:
+    """Reports each cable the index lists without its page, and each cable page it misses."""
+    for reference_id, url in sorted(indexed.items()):
+        match = urls.CABLE_PAGE.fullmatch(url)
+        if url not in pages or match is None or match[1] != reference_id:
+            report.add("search index lists a cable without its page", f"{reference_id} -> {url}")
+    for page in sorted(pages - set(indexed.values())):
+        report.add("cable page missing from the search index", page)
 
 
 def _segment_files(reader: IndexReader, segment: str) -> set[str]:

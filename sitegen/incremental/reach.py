@@ -8,7 +8,7 @@ is cheap (the index pages), never short of a page whose key can differ.
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterable
+from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from sitegen import kinds, urls
@@ -102,13 +102,46 @@ def pages_reached(
     """The pages whose keys can differ after `diff`, and the pages gone (known from the diff:
     a listing's old pages need its facet as it was)."""
     reach = Reach()
+    months, posts = _months_and_posts_moved(diff)
+    cables = _cables_reached(diff, catalogue, months)
+    shown = [catalogue.cables.get(ref) for ref in sorted(cables)]
+    reach.add(PagePlan(cable.url, "cable", cable.reference_id) for cable in shown if cable is not None)
+    _cables_gone(reach, diff)
+    _listings_edited(reach, catalogue, diff.edited, page_size)
+    for listing, found in sorted(months.items()):
+        _listing_moved(reach, catalogue, listing, found, diff.before.get(listing), page_size)
+    _letters(reach, catalogue, {listing for listing in months if listing[0] in FAMILIES}, diff.came_or_went)
+    _id_shards(reach, catalogue, posts)
+    _one_page_kinds(reach, catalogue, diff)
+    if diff.documents or diff.moved:
+        reach.add(document_plans(pages, articles))
+    if diff.pages_moved:
+        reach.kinds |= {kind.name for kind in KINDS.values() if kind.reach == kinds.REACH_PAGES}
+    reach.gone -= reach.plans.keys()
+    return reach
+
+
+def _moved_entries(diff: CatalogueDiff) -> Iterator[CableEntry]:
+    """Each version, old and new, of the cables the diff moves."""
+    return (entry for pair in diff.moved for entry in pair if entry is not None)
+
+
+def _months_and_posts_moved(diff: CatalogueDiff) -> tuple[dict[Listing, set[str]], set[str]]:
+    """The months of each listing a cable moved in or out of, and the posts whose ID shards list
+    a moved cable: the diff's own, with those of every version of each cable moved."""
     months = {listing: set(found) for listing, found in diff.months.items()}
     posts = set(diff.posts)
-    for entry in (entry for pair in diff.moved for entry in pair if entry is not None):
+    for entry in _moved_entries(diff):
         for kind, names in facet_names(entry).items():
             for name in names:
                 months.setdefault((kind, name), set()).add(entry.created[:7])
         posts.add(urls.post_of(entry.reference_id))
+    return months, posts
+
+
+def _cables_reached(diff: CatalogueDiff, catalogue: Catalogue, months: dict[Listing, set[str]]) -> set[str]:
+    """The cables whose pages the diff reaches: those it names, those of each listing it reaches
+    whole (whose every month joins `months`), and those that show a cable changed or moved."""
     cables = set(diff.shown)
     for kind, name in diff.whole:
         facet = catalogue.indexes()[kind].get(name)
@@ -117,31 +150,32 @@ def pages_reached(
             cables.update(facet.reference_ids)
     for entry in diff.edited:
         cables |= _cables_showing(catalogue, entry, in_place=True)
-    for entry in () if diff.moves_shown else (entry for pair in diff.moved for entry in pair if entry is not None):
+    for entry in () if diff.moves_shown else _moved_entries(diff):
         cables |= _cables_showing(catalogue, entry, in_place=False)
-    shown = [catalogue.cables.get(ref) for ref in sorted(cables)]
-    reach.add(PagePlan(cable.url, "cable", cable.reference_id) for cable in shown if cable is not None)
+    return cables
+
+
+def _cables_gone(reach: Reach, diff: CatalogueDiff) -> None:
+    """The page of each moved cable the last build had released: gone unless planned anew."""
     for old, _ in diff.moved:
         if old is not None and old.released and old.released <= diff.old_as_of:
-            reach.gone.add(old.url)  # unless planned anew (below)
-    for entry in diff.edited:
+            reach.gone.add(old.url)
+
+
+def _listings_edited(reach: Reach, catalogue: Catalogue, edited: list[CableEntry], page_size: int) -> None:
+    """The listing pages and feeds showing each cable changed in place that is still released."""
+    for entry in edited:
         if entry.reference_id in catalogue.cables:  # as the catalogue files it (its TAGS runs cut at phrases)
             reach.add(_listings_showing(catalogue, catalogue.cables[entry.reference_id], page_size))
-    for (kind, name), found in sorted(months.items()):
-        _listing_moved(reach, catalogue, kind, name, found, diff.before.get((kind, name)), page_size)
-    _letters(reach, catalogue, {listing for listing in months if listing[0] in FAMILIES}, diff.came_or_went)
+
+
+def _id_shards(reach: Reach, catalogue: Catalogue, posts: set[str]) -> None:
+    """Each post's ID shard page: planned while the post has a cable, gone once it has none."""
     for post in sorted(posts):
         if catalogue.posts().get(post):
             reach.add([PagePlan(urls.id_shard(post), "id-shard", post)])
         else:
             reach.gone.add(urls.id_shard(post))
-    _one_page_kinds(reach, catalogue, diff)
-    if diff.documents or diff.moved:
-        reach.add(document_plans(pages, articles))
-    if diff.pages_moved:
-        reach.kinds |= {kind.name for kind in KINDS.values() if kind.reach == kinds.REACH_PAGES}
-    reach.gone -= reach.plans.keys()
-    return reach
 
 
 def _cables_showing(catalogue: Catalogue, entry: CableEntry, in_place: bool) -> set[str]:
@@ -181,10 +215,11 @@ def _listings_showing(catalogue: Catalogue, entry: CableEntry, page_size: int) -
 
 
 def _listing_moved(
-    reach: Reach, catalogue: Catalogue, kind: str, name: str, months: set[str], before: Facet | None, page_size: int
+    reach: Reach, catalogue: Catalogue, listing: Listing, months: set[str], before: Facet | None, page_size: int
 ) -> None:
     """A listing a cable left or entered: the pages of the months it left or entered (a release
     day's every page), its overview and its feed; those it had and has no more are gone."""
+    kind, name = listing
     after = catalogue.indexes()[kind].get(name)
     for month in sorted(months):
         now = whole_month_plans(kind, after, month, page_size)

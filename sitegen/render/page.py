@@ -101,6 +101,17 @@ def iso(moment: str) -> str:
     return f"{moment[:10]}T{moment[11:16]}:00Z" if moment else ""
 
 
+@dataclass(frozen=True)
+class OutputParts:
+    """What the output holds besides the pages, that pages point to: the static files (name ->
+    fingerprinted URL), the URLs the sitemap lists, whether there is a search index. A build
+    knows them before it renders a page; they travel to the renderer together."""
+
+    assets: dict[str, str]
+    sitemap_urls: list[str]
+    search: bool = False
+
+
 class PageBase:
     """The state of one build's renderer, and the helpers every kind of page uses."""
 
@@ -111,9 +122,7 @@ class PageBase:
         site_dir: Path,
         pages: list[Document],
         articles: list[Document],
-        assets: dict[str, str],
-        sitemap_urls: list[str],
-        search: bool = False,
+        output: OutputParts,
     ):
         self.config = config
         self.catalogue = catalogue
@@ -121,9 +130,9 @@ class PageBase:
         self.pages = {document.slug: document for document in pages}
         self.articles = sorted(articles, key=lambda a: (a.date, a.slug), reverse=True)
         self.articles_by_slug = {document.slug: document for document in articles}
-        self.assets = assets
-        self.sitemap_urls = sitemap_urls
-        self.search = search
+        self.assets = output.assets
+        self.sitemap_urls = output.sitemap_urls
+        self.search = output.search
         self.environment = make_environment(SiteLayout.as_given(site_dir).templates)
         self.formatter = HtmlFormatter(nowrap=True)
         # Keep the header's leading and trailing newlines as written (Pygments strips and adds them by default).

@@ -18,10 +18,10 @@ from sitegen.render.documents import DocumentPages
 from sitegen.render.failures import TemplateFailed, template_problem
 from sitegen.render.feeds import FeedPages
 from sitegen.render.indexes import IndexPages
-from sitegen.render.page import BUILTIN_TEMPLATES, PageBase, Rendered, View, code_fingerprint, iso, root_of
+from sitegen.render.page import BUILTIN_TEMPLATES, OutputParts, PageBase, Rendered, View, code_fingerprint, iso, root_of
 from sitegen.render.sitemaps import SitemapPages
 
-__all__ = ["BUILTIN_TEMPLATES", "Rendered", "SiteRenderer", "View", "code_fingerprint", "iso", "root_of"]
+__all__ = ["BUILTIN_TEMPLATES", "OutputParts", "Rendered", "SiteRenderer", "View", "code_fingerprint", "iso", "root_of"]
 
 
 class SiteRenderer(CablePages, IndexPages, DocumentPages, FeedPages, SitemapPages, PageBase):

@@ -76,43 +76,47 @@ def dictionary_files(segment: str, surfaces: dict[str, str], stems: dict[str, st
     stays in the file of its own length's prefix. The browser takes the longest listed prefix.
     `stems` holds each stem's entry as compact JSON (at 251,287 cables, ~290,000 of them: as
     lists they took more memory than their text)."""
-    # Each word's bytes in its file, as `json.dumps` would space them (", "): a rare stem's
-    # entry holds its postings (up to ~2 KB). Words and stems are a-z and 0-9: no escapes.
-    weight = dict.fromkeys(surfaces.keys() | stems.keys(), 0)
-    for surface, stem in surfaces.items():
-        weight[surface] += len(surface) + 6 + len(stem) + 2
-    for stem, entry in stems.items():
-        weight[stem] += len(stem) + 6 + len(entry) + entry.count(",")
-
-    def size(group: list[str]) -> int:
-        return sum(map(weight.__getitem__, group))
-
-    def split(prefix: str, group: list[str]) -> Iterator[tuple[str, list[str]]]:
-        if len(prefix) >= MAX_PREFIX or size(group) <= DICT_TARGET:
-            yield prefix, group
-            return
-        longer: dict[str, list[str]] = {}
-        here = []
-        for word in group:
-            if len(word) > len(prefix):
-                longer.setdefault(word[: len(prefix) + 1], []).append(word)
-            else:
-                here.append(word)
-        if here:
-            yield prefix, here
-        for sub in sorted(longer):
-            yield from split(sub, longer[sub])
-
+    weight = _word_weights(surfaces, stems)
     groups: dict[str, list[str]] = {}
     for word in sorted(weight):
         groups.setdefault(word[:2], []).append(word)
     for prefix in sorted(groups):
-        for file_prefix, group in split(prefix, groups[prefix]):
+        for file_prefix, group in _split_group(prefix, groups[prefix], weight):
             found = ",".join(f'"{word}":{stems[word]}' for word in group if word in stems)
             seen = ",".join(f'"{word}":"{surfaces[word]}"' for word in group if word in surfaces)
             key = f"{segment}/w/{file_prefix}"
             # What `script(key, {"s": ..., "w": ...})` writes, keys sorted, without the lists.
             yield key + ".js", f'sitegenSearch.put("{key}",{{"s":{{{found}}},"w":{{{seen}}}}});\n'.encode("ascii")
+
+
+def _word_weights(surfaces: dict[str, str], stems: dict[str, str]) -> dict[str, int]:
+    """Each word's bytes in its dictionary file, as `json.dumps` would space them (", "): a rare
+    stem's entry holds its postings (up to ~2 KB). Words and stems are a-z and 0-9: no escapes."""
+    weight = dict.fromkeys(surfaces.keys() | stems.keys(), 0)
+    for surface, stem in surfaces.items():
+        weight[surface] += len(surface) + 6 + len(stem) + 2
+    for stem, entry in stems.items():
+        weight[stem] += len(stem) + 6 + len(entry) + entry.count(",")
+    return weight
+
+
+def _split_group(prefix: str, group: list[str], weight: dict[str, int]) -> Iterator[tuple[str, list[str]]]:
+    """A prefix's words, as one file or split by one more character (recursively) while the
+    file would be bigger than DICT_TARGET; the words no longer than the prefix stay in its file."""
+    if len(prefix) >= MAX_PREFIX or sum(map(weight.__getitem__, group)) <= DICT_TARGET:
+        yield prefix, group
+        return
+    longer: dict[str, list[str]] = {}
+    here = []
+    for word in group:
+        if len(word) > len(prefix):
+            longer.setdefault(word[: len(prefix) + 1], []).append(word)
+        else:
+            here.append(word)
+    if here:
+        yield prefix, here
+    for sub in sorted(longer):
+        yield from _split_group(sub, longer[sub], weight)
 
 
 def line_files(segment: str, first: int, cables: list[Line]) -> Iterator[tuple[str, bytes]]:

@@ -149,18 +149,27 @@ class IndexUpdate:
     size: int = 0  # bytes written
 
 
+@dataclass(frozen=True)
+class IndexOutput:
+    """The output the index is written into, as update_index sees it: the two questions it asks
+    of the same folder."""
+
+    present: Callable[[str], bool]  # whether a segment's files are in the output (False for all in a full build)
+    put: Put  # writes one file, by path in the output
+
+
 def update_index(
     members: list[Member],
     record_path: Path,
     site_dir: Path,
     entry_of: EntryOf,
-    present: Callable[[str], bool],
-    put: Put,
+    output: IndexOutput,
     jobs: int = 1,
 ) -> IndexUpdate:
-    """Write (to `put`, by path in the output) the files of the segments that must be written
-    anew: those whose digest differs from the record's or whose files `present` says are not
-    in the output (`present(name)` False for every segment in a full build); and meta.js."""
+    """Write (to `output.put`) the files of the segments that must be written anew: those whose
+    digest differs from the record's or whose files `output.present` says are not in the
+    output; and meta.js."""
+    present, put = output.present, output.put
     segments = plan_segments(members)
     record = read_record(record_path)
     base_digest = segment_digest(segments[0], "") if segments else ""

@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -60,7 +61,7 @@ def write_block(segment: str, block: Block, stems: list[str], idf: Idf, norm: Co
     chunk_starts = np.flatnonzero(np.diff(block.stem[order].astype(np.int64) * 16 + chunk, prepend=-1))
     ids = _id_bytes(doc.astype(np.int64), chunk_starts)
     where = _where_pieces(count, position_starts, block.positions)
-    return _emit(segment, stems, numbers, df, chunk_starts, impact, ids, where, put)
+    return _emit(segment, stems, _Chunked(numbers, df, chunk_starts, impact, ids, where), put)
 
 
 def _impacts(factor: Column, weight: Column, norm: Column) -> Column:
@@ -140,19 +141,23 @@ def varints(values: Column) -> tuple[bytes, Column]:
     return out.tobytes(), offsets
 
 
-def _emit(
-    segment: str,
-    stems: list[str],
-    numbers: Column,
-    df: Column,
-    chunk_starts: Column,
-    impact: Column,
-    ids: tuple[bytes, Column],
-    where: tuple[bytes, Column],
-    put: Put,
-) -> dict[str, str]:
-    id_data, id_offsets = ids
-    where_data, where_offsets = where
+@dataclass(frozen=True)
+class _Chunked:
+    """A block's postings in file order (by stem, chunk, then cable), encoded, with where each
+    stem's and chunk's postings start: what write_block hands to _emit."""
+
+    numbers: Column  # each stem's number (into the segment's stems)
+    df: Column  # each stem's count of postings
+    chunk_starts: Column  # the first posting of each chunk
+    impact: Column  # each posting's impact
+    ids: tuple[bytes, Column]  # the ids' bytes and each posting's offset in them
+    where: tuple[bytes, Column]  # the positions' bytes and each posting's offset in them
+
+
+def _emit(segment: str, stems: list[str], chunked: _Chunked, put: Put) -> dict[str, str]:
+    numbers, df, chunk_starts, impact = chunked.numbers, chunked.df, chunked.chunk_starts, chunked.impact
+    id_data, id_offsets = chunked.ids
+    where_data, where_offsets = chunked.where
     impact_bytes = impact.tobytes()
     chunk_ends = np.append(chunk_starts[1:], len(impact))
     best = np.maximum.reduceat(impact, chunk_starts).tolist() if len(impact) else []
