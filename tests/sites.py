@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from sitegen.builder import BuildOptions, BuildReport, build_site
+from sitegen.catalogue import CableEntry
 from sitegen.incremental.manifest import Manifest
 from sitegen.model import CableRecord
 from sitegen.sources.cablefile import cable_path, format_cable
@@ -45,6 +46,27 @@ def cable(reference_id: str, released: str | None, **changes) -> CableRecord:
         body=BODY,
     )
     return replace(record, **changes)
+
+
+def catalogue_entry(reference_id: str, released: str = "2010-12-01 00:00", **fields) -> CableEntry:
+    """A catalogue entry of an invented cable: Embassy Rome, SECRET, tagged PREL, created
+    2009-05-01, unless `fields` say otherwise."""
+    values = dict(
+        reference_id=reference_id,
+        source=f"content/cables/{reference_id}.txt",
+        created="2009-05-01 10:00",
+        released=released,
+        classification="SECRET",
+        origin="Embassy Rome",
+        subject="",
+        summary="",
+        eo="",
+        tags=("PREL",),
+        references=(),
+        references_raw="",
+    )
+    values.update(fields)
+    return CableEntry(**values)
 
 
 def write_site(

@@ -7,6 +7,7 @@ import random
 from sitegen.catalogue import CableEntry, build_catalogue, entry_from_cable
 from sitegen.model import CableRecord
 from sitegen.parse import parse_cable
+from tests.sites import catalogue_entry as cable
 
 AS_OF = "2011-06-30 23:59"
 
@@ -59,23 +60,6 @@ def test_feeds_hold_the_newest_releases_overall_and_per_facet():
 # Issue 30, form 4's last rule: a cite written in a post's name the archive spells two ways
 # links whichever spelling the catalogue holds; form 16's: a person's page is labelled with the
 # fullest spelling released cables write, its slug one per person.
-def cable(reference_id: str, released: str = "2010-12-01 00:00", **fields) -> CableEntry:
-    values = dict(
-        reference_id=reference_id,
-        source=f"content/cables/{reference_id}.txt",
-        created="2009-05-01 10:00",
-        released=released,
-        classification="SECRET",
-        origin="Embassy Rome",
-        subject="",
-        summary="",
-        eo="",
-        tags=("PREL",),
-        references=(),
-        references_raw="",
-    )
-    values.update(fields)
-    return CableEntry(**values)
 
 
 UNESCO_7 = ("09UNESCOPARISFR7", "09UNESCOPARIS7")  # `REF: UNESCO 7`: the parser's choice first

@@ -11,7 +11,6 @@ import pytest
 
 from sitegen.catalogue import (
     INDEX_KINDS,
-    CableEntry,
     build_catalogue,
     cited_ids,
     count_spellings,
@@ -20,27 +19,9 @@ from sitegen.catalogue import (
     placements,
 )
 from sitegen.facets import beside, make_facet, neighbours_at, numbered_slugs, slugify, spelling_counts
+from tests.sites import catalogue_entry as cable
 
 AS_OF = "2011-01-01 00:00"
-
-
-def cable(reference_id: str, created: str = "2009-05-01 10:00", released: str = "2010-12-01 00:00", **fields):
-    values = dict(
-        reference_id=reference_id,
-        source=f"content/cables/{reference_id}.txt",
-        created=created,
-        released=released,
-        classification="SECRET",
-        origin="Embassy Rome",
-        subject="s",
-        summary="",
-        eo="",
-        tags=("PREL",),
-        references=(),
-        references_raw="",
-    )
-    values.update(fields)
-    return CableEntry(**values)
 
 
 def test_slugs_are_numbered_in_name_order_whatever_order_the_names_come_in():
