@@ -151,3 +151,36 @@ def test_the_runs_spilled_to_disk_are_removed_once_written_even_by_workers(tmp_p
     write_index(corpus(100), tmp_path / "out", jobs=2)
     assert len(made) == 1
     assert not made[0].exists()
+
+
+class Failing(Held):
+    """Cables whose third batch cannot be read: the writer stops half way."""
+
+    def cables(self, start: int, stop: int) -> list[IndexedCable]:
+        if start >= 32:
+            raise OSError("the disk went away")
+        return super().cables(start, stop)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_the_runs_spill_into_the_folder_given_and_leave_it_empty_on_success_and_failure(tmp_path, monkeypatch, jobs):
+    spill = tmp_path / ".output.search-runs"
+    seen: list[Path] = []
+    add = runs.RunStore.add
+
+    def watched(self: runs.RunStore, run: object) -> None:
+        seen.append(Path(self.folder))
+        add(self, run)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(runs.RunStore, "add", watched)
+    monkeypatch.setattr(segment, "BATCH", 16)
+    index_segment("base", Held(corpus(100)), None, lambda path, data: None, jobs, spill)
+    assert seen
+    assert {folder.parent for folder in seen} == {spill}
+    assert not spill.exists() or not any(spill.iterdir())
+    seen.clear()
+    with pytest.raises(OSError, match="went away"):
+        index_segment("base", Failing(corpus(100)), None, lambda path, data: None, jobs, spill)
+    assert seen
+    assert {folder.parent for folder in seen} == {spill}
+    assert not spill.exists() or not any(spill.iterdir())

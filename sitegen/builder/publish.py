@@ -307,7 +307,7 @@ def stage_search_index(run: BuildRun, staging: Staging, search: SearchInput) -> 
         run.layout.search_record,
         run.layout.site,
         search.entry_of,
-        IndexOutput(present, stage),
+        IndexOutput(present, stage, run.layout.search_runs),
         run.jobs,
     )
     report = run.report

@@ -25,6 +25,7 @@ import itertools
 import json
 import marshal
 import os
+import shutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -156,6 +157,7 @@ class IndexOutput:
 
     present: Callable[[str], bool]  # whether a segment's files are in the output (False for all in a full build)
     put: Put  # writes one file, by path in the output
+    spill: Path | None = None  # a folder of the writer's own for its runs (layout.search_runs), removed after
 
 
 def update_index(
@@ -185,19 +187,25 @@ def update_index(
         stale.insert(0, segments[0])  # the base's statistics are lost: it is read again
     done = SegmentFiles()
     emit = done.sink(put)
-    for segment in stale:
-        cables = _CableFiles(segment.members, site_dir, entry_of)
-        base_statistics = None if segment.name == BASE else statistics
 
-        def put_in_folder(path: str, data: bytes) -> None:
-            emit(f"{urls.SEARCH_FOLDER}/{path}", data)
+    def put_in_folder(path: str, data: bytes) -> None:
+        emit(f"{urls.SEARCH_FOLDER}/{path}", data)
 
-        written, own = index_segment(segment.name, cables, base_statistics, put_in_folder, jobs)
-        if segment.name == BASE:
-            statistics = own
-            write_statistics(stats_file, base_digest, own)
-        if written.prefixes:
-            put_in_folder(f"{segment.name}/{PREFIXES}", script(f"{segment.name}/prefixes", written.prefixes))
+    if output.spill:
+        shutil.rmtree(output.spill, ignore_errors=True)  # what a killed build left
+    try:
+        for segment in stale:
+            cables = _CableFiles(segment.members, site_dir, entry_of)
+            base_statistics = None if segment.name == BASE else statistics
+            written, own = index_segment(segment.name, cables, base_statistics, put_in_folder, jobs, output.spill)
+            if segment.name == BASE:
+                statistics = own
+                write_statistics(stats_file, base_digest, own)
+            if written.prefixes:
+                put_in_folder(f"{segment.name}/{PREFIXES}", script(f"{segment.name}/prefixes", written.prefixes))
+    finally:
+        if output.spill:
+            shutil.rmtree(output.spill, ignore_errors=True)
     emit(f"{urls.SEARCH_FOLDER}/{META}", meta_script(segments))
     redone = {segment.name for segment in stale}
     kept = [segment.name for segment in segments if segment.name not in redone]

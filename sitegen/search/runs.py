@@ -13,6 +13,7 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -164,6 +165,15 @@ class RunStore:
 
     def close(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def run_store(spill: Path | None) -> RunStore:
+    """A store spilling into a new folder inside `spill` (made if need be), else in the
+    system's temp folder."""
+    if spill is None:
+        return RunStore()
+    spill.mkdir(parents=True, exist_ok=True)
+    return RunStore(tempfile.mkdtemp(prefix="segment-", dir=spill))
 
 
 def gather(starts: Column, sizes: Column) -> Column:

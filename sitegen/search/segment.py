@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import NamedTuple, Protocol
 
 from sitegen import parallel
@@ -35,7 +36,7 @@ from sitegen.search.files import (
     script,
 )
 from sitegen.search.postings import Idf, idf_of, norms, write_block
-from sitegen.search.runs import RunStore
+from sitegen.search.runs import RunStore, run_store
 from sitegen.search.tokens import Column, Run, Tokeniser
 
 __all__ = ["DOCS_BLOCK", "MAX_PREFIX", "IndexedCable", "Member", "Put", "SegmentFiles", "Statistics", "script"]
@@ -144,14 +145,15 @@ def _append_to(files: list[tuple[str, bytes]]) -> Put:
 
 
 def index_segment(
-    name: str, source: CableSource, statistics: Statistics | None, put: Put, jobs: int = 1
+    name: str, source: CableSource, statistics: Statistics | None, put: Put, jobs: int = 1, spill: Path | None = None
 ) -> tuple[SegmentFiles, Statistics]:
     """Index the cables (in created order) and write the segment's files to `put`;
     `statistics` None: this is the base segment, scored with its own statistics, which it
-    returns for the others."""
+    returns for the others. The runs spill into a folder inside `spill` (the system's temp
+    folder if None), removed when done or failed."""
     written = SegmentFiles()
     emit = written.sink(put)
-    store = RunStore()
+    store = run_store(spill)
     facets = Facets()
     try:
         spans = [(start, min(start + BATCH, len(source))) for start in range(0, len(source), BATCH)]
