@@ -34,7 +34,9 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from run import AS_OF, BENCH, HELD_BACK, hold_back, sitegen_command, strip_release
 
@@ -158,33 +160,84 @@ def queries(output: Path) -> dict[str, str]:
     }
 
 
+# When the first result appears by the page's own clock (from its navigation's start): what
+# the page costs, without the time Playwright takes to ask for the navigation and to see it.
+SEEN_FIRST = """
+window.sitegenBenchFirst = null;
+new MutationObserver(function (changes, observer) {
+  if (document.querySelector('#search-results .result')) {
+    window.sitegenBenchFirst = performance.now();
+    observer.disconnect();
+  }
+}).observe(document, {subtree: true, childList: true});
+"""
+
+
+@dataclass
+class Timed:
+    """One query's times in one output: ms to the first result, cold and warm, as the bench sees
+    them and by the page's clock; the bytes of index files read by then."""
+
+    cold: list[float] = field(default_factory=list)
+    warm: list[float] = field(default_factory=list)
+    cold_page: list[float] = field(default_factory=list)
+    warm_page: list[float] = field(default_factory=list)
+    read: list[int] = field(default_factory=list)
+
+    def medians(self) -> tuple[float, float, int, float, float]:
+        median = statistics.median
+        return (
+            median(self.cold),
+            median(self.warm),
+            int(median(self.read)),
+            median(self.cold_page),
+            median(self.warm_page),
+        )
+
+
 def query_times(output: Path, asked: dict[str, str], how: str) -> dict[str, tuple[float, float, int]]:
     """Per query: median ms to the first result cold and warm, and the bytes read (http)."""
+    timed = compare_times([output], asked, how)[0]
+    return {name: found.medians()[:3] for name, found in timed.items()}
+
+
+def compare_times(outputs: list[Path], asked: dict[str, str], how: str) -> list[dict[str, Timed]]:
+    """The queries in each output, the outputs taking turns in every run (so they share the
+    machine's load): cold is a fresh browser context (empty cache), warm the same URL again."""
+    from contextlib import ExitStack
     from urllib.parse import quote
 
     from conftest import served
     from playwright.sync_api import sync_playwright
 
-    found: dict[str, tuple[float, float, int]] = {}
-    with served(output) as base, sync_playwright() as playwright:
+    found: list[dict[str, Timed]] = [{name: Timed() for name in asked} for _ in outputs]
+    with ExitStack() as stack, sync_playwright() as playwright:
+        roots = [
+            stack.enter_context(served(output)) + "search.html" if how == "http" else (output / "search.html").as_uri()
+            for output in outputs
+        ]
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
-        root = base + "search.html" if how == "http" else (output / "search.html").as_uri()
         for name, query in asked.items():
-            cold, warm, read = [], [], []
             for _ in range(RUNS):
-                context = browser.new_context()
-                page = context.new_page()
-                for times in (cold, warm):
-                    started = time.perf_counter()
-                    page.goto(f"{root}?q={quote(query)}", wait_until="commit")
-                    page.wait_for_function(FIRST_RESULT, timeout=120000, polling=10)
-                    times.append((time.perf_counter() - started) * 1000)
-                    if times is cold:
-                        read.append(page.evaluate("sitegenSearch.bytesAtFirst()"))
-                context.close()
-            found[name] = (statistics.median(cold), statistics.median(warm), int(statistics.median(read)))
+                for root, timed in zip(roots, found, strict=True):
+                    time_once(browser, f"{root}?q={quote(query)}", timed[name])
         browser.close()
     return found
+
+
+def time_once(browser: Any, url: str, timed: Timed) -> None:
+    context = browser.new_context()
+    context.add_init_script(SEEN_FIRST)
+    page = context.new_page()
+    for times, own in ((timed.cold, timed.cold_page), (timed.warm, timed.warm_page)):
+        started = time.perf_counter()
+        page.goto(url, wait_until="commit")
+        page.wait_for_function(FIRST_RESULT, timeout=120000, polling=10)
+        times.append((time.perf_counter() - started) * 1000)
+        own.append(page.evaluate("window.sitegenBenchFirst"))
+        if times is timed.cold:
+            timed.read.append(page.evaluate("sitegenSearch.bytesAtFirst()"))
+    context.close()
 
 
 def replicated_cables(count: int) -> list[IndexedCable]:
@@ -318,8 +371,24 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2, help="--index-only: processes that tokenise")
     parser.add_argument("--no-queries", action="store_true", help="--index-only: time the writer alone")
     parser.add_argument("--built", action="store_true", help="the output is built: skip the whole build's rows")
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        nargs="+",
+        metavar="OUTPUT",
+        help="time the queries alone in these built outputs (each with its own search page), taking turns",
+    )
+    parser.add_argument("--runs", type=int, default=RUNS, help="runs of each query (medians are reported)")
     args = parser.parse_args()
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    globals()["RUNS"] = args.runs
+    if args.compare:
+        report(
+            f"search queries over {len(args.compare)} outputs, {args.runs} runs",
+            compare_rows(args.compare),
+            args.results,
+        )
+        return
     if args.index_only:
         output = Path("/dev/shm/sitegen-bench") / f"index-only-{args.cables}"
         rows = index_only(args.cables, args.page_from, output, args.jobs)
@@ -392,6 +461,23 @@ def query_rows(output: Path, asked: dict[str, str], how: str) -> list[tuple[str,
                 f"{warm:.0f} / {cold:.0f}{downloaded}",
             )
         )
+    return rows
+
+
+def compare_rows(outputs: list[Path]) -> list[tuple[str, str]]:
+    """The queries of the first output's index, timed in every output (over http, then file://)."""
+    asked = queries(outputs[0])
+    rows = []
+    for how in ("http", "file"):
+        for output, timed in zip(outputs, compare_times(outputs, asked, how), strict=True):
+            for name, found in timed.items():
+                cold, warm, read, cold_page, warm_page = found.medians()
+                rows.append(
+                    (
+                        f"{output.name}, {how}: {name} (`{asked[name]}`): warm / cold ms (by the page's clock) / read",
+                        f"{warm:.0f} / {cold:.0f} ({warm_page:.0f} / {cold_page:.0f}) / {read / 1e3:.0f} KB",
+                    )
+                )
     return rows
 
 

@@ -275,11 +275,24 @@
       })).then(function (lists) { return [].concat.apply([], lists); });
     });
     return Promise.all(wordStreams).then(function (streams) {
-      return { term: term, parts: streams.map(function (list, i) { return { word: term.words[i], streams: list, seen: {}, positions: {} }; }) };
+      return { term: term, parts: streams.map(function (list, i) { return { word: term.words[i], streams: list, seen: new Seen(meta.total), positions: {} }; }) };
     });
   }
 
   // ---- evaluation ---------------------------------------------------------------------
+  // The cables a part has met and the best impact of each (impacts run 1 to 255: 0 is unseen),
+  // in a typed array: a common word's every posting is tens of thousands of cables.
+  function Seen(total) {
+    this.impact = new Uint8Array(total);
+    this.docs = [];
+  }
+  Seen.prototype.add = function (doc, impact) {
+    var had = this.impact[doc];
+    if (!had) this.docs.push(doc);
+    if (impact > had) this.impact[doc] = impact;
+  };
+  Seen.prototype.has = function (doc) { return this.impact[doc] > 0; };
+
   // Each positive term's words are scoring parts; a document's score is the sum over parts of
   // its best impact among the part's streams. A phrase also needs its words at successive places.
   function readChunk(part, stream, withPositions) {
@@ -287,7 +300,7 @@
       for (var i = 0; i < chunk.docs.length; i++) {
         var doc = chunk.docs[i];
         var impact = chunk.impacts[i];
-        if (!(part.seen[doc] >= impact)) part.seen[doc] = impact;
+        part.seen.add(doc, impact);
         if (chunk.positions) {
           var mine = part.positions[doc] || (part.positions[doc] = []);
           Array.prototype.push.apply(mine, chunk.positions[i]);
@@ -334,8 +347,8 @@
   Query.prototype.scoreOf = function (doc) {
     var score = 0;
     for (var i = 0; i < this.parts.length; i++) {
-      var impact = this.parts[i].seen[doc];
-      if (impact === undefined) return null;
+      var impact = this.parts[i].seen.impact[doc];
+      if (!impact) return null;
       score += impact;
     }
     for (var t = 0; t < this.positive.length; t++) {
@@ -349,19 +362,16 @@
     var self = this;
     if (!this.parts.length || this.parts.some(function (p) { return !p.streams.length; })) return Promise.resolve([]);
     function step() {
-      var candidates = {};
-      self.parts.forEach(function (part) { Object.keys(part.seen).forEach(function (d) { candidates[d] = true; }); });
       var exact = [];
       var bestOpen = self.parts.reduce(function (sum, part) { return sum + partNextMax(part); }, 0);
-      Object.keys(candidates).forEach(function (key) {
-        var doc = Number(key);
-        var complete = self.parts.every(function (part) { return part.seen[doc] !== undefined || partDone(part); });
+      candidatesOf(self.parts).forEach(function (doc) {
+        var complete = self.parts.every(function (part) { return part.seen.has(doc) || partDone(part); });
         var score = self.scoreOf(doc);
         if (score !== null) {
           exact.push({ doc: doc, score: score });
         } else if (!complete) {
           var bound = 0;
-          self.parts.forEach(function (part) { bound += part.seen[doc] !== undefined ? part.seen[doc] : partNextMax(part); });
+          self.parts.forEach(function (part) { bound += part.seen.has(doc) ? part.seen.impact[doc] : partNextMax(part); });
           bestOpen = Math.max(bestOpen, bound);
         }
       });
@@ -382,6 +392,21 @@
     }
     return step();
   };
+  // Every cable some part has met, once.
+  function candidatesOf(parts) {
+    if (parts.length === 1) return parts[0].seen.docs;
+    var out = parts[0].seen.docs.slice();
+    for (var i = 1; i < parts.length; i++) {
+      var docs = parts[i].seen.docs;
+      for (var j = 0; j < docs.length; j++) {
+        var doc = docs[j];
+        var earlier = false;
+        for (var k = 0; k < i && !earlier; k++) earlier = parts[k].seen.has(doc);
+        if (!earlier) out.push(doc);
+      }
+    }
+    return out;
+  }
   function nextStream(part) {
     return part.streams.filter(function (s) { return s.next < s.chunks.length; })
       .sort(function (a, b) { return b.nextMax() - a.nextMax(); })[0];
@@ -409,16 +434,14 @@
     return Promise.all(reads).then(function () {
       self.negative.forEach(function (r) {
         var first = r.parts[0];
-        Object.keys(first.seen).forEach(function (key) {
-          var doc = Number(key);
-          var inAll = r.parts.every(function (p) { return p.seen[doc] !== undefined; });
+        first.seen.docs.forEach(function (doc) {
+          var inAll = r.parts.every(function (p) { return p.seen.has(doc); });
           if (inAll && (!r.term.phrase || phraseHolds(r, doc))) excluded[doc] = true;
         });
       });
-      var smallest = self.parts.slice().sort(function (a, b) { return Object.keys(a.seen).length - Object.keys(b.seen).length; })[0];
+      var smallest = self.parts.slice().sort(function (a, b) { return a.seen.docs.length - b.seen.docs.length; })[0];
       var results = [];
-      Object.keys(smallest.seen).forEach(function (key) {
-        var doc = Number(key);
+      smallest.seen.docs.forEach(function (doc) {
         if (excluded[doc]) return;
         var score = self.scoreOf(doc);
         if (score !== null) results.push({ doc: doc, score: score });
@@ -453,24 +476,44 @@
     });
   }
 
-  var facets = null; // {origin: [...per doc], classification: [...], day: [...] , names}
+  // Per cable, typed arrays: its origin's and classification's number (in `names`, over all
+  // segments) and its created day. facetOf(kind, doc) names the value.
+  var facets = null;
   function loadFacets() {
     if (facets) return Promise.resolve(facets);
     return Promise.all(meta.segments.map(function (s) { return load(s.name + "/f"); })).then(function (files) {
-      var all = { origin: new Array(meta.total), classification: new Array(meta.total), day: new Uint16Array(meta.total) };
+      var all = {
+        origin: new Uint16Array(meta.total),
+        classification: new Uint16Array(meta.total),
+        day: new Uint16Array(meta.total),
+        names: { origin: [], classification: [] },
+      };
+      var numbers = { origin: {}, classification: {} };
+      function global(kind, name) {
+        if (!Object.prototype.hasOwnProperty.call(numbers[kind], name)) {
+          numbers[kind][name] = all.names[kind].length;
+          all.names[kind].push(name);
+        }
+        return numbers[kind][name];
+      }
       files.forEach(function (file, i) {
         if (!file) return;
         var first = meta.segments[i].first;
+        var origin = file.names.origin.map(function (name) { return global("origin", name); });
+        var classification = file.names.classification.map(function (name) { return global("classification", name); });
         var origins = u16(file.origin), classes = u16(file.classification), days = u16(file.day);
         for (var j = 0; j < origins.length; j++) {
-          all.origin[first + j] = file.names.origin[origins[j]];
-          all.classification[first + j] = file.names.classification[classes[j]];
-          all.day[first + j] = days[j];
+          all.origin[first + j] = origin[origins[j]];
+          all.classification[first + j] = classification[classes[j]];
         }
+        all.day.set(days, first);
       });
       facets = all;
       return all;
     });
+  }
+  function facetOf(kind, doc) {
+    return facets.names[kind][facets[kind][doc]];
   }
   var tagFacet = null;
   function loadTags() {
@@ -606,8 +649,8 @@
   }
 
   function passes(doc, s) {
-    if (s.origin && facets.origin[doc] !== s.origin) return false;
-    if (s.classification && facets.classification[doc] !== s.classification) return false;
+    if (s.origin && facetOf("origin", doc) !== s.origin) return false;
+    if (s.classification && facetOf("classification", doc) !== s.classification) return false;
     if (s.tag && (tagFacet[doc] || []).indexOf(s.tag) < 0) return false;
     if (s.from || s.to) {
       var year = yearOf(facets.day[doc]);
@@ -724,11 +767,18 @@
       option(select, "", "Any");
       var counts = {};
       if (all && (kind !== "tag" || tagFacet)) {
-        all.forEach(function (r) {
-          if (!passesExcept(r.doc, s, kind)) return;
-          var values = kind === "tag" ? tagFacet[r.doc] || [] : [facets[kind][r.doc]];
-          values.forEach(function (v) { counts[v] = (counts[v] || 0) + 1; });
-        });
+        var narrowed = filtered(s);
+        for (var i = 0; i < all.length; i++) {
+          var doc = all[i].doc;
+          if (narrowed && !passesExcept(doc, s, kind)) continue;
+          if (kind !== "tag") {
+            var value = facetOf(kind, doc);
+            counts[value] = (counts[value] || 0) + 1;
+            continue;
+          }
+          var tags = tagFacet[doc] || [];
+          for (var t = 0; t < tags.length; t++) counts[tags[t]] = (counts[tags[t]] || 0) + 1;
+        }
       }
       var names = Object.keys(counts).sort(function (a, b) { return counts[b] - counts[a] || (a < b ? -1 : 1); });
       if (keep && !counts[keep]) names.unshift(keep);
