@@ -13,6 +13,7 @@
   "use strict";
 
   var PAGE = 20;
+  var ID_SPAN = 67108864; // 2^26 cable ids: a score times this, plus an id, is exact in a double
   var MAX_PREFIX_STEMS = 64;
 
   // ---- loading index files ------------------------------------------------------------
@@ -440,13 +441,22 @@
         });
       });
       var smallest = self.parts.slice().sort(function (a, b) { return a.seen.docs.length - b.seen.docs.length; })[0];
-      var results = [];
+      // Sorted as numbers, score then id (byScore's order): a common word matches most cables.
+      var keys = new Float64Array(smallest.seen.docs.length);
+      var found = 0;
       smallest.seen.docs.forEach(function (doc) {
         if (excluded[doc]) return;
         var score = self.scoreOf(doc);
-        if (score !== null) results.push({ doc: doc, score: score });
+        if (score !== null) keys[found++] = score * ID_SPAN + doc;
       });
-      return results.sort(byScore);
+      keys = keys.subarray(0, found).sort();
+      var results = new Array(found);
+      for (var i = 0; i < found; i++) {
+        var key = keys[found - 1 - i];
+        var doc = key % ID_SPAN;
+        results[i] = { doc: doc, score: (key - doc) / ID_SPAN };
+      }
+      return results;
     });
   };
 
