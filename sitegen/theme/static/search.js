@@ -207,6 +207,19 @@
     });
   }
 
+  // Before the page is parsed (and goto.js has run: the query is parsed then), each word's
+  // dictionary entry and first chunk are read: what the query will ask for, unless the words
+  // turn out to be a reference ID (its own words, in the same files) or a prefix*.
+  function prefetch(text) {
+    words(text).slice(0, 8).forEach(function (word) {
+      meta.segments.forEach(function (segment) {
+        stemOf(segment.name, word).then(function (found) {
+          if (found && !found.entry[2] && found.entry[1].length) load(new Stream(segment.name, segment.first, found.stem, found.entry).file("p", 0));
+        });
+      });
+    });
+  }
+
   // A stream: one stem's postings in one segment, read chunk by chunk.
   function Stream(segment, first, stem, entry) {
     this.segment = segment;
@@ -891,9 +904,10 @@
     init();
   }
   var self = document.currentScript;
-  if (self && self.hasAttribute("data-root") && new URLSearchParams(window.location.search).get("q")) {
+  var asked = new URLSearchParams(window.location.search).get("q");
+  if (self && self.hasAttribute("data-root") && asked) {
     root = self.getAttribute("data-root");
-    start();
+    start().then(function () { prefetch(asked); }, function () {});
   }
   if (document.readyState === "complete") initOnce();
   else {
