@@ -20,6 +20,11 @@ the writer alone, in this process (its time and peak memory are the index's own)
 of a built output's search page, where the same queries are timed. At 251,287 cables this
 measures the index at full size without importing and rendering a quarter of a million
 pages.
+
+`--compare OUTPUT...` times the queries alone in built outputs (say one with the search page
+before a change and one after, over the same index), taking turns in every run so that they
+share the machine's load; beside each time, the page's own (from its navigation's start to the
+first result, without Playwright's round trips).
 """
 
 from __future__ import annotations
