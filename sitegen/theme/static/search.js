@@ -426,7 +426,7 @@
       .sort(function (a, b) { return b.nextMax() - a.nextMax(); })[0];
   }
 
-  // Every match, with its score: reads every chunk of every term.
+  // Every match's id, best first: reads every chunk of every term.
   Query.prototype.all = function () {
     var self = this;
     if (!this.parts.length || this.parts.some(function (p) { return !p.streams.length; })) return Promise.resolve([]);
@@ -454,21 +454,22 @@
         });
       });
       var smallest = self.parts.slice().sort(function (a, b) { return a.seen.docs.length - b.seen.docs.length; })[0];
-      // Sorted as numbers, score then id (byScore's order): a common word matches most cables.
-      var keys = new Float64Array(smallest.seen.docs.length);
+      // Sorted as numbers, score then id (byScore's order), and handed on as ids alone: a common
+      // word matches most cables, and an object each would be most of the work.
+      var docs = smallest.seen.docs;
+      var keys = new Float64Array(docs.length);
       var found = 0;
-      smallest.seen.docs.forEach(function (doc) {
-        if (excluded[doc]) return;
-        var score = self.scoreOf(doc);
+      var phrases = self.positive.some(function (r) { return r.term.phrase; });
+      var impacts = self.parts.map(function (part) { return part.seen.impact; });
+      for (var d = 0; d < docs.length; d++) {
+        var doc = docs[d];
+        if (excluded[doc]) continue;
+        var score = phrases ? self.scoreOf(doc) : sumOf(impacts, doc);
         if (score !== null) keys[found++] = score * ID_SPAN + doc;
-      });
+      }
       keys = keys.subarray(0, found).sort();
       var results = new Array(found);
-      for (var i = 0; i < found; i++) {
-        var key = keys[found - 1 - i];
-        var doc = key % ID_SPAN;
-        results[i] = { doc: doc, score: (key - doc) / ID_SPAN };
-      }
+      for (var i = 0; i < found; i++) results[i] = keys[found - 1 - i] % ID_SPAN;
       return results;
     });
   };
@@ -481,6 +482,16 @@
     }));
   };
 
+  // A cable's score over the parts (null if one lacks it), when no phrase is asked for.
+  function sumOf(impacts, doc) {
+    var score = 0;
+    for (var i = 0; i < impacts.length; i++) {
+      var impact = impacts[i][doc];
+      if (!impact) return null;
+      score += impact;
+    }
+    return score;
+  }
   function byScore(a, b) { return b.score - a.score || b.doc - a.doc; }
 
   // ---- cables and facets ----------------------------------------------------------------
@@ -667,7 +678,7 @@
     if (s.sort === "relevance") return results;
     var sign = s.sort === "newest" ? -1 : 1;
     return results.slice().sort(function (a, b) {
-      return sign * (facets.day[a.doc] - facets.day[b.doc]) || sign * (a.doc - b.doc);
+      return sign * (facets.day[a] - facets.day[b]) || sign * (a - b);
     });
   }
 
@@ -684,7 +695,7 @@
   }
 
   function showLines(results, shown, marked, mine, id) {
-    return Promise.all(results.slice(0, shown).map(function (r) { return cableLine(r.doc); })).then(function (lines) {
+    return Promise.all(results.slice(0, shown).map(cableLine)).then(function (lines) {
       if (mine !== generation) return;
       // A reference ID typed goes first (its ID field outweighs any mention, but say so here).
       var own = lines.filter(function (line) { return line && id && line.id === id; });
@@ -731,7 +742,7 @@
       var quick = s.sort === "relevance" && !filtered(s) && !query.negative.length;
       var first = quick ? query.top(PAGE).then(function (top) {
         if (mine !== generation) return;
-        return showLines(top, PAGE, marked, mine, parsed.id).then(function () {
+        return showLines(top.map(function (r) { return r.doc; }), PAGE, marked, mine, parsed.id).then(function () {
           if (mine !== generation) return;
           var about = query.estimate();
           var exact = query.parts.length === 1 && !parsed.terms[0].prefix;
@@ -747,7 +758,7 @@
         if (!got) return;
         if (mine !== generation) return;
         var all = got[0];
-        var matching = all.filter(function (r) { return passes(r.doc, s); });
+        var matching = filtered(s) ? all.filter(function (doc) { return passes(doc, s); }) : all;
         var ordered = sortResults(matching, s);
         page.current = { all: all, ordered: ordered, marked: marked, state: s, id: parsed.id };
         renderFilters(all, s);
@@ -792,7 +803,7 @@
       if (all && (kind !== "tag" || tagFacet)) {
         var narrowed = filtered(s);
         for (var i = 0; i < all.length; i++) {
-          var doc = all[i].doc;
+          var doc = all[i];
           if (narrowed && !passesExcept(doc, s, kind)) continue;
           if (kind !== "tag") {
             var value = facetOf(kind, doc);
