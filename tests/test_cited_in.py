@@ -122,6 +122,8 @@ def test_an_article_crossing_as_of_reaches_the_cables_it_cites(site, monkeypatch
 
 
 def test_the_quick_path_shows_and_keys_the_articles_citing_a_cable_it_renders(site):
+    """An article change goes the general path (it changes the inputs); a cable change the
+    quick path, whose cable pages show and key the articles citing them as a full build does."""
     build(site)
     path = next((site / "content" / "cables").rglob("09ROME1.txt"))
     path.write_bytes(path.read_bytes().replace(b"Second paragraph.", b"Second paragraph, corrected."))
@@ -129,10 +131,15 @@ def test_the_quick_path_shows_and_keys_the_articles_citing_a_cable_it_renders(si
     assert report.quick
     assert "Rome, early" in read(site, ROME1)
     assert_equals_full_build(site)
-    # A release of a cable an article already cites: its new page lists the article.
-    report = build(site, "2011-06-02 00:00")
+    # A release of a cable an article already cites (its file's release date): its new page lists it.
+    path = next((site / "content" / "cables").rglob("09ROME4.txt"))
+    path.write_bytes(path.read_bytes().replace(b"2011-06-01 00:00", b"2010-12-05 00:00"))
+    report = build(site)
+    assert report.quick
+    assert report.moved == 1
     assert "Rome, early" in read(site, "output/cable/2009/01/09ROME4.html")
-    assert_equals_full_build(site, "2011-06-02 00:00")
+    assert twin(site, "output/cable/2009/01/09ROME4.json")["cited_in"][0]["title"] == "Rome, early"
+    assert_equals_full_build(site)
 
 
 def test_the_quick_path_is_not_taken_past_an_article_crossing_as_of(site):
