@@ -1,7 +1,8 @@
 """Citations: the published articles -> the articles citing each cable, as its page lists them ("Cited in articles").
 
-An article cites a cable when its text names the reference ID as the article renderer finds
-it (render/markup.py, REFERENCE_IN_PROSE): the same rule that links the ID in the article.
+An article cites a cable when its markdown names the reference ID by the pattern the article
+renderer links (render/markup.py, REFERENCE_IN_PROSE), read over the whole text: an ID in a code
+block counts too, as it does for the documents' keys (builder/changes.document_digests).
 A cable page's key hashes its citations' digest (`citation_digests`, `cited_keys`), which the manifest keeps
 (BuildMeta.cited), so that a build learns which cable pages an article change reaches: those
 whose digest differs (`citations_changed`).
