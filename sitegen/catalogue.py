@@ -384,3 +384,10 @@ def build_catalogue(entries: list[CableEntry], as_of: str, total: int = 0, feed_
 def published_articles(articles: list[Document], as_of: str) -> list[Document]:
     """Articles dated on or before the build's moment; a later one waits, like an unreleased cable."""
     return [article for article in articles if article.date <= as_of[:10]]
+
+
+def articles_crossed(articles: list[Document], old_as_of: str | None, as_of: str) -> bool:
+    """Whether an article is published as of one moment and not the other (its day came, or
+    --as-of went back before it): the article list and the cables it cites change."""
+    low, high = sorted(((old_as_of or "")[:10], as_of[:10]))
+    return any(low < article.date <= high for article in articles)

@@ -16,6 +16,7 @@ from sitegen.config import chrome_keys, keys_read_by
 # readers in incremental/keys.py (INPUTS), which checks at import that each is there.
 CABLE, LISTING, LETTERS, LETTER_COUNTS, POST_IDS, FEED = "cable", "listing", "letters", "letter-counts", "post", "feed"
 HOME, ARCHIVE, COUNTS, SITEMAP_URLS, DOCUMENT, MENTIONS = "home", "archive", "counts", "sitemap", "document", "mentions"
+CITED_IN = "cited-in"  # the published articles citing a cable (citations.py): its page lists them
 
 # Which changes reach a kind's pages (incremental/reach.py, pages_reached):
 REACH_NONE = "none"  # no cable change: only its template, config or being new (404, robots, search)
@@ -105,7 +106,7 @@ KINDS: dict[str, PageKind] = {
         PageKind("not-found", "_not_found", template="404.html"),
         PageKind("robots", "_robots"),
         PageKind("search", "_search", template="search.html", section="search"),
-        PageKind("cable", "_cable", (CABLE,), REACH_CABLE, "cable.html"),
+        PageKind("cable", "_cable", (CABLE, CITED_IN), REACH_CABLE, "cable.html"),
         *(kind for family in FAMILIES.values() for kind in family.kinds()),
         PageKind("month", "_month", (LISTING,), REACH_LISTING, "listing.html", "month", "month", section="dates"),
         PageKind("release", "_release", (LISTING,), REACH_LISTING, "listing.html", "release", "count",

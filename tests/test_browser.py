@@ -91,6 +91,45 @@ def test_no_horizontal_scroll_at_375_pixels(browser, base_url, site_output, path
         assert overflow <= 0, (path, overflow)
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_cited_in_articles_reads_at_375_and_1280_links_to_the_article_and_passes_axe(
+    browser, base_url, site_output, scheme
+):
+    """06REYKJAVIK7 is cited by the sample's first article: its page lists it, within the screen."""
+    cable = next((site_output / "cable").rglob("06REYKJAVIK7.html")).relative_to(site_output).as_posix()
+    axe_api = pytest.importorskip(
+        "axe_playwright_python.sync_playwright", reason="axe-playwright-python is not installed"
+    )
+    for width in (375, 1280):
+        page = browser.new_page(viewport={"width": width, "height": 900}, color_scheme=scheme)
+        try:
+            page.goto(base_url + cable)
+            section = page.locator("section.cited-in")
+            assert section.locator("h2").inner_text() == "Cited in articles"
+            link = section.locator("a", has_text="What the first release shows")
+            box = link.bounding_box()
+            assert box["x"] >= 0
+            assert box["x"] + box["width"] <= width
+            assert section.locator("time").first.inner_text() == "2010-11-29"
+            overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 0, (width, overflow)
+            violations = [
+                f"{v['id']} ({v['impact']})"
+                for v in axe_api.Axe().run(page, context="section.cited-in").response["violations"]
+                if v["impact"] in ("serious", "critical")
+            ]
+            assert violations == [], (width, violations)
+            if width == 375:
+                section.scroll_into_view_if_needed()
+                SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(SCREENSHOTS / f"cited-in-375-{scheme}.png"))
+            link.click()
+            assert page.url.endswith("articles/first-release.html")
+            assert page.locator("h1").inner_text() == "What the first release shows"
+        finally:
+            page.close()
+
+
 def test_site_works_from_file_urls(browser, site_output):
     with Visit(browser) as page:
         page.goto((site_output / "index.html").as_uri())

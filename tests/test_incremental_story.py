@@ -1,5 +1,5 @@
 """Incremental equals full, as a story: hypothesis releases, withholds, edits, deletes and adds
-cables, changes a template and the config, and after each step the incremental build must equal
+cables, writes and deletes articles citing them, changes a template and the config, and after each step the incremental build must equal
 a full build of the same inputs, byte for byte and key for key, and `build --verify` must find
 no page that breaks its key's promise. A failure shrinks to the
 shortest story that shows it (run with HYPOTHESIS_PROFILE=thorough for longer ones)."""
@@ -30,6 +30,8 @@ TAGS = ["PREL", "PGOV", "ECON", "PHUM", "KDEM", "PREL_"]
 IDS = [f"09ROME{n}" for n in range(1, 19)]
 DAYS = ["2010-11-28 00:00", "2010-12-05 00:00", "2011-02-01 00:00"]
 AS_OFS = ["2010-12-01 00:00", "2010-12-31 00:00", "2011-03-01 00:00"]
+# An article's date: before, between and after the as-of moments (an article waits for its day).
+ARTICLE_DATES = ["2010-11-30", "2010-12-20", "2011-02-15"]
 CREATED = [f"2009-0{month}-{day:02d} {hour:02d}:00" for month in (1, 2, 3) for day in (3, 17) for hour in (4, 16)]
 # Templates whose <h1> a step may mark: a cable's page, the listings, the counts, the home page.
 TEMPLATES = ["cable.html", "listing.html", "facet.html", "counts.html", "home.html"]
@@ -136,6 +138,23 @@ class IncrementalEqualsFull(RuleBasedStateMachine):
     def add(self, data, created, origin, tags, released) -> None:
         reference_id = data.draw(st.sampled_from([i for i in IDS if i not in self.records]), label="added")
         self.save(written(reference_id, created, origin, tags, released))
+
+    @rule(
+        slug=st.sampled_from(["first", "second"]),
+        title=words,
+        date=st.sampled_from(ARTICLE_DATES),
+        cited=st.lists(st.sampled_from(IDS[:9]), min_size=1, max_size=2, unique=True),  # the first 8 are there
+    )
+    def write_article(self, slug, title, date, cited) -> None:
+        """An article written or rewritten, naming cables the archive may or may not release
+        (their pages list it, "Cited in articles")."""
+        path = self.site / "content" / "articles" / f"{slug}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"---\ntitle: {title}\ndate: {date}\n---\n\nOn {' and '.join(cited) or 'nothing'}.\n")
+
+    @rule(slug=st.sampled_from(["first", "second"]))
+    def delete_article(self, slug) -> None:
+        (self.site / "content" / "articles" / f"{slug}.md").unlink(missing_ok=True)
 
     @rule(name=st.sampled_from(TEMPLATES), mark=st.sampled_from(["", "one", "two"]))
     def change_template(self, name, mark) -> None:

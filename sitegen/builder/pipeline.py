@@ -44,7 +44,8 @@ from sitegen.builder.publish import (
 )
 from sitegen.builder.quick import QuickBuild
 from sitegen.builder.report import BuildBusy, BuildOptions, BuildRefused, BuildReport
-from sitegen.catalogue import CableEntry, Catalogue, build_catalogue, published_articles
+from sitegen.catalogue import CableEntry, Catalogue, articles_crossed, build_catalogue, published_articles
+from sitegen.citations import citation_digests, citations_changed, cited_in, cited_keys
 from sitegen.config import load_config, resolve_as_of, share_link_warning
 from sitegen.incremental.keys import PageKeys
 from sitegen.incremental.manifest import BuildMeta, Manifest, SourceState, is_damaged, set_aside
@@ -246,9 +247,11 @@ def _repeat_noop(run: BuildRun, meta: BuildMeta, inputs: str, sources: str) -> b
     if not nothing_changed(meta, run.report.as_of, inputs, sources):
         return False
     _, page_problems = read_documents(run.layout.pages, run.layout.site, require_date=False)
-    _, article_problems = read_documents(run.layout.articles, run.layout.site, require_date=True)
+    articles, article_problems = read_documents(run.layout.articles, run.layout.site, require_date=True)
     if page_problems or article_problems:
         return False  # let the full path report them
+    if articles_crossed(articles, meta.as_of, run.report.as_of):
+        return False  # an article's day came (or went): it and the cables it cites change
     run.report.cables, run.report.released = meta.counts.get("cables", 0), meta.counts.get("released", 0)
     run.report.pages = meta.counts.get("pages", 0)
     run.report.notes.append("nothing changed since the last build")
@@ -291,7 +294,8 @@ def _render_site(
         run.config, site.catalogue, run.layout.site, site.pages, site.articles, OutputParts(assets, urls, run.search)
     )
     fingerprints = renderer.fingerprints(sorted({plan.kind for plan in plans}))
-    documents = document_digests(site.pages, site.articles, site.catalogue)
+    cited = citation_digests(cited_in(site.articles))
+    documents = document_digests(site.pages, site.articles, site.catalogue) | cited_keys(cited)
     keys = PageKeys(site.catalogue, run.config, site.scan.digests, fingerprints, documents, urls)
     memory = run.memory()
     previous = (memory.pages if memory else run.manifest.page_keys()) if incremental else {}
@@ -302,6 +306,7 @@ def _render_site(
         kinds_changed = {kind for kind, value in fingerprints.items() if meta.fixed.get(kind) != value}
         diff = catalogue_diff(site.scan, site.known, meta, run.report.as_of, site.catalogue)
         diff.moved += recut_entries(run.manifest, site.catalogue, diff.entries())  # tags cut at other cables' phrases
+        diff.shown |= citations_changed(meta.cited, cited)  # the cables an article cites or cited
         changed = diff.entries() if site.known else None
         reach = pages_reached(diff, site.catalogue, run.config.page_size, site.pages, site.articles)
         candidates = plans_to_key(plans, reach, kinds_changed, previous)
@@ -319,7 +324,7 @@ def _render_site(
         site.scan.changed,
         site.scan.removed,
         lambda: store_catalogue(run.manifest, site.catalogue, site.scan.digests, changed),
-        {**meta_fields, "fixed": fingerprints},
+        {**meta_fields, "fixed": fingerprints, "cited": cited},
         site.known,
         # A build that knew no file (the first, --full, a new sitegen) read them all: what it
         # read replaces the table, so no file deleted meanwhile lingers there.

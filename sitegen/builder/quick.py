@@ -31,9 +31,11 @@ from sitegen.builder.publish import (
 )
 from sitegen.catalogue import (
     CableEntry,
+    articles_crossed,
     entry_from_fields,
     published_articles,
 )
+from sitegen.citations import citation_digests, citations_changed, cited_in, cited_keys
 from sitegen.incremental.edit import Moved
 from sitegen.incremental.keys import PageKeys
 from sitegen.incremental.manifest import BuildMeta, FileRow, Manifest, SourceState
@@ -130,16 +132,22 @@ class QuickBuild:
         articles, article_problems = read_documents(layout.articles, layout.site, require_date=True)
         if page_problems or article_problems:
             return False  # the general path reports them (and fails a strict build)
+        if articles_crossed(articles, meta.as_of, run.report.as_of):
+            return False  # the general path publishes (or withdraws) the article and its citations
         articles = published_articles(articles, run.report.as_of)
+        cited = citation_digests(cited_in(articles))
         memory = run.memory()
         every_page = memory.pages if memory is not None else None
         if moved is not None and every_page is None:
             every_page = run.manifest.page_keys()
-        reached = self._plan(catalogue, quick_diff(found, meta, moved), meta, pages, articles, every_page)
+        diff = quick_diff(found, meta, moved)
+        diff.shown |= citations_changed(meta.cited, cited)  # none, but after a manifest that kept none
+        reached = self._plan(catalogue, diff, meta, pages, articles, every_page)
         if reached is None:
             return False
         plans, gone, sitemap = reached
         documents = document_digests(pages, articles, catalogue) if moved is not None else {}
+        documents |= cited_keys(cited)
         staging = Staging.begin(layout.output, overlay=True)
         assets = copy_static(layout.site, staging)
         renderer = SiteRenderer(
@@ -170,6 +178,7 @@ class QuickBuild:
                 "folders": folder_digests(layout.site, self.folders),
                 "release_moments": found.release_moments(meta.release_moments),
                 "slugs": moved.slugs(meta.slugs) if moved is not None else meta.slugs,
+                "cited": cited,
             },
             memory.sources if memory is not None else None,
             memory.pages if memory is not None else None,

@@ -17,6 +17,7 @@ from pathlib import Path
 from sitegen.builder.changes import document_digests
 from sitegen.builder.report import BuildOptions
 from sitegen.catalogue import build_catalogue, published_articles
+from sitegen.citations import citation_digests, cited_in, cited_keys
 from sitegen.config import load_config
 from sitegen.incremental.keys import PageKeys
 from sitegen.incremental.manifest import Manifest
@@ -67,7 +68,7 @@ def verify_output(options: BuildOptions, as_of: str) -> list[Problem]:
             config, catalogue, layout.site, pages, articles, OutputParts(assets, urls, options.search)
         )
         fingerprints = renderer.fingerprints(sorted({plan.kind for plan in plans}))
-        documents = document_digests(pages, articles, catalogue)
+        documents = document_digests(pages, articles, catalogue) | cited_keys(citation_digests(cited_in(articles)))
         keys = PageKeys(catalogue, config, scan.digests, fingerprints, documents, urls)
         tasks = [(plan, saved.get(plan.url, ("",))[0]) for plan in plans]
         problems: list[Problem] = []

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 from sitegen import kinds
 from sitegen.catalogue import Catalogue
+from sitegen.citations import cited_key
 from sitegen.config import Config
 from sitegen.facets import Facet
 from sitegen.kinds import KINDS, NEWEST_SHOWN, kind_of
@@ -26,7 +27,8 @@ class PageKeys:
 
     `digests` maps a reference ID to the hash of its cable file, which covers every field
     the catalogue keeps of it; `fixed` holds, per kind, the hash of the code, templates,
-    config and shared chrome the kind depends on.
+    config and shared chrome the kind depends on; `documents`, what documents' keys and the
+    "Cited in articles" of cable pages depend on (builder/changes.document_digests, citations.cited_keys).
     """
 
     def __init__(
@@ -151,6 +153,10 @@ class PageKeys:
     def _mentions(self, plan: PagePlan) -> list[str]:
         return [self.documents.get("mentions", "")]
 
+    def _cited_in(self, plan: PagePlan) -> list[str]:
+        """A cable page's "Cited in articles": the title, date and file of each article citing it."""
+        return [self.documents.get(cited_key(plan.name), "")]
+
 
 # What each name a kind `reads` (kinds.py) hashes: the key is derived from the kind's declaration.
 INPUTS: dict[str, Callable[[PageKeys, PagePlan], list[str]]] = {
@@ -166,6 +172,7 @@ INPUTS: dict[str, Callable[[PageKeys, PagePlan], list[str]]] = {
     kinds.SITEMAP_URLS: PageKeys._sitemap,
     kinds.DOCUMENT: PageKeys._document,
     kinds.MENTIONS: PageKeys._mentions,
+    kinds.CITED_IN: PageKeys._cited_in,
 }
 _UNREAD = {name for kind in KINDS.values() for name in kind.reads} - INPUTS.keys()
 if _UNREAD:  # a kind declares an input no reader hashes: its pages would never be rendered again

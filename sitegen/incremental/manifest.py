@@ -79,6 +79,9 @@ class BuildMeta:
     slugs: dict[str, dict[str, str]] = field(default_factory=dict)  # each facet's slug: one moving re-keys its kind
     generation: str = ""  # changes with every save: a process's BuildMemory is good while it matches
     page_problems: dict[str, list[list[Any]]] = field(default_factory=dict)  # by page URL: reported again until fixed
+    # Per reference ID, the digest of the published articles citing it (citations.py): an article
+    # change reaches the cable pages whose digest moved.
+    cited: dict[str, str] = field(default_factory=dict)
 
 
 _META_JSON = frozenset(f.name for f in fields(BuildMeta) if f.type.startswith(("dict", "list")))

@@ -15,6 +15,7 @@ from pygments import highlight
 
 from sitegen import urls
 from sitegen.catalogue import CableEntry
+from sitegen.citations import Citation, cited_in
 from sitegen.model import Block, CableRecord, CableText, Problem, Reference
 from sitegen.parse import parse_body
 from sitegen.parse.routing import addressees, handling_caveats, partial_extract_notice
@@ -131,8 +132,18 @@ def citation(entry: CableEntry, archive: str, page_url: str) -> View:
     return View(text=text, bibtex=bibtex)
 
 
+def _citation_views(citations: tuple[Citation, ...], root: str) -> list[View]:
+    """The articles citing a cable, linked from its page (and its twin, beside it)."""
+    return [View(title=c.title, date=c.date, url=root + c.url) for c in citations]
+
+
 class CablePages(PageBase):
     """Renders `cable` pages."""
+
+    @functools.cached_property
+    def _cited_in(self) -> dict[str, tuple[Citation, ...]]:
+        # Found once per renderer (per worker): `articles` are the published ones.
+        return cited_in(self.articles)
 
     def _cable(self, plan: PagePlan) -> Rendered:
         entry = self.catalogue.cables[plan.name]
@@ -140,9 +151,11 @@ class CablePages(PageBase):
         if isinstance(record, Problem):
             return Rendered([], [record])
         text = parse_body(record)
-        html = self._cable_html(plan, entry, record, text)
+        cited = _citation_views(self._cited_in.get(entry.reference_id, ()), root_of(plan.url))
+        html = self._cable_html(plan, entry, record, text, cited)
         json_url = urls.cable_twin(plan.url)
-        return Rendered([(plan.url, html), (json_url, _json_bytes(self._cable_json(entry, record, text)))])
+        twin = self._cable_json(entry, record, text, cited)
+        return Rendered([(plan.url, html), (json_url, _json_bytes(twin))])
 
     def _cable_html(
         self,
@@ -150,6 +163,7 @@ class CablePages(PageBase):
         entry: CableEntry,
         record: CableRecord,
         text: CableText,
+        cited: list[View],
     ) -> bytes:
         tags = self._tag_views(entry)
         page_url = urls.absolute(self.config, plan.url)
@@ -170,6 +184,7 @@ class CablePages(PageBase):
             shares=self._shares(entry, plan.url),
             hashtags=[*self.config.hashtags, entry.reference_id],
             json_name=urls.cable_twin(plan.url).rsplit("/", 1)[-1],
+            cited_in=cited,
             **_what_the_text_says(entry, record, text),
             **self._where_it_stands(entry),
         )
@@ -262,7 +277,9 @@ class CablePages(PageBase):
             if page_url or key not in NEEDS_URL
         ]
 
-    def _cable_json(self, entry: CableEntry, record: CableRecord, text: CableText) -> dict[str, object]:
+    def _cable_json(
+        self, entry: CableEntry, record: CableRecord, text: CableText, cited: list[View]
+    ) -> dict[str, object]:
         return {
             "reference_id": entry.reference_id,
             "created": iso(entry.created),
@@ -286,6 +303,7 @@ class CablePages(PageBase):
             ],
             "words": word_count(record.body),
             "signer": text.signer,
+            "cited_in": [{"title": c.title, "date": c.date, "url": c.url} for c in cited],
             "header": record.header,
             "body": record.body,
         }
