@@ -123,8 +123,8 @@ class CatalogueEdit:
         cables = self.catalogue.cables
         cited = cited_ids(new, cables.__contains__)
         self.shown.update([reference_id, *cited, *self.citing_ids(reference_id)])
-        month = sys.intern(new.created[:7])
-        item = (reference_id, sys.intern(new.released), month)
+        month = new.created[:7]
+        item = (reference_id, sys.intern(new.released), sys.intern(new.created[:10]))
         for kind, names in facet_names(new).items():
             for name in names:
                 items = self._list(kind, name)
@@ -241,11 +241,11 @@ class CatalogueEdit:
 
 def _month_run(items: list[Dated], month: str) -> tuple[int, int]:
     """Where the items of `month` are (or would be) in a facet's working list, newest first:
-    found by their months alone, so no cable's row is read to narrow the search."""
+    found by their days alone, so no cable's row is read to narrow the search."""
     low, high = 0, len(items)
     while low < high:  # the first item of this month or older
         middle = (low + high) // 2
-        if items[middle][2] > month:
+        if items[middle][2][:7] > month:
             low = middle + 1
         else:
             high = middle
@@ -253,7 +253,7 @@ def _month_run(items: list[Dated], month: str) -> tuple[int, int]:
     high = len(items)
     while end < high:  # the first item older than this month
         middle = (end + high) // 2
-        if items[middle][2] >= month:
+        if items[middle][2][:7] >= month:
             end = middle + 1
         else:
             high = middle

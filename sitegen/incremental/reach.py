@@ -23,6 +23,7 @@ from sitegen.plan import (
     document_plans,
     facet_overview,
     feed_plan,
+    has_months,
     letters_used,
     listing_plans_showing,
     whole_month_plans,
@@ -217,13 +218,16 @@ def _listings_showing(catalogue: Catalogue, entry: CableEntry, page_size: int) -
 def _listing_moved(
     reach: Reach, catalogue: Catalogue, listing: Listing, months: set[str], before: Facet | None, page_size: int
 ) -> None:
-    """A listing a cable left or entered: the pages of the months it left or entered (a release
-    day's every page), its overview and its feed; those it had and has no more are gone."""
+    """A listing a cable left or entered: the pages of the months it left or entered (a busy
+    month's calendar and days; a release day's every page), its overview and its feed; those it
+    had and has no more are gone. A facet that passed page_size, or fell to it, gains or loses
+    every month's pages."""
     kind, name = listing
     after = catalogue.indexes()[kind].get(name)
+    if kind != "release" and _months_came_or_went(kind, before, after, page_size):
+        months = months | {month for facet in (before, after) if facet for month, _ in facet.by_month}
     for month in sorted(months):
-        now = whole_month_plans(kind, after, month, page_size)
-        reach.add(now)
+        reach.add(whole_month_plans(kind, after, month, page_size))
         reach.gone |= {plan.url for plan in whole_month_plans(kind, before, month, page_size)}
     family = FAMILIES.get(kind)
     if family is None:
@@ -234,6 +238,13 @@ def _listing_moved(
         reach.gone.add(facet_overview(kind, before).url)
         if family.feed:
             reach.gone.add(feed_plan(kind, before).url)
+
+
+def _months_came_or_went(kind: str, before: Facet | None, after: Facet | None, page_size: int) -> bool:
+    """Whether a facet gained or lost its month pages (it passed page_size, or fell to it)."""
+    return (before is not None and has_months(kind, before, page_size)) != (
+        after is not None and has_months(kind, after, page_size)
+    )
 
 
 def _letters(reach: Reach, catalogue: Catalogue, touched: set[tuple[str, str]], came_or_went: set[str]) -> None:
