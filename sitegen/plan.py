@@ -119,8 +119,8 @@ def listing_plans_showing(kind: str, facet: Facet, page_size: int, entry: CableE
     if not has_months(kind, facet, page_size):
         return overview
     day = facet.day_of(position)
-    shown = [plan for plan in month_plans(kind, facet, day[:7], page_size) if plan.day in ("", day)]
-    return overview + [plan for plan in shown if kind_of(plan.kind).listing != "calendar"]
+    month = month_plans(kind, facet, day[:7], page_size)  # its list, or its calendar (counts only) and days
+    return overview + [plan for plan in month if plan.day == day or kind_of(plan.kind).listing == "month"]
 
 
 def _position(facet: Facet, entry: CableEntry) -> int:

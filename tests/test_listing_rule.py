@@ -129,7 +129,8 @@ def test_a_release_changes_exactly_the_pages_of_the_buckets_its_cables_land_in(s
     build(site)
     before = tree(site / "output")
     write_site(site, _records(2))
-    assert build(site).quick == quick
+    report = build(site)
+    assert report.quick == quick
     after = tree(site / "output")
     changed = {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
 
@@ -193,6 +194,10 @@ def test_a_release_changes_exactly_the_pages_of_the_buckets_its_cables_land_in(s
     assert unchanged_day not in changed
     assert sorted(changed - expected) == []
     assert sorted(expected - changed) == []
+    # Rendered: the pages whose bytes changed and are there (a cable's page and twin are one, the
+    # releases feed's two formats one), and no other page.
+    pages_changed = {path for path in changed if path in after and not path.endswith((".json", ".atom"))}
+    assert report.rendered == len(pages_changed)
     assert_equals_full_build(site)
 
 

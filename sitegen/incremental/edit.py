@@ -31,7 +31,8 @@ class Moved:
     """What StoredCatalogue.move edited, for the pages it reaches and the rows to save."""
 
     facets: dict[tuple[str, str], tuple[Facet | None, Facet | None]]  # (kind, name) -> before, after
-    months: dict[tuple[str, str], set[str]]  # (kind, name) -> the months a moved cable left or entered
+    # (kind, name) -> the days a moved cable left or entered; a month ("2009-03"): all its pages
+    months: dict[tuple[str, str], set[str]]
     shown: set[str]  # reference IDs of the cable pages that can show a moved cable
     backlinks: dict[str, tuple[str, ...]]  # cited reference ID -> citing IDs now
     posts: dict[str, tuple[str, ...]]  # post code -> its released reference IDs now
@@ -109,7 +110,7 @@ class CatalogueEdit:
                 if kind == "origin":  # its neighbours lose it
                     self.shown.update(item[0] for item in beside(items, at))
                 del items[at]
-                self.months[(kind, name)].add(old.created[:7])
+                self.months[(kind, name)].add(old.created[:10])
         count_spellings(self.spellings, old, -1)
         for reference in cited:
             if reference != reference_id:
@@ -133,7 +134,7 @@ class CatalogueEdit:
                     self.preload(other[0] for other in items[low:high])
                     self.loaded.add((kind, name, month))
                 items.insert(newest_first_slot(items, new, cables, _first, low, high), item)
-                self.months[(kind, name)].add(month)
+                self.months[(kind, name)].add(new.created[:10])
         count_spellings(self.spellings, new)
         for reference in cited:
             if reference != reference_id:
