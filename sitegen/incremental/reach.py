@@ -230,7 +230,9 @@ def _listing_moved(
     for month, days in sorted(_by_month(buckets).items()):
         now = whole_month_plans(kind, after, month, page_size)
         then = whole_month_plans(kind, before, month, page_size)
-        if days is not None and _calendar(now) and _calendar(then):  # a busy month stays busy: its days touched
+        # A busy month that stays busy: its calendar and the days touched. (The general path
+        # knows no `before`: a day page it never built is keyed as new, one gone is dropped.)
+        if days is not None and _calendar(now) and (before is None or _calendar(then)):
             now, then = ([plan for plan in plans if plan.day in days or not plan.day] for plans in (now, then))
         reach.add(now)
         reach.gone |= {plan.url for plan in then}
@@ -263,10 +265,12 @@ def _calendar(plans: list[PagePlan]) -> bool:
 
 
 def _months_came_or_went(kind: str, before: Facet | None, after: Facet | None, page_size: int) -> bool:
-    """Whether a facet gained or lost its month pages (it passed page_size, or fell to it)."""
-    return (before is not None and has_months(kind, before, page_size)) != (
-        after is not None and has_months(kind, after, page_size)
-    )
+    """Whether a facet gained or lost its month pages (it passed page_size, or fell to it). A facet
+    come or gone has every month touched already; one whose `before` is not known (the general
+    path) has its new month pages keyed as new and its old ones dropped as not planned."""
+    if before is None or after is None:
+        return False
+    return has_months(kind, before, page_size) != has_months(kind, after, page_size)
 
 
 def _letters(reach: Reach, catalogue: Catalogue, touched: set[tuple[str, str]], came_or_went: set[str]) -> None:
