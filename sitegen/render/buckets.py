@@ -91,26 +91,31 @@ class BucketPages(PageBase):
 
     def _bucket_context(self, plan: PagePlan) -> tuple[Facet, str, str, dict[str, Any]]:
         """A bucket's facet, folder and heading (`Cables from Embassy Athens`), and what its page
-        shows besides: the column its rows leave out, its description, its feed, its way up."""
+        shows besides: what its family adds (_family_page) and its way up."""
         kind = kind_of(plan.kind).lists or ""
-        facet = self.catalogue.indexes()[kind][plan.name]
-        folder = listing_folder(kind, facet)
-        family = FAMILIES.get(kind)
-        extra: dict[str, Any] = {"own_column": "", "feed_url": "", "description_line": ""}
-        if family is None:  # the archive by date
-            heading, crumbs = ARCHIVE_HEADING, [View(url=urls.DATE_INDEX, label="The archive: every month")]
+        if kind not in FAMILIES:  # the archive by date
+            facet, extra = self.catalogue.months[plan.name], {"own_column": "", "feed_url": "", "description_line": ""}
+            crumbs, heading = [View(url=urls.DATE_INDEX, label="The archive: every month")], ARCHIVE_HEADING
         else:
-            heading = f"Cables {family.phrase.format(name=facet.name, label=facet.label)}"
+            kind, facet, heading, extra = self._family_page(plan)
             crumbs = [View(url=urls.facet_index(kind, facet.slug), label=f"{facet.label}: every month")]
-            if family.own_column:
-                extra["own_column"] = kind
-            if family.described:
-                extra["description_line"] = self._tag_description(facet.name)
-            if family.feed:
-                feed = urls.facet_feed(kind, facet.slug)
-                extra.update(feed_url=feed, extra_feeds=[View(title=heading, url=feed)])
-        extra["crumbs"] = crumbs
-        return facet, folder, heading, extra
+        return facet, listing_folder(kind, facet), heading, {**extra, "crumbs": crumbs}
+
+    def _family_page(self, plan: PagePlan) -> tuple[str, Facet, str, dict[str, Any]]:
+        """A facet's page: its kind, the facet, its heading (`Cables from Embassy Athens`) and
+        what its family adds: the column its rows leave out, its description, its feed."""
+        family = FAMILIES[kind_of(plan.kind).family or ""]
+        facet = self.catalogue.indexes()[family.kind][plan.name]
+        heading = f"Cables {family.phrase.format(name=facet.name, label=facet.label)}"
+        extra: dict[str, Any] = {"own_column": "", "feed_url": "", "description_line": ""}
+        if family.own_column:
+            extra["own_column"] = family.kind
+        if family.described:
+            extra["description_line"] = extra["description"] = self._tag_description(facet.name)
+        if family.feed:
+            feed = urls.facet_feed(family.kind, facet.slug)
+            extra.update(feed_url=feed, extra_feeds=[View(title=heading, url=feed)])
+        return family.kind, facet, heading, extra
 
     def _bucket(self, plan: PagePlan, template: str, title: str, **context: Any) -> Rendered:
         context.update(title=title, heading=title)

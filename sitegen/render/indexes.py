@@ -155,22 +155,6 @@ class IndexPages(BucketPages):
             self.catalogue.newest(NEWEST_SHOWN),
         )
 
-    def _family_page(self, plan: PagePlan) -> tuple[str, Facet, str, dict[str, Any]]:
-        """A facet's page: its kind, the facet, its heading (`Cables from Embassy Athens`) and
-        what its family adds: the column its rows leave out, its description, its feed."""
-        family = FAMILIES[kind_of(plan.kind).family or ""]
-        facet = self.catalogue.indexes()[family.kind][plan.name]
-        heading = f"Cables {family.phrase.format(name=facet.name, label=facet.label)}"
-        extra: dict[str, Any] = {}
-        if family.own_column:
-            extra["own_column"] = family.kind
-        if family.described:
-            extra["description_line"] = extra["description"] = self._tag_description(facet.name)
-        if family.feed:
-            feed = urls.facet_feed(family.kind, facet.slug)
-            extra.update(feed_url=feed, extra_feeds=[View(title=heading, url=feed)])
-        return family.kind, facet, heading, extra
-
     # -- a release day's listing (a facet's months and days: render/buckets.py) -----------------
 
     def _listing(self, plan: PagePlan, cables: list[CableEntry], count: int, heading: str, **extra: Any) -> Rendered:
