@@ -58,7 +58,7 @@ def _listing(kind: PageKindShape) -> bool:
 
 LISTINGS = (_listing,)  # every listing: an overview, a month, a calendar, a day, a release day
 FEEDS = (_feed,)  # every feed
-TAG_PAGES = ("tag", "tag-letter", "tag-month")  # the pages that describe a tag
+TAG_PAGES = ("tag", "tag-letter", "tag-month", "tag-calendar", "tag-day")  # the pages that describe a tag
 
 
 @dataclass(frozen=True)
