@@ -361,8 +361,8 @@ def build_catalogue(entries: list[CableEntry], as_of: str, total: int = 0, feed_
     cited_here = catalogue.cables.__contains__
     for entry in released:
         reference_id = entry.reference_id
-        month = sys.intern(entry.created[:7])  # a few hundred months, each a string once
-        dated = (reference_id, entry.released, month)
+        day = sys.intern(entry.created[:10])  # some thousands of days, each a string once
+        dated = (reference_id, entry.released, day)
         for group, names in zip(by_kind, placements(entry), strict=True):
             for name in names:
                 group[name].append(dated)

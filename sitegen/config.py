@@ -50,13 +50,15 @@ def _feed(kind: PageKindShape) -> bool:
     return kind.feed
 
 
-def _paged_listing(kind: PageKindShape) -> bool:
-    return kind.listing in ("month", "count")  # a page of a month's or a release day's cables
+def _listing(kind: PageKindShape) -> bool:
+    # Every listing: page_size decides whether a facet has month pages, whether a month is a
+    # calendar of days, and how a release day is paged (DESIGN.md, "Listings stay put").
+    return bool(kind.listing)
 
 
-LISTINGS = (_paged_listing,)  # every listing cut into pages
+LISTINGS = (_listing,)  # every listing: an overview, a month, a calendar, a day, a release day
 FEEDS = (_feed,)  # every feed
-TAG_PAGES = ("tag", "tag-letter", "tag-month")  # the pages that describe a tag
+TAG_PAGES = ("tag", "tag-letter", "tag-month", "tag-calendar", "tag-day")  # the pages that describe a tag
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,7 @@ class Config:
     # which share links cable pages show
     share_targets: tuple[str, ...] = option(Choices(SHARE_TARGETS, "share target"), SHARE_TARGETS, ("cable",))
     mastodon_instance: str = option(Host(), "mastodon.social", ("cable",))  # the host the Mastodon share link opens
-    page_size: int = option(WholeNumber(least=1), 50, LISTINGS)  # cables per index page
+    page_size: int = option(WholeNumber(least=1), 50, LISTINGS)  # cables a listing page holds at most
     feed_size: int = option(WholeNumber(least=1), 50, FEEDS)  # items per feed
     # the latest release's cables listed on the home page
     latest_release_size: int = option(WholeNumber(least=1), 100, ("home",))

@@ -3,7 +3,7 @@
 Planning, keying (incremental/keys.py), the reach of a change (incremental/reach.py) and
 rendering (render/site.py) all ask here, and none of them names a kind on its own: a new kind
 of page starts with a record below (see ARCHITECTURE.md). An origin's, a tag's and a
-classification's pages are one family each (FacetFamily): overview, month pages, letters, feed.
+classification's pages are one family each (FacetFamily): overview, months, days, letters, feed.
 """
 
 from __future__ import annotations
@@ -40,8 +40,10 @@ class PageKind:
     reach: str = REACH_NONE  # which changes reach its pages (the REACH_ names above)
     template: str | None = None  # None: made without a page template (feeds, sitemaps, robots.txt)
     lists: str | None = None  # the facet kind whose cables it lists, a page or a feed at a time
-    # How a listing shows its facet: "overview" (one page: its count, months and newest cables),
-    # "month" (one creation month's cables a page set at a time), "count" (page_size a page).
+    # How a listing shows its facet (DESIGN.md, "Listings stay put"): "overview" (one page: every
+    # cable of a small facet; a big one's count, months and newest cables), "month" (every cable
+    # of one creation month), "calendar" (a busy month's days, with counts), "day" (every cable of
+    # one creation day of a busy month), "count" (a release day, page_size a page).
     listing: str = ""
     feed: bool = False
     section: str | None = None  # the menu item its pages are under (marked aria-current there)
@@ -55,8 +57,9 @@ class PageKind:
 
 @dataclass(frozen=True)
 class FacetFamily:
-    """The pages of one kind of facet: an overview each (`<kind>/<slug>/index.html`), a page set
-    per creation month, and optionally letter pages and a feed each."""
+    """The pages of one kind of facet: an overview each (`<kind>/<slug>/index.html`), a page per
+    creation month (a busy month's a calendar, with a page per day), and optionally letter pages
+    and a feed each."""
 
     kind: str  # the facet kind (Catalogue.indexes) and the first part of its URLs
     phrase: str  # what its cables are, after "Cables ": `from {name}`, `tagged {label}`
@@ -71,7 +74,11 @@ class FacetFamily:
         family = [
             PageKind(kind, "_facet_overview", (LISTING,), REACH_LISTING, "facet.html", kind, "overview",
                      section=section, family=kind),
-            PageKind(f"{kind}-month", "_facet_month", (LISTING,), REACH_LISTING, "listing.html", kind, "month",
+            PageKind(f"{kind}-month", "_bucket_month", (LISTING,), REACH_LISTING, "listing.html", kind, "month",
+                     section=section, family=kind),
+            PageKind(f"{kind}-calendar", "_bucket_calendar", (LISTING,), REACH_LISTING, "calendar.html", kind,
+                     "calendar", section=section, family=kind),
+            PageKind(f"{kind}-day", "_bucket_day", (LISTING,), REACH_LISTING, "listing.html", kind, "day",
                      section=section, family=kind),
         ]  # fmt: skip
         if self.lettered:
@@ -108,7 +115,10 @@ KINDS: dict[str, PageKind] = {
         PageKind("search", "_search", template="search.html", section="search"),
         PageKind("cable", "_cable", (CABLE, CITED_IN), REACH_CABLE, "cable.html"),
         *(kind for family in FAMILIES.values() for kind in family.kinds()),
-        PageKind("month", "_month", (LISTING,), REACH_LISTING, "listing.html", "month", "month", section="dates"),
+        PageKind("month", "_bucket_month", (LISTING,), REACH_LISTING, "listing.html", "month", "month", section="dates"),
+        PageKind("calendar", "_bucket_calendar", (LISTING,), REACH_LISTING, "calendar.html", "month", "calendar",
+                 section="dates"),
+        PageKind("day", "_bucket_day", (LISTING,), REACH_LISTING, "listing.html", "month", "day", section="dates"),
         PageKind("release", "_release", (LISTING,), REACH_LISTING, "listing.html", "release", "count",
                  section="releases"),
         PageKind("classification-index", "_classification_index", (COUNTS,), REACH_MOVE, "counts.html",
@@ -141,6 +151,15 @@ FACET_KINDS = ("origin", "tag", "classification", "month", "release")
 NEWEST_SHOWN = 10
 
 # Derived from KINDS, for the places that ask one question of every kind.
+# (facet kind, listing) -> the kind of those pages: ("tag", "day") -> "tag-day", ("month", "day") -> "day".
+BUCKET_KINDS = {(kind.lists, kind.listing): kind.name for kind in KINDS.values() if kind.lists and not kind.feed}
+
+
+def bucket_kind(facet_kind: str, listing: str) -> str:
+    """The kind of a listing's month page ("month"), busy month's calendar ("calendar") or day page ("day")."""
+    return BUCKET_KINDS[(facet_kind, listing)]
+
+
 LISTING_KINDS = {kind.name: kind.lists for kind in KINDS.values() if kind.lists and not kind.feed}
 FEED_FACET_KINDS = {kind.name: kind.lists for kind in KINDS.values() if kind.feed and kind.lists}
 TEMPLATE_BY_KIND = {kind.name: kind.template for kind in KINDS.values() if kind.template}

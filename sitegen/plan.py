@@ -14,7 +14,7 @@ from sitegen import urls
 from sitegen.catalogue import CableEntry, Catalogue
 from sitegen.config import Config
 from sitegen.facets import LETTERS, OTHER_LETTER, Facet, index_letter, origin_letter
-from sitegen.kinds import FAMILIES, NEWEST_SHOWN, kind_of
+from sitegen.kinds import FAMILIES, NEWEST_SHOWN, bucket_kind, kind_of
 from sitegen.sources.pages import Document
 
 SITEMAP_LIMIT = 50_000
@@ -36,7 +36,7 @@ LETTER_OF: dict[str, Callable[[str], str]] = {"origin": origin_letter, "tag": in
 
 class PagePlan(NamedTuple):
     """One unit of rendering: `kind` says which renderer, `name` what it is about, `number` which page.
-    A listing paged by creation month names the month (`2009-03`) in `month`.
+    A listing's month page names its month (`2009-03`) in `month`, a day page its day too (`2009-03-05`).
 
     A named tuple, as CableEntry is: a build plans one per page, ~305,000 at full size."""
 
@@ -46,6 +46,7 @@ class PagePlan(NamedTuple):
     number: int = 1
     pages: int = 1
     month: str = ""
+    day: str = ""
 
 
 def page_count(items: int, page_size: int) -> int:
@@ -61,20 +62,41 @@ def listing_folder(kind: str, facet: Facet) -> str:
     return urls.facet_folder(kind, facet.slug)
 
 
-def month_plans(kind: str, facet: Facet, month: str, count: int, page_size: int) -> list[PagePlan]:
-    """Every page of the cables of one facet created in one month (`count` of them), page 1 first."""
-    folder, pages = listing_folder(kind, facet), page_count(count, page_size)
-    plan_kind = kind if kind == "month" else f"{kind}-month"
+def has_months(kind: str, facet: Facet, page_size: int) -> bool:
+    """Whether a listing has month pages: the archive by date always (each cable page links its
+    month), a facet only when it holds more than page_size cables (else its overview lists all)."""
+    return kind == "month" or len(facet.reference_ids) > page_size
+
+
+def is_calendar(count: int, page_size: int) -> bool:
+    """Whether a month of `count` cables is shown as its calendar, with a page per day."""
+    return count > page_size
+
+
+def month_plans(kind: str, facet: Facet, month: str, page_size: int) -> list[PagePlan]:
+    """The pages of the cables of one facet created in one month: its list; or, a busy month,
+    its calendar and a page per day that holds cables, newest first. None for a month without."""
+    folder, (start, end) = listing_folder(kind, facet), facet.month_span(month)
+    if start == end:
+        return []
+    if not is_calendar(end - start, page_size):
+        return [PagePlan(urls.month_page(folder, month), bucket_kind(kind, "month"), facet.name, month=month)]
+    day_kind = bucket_kind(kind, "day")
     return [
-        PagePlan(urls.month_page(folder, month, n), plan_kind, facet.name, n, pages, month) for n in range(1, pages + 1)
+        PagePlan(urls.month_page(folder, month), bucket_kind(kind, "calendar"), facet.name, month=month),
+        *(
+            PagePlan(urls.day_page(folder, day), day_kind, facet.name, month=month, day=day)
+            for day, _ in facet.days(month)
+        ),
     ]
 
 
 def facet_plans(kind: str, facet: Facet, page_size: int) -> list[PagePlan]:
-    """An origin's, a tag's or a classification's overview, then each of its months' pages, newest first."""
+    """An origin's, a tag's or a classification's overview, then (a big one) its months' pages, newest first."""
     plans = [facet_overview(kind, facet)]
-    for month, count in facet.by_month:
-        plans += month_plans(kind, facet, month, count, page_size)
+    if has_months(kind, facet, page_size):
+        for month, _ in facet.by_month:
+            plans += month_plans(kind, facet, month, page_size)
     return plans
 
 
@@ -86,23 +108,25 @@ def release_plans(facet: Facet, page_size: int) -> list[PagePlan]:
 
 
 def listing_plans_showing(kind: str, facet: Facet, page_size: int, entry: CableEntry) -> list[PagePlan]:
-    """The pages of a listing that show one of its cables: the page of its month (or of its
-    release day) holding it, and the facet's overview, which may show it among the newest."""
+    """The pages of a listing that show one of its cables, which stays where it was: the page of
+    its month or day (of its release day) holding it, and the facet's overview, which may show
+    it among the newest (a small facet's: among all)."""
     position = _position(facet, entry)
     if kind == "release":
         plans = release_plans(facet, page_size)
         return [plans[position // page_size]]
-    month = facet.month_of(position)
-    start, end = facet.month_span(month)
-    month_pages = month_plans(kind, facet, month, end - start, page_size)
-    shown = [month_pages[(position - start) // page_size]]
-    return shown if kind == "month" else [facet_overview(kind, facet), *shown]
+    overview = [] if kind == "month" else [facet_overview(kind, facet)]
+    if not has_months(kind, facet, page_size):
+        return overview
+    day = facet.day_of(position)
+    month = month_plans(kind, facet, day[:7], page_size)  # its list, or its calendar (counts only) and days
+    return overview + [plan for plan in month if plan.day == day or kind_of(plan.kind).listing == "month"]
 
 
 def _position(facet: Facet, entry: CableEntry) -> int:
-    """Where a cable of a facet sits in it: looked for among its month's (a facet of 100,000
-    cables is walked a month long), else among all (a list not in creation order)."""
-    start, end = facet.month_span(entry.created[:7])
+    """Where a cable of a facet sits in it: looked for among its day's (a facet of 100,000
+    cables is walked a day long), else among all (a list not in creation order)."""
+    start, end = facet.day_span(entry.created[:10])
     try:
         return facet.reference_ids.index(entry.reference_id, start, end)
     except ValueError:
@@ -115,24 +139,30 @@ def facet_overview(kind: str, facet: Facet) -> PagePlan:
 
 
 def whole_month_plans(kind: str, facet: Facet | None, month: str, page_size: int) -> list[PagePlan]:
-    """Every page of a facet's month (of a release day: all its pages); none without the facet."""
+    """Every page of a facet's month (its list, or its calendar and days; of a release day: all
+    its pages); none without the facet or its month pages."""
     if facet is None:
         return []
     if kind == "release":
         return release_plans(facet, page_size)
-    start, end = facet.month_span(month)
-    return month_plans(kind, facet, month, end - start, page_size) if end > start else []
+    return month_plans(kind, facet, month, page_size) if has_months(kind, facet, page_size) else []
 
 
 def listed(plan: PagePlan, facet: Facet, page_size: int) -> tuple[str, ...]:
-    """The reference IDs a listing page shows of its facet: an overview its newest, a month's
-    page its part of that month, a release day's page its part of the day."""
+    """The reference IDs a listing page shows of its facet: an overview its newest (a small
+    facet's: all), a month's page that month's, a day's page that day's, a calendar none, a
+    release day's page its part of the day."""
     listing = kind_of(plan.kind).listing
     if listing == "overview":
-        return facet.reference_ids[:NEWEST_SHOWN]
+        small = not has_months(plan.kind, facet, page_size)
+        return facet.reference_ids if small else facet.reference_ids[:NEWEST_SHOWN]
+    if listing in ("month", "day"):
+        first, end = facet.month_span(plan.month) if listing == "month" else facet.day_span(plan.day)
+        return facet.reference_ids[first:end]
+    if listing == "calendar":
+        return ()
     start = (plan.number - 1) * page_size
-    first, end = facet.month_span(plan.month) if listing == "month" else (0, len(facet.reference_ids))
-    return facet.reference_ids[first + start : min(end, first + start + page_size)]
+    return facet.reference_ids[start : min(len(facet.reference_ids), start + page_size)]
 
 
 def feed_plan(kind: str, facet: Facet) -> PagePlan:
@@ -157,7 +187,7 @@ def plan_site(
     for family in FAMILIES.values():
         plans += family_plans(family.kind, indexes[family.kind], size)
     for month, facet in sorted(catalogue.months.items(), reverse=True):
-        plans += month_plans("month", facet, month, len(facet.reference_ids), size)
+        plans += month_plans("month", facet, month, size)
     for facet in catalogue.releases.values():
         plans += release_plans(facet, size)
     for post in catalogue.posts():

@@ -75,7 +75,7 @@ def facet_folder(kind: str, slug: str) -> str:
     return f"{kind}/{slug}/"
 
 
-DATE_FOLDER = "date/"  # the whole archive by creation month, paged as a facet's listing is
+DATE_FOLDER = "date/"  # the whole archive by creation month and day, as a big facet's listing is
 
 
 def facet_index(kind: str, slug: str) -> str:
@@ -83,11 +83,37 @@ def facet_index(kind: str, slug: str) -> str:
     return f"{facet_folder(kind, slug)}{INDEX}"
 
 
-def month_page(folder: str, month: str, number: int = 1) -> str:
-    """Page `number` of the cables created in `month` that a listing in `folder` holds:
-    `tag/prel/2009-03.html`, then `tag/prel/2009-03-2.html`. Paged by creation month, never by a
-    running count, so a release rewrites only the months its cables were created in."""
-    return f"{folder}{month}.html" if number == 1 else f"{folder}{month}-{number}.html"
+def month_page(folder: str, month: str) -> str:
+    """The cables created in `month` that a listing in `folder` holds (a busy month: its calendar):
+    `tag/prel/2009-03.html`. Keyed by creation date, never paged by a running count, so a release
+    rewrites only the months its cables were created in."""
+    return f"{folder}{month}.html"
+
+
+def day_page(folder: str, day: str) -> str:
+    """The cables created on `day` that a listing in `folder` holds, a busy month's day: `tag/prel/2009-03-05.html`."""
+    return f"{folder}{day}.html"
+
+
+def month_cell(folder: str, month: str) -> str:
+    """A month's cell in the chart of the overview of the listing in `folder` (there while the
+    listing has month pages, for every month of each year it shows): `tag/prel/index.html#m2009-03`.
+    A month page's previous and next month link here, whether or not those months hold cables."""
+    return f"{folder}{INDEX}#{month_anchor(month)}"
+
+
+def month_anchor(month: str) -> str:
+    return f"m{month}"
+
+
+def day_cell(folder: str, day: str) -> str:
+    """A day's cell in its month's calendar (every day of the month has one): `tag/prel/2009-03.html#d2009-03-05`.
+    A day page's previous and next day link here, whether or not those days hold cables."""
+    return f"{month_page(folder, day[:7])}#{day_anchor(day)}"
+
+
+def day_anchor(day: str) -> str:
+    return f"d{day}"
 
 
 def release_folder(day: str) -> str:

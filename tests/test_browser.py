@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
 
-from tests.conftest import REPO, Visit
+from tests.conftest import REPO, Visit, served
+from tests.sites import BODY, build, cable, write_site
 
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
 
@@ -189,3 +193,47 @@ def test_the_id_box_never_offers_a_cable_not_yet_released(site_output):
     shards = "".join(p.read_text() for p in (site_output / "ids").glob("*.js"))
     released = {p.stem for p in (site_output / "cable").rglob("*.html")}
     assert set(re.findall(r'"(\d{2}[A-Z][A-Z0-9-]*\d+)":', shards)) == released
+
+
+@pytest.fixture(scope="module")
+def busy_month(tmp_path_factory) -> Iterator[tuple[Path, str]]:
+    """A site whose March 2009 is busy (more than page_size cables): a calendar and day pages."""
+    site = tmp_path_factory.mktemp("calendar") / "site"
+    records = [
+        replace(
+            cable(f"09ROME{n}", "2010-11-28 00:00"),
+            created=f"2009-03-{1 + n % 9 * 3:02d} {n:02d}:00",
+            body=BODY.replace("A TEST CABLE", f"CABLE NUMBER {n} OF A BUSY MONTH"),
+        )
+        for n in range(1, 16)
+    ]
+    write_site(site, records)
+    (site / "sitegen.toml").write_text('title = "Calendar"\npage_size = 3\n')
+    build(site)
+    with served(site / "output") as url:
+        yield site / "output", url
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+@pytest.mark.parametrize("page_of", ["origin/embassy-rome/2009-03.html", "date/2009-03-04.html"])
+def test_a_calendar_month_and_a_day_page_read_at_every_width(browser, busy_month, width, page_of):
+    axe_api = pytest.importorskip(
+        "axe_playwright_python.sync_playwright", reason="axe-playwright-python is not installed"
+    )
+    output, url = busy_month
+    assert (output / page_of).exists()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with Visit(browser, width) as page:
+        page.goto(url + page_of)
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{page_of} scrolls sideways by {overflow}px at {width}px"
+        violations = axe_api.Axe().run(page).response["violations"]
+        assert [v["id"] for v in violations if v["impact"] in ("serious", "critical")] == []
+        name = page_of.replace("/", "-").removesuffix(".html")
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
+        if page_of.endswith("2009-03.html"):  # the calendar: a day's cell leads to its page
+            page.locator('.calendar a[aria-label^="4 March 2009"]').click()
+            assert page.url.endswith("origin/embassy-rome/2009-03-04.html")
+            assert page.locator("table.cable-list tbody tr").count() == 2
+        else:  # the day: up to its month's calendar, and on to the next day's cell there
+            assert page.locator('a[rel="next"]').get_attribute("href").endswith("2009-03.html#d2009-03-05")

@@ -276,7 +276,9 @@ def test_every_key_names_an_option_and_only_page_kinds_that_exist():
         ("tag-month", {"page_size", "tag_descriptions"}),
         ("origin-month", {"page_size"}),
         ("release", {"page_size"}),
-        ("origin", set()),
+        ("origin", {"page_size"}),  # whether it lists all its cables or has month pages
+        ("tag-calendar", {"page_size", "tag_descriptions"}),
+        ("day", {"page_size"}),
         ("tag-feed", {"feed_size"}),
         ("releases-feed", {"feed_size"}),
         ("article", {"markdown"}),

@@ -49,13 +49,24 @@ def test_slugs_are_never_empty_and_never_a_path():
     assert numbered_slugs(["..", "//"]) == {"..": "x", "//": "x-2"}
 
 
-def test_a_facet_runs_its_cables_month_by_month_and_gives_them_back_as_it_was_made():
-    cables = [("09A3", "2010-12-01 00:00", "2009-03"), ("09A2", "2010-11-28 00:00", "2009-03"), ("09A1", "", "2009-01")]
+def test_a_facet_runs_its_cables_day_by_day_and_month_by_month_and_gives_them_back_as_it_was_made():
+    cables = [
+        ("09A4", "2010-12-01 00:00", "2009-03-20"),
+        ("09A3", "2010-12-01 00:00", "2009-03-05"),
+        ("09A2", "2010-11-28 00:00", "2009-03-05"),
+        ("09A1", "", "2009-01-31"),
+    ]
     facet = make_facet("Embassy Rome", "embassy-rome", cables, (("DOE, JANE Q.", 1),))
-    assert facet.reference_ids == ("09A3", "09A2", "09A1")
-    assert facet.by_month == (("2009-03", 2), ("2009-01", 1))
-    assert facet.month_span("2009-03") == (0, 2)
-    assert facet.month_span("2009-02") == (3, 3)
+    assert facet.reference_ids == ("09A4", "09A3", "09A2", "09A1")
+    assert facet.by_day == (("2009-03-20", 1), ("2009-03-05", 2), ("2009-01-31", 1))
+    assert facet.by_month == (("2009-03", 3), ("2009-01", 1))
+    assert facet.month_span("2009-03") == (0, 3)
+    assert facet.month_span("2009-02") == (4, 4)
+    assert facet.day_span("2009-03-05") == (1, 3)
+    assert facet.day_span("2009-03-06") == (4, 4)
+    assert facet.days("2009-03") == [("2009-03-20", 1), ("2009-03-05", 2)]
+    assert facet.days("2009-02") == []
+    assert (facet.day_of(2), facet.month_of(3)) == ("2009-03-05", "2009-01")
     assert facet.dated() == cables
     assert make_facet(facet.name, facet.slug, facet.dated(), facet.spellings) == facet
 
@@ -64,8 +75,8 @@ def test_a_facet_is_labelled_with_the_fullest_spelling_it_keeps():
     counts = Counter({"DOE, JANE Q.": 2, "DOE, JANE Q": 1, "DOE, J.": 0})
     spellings = spelling_counts(counts)
     assert spellings == (("DOE, JANE Q", 1), ("DOE, JANE Q.", 2))  # sorted, none of count 0
-    assert make_facet("DOE, JANE", "doe-jane", [("09A1", "", "2009-01")], spellings).label == "DOE, JANE Q."
-    assert make_facet("DOE, JANE", "doe-jane", [("09A1", "", "2009-01")]).label == "DOE, JANE"
+    assert make_facet("DOE, JANE", "doe-jane", [("09A1", "", "2009-01-01")], spellings).label == "DOE, JANE Q."
+    assert make_facet("DOE, JANE", "doe-jane", [("09A1", "", "2009-01-01")]).label == "DOE, JANE"
 
 
 def test_spellings_are_counted_in_and_out_by_the_cables_that_write_them():

@@ -33,8 +33,8 @@ AS_OFS = ["2010-12-01 00:00", "2010-12-31 00:00", "2011-03-01 00:00"]
 # An article's date: before, between and after the as-of moments (an article waits for its day).
 ARTICLE_DATES = ["2010-11-30", "2010-12-20", "2011-02-15"]
 CREATED = [f"2009-0{month}-{day:02d} {hour:02d}:00" for month in (1, 2, 3) for day in (3, 17) for hour in (4, 16)]
-# Templates whose <h1> a step may mark: a cable's page, the listings, the counts, the home page.
-TEMPLATES = ["cable.html", "listing.html", "facet.html", "counts.html", "home.html"]
+# Templates whose <h1> a step may mark: a cable's page, the listings, a busy month's calendar, the counts, the home page.
+TEMPLATES = ["cable.html", "listing.html", "facet.html", "calendar.html", "counts.html", "home.html"]
 
 LONG = os.environ.get("HYPOTHESIS_PROFILE") == "thorough"
 

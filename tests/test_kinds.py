@@ -27,8 +27,24 @@ def test_a_page_of_an_unknown_kind_is_an_error_not_a_page_keyed_on_nothing():
 
 def test_a_family_is_one_declaration_for_its_overview_month_pages_letters_and_feed():
     origin = {kind.name for kind in kinds.FAMILIES["origin"].kinds()}
-    assert origin == {"origin", "origin-month", "origin-index", "origin-letter", "origin-feed"}
+    buckets = {"origin-month", "origin-calendar", "origin-day"}
+    assert origin == {"origin", *buckets, "origin-index", "origin-letter", "origin-feed"}
     classification = {kind.name for kind in kinds.FAMILIES["classification"].kinds()}
-    assert classification == {"classification", "classification-month", "classification-feed"}
+    assert classification == {"classification", *(name.replace("origin", "classification") for name in buckets),
+                              "classification-feed"}  # fmt: skip
     renderers = {kind.renderer for family in kinds.FAMILIES.values() for kind in family.kinds()}
-    assert renderers == {"_facet_overview", "_facet_month", "_letter_index", "_letters", "_facet_feed"}
+    assert renderers == {"_facet_overview", "_bucket_month", "_bucket_calendar", "_bucket_day", "_letter_index",
+                         "_letters", "_facet_feed"}  # fmt: skip
+
+
+def test_a_listing_names_the_kinds_of_its_months_calendars_and_days():
+    assert [kinds.bucket_kind("tag", listing) for listing in ("month", "calendar", "day")] == [
+        "tag-month",
+        "tag-calendar",
+        "tag-day",
+    ]
+    assert [kinds.bucket_kind("month", listing) for listing in ("month", "calendar", "day")] == [
+        "month",
+        "calendar",
+        "day",
+    ]  # the archive by date

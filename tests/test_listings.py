@@ -1,5 +1,5 @@
-"""Listings stay put: each origin, tag and classification (and the whole archive by date) is paged
-by the month its cables were created, so a release rewrites only the months it touches."""
+"""Listings stay put: each origin, tag and classification (and the whole archive by date) is kept
+by the month (a busy month: the day) its cables were created, so a release rewrites only those."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from sitegen.facets import slugify
 from sitegen.render.indexes import month_chart
 from tests.sites import BODY, build, cable, tree, write_site
 
-# Twenty-four Rome and Paris cables over four months of 2009, three to a page: most months run to
-# a second page. Tags by number: every cable PREL, the even ones PGOV too, every third ECON.
+# Twenty-four Rome and Paris cables over four months of 2009, page_size 3: most months are calendars
+# of days. Tags by number: every cable PREL, the even ones PGOV too, every third ECON.
 MONTHS = ("2009-01", "2009-02", "2009-03", "2009-04")
 
 
@@ -41,19 +41,25 @@ def row_ids(html: bytes) -> list[str]:
     return re.findall(r">(09ROME\d+)</a></td>", html.decode())
 
 
-def test_a_facet_has_an_overview_and_a_page_set_per_month_listing_only_that_month(site):
+def _days_shown(output: dict[str, bytes], folder: str, month: str) -> list[str]:
+    """The cables a busy month's calendar leads to: each day's page it links, in its order."""
+    calendar = output[f"{folder}{month}.html"].decode()
+    days = re.findall(rf'href="(?:\.\./)*{re.escape(folder)}({month}-\d\d)\.html" aria-label', calendar)
+    return [ref for day in sorted(days, reverse=True) for ref in row_ids(output[f"{folder}{day}.html"])]
+
+
+def test_a_facet_has_an_overview_and_a_page_per_month_a_busy_month_a_calendar_of_days(site):
     build(site)
     output = tree(site / "output")
     rome = {path: html for path, html in output.items() if path.startswith("origin/embassy-rome/")}
-    months = {path.split("/")[-1] for path in rome} - {"index.html"}
-    # Rome has 20 cables: 5 a month, three to a page.
-    assert months == {f"{month}.html" for month in MONTHS} | {f"{month}-2.html" for month in MONTHS}
+    # Rome has 20 cables: 5 a month, more than page_size (3): each month a calendar of its days.
+    months = {path.split("/")[-1] for path in rome if re.search(r"/\d{4}-\d{2}\.html$", path)}
+    assert months == {f"{month}.html" for month in MONTHS}
     for month in MONTHS:
-        shown = row_ids(rome[f"origin/embassy-rome/{month}.html"]) + row_ids(
-            rome[f"origin/embassy-rome/{month}-2.html"]
-        )
         expected = [f"09ROME{n}" for n in range(24, 0, -1) if n % 5 and MONTHS[n % 4] == month]
-        assert shown == expected  # that month's cables, newest first, and no other month's
+        assert _days_shown(output, "origin/embassy-rome/", month) == expected  # that month's, newest first
+    days = {path for path in rome if re.search(r"/\d{4}-\d{2}-\d{2}\.html$", path)}
+    assert len(days) == 20  # a page per day holding cables, and no other
     overview = rome["origin/embassy-rome/index.html"].decode()
     assert '<p class="count">20 cables' in overview
     for month in MONTHS:  # the chart's cell for each month links to it and names its count
@@ -63,25 +69,22 @@ def test_a_facet_has_an_overview_and_a_page_set_per_month_listing_only_that_mont
     newest = row_ids(overview.split('class="newest"')[1].encode())
     by_creation = sorted((n for n in range(1, 25) if n % 5), key=lambda n: _record(n).created, reverse=True)
     assert newest == [f"09ROME{n}" for n in by_creation[:10]]
+    paris = output["origin/embassy-paris/index.html"].decode()  # 4 cables, more than page_size: months too
+    assert "origin/embassy-paris/2009-01.html" in output
+    assert row_ids(output["origin/embassy-paris/2009-01.html"]) == ["09PARIS20"] or "month-chart" in paris
 
 
-def test_the_archive_by_date_is_paged_by_month_too(site):
+def test_the_archive_by_date_is_kept_by_month_and_busy_months_by_day_too(site):
     build(site)
     output = tree(site / "output")
-    assert {p for p in output if p.startswith("date/")} == {"date/index.html"} | {
-        f"date/{month}{suffix}.html" for month in MONTHS for suffix in ("", "-2")
-    }
-    page = output["date/2009-02-2.html"].decode()
-    assert row_ids(output["date/2009-02.html"]) + row_ids(page.encode()) == [
-        "09ROME21",
-        "09ROME17",
-        "09ROME13",
-        "09ROME9",
-        "09ROME5",
-        "09ROME1",
-    ]
-    assert 'rel="prev" href="2009-02.html"' in page
-    assert "Page 2 of 2" in page
+    dates = {p for p in output if p.startswith("date/")}
+    assert {p for p in dates if re.fullmatch(r"date/\d{4}-\d{2}\.html", p)} == {f"date/{m}.html" for m in MONTHS}
+    assert _days_shown(output, "date/", "2009-02") == ["09ROME21", "09ROME17", "09ROME13", "09ROME9", "09ROME5",
+                                                       "09ROME1"]  # fmt: skip
+    assert len(dates) == 1 + 4 + 24  # the index, the months, a page per day (every cable its own day)
+    day = output["date/2009-02-06.html"].decode()
+    assert "Cables created on 6 February 2009" in day
+    assert row_ids(day.encode()) == ["09ROME5"]
     cable_page = output["cable/2009/02/09ROME5.html"].decode()
     assert 'href="../../../date/2009-02.html"' in cable_page
 
@@ -98,8 +101,8 @@ def _facet_folders(record) -> list[str]:
 
 
 def test_releasing_a_cable_changes_only_the_pages_the_design_says_it_may(site):
-    """DESIGN.md, "Listings stay put": a release rewrites the month pages of the months its
-    cables were created in, in each list it enters, and no other month page."""
+    """DESIGN.md, "Listings stay put": a release rewrites the month pages (and day pages) of the
+    months its cables were created in, in each list it enters, and no other month page."""
     held = _record(26, released=None)  # Rome, PREL PGOV, created 2009-03-27; cites nothing
     write_site(site, [held])
     build(site)
@@ -136,7 +139,7 @@ def test_releasing_a_cable_changes_only_the_pages_the_design_says_it_may(site):
         "ids/ROME.js",  # the header's ID box: the released IDs of its post
         *allowed_cables,
     }
-    month_pages = re.compile(rf"^(?:{'|'.join(map(re.escape, folders))}|date/){month}(?:-\d+)?\.html$")
+    month_pages = re.compile(rf"^(?:{'|'.join(map(re.escape, folders))}|date/){month}(?:-\d\d)?\.html$")
     overviews = {f"{folder}index.html" for folder in folders}
     unexpected = {path for path in changed - allowed - overviews if not month_pages.match(path)}
     assert unexpected == set()

@@ -51,6 +51,7 @@ from sitegen.incremental.keys import PageKeys
 from sitegen.incremental.manifest import BuildMeta, Manifest, SourceState, is_damaged, set_aside
 from sitegen.incremental.reach import facet_slugs, pages_reached, plans_to_key
 from sitegen.incremental.stored import recut_entries, store_catalogue
+from sitegen.kinds import BUCKET_KINDS
 from sitegen.layout import SiteLayout
 from sitegen.model import Problem
 from sitegen.parallel import worker_count
@@ -293,7 +294,9 @@ def _render_site(
     renderer = SiteRenderer(
         run.config, site.catalogue, run.layout.site, site.pages, site.articles, OutputParts(assets, urls, run.search)
     )
-    fingerprints = renderer.fingerprints(sorted({plan.kind for plan in plans}))
+    # Every kind a listing's month may turn into is fingerprinted, planned or not: the quick path
+    # takes a change that makes the first calendar or day page (it keys only kinds fingerprinted).
+    fingerprints = renderer.fingerprints(sorted({plan.kind for plan in plans} | set(BUCKET_KINDS.values())))
     cited = citation_digests(cited_in(site.articles))
     documents = document_digests(site.pages, site.articles, site.catalogue) | cited_keys(cited)
     keys = PageKeys(site.catalogue, run.config, site.scan.digests, fingerprints, documents, urls)

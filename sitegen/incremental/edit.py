@@ -31,7 +31,8 @@ class Moved:
     """What StoredCatalogue.move edited, for the pages it reaches and the rows to save."""
 
     facets: dict[tuple[str, str], tuple[Facet | None, Facet | None]]  # (kind, name) -> before, after
-    months: dict[tuple[str, str], set[str]]  # (kind, name) -> the months a moved cable left or entered
+    # (kind, name) -> the days a moved cable left or entered; a month ("2009-03"): all its pages
+    months: dict[tuple[str, str], set[str]]
     shown: set[str]  # reference IDs of the cable pages that can show a moved cable
     backlinks: dict[str, tuple[str, ...]]  # cited reference ID -> citing IDs now
     posts: dict[str, tuple[str, ...]]  # post code -> its released reference IDs now
@@ -109,7 +110,7 @@ class CatalogueEdit:
                 if kind == "origin":  # its neighbours lose it
                     self.shown.update(item[0] for item in beside(items, at))
                 del items[at]
-                self.months[(kind, name)].add(old.created[:7])
+                self.months[(kind, name)].add(old.created[:10])
         count_spellings(self.spellings, old, -1)
         for reference in cited:
             if reference != reference_id:
@@ -123,8 +124,8 @@ class CatalogueEdit:
         cables = self.catalogue.cables
         cited = cited_ids(new, cables.__contains__)
         self.shown.update([reference_id, *cited, *self.citing_ids(reference_id)])
-        month = sys.intern(new.created[:7])
-        item = (reference_id, sys.intern(new.released), month)
+        month = new.created[:7]
+        item = (reference_id, sys.intern(new.released), sys.intern(new.created[:10]))
         for kind, names in facet_names(new).items():
             for name in names:
                 items = self._list(kind, name)
@@ -133,7 +134,7 @@ class CatalogueEdit:
                     self.preload(other[0] for other in items[low:high])
                     self.loaded.add((kind, name, month))
                 items.insert(newest_first_slot(items, new, cables, _first, low, high), item)
-                self.months[(kind, name)].add(month)
+                self.months[(kind, name)].add(new.created[:10])
         count_spellings(self.spellings, new)
         for reference in cited:
             if reference != reference_id:
@@ -241,11 +242,11 @@ class CatalogueEdit:
 
 def _month_run(items: list[Dated], month: str) -> tuple[int, int]:
     """Where the items of `month` are (or would be) in a facet's working list, newest first:
-    found by their months alone, so no cable's row is read to narrow the search."""
+    found by their days alone, so no cable's row is read to narrow the search."""
     low, high = 0, len(items)
     while low < high:  # the first item of this month or older
         middle = (low + high) // 2
-        if items[middle][2] > month:
+        if items[middle][2][:7] > month:
             low = middle + 1
         else:
             high = middle
@@ -253,7 +254,7 @@ def _month_run(items: list[Dated], month: str) -> tuple[int, int]:
     high = len(items)
     while end < high:  # the first item older than this month
         middle = (end + high) // 2
-        if items[middle][2] >= month:
+        if items[middle][2][:7] >= month:
             end = middle + 1
         else:
             high = middle

@@ -14,7 +14,7 @@ from sitegen.citations import cited_key
 from sitegen.config import Config
 from sitegen.facets import Facet
 from sitegen.kinds import KINDS, NEWEST_SHOWN, kind_of
-from sitegen.plan import LETTER_OF, PagePlan, listed
+from sitegen.plan import LETTER_OF, PagePlan, has_months, listed
 
 
 def _key_digest(parts: list[str]) -> str:
@@ -59,17 +59,22 @@ class PageKeys:
         return list(map(self.digests.__getitem__, ids))
 
     def _listing(self, plan: PagePlan) -> list[str]:
-        """What a listing page shows of its facet: an overview its count, months and newest
-        cables; a month's page only that month's cables on it (so it changes only when they do);
-        a release day's page its count and its cables."""
+        """What a listing page shows of its facet (plan.listed): an overview its count, months and
+        newest cables (a small facet's: all its cables); a month's or a day's page only its own
+        cables, a calendar only its days' counts (so each changes only when its bucket does); a
+        release day's page its count and its cables."""
         kind = kind_of(plan.kind)
         facet = self.catalogue.indexes()[kind.lists or ""][plan.name]
-        shown = self._entries(listed(plan, facet, self.config.page_size))
+        size = self.config.page_size
+        shown = self._entries(listed(plan, facet, size))
         if kind.listing == "overview":
+            if not has_months(plan.kind, facet, size):
+                return [facet.slug, facet.label, "all", *shown]
             return [facet.slug, facet.label, *(f"{month}:{count}" for month, count in facet.by_month), *shown]
-        if kind.listing == "month":
-            first, end = facet.month_span(plan.month)
-            return [facet.slug, facet.label, str(end - first), *shown]
+        if kind.listing in ("month", "day"):
+            return [facet.slug, facet.label, *shown]
+        if kind.listing == "calendar":
+            return [facet.slug, facet.label, *(f"{day}:{count}" for day, count in facet.days(plan.month))]
         return [facet.slug, facet.label, str(len(facet.reference_ids)), *shown]
 
     def _archive_overview(self, plan: PagePlan) -> list[str]:

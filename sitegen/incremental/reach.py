@@ -23,6 +23,7 @@ from sitegen.plan import (
     document_plans,
     facet_overview,
     feed_plan,
+    has_months,
     letters_used,
     listing_plans_showing,
     whole_month_plans,
@@ -46,7 +47,8 @@ class CatalogueDiff:
     edited: list[CableEntry] = field(default_factory=list)  # new entries of cables changed in place
     # (old, new) entries of the cables that moved, came or went (None: no such file then or now)
     moved: list[tuple[CableEntry | None, CableEntry | None]] = field(default_factory=list)
-    # Listings a cable left or entered, with the months it left or entered, besides those of `moved`.
+    # Listings a cable left or entered, with the days it left or entered ("2009-03-05"; a month,
+    # "2009-03": every page of it), besides those of `moved`.
     months: dict[Listing, set[str]] = field(default_factory=dict)
     before: dict[Listing, Facet | None] = field(default_factory=dict)  # those listings as they were, where known
     came_or_went: set[str] = field(default_factory=set)  # facet kinds of which one appeared or vanished
@@ -127,14 +129,14 @@ def _moved_entries(diff: CatalogueDiff) -> Iterator[CableEntry]:
 
 
 def _months_and_posts_moved(diff: CatalogueDiff) -> tuple[dict[Listing, set[str]], set[str]]:
-    """The months of each listing a cable moved in or out of, and the posts whose ID shards list
+    """The days of each listing a cable moved in or out of, and the posts whose ID shards list
     a moved cable: the diff's own, with those of every version of each cable moved."""
     months = {listing: set(found) for listing, found in diff.months.items()}
     posts = set(diff.posts)
     for entry in _moved_entries(diff):
         for kind, names in facet_names(entry).items():
             for name in names:
-                months.setdefault((kind, name), set()).add(entry.created[:7])
+                months.setdefault((kind, name), set()).add(entry.created[:10])
         posts.add(urls.post_of(entry.reference_id))
     return months, posts
 
@@ -215,16 +217,25 @@ def _listings_showing(catalogue: Catalogue, entry: CableEntry, page_size: int) -
 
 
 def _listing_moved(
-    reach: Reach, catalogue: Catalogue, listing: Listing, months: set[str], before: Facet | None, page_size: int
+    reach: Reach, catalogue: Catalogue, listing: Listing, buckets: set[str], before: Facet | None, page_size: int
 ) -> None:
-    """A listing a cable left or entered: the pages of the months it left or entered (a release
-    day's every page), its overview and its feed; those it had and has no more are gone."""
+    """A listing a cable left or entered: the pages of the days it left or entered (a month's
+    page; a busy month's calendar and those days' pages; a release day's every page), its
+    overview and its feed; those it had and has no more are gone. A month that passed
+    page_size, or fell to it, gains or loses its day pages; a facet, every month's pages."""
     kind, name = listing
     after = catalogue.indexes()[kind].get(name)
-    for month in sorted(months):
+    if kind != "release" and _months_came_or_went(kind, before, after, page_size):
+        buckets = buckets | {month for facet in (before, after) if facet for month, _ in facet.by_month}
+    for month, days in sorted(_by_month(buckets).items()):
         now = whole_month_plans(kind, after, month, page_size)
+        then = whole_month_plans(kind, before, month, page_size)
+        # A busy month that stays busy: its calendar and the days touched. (The general path
+        # knows no `before`: a day page it never built is keyed as new, one gone is dropped.)
+        if days is not None and _calendar(now) and (before is None or _calendar(then)):
+            now, then = ([plan for plan in plans if plan.day in days or not plan.day] for plans in (now, then))
         reach.add(now)
-        reach.gone |= {plan.url for plan in whole_month_plans(kind, before, month, page_size)}
+        reach.gone |= {plan.url for plan in then}
     family = FAMILIES.get(kind)
     if family is None:
         return
@@ -234,6 +245,32 @@ def _listing_moved(
         reach.gone.add(facet_overview(kind, before).url)
         if family.feed:
             reach.gone.add(feed_plan(kind, before).url)
+
+
+def _by_month(buckets: set[str]) -> dict[str, set[str] | None]:
+    """The days touched ("2009-03-05") by month; None for a month touched whole ("2009-03")."""
+    months: dict[str, set[str] | None] = {}
+    for bucket in buckets:
+        month = bucket[:7]
+        if len(bucket) == len(month):
+            months[month] = None
+        elif (days := months.setdefault(month, set())) is not None:
+            days.add(bucket)
+    return months
+
+
+def _calendar(plans: list[PagePlan]) -> bool:
+    """Whether a month's pages are a calendar and its days (its first page is the calendar)."""
+    return bool(plans) and KINDS[plans[0].kind].listing == "calendar"
+
+
+def _months_came_or_went(kind: str, before: Facet | None, after: Facet | None, page_size: int) -> bool:
+    """Whether a facet gained or lost its month pages (it passed page_size, or fell to it). A facet
+    come or gone has every month touched already; one whose `before` is not known (the general
+    path) has its new month pages keyed as new and its old ones dropped as not planned."""
+    if before is None or after is None:
+        return False
+    return has_months(kind, before, page_size) != has_months(kind, after, page_size)
 
 
 def _letters(reach: Reach, catalogue: Catalogue, touched: set[tuple[str, str]], came_or_went: set[str]) -> None:

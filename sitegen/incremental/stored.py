@@ -12,7 +12,7 @@ cables reads and writes the few thousand rows it touches, never all 251,287 entr
 
 Rows (in the manifest's tables `cables`, `facets` and `backlinks`):
   cables     reference ID -> (entry fields, digest of its file): released cables only
-  facets     "kind:name" -> (slug, reference IDs newest first, their release moments, their months,
+  facets     "kind:name" -> (slug, reference IDs newest first, their release moments, their days,
              the spellings written of it with their counts: a person tag's);
              "post:CODE" -> the released reference IDs of a post, sorted (the ID box's shard);
              ""          -> the catalogue's own values (counts, withheld IDs, facet names in order)
@@ -146,7 +146,7 @@ def _facet_rows_touched(
 
 
 def _facet_row(facet: Facet) -> tuple[object, ...]:
-    return (facet.slug, facet.reference_ids, facet.moments, facet.by_month, facet.spellings)
+    return (facet.slug, facet.reference_ids, facet.moments, facet.by_day, facet.spellings)
 
 
 def store_entries(manifest: Manifest, changed: Iterable[tuple[CableEntry, str]]) -> None:
@@ -320,8 +320,8 @@ class StoredCatalogue(Catalogue):
             found = self._get("facets", f"{kind}:{name}")
             if found is None:
                 return None
-            slug, reference_ids, moments, by_month, spellings = found
-            return Facet(name, slug, reference_ids, moments, by_month, spellings)
+            slug, reference_ids, moments, by_day, spellings = found
+            return Facet(name, slug, reference_ids, moments, by_day, spellings)
 
         return _Rows(load, lambda: self._names[kind])
 

@@ -11,12 +11,13 @@ from sitegen import urls
 from sitegen.catalogue import CableEntry, sensitivity
 from sitegen.facets import OTHER_LETTER, Facet
 from sitegen.kinds import FAMILIES, NEWEST_SHOWN, kind_of
-from sitegen.plan import LETTER_OF, PagePlan, letters_used, listed
-from sitegen.render.page import PageBase, Rendered, View
+from sitegen.plan import LETTER_OF, PagePlan, has_months, letters_used, listed
+from sitegen.render.buckets import BucketPages
+from sitegen.render.page import Rendered, View
 
 
-class IndexPages(PageBase):
-    """Renders the home page and every index and listing."""
+class IndexPages(BucketPages):
+    """Renders the home page and every index and listing (a listing's months and days: BucketPages)."""
 
     def _home(self, plan: PagePlan) -> Rendered:
         latest = None
@@ -127,6 +128,7 @@ class IndexPages(PageBase):
             "count": count,
             "chart": month_chart(months, folder),
             "newest": self._entries(newest),
+            "every": [],
             "own_column": "",
             "feed_url": "",
             "description_line": "",
@@ -136,15 +138,11 @@ class IndexPages(PageBase):
 
     def _facet_overview(self, plan: PagePlan) -> Rendered:
         kind, facet, heading, extra = self._family_page(plan)
-        return self._overview(
-            plan,
-            heading,
-            len(facet.reference_ids),
-            list(facet.by_month),
-            urls.facet_folder(kind, facet.slug),
-            list(facet.reference_ids[:NEWEST_SHOWN]),
-            **extra,
-        )
+        shown = list(listed(plan, facet, self.config.page_size))
+        if not has_months(kind, facet, self.config.page_size):  # a small facet: all its cables, no months
+            return self._overview(plan, heading, len(shown), [], "", [], every=self._entries(shown), **extra)
+        folder = urls.facet_folder(kind, facet.slug)
+        return self._overview(plan, heading, len(facet.reference_ids), list(facet.by_month), folder, shown, **extra)
 
     def _date_index(self, plan: PagePlan) -> Rendered:
         months = sorted(((month, len(f.reference_ids)) for month, f in self.catalogue.months.items()), reverse=True)
@@ -157,23 +155,7 @@ class IndexPages(PageBase):
             self.catalogue.newest(NEWEST_SHOWN),
         )
 
-    def _family_page(self, plan: PagePlan) -> tuple[str, Facet, str, dict[str, Any]]:
-        """A facet's page: its kind, the facet, its heading (`Cables from Embassy Athens`) and
-        what its family adds: the column its rows leave out, its description, its feed."""
-        family = FAMILIES[kind_of(plan.kind).family or ""]
-        facet = self.catalogue.indexes()[family.kind][plan.name]
-        heading = f"Cables {family.phrase.format(name=facet.name, label=facet.label)}"
-        extra: dict[str, Any] = {}
-        if family.own_column:
-            extra["own_column"] = family.kind
-        if family.described:
-            extra["description_line"] = extra["description"] = self._tag_description(facet.name)
-        if family.feed:
-            feed = urls.facet_feed(family.kind, facet.slug)
-            extra.update(feed_url=feed, extra_feeds=[View(title=heading, url=feed)])
-        return family.kind, facet, heading, extra
-
-    # -- listings: one month of a facet (or of the archive), or one release day -----------------
+    # -- a release day's listing (a facet's months and days: render/buckets.py) -----------------
 
     def _listing(self, plan: PagePlan, cables: list[CableEntry], count: int, heading: str, **extra: Any) -> Rendered:
         title = heading if plan.number == 1 else f"{heading} (page {plan.number})"
@@ -187,32 +169,19 @@ class IndexPages(PageBase):
             "own_column": "",
             "feed_url": "",
             "description_line": "",
-            "up": None,
+            "crumbs": [],
+            "previous": None,
+            "next": None,
+            "steps": "",
         }
         context.update(extra)
         return self._one(plan, self._page_html("listing.html", plan, **context))
 
-    def _facet_month(self, plan: PagePlan) -> Rendered:
-        """A page of the cables of a facet created in the plan's month."""
-        kind, facet, heading, extra = self._family_page(plan)
-        start, end = facet.month_span(plan.month)
-        cables = self._entries(listed(plan, facet, self.config.page_size))
-        month = f"{datetime.strptime(plan.month, '%Y-%m'):%B %Y}"
-        up = View(url=urls.facet_index(kind, facet.slug), label=f"{facet.label}: every month")
-        return self._listing(plan, cables, end - start, f"{heading}: {month}", up=up, **extra)
-
-    def _month(self, plan: PagePlan) -> Rendered:
-        facet = self.catalogue.months[plan.name]
-        cables = self._entries(listed(plan, facet, self.config.page_size))
-        month = f"{datetime.strptime(plan.month, '%Y-%m'):%B %Y}"
-        up = View(url=urls.DATE_INDEX, label="The archive: every month")
-        return self._listing(plan, cables, len(facet.reference_ids), f"Cables created in {month}", up=up)
-
     def _release(self, plan: PagePlan) -> Rendered:
         facet = self.catalogue.releases[plan.name]
         cables = self._entries(listed(plan, facet, self.config.page_size))
-        up = View(url=urls.RELEASE_INDEX, label="Every release day")
-        return self._listing(plan, cables, len(facet.reference_ids), f"Cables released on {facet.name}", up=up)
+        crumbs = [View(url=urls.RELEASE_INDEX, label="Every release day")]
+        return self._listing(plan, cables, len(facet.reference_ids), f"Cables released on {facet.name}", crumbs=crumbs)
 
     # -- tables of counts: classifications by sensitivity, release days latest first ----------
 
@@ -248,7 +217,8 @@ CHART_LEVELS = 4  # shades of a month's cell, from its count against the busiest
 
 def month_chart(months: list[tuple[str, int]], folder: str) -> View:
     """A year-by-month table of counts, each month linking to its page in `folder`, each cell
-    shaded by its count (level 1 to CHART_LEVELS; 0: no cables): drawn by CSS, read as a table."""
+    shaded by its count (level 1 to CHART_LEVELS; 0: no cables): drawn by CSS, read as a table.
+    Every month's cell is anchored (urls.month_cell): a month page links its neighbours there."""
     counts = dict(months)
     peak = max(counts.values(), default=0)
     years = []
@@ -262,6 +232,7 @@ def month_chart(months: list[tuple[str, int]], folder: str) -> View:
                     label=f"{name} {year}",
                     count=count,
                     url=urls.month_page(folder, month) if count else "",
+                    anchor=urls.month_anchor(month),
                     level=-(-CHART_LEVELS * count // peak) if count else 0,
                 )
             )

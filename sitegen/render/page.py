@@ -251,11 +251,10 @@ class PageBase:
         return [self.catalogue.cables[reference_id] for reference_id in ids]
 
     def _pager(self, plan: PagePlan) -> dict[str, Any]:
-        """Links between the pages of one listing (one month's, or one release day's); they sit
-        side by side in one folder."""
+        """Links between the pages of one release day's listing; they sit side by side in one folder."""
 
         def page(number: int) -> str:
-            return urls.month_page("", plan.month, number) if plan.month else urls.listing_page("", number)
+            return urls.listing_page("", number)
 
         return {
             "number": plan.number,
