@@ -151,6 +151,21 @@ class PageKeys:
     def _mentions(self, plan: PagePlan) -> list[str]:
         return [self.documents.get("mentions", "")]
 
+    def _removed(self, plan: PagePlan) -> list[str]:
+        """A removed cable's page: its entry (ID, dates) and its file (the reason)."""
+        entry = self.catalogue.removed[plan.name]
+        return [repr(tuple(entry)), self.digests[plan.name] if plan.name in self.digests else ""]
+
+    def _changes(self, plan: PagePlan) -> list[str]:
+        """The changes feed (every change), or a release page (the changes of its day, and the
+        cables it published that are removed since); the files of the cables named (their notes)."""
+        catalogue = self.catalogue
+        day = plan.name if plan.kind == "release" else ""
+        changes = [change for change in catalogue.changes if change[0].startswith(day)]
+        gone = [ref for ref, entry in catalogue.removed.items() if day and entry.release_day == day]
+        named = sorted({ref for _, ref, _ in changes} | set(gone))
+        return [repr(changes), *gone, "|", *(f"{ref}:{self.digests[ref]}" for ref in named if ref in self.digests)]
+
 
 # What each name a kind `reads` (kinds.py) hashes: the key is derived from the kind's declaration.
 INPUTS: dict[str, Callable[[PageKeys, PagePlan], list[str]]] = {
@@ -166,6 +181,8 @@ INPUTS: dict[str, Callable[[PageKeys, PagePlan], list[str]]] = {
     kinds.SITEMAP_URLS: PageKeys._sitemap,
     kinds.DOCUMENT: PageKeys._document,
     kinds.MENTIONS: PageKeys._mentions,
+    kinds.REMOVED: PageKeys._removed,
+    kinds.CHANGES: PageKeys._changes,
 }
 _UNREAD = {name for kind in KINDS.values() for name in kind.reads} - INPUTS.keys()
 if _UNREAD:  # a kind declares an input no reader hashes: its pages would never be rendered again

@@ -7,6 +7,7 @@ import functools
 import json
 import os
 import re
+from pathlib import Path
 from urllib.parse import quote as quote_url
 
 import orjson
@@ -19,6 +20,7 @@ from sitegen.model import Block, CableRecord, CableText, Problem, Reference
 from sitegen.parse import parse_body
 from sitegen.parse.routing import addressees, handling_caveats, partial_extract_notice
 from sitegen.plan import PagePlan
+from sitegen.render.history import versions_json, versions_line
 from sitegen.render.markup import body_html, count_redactions
 from sitegen.render.page import PageBase, Rendered, View, iso, root_of
 from sitegen.sources.cablefile import read_cable_file
@@ -172,6 +174,7 @@ class CablePages(PageBase):
             json_name=urls.cable_twin(plan.url).rsplit("/", 1)[-1],
             **_what_the_text_says(entry, record, text),
             **self._where_it_stands(entry),
+            **versions_line(Path(self.site_dir), entry, self.catalogue.as_of),
         )
 
     def _tag_views(self, entry: CableEntry) -> list[View]:
@@ -288,4 +291,5 @@ class CablePages(PageBase):
             "signer": text.signer,
             "header": record.header,
             "body": record.body,
+            "versions": versions_json(Path(self.site_dir), entry, self.catalogue.as_of),
         }

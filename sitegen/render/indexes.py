@@ -12,6 +12,7 @@ from sitegen.catalogue import CableEntry, sensitivity
 from sitegen.facets import OTHER_LETTER, Facet
 from sitegen.kinds import FAMILIES, NEWEST_SHOWN, kind_of
 from sitegen.plan import LETTER_OF, PagePlan, letters_used, listed
+from sitegen.render.history import release_changes
 from sitegen.render.page import PageBase, Rendered, View
 
 
@@ -212,7 +213,10 @@ class IndexPages(PageBase):
         facet = self.catalogue.releases[plan.name]
         cables = self._entries(listed(plan, facet, self.config.page_size))
         up = View(url=urls.RELEASE_INDEX, label="Every release day")
-        return self._listing(plan, cables, len(facet.reference_ids), f"Cables released on {facet.name}", up=up)
+        changes = release_changes(self.catalogue, facet.name) if plan.number == 1 else None
+        return self._listing(
+            plan, cables, len(facet.reference_ids), f"Cables released on {facet.name}", up=up, release_changes=changes
+        )
 
     # -- tables of counts: classifications by sensitivity, release days latest first ----------
 
