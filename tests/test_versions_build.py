@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from sitegen.builder import BuildOptions
+from sitegen.builder.verify import verify_output
 from sitegen.cli import main
 from tests.sites import PUBLISHED_CONFIG, assert_equals_full_build, build
 from tests.versions_story import CORRECTED, FIRST, KEPT, LIFTED, LONGER, NEW, REMOVED, SECOND, write_dumps
@@ -72,6 +74,8 @@ def test_each_date_shows_the_versions_current_then_incrementally_too(story_site,
         assert ("left out" in page(output, "03", LONGER)) is later
         assert bool(list(output.rglob(f"{NEW}.html"))) is later
         assert_equals_full_build(story_site, as_of)
+        options = BuildOptions(story_site, output, as_of, jobs=1, search=False)
+        assert verify_output(options, as_of) == []  # every page kept is as its key says
         audited(story_site, as_of)
 
 
