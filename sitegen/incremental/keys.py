@@ -157,14 +157,18 @@ class PageKeys:
         return [repr(tuple(entry)), self.digests[plan.name] if plan.name in self.digests else ""]
 
     def _changes(self, plan: PagePlan) -> list[str]:
-        """The changes feed (every change), or a release page (the changes of its day, and the
-        cables it published that are removed since); the files of the cables named (their notes)."""
+        """The changes feed (every change, each cable's file: its reasons), or a release page
+        (the changes of its day, and the cables it published that are removed since, as entries:
+        a quick build's stored catalogue holds no removed cable's file digest)."""
         catalogue = self.catalogue
-        day = plan.name if plan.kind == "release" else ""
-        changes = [change for change in catalogue.changes if change[0].startswith(day)]
-        gone = [ref for ref, entry in catalogue.removed.items() if day and entry.release_day == day]
-        named = sorted({ref for _, ref, _ in changes} | set(gone))
-        return [repr(changes), *gone, "|", *(f"{ref}:{self.digests[ref]}" for ref in named if ref in self.digests)]
+        if plan.kind == "release":
+            day = plan.name
+            changes = [change for change in catalogue.changes if change[0][:10] == day]
+            gone = [repr(tuple(entry)) for entry in catalogue.removed.values() if entry.release_day == day]
+            modified = sorted({ref for _, ref, _ in changes if ref in catalogue.cables})
+            return [repr(changes), *gone, "|", *self._entries(modified)]
+        named = sorted({ref for _, ref, _ in catalogue.changes})
+        return [repr(catalogue.changes), *(f"{ref}:{self.digests[ref]}" for ref in named if ref in self.digests)]
 
 
 # What each name a kind `reads` (kinds.py) hashes: the key is derived from the kind's declaration.
