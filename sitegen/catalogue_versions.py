@@ -49,8 +49,8 @@ def current_versions(
         if is_out(entry.withdrawn, as_of) and is_out(entry.released, as_of):
             removed[entry.reference_id] = entry  # its page reads the reason from its current file
             changes.append((entry.withdrawn, entry.reference_id, REMOVED))
-        else:
-            held.append(shown)
+            continue  # its revisions are no longer listed: its page says only that it was removed
+        held.append(shown)
         if shown.revised and is_out(shown.released, as_of):
             changes += [(moment, entry.reference_id, MODIFIED) for moment in revisions(shown, earlier)]
     changes.sort(reverse=True)
