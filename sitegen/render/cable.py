@@ -174,7 +174,7 @@ class CablePages(PageBase):
             json_name=urls.cable_twin(plan.url).rsplit("/", 1)[-1],
             **_what_the_text_says(entry, record, text),
             **self._where_it_stands(entry),
-            **versions_line(Path(self.site_dir), entry, self.catalogue.as_of),
+            **versions_line(Path(self.site_dir), entry),
         )
 
     def _tag_views(self, entry: CableEntry) -> list[View]:
@@ -291,5 +291,5 @@ class CablePages(PageBase):
             "signer": text.signer,
             "header": record.header,
             "body": record.body,
-            "versions": versions_json(Path(self.site_dir), entry, self.catalogue.as_of),
+            "versions": versions_json(Path(self.site_dir), entry),
         }

@@ -18,7 +18,7 @@ from sitegen.model import CableRecord
 from sitegen.parse import parse_cable
 from sitegen.render.markup import count_redactions
 from sitegen.render.page import View, iso
-from sitegen.versions import REVISION_NOTE, history_files, is_out, read_history_file, version_moment
+from sitegen.versions import REVISION_NOTE, history_files, read_history_file, version_moment
 
 _TOKEN = re.compile(r"\s+|\S+")
 _NUMBER = re.compile(r"[0-9]+\.")
@@ -53,14 +53,15 @@ def _version(number: int, record: CableRecord) -> Version:
     )
 
 
-def shown_versions(site_dir: Path, entry: CableEntry, as_of: str) -> list[Version]:
-    """A cable's versions released by `as_of`, oldest first, up to the one the catalogue shows."""
+def shown_versions(site_dir: Path, entry: CableEntry) -> list[Version]:
+    """A cable's versions, oldest first, up to the one the catalogue shows (the latest released
+    by its moment: catalogue_versions.version_at). What a page shows of them so depends on the
+    files alone, which its key hashes (sources/history.version_digests)."""
     paths = [str(path) for path in history_files(site_dir / "content", entry.reference_id)]
     source = os.path.join(site_dir, entry.source)
     paths = paths[: paths.index(source) + 1] if source in paths else [*paths, source]
-    records = [read_history_file(Path(path)) for path in paths]
-    out = [r for r in records if isinstance(r, CableRecord) and is_out(version_moment(r), as_of)]
-    return [_version(number, record) for number, record in enumerate(out, start=1)]
+    records = [record for path in paths if isinstance(record := read_history_file(Path(path)), CableRecord)]
+    return [_version(number, record) for number, record in enumerate(records, start=1)]
 
 
 def _marked(tag: str, label: str, text: str) -> Markup:
@@ -124,24 +125,24 @@ def version_views(versions: list[Version]) -> list[View]:
     return views[::-1]
 
 
-def versions_line(site_dir: Path, entry: CableEntry, as_of: str) -> dict[str, object]:
+def versions_line(site_dir: Path, entry: CableEntry) -> dict[str, object]:
     """What a cable page says of its versions: when first published and each modification, and
     its history page (only a cable shown at a revision has one)."""
     if not entry.revised:
         return {"modified": [], "history_name": ""}
-    versions = shown_versions(site_dir, entry, as_of)
+    versions = shown_versions(site_dir, entry)
     return {
         "modified": [View(moment=v.released, iso=iso(v.released)) for v in versions[1:]],
         "history_name": urls.cable_history(entry.created, entry.reference_id).rsplit("/", 1)[-1],
     }
 
 
-def versions_json(site_dir: Path, entry: CableEntry, as_of: str) -> list[dict[str, object]]:
+def versions_json(site_dir: Path, entry: CableEntry) -> list[dict[str, object]]:
     """The twin's `versions`: each version's release, reason and text (an earlier one's on the
     history page; the current one's is the twin itself)."""
     if not entry.revised:
         return [{"version": 1, "released": iso(entry.released), "note": "", "text": None}]
-    versions = shown_versions(site_dir, entry, as_of)
+    versions = shown_versions(site_dir, entry)
     history = urls.cable_history(entry.created, entry.reference_id).rsplit("/", 1)[-1]
     return [
         {

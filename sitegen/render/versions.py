@@ -26,7 +26,7 @@ class VersionPages(CablePages):
 
     def _cable_history(self, plan: PagePlan) -> Rendered:
         entry = self.catalogue.cables[plan.name]
-        versions = shown_versions(Path(self.site_dir), entry, self.catalogue.as_of)
+        versions = shown_versions(Path(self.site_dir), entry)
         html = self._page_html(
             "cable-history.html",
             plan,
@@ -79,7 +79,7 @@ class VersionPages(CablePages):
             if kind == MODIFIED:
                 entry = catalogue.cables[ref]
                 url = urls.cable_history(entry.created, ref)
-                notes = {v.released: v.note for v in shown_versions(site_dir, entry, catalogue.as_of)}
+                notes = {v.released: v.note for v in shown_versions(site_dir, entry)}
                 note = notes.get(moment, "")
             else:
                 entry = catalogue.removed[ref]

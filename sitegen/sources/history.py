@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Mapping
 from pathlib import Path
 
 from sitegen.catalogue import CableEntry, entry_from_cable
 from sitegen.catalogue_versions import Earlier
-from sitegen.layout import history_folder
 from sitegen.model import CableRecord
 from sitegen.parse import parse_cable
 from sitegen.versions import history_files, read_history_file
@@ -37,7 +35,7 @@ def version_digests(site_dir: Path, cables: Mapping[str, CableEntry], digests: M
     content = site_dir / "content"
     changed: dict[str, str] = {}
     for reference_id, entry in cables.items():
-        if not entry.revised and not os.path.isdir(history_folder(content, reference_id)):
+        if not entry.revised:  # the quick path keys such a cable by its file alone, as here
             continue
         parts = [digests.get(reference_id, ""), entry.source, entry.revised, entry.withdrawn]
         parts += [hashlib.sha256(path.read_bytes()).hexdigest() for path in history_files(content, reference_id)]
