@@ -91,5 +91,6 @@ class VersionPages(CablePages):
             item.title(xml_text(f"{ref} {kind}" + (f": {entry.subject}" if entry.subject else "")))
             item.link(href=f"{root}{url}")
             item.summary(xml_text(html.escape(note or f"{ref} {kind} on {moment[:10]}", quote=False)), type="html")
+            item.published(_feed_time(moment))
             item.updated(_feed_time(moment))
         return self._one(plan, feed.atom_str(pretty=True))
