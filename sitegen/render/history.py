@@ -14,6 +14,7 @@ from markupsafe import Markup, escape
 from sitegen import urls
 from sitegen.catalogue import CableEntry, Catalogue
 from sitegen.catalogue_versions import MODIFIED
+from sitegen.layout import SiteLayout
 from sitegen.model import CableRecord
 from sitegen.parse import parse_cable
 from sitegen.render.markup import count_redactions
@@ -57,7 +58,7 @@ def shown_versions(site_dir: Path, entry: CableEntry) -> list[Version]:
     """A cable's versions, oldest first, up to the one the catalogue shows (the latest released
     by its moment: catalogue_versions.version_at). What a page shows of them so depends on the
     files alone, which its key hashes (sources/history.version_digests)."""
-    paths = [str(path) for path in history_files(site_dir / "content", entry.reference_id)]
+    paths = [str(path) for path in history_files(SiteLayout.as_given(site_dir).content, entry.reference_id)]
     source = os.path.join(site_dir, entry.source)
     paths = paths[: paths.index(source) + 1] if source in paths else [*paths, source]
     records = [record for path in paths if isinstance(record := read_history_file(Path(path)), CableRecord)]

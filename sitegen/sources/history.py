@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sitegen.catalogue import CableEntry, entry_from_cable
 from sitegen.catalogue_versions import Earlier
+from sitegen.layout import SiteLayout
 from sitegen.model import CableRecord
 from sitegen.parse import parse_cable
 from sitegen.versions import history_files, read_history_file
@@ -19,7 +20,7 @@ def earlier_entries(site_dir: Path) -> Earlier:
 
     def earlier(entry: CableEntry) -> list[CableEntry]:
         found: list[CableEntry] = []
-        for path in reversed(history_files(site_dir / "content", entry.reference_id)):
+        for path in reversed(history_files(SiteLayout.as_given(site_dir).content, entry.reference_id)):
             record = read_history_file(path)
             if isinstance(record, CableRecord) and record.reference_id == entry.reference_id:
                 source = path.relative_to(site_dir).as_posix()
@@ -32,7 +33,7 @@ def earlier_entries(site_dir: Path) -> Earlier:
 def version_digests(site_dir: Path, cables: Mapping[str, CableEntry], digests: Mapping[str, str]) -> dict[str, str]:
     """For each released cable with earlier versions, a digest of its file and theirs and of
     the version shown: what its pages show of its versions changes with any of them."""
-    content = site_dir / "content"
+    content = SiteLayout.as_given(site_dir).content
     changed: dict[str, str] = {}
     for reference_id, entry in cables.items():
         if not entry.revised:  # the quick path keys such a cable by its file alone, as here
