@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO
 
+from sitegen import versions
 from sitegen.config_options import parse_moment
 from sitegen.model import FIRST_YEAR, CableRecord, Problem, canonical_reference_id, is_utf8, reference_id_problem
 from sitegen.sources.cablefile import CableFileError, cable_path, format_cable, parse_cable_file, read_cable_file
@@ -27,6 +28,9 @@ class ImportReport:
     written: int = 0
     unchanged: int = 0
     moved: int = 0  # of those written: cables whose Created date moved them to another folder
+    revised: int = 0  # of those written: released cables whose earlier version went to history
+    withdrawn: int = 0  # released cables the dump no longer holds, marked removed (`--note`)
+    dropped: int = 0  # unreleased cables the dump no longer holds, deleted (`--note`)
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -88,11 +92,16 @@ def import_dump(
     content_dir: Path,
     released: str | None = None,
     progress: Callable[[int], None] | None = None,
+    note: str | None = None,
 ) -> ImportReport:
     """Stream a dump into cable files; unchanged files are left untouched (mtime kept).
 
     `released` stamps cables that carry no release date of their own: a re-import keeps the
-    date a file already has, so stamping a new batch never moves an old one.
+    date a file already has, so stamping a new batch never moves an old one. A released cable
+    whose text or fields changed keeps its earlier version in history (versions.py), the
+    change stamped `released` (or pending) with the reason `note`. Given a `note`, the dump is
+    a later release of the whole archive: a released cable it no longer holds is marked
+    withdrawn, an unreleased one deleted.
     """
     report = ImportReport()
     # One file per reference ID: where each ID's file is now (a string: at 251,287 cables Path
@@ -127,7 +136,7 @@ def import_dump(
         current = _read_if_exists(old_path)
         existing = _parsed_or_none(current)
         if existing is not None:
-            record = replace(record, released=existing.released or released, extra=_merged_extra(existing, record))
+            record = _succeeding(content_dir, existing, record, (note or "", released), report)
         if old_path != path:  # its Created date changed: the file moves to its new month
             write_if_changed(path, format_cable(record))
             old_path.unlink(missing_ok=True)
@@ -138,7 +147,53 @@ def import_dump(
             report.written += 1
         else:
             report.unchanged += 1
+    if note is not None:
+        _mark_missing(content_dir, files, given, (note, released), report)
     return report
+
+
+def _succeeding(
+    content_dir: Path, existing: CableRecord, incoming: CableRecord, why: tuple[str, str | None], report: ImportReport
+) -> CableRecord:
+    """What the file of a cable already on disk becomes: the incoming row, with the release date
+    and fields the file had; a released version that differs goes to history first."""
+    note, released = why
+    kept = replace(incoming, released=existing.released or released, extra=_merged_extra(existing, incoming))
+    if versions.substance(existing) == versions.substance(kept):
+        if existing.extra_field(versions.WITHDRAWN) is None:
+            return kept
+        # Back in the dump after a withdrawal: published again (the withdrawal is not kept).
+        return versions.with_fields(kept, Withdrawn=None, Withdrawal_Note=None)
+    if not existing.released:
+        return kept
+    report.revised += 1
+    if versions.is_released_version(existing):
+        versions.keep_version(content_dir, existing, released)
+    elif released:  # a pending revision replaced again, now released
+        versions.stamp_superseded(content_dir, existing.reference_id, released)
+    return versions.revision(existing, kept, note, released)
+
+
+def _mark_missing(
+    content_dir: Path,
+    files: dict[str, str],
+    given: dict[str, tuple[int, int]],
+    why: tuple[str, str | None],
+    report: ImportReport,
+) -> None:
+    """The cables a whole dump no longer holds: released ones marked withdrawn, others deleted."""
+    note, released = why
+    for reference_id in sorted(set(files) - set(given)):
+        path = Path(files[reference_id])
+        record = read_cable_file(path)
+        if isinstance(record, Problem):
+            report.problems.append(record)
+        elif not record.released:
+            path.unlink(missing_ok=True)
+            report.dropped += 1
+        elif record.extra_field(versions.WITHDRAWN) is None:
+            write_if_changed(path, format_cable(versions.withdrawal(record, note, released)))
+            report.withdrawn += 1
 
 
 # Fields recording how the dump spelled a value: each import writes them anew.
@@ -146,7 +201,8 @@ _DUMP_SPELLINGS = ("dump-created", "dump-reference-id")
 
 
 def _merged_extra(existing: CableRecord, incoming: CableRecord) -> tuple[tuple[str, str], ...]:
-    """Keep fields a publisher added to a file; the dump's own spellings come from the dump."""
+    """Keep fields a publisher added to a file (the version fields too); the dump's own
+    spellings come from the dump."""
     kept = [(k, v) for k, v in existing.extra if k.lower() not in _DUMP_SPELLINGS]
     return tuple(kept) + tuple(incoming.extra)
 
@@ -221,7 +277,8 @@ def export_dump(content_dir: Path, out: BinaryIO) -> tuple[int, list[Problem]]:
         if isinstance(record, Problem):
             problems.append(record)
             continue
-        order.append((_sequence_key(record), path))
+        if record.extra_field(versions.WITHDRAWN) is None:  # a removed cable is no part of the dump
+            order.append((_sequence_key(record), path))
     order.sort()
     written = 0
     for _, path in order:
@@ -292,6 +349,7 @@ class ReleaseOutcome:
 
     stamped: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
+    revised: list[str] = field(default_factory=list)  # released cables whose pending revision or withdrawal was stamped
     missing: list[ListedId] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
@@ -312,6 +370,11 @@ def release_cables(content_dir: Path, released: str, named: Iterable[ListedId], 
         if isinstance(record, Problem):
             outcome.problems.append(record)
             continue
+        pending = versions.stamp_pending(content_dir, record, wanted[path.stem].released or released)
+        if pending is not None:  # a revision or withdrawal of a released cable: its first release kept
+            write_if_changed(path, format_cable(pending))
+            outcome.revised.append(record.reference_id)
+            continue
         if record.released and not redate:
             outcome.kept.append(record.reference_id)
             continue
@@ -320,5 +383,6 @@ def release_cables(content_dir: Path, released: str, named: Iterable[ListedId], 
         outcome.stamped.append(record.reference_id)
     outcome.stamped.sort()
     outcome.kept.sort()
+    outcome.revised.sort()
     outcome.missing = [wanted[key] for key in sorted(set(wanted) - found)]
     return outcome

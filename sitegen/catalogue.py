@@ -17,6 +17,7 @@ from operator import attrgetter
 from typing import Any, NamedTuple, Protocol
 
 from sitegen import urls
+from sitegen.catalogue_versions import Change, Earlier, current_versions
 from sitegen.facets import LETTERS, Dated, Facet, make_facet, neighbours_at, numbered_slugs, spelling_counts
 from sitegen.facets import OTHER_LETTER as OTHER_LETTER  # the names pages file facets under, kept importable here
 from sitegen.facets import index_letter as index_letter
@@ -26,6 +27,7 @@ from sitegen.facets import sensitivity as sensitivity
 from sitegen.model import Cable, canonical_reference_id, shown_text
 from sitegen.phrases import final_tags
 from sitegen.sources.pages import Document
+from sitegen.versions import REVISED, WITHDRAWN
 
 
 class CableEntry(NamedTuple):
@@ -57,6 +59,11 @@ class CableEntry(NamedTuple):
     # Each TAGS run the parser split into words (Cable.tag_runs); `tags` holds the words in the
     # entries read or parsed, and in a catalogue's entries the archive's phrases kept whole (final_tags).
     tag_runs: tuple[tuple[str, ...], ...] = ()
+    # When this version replaced a released one (`Revised:`; "pending" until released) and when
+    # the cable was removed (`Withdrawn:`): versions.py; the catalogue holds the version current
+    # at its moment (catalogue_versions.py).
+    revised: str = ""
+    withdrawn: str = ""
 
     @property
     def url(self) -> str:
@@ -76,7 +83,7 @@ def entry_from_fields(values: Sequence[Any]) -> CableEntry:
     """A CableEntry whose values repeated across cables (release moment, classification, origin,
     tags) share one string object each: at 251,287 cables that is a tenth of the build's memory."""
     (reference_id, source, created, released, classification, origin, subject, summary, eo, tags, references,
-     references_raw, person_spellings, reference_spellings, tag_runs) = values  # fmt: skip
+     references_raw, person_spellings, reference_spellings, tag_runs, revised, withdrawn) = values  # fmt: skip
     return CableEntry(
         reference_id,
         source,
@@ -93,6 +100,8 @@ def entry_from_fields(values: Sequence[Any]) -> CableEntry:
         person_spellings,
         reference_spellings,
         tag_runs,
+        revised,
+        withdrawn,
     )
 
 
@@ -116,6 +125,8 @@ def entry_from_cable(cable: Cable, source: str) -> CableEntry:
         person_spellings=_shown_spellings(cable.person_spellings),
         reference_spellings=cable.reference_spellings,
         tag_runs=tuple(tuple(map(shown_text, run)) for run in cable.tag_runs),
+        revised=record.extra_field(REVISED) or "",
+        withdrawn=record.extra_field(WITHDRAWN) or "",
     )
 
 
@@ -197,6 +208,10 @@ class Catalogue(Protocol):
     # Cited ID -> the released cables citing it, newest first; withheld cited IDs too, so that a
     # cable's release finds the pages citing it here rather than in a walk over every entry.
     backlinks: Mapping[str, tuple[str, ...]]
+    # Cables released by the catalogue's moment and withdrawn since, by reference ID: each has
+    # a page saying so, and no listing, search or feed holds it (catalogue_versions.py).
+    removed: Mapping[str, CableEntry]
+    changes: tuple[Change, ...]  # the revisions and removals released by its moment, latest first
 
     @property
     def released_count(self) -> int: ...
@@ -304,6 +319,8 @@ class BuiltCatalogue(Catalogue):
     months: dict[str, Facet] = field(default_factory=dict)
     releases: dict[str, Facet] = field(default_factory=dict)
     backlinks: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    removed: dict[str, CableEntry] = field(default_factory=dict)
+    changes: tuple[Change, ...] = ()
     feed_size: int = 50
     _origin_position: dict[str, int] = field(default_factory=dict, repr=False)
     _posts: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
@@ -341,16 +358,21 @@ def _facets(groups: Mapping[str, list[Dated]], spellings: Mapping[str, Counter[s
     }
 
 
-def build_catalogue(entries: list[CableEntry], as_of: str, total: int = 0, feed_size: int = 50) -> BuiltCatalogue:
+def build_catalogue(
+    entries: list[CableEntry], as_of: str, total: int = 0, feed_size: int = 50, earlier: Earlier | None = None
+) -> BuiltCatalogue:
     """Apply the embargo and index the released cables. `total` 0 means: every cable in content.
+    Each cable is held at its version current at `as_of` (`earlier` gives the earlier versions).
 
     Entries are sorted twice in all (newest created first; latest released first) and every
     index is filled in those orders, rather than each index being sorted on its own.
     """
-    released, split_words = final_tags([e for e in entries if e.released and e.released <= as_of])
+    held, removed, changes = current_versions(entries, as_of, earlier)
+    released, split_words = final_tags([e for e in held if e.released and e.released <= as_of])
     released_ids = {e.reference_id for e in released}
-    withheld = frozenset(e.reference_id for e in entries if e.reference_id not in released_ids)
+    withheld = frozenset(e.reference_id for e in held if e.reference_id not in released_ids)
     catalogue = BuiltCatalogue(as_of, total or len(entries), withheld=withheld, feed_size=feed_size)
+    catalogue.removed, catalogue.changes = dict(sorted(removed.items())), tuple(changes)
     catalogue.split_words = split_words
     catalogue.cables = {e.reference_id: e for e in sorted(released, key=attrgetter("reference_id"))}
     released.sort(key=attrgetter("created", "reference_id"), reverse=True)

@@ -87,8 +87,13 @@ def main() -> None:
 @click.option(
     "--strict", is_flag=True, help="List every problem, and exit 1 on warnings too (all rows are still tried)."
 )
+@click.option(
+    "--note",
+    help="The dump is a later release of the whole archive: why it changed cables (kept with each earlier "
+    "version); released cables it lacks are marked withdrawn, unreleased ones deleted.",
+)
 @site_option
-def import_command(csv_path: Path, released: str | None, strict: bool, site: Path) -> None:
+def import_command(csv_path: Path, released: str | None, strict: bool, note: str | None, site: Path) -> None:
     """Stream a cables.csv dump into content/cables/ (unchanged files are left alone).
 
     Every row is imported or reported; a reported row makes the exit code 1."""
@@ -98,9 +103,11 @@ def import_command(csv_path: Path, released: str | None, strict: bool, site: Pat
 
     stamp = _option_moment(released, "--released")
     with open(csv_path, "rb") as stream, tqdm(unit=" rows", desc="importing", disable=None, file=sys.stderr) as bar:
-        report = import_dump(stream, csv_path.name, SiteLayout.as_given(site).content, stamp, bar.update)
+        report = import_dump(stream, csv_path.name, SiteLayout.as_given(site).content, stamp, bar.update, note)
     _report(report.problems, strict)
     moved = f", {report.moved} of them moved to a new month" if report.moved else ""
+    moved += f", {report.revised} revised (earlier version kept)" if report.revised else ""
+    moved += f"; {report.withdrawn} withdrawn, {report.dropped} unreleased deleted" if note is not None else ""
     click.echo(
         f"read {_count(report.rows, 'row')}: imported {_count(report.imported, 'cable')} ({report.written} written"
         f"{moved}, {report.unchanged} unchanged), {_count(len(report.problems), 'row')} reported and not imported"
@@ -165,6 +172,8 @@ def release_command(date: str, reference_ids: tuple[str, ...], ids_file: Path | 
         if outcome.kept
         else ""
     )
+    if outcome.revised:
+        kept += f"; {_count(len(outcome.revised), 'pending change')} (revisions, withdrawals) stamped"
     click.echo(
         f"released {_count(len(outcome.stamped), 'cable')} on {moment} (or the list's own dates){kept}; {_count(len(problems), 'problem')}"
     )
@@ -392,3 +401,6 @@ def serve_command(port: int, host: str, search: bool, site: Path) -> None:
         serve(site, host, port, log=lambda line: click.echo(line, err=True), search=search)
     except OSError as error:
         raise click.UsageError(f"cannot listen on {host}:{port}: {error.strerror}") from None
+
+
+from sitegen import cli_versions as cli_versions  # noqa: E402 (registers `revise` and `history` on main)

@@ -17,6 +17,7 @@ from sitegen.config import chrome_keys, keys_read_by
 CABLE, LISTING, LETTERS, LETTER_COUNTS, POST_IDS, FEED = "cable", "listing", "letters", "letter-counts", "post", "feed"
 HOME, ARCHIVE, COUNTS, SITEMAP_URLS, DOCUMENT, MENTIONS = "home", "archive", "counts", "sitemap", "document", "mentions"
 CITED_IN = "cited-in"  # the published articles citing a cable (citations.py): its page lists them
+REMOVED, CHANGES = "removed", "changes"  # a removed cable (its entry and file); the revisions and removals
 
 # Which changes reach a kind's pages (incremental/reach.py, pages_reached):
 REACH_NONE = "none"  # no cable change: only its template, config or being new (404, robots, search)
@@ -30,6 +31,7 @@ REACH_NEWEST = "newest"  # a cable moved, or one of the archive's newest changed
 REACH_MOVE = "move"  # a cable moved between listings (the tables of counts)
 REACH_DOCUMENTS = "documents"  # the documents changed, or a cable they may mention moved
 REACH_PAGES = "pages"  # pages came or went (the sitemap)
+REACH_VERSIONS = "versions"  # a cable revised or removed: its history or removed page (reach.versions_reached)
 
 
 @dataclass(frozen=True)
@@ -119,7 +121,7 @@ KINDS: dict[str, PageKind] = {
         PageKind("calendar", "_bucket_calendar", (LISTING,), REACH_LISTING, "calendar.html", "month", "calendar",
                  section="dates"),
         PageKind("day", "_bucket_day", (LISTING,), REACH_LISTING, "listing.html", "month", "day", section="dates"),
-        PageKind("release", "_release", (LISTING,), REACH_LISTING, "listing.html", "release", "count",
+        PageKind("release", "_release", (LISTING, CHANGES), REACH_LISTING, "listing.html", "release", "count",
                  section="releases"),
         PageKind("classification-index", "_classification_index", (COUNTS,), REACH_MOVE, "counts.html",
                  section="classifications"),
@@ -135,6 +137,17 @@ KINDS: dict[str, PageKind] = {
         PageKind("sitemap-index", "_sitemap_index", (SITEMAP_URLS,), REACH_PAGES),
     )
 }  # fmt: skip
+
+# A cable's versions (versions.py, render/versions.py): the page of its versions beside it, the
+# page a removed cable's URL shows, and the feed of revisions and removals.
+KINDS.update(
+    (kind.name, kind)
+    for kind in (
+        PageKind("cable-history", "_cable_history", (CABLE,), REACH_VERSIONS, "cable-history.html"),
+        PageKind("cable-removed", "_cable_removed", (REMOVED,), REACH_VERSIONS, "cable-removed.html"),
+        PageKind("changes-feed", "_changes_feed", (CHANGES,), REACH_VERSIONS, feed=True),
+    )
+)
 
 
 def kind_of(name: str) -> PageKind:

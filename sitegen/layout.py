@@ -162,3 +162,8 @@ def cable_file(content: Path, created: str, reference_id: str) -> Path:
 def beside_output(output: Path, purpose: str) -> Path:
     """`.output.<purpose>` beside the output: on the same file system, so a rename moves it."""
     return output.with_name(f".{output.name}.{purpose}")
+
+
+def history_folder(content: Path, reference_id: str) -> Path:
+    """A cable's earlier versions, one whole cable file each: `content/history/09ROME1/1.txt`, `2.txt`..."""
+    return content / "history" / reference_id

@@ -193,6 +193,7 @@ def plan_site(
     for post in catalogue.posts():
         plans.append(PagePlan(urls.id_shard(post), "id-shard", post))
     plans += document_plans(pages, articles)
+    plans += version_plans(catalogue)
     return plans + sitemap_plans(len(sitemap_urls(plan.url for plan in plans)))
 
 
@@ -234,3 +235,15 @@ def sitemap_urls(page_urls: Iterable[str]) -> list[str]:
     """The HTML pages a sitemap lists, sorted: a build that plans only what changed makes the
     same list from the last build's pages."""
     return sorted(url for url in page_urls if url.endswith(".html") and url != urls.NOT_FOUND)
+
+
+def version_plans(catalogue: Catalogue) -> list[PagePlan]:
+    """The history page of each cable shown at a revision, the page of each cable removed, and
+    the feed of changes once there is one (versions.py)."""
+    plans = [
+        PagePlan(urls.cable_history(entry.created, entry.reference_id), "cable-history", entry.reference_id)
+        for entry in catalogue.cables.values()
+        if entry.revised
+    ]
+    plans += [PagePlan(entry.url, "cable-removed", ref) for ref, entry in catalogue.removed.items()]
+    return plans + ([PagePlan(urls.CHANGES_FEED, "changes-feed")] if catalogue.changes else [])

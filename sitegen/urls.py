@@ -164,3 +164,13 @@ def document(slug: str) -> str:
 
 def article(slug: str) -> str:
     return f"articles/{slug}.html"
+
+
+# -- a cable's versions (versions.py): its history page beside it, and the feed of changes ----
+
+CHANGES_FEED = "feed/changes.atom"  # the revisions and removals, latest first
+
+
+def cable_history(created: str, reference_id: str) -> str:
+    """The page of a cable's versions, beside its page: `cable/2009/01/09ROME1-history.html`."""
+    return cable(created, reference_id)[: -len(".html")] + "-history.html"

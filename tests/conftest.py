@@ -104,6 +104,15 @@ def chromium_path() -> str | None:
     return "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
 
 
+def cable_pages(output: Path) -> list[Path]:
+    """The cable pages of a built site, sorted: not a history page beside one, nor the page a
+    removed cable's URL shows (versions.py)."""
+    from sitegen.urls import CABLE_PAGE
+
+    found = [p for p in (output / "cable").rglob("*.html") if CABLE_PAGE.fullmatch(p.relative_to(output).as_posix())]
+    return sorted(p for p in found if b'<meta name="robots" content="noindex">' not in p.read_bytes())
+
+
 def sample_site(root: Path, config_first: str = "") -> Path:
     """A copy of the bundled sample site at `root` (so that builds keep their cache out of the
     checkout); `config_first` goes before its config."""

@@ -10,7 +10,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from tests.conftest import REPO, Visit, served
+from tests.conftest import REPO, Visit, cable_pages, served
 from tests.sites import BODY, build, cable, write_site
 
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
@@ -44,7 +44,7 @@ def test_home_to_origin_to_cable_and_paragraph_links(browser, base_url):
 
 
 def test_opening_a_paragraph_link_shows_that_paragraph(browser, base_url, site_output):
-    cable = next(p for p in sorted((site_output / "cable").rglob("*.html")) if 'id="par5"' in p.read_text())
+    cable = next(p for p in cable_pages(site_output) if 'id="par5"' in p.read_text())
     url = base_url + cable.relative_to(site_output).as_posix() + "#par5"
     with Visit(browser) as page:
         page.goto(url)
@@ -55,7 +55,7 @@ def test_opening_a_paragraph_link_shows_that_paragraph(browser, base_url, site_o
 
 
 def test_share_links_carry_both_hashtags_and_the_page_url(browser, base_url, site_output):
-    cable = next((site_output / "cable").rglob("*.html"))
+    cable = cable_pages(site_output)[0]
     refid = cable.stem
     with Visit(browser) as page:
         page.goto(base_url + cable.relative_to(site_output).as_posix())
@@ -84,11 +84,7 @@ def test_explainer_reads_and_shows_the_highlighted_example(browser, base_url):
 )
 def test_no_horizontal_scroll_at_375_pixels(browser, base_url, site_output, path):
     if path == "cable":
-        path = (
-            max((site_output / "cable").rglob("*.html"), key=lambda p: p.stat().st_size)
-            .relative_to(site_output)
-            .as_posix()
-        )
+        path = max(cable_pages(site_output), key=lambda p: p.stat().st_size).relative_to(site_output).as_posix()
     with Visit(browser, width=375) as page:
         page.goto(base_url + path)
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
@@ -152,7 +148,7 @@ def test_site_works_from_file_urls(browser, site_output):
 
 def test_screenshots_for_people_to_look_at(browser, base_url, site_output):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    cable = next((site_output / "cable").rglob("*.html")).relative_to(site_output).as_posix()
+    cable = cable_pages(site_output)[0].relative_to(site_output).as_posix()
     for name, path, width in (
         ("home", "index.html", 1200),
         ("cable", cable + "#par2", 1200),
@@ -174,7 +170,7 @@ def _typed_loosely(reference_id: str) -> str:
 
 @pytest.mark.parametrize("served", ["http", "file"])
 def test_the_id_box_opens_a_cable_typed_loosely_and_says_when_there_is_none(browser, base_url, site_output, served):
-    cable = sorted((site_output / "cable").rglob("*.html"))[5]
+    cable = cable_pages(site_output)[5]
     start = base_url + "tag/index.html" if served == "http" else (site_output / "tag" / "index.html").as_uri()
     with Visit(browser) as page:
         page.goto(start)
@@ -191,7 +187,7 @@ def test_the_id_box_opens_a_cable_typed_loosely_and_says_when_there_is_none(brow
 
 def test_the_id_box_never_offers_a_cable_not_yet_released(site_output):
     shards = "".join(p.read_text() for p in (site_output / "ids").glob("*.js"))
-    released = {p.stem for p in (site_output / "cable").rglob("*.html")}
+    released = {p.stem for p in cable_pages(site_output)}
     assert set(re.findall(r'"(\d{2}[A-Z][A-Z0-9-]*\d+)":', shards)) == released
 
 

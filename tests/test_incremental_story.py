@@ -22,6 +22,7 @@ from sitegen.incremental.manifest import Manifest
 from sitegen.model import CableRecord
 from sitegen.render.site import BUILTIN_TEMPLATES
 from sitegen.sources.cablefile import cable_path, format_cable
+from sitegen.versions import PENDING, is_released_version, keep_version, revision, version_moment, withdrawal
 from tests.sites import BODY, assert_equals_full_build, build, cable
 
 ORIGINS = ["Embassy Rome", "Embassy Paris", "Consulate Milan"]
@@ -120,6 +121,25 @@ class IncrementalEqualsFull(RuleBasedStateMachine):
         cited = data.draw(st.sampled_from(sorted(set(self.records) - {record.reference_id})), label="cited")
         self.save(replace(record, references=cited))
 
+    @precondition(lambda self: any(record.released for record in self.records.values()))
+    @rule(data=st.data(), word=words)
+    def revise(self, data, word) -> None:
+        """A released cable revised (versions.py): its version kept in history, the new one
+        released on a day or pending."""
+        record = self.pick(data, released=True)
+        days = [day for day in DAYS if day >= (version_moment(record) or "")]
+        day = data.draw(st.sampled_from([*days, PENDING]), label="revised")
+        if is_released_version(record):
+            keep_version(self.site / "content", record, day)
+        edited = replace(record, body=record.body.replace("First paragraph", f"First paragraph {word}", 1))
+        self.save(revision(record, edited, f"story {word}", None if day == PENDING else day))
+
+    @precondition(lambda self: any(record.released for record in self.records.values()))
+    @rule(data=st.data(), day=st.sampled_from([*DAYS, PENDING]))
+    def withdraw(self, data, day) -> None:
+        """A released cable removed on a day (or pending): its file kept, marked withdrawn."""
+        self.save(withdrawal(self.pick(data, released=True), "story", None if day == PENDING else day))
+
     @precondition(lambda self: self.records)
     @rule(data=st.data())
     def delete(self, data) -> None:
@@ -198,8 +218,9 @@ class IncrementalEqualsFull(RuleBasedStateMachine):
 
     # -- what the steps share --------------------------------------------------------------
 
-    def pick(self, data) -> CableRecord:
-        return self.records[data.draw(st.sampled_from(sorted(self.records)), label="cable")]
+    def pick(self, data, released: bool = False) -> CableRecord:
+        ids = sorted(ref for ref, record in self.records.items() if record.released or not released)
+        return self.records[data.draw(st.sampled_from(ids), label="cable")]
 
     def save(self, record: CableRecord) -> None:
         """Write the cable's file, where its creation month puts it (the old one removed)."""

@@ -10,6 +10,7 @@ from urllib.parse import unquote
 
 import pytest
 
+from sitegen.urls import CABLE_PAGE
 from tests.conftest import REPO, Visit
 
 axe_api = pytest.importorskip("axe_playwright_python.sync_playwright", reason="axe-playwright-python is not installed")
@@ -43,7 +44,10 @@ SECTIONS = {
 
 def _pages(output: Path) -> dict[str, str]:
     """A page of every kind in the built sample site, by kind."""
-    cables = sorted((output / "cable").rglob("*.html"), key=lambda page: page.stat().st_size)
+    # Cable pages only: not a history page beside one, nor a removed cable's page (versions.py).
+    shown = [p for p in (output / "cable").rglob("*.html") if CABLE_PAGE.fullmatch(p.relative_to(output).as_posix())]
+    shown = [p for p in shown if b'content="noindex"' not in p.read_bytes()]
+    cables = sorted(shown, key=lambda page: page.stat().st_size)
 
     def first(pattern: str) -> str:
         return next(p.relative_to(output).as_posix() for p in sorted(output.glob(pattern)))

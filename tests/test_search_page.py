@@ -23,7 +23,9 @@ DONE = (
 
 
 def twins(output: Path) -> dict[str, dict]:
-    return {p.stem: json.loads(p.read_text()) for p in (output / "cable").rglob("*.json")}
+    """The JSON twin of each cable page (a removed cable's twin is a notice: search never finds it)."""
+    found = {p.stem: json.loads(p.read_text()) for p in (output / "cable").rglob("*.json")}
+    return {ref: twin for ref, twin in found.items() if "removed" not in twin}
 
 
 def words_of(twin: dict) -> set[str]:

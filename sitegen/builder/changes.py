@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from sitegen.catalogue import CableEntry, Catalogue
+from sitegen.catalogue_versions import Earlier, current_versions
 from sitegen.incremental.manifest import BuildMeta, SourceState
 from sitegen.incremental.reach import CatalogueDiff, note_slugs
 from sitegen.incremental.stored import same_place
@@ -22,6 +23,7 @@ from sitegen.render.markup import REFERENCE_IN_PROSE
 from sitegen.render.site import BUILTIN_TEMPLATES, code_fingerprint
 from sitegen.sources.pages import Document
 from sitegen.sources.scan import Scan, file_digest
+from sitegen.versions import PENDING, is_out
 from sitegen.write import BUILTIN_STATIC
 
 
@@ -55,9 +57,21 @@ def release_moments(
     last build's less those of the entries gone, with those of the entries come. Exact, so a
     moment no file holds any more never sends a build the general way."""
     moments = Counter(before)
-    moments.subtract(entry.released for entry in gone if entry is not None and entry.released)
-    moments.update(entry.released for entry in come if entry is not None and entry.released)
+    moments.subtract(moment for entry in gone if entry is not None for moment in _moments(entry))
+    moments.update(moment for entry in come if entry is not None for moment in _moments(entry))
     return {moment: count for moment, count in sorted(moments.items()) if count > 0}
+
+
+def _moments(entry: CableEntry) -> tuple[str, ...]:
+    """The moments a cable's file names at which what the site shows of it changes: its release,
+    and its revision and withdrawal (versions.py; a pending one is no moment)."""
+    moments = (entry.released, entry.revised, entry.withdrawn)
+    return tuple(moment for moment in moments if moment and moment != PENDING)
+
+
+def _version_shown(entry: CableEntry, as_of: str, earlier: Earlier | None) -> CableEntry:
+    held, removed, _ = current_versions([entry], as_of, earlier)
+    return held[0] if held else removed[entry.reference_id]
 
 
 def release_set_unchanged(moments: Iterable[str], old_as_of: str, new_as_of: str) -> bool:
@@ -77,7 +91,12 @@ def nothing_changed(meta: BuildMeta, as_of: str, inputs: str, sources: str) -> b
 
 
 def catalogue_diff(
-    scan: Scan, known: dict[str, SourceState], meta: BuildMeta, as_of: str, catalogue: Catalogue
+    scan: Scan,
+    known: dict[str, SourceState],
+    meta: BuildMeta,
+    as_of: str,
+    catalogue: Catalogue,
+    earlier: Earlier | None = None,
 ) -> CatalogueDiff:
     """The general path's diff: from the old and new entries of every cable whose file changed,
     vanished or broke, and of every cable whose release moment lies between the last build's
@@ -96,6 +115,7 @@ def catalogue_diff(
             diff.moved.append((before, after))
     low, high = sorted((old_as_of, as_of))
     diff.moved += [(entry, entry) for entry in scan.entries if entry.released and low < entry.released <= high]
+    diff.moved += versions_crossed(scan.entries, old_as_of, as_of, earlier)
     for pair in diff.moved:  # a person's fullest spelling may have come or gone, and its label with it
         diff.whole |= {("tag", tag) for entry in pair if entry for tag, _ in entry.person_spellings}
     note_slugs(diff, catalogue, meta.slugs)
@@ -103,7 +123,21 @@ def catalogue_diff(
 
 
 def _published(entry: CableEntry, as_of: str) -> bool:
-    return bool(entry.released) and entry.released <= as_of
+    return bool(entry.released) and entry.released <= as_of and not is_out(entry.withdrawn, as_of)
+
+
+def versions_crossed(
+    entries: list[CableEntry], old_as_of: str, as_of: str, earlier: Earlier | None
+) -> list[tuple[CableEntry, CableEntry]]:
+    """The cables revised or withdrawn between the two as-of moments: the version each build
+    shows, as a move (a withdrawal takes the cable out of every listing)."""
+    low, high = sorted((old_as_of, as_of))
+    crossed: list[tuple[CableEntry, CableEntry]] = []
+    for entry in entries:
+        if any(moment and low < moment <= high for moment in (entry.revised, entry.withdrawn)):
+            before, after = (_version_shown(entry, moment, earlier) for moment in (old_as_of, as_of))
+            crossed.append((before, after))
+    return crossed
 
 
 def document_digests(pages: list[Document], articles: list[Document], catalogue: Catalogue) -> dict[str, str]:

@@ -60,6 +60,7 @@ from sitegen.plan import plan_site, sitemap_urls
 from sitegen.render.failures import TemplateFailed
 from sitegen.render.site import OutputParts, SiteRenderer, code_fingerprint
 from sitegen.search import search_members
+from sitegen.sources.history import earlier_entries, version_digests
 from sitegen.sources.pages import Document, read_documents
 from sitegen.sources.scan import FolderStats, Scan, cable_file_stats, folder_digests, scan_cables, stats_digest
 from sitegen.write import OutputError, Staging, copy_static, remove_tree
@@ -274,7 +275,10 @@ def _read_site(run: BuildRun, meta: BuildMeta, folders: list[FolderStats]) -> _S
     scan = scan_cables(run.layout.site, run.jobs, known, folders, meta.folders if known else {})
     run.report.problems += scan.problems
     run.report.sources_read = scan.read
-    catalogue = build_catalogue(scan.entries, run.report.as_of, run.config.total_cables, run.config.feed_size)
+    catalogue = build_catalogue(
+        scan.entries, run.report.as_of, run.config.total_cables, run.config.feed_size, earlier_entries(run.layout.site)
+    )
+    scan.digests.update(version_digests(run.layout.site, catalogue.cables, scan.digests))
     scan.digests.update(cut_digests(catalogue.cables, scan.digests))  # keys see tags cut at other cables' phrases
     run.report.cables, run.report.released = len(scan.entries), catalogue.released_count
     pages, problems = read_documents(run.layout.pages, run.layout.site, require_date=False)
@@ -307,7 +311,9 @@ def _render_site(
         tasks: list[RenderTask] = [(plan, None) for plan in plans]
     else:
         kinds_changed = {kind for kind, value in fingerprints.items() if meta.fixed.get(kind) != value}
-        diff = catalogue_diff(site.scan, site.known, meta, run.report.as_of, site.catalogue)
+        diff = catalogue_diff(
+            site.scan, site.known, meta, run.report.as_of, site.catalogue, earlier_entries(run.layout.site)
+        )
         diff.moved += recut_entries(run.manifest, site.catalogue, diff.entries())  # tags cut at other cables' phrases
         diff.shown |= citations_changed(meta.cited, cited)  # the cables an article cites or cited
         changed = diff.entries() if site.known else None

@@ -312,7 +312,7 @@ def _note_vanished(folder: str, rows: dict[str, FileRow], files: list[FileStat],
     no entry (the general path handles a broken file gone)."""
     for name in sorted(rows.keys() - {os.path.basename(path) for path, _, _ in files}):
         fields = rows[name][4]
-        if fields is None:
+        if fields is None or _versioned(entry_from_fields(fields)):
             return False
         found.removed.append(f"{folder}/{name}")
         found.moves.append((entry_from_fields(fields), None, ""))
@@ -339,10 +339,17 @@ def _read_changed(tasks: list[ScanTask], found: QuickChanges, jobs: int) -> bool
             digest_then, before = old[shown]
             if problem or state.entry is None or (digest_then is not None and before is None):
                 return False
+            if _versioned(before) or _versioned(state.entry):
+                return False  # the general path picks the version current at as-of (catalogue_versions.py)
             found.states[shown] = state
             if state.digest != digest_then:
                 _note_read(found, before, state.entry, state.digest)
     return True
+
+
+def _versioned(entry: CableEntry | None) -> bool:
+    """Whether a cable's file names a revision or withdrawal (versions.py)."""
+    return entry is not None and bool(entry.revised or entry.withdrawn)
 
 
 def _note_read(found: QuickChanges, before: CableEntry | None, entry: CableEntry, digest: str) -> None:

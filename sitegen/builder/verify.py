@@ -26,6 +26,7 @@ from sitegen.model import Problem
 from sitegen.parallel import batches, map_batches, worker_count
 from sitegen.plan import PagePlan, plan_site, sitemap_urls
 from sitegen.render.site import OutputParts, SiteRenderer
+from sitegen.sources.history import earlier_entries, version_digests
 from sitegen.sources.pages import read_documents
 from sitegen.sources.scan import scan_cables
 from sitegen.write import Staging, copy_static
@@ -50,7 +51,10 @@ def verify_output(options: BuildOptions, as_of: str) -> list[Problem]:
     config, _ = load_config(layout.site)
     jobs = worker_count(options.jobs)
     scan = scan_cables(layout.site, jobs, {})
-    catalogue = build_catalogue(scan.entries, as_of, config.total_cables, config.feed_size)
+    catalogue = build_catalogue(
+        scan.entries, as_of, config.total_cables, config.feed_size, earlier_entries(layout.site)
+    )
+    scan.digests.update(version_digests(layout.site, catalogue.cables, scan.digests))
     pages, _ = read_documents(layout.pages, layout.site, require_date=False)
     articles, _ = read_documents(layout.articles, layout.site, require_date=True)
     articles = published_articles(articles, as_of)

@@ -82,6 +82,7 @@ class _PageResult:
     withheld: list[str]
     feed_items: int = 0
     warnings: list[tuple[str, str]] = field(default_factory=list)
+    removed: bool = False  # a removed cable's page (versions.py): no search index lists it
 
 
 @dataclass
@@ -268,6 +269,10 @@ def _check_link(here: _Here, raw: bytes, verdict: tuple[str, str, str | None], r
         result.defects.append(("missing fragment target", f"{here.page} -> {raw.decode('utf-8', 'replace')}"))
 
 
+# What a removed cable's page carries in its head (theme/templates/cable-removed.html).
+REMOVED_MARK = b'<meta name="robots" content="noindex">'
+
+
 def _find(data: bytes, marker: bytes, start: int) -> int:
     """`marker`'s position, looked for from `start` first: the contract's parts are in the article,
     so most are found within a few hundred bytes of it instead of after the page's chrome."""
@@ -277,6 +282,7 @@ def _find(data: bytes, marker: bytes, start: int) -> int:
 
 def _check_cable_contract(page: str, reference_id: str, data: bytes, result: _PageResult) -> None:
     refid = reference_id.encode()
+    result.removed = REMOVED_MARK in data[: data.find(b"</head>")]
     article = data.find(b'<article class="cable" data-refid="' + refid + b'"')
     if article < 0:
         result.defects.append(("cable page contract: no <article class=cable data-refid>", page))
@@ -314,7 +320,9 @@ def _check_share_links(page: str, refid: bytes, data: bytes, result: _PageResult
 def _check_batch(output: _Output, pages: list[str]) -> list[_PageResult]:
     """Check a batch of files; only results with something to report travel back."""
     results = (_check_page(output, page) for page in pages)
-    return [r for r in results if r.defects or r.warnings or r.cross_fragments or r.withheld or r.feed_items]
+    return [
+        r for r in results if r.defects or r.warnings or r.cross_fragments or r.withheld or r.feed_items or r.removed
+    ]
 
 
 def _check_feed(name: str, data: bytes, result: _PageResult) -> None:

@@ -162,6 +162,25 @@ class PageKeys:
         """A cable page's "Cited in articles": the title, date and file of each article citing it."""
         return [self.documents.get(cited_key(plan.name), "")]
 
+    def _removed(self, plan: PagePlan) -> list[str]:
+        """A removed cable's page: its entry (ID, dates) and its file (the reason)."""
+        entry = self.catalogue.removed[plan.name]
+        return [repr(tuple(entry)), self.digests[plan.name] if plan.name in self.digests else ""]
+
+    def _changes(self, plan: PagePlan) -> list[str]:
+        """The changes feed (every change, each cable's file: its reasons), or a release page
+        (the changes of its day, and the cables it published that are removed since, as entries:
+        a quick build's stored catalogue holds no removed cable's file digest)."""
+        catalogue = self.catalogue
+        if plan.kind == "release":
+            day = plan.name
+            changes = [change for change in catalogue.changes if change[0][:10] == day]
+            gone = [repr(tuple(entry)) for entry in catalogue.removed.values() if entry.release_day == day]
+            modified = sorted({ref for _, ref, _ in changes if ref in catalogue.cables})
+            return [repr(changes), *gone, "|", *self._entries(modified)]
+        named = sorted({ref for _, ref, _ in catalogue.changes})
+        return [repr(catalogue.changes), *(f"{ref}:{self.digests[ref]}" for ref in named if ref in self.digests)]
+
 
 # What each name a kind `reads` (kinds.py) hashes: the key is derived from the kind's declaration.
 INPUTS: dict[str, Callable[[PageKeys, PagePlan], list[str]]] = {
@@ -178,6 +197,8 @@ INPUTS: dict[str, Callable[[PageKeys, PagePlan], list[str]]] = {
     kinds.DOCUMENT: PageKeys._document,
     kinds.MENTIONS: PageKeys._mentions,
     kinds.CITED_IN: PageKeys._cited_in,
+    kinds.REMOVED: PageKeys._removed,
+    kinds.CHANGES: PageKeys._changes,
 }
 _UNREAD = {name for kind in KINDS.values() for name in kind.reads} - INPUTS.keys()
 if _UNREAD:  # a kind declares an input no reader hashes: its pages would never be rendered again

@@ -26,6 +26,7 @@ from sitegen.plan import (
     has_months,
     letters_used,
     listing_plans_showing,
+    release_plans,
     whole_month_plans,
 )
 from sitegen.sources.pages import Document
@@ -119,8 +120,33 @@ def pages_reached(
         reach.add(document_plans(pages, articles))
     if diff.pages_moved:
         reach.kinds |= {kind.name for kind in KINDS.values() if kind.reach == kinds.REACH_PAGES}
+    versions_reached(reach, catalogue, diff, page_size)
     reach.gone -= reach.plans.keys()
     return reach
+
+
+def versions_reached(reach: Reach, catalogue: Catalogue, diff: CatalogueDiff, page_size: int) -> None:
+    """REACH_VERSIONS: of each cable changed that was ever revised or removed, its history page
+    (gone when no revision is shown), its removed page, the release pages of its first release
+    and of each of its changes, and the changes feed (gone when there is no change)."""
+    versioned = [entry for entry in (*diff.edited, *_moved_entries(diff)) if entry.revised or entry.withdrawn]
+    if not versioned:
+        return
+    for entry in versioned:
+        ref, history = entry.reference_id, urls.cable_history(entry.created, entry.reference_id)
+        shown = catalogue.cables[ref] if ref in catalogue.cables else None
+        if shown is not None and shown.revised:
+            reach.add([PagePlan(urls.cable_history(shown.created, ref), "cable-history", ref)])
+        reach.gone.add(history)
+        if ref in catalogue.removed:
+            reach.add([PagePlan(catalogue.removed[ref].url, "cable-removed", ref)])
+        days = {entry.release_day, entry.revised[:10], entry.withdrawn[:10]}
+        for day in sorted(day for day in days if day in catalogue.releases):
+            reach.add(release_plans(catalogue.releases[day], page_size))
+    if catalogue.changes:
+        reach.add([PagePlan(urls.CHANGES_FEED, "changes-feed")])
+    else:
+        reach.gone.add(urls.CHANGES_FEED)
 
 
 def _moved_entries(diff: CatalogueDiff) -> Iterator[CableEntry]:

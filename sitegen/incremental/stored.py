@@ -63,6 +63,8 @@ def _summary(catalogue: Catalogue) -> dict[str, Any]:
         "withheld": tuple(sorted(catalogue.withheld)),
         "split_words": tuple(sorted(catalogue.split_words)),
         "names": {kind: tuple(facets) for kind, facets in catalogue.indexes().items()},
+        "removed": {ref: entry_fields(entry) for ref, entry in catalogue.removed.items()},
+        "changes": catalogue.changes,
     }
 
 
@@ -239,6 +241,8 @@ class StoredCatalogue(Catalogue):
         self.withheld: frozenset[str] = frozenset(summary["withheld"])
         self.split_words: frozenset[str] = frozenset(summary["split_words"])
         self.feed_size: int = summary["feed_size"]
+        self.removed = {ref: entry_from_fields(fields) for ref, fields in summary["removed"].items()}
+        self.changes: tuple[tuple[str, str, str], ...] = tuple(map(tuple, summary["changes"]))
         self._released_count: int = summary["released"]
         self._names: dict[str, tuple[str, ...]] = summary["names"]
         self.digests = _Rows(lambda ref: self._cable_row(ref)[1], lambda: self._listed("cables"))

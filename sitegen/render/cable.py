@@ -7,6 +7,7 @@ import functools
 import json
 import os
 import re
+from pathlib import Path
 from urllib.parse import quote as quote_url
 
 import orjson
@@ -20,6 +21,7 @@ from sitegen.model import Block, CableRecord, CableText, Problem, Reference
 from sitegen.parse import parse_body
 from sitegen.parse.routing import addressees, handling_caveats, partial_extract_notice
 from sitegen.plan import PagePlan
+from sitegen.render.history import versions_json, versions_line
 from sitegen.render.markup import body_html, count_redactions
 from sitegen.render.page import PageBase, Rendered, View, iso, root_of
 from sitegen.sources.cablefile import read_cable_file
@@ -187,6 +189,7 @@ class CablePages(PageBase):
             cited_in=cited,
             **_what_the_text_says(entry, record, text),
             **self._where_it_stands(entry),
+            **versions_line(Path(self.site_dir), entry),
         )
 
     def _tag_views(self, entry: CableEntry) -> list[View]:
@@ -306,4 +309,5 @@ class CablePages(PageBase):
             "cited_in": [{"title": c.title, "date": c.date, "url": c.url} for c in cited],
             "header": record.header,
             "body": record.body,
+            "versions": versions_json(Path(self.site_dir), entry),
         }

@@ -13,6 +13,7 @@ from sitegen.facets import OTHER_LETTER, Facet
 from sitegen.kinds import FAMILIES, NEWEST_SHOWN, kind_of
 from sitegen.plan import LETTER_OF, PagePlan, has_months, letters_used, listed
 from sitegen.render.buckets import BucketPages
+from sitegen.render.history import release_changes
 from sitegen.render.page import Rendered, View
 
 
@@ -181,7 +182,15 @@ class IndexPages(BucketPages):
         facet = self.catalogue.releases[plan.name]
         cables = self._entries(listed(plan, facet, self.config.page_size))
         crumbs = [View(url=urls.RELEASE_INDEX, label="Every release day")]
-        return self._listing(plan, cables, len(facet.reference_ids), f"Cables released on {facet.name}", crumbs=crumbs)
+        changes = release_changes(self.catalogue, facet.name) if plan.number == 1 else None
+        return self._listing(
+            plan,
+            cables,
+            len(facet.reference_ids),
+            f"Cables released on {facet.name}",
+            crumbs=crumbs,
+            release_changes=changes,
+        )
 
     # -- tables of counts: classifications by sensitivity, release days latest first ----------
 

@@ -20,11 +20,12 @@ from sitegen.render.feeds import FeedPages
 from sitegen.render.indexes import IndexPages
 from sitegen.render.page import BUILTIN_TEMPLATES, OutputParts, PageBase, Rendered, View, code_fingerprint, iso, root_of
 from sitegen.render.sitemaps import SitemapPages
+from sitegen.render.versions import VersionPages
 
 __all__ = ["BUILTIN_TEMPLATES", "OutputParts", "Rendered", "SiteRenderer", "View", "code_fingerprint", "iso", "root_of"]
 
 
-class SiteRenderer(CablePages, IndexPages, DocumentPages, FeedPages, SitemapPages, PageBase):
+class SiteRenderer(VersionPages, CablePages, IndexPages, DocumentPages, FeedPages, SitemapPages, PageBase):
     """Renders any PagePlan of one build."""
 
     def render(self, plan: PagePlan) -> Rendered:

@@ -156,8 +156,12 @@ def unreadable(path: str | Path, error: OSError) -> str:
 
 
 def file_reference_id(path: str | Path) -> str:
-    """The reference ID a cable file's name gives (`.../06GUANGZHOU29875.txt`): its Reference-ID must match."""
-    return os.path.splitext(os.path.basename(path))[0]
+    """The reference ID a cable file's name gives (`.../06GUANGZHOU29875.txt`): its Reference-ID must match.
+    An earlier version (`history/06GUANGZHOU29875/2.txt`, versions.py) is named by its folder."""
+    stem = os.path.splitext(os.path.basename(path))[0]
+    if stem.isdigit():
+        return os.path.basename(os.path.dirname(path))
+    return stem
 
 
 _CANONICAL = {name.lower(): name for name in KNOWN_FIELDS}

@@ -1,0 +1,44 @@
+"""History: a cable's earlier versions on disk (content/history/<REFID>/) -> their catalogue entries, and the digests page keys read of them."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from pathlib import Path
+
+from sitegen.catalogue import CableEntry, entry_from_cable
+from sitegen.catalogue_versions import Earlier
+from sitegen.layout import SiteLayout
+from sitegen.model import CableRecord
+from sitegen.parse import parse_cable
+from sitegen.versions import history_files, read_history_file
+
+
+def earlier_entries(site_dir: Path) -> Earlier:
+    """Reads a cable's earlier versions as entries, newest first (a version that does not
+    read is left out: `sitegen history` names it)."""
+
+    def earlier(entry: CableEntry) -> list[CableEntry]:
+        found: list[CableEntry] = []
+        for path in reversed(history_files(SiteLayout.as_given(site_dir).content, entry.reference_id)):
+            record = read_history_file(path)
+            if isinstance(record, CableRecord) and record.reference_id == entry.reference_id:
+                source = path.relative_to(site_dir).as_posix()
+                found.append(entry_from_cable(parse_cable(record, with_blocks=False), source))
+        return found
+
+    return earlier
+
+
+def version_digests(site_dir: Path, cables: Mapping[str, CableEntry], digests: Mapping[str, str]) -> dict[str, str]:
+    """For each released cable with earlier versions, a digest of its file and theirs and of
+    the version shown: what its pages show of its versions changes with any of them."""
+    content = SiteLayout.as_given(site_dir).content
+    changed: dict[str, str] = {}
+    for reference_id, entry in cables.items():
+        if not entry.revised:  # the quick path keys such a cable by its file alone, as here
+            continue
+        parts = [digests.get(reference_id, ""), entry.source, entry.revised, entry.withdrawn]
+        parts += [hashlib.sha256(path.read_bytes()).hexdigest() for path in history_files(content, reference_id)]
+        changed[reference_id] = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:24]
+    return changed
