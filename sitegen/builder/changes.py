@@ -14,12 +14,11 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from sitegen.catalogue import CableEntry, Catalogue
+from sitegen.fingerprint import BUILTIN_TEMPLATES, code_fingerprint
 from sitegen.incremental.manifest import BuildMeta, SourceState
 from sitegen.incremental.reach import CatalogueDiff, note_slugs
 from sitegen.incremental.stored import same_place
 from sitegen.layout import SiteLayout
-from sitegen.render.markup import REFERENCE_IN_PROSE
-from sitegen.render.site import BUILTIN_TEMPLATES, code_fingerprint
 from sitegen.sources.pages import Document
 from sitegen.sources.scan import Scan, file_digest
 from sitegen.write import BUILTIN_STATIC
@@ -109,6 +108,8 @@ def _published(entry: CableEntry, as_of: str) -> bool:
 def document_digests(pages: list[Document], articles: list[Document], catalogue: Catalogue) -> dict[str, str]:
     """What the page keys of documents depend on: their text, the article list, and the state
     (linked, withheld, unknown) of every reference ID their text could mention."""
+    from sitegen.render.markup import REFERENCE_IN_PROSE  # Markdown's import: not for a no-op build
+
     found: dict[str, str] = {}
     mentioned: set[str] = set()
     for kind, documents in (("page", pages), ("article", articles)):
