@@ -125,6 +125,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--mix", type=int, default=0, help="profile this many pages of the build's mix instead")
     args = parser.parse_args()
+    args.site = args.site.resolve()  # the scan names files relative to the site as given: one spelling
     config, _ = load_config(args.site)
     scan = scan_cables(args.site, 1, {})
     catalogue = build_catalogue(scan.entries, args.as_of, config.total_cables, config.feed_size)
