@@ -1,7 +1,7 @@
 """Citations: the published articles -> the articles citing each cable, as its page lists them ("Cited in articles").
 
 An article cites a cable when its markdown names the reference ID by the pattern the article
-renderer links (render/markup.py, REFERENCE_IN_PROSE), read over the whole text: an ID in a code
+renderer links (model.REFERENCE_IN_PROSE), read over the whole text: an ID in a code
 block counts too, as it does for the documents' keys (builder/changes.document_digests).
 A cable page's key hashes its citations' digest (`citation_digests`, `cited_keys`), which the manifest keeps
 (BuildMeta.cited), so that a build learns which cable pages an article change reaches: those
@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from sitegen import urls
-from sitegen.render.markup import REFERENCE_IN_PROSE
+from sitegen.model import REFERENCE_IN_PROSE
 from sitegen.sources.pages import Document
 
 _MENTION = re.compile(REFERENCE_IN_PROSE)

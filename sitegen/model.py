@@ -28,6 +28,11 @@ _LOOSE_REFERENCE_ID = re.compile(r"([0-9]{2})[ \t\n\r\f\v]*([A-Z][A-Z0-9 \t\n\r\
 _ASCII_SPACE = " \t\n\r\f\v"
 
 
+# A reference ID as an article writes it in prose (`06GUANGZHOU29875`): what an article links, and
+# what its key and the cables it cites are read by (render/markup.py, builder/changes.py, citations.py).
+REFERENCE_IN_PROSE = r"(?<![\w/])(\d{2}[A-Z][A-Z\-]*?\d+)(?![\w/])"
+
+
 def canonical_reference_id(text: str) -> str | None:
     """The one spelling of a reference ID that import, cable files, `release`, the ID box and
     search share: `09 rome 0042` -> `09ROME42`, `09A2B7` -> `09A2B7`; None for text that is

@@ -11,7 +11,7 @@ from sitegen import kinds
 from sitegen.builder import BuildOptions, build_site
 from sitegen.builder.verify import verify_output
 from sitegen.cli import main
-from tests.sites import PUBLISHED_CONFIG, cable, write_site
+from tests.sites import BODY, PUBLISHED_CONFIG, cable, write_site
 
 AS_OF = "2011-01-01 00:00"
 
@@ -80,3 +80,25 @@ def test_the_command_exits_1_naming_the_page(tmp_path):
     )
     assert result.exit_code == 1
     assert "feed/releases.rss" in result.output
+
+
+def test_a_cable_whose_tags_are_cut_at_another_cables_phrase_verifies_clean(tmp_path):
+    """A TAGS run is cut at the phrases other released cables write (phrases.py): the build keys
+    such a cable by its tags as cut, and verify must key it the same way (builder/keying.py), or
+    it names pages that are right."""
+    run = "PREL PGOV IT ITALIAN POLITICS IRAQI FREEDOM NATIONAL VOTE"
+    records = [
+        cable("09ROME1", "2010-12-01 00:00", body=BODY.replace("TAGS: PREL PGOV IT", "TAGS: PREL, ITALIAN POLITICS")),
+        cable(
+            "09ROME2",
+            "2010-12-01 00:00",
+            created="2009-01-02 00:00",
+            body=BODY.replace("TAGS: PREL PGOV IT", f"TAGS: {run}"),
+        ),
+    ]
+    assert "TAGS: PREL PGOV IT" in BODY
+    site = write_site(tmp_path / "site", records)
+    (site / "sitegen.toml").write_text(PUBLISHED_CONFIG)
+    options, report = build(site)
+    assert (site / "output" / "tag" / "italian-politics" / "index.html").exists()
+    assert verify_output(options, report.as_of) == []

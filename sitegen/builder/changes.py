@@ -15,12 +15,12 @@ from pathlib import Path
 
 from sitegen.catalogue import CableEntry, Catalogue
 from sitegen.catalogue_versions import Earlier, current_versions
+from sitegen.fingerprint import BUILTIN_TEMPLATES, code_fingerprint
 from sitegen.incremental.manifest import BuildMeta, SourceState
 from sitegen.incremental.reach import CatalogueDiff, note_slugs
 from sitegen.incremental.stored import same_place
 from sitegen.layout import SiteLayout
-from sitegen.render.markup import REFERENCE_IN_PROSE
-from sitegen.render.site import BUILTIN_TEMPLATES, code_fingerprint
+from sitegen.model import REFERENCE_IN_PROSE
 from sitegen.sources.pages import Document
 from sitegen.sources.scan import Scan, file_digest
 from sitegen.versions import PENDING, is_out

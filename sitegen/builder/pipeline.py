@@ -26,11 +26,11 @@ except ImportError:  # Windows: builds of one output are not guarded against eac
 
 from sitegen.builder.changes import (
     catalogue_diff,
-    document_digests,
     inputs_fingerprint,
     nothing_changed,
     release_moments,
 )
+from sitegen.builder.keying import document_keys, keyed_catalogue, kinds_to_fingerprint
 from sitegen.builder.publish import (
     STATIC_PAGE,
     BuildRun,
@@ -42,25 +42,21 @@ from sitegen.builder.publish import (
     Written,
     render_and_save,
 )
-from sitegen.builder.quick import QuickBuild
 from sitegen.builder.report import BuildBusy, BuildOptions, BuildRefused, BuildReport
-from sitegen.catalogue import CableEntry, Catalogue, articles_crossed, build_catalogue, published_articles
-from sitegen.citations import citation_digests, citations_changed, cited_in, cited_keys
+from sitegen.catalogue import CableEntry, Catalogue, articles_crossed, published_articles
+from sitegen.citations import citations_changed
 from sitegen.config import load_config, resolve_as_of, share_link_warning
+from sitegen.fingerprint import code_fingerprint
 from sitegen.incremental.keys import PageKeys
 from sitegen.incremental.manifest import BuildMeta, Manifest, SourceState, is_damaged, set_aside
 from sitegen.incremental.reach import facet_slugs, pages_reached, plans_to_key
 from sitegen.incremental.stored import recut_entries, store_catalogue
-from sitegen.kinds import BUCKET_KINDS
 from sitegen.layout import SiteLayout
 from sitegen.model import Problem
 from sitegen.parallel import worker_count
-from sitegen.phrases import cut_digests
 from sitegen.plan import plan_site, sitemap_urls
 from sitegen.render.failures import TemplateFailed
-from sitegen.render.site import OutputParts, SiteRenderer, code_fingerprint
-from sitegen.search import search_members
-from sitegen.sources.history import earlier_entries, version_digests
+from sitegen.sources.history import earlier_entries
 from sitegen.sources.pages import Document, read_documents
 from sitegen.sources.scan import FolderStats, Scan, cable_file_stats, folder_digests, scan_cables, stats_digest
 from sitegen.write import OutputError, Staging, copy_static, remove_tree
@@ -207,6 +203,10 @@ def _build(run: BuildRun) -> None:
     if incremental and not run.layout.staging.exists() and not config_errors:
         if _repeat_noop(run, meta, inputs, sources):
             return
+        # Imported once a page is to be rendered: a no-op build imports no renderer, no search
+        # index (Jinja, Pygments, Markdown, feedgen, numpy: ~0.3 s of a 0.5 s no-op at 50,000 cables).
+        from sitegen.builder.quick import QuickBuild
+
         if QuickBuild(run, inputs, folders, sources).attempt():
             return
     site = _read_site(run, meta, folders)
@@ -275,11 +275,7 @@ def _read_site(run: BuildRun, meta: BuildMeta, folders: list[FolderStats]) -> _S
     scan = scan_cables(run.layout.site, run.jobs, known, folders, meta.folders if known else {})
     run.report.problems += scan.problems
     run.report.sources_read = scan.read
-    catalogue = build_catalogue(
-        scan.entries, run.report.as_of, run.config.total_cables, run.config.feed_size, earlier_entries(run.layout.site)
-    )
-    scan.digests.update(version_digests(run.layout.site, catalogue.cables, scan.digests))
-    scan.digests.update(cut_digests(catalogue.cables, scan.digests))  # keys see tags cut at other cables' phrases
+    catalogue = keyed_catalogue(run.layout.site, scan, run.report.as_of, run.config)
     run.report.cables, run.report.released = len(scan.entries), catalogue.released_count
     pages, problems = read_documents(run.layout.pages, run.layout.site, require_date=False)
     run.report.problems += problems
@@ -292,17 +288,16 @@ def _render_site(
     run: BuildRun, meta: BuildMeta, incremental: bool, site: _Site, staging: Staging, meta_fields: dict[str, Any]
 ) -> None:
     """Plan every page, key them, render those whose key changed, publish and save."""
+    from sitegen.render.site import OutputParts, SiteRenderer  # see _build
+
     assets = copy_static(run.layout.site, staging)
     plans = plan_site(site.catalogue, run.config, site.pages, site.articles, run.search)
     urls = sitemap_urls(plan.url for plan in plans)
     renderer = SiteRenderer(
         run.config, site.catalogue, run.layout.site, site.pages, site.articles, OutputParts(assets, urls, run.search)
     )
-    # Every kind a listing's month may turn into is fingerprinted, planned or not: the quick path
-    # takes a change that makes the first calendar or day page (it keys only kinds fingerprinted).
-    fingerprints = renderer.fingerprints(sorted({plan.kind for plan in plans} | set(BUCKET_KINDS.values())))
-    cited = citation_digests(cited_in(site.articles))
-    documents = document_digests(site.pages, site.articles, site.catalogue) | cited_keys(cited)
+    fingerprints = renderer.fingerprints(kinds_to_fingerprint(plans))
+    cited, documents = document_keys(site.pages, site.articles, site.catalogue)
     keys = PageKeys(site.catalogue, run.config, site.scan.digests, fingerprints, documents, urls)
     memory = run.memory()
     previous = (memory.pages if memory else run.manifest.page_keys()) if incremental else {}
@@ -327,6 +322,8 @@ def _render_site(
     planned = {plan.url for plan in plans} | {STATIC_PAGE}
     search = None
     if run.search:
+        from sitegen.search import search_members  # see _build
+
         catalogue = site.catalogue
         search = SearchInput(search_members(catalogue.cables, site.scan.digests), catalogue.cables.__getitem__)
     saved = Saved(

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Container, Iterable
 from dataclasses import astuple, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sitegen import urls
 from sitegen.builder.report import BuildMemory, BuildOptions, BuildReport
@@ -25,11 +25,13 @@ from sitegen.layout import SiteLayout
 from sitegen.model import Problem
 from sitegen.parallel import batches, map_batches
 from sitegen.plan import PagePlan
-from sitegen.render.site import Rendered, SiteRenderer
-from sitegen.search import IndexOutput, IndexUpdate, Member, update_index
-from sitegen.search.index import EntryOf, write_record
 from sitegen.urls import SEARCH_FOLDER
 from sitegen.write import Staging
+
+if TYPE_CHECKING:  # the renderer and the search index are imported where they are used: see pipeline.py
+    from sitegen.render.site import Rendered, SiteRenderer
+    from sitegen.search import IndexUpdate, Member
+    from sitegen.search.index import EntryOf
 
 RENDER_BATCH = 200
 STATIC_PAGE = f"{urls.STATIC_FOLDER}/"  # the manifest's name for the static files, kept like a page
@@ -191,6 +193,8 @@ def publish(
     run.report.notes += staging.notes
     run.report.files = moved if moved >= 0 else sum(len(files) for _, files in written.values())
     if index is not None:
+        from sitegen.search.index import write_record  # numpy's import: only a build with search pays it
+
         write_record(run.layout.search_record, index.record)
     elif not run.search:
         run.layout.search_record.unlink(missing_ok=True)
@@ -292,6 +296,8 @@ class SearchInput:
 def stage_search_index(run: BuildRun, staging: Staging, search: SearchInput) -> IndexUpdate:
     """Write the search index's segments that changed into the staging folder (each file only
     if its bytes differ from the output's)."""
+    from sitegen.search import IndexOutput, update_index  # numpy's import: only a build with search pays it
+
     started = time.perf_counter()
     output = run.layout.output
 

@@ -16,6 +16,7 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sitegen import urls
 from sitegen.builder.changes import document_digests, release_moments, release_set_unchanged
@@ -50,10 +51,12 @@ from sitegen.plan import (
     sitemap_urls,
 )
 from sitegen.render.site import OutputParts, SiteRenderer, code_fingerprint
-from sitegen.search import Member, read_record
 from sitegen.sources.pages import Document, read_documents
 from sitegen.sources.scan import FileStat, FolderStats, ScanTask, folder_digests, read_files
 from sitegen.write import Staging, copy_static
+
+if TYPE_CHECKING:
+    from sitegen.search import Member
 
 QUICK_FILES = 5000  # more files changed, come or gone than this go the general way
 READ_ALONE = 64  # more changed files than this are read on every core
@@ -231,6 +234,8 @@ def quick_members(record_path: Path, catalogue: StoredCatalogue, moved: Moved | 
     """The released cables the search index is to hold once this build is published: those its
     record holds, with the new digests of the cables changed in place, less the cables moved
     out and with those moved in (None: no usable record)."""
+    from sitegen.search import Member, read_record  # numpy's import: only a build with search pays it
+
     record = read_record(record_path)
     if record is None:
         return None

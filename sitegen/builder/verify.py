@@ -14,10 +14,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.builder.changes import document_digests
+from sitegen.builder.keying import document_keys, keyed_catalogue, kinds_to_fingerprint
 from sitegen.builder.report import BuildOptions
-from sitegen.catalogue import build_catalogue, published_articles
-from sitegen.citations import citation_digests, cited_in, cited_keys
+from sitegen.catalogue import published_articles
 from sitegen.config import load_config
 from sitegen.incremental.keys import PageKeys
 from sitegen.incremental.manifest import Manifest
@@ -26,7 +25,6 @@ from sitegen.model import Problem
 from sitegen.parallel import batches, map_batches, worker_count
 from sitegen.plan import PagePlan, plan_site, sitemap_urls
 from sitegen.render.site import OutputParts, SiteRenderer
-from sitegen.sources.history import earlier_entries, version_digests
 from sitegen.sources.pages import read_documents
 from sitegen.sources.scan import scan_cables
 from sitegen.write import Staging, copy_static
@@ -51,10 +49,7 @@ def verify_output(options: BuildOptions, as_of: str) -> list[Problem]:
     config, _ = load_config(layout.site)
     jobs = worker_count(options.jobs)
     scan = scan_cables(layout.site, jobs, {})
-    catalogue = build_catalogue(
-        scan.entries, as_of, config.total_cables, config.feed_size, earlier_entries(layout.site)
-    )
-    scan.digests.update(version_digests(layout.site, catalogue.cables, scan.digests))
+    catalogue = keyed_catalogue(layout.site, scan, as_of, config)
     pages, _ = read_documents(layout.pages, layout.site, require_date=False)
     articles, _ = read_documents(layout.articles, layout.site, require_date=True)
     articles = published_articles(articles, as_of)
@@ -71,8 +66,8 @@ def verify_output(options: BuildOptions, as_of: str) -> list[Problem]:
         renderer = SiteRenderer(
             config, catalogue, layout.site, pages, articles, OutputParts(assets, urls, options.search)
         )
-        fingerprints = renderer.fingerprints(sorted({plan.kind for plan in plans}))
-        documents = document_digests(pages, articles, catalogue) | cited_keys(citation_digests(cited_in(articles)))
+        fingerprints = renderer.fingerprints(kinds_to_fingerprint(plans))
+        _, documents = document_keys(pages, articles, catalogue)
         keys = PageKeys(catalogue, config, scan.digests, fingerprints, documents, urls)
         tasks = [(plan, saved.get(plan.url, ("",))[0]) for plan in plans]
         problems: list[Problem] = []

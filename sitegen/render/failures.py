@@ -11,8 +11,6 @@ import os
 from pathlib import Path
 from types import TracebackType
 
-import jinja2
-
 from sitegen.model import Problem
 
 
@@ -28,6 +26,8 @@ class TemplateFailed(Exception):
 def template_problem(error: BaseException, site_dir: Path, page: str) -> Problem | None:
     """The problem `error` is when a template raised it (`page` says which page, or pages, it
     was making), or None when no template did: that is a bug of sitegen's, left to surface."""
+    import jinja2  # here: the build imports this module for TemplateFailed, a no-op build no Jinja
+
     if isinstance(error, jinja2.TemplateSyntaxError):
         where, line = error.filename or error.name or "templates", error.lineno
     else:

@@ -13,7 +13,7 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 from markupsafe import Markup
 
-from sitegen.model import Block, Reference
+from sitegen.model import REFERENCE_IN_PROSE, Block, Reference
 
 _BLOCK_CLASS = {"pagebreak": "pagebreak", "sipdis": "sipdis"}
 
@@ -145,9 +145,6 @@ def _with_line_anchors(block: Block) -> str:
         start = offset
     parts.append(escape_text(block.text[start:]))
     return "".join(parts)
-
-
-REFERENCE_IN_PROSE = r"(?<![\w/])(\d{2}[A-Z][A-Z\-]*?\d+)(?![\w/])"
 
 
 WITHHELD_TEXT = "[not yet released]"

@@ -5,7 +5,6 @@ and the helpers that wrap a page's context in its template."""
 from __future__ import annotations
 
 import dataclasses
-import functools
 import hashlib
 import json
 import re
@@ -23,6 +22,8 @@ from pygments.formatters import HtmlFormatter
 from sitegen import urls
 from sitegen.catalogue import CableEntry, Catalogue
 from sitegen.config import Config
+from sitegen.fingerprint import BUILTIN_TEMPLATES as BUILTIN_TEMPLATES
+from sitegen.fingerprint import code_fingerprint as code_fingerprint
 from sitegen.kinds import CHROME_CONFIG, CONFIG_BY_KIND, KINDS, TEMPLATE_BY_KIND
 from sitegen.layout import SiteLayout
 from sitegen.model import Problem
@@ -32,9 +33,6 @@ from sitegen.render.failures import TemplateFailed, template_problem
 from sitegen.render.lexer import CableHeaderLexer
 from sitegen.render.rows import CableRows
 from sitegen.sources.pages import Document
-
-BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "theme" / "templates"
-
 
 # What templates read as `x.name`. Jinja tries an attribute before an item, so a dict costs a
 # raised and caught AttributeError on every `{{ x.name }}`: dozens a cable page. `x["name"]`
@@ -80,16 +78,6 @@ def dates_whole(text: str) -> Markup:
     """Text (escaped) with each date in it kept on one line: a browser breaks `2010-11-28`
     after a hyphen, and a heading would end in `2010-11-`."""
     return Markup(_DATE_IN_TEXT.sub(lambda found: f'<span class="date">{found.group()}</span>', str(escape(text))))
-
-
-@functools.lru_cache(maxsize=1)
-def code_fingerprint() -> str:
-    """A hash of sitegen's own source: a new version of the tool re-renders what it renders."""
-    package = Path(__file__).resolve().parent.parent
-    digest = hashlib.blake2b(digest_size=16)
-    for path in sorted(package.rglob("*.py")):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 def root_of(url: str) -> str:
@@ -140,16 +128,26 @@ class PageBase:
         self.explainer = self.pages.get(config.explainer)
         self.footer_pages = [d for slug, d in sorted(self.pages.items()) if slug != config.explainer]
         self._chrome_cache: dict[tuple[str, str | None], dict[str, Markup]] = {}
+        self._templates: dict[str, tuple[str, list[str]]] = {}  # see _template
         self.environment.globals["cable_rows"] = CableRows(self.environment)
 
     def _template_closure(self, name: str, seen: set[str]) -> None:
         if name in seen:
             return
         seen.add(name)
-        source, filename, _ = self._loader.get_source(self.environment, name)
-        for referenced in jinja2.meta.find_referenced_templates(self.environment.parse(source, name, filename)):
-            if referenced:
-                self._template_closure(referenced, seen)
+        for referenced in self._template(name)[1]:
+            self._template_closure(referenced, seen)
+
+    def _template(self, name: str) -> tuple[str, list[str]]:
+        """A template's source and the templates it names, read and parsed once a build: every
+        kind's hash reads base.html and macros.html again, and Jinja's parser is slow (a fifth
+        of a one-cable rebuild, parsing the same few templates twenty times)."""
+        known = self._templates.get(name)
+        if known is None:
+            source, filename, _ = self._loader.get_source(self.environment, name)
+            parsed = self.environment.parse(source, name, filename)
+            known = self._templates[name] = (source, [r for r in jinja2.meta.find_referenced_templates(parsed) if r])
+        return known
 
     @property
     def _loader(self) -> jinja2.BaseLoader:
@@ -168,7 +166,7 @@ class PageBase:
             problem = template_problem(error, self.site_dir, pages)
             assert problem is not None, "a syntax error names its template"
             raise TemplateFailed(problem) from None
-        sources = [self._loader.get_source(self.environment, name)[0] for name in sorted(seen)]
+        sources = [self._template(name)[0] for name in sorted(seen)]
         return hashlib.blake2b("\x1f".join(sorted(seen) + sources).encode(), digest_size=16).hexdigest()
 
     def fingerprints(self, kinds: list[str]) -> dict[str, str]:
