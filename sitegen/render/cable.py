@@ -76,6 +76,7 @@ def _what_the_text_says(entry: CableEntry, record: CableRecord, text: CableText)
     }
 
 
+@functools.lru_cache(maxsize=4)  # the page and its JSON twin count the same body, one after the other
 def word_count(body: str) -> int:
     """A cable's length as a reader counts it: runs of letters or digits in its body."""
     return len(_WORD.findall(body))
