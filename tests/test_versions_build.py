@@ -192,3 +192,22 @@ def test_a_day_that_only_modifies_or_removes_cables_has_its_release_page(story_s
                 assert "0 cables" in release
         assert_equals_full_build(story_site, as_of)
         audited(story_site, as_of)
+
+
+def test_a_release_day_whose_only_new_cable_is_deleted_keeps_its_page_of_changes(story_site):
+    """SECOND released NEW and modified three cables: NEW's file deleted (a quick build), the
+    day's page stays, of 0 cables, listing what it modified; NEW back, it lists NEW again."""
+    output, as_of = story_site / "output", f"{SECOND} 23:59"
+    build(story_site, as_of)
+    new = next((story_site / "content" / "cables").rglob(f"{NEW}.txt"))
+    kept = new.read_bytes()
+    new.unlink()
+    for _ in range(2):
+        build(story_site, as_of)
+        release = (output / "release" / SECOND / "index.html").read_text()
+        assert "Modified in this release" in release
+        assert (NEW in release) is new.exists()
+        assert ("0 cables" in release) is not new.exists()
+        assert f"release/{SECOND}/" in (output / "release" / "index.html").read_text()
+        assert_equals_full_build(story_site, as_of)
+        new.write_bytes(kept)
