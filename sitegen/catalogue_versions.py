@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from sitegen.facets import Facet
 from sitegen.versions import is_out
 
 if TYPE_CHECKING:
-    from sitegen.catalogue import CableEntry
+    from sitegen.catalogue import CableEntry, Catalogue
 
 # A cable's earlier versions' entries, newest first (sources/history.py, earlier_entries).
 Earlier = Callable[["CableEntry"], list["CableEntry"]]
@@ -74,3 +75,14 @@ def version_at(entry: CableEntry, as_of: str, earlier: Earlier | None) -> CableE
     # No earlier version out (or its history is missing): the oldest known stands, which the
     # embargo then withholds unless it was released.
     return versions[-1] if versions else entry._replace(released="")
+
+
+def release_days(catalogue: Catalogue) -> list[str]:
+    """Every release day by the catalogue's moment, latest first: each day that released cables,
+    and each that only modified or removed some (its page lists those changes, issue 34)."""
+    return sorted(set(catalogue.releases) | {moment[:10] for moment, _, _ in catalogue.changes}, reverse=True)
+
+
+def release_facet(catalogue: Catalogue, day: str) -> Facet:
+    """A release day's cables: none for a day that only modified or removed some."""
+    return catalogue.releases[day] if day in catalogue.releases else Facet(day, day, ())

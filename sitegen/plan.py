@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 from sitegen import urls
 from sitegen.catalogue import CableEntry, Catalogue
+from sitegen.catalogue_versions import release_days, release_facet
 from sitegen.config import Config
 from sitegen.facets import LETTERS, OTHER_LETTER, Facet, index_letter, origin_letter
 from sitegen.kinds import FAMILIES, NEWEST_SHOWN, bucket_kind, kind_of
@@ -188,8 +189,8 @@ def plan_site(
         plans += family_plans(family.kind, indexes[family.kind], size)
     for month, facet in sorted(catalogue.months.items(), reverse=True):
         plans += month_plans("month", facet, month, size)
-    for facet in catalogue.releases.values():
-        plans += release_plans(facet, size)
+    for day in release_days(catalogue):
+        plans += release_plans(release_facet(catalogue, day), size)
     for post in catalogue.posts():
         plans.append(PagePlan(urls.id_shard(post), "id-shard", post))
     plans += document_plans(pages, articles)

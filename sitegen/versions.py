@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sitegen.layout import history_folder
-from sitegen.model import CableRecord, Problem
+from sitegen.model import CableRecord, Problem, is_valid_moment
 from sitegen.sources.cablefile import CableFileError, format_cable, parse_cable_file, read_cable_file
 
 REVISED, REVISION_NOTE, SUPERSEDED = "Revised", "Revision-Note", "Superseded"
@@ -25,11 +25,39 @@ VERSION_FIELDS = frozenset(name.lower() for name in (REVISED, REVISION_NOTE, SUP
 # A stamp `sitegen release` has not yet given. It sorts after every moment, so a version
 # pending release is never current at any `--as-of`.
 PENDING = "pending"
+_STAMPS = frozenset(name.lower() for name in (REVISED, SUPERSEDED, WITHDRAWN))
 
 
 def is_out(moment: str | None, as_of: str) -> bool:
-    """True when a stamp (a release, revision or withdrawal moment) has come by `as_of`."""
-    return bool(moment) and moment != PENDING and moment <= as_of  # type: ignore[operator]
+    """True when a stamp (a release, revision or withdrawal moment) has come by `as_of`. A stamp
+    that is no moment (`pending`, or malformed: stamp_problem reports it) never comes."""
+    return moment is not None and moment != "" and moment <= as_of and is_valid_moment(moment)
+
+
+def is_pending(stamp: str) -> bool:
+    """True for a stamp given that is no moment: `pending`, or malformed (treated as pending)."""
+    return stamp == PENDING or not is_valid_moment(stamp)
+
+
+def is_malformed_stamp(value: str | None) -> bool:
+    """True for a version stamp that is neither `pending` nor a real moment YYYY-MM-DD HH:MM."""
+    return bool(value) and value != PENDING and not is_valid_moment(value)  # type: ignore[arg-type]
+
+
+def stamp_problem(data: bytes, shown: str, why: str = "") -> Problem | None:
+    """The first malformed `Revised:`, `Withdrawn:` or `Superseded:` in a cable or history
+    file's fields, named by file and line, and `why` (what the build does about it)."""
+    head = data.partition(b"\n\n")[0].decode("utf-8", "surrogateescape")
+    for number, line in enumerate(head.split("\n"), start=1):
+        name, _, value = line.partition(":")
+        value = value[1:] if value.startswith(" ") else value
+        if name.lower() in _STAMPS and is_malformed_stamp(value):
+            return Problem(
+                shown,
+                number,
+                f"{name} {value[:40]!r} is neither a real date and time YYYY-MM-DD HH:MM nor {PENDING!r}{why}",
+            )
+    return None
 
 
 def with_fields(record: CableRecord, **fields: str | None) -> CableRecord:
@@ -57,7 +85,8 @@ def substance(record: CableRecord) -> bytes:
 
 def is_released_version(record: CableRecord) -> bool:
     """True when the file's version has been released (a pending revision has not)."""
-    return bool(record.released) and record.extra_field(REVISED) != PENDING
+    revised = record.extra_field(REVISED)
+    return bool(record.released) and (revised is None or is_valid_moment(revised))
 
 
 @dataclass(frozen=True)
@@ -119,11 +148,15 @@ def read_versions(content: Path, current_path: Path) -> tuple[list[Version], lis
 def read_history_file(path: Path) -> CableRecord | Problem:
     """An earlier version's file (named by its number, not its reference ID)."""
     try:
-        return parse_cable_file(path.read_bytes())
+        data = path.read_bytes()
+        record = parse_cable_file(data)
     except OSError as error:
         return Problem(str(path), 0, f"cannot read: {error.strerror}")
     except CableFileError as error:
         return Problem(str(path), error.line, str(error))
+    # A version whose stamps do not read is left out whole, as one that does not parse: which
+    # version came when is then unknown, and an older version (or none) is the safe one to show.
+    return stamp_problem(data, str(path), " (this version is left out)") or record
 
 
 def keep_version(content: Path, record: CableRecord, superseded: str | None) -> Path:

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from sitegen.cli import main
 from sitegen.sources.cablefile import read_cable_file
 from sitegen.versions import read_history_file
+from tests.sites import PUBLISHED_CONFIG, all_bytes, assert_equals_full_build, build, problems
 from tests.versions_story import CORRECTED, FIRST, KEPT, LIFTED, LONGER, NEW, REMOVED, SECOND, write_dumps
 
 
@@ -102,3 +104,64 @@ def test_revise_keeps_the_version_before_a_hand_edit_and_history_shows_the_diff(
     assert f"version 1: released {FIRST} 00:00, superseded 2011-01-05 00:00" in shown
     assert "version 2: released 2011-01-05 00:00: a typo fixed" in shown
     assert "-2. (C) Second paragraph.\n+2. (C) Second paragraph, fixed.\n" in shown
+
+
+def _restamp(path: Path, field: str, value: str) -> int:
+    """Give a file's version stamp `field` a new value; the line it is on."""
+    lines = path.read_bytes().split(b"\n")
+    line = next(n for n, text in enumerate(lines) if text.startswith(f"{field}:".encode()))
+    lines[line] = f"{field}: {value}".encode()
+    path.write_bytes(b"\n".join(lines))
+    return line + 1
+
+
+def _story_site(tmp_path: Path) -> Path:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitegen.toml").write_text(PUBLISHED_CONFIG)
+    imported_twice(site, tmp_path)
+    return site
+
+
+@pytest.mark.parametrize("value", ["2011-02-30 00:00", "2011-02-01", "soon", "2011-02-01 00:00 UTC"])
+def test_a_malformed_revision_stamp_is_a_problem_and_the_revision_is_not_shown(tmp_path, value):
+    site = _story_site(tmp_path)
+    line = _restamp(cable_file(site, LIFTED), "Revised", value)
+    expected = f"content/cables/2009/01/{LIFTED}.txt:{line}: Revised {value!r} is neither a real date"
+    for _ in range(2):  # the second build reads nothing new: the problem is reported again
+        report = build(site, "2011-06-01 00:00", clean=False)
+        assert [str(p) for p in problems(report) if p.path.endswith(f"{LIFTED}.txt")] == [
+            next(str(p) for p in problems(report) if str(p).startswith(expected))
+        ]
+        page = (site / "output" / "cable" / "2009" / "01" / f"{LIFTED}.html").read_text()
+        assert "XXXXXXXXXXXX" in page  # the version released before the revision
+        assert b"THE MAYOR" not in all_bytes(site / "output")
+    assert_equals_full_build(site, "2011-06-01 00:00")
+    result = CliRunner().invoke(main, ["build", "--site", str(site), "--as-of", "2011-06-01", "--strict"])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert expected in result.output
+
+
+def test_a_malformed_withdrawal_stamp_is_a_problem_and_the_cable_stays_as_released(tmp_path):
+    site = _story_site(tmp_path)
+    line = _restamp(cable_file(site, REMOVED), "Withdrawn", "2011-02-01 25:00")
+    report = build(site, "2011-06-01 00:00", clean=False)
+    assert f"content/cables/2009/04/{REMOVED}.txt:{line}: Withdrawn '2011-02-01 25:00' is neither" in "\n".join(
+        map(str, problems(report))
+    )
+    assert "removed" not in (site / "output" / "cable" / "2009" / "04" / f"{REMOVED}.html").read_text().lower()
+    assert_equals_full_build(site, "2011-06-01 00:00")
+
+
+def test_a_malformed_superseded_stamp_in_a_history_file_is_a_problem_naming_it(tmp_path):
+    site = _story_site(tmp_path)
+    [earlier] = history(site, LIFTED)
+    line = _restamp(earlier, "Superseded", "later")
+    expected = f"content/history/{LIFTED}/1.txt:{line}: Superseded 'later' is neither"
+    for _ in range(2):
+        report = build(site, "2011-06-01 00:00", clean=False)
+        assert expected in "\n".join(map(str, problems(report)))
+    shown = CliRunner().invoke(main, ["history", LIFTED, "--site", str(site)])
+    assert f"1.txt:{line}: Superseded 'later' is neither" in shown.output
+    assert "Traceback" not in shown.output

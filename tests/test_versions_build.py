@@ -156,3 +156,58 @@ def test_the_story_of_a_second_release(story_site):
     assert re.findall(r"<title>(09ROME\d) (\w+)", feed) == [
         (REMOVED, "removed"), (LONGER, "modified"), (CORRECTED, "modified"), (LIFTED, "modified"),
     ]  # fmt: skip
+
+
+def _add_field(path: Path, field: str) -> None:
+    """A field added to a cable file's fields (after its first line)."""
+    first, rest = path.read_bytes().split(b"\n", 1)
+    path.write_bytes(first + b"\n" + field.encode() + b"\n" + rest)
+
+
+def test_a_day_that_only_modifies_or_removes_cables_has_its_release_page(story_site):
+    """A release that adds no cable still lists what it modified and removed, once its day has
+    come: as of before it, no page and no row; built incrementally as a full build."""
+    output = story_site / "output"
+    assert (
+        run("revise", KEPT, "--note", "a typo fixed", "--released", "2011-03-01", "--site", str(story_site)).exit_code
+        == 0
+    )
+    kept = next((story_site / "content" / "cables").rglob(f"{KEPT}.txt"))
+    kept.write_bytes(kept.read_bytes().replace(b"Second paragraph.", b"Second paragraph, fixed."))
+    _add_field(next((story_site / "content" / "cables").rglob(f"{NEW}.txt")), "Withdrawn: 2011-03-05 00:00")
+    for as_of in ("2011-02-15 00:00", "2011-06-01 00:00", "2011-03-02 00:00", "2011-02-15 00:00"):
+        build(story_site, as_of)
+        index = (output / "release" / "index.html").read_text()
+        for day, heading, ref in (
+            ("2011-03-01", "Modified in this release", KEPT),
+            ("2011-03-05", "Removed in this release", NEW),
+        ):
+            shown = day <= as_of
+            assert (output / "release" / day / "index.html").exists() is shown, (as_of, day)
+            assert (f"release/{day}/" in index) is shown
+            if shown:
+                release = (output / "release" / day / "index.html").read_text()
+                assert heading in release
+                assert ref in release
+                assert "0 cables" in release
+        assert_equals_full_build(story_site, as_of)
+        audited(story_site, as_of)
+
+
+def test_a_release_day_whose_only_new_cable_is_deleted_keeps_its_page_of_changes(story_site):
+    """SECOND released NEW and modified three cables: NEW's file deleted (a quick build), the
+    day's page stays, of 0 cables, listing what it modified; NEW back, it lists NEW again."""
+    output, as_of = story_site / "output", f"{SECOND} 23:59"
+    build(story_site, as_of)
+    new = next((story_site / "content" / "cables").rglob(f"{NEW}.txt"))
+    kept = new.read_bytes()
+    new.unlink()
+    for _ in range(2):
+        build(story_site, as_of)
+        release = (output / "release" / SECOND / "index.html").read_text()
+        assert "Modified in this release" in release
+        assert (NEW in release) is new.exists()
+        assert ("0 cables" in release) is not new.exists()
+        assert f"release/{SECOND}/" in (output / "release" / "index.html").read_text()
+        assert_equals_full_build(story_site, as_of)
+        new.write_bytes(kept)

@@ -23,7 +23,7 @@ from sitegen.layout import SiteLayout
 from sitegen.model import REFERENCE_IN_PROSE
 from sitegen.sources.pages import Document
 from sitegen.sources.scan import Scan, file_digest
-from sitegen.versions import PENDING, is_out
+from sitegen.versions import is_out, is_pending
 from sitegen.write import BUILTIN_STATIC
 
 
@@ -64,9 +64,9 @@ def release_moments(
 
 def _moments(entry: CableEntry) -> tuple[str, ...]:
     """The moments a cable's file names at which what the site shows of it changes: its release,
-    and its revision and withdrawal (versions.py; a pending one is no moment)."""
+    and its revision and withdrawal (versions.py; a pending or malformed one is no moment)."""
     moments = (entry.released, entry.revised, entry.withdrawn)
-    return tuple(moment for moment in moments if moment and moment != PENDING)
+    return tuple(moment for moment in moments if moment and not is_pending(moment))
 
 
 def _version_shown(entry: CableEntry, as_of: str, earlier: Earlier | None) -> CableEntry:

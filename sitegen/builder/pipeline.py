@@ -56,7 +56,7 @@ from sitegen.model import Problem
 from sitegen.parallel import worker_count
 from sitegen.plan import plan_site, sitemap_urls
 from sitegen.render.failures import TemplateFailed
-from sitegen.sources.history import earlier_entries
+from sitegen.sources.history import earlier_entries, history_problems
 from sitegen.sources.pages import Document, read_documents
 from sitegen.sources.scan import FolderStats, Scan, cable_file_stats, folder_digests, scan_cables, stats_digest
 from sitegen.write import OutputError, Staging, copy_static, remove_tree
@@ -276,6 +276,9 @@ def _read_site(run: BuildRun, meta: BuildMeta, folders: list[FolderStats]) -> _S
     run.report.problems += scan.problems
     run.report.sources_read = scan.read
     catalogue = keyed_catalogue(run.layout.site, scan, run.report.as_of, run.config)
+    history = history_problems(run.layout.site, catalogue.cables)
+    scan.problems += history  # as a broken cable file's: the next build reads the site again
+    run.report.problems += history
     run.report.cables, run.report.released = len(scan.entries), catalogue.released_count
     pages, problems = read_documents(run.layout.pages, run.layout.site, require_date=False)
     run.report.problems += problems

@@ -36,6 +36,7 @@ from sitegen.catalogue import (
     entry_from_fields,
     published_articles,
 )
+from sitegen.catalogue_versions import release_facet
 from sitegen.citations import citation_digests, citations_changed, cited_in, cited_keys
 from sitegen.incremental.edit import Moved
 from sitegen.incremental.keys import PageKeys
@@ -389,7 +390,9 @@ def listed_cables(catalogue: StoredCatalogue, plans: Iterable[PagePlan], page_si
     indexes = catalogue.indexes()
     for plan in plans:
         if plan.kind in LISTING_KINDS:
-            yield from listed(plan, indexes[LISTING_KINDS[plan.kind]][plan.name], page_size)
+            kind = LISTING_KINDS[plan.kind]
+            facet = release_facet(catalogue, plan.name) if kind == "release" else indexes[kind][plan.name]
+            yield from listed(plan, facet, page_size)
         elif plan.kind in FEED_FACET_KINDS:
             yield from catalogue.feed(FEED_FACET_KINDS[plan.kind], plan.name)
         elif plan.kind == "releases-feed":

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 from sitegen import kinds
 from sitegen.catalogue import Catalogue
+from sitegen.catalogue_versions import release_days, release_facet
 from sitegen.citations import cited_key
 from sitegen.config import Config
 from sitegen.facets import Facet
@@ -64,7 +65,10 @@ class PageKeys:
         cables, a calendar only its days' counts (so each changes only when its bucket does); a
         release day's page its count and its cables."""
         kind = kind_of(plan.kind)
-        facet = self.catalogue.indexes()[kind.lists or ""][plan.name]
+        if plan.kind == "release":  # a day of changes only lists no cable
+            facet = release_facet(self.catalogue, plan.name)
+        else:
+            facet = self.catalogue.indexes()[kind.lists or ""][plan.name]
         size = self.config.page_size
         shown = self._entries(listed(plan, facet, size))
         if kind.listing == "overview":
@@ -146,7 +150,10 @@ class PageKeys:
 
     def _counts(self, plan: PagePlan) -> list[str]:
         """A table of counts: each classification's or release day's."""
-        facets = self.catalogue.classifications if plan.kind == "classification-index" else self.catalogue.releases
+        if plan.kind == "classification-index":
+            facets = self.catalogue.classifications
+        else:  # every release day, and each day of changes only (of no cable)
+            facets = {day: release_facet(self.catalogue, day) for day in release_days(self.catalogue)}
         return [f"{name}:{facet.slug}:{len(facet.reference_ids)}" for name, facet in facets.items()]
 
     def _sitemap(self, plan: PagePlan) -> list[str]:

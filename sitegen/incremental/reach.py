@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from sitegen import kinds, urls
 from sitegen.catalogue import CableEntry, Catalogue, facet_names, newest_first_slot
+from sitegen.catalogue_versions import release_days, release_facet
 from sitegen.facets import Facet
 from sitegen.kinds import FAMILIES, FEED_FACET_KINDS, KINDS, NEWEST_SHOWN
 from sitegen.parse.references import spellings_of
@@ -109,6 +110,12 @@ def pages_reached(
     cables = _cables_reached(diff, catalogue, months)
     shown = [catalogue.cables.get(ref) for ref in sorted(cables)]
     reach.add(PagePlan(cable.url, "cable", cable.reference_id) for cable in shown if cable is not None)
+    # A history page is keyed as its cable's page (kinds.py: it reads CABLE), so reached with it.
+    reach.add(
+        PagePlan(urls.cable_history(cable.created, cable.reference_id), "cable-history", cable.reference_id)
+        for cable in shown
+        if cable is not None and cable.revised
+    )
     _cables_gone(reach, diff)
     _listings_edited(reach, catalogue, diff.edited, page_size)
     for listing, found in sorted(months.items()):
@@ -141,8 +148,8 @@ def versions_reached(reach: Reach, catalogue: Catalogue, diff: CatalogueDiff, pa
         if ref in catalogue.removed:
             reach.add([PagePlan(catalogue.removed[ref].url, "cable-removed", ref)])
         days = {entry.release_day, entry.revised[:10], entry.withdrawn[:10]}
-        for day in sorted(day for day in days if day in catalogue.releases):
-            reach.add(release_plans(catalogue.releases[day], page_size))
+        for day in sorted(days & set(release_days(catalogue))):
+            reach.add(release_plans(release_facet(catalogue, day), page_size))
     if catalogue.changes:
         reach.add([PagePlan(urls.CHANGES_FEED, "changes-feed")])
     else:
@@ -251,6 +258,8 @@ def _listing_moved(
     page_size, or fell to it, gains or loses its day pages; a facet, every month's pages."""
     kind, name = listing
     after = catalogue.indexes()[kind].get(name)
+    if kind == "release" and after is None and name in release_days(catalogue):
+        after = release_facet(catalogue, name)  # emptied, a day of changes only: its page stays
     if kind != "release" and _months_came_or_went(kind, before, after, page_size):
         buckets = buckets | {month for facet in (before, after) if facet for month, _ in facet.by_month}
     for month, days in sorted(_by_month(buckets).items()):

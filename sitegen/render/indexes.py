@@ -9,6 +9,7 @@ from typing import Any
 
 from sitegen import urls
 from sitegen.catalogue import CableEntry, sensitivity
+from sitegen.catalogue_versions import release_days, release_facet
 from sitegen.facets import OTHER_LETTER, Facet
 from sitegen.kinds import FAMILIES, NEWEST_SHOWN, kind_of
 from sitegen.plan import LETTER_OF, PagePlan, has_months, letters_used, listed
@@ -179,7 +180,7 @@ class IndexPages(BucketPages):
         return self._one(plan, self._page_html("listing.html", plan, **context))
 
     def _release(self, plan: PagePlan) -> Rendered:
-        facet = self.catalogue.releases[plan.name]
+        facet = release_facet(self.catalogue, plan.name)
         cables = self._entries(listed(plan, facet, self.config.page_size))
         crumbs = [View(url=urls.RELEASE_INDEX, label="Every release day")]
         changes = release_changes(self.catalogue, facet.name) if plan.number == 1 else None
@@ -212,7 +213,7 @@ class IndexPages(BucketPages):
     def _release_index(self, plan: PagePlan) -> Rendered:
         rows = [
             View(name=day, url=urls.listing_page(urls.release_folder(day), 1), count=len(facet.reference_ids), day=day)
-            for day, facet in self.catalogue.releases.items()
+            for day, facet in ((day, release_facet(self.catalogue, day)) for day in release_days(self.catalogue))
         ]
         return self._counts(plan, "Releases", "Release day", rows, "latest first")
 

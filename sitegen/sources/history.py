@@ -9,7 +9,7 @@ from pathlib import Path
 from sitegen.catalogue import CableEntry, entry_from_cable
 from sitegen.catalogue_versions import Earlier
 from sitegen.layout import SiteLayout
-from sitegen.model import CableRecord
+from sitegen.model import CableRecord, Problem
 from sitegen.parse import parse_cable
 from sitegen.versions import history_files, read_history_file
 
@@ -28,6 +28,20 @@ def earlier_entries(site_dir: Path) -> Earlier:
         return found
 
     return earlier
+
+
+def history_problems(site_dir: Path, cables: Mapping[str, CableEntry]) -> list[Problem]:
+    """The problems of the earlier versions the build reads (those of each cable revised): a
+    version that does not read, or whose stamps do not, is left out of what the site shows."""
+    content = SiteLayout.as_given(site_dir).content
+    found: list[Problem] = []
+    for entry in cables.values():
+        if entry.revised:
+            for path in history_files(content, entry.reference_id):
+                record = read_history_file(path)
+                if isinstance(record, Problem):
+                    found.append(Problem(path.relative_to(site_dir).as_posix(), record.line, record.message))
+    return sorted(found, key=lambda problem: problem.path)
 
 
 def version_digests(site_dir: Path, cables: Mapping[str, CableEntry], digests: Mapping[str, str]) -> dict[str, str]:

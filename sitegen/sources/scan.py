@@ -23,6 +23,7 @@ from sitegen.model import Problem
 from sitegen.parallel import batches, map_batches
 from sitegen.parse import parse_cable
 from sitegen.sources.cablefile import CableFileError, file_reference_id, parse_cable_file, unreadable
+from sitegen.versions import is_malformed_stamp, stamp_problem
 
 SCAN_BATCH = 400
 
@@ -56,7 +57,8 @@ def read_files(_context: None, tasks: list[ScanTask]) -> list[tuple[str, SourceS
             continue
         digest = file_digest(data)
         if digest == task.known_digest and task.known_entry is not None:
-            results.append((task.shown, SourceState(task.size, task.mtime_ns, digest, task.known_entry), None))
+            state = SourceState(task.size, task.mtime_ns, digest, task.known_entry)
+            results.append((task.shown, state, _stamp_problem(task.known_entry, data, task.shown)))
             continue
         try:
             record = parse_cable_file(data)
@@ -74,8 +76,18 @@ def read_files(_context: None, tasks: list[ScanTask]) -> list[tuple[str, SourceS
             results.append((task.shown, SourceState(task.size, task.mtime_ns, digest, None), problem))
             continue
         entry = entry_from_cable(parse_cable(record, with_blocks=False), task.shown)
-        results.append((task.shown, SourceState(task.size, task.mtime_ns, digest, entry), None))
+        results.append(
+            (task.shown, SourceState(task.size, task.mtime_ns, digest, entry), _stamp_problem(entry, data, task.shown))
+        )
     return results
+
+
+def _stamp_problem(entry: CableEntry, data: bytes, shown: str) -> Problem | None:
+    """A malformed revision or withdrawal stamp: reported every build until fixed, the cable kept
+    (its change treated as pending: catalogue_versions.py holds the version released before)."""
+    if not _has_bad_stamp(entry):
+        return None  # nearly every cable: no stamp
+    return stamp_problem(data, shown, " (treated as pending: the change is not shown)")
 
 
 @dataclass
@@ -231,7 +243,7 @@ def scan_cables(
     same = {folder for folder, digest in now.items() if (known_folders or {}).get(folder) == digest}
     kept, suspects = _split_known(known, same)
     on_disk = _files_to_compare(site_dir, now, folders, same, suspects)
-    remembered = {(shown, state.size, state.mtime_ns) for shown, state in suspects.items() if state.entry is not None}
+    remembered = {(shown, state.size, state.mtime_ns) for shown, state in suspects.items() if not _has_problem(state)}
     kept += [suspects[shown] for shown, _, _ in on_disk & remembered]
     tasks = _tasks(site_dir, on_disk - remembered, suspects)
     read, changed = _read_changed(tasks, known, jobs)
@@ -249,7 +261,7 @@ def _split_known(known: dict[str, SourceState], same: set[str]) -> tuple[list[So
     kept: list[SourceState] = []
     suspects: dict[str, SourceState] = {}
     for shown, state in known.items():
-        if state.entry is not None and shown.rpartition("/")[0] in same:
+        if not _has_problem(state) and shown.rpartition("/")[0] in same:
             kept.append(state)
         else:
             suspects[shown] = state
@@ -272,9 +284,19 @@ def _files_to_compare(
     on_disk |= {
         (shown, state.size, state.mtime_ns)
         for shown, state in suspects.items()
-        if state.entry is None and shown.rpartition("/")[0] in same
+        if _has_problem(state) and shown.rpartition("/")[0] in same
     }
     return on_disk
+
+
+def _has_problem(state: SourceState) -> bool:
+    """A file that did not read, or whose revision or withdrawal stamp is malformed."""
+    entry = state.entry
+    return entry is None or bool(entry.revised or entry.withdrawn) and _has_bad_stamp(entry)
+
+
+def _has_bad_stamp(entry: CableEntry) -> bool:
+    return is_malformed_stamp(entry.revised) or is_malformed_stamp(entry.withdrawn)
 
 
 def _tasks(site_dir: Path, to_read: set[_Seen], suspects: dict[str, SourceState]) -> list[ScanTask]:
