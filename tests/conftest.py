@@ -104,6 +104,31 @@ def chromium_path() -> str | None:
     return "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
 
 
+def serious(results) -> list[str]:
+    """axe's violations a reader meets (serious or critical), each named with where it is."""
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.fixture
+def spill_folders(monkeypatch) -> list[Path]:
+    """The folders the search writer spills its runs into, as it adds each run."""
+    from sitegen.search import runs
+
+    seen: list[Path] = []
+    add = runs.RunStore.add
+
+    def watched(self: runs.RunStore, run: object) -> None:
+        seen.append(Path(self.folder))
+        add(self, run)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(runs.RunStore, "add", watched)
+    return seen
+
+
 def cable_pages(output: Path) -> list[Path]:
     """The cable pages of a built site, sorted: not a history page beside one, nor the page a
     removed cable's URL shows (versions.py)."""

@@ -11,7 +11,7 @@ from urllib.parse import unquote
 import pytest
 
 from sitegen.urls import CABLE_PAGE
-from tests.conftest import REPO, Visit
+from tests.conftest import REPO, Visit, serious
 
 axe_api = pytest.importorskip("axe_playwright_python.sync_playwright", reason="axe-playwright-python is not installed")
 
@@ -80,14 +80,6 @@ def _pages(output: Path) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def axe():
     return axe_api.Axe()
-
-
-def serious(results) -> list[str]:
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 @pytest.mark.parametrize("width", list(WIDTHS))

@@ -284,20 +284,12 @@ def test_a_site_config_with_the_retired_shard_size_still_builds_with_a_warning(s
     assert "no longer used" in problems(report)[0].message
 
 
-def test_a_build_spills_the_index_runs_beside_its_output_and_removes_them(tmp_path, monkeypatch):
+def test_a_build_spills_the_index_runs_beside_its_output_and_removes_them(tmp_path, spill_folders):
     from sitegen.layout import SiteLayout
-    from sitegen.search import runs
 
     site = write_site(tmp_path / "site", [cable("09ROME1", "2010-12-01 00:00"), cable("09ROME2", "2010-12-01 00:00")])
     (site / "sitegen.toml").write_text(PUBLISHED_CONFIG)
-    seen: list[Path] = []
-    add = runs.RunStore.add
-
-    def watched(self: runs.RunStore, run: object) -> None:
-        seen.append(Path(self.folder))
-        add(self, run)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(runs.RunStore, "add", watched)
+    seen = spill_folders
     build(site, **INDEXED)
     spill = SiteLayout.of(site).search_runs
     assert spill.parent == SiteLayout.of(site).output.parent

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from sitegen.search.words import split_words
-from tests.conftest import Visit, served
+from tests.conftest import Visit, serious, served
 from tests.sites import BODY, PUBLISHED_CONFIG, build, cable, problems, write_site
 
 axe_api = pytest.importorskip("axe_playwright_python.sync_playwright", reason="axe-playwright-python is not installed")
@@ -238,14 +238,6 @@ def test_without_javascript_the_page_says_so_and_offers_the_id_box(browser, base
         assert not page.locator("#search").is_visible()
     finally:
         context.close()
-
-
-def serious(results) -> list[str]:
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

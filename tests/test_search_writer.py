@@ -163,16 +163,11 @@ class Failing(Held):
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
-def test_the_runs_spill_into_the_folder_given_and_leave_it_empty_on_success_and_failure(tmp_path, monkeypatch, jobs):
+def test_the_runs_spill_into_the_folder_given_and_leave_it_empty_on_success_and_failure(
+    tmp_path, monkeypatch, spill_folders, jobs
+):
     spill = tmp_path / ".output.search-runs"
-    seen: list[Path] = []
-    add = runs.RunStore.add
-
-    def watched(self: runs.RunStore, run: object) -> None:
-        seen.append(Path(self.folder))
-        add(self, run)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(runs.RunStore, "add", watched)
+    seen = spill_folders
     monkeypatch.setattr(segment, "BATCH", 16)
     index_segment("base", Held(corpus(100)), None, lambda path, data: None, jobs, spill)
     assert seen

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import REPO, Visit
+from tests.conftest import REPO, Visit, serious
 
 axe_api = pytest.importorskip("axe_playwright_python.sync_playwright", reason="axe-playwright-python is not installed")
 
@@ -18,14 +18,6 @@ REMOVED = "cable/2007/07/07WARSAW6.html"
 @pytest.fixture(scope="module")
 def axe():
     return axe_api.Axe()
-
-
-def serious(results) -> list[str]:
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 @pytest.mark.parametrize("width", [375, 1280])
