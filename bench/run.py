@@ -21,6 +21,7 @@ import hashlib
 import http.client
 import os
 import platform
+import re
 import resource
 import shutil
 import socket
@@ -28,6 +29,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -145,11 +147,40 @@ def output_files(output: Path) -> dict[str, tuple[tuple[int, int, int], bytes]]:
     return files
 
 
-def files_changed(before: dict[str, tuple[tuple[int, int, int], bytes]], output: Path) -> tuple[int, int]:
-    """How many files of `output` differ in bytes from `before` (added, changed or removed), and
-    their total size now: what a mirror's rsync has to move. Files whose inode, size and mtime
-    are as they were are not read again."""
+_DAY = re.compile(r"\d{4}-\d\d-\d\d\.html")
+_MONTH = re.compile(r"\d{4}-\d\d\.html")
+
+
+def page_shape(relative: str) -> str:
+    """What a changed file is, for the breakdown: its top folder and its page's shape (a cable
+    page, twin or history page; a listing's month, day or overview page; anything else)."""
+    folder, _, rest = relative.partition(os.sep)
+    name = os.path.basename(relative)
+    if not rest:
+        return "top-level files"
+    if folder == "cable":
+        if name.endswith(".json"):
+            return "cable twins"
+        return "cable history pages" if name.endswith("-history.html") else "cable pages"
+    if _DAY.fullmatch(name):
+        return f"{folder} day pages"
+    if _MONTH.fullmatch(name):
+        return f"{folder} month pages (or calendars)"
+    if name == "index.html":
+        return f"{folder} overviews"
+    return f"{folder} other"
+
+
+def shape_list(shapes: Counter[str]) -> str:
+    return ", ".join(f"{name} {count}" for name, count in sorted(shapes.items()))
+
+
+def files_changed(before: dict[str, tuple[tuple[int, int, int], bytes]], output: Path) -> tuple[int, int, Counter[str]]:
+    """How many files of `output` differ in bytes from `before` (added, changed or removed),
+    their total size now (what a mirror's rsync has to move), and their count by page shape.
+    Files whose inode, size and mtime are as they were are not read again."""
     changed = size = 0
+    shapes: Counter[str] = Counter()
     seen = set()
     for folder, _, names in os.walk(output):
         for name in names:
@@ -165,11 +196,21 @@ def files_changed(before: dict[str, tuple[tuple[int, int, int], bytes]], output:
                     continue
             changed += 1
             size += stat.st_size
-    return changed + len(before.keys() - seen), size
+            shapes[page_shape(relative)] += 1
+    gone = before.keys() - seen
+    shapes.update(page_shape(relative) for relative in gone)
+    return changed + len(gone), size, shapes
 
 
 def count_pages(output: Path) -> int:
     return sum(1 for _ in output.rglob("*.html"))
+
+
+def pages_by_shape(output: Path) -> Counter[str]:
+    """The built HTML pages and twins by page shape (page_shape)."""
+    return Counter(
+        page_shape(os.path.relpath(path, output)) for path in output.rglob("*") if path.suffix in (".html", ".json")
+    )
 
 
 def free_port() -> int:
@@ -290,6 +331,7 @@ def full_builds(bench: Bench) -> tuple[Rows, float]:
         ("full build: CPU s", f"{median([m.cpu for m in fulls]):.1f}"),
         ("full build: peak RSS MB (largest process)", f"{max(m.rss_mb for m in fulls):.0f}"),
         ("full build: HTML pages / pages per s", f"{pages} / {pages / full_wall:.0f}"),
+        ("full build: pages and twins by shape", shape_list(pages_by_shape(bench.output))),
     ], full_wall
 
 
@@ -330,9 +372,10 @@ def releases(bench: Bench) -> Rows:
         bench.build()
         walls.append(time.perf_counter() - started)
         if before is not None:
-            changed, changed_bytes = files_changed(before, bench.output)
+            changed, changed_bytes, shapes = files_changed(before, bench.output)
             what = f"files whose bytes the release of {HELD_BACK} changed (added, changed or removed) / MB"
             rows.append((what, f"{changed} / {changed_bytes / 1e6:.0f}"))
+            rows.append(("those files by shape", shape_list(shapes)))
         for path in held_paths:
             strip_release(path)
         bench.build()
