@@ -31,7 +31,7 @@ STEPS = {
         "inputs_fingerprint",
         "cable_file_stats",
         "scan_cables",
-        "build_catalogue",
+        "keyed_catalogue",
         "read_documents",
         "plan_site",
         "sitemap_urls",
