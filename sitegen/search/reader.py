@@ -62,6 +62,8 @@ class IndexReader:
         self.folder = output / urls.SEARCH_FOLDER
         _, self.meta = read_script(self.folder / "meta.js")
         self.segments = [SegmentInfo(s["name"], s["first"], s["count"]) for s in self.meta["segments"]]
+        # Entries a later segment supersedes (a revision, a withdrawal): read as if absent.
+        self.masked = frozenset(self.meta.get("masked", ()))
 
     def load(self, key: str) -> Any:
         found_key, data = read_script(self.folder / f"{key}.js")
@@ -77,7 +79,8 @@ class IndexReader:
         for segment in self.segments:
             for block in range(0, segment.count, DOCS_BLOCK):
                 for offset, row in enumerate(self.load(f"{segment.name}/c/{block // DOCS_BLOCK}")):
-                    yield segment.first + block + offset, row
+                    if segment.first + block + offset not in self.masked:
+                        yield segment.first + block + offset, row
 
     def dictionary(self, segment: str) -> Iterator[tuple[str, dict[str, Any]]]:
         for prefix in self.prefixes(segment):
@@ -118,7 +121,7 @@ class IndexReader:
                     ids, impacts = self.load(f"{segment.name}/p/{stem[:2]}/{stem}.{k}")
                     positions = self.load(f"{segment.name}/q/{stem[:2]}/{stem}.{k}")
                 found += _postings(segment.first, ids, impacts, positions)
-        return found
+        return [posting for posting in found if posting.doc not in self.masked]
 
     def search(self, text: str) -> list[int]:
         """The ids of the cables holding every word of `text`, best first (as the page ranks)."""

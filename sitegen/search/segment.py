@@ -51,6 +51,8 @@ class Member(NamedTuple):
     created: str
     release_day: str
     digest: str  # of its cable file
+    changed: str = ""  # the day its version was released, or it was withdrawn ("" if never)
+    withdrawn: bool = False  # withdrawn by the build's moment: found by no word and no ID
 
 
 @dataclass(frozen=True)

@@ -138,6 +138,7 @@
   // meta.js and the base's prefixes are read at once (every index with a cable has a base):
   // one round trip, started as soon as this script runs rather than when the page is parsed.
   var started = null;
+  var masked = null; // ids meta.js masks, as a typed array
   function start() {
     if (started) return started;
     var base = load("base/prefixes");
@@ -149,7 +150,12 @@
           (list || []).forEach(function (p) { set[p] = true; });
           prefixes[segment.name] = set;
         });
-      })).then(function () { meta = data; return meta; });
+      })).then(function () {
+        masked = new Uint8Array(data.total);
+        (data.masked || []).forEach(function (doc) { masked[doc] = 1; });
+        meta = data;
+        return meta;
+      });
     });
     started.catch(function () { started = null; });
     return started;
@@ -249,25 +255,33 @@
     return Promise.all([parts, positions]).then(function (got) {
       var data = got[0] || ["", ""];
       var ids = varints(bytes(data[0]));
-      var impacts = bytes(data[1]);
+      var stored = bytes(data[1]);
       var docs = [];
+      var impacts = [];
+      var kept = [];
       var doc = self.first;
       for (var i = 0; i < ids.length; i++) {
         doc += ids[i];
+        // A masked entry (a cable revised or withdrawn since its segment was written) is no
+        // match: never a result, a count or a filter's count.
+        if (masked && masked[doc]) continue;
         docs.push(doc);
+        impacts.push(stored[i]);
+        kept.push(i);
       }
       var where = null;
       if (got[1] !== null && got[1] !== undefined) {
         var raw = varints(bytes(got[1]));
-        where = [];
+        var all = [];
         var at = 0;
-        for (var j = 0; j < docs.length; j++) {
+        for (var j = 0; j < ids.length; j++) {
           var count = raw[at++];
           var list = [];
           var p = 0;
           for (var c = 0; c < count; c++) { p += raw[at++]; list.push(p); }
-          where.push(list);
+          all.push(list);
         }
+        where = kept.map(function (index) { return all[index]; });
       }
       return { docs: docs, impacts: impacts, positions: where };
     });
