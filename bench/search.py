@@ -53,7 +53,7 @@ from sitegen.parse import parse_cable
 from sitegen.search.files import script
 from sitegen.search.index import FORMAT, PREFIXES, meta_script, plan_segments
 from sitegen.search.reader import IndexReader
-from sitegen.search.segment import IndexedCable, Member, index_segment
+from sitegen.search.segment import IndexedCable, Member, Work, index_segment
 from sitegen.sources.dump import DumpRow, parse_dump_date, read_rows
 
 CORPUS = BENCH.parent.parent / "shared" / "corpus" / "cables.csv"
@@ -345,7 +345,7 @@ def index_only(count: int, page_from: Path | None, output: Path, jobs: int) -> l
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
 
-    written, _ = index_segment("base", cables, None, put, jobs)
+    written, _ = index_segment("base", cables, None, put, Work(jobs))
     seconds = time.perf_counter() - started
     peak, peak_pss = memory.stop()
     load = max(load, os.getloadavg()[0])

@@ -94,19 +94,30 @@ def test_a_revised_base_cable_rewrites_a_small_segment_of_its_day_not_the_base(s
     assert index_tree(site / "fresh2") == again
 
 
-def test_a_withdrawn_base_cable_is_found_by_no_word_nor_id_and_the_base_stays(site):  # noqa: F811
+def test_a_withdrawn_base_cable_leaves_no_word_or_line_in_any_file_and_no_other_score_moves(site):  # noqa: F811
+    """The embargo: a withdrawn cable's words and excerpt leave the files of the segment that
+    held it (read again, its statistics steady), and no other segment is written."""
     plant(site, "09ROME3", "First paragraph.", "First paragraph on narwhals.")
     build(site, AS_OF, **INDEXED)
     output = site / "output"
     assert found(output, "narwhal") == ["09ROME3"]
     before = index_tree(output)
+    scores = {posting.doc: posting.impact for posting in IndexReader(output).postings("paragraph")}
     path = cable_path(site, "09ROME3")
     first, rest = path.read_bytes().split(b"\n", 1)
     path.write_bytes(first + b"\nWithdrawn: 2011-02-02 00:00\n" + rest)
     report = build(site, AS_OF, **INDEXED)
-    assert report.search_rewritten == 0
+    assert report.search_rewritten == 1
     after = index_tree(output)
-    assert changed_files(before, after) == {"meta.js"}
+    changed = changed_files(before, after)
+    assert all(p.startswith("base/") or p == "meta.js" for p in changed), changed
+    assert not any(p.startswith("base/p/") and "paragraph" not in p and "narwhal" not in p for p in changed)
+    for name, data in after.items():
+        assert b"narwhal" not in data, name
+        assert b"09rome3" not in data.lower(), name
+    kept = {posting.doc: posting.impact for posting in IndexReader(output).postings("paragraph")}
+    assert kept == {doc: impact for doc, impact in scores.items() if doc in kept}
+    assert len(kept) == len(scores) - 1
     assert found(output, "narwhal") == []
     assert found(output, "09rome3") == []
     assert found(output, "paragraph")

@@ -34,7 +34,7 @@ from sitegen.catalogue import CableEntry
 from sitegen.catalogue_versions import version_moment
 from sitegen.model import Problem, is_valid_moment
 from sitegen.search.files import DOCS_BLOCK, MAX_PREFIX, script
-from sitegen.search.segment import IndexedCable, Member, Put, SegmentFiles, Statistics, index_segment
+from sitegen.search.segment import IndexedCable, Member, Put, SegmentFiles, Statistics, Work, index_segment
 from sitegen.sources.cablefile import read_cable_file
 from sitegen.sources.history import earlier_entries
 
@@ -107,15 +107,25 @@ def _by_created(member: Member) -> tuple[str, str]:
     return member.created, member.reference_id
 
 
-def segment_digest(segment: Segment, base_digest: str, pins: Mapping[str, str]) -> str:
-    """What a segment's files are made from: its cables, its first id, the base's statistics."""
+def segment_digest(segment: Segment, base_digest: str, pins: Mapping[str, str], hiding: bool = True) -> str:
+    """What a segment's files are made from: its cables, its first id, the base's statistics.
+    `hiding` False: what its statistics are made from (a withdrawal leaves them as they were)."""
     digest = hashlib.sha256(f"{FORMAT}\n{segment.name}\n{segment.first}\n{base_digest}\n".encode())
     for member in segment.members:
         # A held cable's pin (`<day> <digest>`) gives the digest it had while it was current.
         held = member.reference_id in segment.held
         part = pins[member.reference_id].partition(" ")[2] if held else member.digest
+        part += " withdrawn" if held and hiding and member.withdrawn else ""
         digest.update(f"{member.reference_id}\t{part}\n".encode())
     return digest.hexdigest()
+
+
+def hidden_cables(segment: Segment) -> frozenset[int]:
+    """The places in a segment of the cables withdrawn since it was cut: no word, line or facet
+    of theirs stays in its files (the embargo), though they count in its statistics."""
+    return frozenset(
+        at for at, member in enumerate(segment.members) if member.withdrawn and member.reference_id in segment.held
+    )
 
 
 def pin_held(segments: list[Segment], record: Record | None) -> dict[str, str]:
@@ -225,7 +235,7 @@ def update_index(
     segments = plan_segments(members)
     record = read_record(record_path)
     pins = pin_held(segments, record)
-    base_digest = segment_digest(segments[0], "", pins) if segments else ""
+    base_digest = segment_digest(segments[0], "", pins, hiding=False) if segments else ""
     digests = {segment.name: segment_digest(segment, base_digest, pins) for segment in segments}
     stale = [
         segment
@@ -248,7 +258,10 @@ def update_index(
         for segment in stale:
             cables = _CableFiles(segment.members, site_dir, entry_of, segment.held, segment.last)
             base_statistics = None if segment.name == BASE else statistics
-            written, own = index_segment(segment.name, cables, base_statistics, put_in_folder, jobs, output.spill)
+            hidden = hidden_cables(segment)
+            written, own = index_segment(
+                segment.name, cables, base_statistics, put_in_folder, Work(jobs, output.spill), hidden
+            )
             if segment.name == BASE:
                 statistics = own
                 write_statistics(stats_file, base_digest, own)
