@@ -50,8 +50,7 @@ sys.path.insert(0, str(BENCH.parent / "tests"))
 
 from sitegen.model import CableRecord
 from sitegen.parse import parse_cable
-from sitegen.search.files import script
-from sitegen.search.index import FORMAT, PREFIXES, meta_script, plan_segments
+from sitegen.search.index import FORMAT, meta_script, plan_segments
 from sitegen.search.reader import IndexReader
 from sitegen.search.segment import IndexedCable, Member, Work, index_segment
 from sitegen.sources.dump import DumpRow, parse_dump_date, read_rows
@@ -349,9 +348,8 @@ def index_only(count: int, page_from: Path | None, output: Path, jobs: int) -> l
     seconds = time.perf_counter() - started
     peak, peak_pss = memory.stop()
     load = max(load, os.getloadavg()[0])
-    put(f"base/{PREFIXES}", script("base/prefixes", written.prefixes))
     members = [Member(c.reference_id, c.created, "2010-11-28", "") for c in cables.cables(0, count)]
-    put("meta.js", meta_script(plan_segments(members)))
+    put("meta.js", meta_script(plan_segments(members), {"base": written.prefixes}))
     files = list(folder.rglob("*.js"))
     size = sum(path.stat().st_size for path in files)
     return [

@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.search import runs, segment
-from sitegen.search.files import script
-from sitegen.search.index import PREFIXES, meta_script, plan_segments
+from sitegen.search.index import meta_script, plan_segments
 from sitegen.search.postings import FIRST_CHUNK
 from sitegen.search.reader import IndexReader
 from sitegen.search.segment import IndexedCable, Member, Work, index_segment
@@ -54,8 +53,13 @@ def write_index(cables: list[IndexedCable], output: Path, jobs: int = 1) -> dict
         files[path] = data
 
     written, _ = index_segment("base", Held(cables), None, put, Work(jobs))
-    put(f"base/{PREFIXES}", script("base/prefixes", written.prefixes))
-    put("meta.js", meta_script(plan_segments([Member(c.reference_id, c.created, "2010-11-28", "") for c in cables])))
+    put(
+        "meta.js",
+        meta_script(
+            plan_segments([Member(c.reference_id, c.created, "2010-11-28", "") for c in cables]),
+            {"base": written.prefixes},
+        ),
+    )
     for path, data in files.items():
         (output / "search" / path).parent.mkdir(parents=True, exist_ok=True)
         (output / "search" / path).write_bytes(data)

@@ -43,7 +43,6 @@ BASE = "base"
 DELTA_SHARE = 0.25
 MAX_DELTAS = 8
 META = "meta.js"
-PREFIXES = "prefixes.js"  # a segment's dictionary files, by prefix: loaded with meta.js
 
 EntryOf = Callable[[str], CableEntry]
 
@@ -159,6 +158,7 @@ class Record:
     segments: dict[str, str]
     members: list[Member]
     pins: dict[str, str]  # pin_held's
+    prefixes: dict[str, list[str]]  # each segment's dictionary prefixes, for meta.js
 
 
 def read_record(path: Path) -> Record | None:
@@ -168,14 +168,19 @@ def read_record(path: Path) -> Record | None:
         return None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         return None
-    return Record(dict(data["segments"]), [Member(*fields) for fields in data["members"]], dict(data["pins"]))
+    return Record(
+        dict(data["segments"]),
+        [Member(*fields) for fields in data["members"]],
+        dict(data["pins"]),
+        {name: list(found) for name, found in data["prefixes"].items()},
+    )
 
 
 def write_record(path: Path, record: Record) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
     data = {"format": FORMAT, "segments": record.segments, "members": [list(m) for m in record.members]}
-    data["pins"] = record.pins
+    data["pins"], data["prefixes"] = record.pins, record.prefixes
     temporary.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
     os.replace(temporary, path)
 
@@ -237,11 +242,16 @@ def update_index(
     pins = pin_held(segments, record)
     base_digest = segment_digest(segments[0], "", pins, hiding=False) if segments else ""
     digests = {segment.name: segment_digest(segment, base_digest, pins) for segment in segments}
+    known = record.prefixes if record else {}
     stale = [
         segment
         for segment in segments
-        if record is None or record.segments.get(segment.name) != digests[segment.name] or not present(segment.name)
+        if record is None
+        or record.segments.get(segment.name) != digests[segment.name]
+        or segment.name not in known
+        or not present(segment.name)
     ]
+    prefixes = {segment.name: known[segment.name] for segment in segments if segment not in stale}
     stats_file = statistics_path(record_path)
     statistics = read_statistics(stats_file, base_digest) if segments else None
     if statistics is None and segments and segments[0] not in stale:
@@ -265,24 +275,29 @@ def update_index(
             if segment.name == BASE:
                 statistics = own
                 write_statistics(stats_file, base_digest, own)
-            if written.prefixes:
-                put_in_folder(f"{segment.name}/{PREFIXES}", script(f"{segment.name}/prefixes", written.prefixes))
+            prefixes[segment.name] = written.prefixes
     finally:
         if output.spill:
             shutil.rmtree(output.spill, ignore_errors=True)
-    emit(f"{urls.SEARCH_FOLDER}/{META}", meta_script(segments))
+    emit(f"{urls.SEARCH_FOLDER}/{META}", meta_script(segments, prefixes))
     redone = {segment.name for segment in stale}
     kept = [segment.name for segment in segments if segment.name not in redone]
-    return IndexUpdate(done.names, kept, Record(digests, members, pins), len(segments), len(stale), done.size)
+    record = Record(digests, members, pins, prefixes)
+    return IndexUpdate(done.names, kept, record, len(segments), len(stale), done.size)
 
 
-def meta_script(segments: list[Segment]) -> bytes:
-    """meta.js: the segments, their first ids and sizes, the cables a block of lines holds, and
-    the ids masked (each cable's entry in a segment that holds it as it stood before a later
-    revision or its withdrawal): the page drops them from every list it reads."""
+def meta_script(segments: list[Segment], prefixes: Mapping[str, list[str]]) -> bytes:
+    """meta.js: the segments, their first ids, sizes and dictionary prefixes (so that the
+    page's first round trip is meta.js alone, and its second a word's dictionary file and
+    first chunk), the cables a block of lines holds, and the ids masked (each cable's entry in
+    a segment that holds it as it stood before a later revision or its withdrawal): the page
+    drops them from every list it reads."""
     data = {
         "format": FORMAT,
-        "segments": [{"name": s.name, "first": s.first, "count": len(s.members)} for s in segments],
+        "segments": [
+            {"name": s.name, "first": s.first, "count": len(s.members), "prefixes": prefixes.get(s.name, [])}
+            for s in segments
+        ],
         "total": sum(len(s.members) for s in segments),
         "masked": masked_ids(segments),
         "block": DOCS_BLOCK,

@@ -72,7 +72,7 @@ class IndexReader:
         return data
 
     def prefixes(self, segment: str) -> list[str]:
-        return list(self.load(f"{segment}/prefixes"))
+        return next(list(s["prefixes"]) for s in self.meta["segments"] if s["name"] == segment)
 
     def cables(self) -> Iterator[tuple[int, list[str]]]:
         """Every cable's id and result line [ID, subject, origin, classification, created, url, excerpt]."""

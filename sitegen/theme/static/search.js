@@ -135,27 +135,29 @@
   var meta = null;
   var prefixes = {}; // segment -> set of dictionary prefixes
 
-  // meta.js and the base's prefixes are read at once (every index with a cable has a base):
-  // one round trip, started as soon as this script runs rather than when the page is parsed.
+  // meta.js alone is the first round trip: it lists every segment's dictionary prefixes, so the
+  // next is a word's dictionary file and first chunk. It starts as soon as this script runs.
   var started = null;
   var masked = null; // ids meta.js masks, as a typed array
+  var maskedIn = {}; // segment -> true when it holds a masked id: its words' counts include them
   function start() {
     if (started) return started;
-    var base = load("base/prefixes");
     started = load("meta").then(function (data) {
       if (!data) throw new Error("no index");
-      return Promise.all(data.segments.map(function (segment) {
-        return (segment.name === "base" ? base : load(segment.name + "/prefixes")).then(function (list) {
-          var set = {};
-          (list || []).forEach(function (p) { set[p] = true; });
-          prefixes[segment.name] = set;
-        });
-      })).then(function () {
-        masked = new Uint8Array(data.total);
-        (data.masked || []).forEach(function (doc) { masked[doc] = 1; });
-        meta = data;
-        return meta;
+      data.segments.forEach(function (segment) {
+        var set = {};
+        (segment.prefixes || []).forEach(function (p) { set[p] = true; });
+        prefixes[segment.name] = set;
       });
+      masked = new Uint8Array(data.total);
+      (data.masked || []).forEach(function (doc) {
+        masked[doc] = 1;
+        data.segments.forEach(function (segment) {
+          if (doc >= segment.first && doc < segment.first + segment.count) maskedIn[segment.name] = true;
+        });
+      });
+      meta = data;
+      return meta;
     });
     started.catch(function () { started = null; });
     return started;
@@ -759,7 +761,9 @@
         return showLines(top.map(function (r) { return r.doc; }), PAGE, marked, mine, parsed.id).then(function () {
           if (mine !== generation) return;
           var about = query.estimate();
-          var exact = query.parts.length === 1 && !parsed.terms[0].prefix;
+          // One word's count is the sum of its streams', unless a segment holds masked entries.
+          var exact = query.parts.length === 1 && !parsed.terms[0].prefix &&
+            query.parts[0].streams.every(function (stream) { return !maskedIn[stream.segment]; });
           if (!top.length) say("Searching…");
           else if (exact) say(about.toLocaleString("en") + (about === 1 ? " cable matches." : " cables match."));
           else say("About " + about.toLocaleString("en") + " cables match; counting…");
