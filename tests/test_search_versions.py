@@ -126,6 +126,16 @@ def test_a_withdrawn_base_cable_leaves_no_word_or_line_in_any_file_and_no_other_
     assert check_output(output, WITHHELD).defects == {}
     build(site, AS_OF, site / "fresh", full=True, **INDEXED)
     assert index_tree(site / "fresh") == after
+    # Another cable of the base corrected in place: a quick build reads the base again, the
+    # withdrawn cable still hidden in it.
+    build(site, AS_OF, **INDEXED)  # the build into fresh/ left the site's cache to it
+    plant(site, "09ROME5", "Second paragraph.", "Second paragraph on seals.")
+    report = build(site, AS_OF, **INDEXED)
+    assert report.quick
+    assert found(output, "seal") == ["09ROME5"]
+    assert found(output, "narwhal") == []
+    build(site, AS_OF, site / "fresh2", full=True, **INDEXED)
+    assert index_tree(site / "fresh2") == index_tree(output)
     # As of before the withdrawal, the cable is found again.
     build(site, "2011-01-15 00:00", site / "then", full=True, **INDEXED)
     assert found(site / "then", "narwhal") == ["09ROME3"]
