@@ -257,37 +257,43 @@
     return Promise.all([parts, positions]).then(function (got) {
       var data = got[0] || ["", ""];
       var ids = varints(bytes(data[0]));
-      var stored = bytes(data[1]);
+      var impacts = bytes(data[1]);
       var docs = [];
-      var impacts = [];
-      var kept = [];
       var doc = self.first;
       for (var i = 0; i < ids.length; i++) {
         doc += ids[i];
-        // A masked entry (a cable revised or withdrawn since its segment was written) is no
-        // match: never a result, a count or a filter's count.
-        if (masked && masked[doc]) continue;
         docs.push(doc);
-        impacts.push(stored[i]);
-        kept.push(i);
       }
       var where = null;
       if (got[1] !== null && got[1] !== undefined) {
         var raw = varints(bytes(got[1]));
-        var all = [];
+        where = [];
         var at = 0;
-        for (var j = 0; j < ids.length; j++) {
+        for (var j = 0; j < docs.length; j++) {
           var count = raw[at++];
           var list = [];
           var p = 0;
           for (var c = 0; c < count; c++) { p += raw[at++]; list.push(p); }
-          all.push(list);
+          where.push(list);
         }
-        where = kept.map(function (index) { return all[index]; });
       }
+      // A masked entry (a cable revised or withdrawn since its segment was written) is no
+      // match: never a result, a count or a filter's count.
+      if (maskedIn[self.segment]) return unmasked(docs, impacts, where);
       return { docs: docs, impacts: impacts, positions: where };
     });
   };
+
+  function unmasked(docs, impacts, where) {
+    var kept = { docs: [], impacts: [], positions: where ? [] : null };
+    for (var i = 0; i < docs.length; i++) {
+      if (masked[docs[i]]) continue;
+      kept.docs.push(docs[i]);
+      kept.impacts.push(impacts[i]);
+      if (where) kept.positions.push(where[i]);
+    }
+    return kept;
+  }
 
   // A term of the query, resolved: its streams in every segment.
   function resolveTerm(term) {
