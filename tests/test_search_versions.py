@@ -53,7 +53,7 @@ def test_a_cable_revised_later_is_held_in_its_first_segment_and_current_in_its_d
     assert [(s.name, len(s.members), s.held) for s in plan_segments(members)] == [(BASE, 11, frozenset())]
 
 
-def test_a_revised_base_cable_rewrites_a_small_segment_of_its_day_not_the_base(site):  # noqa: F811
+def test_a_revised_base_cable_is_current_in_a_small_segment_of_its_day_and_hidden_in_the_base(site):  # noqa: F811
     plant(site, "09ROME3", "First paragraph.", "First paragraph on narwhals.")
     build(site, AS_OF, **INDEXED)
     output = site / "output"
@@ -64,11 +64,13 @@ def test_a_revised_base_cable_rewrites_a_small_segment_of_its_day_not_the_base(s
     assert run.exit_code == 0, run.output
     plant(site, "09ROME3", "narwhals", "walruses")
     report = build(site, AS_OF, **INDEXED)
-    assert report.search_rewritten == 1  # the base is not read again
+    assert report.search_rewritten == 2  # the base is read again, its older entry hidden
     after = index_tree(output)
     changed = changed_files(before, after)
     assert "r2011-02-01/f.js" in changed
-    assert all(p.startswith("r2011-02-01/") or p == "meta.js" for p in changed), changed
+    assert all(p.startswith(("base/", "r2011-02-01/")) or p == "meta.js" for p in changed), changed
+    # Of the base's chunks, only those of the older entry's words change.
+    assert not any(p.startswith("base/p/") and "paragraph" not in p and "narwhal" not in p for p in changed)
     assert found(output, "narwhal") == []
     assert found(output, "walrus") == ["09ROME3"]
     assert found(output, "09rome3") == ["09ROME3"]
@@ -139,3 +141,47 @@ def test_a_withdrawn_base_cable_leaves_no_word_or_line_in_any_file_and_no_other_
     # As of before the withdrawal, the cable is found again.
     build(site, "2011-01-15 00:00", site / "then", full=True, **INDEXED)
     assert found(site / "then", "narwhal") == ["09ROME3"]
+
+
+def test_a_revision_that_redacts_a_word_leaves_it_in_no_index_file(site):  # noqa: F811
+    """A publisher revises a cable to X out a source's name: the older text leaves the files of
+    the segment that held it (as a withdrawal's does, no other score moving), and the new text
+    is found in its day's segment."""
+    plant(site, "09ROME3", "First paragraph.", "First paragraph names Zanzibarova.")
+    build(site, AS_OF, **INDEXED)
+    output = site / "output"
+    assert found(output, "zanzibarova") == ["09ROME3"]
+    scores = {posting.doc: posting.impact for posting in IndexReader(output).postings("paragraph")}
+    before = index_tree(output)
+    revise = ["revise", "09ROME3", "--note", "redacted", "--released", "2011-02-01", "--site", str(site)]
+    run = CliRunner().invoke(main, revise)
+    assert run.exit_code == 0, run.output
+    plant(site, "09ROME3", "names Zanzibarova.", "names XXXXXXXXXXX and walruses.")
+    build(site, AS_OF, **INDEXED)
+    after = index_tree(output)
+    for name, data in after.items():
+        assert b"zanzibarov" not in data.lower(), name
+    changed = changed_files(before, after)
+    assert all(p.startswith(("base/", "r2011-02-01/")) or p == "meta.js" for p in changed), changed
+    assert not any(p.startswith("base/p/") and "paragraph" not in p and "zanzibar" not in p for p in changed)
+    assert found(output, "zanzibarova") == []
+    assert found(output, "walrus") == ["09ROME3"]
+    assert found(output, "09rome3") == ["09ROME3"]
+    kept = {posting.doc: posting.impact for posting in IndexReader(output).postings("paragraph")}
+    assert {doc: impact for doc, impact in kept.items() if doc in scores} == {
+        doc: impact for doc, impact in scores.items() if doc in kept
+    }
+    assert check_output(output, WITHHELD).defects == {}
+    build(site, AS_OF, site / "fresh", full=True, **INDEXED)
+    assert index_tree(site / "fresh") == after
+    # Another cable corrected in place, on the quick path: the older text stays out.
+    build(site, AS_OF, **INDEXED)  # the build into fresh/ left the site's cache to it
+    plant(site, "09ROME5", "Second paragraph.", "Second paragraph on seals.")
+    report = build(site, AS_OF, **INDEXED)
+    assert report.quick
+    again = index_tree(output)
+    assert found(output, "seal") == ["09ROME5"]
+    for name, data in again.items():
+        assert b"zanzibarov" not in data.lower(), name
+    build(site, AS_OF, site / "fresh2", full=True, **INDEXED)
+    assert index_tree(site / "fresh2") == again

@@ -114,17 +114,17 @@ def segment_digest(segment: Segment, base_digest: str, pins: Mapping[str, str], 
         # A held cable's pin (`<day> <digest>`) gives the digest it had while it was current.
         held = member.reference_id in segment.held
         part = pins[member.reference_id].partition(" ")[2] if held else member.digest
-        part += " withdrawn" if held and hiding and member.withdrawn else ""
+        part += " hidden" if held and hiding else ""
         digest.update(f"{member.reference_id}\t{part}\n".encode())
     return digest.hexdigest()
 
 
 def hidden_cables(segment: Segment) -> frozenset[int]:
-    """The places in a segment of the cables withdrawn since it was cut: no word, line or facet
-    of theirs stays in its files (the embargo), though they count in its statistics."""
-    return frozenset(
-        at for at, member in enumerate(segment.members) if member.withdrawn and member.reference_id in segment.held
-    )
+    """The places in a segment of the cables revised or withdrawn since it was cut: no word,
+    position, line or facet of their older entries stays in its files, though they count in
+    its statistics. A withdrawal is the embargo; a revision often adds redactions, and a
+    posting "cable N holds word W" in a static file would give the redacted W away."""
+    return frozenset(at for at, member in enumerate(segment.members) if member.reference_id in segment.held)
 
 
 def pin_held(segments: list[Segment], record: Record | None) -> dict[str, str]:
