@@ -33,6 +33,7 @@ import argparse
 import hashlib
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -359,10 +360,13 @@ def index_only(
     started = time.perf_counter()
     folder = output / "search"
 
+    digests: dict[str, bytes] = {}
+
     def put(name: str, data: bytes) -> None:
         path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
+        digests[name] = hashlib.sha1(data).digest()
 
     days = [f"2012-06-{day + 1:02d}" for day in range(later_days)]
     in_base = count - DAY_CABLES * later_days
@@ -384,7 +388,8 @@ def index_only(
     put("meta.js", meta_script(segments, prefixes))
     files = list(folder.rglob("*.js"))
     size = sum(path.stat().st_size for path in files)
-    return [
+    rows = hidden_rows(Range(cables, 0, in_base), jobs, digests) if later_days else []
+    return rows + [
         (
             f"index {count:,} cables, the writer alone (format {FORMAT}, --jobs {jobs}): s (load average)",
             f"{seconds:.0f} ({load:.1f})",
@@ -395,6 +400,36 @@ def index_only(
         ),
         ("index bundle: MB / files", f"{size / 1e6:.0f} / {len(files):,}"),
     ]
+
+
+def hidden_rows(base: Range, jobs: int, written: dict[str, bytes]) -> list[tuple[str, str]]:
+    """What a revision or withdrawal of one base cable costs (`index.hidden_cables`): the base
+    read again with that cable hidden, its files compared with those written (not replaced)."""
+    changed: set[str] = set()
+
+    def compare(name: str, data: bytes) -> None:
+        if written.get(name) != hashlib.sha1(data).digest():
+            changed.add(name)
+
+    cpu = cpu_seconds()
+    started = time.perf_counter()
+    again, _ = index_segment("base", base, None, compare, Work(jobs), frozenset({len(base) // 2}))
+    seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu
+    before = {name for name in written if name.startswith("base/")}
+    changed |= before - again.names
+    return [
+        (
+            f"one base cable revised or withdrawn: the base ({len(base):,}) read again with it hidden: s (CPU s)",
+            f"{seconds:.0f} ({cpu:.0f})",
+        ),
+        ("  its index files changed / the base's", f"{len(changed):,} / {len(before):,}"),
+    ]
+
+
+def cpu_seconds() -> float:
+    """This process's CPU seconds and those of its workers that have ended."""
+    own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
 
 
 def main() -> None:

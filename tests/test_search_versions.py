@@ -45,7 +45,7 @@ def test_a_cable_revised_later_is_held_in_its_first_segment_and_current_in_its_d
     assert segments[0].held == frozenset({"09ROME3"})
     assert [m.reference_id for m in segments[1].members] == ["09ROME3"]
     assert segments[1].held == frozenset()
-    # A withdrawal: held in the base (masked), in no later segment.
+    # A withdrawal: held in the base (hidden), in no later segment.
     members[2] = members[2]._replace(withdrawn=True)
     assert [(s.name, len(s.members), s.held) for s in plan_segments(members)] == [(BASE, 8, frozenset({"09ROME3"}))]
     # Once the base is cut after the change, the cable is in it as it is now, or not at all.

@@ -53,9 +53,9 @@ class Segment:
     first: int  # the id of its first cable: ids run on across segments
     members: tuple[Member, ...]  # in created order (then by reference ID)
     last: str = ""  # its last release day: each cable is indexed as it stood at the end of it
-    # Cables revised or withdrawn after `last`: indexed as they stood then, their entries masked
-    # (meta.js) by the segment of the day of their change, so that a correction never rewrites
-    # the segment a cable was first released in.
+    # Cables revised or withdrawn after `last`: read as they stood then, so that they count in
+    # its statistics as before (no other score moves), but hidden (`hidden_cables`); a revised
+    # one is indexed as it is now in the segment of the day of its change.
     held: frozenset[str] = frozenset()
 
 
@@ -130,7 +130,7 @@ def hidden_cables(segment: Segment) -> frozenset[int]:
 def pin_held(segments: list[Segment], record: Record | None) -> dict[str, str]:
     """What stands for each held cable in its segment's digest: its version as it stood at the
     segment's end, which never changes. The digest the record had for it while it was current
-    there (so that its revision or withdrawal leaves the segment as it is), else the pin the
+    there (so that the statistics' key stays as it was), else the pin the
     record keeps, else the segment's day alone (a first build). Only whether a segment is
     written again depends on the record, never its bytes."""
     before = {member.reference_id: member for member in record.members} if record else {}
@@ -289,9 +289,9 @@ def update_index(
 def meta_script(segments: list[Segment], prefixes: Mapping[str, list[str]]) -> bytes:
     """meta.js: the segments, their first ids, sizes and dictionary prefixes (so that the
     page's first round trip is meta.js alone, and its second a word's dictionary file and
-    first chunk), the cables a block of lines holds, and the ids masked (each cable's entry in
-    a segment that holds it as it stood before a later revision or its withdrawal): the page
-    drops them from every list it reads."""
+    first chunk), and the cables a block of lines holds. A cable's older entry in a segment
+    that holds it as it stood before a later revision or its withdrawal is hidden there (no
+    posting, line or facet), so the page needs no list of them."""
     data = {
         "format": FORMAT,
         "segments": [
@@ -299,21 +299,10 @@ def meta_script(segments: list[Segment], prefixes: Mapping[str, list[str]]) -> b
             for s in segments
         ],
         "total": sum(len(s.members) for s in segments),
-        "masked": masked_ids(segments),
         "block": DOCS_BLOCK,
         "prefix": MAX_PREFIX,
     }
     return script("meta", data)
-
-
-def masked_ids(segments: list[Segment]) -> list[int]:
-    """The ids of the entries a later segment supersedes, ascending."""
-    return [
-        segment.first + at
-        for segment in segments
-        for at, member in enumerate(segment.members)
-        if member.reference_id in segment.held
-    ]
 
 
 @dataclass(frozen=True)

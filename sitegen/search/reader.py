@@ -62,8 +62,6 @@ class IndexReader:
         self.folder = output / urls.SEARCH_FOLDER
         _, self.meta = read_script(self.folder / "meta.js")
         self.segments = [SegmentInfo(s["name"], s["first"], s["count"]) for s in self.meta["segments"]]
-        # Entries a later segment supersedes (a revision, a withdrawal): read as if absent.
-        self.masked = frozenset(self.meta.get("masked", ()))
 
     def load(self, key: str) -> Any:
         found_key, data = read_script(self.folder / f"{key}.js")
@@ -75,11 +73,13 @@ class IndexReader:
         return next(list(s["prefixes"]) for s in self.meta["segments"] if s["name"] == segment)
 
     def cables(self) -> Iterator[tuple[int, list[str]]]:
-        """Every cable's id and result line [ID, subject, origin, classification, created, url, excerpt]."""
+        """Every cable's id and result line [ID, subject, origin, classification, created, url, excerpt];
+        not the hidden entries (a cable revised or withdrawn since its segment was written),
+        whose line is empty but for its created day."""
         for segment in self.segments:
             for block in range(0, segment.count, DOCS_BLOCK):
                 for offset, row in enumerate(self.load(f"{segment.name}/c/{block // DOCS_BLOCK}")):
-                    if segment.first + block + offset not in self.masked:
+                    if row[0]:
                         yield segment.first + block + offset, row
 
     def dictionary(self, segment: str) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -121,7 +121,7 @@ class IndexReader:
                     ids, impacts = self.load(f"{segment.name}/p/{stem[:2]}/{stem}.{k}")
                     positions = self.load(f"{segment.name}/q/{stem[:2]}/{stem}.{k}")
                 found += _postings(segment.first, ids, impacts, positions)
-        return [posting for posting in found if posting.doc not in self.masked]
+        return found
 
     def search(self, text: str) -> list[int]:
         """The ids of the cables holding every word of `text`, best first (as the page ranks)."""

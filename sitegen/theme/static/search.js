@@ -138,8 +138,6 @@
   // meta.js alone is the first round trip: it lists every segment's dictionary prefixes, so the
   // next is a word's dictionary file and first chunk. It starts as soon as this script runs.
   var started = null;
-  var masked = null; // ids meta.js masks, as a typed array
-  var maskedIn = {}; // segment -> true when it holds a masked id: its words' counts include them
   function start() {
     if (started) return started;
     started = load("meta").then(function (data) {
@@ -148,13 +146,6 @@
         var set = {};
         (segment.prefixes || []).forEach(function (p) { set[p] = true; });
         prefixes[segment.name] = set;
-      });
-      masked = new Uint8Array(data.total);
-      (data.masked || []).forEach(function (doc) {
-        masked[doc] = 1;
-        data.segments.forEach(function (segment) {
-          if (doc >= segment.first && doc < segment.first + segment.count) maskedIn[segment.name] = true;
-        });
       });
       meta = data;
       return meta;
@@ -277,23 +268,11 @@
           where.push(list);
         }
       }
-      // A masked entry (a cable revised or withdrawn since its segment was written) is no
-      // match: never a result, a count or a filter's count.
-      if (maskedIn[self.segment]) return unmasked(docs, impacts, where);
+      // A cable revised or withdrawn since its segment was written has no posting there (the
+      // build hides its older entry): every list read is a list of matches, counts included.
       return { docs: docs, impacts: impacts, positions: where };
     });
   };
-
-  function unmasked(docs, impacts, where) {
-    var kept = { docs: [], impacts: [], positions: where ? [] : null };
-    for (var i = 0; i < docs.length; i++) {
-      if (masked[docs[i]]) continue;
-      kept.docs.push(docs[i]);
-      kept.impacts.push(impacts[i]);
-      if (where) kept.positions.push(where[i]);
-    }
-    return kept;
-  }
 
   // A term of the query, resolved: its streams in every segment.
   function resolveTerm(term) {
@@ -767,9 +746,7 @@
         return showLines(top.map(function (r) { return r.doc; }), PAGE, marked, mine, parsed.id).then(function () {
           if (mine !== generation) return;
           var about = query.estimate();
-          // One word's count is the sum of its streams', unless a segment holds masked entries.
-          var exact = query.parts.length === 1 && !parsed.terms[0].prefix &&
-            query.parts[0].streams.every(function (stream) { return !maskedIn[stream.segment]; });
+          var exact = query.parts.length === 1 && !parsed.terms[0].prefix;
           if (!top.length) say("Searching…");
           else if (exact) say(about.toLocaleString("en") + (about === 1 ? " cable matches." : " cables match."));
           else say("About " + about.toLocaleString("en") + " cables match; counting…");
