@@ -185,3 +185,26 @@ def test_a_revision_that_redacts_a_word_leaves_it_in_no_index_file(site):  # noq
         assert b"zanzibarov" not in data.lower(), name
     build(site, AS_OF, site / "fresh2", full=True, **INDEXED)
     assert index_tree(site / "fresh2") == again
+
+
+def test_a_second_revision_leaves_the_first_ones_text_in_no_index_file(site):  # noqa: F811
+    """The first revision's text sat in its day's segment: the second takes it out of there too."""
+    build(site, AS_OF, **INDEXED)
+    output = site / "output"
+    for day, old, new in [
+        ("2011-02-01", "First paragraph.", "First paragraph names Kestrelovich."),
+        ("2011-02-05", "names Kestrelovich.", "names XXXXXXXXXXX."),
+    ]:
+        revise = ["revise", "09ROME3", "--note", "redacted", "--released", day, "--site", str(site)]
+        run = CliRunner().invoke(main, revise)
+        assert run.exit_code == 0, run.output
+        plant(site, "09ROME3", old, new)
+        build(site, AS_OF, **INDEXED)
+        assert found(output, "kestrelovich") == (["09ROME3"] if day == "2011-02-01" else [])
+    assert found(output, "09rome3") == ["09ROME3"]
+    for name, data in index_tree(output).items():
+        assert b"kestrelovich" not in data.lower(), name
+    assert [row[0] for _, row in IndexReader(output).cables()].count("09ROME3") == 1
+    assert check_output(output, WITHHELD).defects == {}
+    build(site, AS_OF, site / "fresh", full=True, **INDEXED)
+    assert index_tree(site / "fresh") == index_tree(output)
