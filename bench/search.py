@@ -33,6 +33,7 @@ import argparse
 import hashlib
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -50,15 +51,15 @@ sys.path.insert(0, str(BENCH.parent / "tests"))
 
 from sitegen.model import CableRecord
 from sitegen.parse import parse_cable
-from sitegen.search.files import script
-from sitegen.search.index import FORMAT, PREFIXES, meta_script, plan_segments
+from sitegen.search.index import FORMAT, meta_script, plan_segments
 from sitegen.search.reader import IndexReader
-from sitegen.search.segment import IndexedCable, Member, index_segment
+from sitegen.search.segment import IndexedCable, Member, Work, index_segment
 from sitegen.sources.dump import DumpRow, parse_dump_date, read_rows
 
 CORPUS = BENCH.parent.parent / "shared" / "corpus" / "cables.csv"
 REPLICATE = BENCH.parent.parent / "shared" / "tools" / "replicate_corpus.py"
 RUNS = 3
+DAY_CABLES = 1_000  # --days: the cables a later release day holds
 SEARCH_LINE = re.compile(r"search index: (\d+) of (\d+) segments written anew, ([\d,]+) bytes, in ([\d.]+)s")
 FIRST_RESULT = "document.querySelector('#search-results .result') !== null"
 
@@ -326,8 +327,27 @@ class PeakMemory:
         return self.peak_kb / 1024, self.peak_pss_kb / 1024
 
 
-def index_only(count: int, page_from: Path | None, output: Path, jobs: int) -> list[tuple[str, str]]:
-    """Index N replicated cables into `output` (with `page_from`'s search page), on `jobs` processes."""
+@dataclass(frozen=True)
+class Range:
+    """A range of the replicated cables: a segment's."""
+
+    replicas: Replicas
+    start: int
+    stop: int
+
+    def __len__(self) -> int:
+        return self.stop - self.start
+
+    def cables(self, start: int, stop: int) -> list[IndexedCable]:
+        return self.replicas.cables(self.start + start, self.start + stop)
+
+
+def index_only(
+    count: int, page_from: Path | None, output: Path, jobs: int, later_days: int = 0
+) -> list[tuple[str, str]]:
+    """Index N replicated cables into `output` (with `page_from`'s search page), on `jobs`
+    processes: the last DAY_CABLES x `later_days` of them (in created order) in segments of
+    later release days, as a site has between two cuts of its base."""
     shutil.rmtree(output, ignore_errors=True)
     output.mkdir(parents=True)
     if page_from:
@@ -340,21 +360,36 @@ def index_only(count: int, page_from: Path | None, output: Path, jobs: int) -> l
     started = time.perf_counter()
     folder = output / "search"
 
+    digests: dict[str, bytes] = {}
+
     def put(name: str, data: bytes) -> None:
         path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
+        digests[name] = hashlib.sha1(data).digest()
 
-    written, _ = index_segment("base", cables, None, put, jobs)
+    days = [f"2012-06-{day + 1:02d}" for day in range(later_days)]
+    in_base = count - DAY_CABLES * later_days
+    written, statistics = index_segment("base", Range(cables, 0, in_base), None, put, Work(jobs))
+    prefixes = {"base": written.prefixes}
+    for at, day in enumerate(days):
+        start = in_base + at * DAY_CABLES
+        later = Range(cables, start, start + DAY_CABLES)
+        prefixes[f"r{day}"] = index_segment(f"r{day}", later, statistics, put, Work(jobs))[0].prefixes
     seconds = time.perf_counter() - started
     peak, peak_pss = memory.stop()
     load = max(load, os.getloadavg()[0])
-    put(f"base/{PREFIXES}", script("base/prefixes", written.prefixes))
-    members = [Member(c.reference_id, c.created, "2010-11-28", "") for c in cables.cables(0, count)]
-    put("meta.js", meta_script(plan_segments(members)))
+    members = [
+        Member(c.reference_id, c.created, "2010-11-28" if n < in_base else days[(n - in_base) // DAY_CABLES], "")
+        for n, c in enumerate(cables.cables(0, count))
+    ]
+    segments = plan_segments(members)
+    assert [s.name for s in segments] == list(prefixes), "the days must stay apart from the base"
+    put("meta.js", meta_script(segments, prefixes))
     files = list(folder.rglob("*.js"))
     size = sum(path.stat().st_size for path in files)
-    return [
+    rows = hidden_rows(Range(cables, 0, in_base), jobs, digests) if later_days else []
+    return rows + [
         (
             f"index {count:,} cables, the writer alone (format {FORMAT}, --jobs {jobs}): s (load average)",
             f"{seconds:.0f} ({load:.1f})",
@@ -367,6 +402,36 @@ def index_only(count: int, page_from: Path | None, output: Path, jobs: int) -> l
     ]
 
 
+def hidden_rows(base: Range, jobs: int, written: dict[str, bytes]) -> list[tuple[str, str]]:
+    """What a revision or withdrawal of one base cable costs (`index.hidden_cables`): the base
+    read again with that cable hidden, its files compared with those written (not replaced)."""
+    changed: set[str] = set()
+
+    def compare(name: str, data: bytes) -> None:
+        if written.get(name) != hashlib.sha1(data).digest():
+            changed.add(name)
+
+    cpu = cpu_seconds()
+    started = time.perf_counter()
+    again, _ = index_segment("base", base, None, compare, Work(jobs), frozenset({len(base) // 2}))
+    seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu
+    before = {name for name in written if name.startswith("base/")}
+    changed |= before - again.names
+    return [
+        (
+            f"one base cable revised or withdrawn: the base ({len(base):,}) read again with it hidden: s (CPU s)",
+            f"{seconds:.0f} ({cpu:.0f})",
+        ),
+        ("  its index files changed / the base's", f"{len(changed):,} / {len(before):,}"),
+    ]
+
+
+def cpu_seconds() -> float:
+    """This process's CPU seconds and those of its workers that have ended."""
+    own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cables", type=int, default=50000)
@@ -374,6 +439,7 @@ def main() -> None:
     parser.add_argument("--index-only", action="store_true", help="index in this process, without a site (see above)")
     parser.add_argument("--page-from", type=Path, help="--index-only: a built output whose search page to use")
     parser.add_argument("--jobs", type=int, default=2, help="--index-only: processes that tokenise")
+    parser.add_argument("--days", type=int, default=0, help="--index-only: later release days of 1,000 each")
     parser.add_argument("--no-queries", action="store_true", help="--index-only: time the writer alone")
     parser.add_argument("--built", action="store_true", help="the output is built: skip the whole build's rows")
     parser.add_argument(
@@ -396,7 +462,8 @@ def main() -> None:
         return
     if args.index_only:
         output = Path("/dev/shm/sitegen-bench") / f"index-only-{args.cables}"
-        rows = index_only(args.cables, args.page_from, output, args.jobs)
+        output = output.with_name(f"{output.name}-{args.days}days") if args.days else output
+        rows = index_only(args.cables, args.page_from, output, args.jobs, args.days)
         if args.no_queries:
             report(f"search at {args.cables:,} real-shaped cables, index only", rows, args.results)
             return

@@ -296,3 +296,17 @@ def test_a_build_spills_the_index_runs_beside_its_output_and_removes_them(tmp_pa
     assert seen
     assert {folder.parent for folder in seen} == {spill}
     assert not spill.exists()
+
+
+def test_meta_lists_each_segments_dictionary_prefixes_even_of_segments_kept_from_before(site):
+    """The page's first round trip is meta.js alone: it names every segment's dictionary files."""
+    build(site, AS_OF, **INDEXED)
+    release(site, "09MADRID3", "2011-05-01 00:00")
+    build(site, AS_OF, **INDEXED)  # the base and r2010-12-05 kept: their prefixes from the record
+    output = site / "output" / "search"
+    reader = IndexReader(site / "output")
+    assert [s.name for s in reader.segments] == [BASE, "r2010-12-05", "r2011-05-01"]
+    for segment in reader.meta["segments"]:
+        files = sorted(path.stem for path in (output / segment["name"] / "w").glob("*.js"))
+        assert segment["prefixes"] == files
+    assert not list(output.rglob("prefixes.js"))

@@ -321,3 +321,16 @@ def test_words_shaped_like_an_id_no_cable_has_are_searched_as_words(browser, bas
         start(page, site_output, base_url, "http")
         ask(page, "09 ambassador 1")
         assert count_in(status(page)) == len(holding)
+
+
+def test_the_page_reads_meta_js_alone_first_and_no_list_of_prefixes(browser, base_url, site_output):
+    """meta.js names every segment's dictionary files: one round trip, then a word's files."""
+    asked: list[str] = []
+    with Visit(browser) as page:
+        page.on("request", lambda request: asked.append(request.url.partition("/search/")[2]))
+        start(page, site_output, base_url, "http", "q=ambassador")
+        assert count_in(status(page)) > 0
+    index = [name for name in asked if name]
+    assert index[0] == "meta.js"
+    assert not any("prefixes" in name for name in index)
+    assert any(name.startswith("base/w/") for name in index)

@@ -10,11 +10,10 @@ from pathlib import Path
 import pytest
 
 from sitegen.search import runs, segment
-from sitegen.search.files import script
-from sitegen.search.index import PREFIXES, meta_script, plan_segments
+from sitegen.search.index import meta_script, plan_segments
 from sitegen.search.postings import FIRST_CHUNK
 from sitegen.search.reader import IndexReader
-from sitegen.search.segment import IndexedCable, Member, index_segment
+from sitegen.search.segment import IndexedCable, Member, Work, index_segment
 from sitegen.search.words import Stemmer, folded_id, split_words
 
 COMMON = [f"{a}{b}" for a in ("trade", "fish", "oil", "vote") for b in ("", "s", "ed")]
@@ -53,9 +52,14 @@ def write_index(cables: list[IndexedCable], output: Path, jobs: int = 1) -> dict
         assert path not in files, path
         files[path] = data
 
-    written, _ = index_segment("base", Held(cables), None, put, jobs)
-    put(f"base/{PREFIXES}", script("base/prefixes", written.prefixes))
-    put("meta.js", meta_script(plan_segments([Member(c.reference_id, c.created, "2010-11-28", "") for c in cables])))
+    written, _ = index_segment("base", Held(cables), None, put, Work(jobs))
+    put(
+        "meta.js",
+        meta_script(
+            plan_segments([Member(c.reference_id, c.created, "2010-11-28", "") for c in cables]),
+            {"base": written.prefixes},
+        ),
+    )
     for path, data in files.items():
         (output / "search" / path).parent.mkdir(parents=True, exist_ok=True)
         (output / "search" / path).write_bytes(data)
@@ -169,13 +173,13 @@ def test_the_runs_spill_into_the_folder_given_and_leave_it_empty_on_success_and_
     spill = tmp_path / ".output.search-runs"
     seen = spill_folders
     monkeypatch.setattr(segment, "BATCH", 16)
-    index_segment("base", Held(corpus(100)), None, lambda path, data: None, jobs, spill)
+    index_segment("base", Held(corpus(100)), None, lambda path, data: None, Work(jobs, spill))
     assert seen
     assert {folder.parent for folder in seen} == {spill}
     assert not spill.exists() or not any(spill.iterdir())
     seen.clear()
     with pytest.raises(OSError, match="went away"):
-        index_segment("base", Failing(corpus(100)), None, lambda path, data: None, jobs, spill)
+        index_segment("base", Failing(corpus(100)), None, lambda path, data: None, Work(jobs, spill))
     assert seen
     assert {folder.parent for folder in seen} == {spill}
     assert not spill.exists() or not any(spill.iterdir())

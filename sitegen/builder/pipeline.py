@@ -325,10 +325,11 @@ def _render_site(
     planned = {plan.url for plan in plans} | {STATIC_PAGE}
     search = None
     if run.search:
-        from sitegen.search import search_members  # see _build
+        from sitegen.search import entries_of, search_members  # see _build
 
         catalogue = site.catalogue
-        search = SearchInput(search_members(catalogue.cables, site.scan.digests), catalogue.cables.__getitem__)
+        members = search_members(catalogue.cables, site.scan.digests, catalogue.removed)
+        search = SearchInput(members, entries_of(catalogue.cables, catalogue.removed))
     saved = Saved(
         site.scan.changed,
         site.scan.removed,

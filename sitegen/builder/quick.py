@@ -98,10 +98,12 @@ class QuickBuild:
                 return False
             search = None
             if self.run.search:
+                from sitegen.search import entries_of  # numpy's import: only a build with search pays it
+
                 members = quick_members(self.run.layout.search_record, catalogue, moved)
                 if members is None:
                     return False
-                search = SearchInput(members, catalogue.cables.__getitem__)
+                search = SearchInput(members, entries_of(catalogue.cables, catalogue.removed))
             return self._render_and_save(catalogue, found, meta, moved, search)
         finally:
             catalogue.close()

@@ -86,7 +86,7 @@ def _check_cables(indexed: dict[str, str], pages: set[str], report: CheckReport)
 def _segment_files(reader: IndexReader, segment: str) -> set[str]:
     """The files a segment's dictionaries and counts name."""
     folder = f"{urls.SEARCH_FOLDER}/{segment}"
-    files = {f"{folder}/prefixes.js", f"{folder}/f.js", f"{folder}/t.js"}
+    files = {f"{folder}/f.js", f"{folder}/t.js"}
     count = next(s.count for s in reader.segments if s.name == segment)
     files |= {f"{folder}/c/{block}.js" for block in range((count + DOCS_BLOCK - 1) // DOCS_BLOCK)}
     for prefix, data in reader.dictionary(segment):

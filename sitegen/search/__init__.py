@@ -4,7 +4,26 @@ words.py folds, splits and stems; segment.py writes one segment's files; index.p
 segments a build writes anew and keeps the record of what the index in place holds.
 """
 
-from sitegen.search.index import IndexOutput, IndexUpdate, Record, read_record, search_members, update_index
+from sitegen.search.index import (
+    IndexOutput,
+    IndexUpdate,
+    Record,
+    changed_day,
+    entries_of,
+    read_record,
+    search_members,
+    update_index,
+)
 from sitegen.search.segment import Member
 
-__all__ = ["IndexOutput", "IndexUpdate", "Member", "Record", "read_record", "search_members", "update_index"]
+__all__ = [
+    "IndexOutput",
+    "IndexUpdate",
+    "Member",
+    "Record",
+    "changed_day",
+    "entries_of",
+    "read_record",
+    "search_members",
+    "update_index",
+]

@@ -21,7 +21,6 @@ cable is in any file.
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 import marshal
 import os
@@ -32,17 +31,18 @@ from pathlib import Path
 
 from sitegen import urls
 from sitegen.catalogue import CableEntry
-from sitegen.model import Problem
+from sitegen.catalogue_versions import version_moment
+from sitegen.model import Problem, is_valid_moment
 from sitegen.search.files import DOCS_BLOCK, MAX_PREFIX, script
-from sitegen.search.segment import IndexedCable, Member, Put, SegmentFiles, Statistics, index_segment
+from sitegen.search.segment import IndexedCable, Member, Put, SegmentFiles, Statistics, Work, index_segment
 from sitegen.sources.cablefile import read_cable_file
+from sitegen.sources.history import earlier_entries
 
-FORMAT = 1  # of the files and of the record; a new format rebuilds every segment
+FORMAT = 2  # of the files and of the record; a new format rebuilds every segment
 BASE = "base"
 DELTA_SHARE = 0.25
 MAX_DELTAS = 8
 META = "meta.js"
-PREFIXES = "prefixes.js"  # a segment's dictionary files, by prefix: loaded with meta.js
 
 EntryOf = Callable[[str], CableEntry]
 
@@ -52,45 +52,102 @@ class Segment:
     name: str
     first: int  # the id of its first cable: ids run on across segments
     members: tuple[Member, ...]  # in created order (then by reference ID)
+    last: str = ""  # its last release day: each cable is indexed as it stood at the end of it
+    # Cables revised or withdrawn after `last`: read as they stood then, so that they count in
+    # its statistics as before (no other score moves), but hidden (`hidden_cables`); a revised
+    # one is indexed as it is now in the segment of the day of its change.
+    held: frozenset[str] = frozenset()
 
 
 def plan_segments(members: list[Member]) -> list[Segment]:
-    """The base and one segment per release day after it (see the module's docstring)."""
-    days = [(day, list(group)) for day, group in itertools.groupby(sorted(members, key=_by_day), key=_day)]
+    """The base and one segment per release day after it (see the module's docstring). A day
+    counts the cables it first released and those it revised or withdrew."""
+    sizes: dict[str, int] = {}
+    for member in members:
+        for day in {member.release_day, member.changed} - {""}:
+            sizes[day] = sizes.get(day, 0) + 1
+    days = sorted(sizes)
     base_end, base_size, delta_size = 0, 0, 0
-    for at, (_, cables) in enumerate(days):
-        delta_size += len(cables)
+    for at, day in enumerate(days):
+        delta_size += sizes[day]
         deltas = at + 1 - base_end
         if delta_size > DELTA_SHARE * base_size or deltas > MAX_DELTAS:
             base_end, base_size, delta_size = at + 1, base_size + delta_size, 0
-    groups = [(BASE, [m for _, cables in days[:base_end] for m in cables])]
-    groups += [(f"r{day}", cables) for day, cables in days[base_end:]]
+    base_last = days[base_end - 1] if base_end else ""
+    groups: dict[str, list[Member]] = {}
+    held: dict[str, set[str]] = {}
+    for member in members:
+        home = _segment_of(member.release_day, base_last)
+        if member.changed <= _last_day(home, base_last):  # as it is now, or gone
+            if not member.withdrawn:
+                groups.setdefault(home, []).append(member)
+            continue
+        groups.setdefault(home, []).append(member)
+        held.setdefault(home, set()).add(member.reference_id)
+        if not member.withdrawn:
+            groups.setdefault(_segment_of(member.changed, base_last), []).append(member)
     segments, first = [], 0
-    for name, cables in groups:
-        if cables:
-            segments.append(Segment(name, first, tuple(sorted(cables, key=_by_created))))
-            first += len(cables)
+    for name in sorted(groups, key=lambda name: (name != BASE, name)):
+        cables = tuple(sorted(groups[name], key=_by_created))
+        segments.append(Segment(name, first, cables, _last_day(name, base_last), frozenset(held.get(name, ()))))
+        first += len(cables)
     return segments
 
 
-def _day(member: Member) -> str:
-    return member.release_day
+def _segment_of(day: str, base_last: str) -> str:
+    return BASE if day <= base_last else f"r{day}"
 
 
-def _by_day(member: Member) -> tuple[str, str, str]:
-    return member.release_day, member.created, member.reference_id
+def _last_day(segment: str, base_last: str) -> str:
+    return base_last if segment == BASE else segment[1:]
 
 
 def _by_created(member: Member) -> tuple[str, str]:
     return member.created, member.reference_id
 
 
-def segment_digest(segment: Segment, base_digest: str) -> str:
-    """What a segment's files are made from: its cables, its first id, the base's statistics."""
+def segment_digest(segment: Segment, base_digest: str, pins: Mapping[str, str], hiding: bool = True) -> str:
+    """What a segment's files are made from: its cables, its first id, the base's statistics.
+    `hiding` False: what its statistics are made from (a withdrawal leaves them as they were)."""
     digest = hashlib.sha256(f"{FORMAT}\n{segment.name}\n{segment.first}\n{base_digest}\n".encode())
     for member in segment.members:
-        digest.update(f"{member.reference_id}\t{member.digest}\n".encode())
+        # A held cable's pin (`<day> <digest>`) gives the digest it had while it was current.
+        held = member.reference_id in segment.held
+        part = pins[member.reference_id].partition(" ")[2] if held else member.digest
+        part += " hidden" if held and hiding else ""
+        digest.update(f"{member.reference_id}\t{part}\n".encode())
     return digest.hexdigest()
+
+
+def hidden_cables(segment: Segment) -> frozenset[int]:
+    """The places in a segment of the cables revised or withdrawn since it was cut: no word,
+    position, line or facet of their older entries stays in its files, though they count in
+    its statistics. A withdrawal is the embargo; a revision often adds redactions, and a
+    posting "cable N holds word W" in a static file would give the redacted W away."""
+    return frozenset(at for at, member in enumerate(segment.members) if member.reference_id in segment.held)
+
+
+def pin_held(segments: list[Segment], record: Record | None) -> dict[str, str]:
+    """What stands for each held cable in its segment's digest: its version as it stood at the
+    segment's end, which never changes. The digest the record had for it while it was current
+    there (so that the statistics' key stays as it was), else the pin the
+    record keeps, else the segment's day alone (a first build). Only whether a segment is
+    written again depends on the record, never its bytes."""
+    before = {member.reference_id: member for member in record.members} if record else {}
+    kept = record.pins if record else {}
+    pins: dict[str, str] = {}
+    for segment in segments:
+        for member in segment.members:
+            if member.reference_id not in segment.held:
+                continue
+            reference_id, old = member.reference_id, before.get(member.reference_id)
+            if kept.get(reference_id, "").startswith(f"{segment.last} "):
+                pins[reference_id] = kept[reference_id]
+            elif old is not None and not old.withdrawn and old.changed <= segment.last < member.changed:
+                pins[reference_id] = f"{segment.last} {old.digest}"
+            else:
+                pins[reference_id] = f"{segment.last} held"
+    return pins
 
 
 @dataclass
@@ -100,6 +157,8 @@ class Record:
 
     segments: dict[str, str]
     members: list[Member]
+    pins: dict[str, str]  # pin_held's
+    prefixes: dict[str, list[str]]  # each segment's dictionary prefixes, for meta.js
 
 
 def read_record(path: Path) -> Record | None:
@@ -109,13 +168,19 @@ def read_record(path: Path) -> Record | None:
         return None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         return None
-    return Record(dict(data["segments"]), [Member(*fields) for fields in data["members"]])
+    return Record(
+        dict(data["segments"]),
+        [Member(*fields) for fields in data["members"]],
+        dict(data["pins"]),
+        {name: list(found) for name, found in data["prefixes"].items()},
+    )
 
 
 def write_record(path: Path, record: Record) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
     data = {"format": FORMAT, "segments": record.segments, "members": [list(m) for m in record.members]}
+    data["pins"], data["prefixes"] = record.pins, record.prefixes
     temporary.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
     os.replace(temporary, path)
 
@@ -174,13 +239,19 @@ def update_index(
     present, put = output.present, output.put
     segments = plan_segments(members)
     record = read_record(record_path)
-    base_digest = segment_digest(segments[0], "") if segments else ""
-    digests = {segment.name: segment_digest(segment, base_digest) for segment in segments}
+    pins = pin_held(segments, record)
+    base_digest = segment_digest(segments[0], "", pins, hiding=False) if segments else ""
+    digests = {segment.name: segment_digest(segment, base_digest, pins) for segment in segments}
+    known = record.prefixes if record else {}
     stale = [
         segment
         for segment in segments
-        if record is None or record.segments.get(segment.name) != digests[segment.name] or not present(segment.name)
+        if record is None
+        or record.segments.get(segment.name) != digests[segment.name]
+        or segment.name not in known
+        or not present(segment.name)
     ]
+    prefixes = {segment.name: known[segment.name] for segment in segments if segment not in stale}
     stats_file = statistics_path(record_path)
     statistics = read_statistics(stats_file, base_digest) if segments else None
     if statistics is None and segments and segments[0] not in stale:
@@ -195,28 +266,38 @@ def update_index(
         shutil.rmtree(output.spill, ignore_errors=True)  # what a killed build left
     try:
         for segment in stale:
-            cables = _CableFiles(segment.members, site_dir, entry_of)
+            cables = _CableFiles(segment.members, site_dir, entry_of, segment.held, segment.last)
             base_statistics = None if segment.name == BASE else statistics
-            written, own = index_segment(segment.name, cables, base_statistics, put_in_folder, jobs, output.spill)
+            hidden = hidden_cables(segment)
+            written, own = index_segment(
+                segment.name, cables, base_statistics, put_in_folder, Work(jobs, output.spill), hidden
+            )
             if segment.name == BASE:
                 statistics = own
                 write_statistics(stats_file, base_digest, own)
-            if written.prefixes:
-                put_in_folder(f"{segment.name}/{PREFIXES}", script(f"{segment.name}/prefixes", written.prefixes))
+            prefixes[segment.name] = written.prefixes
     finally:
         if output.spill:
             shutil.rmtree(output.spill, ignore_errors=True)
-    emit(f"{urls.SEARCH_FOLDER}/{META}", meta_script(segments))
+    emit(f"{urls.SEARCH_FOLDER}/{META}", meta_script(segments, prefixes))
     redone = {segment.name for segment in stale}
     kept = [segment.name for segment in segments if segment.name not in redone]
-    return IndexUpdate(done.names, kept, Record(digests, members), len(segments), len(stale), done.size)
+    record = Record(digests, members, pins, prefixes)
+    return IndexUpdate(done.names, kept, record, len(segments), len(stale), done.size)
 
 
-def meta_script(segments: list[Segment]) -> bytes:
-    """meta.js: the segments, their first ids and sizes, the cables a block of lines holds."""
+def meta_script(segments: list[Segment], prefixes: Mapping[str, list[str]]) -> bytes:
+    """meta.js: the segments, their first ids, sizes and dictionary prefixes (so that the
+    page's first round trip is meta.js alone, and its second a word's dictionary file and
+    first chunk), and the cables a block of lines holds. A cable's older entry in a segment
+    that holds it as it stood before a later revision or its withdrawal is hidden there (no
+    posting, line or facet), so the page needs no list of them."""
     data = {
         "format": FORMAT,
-        "segments": [{"name": s.name, "first": s.first, "count": len(s.members)} for s in segments],
+        "segments": [
+            {"name": s.name, "first": s.first, "count": len(s.members), "prefixes": prefixes.get(s.name, [])}
+            for s in segments
+        ],
         "total": sum(len(s.members) for s in segments),
         "block": DOCS_BLOCK,
         "prefix": MAX_PREFIX,
@@ -233,6 +314,8 @@ class _CableFiles:
     members: tuple[Member, ...]
     site_dir: Path
     entry_of: EntryOf
+    held: frozenset[str] = frozenset()  # read as they stood at the end of `last` (Segment.held)
+    last: str = ""
 
     def __len__(self) -> int:
         return len(self.members)
@@ -242,6 +325,8 @@ class _CableFiles:
 
     def _cable(self, member: Member) -> IndexedCable:
         entry = self.entry_of(member.reference_id)
+        if member.reference_id in self.held:
+            entry = _version_as_of(entry, self.last, self.site_dir)
         record = read_cable_file(os.path.join(self.site_dir, entry.source), entry.source)
         body = "" if isinstance(record, Problem) else record.body
         return IndexedCable(
@@ -256,9 +341,47 @@ class _CableFiles:
         )
 
 
-def search_members(cables: Mapping[str, CableEntry], digests: Mapping[str, str]) -> list[Member]:
-    """The released cables, each with what places it in the index."""
-    return [
-        Member(entry.reference_id, entry.created, entry.release_day, digests.get(entry.reference_id, ""))
+def _version_as_of(entry: CableEntry, day: str, site_dir: Path) -> CableEntry:
+    """A cable's version current at the end of `day` (from its history); with no such version
+    on disk, its oldest kept (or the entry itself): the same whichever build asks."""
+    if version_moment(entry)[:10] <= day:
+        return entry
+    versions = earlier_entries(site_dir)(entry)
+    for version in versions:
+        if version_moment(version)[:10] <= day:
+            return version
+    return versions[-1] if versions else entry
+
+
+def search_members(
+    cables: Mapping[str, CableEntry], digests: Mapping[str, str], removed: Mapping[str, CableEntry] | None = None
+) -> list[Member]:
+    """The released cables, each with what places it in the index; and those withdrawn since
+    their release (`removed`), whose earlier entries the index masks."""
+    members = [
+        Member(
+            entry.reference_id,
+            entry.created,
+            entry.release_day,
+            digests.get(entry.reference_id, ""),
+            changed_day(entry),
+        )
         for entry in cables.values()
     ]
+    for entry in (removed or {}).values():
+        members.append(Member(entry.reference_id, entry.created, entry.release_day, "", entry.withdrawn[:10], True))
+    return members
+
+
+def changed_day(entry: CableEntry) -> str:
+    """The day the version an entry holds was released, if it revised an earlier one."""
+    return entry.revised[:10] if is_valid_moment(entry.revised) else ""
+
+
+def entries_of(cables: Mapping[str, CableEntry], removed: Mapping[str, CableEntry]) -> EntryOf:
+    """Where update_index reads each member's entry: the released cables', then the withdrawn."""
+
+    def entry_of(reference_id: str) -> CableEntry:
+        return cables[reference_id] if reference_id in cables else removed[reference_id]
+
+    return entry_of

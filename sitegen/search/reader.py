@@ -70,14 +70,17 @@ class IndexReader:
         return data
 
     def prefixes(self, segment: str) -> list[str]:
-        return list(self.load(f"{segment}/prefixes"))
+        return next(list(s["prefixes"]) for s in self.meta["segments"] if s["name"] == segment)
 
     def cables(self) -> Iterator[tuple[int, list[str]]]:
-        """Every cable's id and result line [ID, subject, origin, classification, created, url, excerpt]."""
+        """Every cable's id and result line [ID, subject, origin, classification, created, url, excerpt];
+        not the hidden entries (a cable revised or withdrawn since its segment was written),
+        whose line is empty but for its created day."""
         for segment in self.segments:
             for block in range(0, segment.count, DOCS_BLOCK):
                 for offset, row in enumerate(self.load(f"{segment.name}/c/{block // DOCS_BLOCK}")):
-                    yield segment.first + block + offset, row
+                    if row[0]:
+                        yield segment.first + block + offset, row
 
     def dictionary(self, segment: str) -> Iterator[tuple[str, dict[str, Any]]]:
         for prefix in self.prefixes(segment):

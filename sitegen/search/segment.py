@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple, Protocol
 
+import numpy as np
+
 from sitegen import parallel
 from sitegen.search.files import (
     DOCS_BLOCK,
@@ -36,10 +38,10 @@ from sitegen.search.files import (
     script,
 )
 from sitegen.search.postings import Idf, idf_of, norms, write_block
-from sitegen.search.runs import RunStore, run_store
+from sitegen.search.runs import Block, RunStore, run_store
 from sitegen.search.tokens import Column, Run, Tokeniser
 
-__all__ = ["DOCS_BLOCK", "MAX_PREFIX", "IndexedCable", "Member", "Put", "SegmentFiles", "Statistics", "script"]
+__all__ = ["DOCS_BLOCK", "MAX_PREFIX", "IndexedCable", "Member", "Put", "SegmentFiles", "Statistics", "Work", "script"]
 
 BATCH = 1_024  # cables a worker tokenises at a time (a multiple of DOCS_BLOCK): ~60 MB while it does
 
@@ -51,6 +53,8 @@ class Member(NamedTuple):
     created: str
     release_day: str
     digest: str  # of its cable file
+    changed: str = ""  # the day its version was released, or it was withdrawn ("" if never)
+    withdrawn: bool = False  # withdrawn by the build's moment: found by no word and no ID
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,14 @@ class Statistics:
     df: dict[str, int] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Work:
+    """How a segment is indexed: on `jobs` processes, its runs spilled into `spill`."""
+
+    jobs: int = 1
+    spill: Path | None = None
+
+
 # Where a segment's files go as they are made: (path under the search folder, bytes). Each is
 # handed on at once rather than held: at 251,287 cables they are ~1.5 GB.
 Put = Callable[[str, bytes], None]
@@ -109,14 +121,17 @@ class SegmentFiles:
         return record
 
 
-def _tokenise(context: tuple[CableSource, Tokeniser], span: tuple[int, int]) -> tuple[Run, list[Line]]:
-    """A worker's share: the run of a range of cables and their result lines."""
-    source, tokeniser = context
+def _tokenise(context: tuple[CableSource, Tokeniser, frozenset[int]], span: tuple[int, int]) -> tuple[Run, list[Line]]:
+    """A worker's share: the run of a range of cables and their result lines (a hidden
+    cable's line keeps only its created day: its place in the facet columns)."""
+    source, tokeniser, hidden = context
     cables = source.cables(*span)
     run = tokeniser.run([(c.reference_id, c.subject, c.tags, c.body) for c in cables], span[0])
     lines = [
-        Line(c.reference_id, c.created, c.subject, c.origin, c.classification, c.tags, c.url, body_excerpt(c.body))
-        for c in cables
+        Line("", c.created, "", "", "", (), "", "")
+        if at in hidden
+        else Line(c.reference_id, c.created, c.subject, c.origin, c.classification, c.tags, c.url, body_excerpt(c.body))
+        for at, c in enumerate(cables, start=span[0])
     ]
     return run, lines
 
@@ -127,14 +142,32 @@ class _Scoring:
     store: RunStore
     idf: Idf
     norm: Column
+    hidden: Column  # the cables whose postings are left out (index_segment's `hidden`), sorted
 
 
 def _score_block(context: _Scoring, span: tuple[int, int]) -> tuple[list[tuple[str, bytes]], dict[str, str]]:
     """A worker's share: the chunk files and dictionary entries of a block of stems."""
     files: list[tuple[str, bytes]] = []
     block = context.store.read(*span)
+    if len(context.hidden):
+        block = _without(block, context.hidden)
     entries = write_block(context.name, block, context.store.stems, context.idf, context.norm, _append_to(files))
     return files, entries
+
+
+def _without(block: Block, hidden: Column) -> Block:
+    """A block less the postings of the hidden cables (and their positions)."""
+    keep = ~np.isin(block.doc, hidden)
+    positions = np.repeat(keep, block.count.astype(np.int64))
+    return Block(
+        block.low,
+        block.high,
+        block.stem[keep],
+        block.doc[keep],
+        block.count[keep],
+        block.weight[keep],
+        block.positions[positions],
+    )
 
 
 def _append_to(files: list[tuple[str, bytes]]) -> Put:
@@ -145,19 +178,27 @@ def _append_to(files: list[tuple[str, bytes]]) -> Put:
 
 
 def index_segment(
-    name: str, source: CableSource, statistics: Statistics | None, put: Put, jobs: int = 1, spill: Path | None = None
+    name: str,
+    source: CableSource,
+    statistics: Statistics | None,
+    put: Put,
+    work: Work | None = None,
+    hidden: frozenset[int] = frozenset(),
 ) -> tuple[SegmentFiles, Statistics]:
     """Index the cables (in created order) and write the segment's files to `put`;
     `statistics` None: this is the base segment, scored with its own statistics, which it
-    returns for the others. The runs spill into a folder inside `spill` (the system's temp
-    folder if None), removed when done or failed."""
+    returns for the others. The runs spill into a folder inside `work.spill` (the system's
+    temp folder if None), removed when done or failed. The `hidden` cables (by their place in
+    `source`: withdrawn since the segment was cut) count in the statistics, so that no other
+    cable's score moves, but no word, posting, line or facet of theirs is written."""
+    jobs, spill = (work.jobs, work.spill) if work else (1, None)
     written = SegmentFiles()
     emit = written.sink(put)
     store = run_store(spill)
     facets = Facets()
     try:
         spans = [(start, min(start + BATCH, len(source))) for start in range(0, len(source), BATCH)]
-        for run, lines in parallel.map_batches(_tokenise, (source, Tokeniser()), spans, jobs):
+        for run, lines in parallel.map_batches(_tokenise, (source, Tokeniser(), hidden), spans, jobs):
             first = len(facets.days)
             store.add(run)
             facets.add(lines)
@@ -172,14 +213,17 @@ def index_segment(
         idf = idf_of(scoring.documents, scoring.df)
         norm = norms(lengths, scoring.average_length)
         entries: dict[str, str] = {}
-        scoring_context = _Scoring(name, store, idf, norm)
+        scoring_context = _Scoring(name, store, idf, norm, np.array(sorted(hidden), dtype=np.int64))
         for files, found in parallel.map_batches(_score_block, scoring_context, store.blocks(), jobs):
             for path, data in files:
                 emit(path, data)
             entries.update(found)
     finally:
         store.close()
-    for path, data in dictionary_files(name, store.surfaces, entries):
+    surfaces = store.surfaces
+    if hidden:  # a word only hidden cables hold is no word of the segment
+        surfaces = {word: stem for word, stem in surfaces.items() if stem in entries}
+    for path, data in dictionary_files(name, surfaces, entries):
         emit(path, data)
         written.prefixes.append(path[len(name) + 3 : -3])
     for path, data in facets.files(name):

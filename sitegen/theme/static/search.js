@@ -14,6 +14,7 @@
 
   var PAGE = 20;
   var ID_SPAN = 67108864; // 2^26 cable ids: a score times this, plus an id, is exact in a double
+  var SCORE_SLICE = 32768; // cables the exact count scores in one task, between which input is handled
   var MAX_PREFIX_STEMS = 64;
 
   // ---- loading index files ------------------------------------------------------------
@@ -135,21 +136,20 @@
   var meta = null;
   var prefixes = {}; // segment -> set of dictionary prefixes
 
-  // meta.js and the base's prefixes are read at once (every index with a cable has a base):
-  // one round trip, started as soon as this script runs rather than when the page is parsed.
+  // meta.js alone is the first round trip: it lists every segment's dictionary prefixes, so the
+  // next is a word's dictionary file and first chunk. It starts as soon as this script runs.
   var started = null;
   function start() {
     if (started) return started;
-    var base = load("base/prefixes");
     started = load("meta").then(function (data) {
       if (!data) throw new Error("no index");
-      return Promise.all(data.segments.map(function (segment) {
-        return (segment.name === "base" ? base : load(segment.name + "/prefixes")).then(function (list) {
-          var set = {};
-          (list || []).forEach(function (p) { set[p] = true; });
-          prefixes[segment.name] = set;
-        });
-      })).then(function () { meta = data; return meta; });
+      data.segments.forEach(function (segment) {
+        var set = {};
+        (segment.prefixes || []).forEach(function (p) { set[p] = true; });
+        prefixes[segment.name] = set;
+      });
+      meta = data;
+      return meta;
     });
     started.catch(function () { started = null; });
     return started;
@@ -239,38 +239,45 @@
   Stream.prototype.file = function (kind, k) {
     return this.segment + "/" + kind + "/" + this.stem.slice(0, 2) + "/" + this.stem + "." + k;
   };
-  // Reads the next chunk: calls add(doc, impact, positionsIndex) for each posting.
+  // Reads the next chunk: its docs, impacts and (if asked) positions.
   Stream.prototype.read = function (withPositions) {
     var self = this;
+    return this.fetch(withPositions).then(function (got) { return self.decode(got); });
+  };
+  // Starts loading the next chunk (its files as stored); decode() turns them into lists.
+  Stream.prototype.fetch = function (withPositions) {
     var k = this.next++;
     var parts = this.inline ? Promise.resolve(this.inline) : load(this.file("p", k));
     var positions = !withPositions ? Promise.resolve(null)
       : this.inline ? Promise.resolve(this.inline[2]) : load(this.file("q", k));
-    return Promise.all([parts, positions]).then(function (got) {
-      var data = got[0] || ["", ""];
-      var ids = varints(bytes(data[0]));
-      var impacts = bytes(data[1]);
-      var docs = [];
-      var doc = self.first;
-      for (var i = 0; i < ids.length; i++) {
-        doc += ids[i];
-        docs.push(doc);
+    return Promise.all([parts, positions]);
+  };
+  Stream.prototype.decode = function (got) {
+    var data = got[0] || ["", ""];
+    var ids = varints(bytes(data[0]));
+    var impacts = bytes(data[1]);
+    var docs = [];
+    var doc = this.first;
+    for (var i = 0; i < ids.length; i++) {
+      doc += ids[i];
+      docs.push(doc);
+    }
+    var where = null;
+    if (got[1] !== null && got[1] !== undefined) {
+      var raw = varints(bytes(got[1]));
+      where = [];
+      var at = 0;
+      for (var j = 0; j < docs.length; j++) {
+        var count = raw[at++];
+        var list = [];
+        var p = 0;
+        for (var c = 0; c < count; c++) { p += raw[at++]; list.push(p); }
+        where.push(list);
       }
-      var where = null;
-      if (got[1] !== null && got[1] !== undefined) {
-        var raw = varints(bytes(got[1]));
-        where = [];
-        var at = 0;
-        for (var j = 0; j < docs.length; j++) {
-          var count = raw[at++];
-          var list = [];
-          var p = 0;
-          for (var c = 0; c < count; c++) { p += raw[at++]; list.push(p); }
-          where.push(list);
-        }
-      }
-      return { docs: docs, impacts: impacts, positions: where };
-    });
+    }
+    // A cable revised or withdrawn since its segment was written has no posting there (the
+    // build hides its older entry): every list read is a list of matches, counts included.
+    return { docs: docs, impacts: impacts, positions: where };
   };
 
   // A term of the query, resolved: its streams in every segment.
@@ -310,16 +317,37 @@
   // Each positive term's words are scoring parts; a document's score is the sum over parts of
   // its best impact among the part's streams. A phrase also needs its words at successive places.
   function readChunk(part, stream, withPositions) {
-    return stream.read(withPositions).then(function (chunk) {
-      for (var i = 0; i < chunk.docs.length; i++) {
-        var doc = chunk.docs[i];
-        var impact = chunk.impacts[i];
-        part.seen.add(doc, impact);
-        if (chunk.positions) {
-          var mine = part.positions[doc] || (part.positions[doc] = []);
-          Array.prototype.push.apply(mine, chunk.positions[i]);
-        }
+    return stream.read(withPositions).then(function (chunk) { addChunk(part, chunk); });
+  }
+  // The same, its decoding and adding a task of its own once its files are in (the exact
+  // count's pace: a chunk already loaded would otherwise be done in one go with the rest).
+  function readChunkPaced(part, stream, withPositions) {
+    return stream.fetch(withPositions).then(function (got) {
+      return nextTask().then(function () { addChunk(part, stream.decode(got)); });
+    });
+  }
+  function addChunk(part, chunk) {
+    for (var i = 0; i < chunk.docs.length; i++) {
+      var doc = chunk.docs[i];
+      var impact = chunk.impacts[i];
+      part.seen.add(doc, impact);
+      if (chunk.positions) {
+        var mine = part.positions[doc] || (part.positions[doc] = []);
+        Array.prototype.push.apply(mine, chunk.positions[i]);
       }
+    }
+  }
+
+  // Resolves in a task of its own, so that the browser handles input between two steps of the
+  // exact count. A MessageChannel is not clamped to 4 ms as nested setTimeouts are.
+  var taskChannel = typeof MessageChannel === "function" ? new MessageChannel() : null;
+  var taskQueue = [];
+  if (taskChannel) taskChannel.port1.onmessage = function () { taskQueue.shift()(); };
+  function nextTask() {
+    return new Promise(function (resolve) {
+      if (!taskChannel) { setTimeout(resolve, 0); return; }
+      taskQueue.push(resolve);
+      taskChannel.port2.postMessage(null);
     });
   }
 
@@ -433,7 +461,7 @@
     var reads = [];
     this.parts.forEach(function (part) {
       part.streams.forEach(function (stream) {
-        while (stream.next < stream.chunks.length) reads.push(readChunk(part, stream, self.isPhrasePart(part)));
+        while (stream.next < stream.chunks.length) reads.push(readChunkPaced(part, stream, self.isPhrasePart(part)));
       });
     });
     var excluded = {};
@@ -441,7 +469,7 @@
       var parts = r.parts;
       parts.forEach(function (part) {
         part.streams.forEach(function (stream) {
-          while (stream.next < stream.chunks.length) reads.push(readChunk(part, stream, r.term.phrase));
+          while (stream.next < stream.chunks.length) reads.push(readChunkPaced(part, stream, r.term.phrase));
         });
       });
     });
@@ -461,16 +489,21 @@
       var found = 0;
       var phrases = self.positive.some(function (r) { return r.term.phrase; });
       var impacts = self.parts.map(function (part) { return part.seen.impact; });
-      for (var d = 0; d < docs.length; d++) {
-        var doc = docs[d];
-        if (excluded[doc]) continue;
-        var score = phrases ? self.scoreOf(doc) : sumOf(impacts, doc);
-        if (score !== null) keys[found++] = score * ID_SPAN + doc;
+      function scoreFrom(start) {
+        var stop = Math.min(start + SCORE_SLICE, docs.length);
+        for (var d = start; d < stop; d++) {
+          var doc = docs[d];
+          if (excluded[doc]) continue;
+          var score = phrases ? self.scoreOf(doc) : sumOf(impacts, doc);
+          if (score !== null) keys[found++] = score * ID_SPAN + doc;
+        }
+        if (stop < docs.length) return nextTask().then(function () { return scoreFrom(stop); });
+        keys = keys.subarray(0, found).sort();
+        var results = new Array(found);
+        for (var i = 0; i < found; i++) results[i] = keys[found - 1 - i] % ID_SPAN;
+        return results;
       }
-      keys = keys.subarray(0, found).sort();
-      var results = new Array(found);
-      for (var i = 0; i < found; i++) results[i] = keys[found - 1 - i] % ID_SPAN;
-      return results;
+      return scoreFrom(0);
     });
   };
 
