@@ -16,6 +16,7 @@ from sitegen.catalogue import CableEntry, Catalogue, facet_names, newest_first_s
 from sitegen.catalogue_versions import release_days, release_facet
 from sitegen.facets import Facet
 from sitegen.kinds import FAMILIES, FEED_FACET_KINDS, KINDS, NEWEST_SHOWN
+from sitegen.model import is_valid_moment
 from sitegen.parse.references import spellings_of
 from sitegen.plan import (
     LETTER_OF,
@@ -47,6 +48,7 @@ class CatalogueDiff:
 
     old_as_of: str  # the last build's moment: which old entries it published
     edited: list[CableEntry] = field(default_factory=list)  # new entries of cables changed in place
+    replaced: list[CableEntry] = field(default_factory=list)  # their old entries (their old revision's day)
     # (old, new) entries of the cables that moved, came or went (None: no such file then or now)
     moved: list[tuple[CableEntry | None, CableEntry | None]] = field(default_factory=list)
     # Listings a cable left or entered, with the days it left or entered ("2009-03-05"; a month,
@@ -135,10 +137,14 @@ def pages_reached(
 def versions_reached(reach: Reach, catalogue: Catalogue, diff: CatalogueDiff, page_size: int) -> None:
     """REACH_VERSIONS: of each cable changed that was ever revised or removed, its history page
     (gone when no revision is shown), its removed page, the release pages of its first release
-    and of each of its changes, and the changes feed (gone when there is no change)."""
-    versioned = [entry for entry in (*diff.edited, *_moved_entries(diff)) if entry.revised or entry.withdrawn]
+    and of each of its changes (gone for a day of changes only that has none left), the release
+    index (such a day comes or goes with its row), and the changes feed (gone when there is no
+    change)."""
+    entries = (*diff.edited, *diff.replaced, *_moved_entries(diff))
+    versioned = [entry for entry in entries if entry.revised or entry.withdrawn]
     if not versioned:
         return
+    days_now = set(release_days(catalogue))
     for entry in versioned:
         ref, history = entry.reference_id, urls.cable_history(entry.created, entry.reference_id)
         shown = catalogue.cables[ref] if ref in catalogue.cables else None
@@ -147,9 +153,11 @@ def versions_reached(reach: Reach, catalogue: Catalogue, diff: CatalogueDiff, pa
         reach.gone.add(history)
         if ref in catalogue.removed:
             reach.add([PagePlan(catalogue.removed[ref].url, "cable-removed", ref)])
-        days = {entry.release_day, entry.revised[:10], entry.withdrawn[:10]}
-        for day in sorted(days & set(release_days(catalogue))):
+        days = {moment[:10] for moment in (entry.released, entry.revised, entry.withdrawn) if is_valid_moment(moment)}
+        for day in sorted(days & days_now):
             reach.add(release_plans(release_facet(catalogue, day), page_size))
+        reach.gone |= {plan.url for day in days - days_now for plan in release_plans(Facet(day, day, ()), page_size)}
+    reach.add([PagePlan(ONE_PAGE["release-index"], "release-index")])
     if catalogue.changes:
         reach.add([PagePlan(urls.CHANGES_FEED, "changes-feed")])
     else:
