@@ -101,8 +101,12 @@ def test_a_second_revision_and_one_that_moves_the_cable_equal_a_full_build(site,
     assert_equals_full(site, path)
     revise(site, first, b"First paragraph, once.", b"First paragraph, twice.")
     revise(site, second, b"TAGS: ", b"TAGS: ZZNEW ")  # a tag no cable had: a new listing
-    release(site, first, second)
+    run("release", "2011-02-15", first, second, "--site", str(site))
     assert_equals_full(site, path, moved=1)
+    # A third, pending: the version shown is now read from history, and the release pages of
+    # both earlier revisions list it with its digest.
+    revise(site, first, b"First paragraph, twice.", b"First paragraph, thrice.")
+    assert_equals_full(site, path)
 
 
 @pytest.mark.parametrize("day", ["pending", "2011-02-01 00:00"])

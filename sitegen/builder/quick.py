@@ -389,6 +389,7 @@ def quick_diff(found: QuickChanges, meta: BuildMeta, shown: ShownChanges, moved:
     files_moved = {entry.reference_id for pair in diff.moved for entry in pair if entry is not None}
     diff.moved += [(move[0], move[1]) for move in shown.moves if moved_id(move) not in files_moved]
     diff.pages_moved = bool(diff.moved) or shown.versions
+    diff.change_days = shown.change_days
     if moved is not None:
         diff.months = moved.months
         diff.before = {listing: before for listing, (before, _) in moved.facets.items()}

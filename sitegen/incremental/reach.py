@@ -58,6 +58,9 @@ class CatalogueDiff:
     came_or_went: set[str] = field(default_factory=set)  # facet kinds of which one appeared or vanished
     whole: set[Listing] = field(default_factory=set)  # listings every page of which can differ (a slug, a label)
     posts: set[str] = field(default_factory=set)  # posts that gained or lost a released cable, besides those of `moved`
+    # Days whose release page listed a change the catalogue no longer holds (a cable's earlier
+    # revisions, once it is removed), where known (the quick path knows the last build's changes).
+    change_days: set[str] = field(default_factory=set)
     shown: set[str] = field(default_factory=set)  # cable pages known to show a change besides those found here
     # `shown` holds every cable page a moved cable reaches (StoredCatalogue.move finds them as it
     # moves them, from rows it has loaded): the rule below is not applied to the moved cables again.
@@ -137,7 +140,8 @@ def pages_reached(
 def versions_reached(reach: Reach, catalogue: Catalogue, diff: CatalogueDiff, page_size: int) -> None:
     """REACH_VERSIONS: of each cable changed that was ever revised or removed, its history page
     (gone when no revision is shown), its removed page, the release pages of its first release
-    and of each of its changes (gone for a day of changes only that has none left), the release
+    and of each of its changes, those its file names and those of its earlier revisions (each
+    lists it with its digest; gone for a day of changes only that has none left), the release
     index (such a day comes or goes with its row), and the changes feed (gone when there is no
     change)."""
     entries = (*diff.edited, *diff.replaced, *_moved_entries(diff))
@@ -145,6 +149,10 @@ def versions_reached(reach: Reach, catalogue: Catalogue, diff: CatalogueDiff, pa
     if not versioned:
         return
     days_now = set(release_days(catalogue))
+    changed_on: dict[str, set[str]] = {}
+    for moment, ref, _ in catalogue.changes:
+        changed_on.setdefault(ref, set()).add(moment[:10])
+    days = set(diff.change_days)
     for entry in versioned:
         ref, history = entry.reference_id, urls.cable_history(entry.created, entry.reference_id)
         shown = catalogue.cables[ref] if ref in catalogue.cables else None
@@ -153,10 +161,11 @@ def versions_reached(reach: Reach, catalogue: Catalogue, diff: CatalogueDiff, pa
         reach.gone.add(history)
         if ref in catalogue.removed:
             reach.add([PagePlan(catalogue.removed[ref].url, "cable-removed", ref)])
-        days = {moment[:10] for moment in (entry.released, entry.revised, entry.withdrawn) if is_valid_moment(moment)}
-        for day in sorted(days & days_now):
-            reach.add(release_plans(release_facet(catalogue, day), page_size))
-        reach.gone |= {plan.url for day in days - days_now for plan in release_plans(Facet(day, day, ()), page_size)}
+        days |= {moment[:10] for moment in (entry.released, entry.revised, entry.withdrawn) if is_valid_moment(moment)}
+        days |= changed_on.get(ref, set())
+    for day in sorted(days & days_now):
+        reach.add(release_plans(release_facet(catalogue, day), page_size))
+    reach.gone |= {plan.url for day in days - days_now for plan in release_plans(Facet(day, day, ()), page_size)}
     reach.add([PagePlan(ONE_PAGE["release-index"], "release-index")])
     if catalogue.changes:
         reach.add([PagePlan(urls.CHANGES_FEED, "changes-feed")])

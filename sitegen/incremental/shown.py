@@ -32,6 +32,7 @@ class ShownChanges:
     removed: dict[str, tuple[CableEntry, str]] = field(default_factory=dict)  # every cable removed, its file's digest
     changes: tuple[Change, ...] = ()  # every change made, latest first
     versions: bool = False  # a changed cable is or was revised or withdrawn: history, removed and release pages
+    change_days: set[str] = field(default_factory=set)  # the days of the changes of those cables the last build listed
 
 
 def versioned(entry: CableEntry | None) -> bool:
@@ -86,11 +87,13 @@ def _versions(
     if history_problems(site, out):
         return None
     digests = version_digests(site, out, {ref: now[ref][1] for ref in out})
+    shown.change_days = {change[0][:10] for change in shown.changes if change[1] in revised}
     shown.removed = {ref: row for ref, row in shown.removed.items() if ref not in revised}
     shown.removed |= {ref: (entry, now[ref][1]) for ref, entry in removed.items()}
     shown.removed = dict(sorted(shown.removed.items()))
     shown.changes = tuple(sorted([*(c for c in shown.changes if c[1] not in revised), *changes], reverse=True))
     held_now = {entry.reference_id: entry for entry in held}
+    catalogue.preload(revised)  # their stored rows, in a few queries
     for ref in sorted(revised):
         stored = catalogue.cables.get(ref)
         was = stored or catalogue.removed.get(ref) or then.get(ref)
