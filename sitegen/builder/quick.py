@@ -6,20 +6,21 @@ paragraph) re-renders the pages showing it. A release, a cable withheld again or
 file or a changed tag moves cables: the stored catalogue's rows they were and are in are edited
 in place (StoredCatalogue.move) and only the pages those rows show are planned: the month pages
 of the lists they enter or leave, the overviews, feeds, letter and index pages, their
-neighbours', citations' and their own pages, the sitemap. At 251,287 cables it skips loading
-every file's state, indexing every entry and planning every page.
+neighbours', citations' and their own pages, the sitemap. A revision, withdrawal or
+re-release is taken too: the version each changed cable shows is found by the general path's
+rule (incremental/shown.py). At 251,287 cables it skips loading every file's state, indexing
+every entry and planning every page. quick_files.py finds and reads the files changed.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitegen import urls
-from sitegen.builder.changes import document_digests, release_moments, release_set_unchanged
+from sitegen.builder.changes import document_digests, release_set_unchanged
 from sitegen.builder.publish import (
     AllPagesBut,
     BuildRun,
@@ -30,22 +31,20 @@ from sitegen.builder.publish import (
     SearchInput,
     render_and_save,
 )
+from sitegen.builder.quick_files import QuickChanges, quick_changes
 from sitegen.catalogue import (
-    CableEntry,
     articles_crossed,
-    entry_from_fields,
     published_articles,
 )
 from sitegen.catalogue_versions import release_facet
 from sitegen.citations import citation_digests, citations_changed, cited_in, cited_keys
-from sitegen.incremental.edit import Move, Moved
+from sitegen.incremental.edit import Moved
 from sitegen.incremental.keys import PageKeys
-from sitegen.incremental.manifest import BuildMeta, FileRow, Manifest, SourceState
+from sitegen.incremental.manifest import BuildMeta
 from sitegen.incremental.reach import CatalogueDiff, pages_reached
-from sitegen.incremental.shown import Edit, ShownChanges, moved_id, shown_changes
-from sitegen.incremental.stored import StoredCatalogue, stays_in_place, store_entries, store_moved, store_summary
+from sitegen.incremental.shown import ShownChanges, moved_id, shown_changes
+from sitegen.incremental.stored import StoredCatalogue, store_entries, store_moved, store_summary
 from sitegen.kinds import FACET_KINDS, FEED_FACET_KINDS, LISTING_KINDS
-from sitegen.parallel import batches, map_batches
 from sitegen.plan import (
     PagePlan,
     listed,
@@ -54,15 +53,13 @@ from sitegen.plan import (
 )
 from sitegen.render.site import OutputParts, SiteRenderer, code_fingerprint
 from sitegen.sources.pages import Document, read_documents
-from sitegen.sources.scan import FileStat, FolderStats, ScanTask, folder_digests, read_files
+from sitegen.sources.scan import FolderStats, folder_digests
 from sitegen.write import Staging, copy_static
 
 if TYPE_CHECKING:
     from sitegen.search import Member
 
 QUICK_FILES = 5000  # more files changed, come or gone than this go the general way
-READ_ALONE = 64  # more changed files than this are read on every core
-READ_BATCH = 100
 
 
 @dataclass
@@ -79,11 +76,10 @@ class QuickBuild:
         meta = self.run.manifest.build_meta()
         if not self._same_build_otherwise(meta):
             return False
-        as_of = self.run.report.as_of
-        found = quick_changes(self.run.layout.site, self.run.manifest, meta, self.folders, self.run.jobs, as_of)
+        found = quick_changes(self.run, meta, self.folders, QUICK_FILES)
         if found is None:
             return False
-        catalogue = StoredCatalogue.usable(self.run.manifest.path, as_of)
+        catalogue = StoredCatalogue.usable(self.run.manifest.path, self.run.report.as_of)
         if catalogue is None:
             return False
         try:
@@ -257,126 +253,6 @@ def quick_members(record_path: Path, catalogue: StoredCatalogue, moved: Moved | 
             entry, digest = row
             members[reference_id] = Member(reference_id, entry.created, entry.release_day, digest)
     return list(members.values())
-
-
-@dataclass
-class QuickChanges:
-    """The cable files that changed since the last build, read."""
-
-    states: dict[str, SourceState]  # path -> its new state
-    # (old entry, new entry, new digest) of the cables whose bytes changed and that stayed in
-    # place (stays_in_place), then of the others: None for a cable that came or went
-    edits: list[Edit]
-    moves: list[Move]
-    removed: list[str]  # the paths of the files gone
-
-    def release_moments(self, before: dict[str, int]) -> dict[str, int]:
-        """BuildMeta.release_moments once these changes are in (a cable changed in place may
-        have been revised or withdrawn)."""
-        changed = [*self.edits, *self.moves]
-        return release_moments(before, (old for old, _, _ in changed), (new for _, new, _ in changed))
-
-    def counted(self) -> int:
-        """How many more cable files there are than the last build had."""
-        return sum(new is not None for _, new, _ in self.moves) - sum(old is not None for old, _, _ in self.moves)
-
-    def clashes(self, catalogue: StoredCatalogue) -> bool:
-        """Whether a cable come holds a reference ID another file holds (the general path
-        reports which)."""
-        going = {old.reference_id for old, new, _ in self.moves if old is not None and new is None}
-        coming = [new.reference_id for old, new, _ in self.moves if new is not None and old is None]
-        held = [
-            ref
-            for ref in coming
-            if ref not in going and (ref in catalogue.cables or ref in catalogue.withheld or ref in catalogue.removed)
-        ]
-        return bool(held) or len(set(coming)) != len(coming)
-
-
-def quick_changes(
-    site_dir: Path, manifest: Manifest, meta: BuildMeta, folders: list[FolderStats], jobs: int, as_of: str
-) -> QuickChanges | None:
-    """The cable files that changed, appeared or vanished since the last build, read; None when
-    the quick path cannot take the change: a file broken, or more files than QUICK_FILES."""
-    if not meta.folders or meta.as_of is None:
-        return None
-    tasks: list[ScanTask] = []
-    found = QuickChanges({}, [], [], [])
-    for folder, files in _changed_folders(site_dir, meta, folders):
-        rows = manifest.folder_sources(folder) if folder in meta.folders else {}
-        if not _note_vanished(folder, rows, files, found):
-            return None
-        tasks += _files_to_read(folder, rows, files)
-        if len(tasks) + len(found.removed) > QUICK_FILES:
-            return None
-    if not tasks and not found.removed:
-        return None
-    return found if _read_changed(tasks, found, jobs, (meta.as_of, as_of)) else None
-
-
-def _changed_folders(
-    site_dir: Path, meta: BuildMeta, folders: list[FolderStats]
-) -> Iterator[tuple[str, list[FileStat]]]:
-    """Each cable folder whose files' stats differ from the last build's (or that came or went),
-    in order, with its files now."""
-    now = folder_digests(site_dir, folders)
-    files_of = {folder: files for folder, (_, _, files) in zip(now, folders, strict=True)}
-    for folder in sorted(now.keys() | meta.folders.keys()):
-        if now.get(folder) != meta.folders.get(folder):
-            yield folder, files_of.get(folder, [])
-
-
-def _note_vanished(folder: str, rows: dict[str, FileRow], files: list[FileStat], found: QuickChanges) -> bool:
-    """Adds the folder's files gone since the last build to `found`; False when one of them had
-    no entry (the general path handles a broken file gone)."""
-    for name in sorted(rows.keys() - {os.path.basename(path) for path, _, _ in files}):
-        fields = rows[name][4]
-        if fields is None:
-            return False
-        found.removed.append(f"{folder}/{name}")
-        found.moves.append((entry_from_fields(fields), None, ""))
-    return True
-
-
-def _files_to_read(folder: str, rows: dict[str, FileRow], files: list[FileStat]) -> Iterator[ScanTask]:
-    """A task for each of the folder's files that is new or whose size or mtime changed, carrying
-    its digest and entry at the last build."""
-    for path, size, mtime_ns in files:
-        name = os.path.basename(path)
-        row = rows.get(name)
-        if row is None or (size, mtime_ns) != (row[1], row[2]):
-            known = (row[3], entry_from_fields(row[4]) if row[4] else None) if row else (None, None)
-            yield ScanTask(path, f"{folder}/{name}", size, mtime_ns, *known)
-
-
-def _read_changed(tasks: list[ScanTask], found: QuickChanges, jobs: int, moments: tuple[str, str]) -> bool:
-    """Reads the changed files into `found`; False when one is broken or its last entry is lost.
-    `moments`: the last build's as-of and this one's."""
-    old = {task.shown: (task.known_digest, task.known_entry) for task in tasks}
-    work = batches(tasks, READ_BATCH)
-    for results in map_batches(read_files, None, work, jobs if len(tasks) > READ_ALONE else 1):
-        for shown, state, problem in results:
-            digest_then, before = old[shown]
-            if problem or state.entry is None or (digest_then is not None and before is None):
-                return False
-            found.states[shown] = state
-            if state.digest != digest_then:
-                _note_read(found, before, state.entry, state.digest, moments)
-    return True
-
-
-def _note_read(
-    found: QuickChanges, before: CableEntry | None, entry: CableEntry, digest: str, moments: tuple[str, str]
-) -> None:
-    """Adds one changed file read to `found`: an entry edited in place, or a cable moved."""
-    if before is None:  # a new file
-        found.moves.append((None, entry, digest))
-    elif before.reference_id != entry.reference_id:  # one cable gone, another come
-        found.moves += [(before, None, ""), (None, entry, digest)]
-    elif stays_in_place(before, entry, *moments):
-        found.edits.append((before, entry, digest))
-    else:
-        found.moves.append((before, entry, digest))
 
 
 def quick_diff(found: QuickChanges, meta: BuildMeta, shown: ShownChanges, moved: Moved | None) -> CatalogueDiff:
