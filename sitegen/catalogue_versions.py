@@ -21,6 +21,11 @@ if TYPE_CHECKING:
 Earlier = Callable[["CableEntry"], list["CableEntry"]]
 
 
+def published(entry: CableEntry, as_of: str) -> bool:
+    """Whether a cable file's version is published by `as_of`: released, and not removed."""
+    return bool(entry.released) and entry.released <= as_of and not is_out(entry.withdrawn, as_of)
+
+
 def version_moment(entry: CableEntry) -> str:
     """When the version an entry holds was released: its revision, else the cable's first release."""
     return entry.revised or entry.released

@@ -22,7 +22,15 @@ from sitegen.incremental.manifest import Manifest
 from sitegen.model import CableRecord
 from sitegen.render.site import BUILTIN_TEMPLATES
 from sitegen.sources.cablefile import cable_path, format_cable
-from sitegen.versions import PENDING, is_released_version, keep_version, revision, version_moment, withdrawal
+from sitegen.versions import (
+    PENDING,
+    is_released_version,
+    keep_version,
+    revision,
+    stamp_pending,
+    version_moment,
+    withdrawal,
+)
 from tests.sites import BODY, assert_equals_full_build, build, cable
 
 ORIGINS = ["Embassy Rome", "Embassy Paris", "Consulate Milan"]
@@ -139,6 +147,15 @@ class IncrementalEqualsFull(RuleBasedStateMachine):
     def withdraw(self, data, day) -> None:
         """A released cable removed on a day (or pending): its file kept, marked withdrawn."""
         self.save(withdrawal(self.pick(data, released=True), "story", None if day == PENDING else day))
+
+    @precondition(lambda self: any(PENDING in format_cable(record).decode() for record in self.records.values()))
+    @rule(day=st.sampled_from(DAYS))
+    def release_pending(self, day) -> None:
+        """`sitegen release DAY`: every pending revision and withdrawal stamped (a re-release)."""
+        for record in list(self.records.values()):
+            stamped = stamp_pending(self.site / "content", record, day)
+            if stamped is not None:
+                self.save(stamped)
 
     @precondition(lambda self: self.records)
     @rule(data=st.data())

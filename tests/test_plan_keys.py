@@ -127,7 +127,7 @@ def test_the_stored_catalogue_reads_back_as_the_catalogue_it_stored(tmp_path, di
     manifest = Manifest(tmp_path / "manifest.sqlite")
     store_catalogue(manifest, catalogue, digests)
     manifest.close()
-    stored = StoredCatalogue.usable(tmp_path / "manifest.sqlite", AS_OF, {})
+    stored = StoredCatalogue.usable(tmp_path / "manifest.sqlite", AS_OF)
     assert stored is not None
     try:
         assert {ref: stored.cables[ref] for ref in catalogue.cables} == dict(catalogue.cables)
@@ -151,7 +151,7 @@ def test_rows_saved_for_changed_cables_read_back_as_a_new_catalogue_would(tmp_pa
     assert corrected.subject == "A CORRECTED SUBJECT"
     store_entries(manifest, [(corrected, "new digest")])
     manifest.close()
-    stored = StoredCatalogue.usable(tmp_path / "manifest.sqlite", AS_OF, {})
+    stored = StoredCatalogue.usable(tmp_path / "manifest.sqlite", AS_OF)
     assert stored is not None
     try:
         assert stored.cables["09ROME3"] == corrected
@@ -164,7 +164,7 @@ def test_rows_saved_for_changed_cables_read_back_as_a_new_catalogue_would(tmp_pa
 
 def test_without_a_stored_catalogue_the_quick_path_is_not_usable(tmp_path):
     Manifest(tmp_path / "manifest.sqlite").close()
-    assert StoredCatalogue.usable(tmp_path / "manifest.sqlite", AS_OF, {}) is None
+    assert StoredCatalogue.usable(tmp_path / "manifest.sqlite", AS_OF) is None
 
 
 def test_a_new_tag_reaches_every_cable_of_the_tag():

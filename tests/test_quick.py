@@ -37,15 +37,20 @@ def record_for(number: int, rng: random.Random, known: list[str]) -> CableRecord
     )
 
 
-@pytest.fixture
-def site(tmp_path) -> Path:
+def quick_site(root: Path) -> Path:
+    """Forty cables (record_for), a page citing one, listings of four cables a page."""
     rng = random.Random(11)
     records: list[CableRecord] = []
     for number in range(1, 41):
         records.append(record_for(number, rng, [r.reference_id for r in records]))
-    root = write_site(tmp_path / "site", records, pages={"about.md": "---\ntitle: About\n---\n\nSee 09ROME3.\n"})
+    root = write_site(root, records, pages={"about.md": "---\ntitle: About\n---\n\nSee 09ROME3.\n"})
     (root / "sitegen.toml").write_text('title = "Test"\npage_size = 4\nfeed_size = 5\nlatest_release_size = 6\n')
     return root
+
+
+@pytest.fixture
+def site(tmp_path) -> Path:
+    return quick_site(tmp_path / "site")
 
 
 def cable_file(site: Path, reference_id: str) -> Path:

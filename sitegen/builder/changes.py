@@ -18,12 +18,12 @@ from sitegen.catalogue_versions import Earlier, current_versions
 from sitegen.fingerprint import BUILTIN_TEMPLATES, code_fingerprint
 from sitegen.incremental.manifest import BuildMeta, SourceState
 from sitegen.incremental.reach import CatalogueDiff, note_slugs
-from sitegen.incremental.stored import same_place
+from sitegen.incremental.stored import stays_in_place
 from sitegen.layout import SiteLayout
 from sitegen.model import REFERENCE_IN_PROSE
 from sitegen.sources.pages import Document
 from sitegen.sources.scan import Scan, file_digest
-from sitegen.versions import is_out, is_pending
+from sitegen.versions import is_pending
 from sitegen.write import BUILTIN_STATIC
 
 
@@ -109,8 +109,9 @@ def catalogue_diff(
         if old and new and old.digest == new.digest:
             continue  # touched, same bytes
         before, after = old.entry if old else None, new.entry if new else None
-        if before and after and same_place(before, after) and _published(before, old_as_of) == _published(after, as_of):
+        if before and after and stays_in_place(before, after, old_as_of, as_of):
             diff.edited.append(after)
+            diff.replaced.append(before)
         elif before or after:
             diff.moved.append((before, after))
     low, high = sorted((old_as_of, as_of))
@@ -120,10 +121,6 @@ def catalogue_diff(
         diff.whole |= {("tag", tag) for entry in pair if entry for tag, _ in entry.person_spellings}
     note_slugs(diff, catalogue, meta.slugs)
     return diff
-
-
-def _published(entry: CableEntry, as_of: str) -> bool:
-    return bool(entry.released) and entry.released <= as_of and not is_out(entry.withdrawn, as_of)
 
 
 def versions_crossed(

@@ -14,7 +14,7 @@ from sitegen.builder.changes import document_digests
 from sitegen.catalogue import BuiltCatalogue, Catalogue, build_catalogue
 from sitegen.citations import citation_digests, cited_in, cited_keys
 from sitegen.config import Config
-from sitegen.kinds import BUCKET_KINDS
+from sitegen.kinds import BUCKET_KINDS, KINDS, REACH_VERSIONS
 from sitegen.phrases import cut_digests
 from sitegen.plan import PagePlan
 from sitegen.sources.history import earlier_entries, version_digests
@@ -32,10 +32,14 @@ def keyed_catalogue(site: Path, scan: Scan, as_of: str, config: Config) -> Built
     return catalogue
 
 
+_VERSION_KINDS = {kind.name for kind in KINDS.values() if kind.reach == REACH_VERSIONS}
+
+
 def kinds_to_fingerprint(plans: Iterable[PagePlan]) -> list[str]:
-    """The kinds planned, and every kind a listing's month may turn into, planned or not: the quick
-    path takes a change that makes the first calendar or day page (it keys only kinds fingerprinted)."""
-    return sorted({plan.kind for plan in plans} | set(BUCKET_KINDS.values()))
+    """The kinds planned, every kind a listing's month may turn into and every page of versions,
+    planned or not: the quick path takes a change that makes the first calendar or day page, or
+    the first revision or removal (it keys only kinds fingerprinted)."""
+    return sorted({plan.kind for plan in plans} | set(BUCKET_KINDS.values()) | _VERSION_KINDS)
 
 
 def document_keys(

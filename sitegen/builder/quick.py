@@ -6,20 +6,21 @@ paragraph) re-renders the pages showing it. A release, a cable withheld again or
 file or a changed tag moves cables: the stored catalogue's rows they were and are in are edited
 in place (StoredCatalogue.move) and only the pages those rows show are planned: the month pages
 of the lists they enter or leave, the overviews, feeds, letter and index pages, their
-neighbours', citations' and their own pages, the sitemap. At 251,287 cables it skips loading
-every file's state, indexing every entry and planning every page.
+neighbours', citations' and their own pages, the sitemap. A revision, withdrawal or
+re-release is taken too: the version each changed cable shows is found by the general path's
+rule (incremental/shown.py). At 251,287 cables it skips loading every file's state, indexing
+every entry and planning every page. quick_files.py finds and reads the files changed.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitegen import urls
-from sitegen.builder.changes import document_digests, release_moments, release_set_unchanged
+from sitegen.builder.changes import document_digests, release_set_unchanged
 from sitegen.builder.publish import (
     AllPagesBut,
     BuildRun,
@@ -30,21 +31,20 @@ from sitegen.builder.publish import (
     SearchInput,
     render_and_save,
 )
+from sitegen.builder.quick_files import QuickChanges, quick_changes
 from sitegen.catalogue import (
-    CableEntry,
     articles_crossed,
-    entry_from_fields,
     published_articles,
 )
 from sitegen.catalogue_versions import release_facet
 from sitegen.citations import citation_digests, citations_changed, cited_in, cited_keys
 from sitegen.incremental.edit import Moved
 from sitegen.incremental.keys import PageKeys
-from sitegen.incremental.manifest import BuildMeta, FileRow, Manifest, SourceState
+from sitegen.incremental.manifest import BuildMeta
 from sitegen.incremental.reach import CatalogueDiff, pages_reached
-from sitegen.incremental.stored import StoredCatalogue, same_place, store_entries, store_moved
+from sitegen.incremental.shown import ShownChanges, moved_id, shown_changes
+from sitegen.incremental.stored import StoredCatalogue, store_entries, store_moved, store_summary
 from sitegen.kinds import FACET_KINDS, FEED_FACET_KINDS, LISTING_KINDS
-from sitegen.parallel import batches, map_batches
 from sitegen.plan import (
     PagePlan,
     listed,
@@ -53,15 +53,13 @@ from sitegen.plan import (
 )
 from sitegen.render.site import OutputParts, SiteRenderer, code_fingerprint
 from sitegen.sources.pages import Document, read_documents
-from sitegen.sources.scan import FileStat, FolderStats, ScanTask, folder_digests, read_files
+from sitegen.sources.scan import FolderStats, folder_digests
 from sitegen.write import Staging, copy_static
 
 if TYPE_CHECKING:
     from sitegen.search import Member
 
 QUICK_FILES = 5000  # more files changed, come or gone than this go the general way
-READ_ALONE = 64  # more changed files than this are read on every core
-READ_BATCH = 100
 
 
 @dataclass
@@ -78,24 +76,24 @@ class QuickBuild:
         meta = self.run.manifest.build_meta()
         if not self._same_build_otherwise(meta):
             return False
-        found = quick_changes(self.run.layout.site, self.run.manifest, meta, self.folders, self.run.jobs)
+        found = quick_changes(self.run, meta, self.folders, QUICK_FILES)
         if found is None:
             return False
-        states = found.states
-        changed = {entry.reference_id: (entry, states[entry.source].digest) for entry in found.entries}
-        catalogue = StoredCatalogue.usable(self.run.manifest.path, self.run.report.as_of, changed)
+        catalogue = StoredCatalogue.usable(self.run.manifest.path, self.run.report.as_of)
         if catalogue is None:
             return False
         try:
-            if found.clashes(catalogue):
+            shown = shown_changes(catalogue, found.edits, found.moves, self.run.layout.site)
+            if shown is None or found.clashes(catalogue) or not catalogue.edit_in_place(shown.in_place):
                 return False
             if not self.run.config.total_cables:  # the counter's total is every cable file
                 catalogue.total += found.counted()
-            if found.moves and not meta.slugs:
+            if shown.moves and not meta.slugs:
                 return False  # a manifest from before slugs were kept
-            moved = catalogue.move(found.moves, meta.slugs) if found.moves else None
-            if found.moves and moved is None:
+            moved = catalogue.move(shown.moves, meta.slugs) if shown.moves else None
+            if shown.moves and moved is None:
                 return False
+            catalogue.put_versions(shown.removed, shown.changes)
             search = None
             if self.run.search:
                 from sitegen.search import entries_of  # numpy's import: only a build with search pays it
@@ -104,7 +102,7 @@ class QuickBuild:
                 if members is None:
                     return False
                 search = SearchInput(members, entries_of(catalogue.cables, catalogue.removed))
-            return self._render_and_save(catalogue, found, meta, moved, search)
+            return self._render_and_save(catalogue, found, meta, shown, moved, search)
         finally:
             catalogue.close()
 
@@ -128,6 +126,7 @@ class QuickBuild:
         catalogue: StoredCatalogue,
         found: QuickChanges,
         meta: BuildMeta,
+        shown: ShownChanges,
         moved: Moved | None,
         search: SearchInput | None,
     ) -> bool:
@@ -144,15 +143,15 @@ class QuickBuild:
         cited = citation_digests(cited_in(articles))
         memory = run.memory()
         every_page = memory.pages if memory is not None else None
-        if moved is not None and every_page is None:
+        diff = quick_diff(found, meta, shown, moved)
+        if diff.pages_moved and every_page is None:
             every_page = run.manifest.page_keys()
-        diff = quick_diff(found, meta, moved)
         diff.shown |= citations_changed(meta.cited, cited)  # none, but after a manifest that kept none
         reached = self._plan(catalogue, diff, meta, pages, articles, every_page)
         if reached is None:
             return False
         plans, gone, sitemap = reached
-        documents = document_digests(pages, articles, catalogue) if moved is not None else {}
+        documents = document_digests(pages, articles, catalogue) if diff.pages_moved else {}
         documents |= cited_keys(cited)
         staging = Staging.begin(layout.output, overlay=True)
         assets = copy_static(layout.site, staging)
@@ -174,11 +173,11 @@ class QuickBuild:
         new_pages = sum(url not in previous for url in plans) - sum(url in previous for url in gone)
         self._report(catalogue, found, meta, moved, new_pages)
         context = RenderContext(renderer, keys, staging)
-        planned = AllPagesBut(gone) if moved is not None else None
+        planned = AllPagesBut(gone) if diff.pages_moved else None
         saved = Saved(
             states,
             found.removed,
-            lambda: self._store(catalogue, moved),
+            lambda: self._store(catalogue, moved, shown.versions),
             {
                 "sources": self.sources,
                 "folders": folder_digests(layout.site, self.folders),
@@ -225,12 +224,15 @@ class QuickBuild:
         report.cables, report.released = meta.counts.get("cables", 0) + found.counted(), catalogue.released_count
         report.pages, report.sources_read = meta.counts.get("pages", 0) + new_pages, len(found.states)
 
-    def _store(self, catalogue: StoredCatalogue, moved: Moved | None) -> None:
-        """Keep the rows of the cables changed in place and those StoredCatalogue.move edited."""
+    def _store(self, catalogue: StoredCatalogue, moved: Moved | None, versions: bool) -> None:
+        """Keep the rows of the cables changed in place and those StoredCatalogue.move edited,
+        and the catalogue's removed cables and changes when a version changed."""
         changed = [row for row in catalogue.changed.values() if row[0].reference_id in catalogue.cables]
         store_entries(self.run.manifest, changed)
         if moved is not None:
             store_moved(self.run.manifest, catalogue, moved)
+        elif versions:
+            store_summary(self.run.manifest, catalogue)
 
 
 def quick_members(record_path: Path, catalogue: StoredCatalogue, moved: Moved | None) -> list[Member] | None:
@@ -255,134 +257,23 @@ def quick_members(record_path: Path, catalogue: StoredCatalogue, moved: Moved | 
     return list(members.values())
 
 
-@dataclass
-class QuickChanges:
-    """The cable files that changed since the last build, read."""
-
-    states: dict[str, SourceState]  # path -> its new state
-    entries: list[CableEntry]  # new entries of the cables whose bytes changed and that stayed in place
-    # (old entry, new entry, new digest) of the others: None for a cable that came or went
-    moves: list[tuple[CableEntry | None, CableEntry | None, str]]
-    removed: list[str]  # the paths of the files gone
-
-    def release_moments(self, before: dict[str, int]) -> dict[str, int]:
-        """BuildMeta.release_moments once these changes are in (a cable changed in place keeps its moment)."""
-        return release_moments(before, (old for old, _, _ in self.moves), (new for _, new, _ in self.moves))
-
-    def counted(self) -> int:
-        """How many more cable files there are than the last build had."""
-        return sum(new is not None for _, new, _ in self.moves) - sum(old is not None for old, _, _ in self.moves)
-
-    def clashes(self, catalogue: StoredCatalogue) -> bool:
-        """Whether a cable come holds a reference ID another file holds (the general path
-        reports which)."""
-        going = {old.reference_id for old, new, _ in self.moves if old is not None and new is None}
-        coming = [new.reference_id for old, new, _ in self.moves if new is not None and old is None]
-        held = [ref for ref in coming if ref not in going and (ref in catalogue.cables or ref in catalogue.withheld)]
-        return bool(held) or len(set(coming)) != len(coming)
-
-
-def quick_changes(
-    site_dir: Path, manifest: Manifest, meta: BuildMeta, folders: list[FolderStats], jobs: int
-) -> QuickChanges | None:
-    """The cable files that changed, appeared or vanished since the last build, read; None when
-    the quick path cannot take the change: a file broken, or more files than QUICK_FILES."""
-    if not meta.folders:
-        return None
-    tasks: list[ScanTask] = []
-    found = QuickChanges({}, [], [], [])
-    for folder, files in _changed_folders(site_dir, meta, folders):
-        rows = manifest.folder_sources(folder) if folder in meta.folders else {}
-        if not _note_vanished(folder, rows, files, found):
-            return None
-        tasks += _files_to_read(folder, rows, files)
-        if len(tasks) + len(found.removed) > QUICK_FILES:
-            return None
-    if not tasks and not found.removed:
-        return None
-    return found if _read_changed(tasks, found, jobs) else None
-
-
-def _changed_folders(
-    site_dir: Path, meta: BuildMeta, folders: list[FolderStats]
-) -> Iterator[tuple[str, list[FileStat]]]:
-    """Each cable folder whose files' stats differ from the last build's (or that came or went),
-    in order, with its files now."""
-    now = folder_digests(site_dir, folders)
-    files_of = {folder: files for folder, (_, _, files) in zip(now, folders, strict=True)}
-    for folder in sorted(now.keys() | meta.folders.keys()):
-        if now.get(folder) != meta.folders.get(folder):
-            yield folder, files_of.get(folder, [])
-
-
-def _note_vanished(folder: str, rows: dict[str, FileRow], files: list[FileStat], found: QuickChanges) -> bool:
-    """Adds the folder's files gone since the last build to `found`; False when one of them had
-    no entry (the general path handles a broken file gone)."""
-    for name in sorted(rows.keys() - {os.path.basename(path) for path, _, _ in files}):
-        fields = rows[name][4]
-        if fields is None or _versioned(entry_from_fields(fields)):
-            return False
-        found.removed.append(f"{folder}/{name}")
-        found.moves.append((entry_from_fields(fields), None, ""))
-    return True
-
-
-def _files_to_read(folder: str, rows: dict[str, FileRow], files: list[FileStat]) -> Iterator[ScanTask]:
-    """A task for each of the folder's files that is new or whose size or mtime changed, carrying
-    its digest and entry at the last build."""
-    for path, size, mtime_ns in files:
-        name = os.path.basename(path)
-        row = rows.get(name)
-        if row is None or (size, mtime_ns) != (row[1], row[2]):
-            known = (row[3], entry_from_fields(row[4]) if row[4] else None) if row else (None, None)
-            yield ScanTask(path, f"{folder}/{name}", size, mtime_ns, *known)
-
-
-def _read_changed(tasks: list[ScanTask], found: QuickChanges, jobs: int) -> bool:
-    """Reads the changed files into `found`; False when one is broken or its last entry is lost."""
-    old = {task.shown: (task.known_digest, task.known_entry) for task in tasks}
-    work = batches(tasks, READ_BATCH)
-    for results in map_batches(read_files, None, work, jobs if len(tasks) > READ_ALONE else 1):
-        for shown, state, problem in results:
-            digest_then, before = old[shown]
-            if problem or state.entry is None or (digest_then is not None and before is None):
-                return False
-            if _versioned(before) or _versioned(state.entry):
-                return False  # the general path picks the version current at as-of (catalogue_versions.py)
-            found.states[shown] = state
-            if state.digest != digest_then:
-                _note_read(found, before, state.entry, state.digest)
-    return True
-
-
-def _versioned(entry: CableEntry | None) -> bool:
-    """Whether a cable's file names a revision or withdrawal (versions.py)."""
-    return entry is not None and bool(entry.revised or entry.withdrawn)
-
-
-def _note_read(found: QuickChanges, before: CableEntry | None, entry: CableEntry, digest: str) -> None:
-    """Adds one changed file read to `found`: an entry edited in place, or a cable moved."""
-    if before is None:  # a new file
-        found.moves.append((None, entry, digest))
-    elif before.reference_id != entry.reference_id:  # one cable gone, another come
-        found.moves += [(before, None, ""), (None, entry, digest)]
-    elif same_place(before, entry):
-        found.entries.append(entry)
-    else:
-        found.moves.append((before, entry, digest))
-
-
-def quick_diff(found: QuickChanges, meta: BuildMeta, moved: Moved | None) -> CatalogueDiff:
-    """The quick path's diff: the cables changed in place, and what StoredCatalogue.move did."""
-    diff = CatalogueDiff(meta.as_of or "", edited=found.entries)
+def quick_diff(found: QuickChanges, meta: BuildMeta, shown: ShownChanges, moved: Moved | None) -> CatalogueDiff:
+    """The quick path's diff: the files changed in place and moved, as the general path's diff
+    holds them (builder/changes.py), with the versions shown that moved besides (a revision
+    released: its earlier version out, the new one in), and what StoredCatalogue.move did."""
+    diff = CatalogueDiff(meta.as_of or "", edited=[new for _, new, _ in found.edits])
+    diff.replaced = [old for old, _, _ in found.edits]
+    diff.moved = [(old, new) for old, new, _ in found.moves]
+    files_moved = {entry.reference_id for pair in diff.moved for entry in pair if entry is not None}
+    diff.moved += [(move[0], move[1]) for move in shown.moves if moved_id(move) not in files_moved]
+    diff.pages_moved = bool(diff.moved) or shown.versions
+    diff.change_days = shown.change_days
     if moved is not None:
-        diff.moved = [(old, new) for old, new, _ in found.moves]
         diff.months = moved.months
         diff.before = {listing: before for listing, (before, _) in moved.facets.items()}
         diff.came_or_went = {kind for kind in FACET_KINDS if moved.appeared_or_vanished(kind)}
         diff.posts = set(moved.posts)
         diff.shown, diff.moves_shown = set(moved.shown), True
-        diff.pages_moved = True
     return diff
 
 

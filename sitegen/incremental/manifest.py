@@ -31,7 +31,7 @@ from sitegen.layout import SiteLayout
 
 # The tables' shape, and marshal's format (it can change with the Python version): a manifest
 # written under either other is dropped and rebuilt, never misread.
-SCHEMA_VERSION = f"15/marshal{marshal.version}"
+SCHEMA_VERSION = f"16/marshal{marshal.version}"
 # A file's row inside its folder's blob: (file name, size, mtime_ns, digest, entry fields or None).
 FileRow = tuple[str, int, int, str, tuple[Any, ...] | None]
 # A page's row inside its URL folder's blob: (URL, key, the files it wrote joined by newlines).

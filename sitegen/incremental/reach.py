@@ -16,6 +16,7 @@ from sitegen.catalogue import CableEntry, Catalogue, facet_names, newest_first_s
 from sitegen.catalogue_versions import release_days, release_facet
 from sitegen.facets import Facet
 from sitegen.kinds import FAMILIES, FEED_FACET_KINDS, KINDS, NEWEST_SHOWN
+from sitegen.model import is_valid_moment
 from sitegen.parse.references import spellings_of
 from sitegen.plan import (
     LETTER_OF,
@@ -47,6 +48,7 @@ class CatalogueDiff:
 
     old_as_of: str  # the last build's moment: which old entries it published
     edited: list[CableEntry] = field(default_factory=list)  # new entries of cables changed in place
+    replaced: list[CableEntry] = field(default_factory=list)  # their old entries (their old revision's day)
     # (old, new) entries of the cables that moved, came or went (None: no such file then or now)
     moved: list[tuple[CableEntry | None, CableEntry | None]] = field(default_factory=list)
     # Listings a cable left or entered, with the days it left or entered ("2009-03-05"; a month,
@@ -56,6 +58,9 @@ class CatalogueDiff:
     came_or_went: set[str] = field(default_factory=set)  # facet kinds of which one appeared or vanished
     whole: set[Listing] = field(default_factory=set)  # listings every page of which can differ (a slug, a label)
     posts: set[str] = field(default_factory=set)  # posts that gained or lost a released cable, besides those of `moved`
+    # Days whose release page listed a change the catalogue no longer holds (a cable's earlier
+    # revisions, once it is removed), where known (the quick path knows the last build's changes).
+    change_days: set[str] = field(default_factory=set)
     shown: set[str] = field(default_factory=set)  # cable pages known to show a change besides those found here
     # `shown` holds every cable page a moved cable reaches (StoredCatalogue.move finds them as it
     # moves them, from rows it has loaded): the rule below is not applied to the moved cables again.
@@ -135,10 +140,19 @@ def pages_reached(
 def versions_reached(reach: Reach, catalogue: Catalogue, diff: CatalogueDiff, page_size: int) -> None:
     """REACH_VERSIONS: of each cable changed that was ever revised or removed, its history page
     (gone when no revision is shown), its removed page, the release pages of its first release
-    and of each of its changes, and the changes feed (gone when there is no change)."""
-    versioned = [entry for entry in (*diff.edited, *_moved_entries(diff)) if entry.revised or entry.withdrawn]
+    and of each of its changes, those its file names and those of its earlier revisions (each
+    lists it with its digest; gone for a day of changes only that has none left), the release
+    index (such a day comes or goes with its row), and the changes feed (gone when there is no
+    change)."""
+    entries = (*diff.edited, *diff.replaced, *_moved_entries(diff))
+    versioned = [entry for entry in entries if entry.revised or entry.withdrawn]
     if not versioned:
         return
+    days_now = set(release_days(catalogue))
+    changed_on: dict[str, set[str]] = {}
+    for moment, ref, _ in catalogue.changes:
+        changed_on.setdefault(ref, set()).add(moment[:10])
+    days = set(diff.change_days)
     for entry in versioned:
         ref, history = entry.reference_id, urls.cable_history(entry.created, entry.reference_id)
         shown = catalogue.cables[ref] if ref in catalogue.cables else None
@@ -147,9 +161,12 @@ def versions_reached(reach: Reach, catalogue: Catalogue, diff: CatalogueDiff, pa
         reach.gone.add(history)
         if ref in catalogue.removed:
             reach.add([PagePlan(catalogue.removed[ref].url, "cable-removed", ref)])
-        days = {entry.release_day, entry.revised[:10], entry.withdrawn[:10]}
-        for day in sorted(days & set(release_days(catalogue))):
-            reach.add(release_plans(release_facet(catalogue, day), page_size))
+        days |= {moment[:10] for moment in (entry.released, entry.revised, entry.withdrawn) if is_valid_moment(moment)}
+        days |= changed_on.get(ref, set())
+    for day in sorted(days & days_now):
+        reach.add(release_plans(release_facet(catalogue, day), page_size))
+    reach.gone |= {plan.url for day in days - days_now for plan in release_plans(Facet(day, day, ()), page_size)}
+    reach.add([PagePlan(ONE_PAGE["release-index"], "release-index")])
     if catalogue.changes:
         reach.add([PagePlan(urls.CHANGES_FEED, "changes-feed")])
     else:

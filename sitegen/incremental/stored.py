@@ -30,6 +30,7 @@ from typing import Any, TypeVar
 
 from sitegen import urls
 from sitegen.catalogue import CableEntry, Catalogue, entry_fields, entry_from_fields, facet_names
+from sitegen.catalogue_versions import Change, published
 from sitegen.facets import Facet
 from sitegen.incremental.edit import SLUGGED_KINDS as SLUGGED_KINDS  # kept importable here, as Moved is
 from sitegen.incremental.edit import CatalogueEdit, Move, Moved
@@ -55,7 +56,16 @@ def same_place(old: CableEntry, new: CableEntry) -> bool:
     return all(old[at] == new[at] for at in _STRUCTURE_AT)
 
 
-def _summary(catalogue: Catalogue) -> dict[str, Any]:
+def stays_in_place(old: CableEntry, new: CableEntry, old_as_of: str, as_of: str) -> bool:
+    """Whether a cable file's change leaves the cable where it sat: in the same place in every
+    index, and published (released, not removed) by this build as by the last, or by neither.
+    Both paths sort a changed file by this rule (builder/changes.py, builder/quick.py)."""
+    return same_place(old, new) and published(old, old_as_of) == published(new, as_of)
+
+
+def _summary(catalogue: Catalogue, digests: Mapping[str, str]) -> dict[str, Any]:
+    """The catalogue's own values; a removed cable's row holds its file's digest, which its
+    page's key and the changes feed's read (no `cables` row holds it)."""
     return {
         "total": catalogue.total,
         "released": catalogue.released_count,
@@ -63,7 +73,7 @@ def _summary(catalogue: Catalogue) -> dict[str, Any]:
         "withheld": tuple(sorted(catalogue.withheld)),
         "split_words": tuple(sorted(catalogue.split_words)),
         "names": {kind: tuple(facets) for kind, facets in catalogue.indexes().items()},
-        "removed": {ref: entry_fields(entry) for ref, entry in catalogue.removed.items()},
+        "removed": {ref: (entry_fields(entry), digests.get(ref, "")) for ref, entry in catalogue.removed.items()},
         "changes": catalogue.changes,
     }
 
@@ -90,7 +100,7 @@ def store_catalogue(
         ids = {entry.reference_id for entry in changed}
         cited = _cited_rows(changed, ids)
         facet_keys = _facet_rows_touched(manifest, facets_by_kind, changed)
-    facet_rows: dict[str, object] = {SUMMARY: _summary(catalogue)}
+    facet_rows: dict[str, object] = {SUMMARY: _summary(catalogue, digests)}
     for kind, name in facet_keys:
         facet = facets_by_kind[kind].get(name)
         facet_rows[f"{kind}:{name}"] = facet and _facet_row(facet)
@@ -157,11 +167,17 @@ def store_entries(manifest: Manifest, changed: Iterable[tuple[CableEntry, str]])
     manifest.save_stored("cables", {entry.reference_id: (entry_fields(entry), digest) for entry, digest in changed})
 
 
+def store_summary(manifest: Manifest, catalogue: StoredCatalogue) -> None:
+    """Keep the catalogue's own values: the cables removed and the changes made, after a build
+    that revised or withdrew cables in place (store_moved keeps them after a move)."""
+    manifest.save_stored("facets", {SUMMARY: _summary(catalogue, catalogue.digests)})
+
+
 def store_moved(manifest: Manifest, catalogue: StoredCatalogue, moved: Moved) -> None:
     """Keep the rows StoredCatalogue.move edited: those of the cables moved, of the facets and
     posts they left or entered, of the cables they cite, and the catalogue's own values."""
     cables = {ref: row and (entry_fields(row[0]), row[1]) for ref, row in moved.rows.items()}
-    facet_rows: dict[str, object] = {SUMMARY: _summary(catalogue)}
+    facet_rows: dict[str, object] = {SUMMARY: _summary(catalogue, catalogue.digests)}
     for (kind, name), (_, after) in moved.facets.items():
         facet_rows[f"{kind}:{name}"] = after and _facet_row(after)
     for post, ids in moved.posts.items():
@@ -217,8 +233,7 @@ class _Rows(Mapping[str, Value]):
 
 class StoredCatalogue(Catalogue):
     """The catalogue the last build stored, its cables and indexes read from the manifest when
-    first asked for. `changed` (reference ID -> entry, file digest) overrides the stored rows of
-    cables changed since; each must sit where it sat (same_place)."""
+    first asked for; `edit_in_place` and `move` make it this build's."""
 
     cables: _Rows[CableEntry]
     origins: _Rows[Facet]
@@ -228,9 +243,9 @@ class StoredCatalogue(Catalogue):
     releases: _Rows[Facet]
     backlinks: _Rows[tuple[str, ...]]
 
-    def __init__(self, path: Path, as_of: str, changed: dict[str, tuple[CableEntry, str]]):
+    def __init__(self, path: Path, as_of: str):
         self._path = path
-        self.changed = changed
+        self.changed: dict[str, tuple[CableEntry, str]] = {}
         self._db: sqlite3.Connection | None = None
         self._pid = 0
         summary = self._get("facets", SUMMARY)
@@ -241,16 +256,14 @@ class StoredCatalogue(Catalogue):
         self.withheld: frozenset[str] = frozenset(summary["withheld"])
         self.split_words: frozenset[str] = frozenset(summary["split_words"])
         self.feed_size: int = summary["feed_size"]
-        self.removed = {ref: entry_from_fields(fields) for ref, fields in summary["removed"].items()}
-        self.changes: tuple[tuple[str, str, str], ...] = tuple(map(tuple, summary["changes"]))
+        removed = summary["removed"]
+        self.removed = {ref: entry_from_fields(fields) for ref, (fields, _) in removed.items()}
+        self.changes: tuple[Change, ...] = tuple(map(tuple, summary["changes"]))
         self._released_count: int = summary["released"]
         self._names: dict[str, tuple[str, ...]] = summary["names"]
         self.digests = _Rows(lambda ref: self._cable_row(ref)[1], lambda: self._listed("cables"))
         self.cables = _Rows(lambda ref: self._cable_row(ref)[0], lambda: self._listed("cables"))
-        for reference_id, (entry, digest) in changed.items():
-            if reference_id not in self.cables:
-                continue  # under embargo: it stays out, as build_catalogue keeps it out
-            self.cables.put(reference_id, entry)
+        for reference_id, (_, digest) in removed.items():  # looked up by key only: never listed
             self.digests.put(reference_id, digest)
         self.origins = self._facets("origin")
         self.tags = self._facets("tag")
@@ -261,16 +274,37 @@ class StoredCatalogue(Catalogue):
         self._posts = _Rows(lambda post: self._get("facets", f"{POST}:{post}"), self._post_codes)
 
     @classmethod
-    def usable(cls, path: Path, as_of: str, changed: dict[str, tuple[CableEntry, str]]) -> StoredCatalogue | None:
-        """The stored catalogue; None: none stored, or a changed cable has TAGS runs to cut (final_tags)."""
+    def usable(cls, path: Path, as_of: str) -> StoredCatalogue | None:
+        """The stored catalogue; None: none stored."""
         try:
-            catalogue = cls(path, as_of, changed)
+            return cls(path, as_of)
         except LookupError:
             return None
-        if not any(entry.tag_runs for entry, _ in changed.values()):
-            return catalogue
-        catalogue.close()
-        return None
+
+    def edit_in_place(self, changed: dict[str, tuple[CableEntry, str]]) -> bool:
+        """Take the new rows (reference ID -> entry, file digest) of cables changed since, each
+        sitting where it sat (same_place); False, having changed nothing, when one has TAGS runs
+        to cut (final_tags: only the general path can tell how)."""
+        if any(entry.tag_runs for entry, _ in changed.values()):
+            return False
+        self.changed = changed
+        for reference_id, (entry, digest) in changed.items():
+            if reference_id not in self.cables:
+                continue  # under embargo: it stays out, as build_catalogue keeps it out
+            self.cables.put(reference_id, entry)
+            self.digests.put(reference_id, digest)
+        return True
+
+    def put_versions(self, removed: Mapping[str, tuple[CableEntry, str]], changes: tuple[Change, ...]) -> None:
+        """The cables removed (each with its file's digest) and the changes made, as this build
+        has them (incremental/shown.py); after `move`, which takes a cable removed out of its rows."""
+        for reference_id in self.removed.keys() - removed.keys():
+            if reference_id not in self.cables:
+                self.digests.put(reference_id, None)
+        self.removed = {reference_id: entry for reference_id, (entry, _) in removed.items()}
+        for reference_id, (_, digest) in removed.items():
+            self.digests.put(reference_id, digest)
+        self.changes = changes
 
     # -- reading rows ---------------------------------------------------------------------
 
