@@ -237,9 +237,10 @@ class QuickBuild:
 
 def quick_members(record_path: Path, catalogue: StoredCatalogue, moved: Moved | None) -> list[Member] | None:
     """The released cables the search index is to hold once this build is published: those its
-    record holds, with the new digests of the cables changed in place, less the cables moved
-    out and with those moved in (None: no usable record)."""
-    from sitegen.search import Member, read_record  # numpy's import: only a build with search pays it
+    record holds, with the cables changed in place as they are now, less the cables moved out
+    (a withdrawn one stays, as withdrawn: its older entry is hidden) and with those moved in,
+    each made as the general path makes it (None: no usable record)."""
+    from sitegen.search import member_of, read_record, withdrawn_member  # numpy's import: only with search
 
     record = read_record(record_path)
     if record is None:
@@ -247,13 +248,14 @@ def quick_members(record_path: Path, catalogue: StoredCatalogue, moved: Moved | 
     members = {member.reference_id: member for member in record.members}
     for reference_id, (entry, digest) in catalogue.changed.items():
         if reference_id in members:
-            members[reference_id] = Member(reference_id, entry.created, entry.release_day, digest)
+            members[reference_id] = member_of(entry, digest)
     for reference_id, row in (moved.rows if moved is not None else {}).items():
-        if row is None:
-            members.pop(reference_id, None)
+        if row is not None:
+            members[reference_id] = member_of(*row)
+        elif reference_id in catalogue.removed:
+            members[reference_id] = withdrawn_member(catalogue.removed[reference_id])
         else:
-            entry, digest = row
-            members[reference_id] = Member(reference_id, entry.created, entry.release_day, digest)
+            members.pop(reference_id, None)
     return list(members.values())
 
 

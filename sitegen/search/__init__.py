@@ -10,9 +10,11 @@ from sitegen.search.index import (
     Record,
     changed_day,
     entries_of,
+    member_of,
     read_record,
     search_members,
     update_index,
+    withdrawn_member,
 )
 from sitegen.search.segment import Member
 
@@ -23,7 +25,9 @@ __all__ = [
     "Record",
     "changed_day",
     "entries_of",
+    "member_of",
     "read_record",
     "search_members",
     "update_index",
+    "withdrawn_member",
 ]

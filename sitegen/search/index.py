@@ -358,19 +358,18 @@ def search_members(
 ) -> list[Member]:
     """The released cables, each with what places it in the index; and those withdrawn since
     their release (`removed`), whose earlier entries the index masks."""
-    members = [
-        Member(
-            entry.reference_id,
-            entry.created,
-            entry.release_day,
-            digests.get(entry.reference_id, ""),
-            changed_day(entry),
-        )
-        for entry in cables.values()
-    ]
-    for entry in (removed or {}).values():
-        members.append(Member(entry.reference_id, entry.created, entry.release_day, "", entry.withdrawn[:10], True))
-    return members
+    members = [member_of(entry, digests.get(entry.reference_id, "")) for entry in cables.values()]
+    return members + [withdrawn_member(entry) for entry in (removed or {}).values()]
+
+
+def member_of(entry: CableEntry, digest: str) -> Member:
+    """A released cable as the index holds it (both paths make their members here)."""
+    return Member(entry.reference_id, entry.created, entry.release_day, digest, changed_day(entry))
+
+
+def withdrawn_member(entry: CableEntry) -> Member:
+    """A cable withdrawn since its release: its older entry is hidden where it was indexed."""
+    return Member(entry.reference_id, entry.created, entry.release_day, "", entry.withdrawn[:10], True)
 
 
 def changed_day(entry: CableEntry) -> str:
