@@ -88,7 +88,11 @@ class Config:
     # which share links cable pages show
     share_targets: tuple[str, ...] = option(Choices(SHARE_TARGETS, "share target"), SHARE_TARGETS, ("cable",))
     mastodon_instance: str = option(Host(), "mastodon.social", ("cable",))  # the host the Mastodon share link opens
-    page_size: int = option(WholeNumber(least=1), 50, LISTINGS)  # cables a listing page holds at most
+    # cables a listing page holds at most: a facet of up to this many is one page, a month of more
+    # is a calendar of day pages. 200 rather than 50: at 251,287 cables the listings are 138,000
+    # pages rather than 326,000 (most tag months hold a few cables), and a release rewrites 11 %
+    # fewer files (bench/RESULTS.md, seventeenth session)
+    page_size: int = option(WholeNumber(least=1), 200, LISTINGS)
     feed_size: int = option(WholeNumber(least=1), 50, FEEDS)  # items per feed
     # the latest release's cables listed on the home page
     latest_release_size: int = option(WholeNumber(least=1), 100, ("home",))
