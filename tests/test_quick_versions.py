@@ -158,3 +158,18 @@ def test_as_of_crossing_a_revision_only_history_holds_shows_the_version_current_
         options = BuildOptions(site, site / "output", as_of, jobs=1, search=False)
         assert verify_output(options, as_of) == []
         run("check", str(site / "output"), "--site", str(site), "--as-of", as_of)
+
+
+def test_a_no_op_reads_no_history_file(site, monkeypatch):
+    """The moments of earlier versions are the manifest's: a no-op build parses no version."""
+    cable = released(site, 1)[0]
+    revise(site, cable, b"First paragraph.", b"First paragraph, once.")
+    release(site, cable)
+    revise(site, cable, b"First paragraph, once.", b"First paragraph, twice.")
+    build(site, LATER)
+
+    def unread(path: Path) -> None:
+        raise AssertionError(f"a no-op read {path}")
+
+    monkeypatch.setattr("sitegen.sources.history.read_history_file", unread)
+    assert "nothing changed since the last build" in build(site, AFTER_M2).notes
