@@ -131,3 +131,45 @@ def test_a_revised_cable_deleted_equals_a_full_build(site, path):
     cable_file(site, cable).unlink()
     build(site, LATER)
     assert_equals_full_build(site, LATER)
+
+
+BEFORE_M2, AFTER_M2 = "2011-01-20 00:00", "2011-02-10 00:00"  # either side of REVISED_ON only
+
+
+@pytest.mark.parametrize("third", ["pending", "2011-02-20"])
+def test_as_of_crossing_a_revision_only_history_holds_shows_the_version_current_then(site, path, third):
+    """A cable's second version (released REVISED_ON) lives only in history once a third is
+    made: its moment still counts, so a build moved across it is no no-op (a page kept stale,
+    or an embargo breach), and each build equals a full one at its moment."""
+    cable = released(site, 1)[0]
+    revise(site, cable, b"First paragraph.", b"First paragraph, once.")
+    release(site, cable)
+    build(site, LATER)
+    revise(site, cable, b"First paragraph, once.", b"First paragraph, twice.")
+    if third != "pending":
+        run("release", third, cable, "--site", str(site))
+    assert_equals_full(site, path)
+    for as_of, shown in ((AFTER_M2, b"once."), (BEFORE_M2, b"First paragraph. End"), (AFTER_M2, b"once.")):
+        build(site, as_of)
+        page = next((site / "output" / "cable").rglob(f"{cable}.html")).read_bytes()
+        assert shown in page, as_of
+        assert b"twice." not in page, as_of
+        assert_equals_full_build(site, as_of)
+        options = BuildOptions(site, site / "output", as_of, jobs=1, search=False)
+        assert verify_output(options, as_of) == []
+        run("check", str(site / "output"), "--site", str(site), "--as-of", as_of)
+
+
+def test_a_no_op_reads_no_history_file(site, monkeypatch):
+    """The moments of earlier versions are the manifest's: a no-op build parses no version."""
+    cable = released(site, 1)[0]
+    revise(site, cable, b"First paragraph.", b"First paragraph, once.")
+    release(site, cable)
+    revise(site, cable, b"First paragraph, once.", b"First paragraph, twice.")
+    build(site, LATER)
+
+    def unread(path: Path) -> None:
+        raise AssertionError(f"a no-op read {path}")
+
+    monkeypatch.setattr("sitegen.sources.history.read_history_file", unread)
+    assert "nothing changed since the last build" in build(site, AFTER_M2).notes

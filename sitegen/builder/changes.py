@@ -1,6 +1,6 @@
 """Changes: what differs from the last build -> whether to build at all, and which cables and pages it reaches.
 
-A no-op build is told by three digests (inputs, cable file stats, releases crossed); an
+A no-op build is told by three digests (inputs, cable file stats, moments crossed); an
 incremental one learns the old and new entries of every cable that changed, and what the
 keys of documents depend on.
 """
@@ -11,7 +11,9 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterable
+from itertools import chain
 from pathlib import Path
+from typing import NamedTuple
 
 from sitegen.catalogue import CableEntry, Catalogue
 from sitegen.catalogue_versions import Earlier, current_versions
@@ -21,6 +23,7 @@ from sitegen.incremental.reach import CatalogueDiff, note_slugs
 from sitegen.incremental.stored import stays_in_place
 from sitegen.layout import SiteLayout
 from sitegen.model import REFERENCE_IN_PROSE
+from sitegen.sources.history import history_moments
 from sitegen.sources.pages import Document
 from sitegen.sources.scan import Scan, file_digest
 from sitegen.versions import is_pending
@@ -69,23 +72,49 @@ def _moments(entry: CableEntry) -> tuple[str, ...]:
     return tuple(moment for moment in moments if moment and not is_pending(moment))
 
 
+class EarlierVersions(NamedTuple):
+    """What the general path's diff reads of the earlier versions: their entries (asked of the
+    few cables crossed) and the moments each revised cable's name (version_moments)."""
+
+    earlier: Earlier | None
+    moments: dict[str, list[str]]
+
+
 def _version_shown(entry: CableEntry, as_of: str, earlier: Earlier | None) -> CableEntry:
     held, removed, _ = current_versions([entry], as_of, earlier)
     return held[0] if held else removed[entry.reference_id]
 
 
-def release_set_unchanged(moments: Iterable[str], old_as_of: str, new_as_of: str) -> bool:
-    """True when no cable's release moment lies between the last build's as-of and this one's."""
-    low, high = sorted((old_as_of, new_as_of))
-    return not any(low < moment <= high for moment in moments)
+def version_moments(
+    before: dict[str, list[str]], site_dir: Path, gone: Iterable[CableEntry | None], come: Iterable[CableEntry | None]
+) -> dict[str, list[str]]:
+    """The moments each revised cable's earlier versions name, by reference ID (BuildMeta): the
+    last build's less those of the cables gone, with those of the cables come, read again (a
+    revision adds a version to the history). Only revised cables' histories are read: a few."""
+    moments = dict(before)
+    for entry in gone:
+        if entry is not None:
+            moments.pop(entry.reference_id, None)
+    for entry in come:
+        if entry is not None and (found := history_moments(site_dir, entry)):
+            moments[entry.reference_id] = found
+    return dict(sorted(moments.items()))
+
+
+def moments_crossed(meta: BuildMeta, as_of: str) -> bool:
+    """Whether a moment at which what the site shows changes lies between the last build's
+    as-of and this one's: a cable file's release, revision or withdrawal, or one its earlier
+    versions name (a file revised again names only its latest revision, or a pending one)."""
+    low, high = sorted((meta.as_of or "", as_of))
+    return any(low < moment <= high for moment in chain(meta.release_moments, *meta.version_moments.values()))
 
 
 def nothing_changed(meta: BuildMeta, as_of: str, inputs: str, sources: str) -> bool:
     """The quick test a no-op rebuild needs: same inputs, same cable files (by size and mtime),
-    and no release crossing between the two as-of moments. Costs one stat per cable file."""
+    and no moment crossed between the two as-of moments. Costs one stat per cable file."""
     if meta.inputs != inputs or meta.as_of is None:
         return False
-    if not release_set_unchanged(meta.release_moments, meta.as_of, as_of):
+    if moments_crossed(meta, as_of):
         return False
     return meta.sources == sources
 
@@ -96,11 +125,12 @@ def catalogue_diff(
     meta: BuildMeta,
     as_of: str,
     catalogue: Catalogue,
-    earlier: Earlier | None = None,
+    versions: EarlierVersions | None = None,
 ) -> CatalogueDiff:
     """The general path's diff: from the old and new entries of every cable whose file changed,
     vanished or broke, and of every cable whose release moment lies between the last build's
-    as-of and this one's; and from the slugs the last build kept. The documents and the pages
+    as-of and this one's, or an earlier version's (`versions`); and from the slugs the last
+    build kept. The documents and the pages
     may have changed too: the general path does not know they have not."""
     old_as_of = meta.as_of or ""
     diff = CatalogueDiff(old_as_of, documents=True, pages_moved=True)
@@ -116,7 +146,7 @@ def catalogue_diff(
             diff.moved.append((before, after))
     low, high = sorted((old_as_of, as_of))
     diff.moved += [(entry, entry) for entry in scan.entries if entry.released and low < entry.released <= high]
-    diff.moved += versions_crossed(scan.entries, old_as_of, as_of, earlier)
+    diff.moved += versions_crossed(scan.entries, old_as_of, as_of, versions or EarlierVersions(None, {}))
     for pair in diff.moved:  # a person's fullest spelling may have come or gone, and its label with it
         diff.whole |= {("tag", tag) for entry in pair if entry for tag, _ in entry.person_spellings}
     note_slugs(diff, catalogue, meta.slugs)
@@ -124,15 +154,17 @@ def catalogue_diff(
 
 
 def versions_crossed(
-    entries: list[CableEntry], old_as_of: str, as_of: str, earlier: Earlier | None
+    entries: list[CableEntry], old_as_of: str, as_of: str, versions: EarlierVersions
 ) -> list[tuple[CableEntry, CableEntry]]:
-    """The cables revised or withdrawn between the two as-of moments: the version each build
-    shows, as a move (a withdrawal takes the cable out of every listing)."""
+    """The cables revised or withdrawn between the two as-of moments, by their file or by an
+    earlier version: the version each build shows, as a move (a withdrawal takes the cable out
+    of every listing)."""
     low, high = sorted((old_as_of, as_of))
     crossed: list[tuple[CableEntry, CableEntry]] = []
     for entry in entries:
-        if any(moment and low < moment <= high for moment in (entry.revised, entry.withdrawn)):
-            before, after = (_version_shown(entry, moment, earlier) for moment in (old_as_of, as_of))
+        moments = (entry.revised, entry.withdrawn, *versions.moments.get(entry.reference_id, ()))
+        if any(moment and low < moment <= high for moment in moments):
+            before, after = (_version_shown(entry, moment, versions.earlier) for moment in (old_as_of, as_of))
             crossed.append((before, after))
     return crossed
 

@@ -25,10 +25,12 @@ except ImportError:  # Windows: builds of one output are not guarded against eac
     fcntl = None  # type: ignore[assignment]
 
 from sitegen.builder.changes import (
+    EarlierVersions,
     catalogue_diff,
     inputs_fingerprint,
     nothing_changed,
     release_moments,
+    version_moments,
 )
 from sitegen.builder.keying import document_keys, keyed_catalogue, kinds_to_fingerprint
 from sitegen.builder.publish import (
@@ -223,6 +225,7 @@ def _build(run: BuildRun) -> None:
         "sources": "" if site.scan.problems else sources,
         "folders": folder_digests(run.layout.site, folders),
         "release_moments": release_moments({}, [], site.scan.entries),
+        "version_moments": version_moments({}, run.layout.site, [], site.scan.entries),
         "slugs": facet_slugs(site.catalogue),
     }
     _render_site(run, meta, incremental, site, staging, meta_fields)
@@ -310,7 +313,12 @@ def _render_site(
     else:
         kinds_changed = {kind for kind, value in fingerprints.items() if meta.fixed.get(kind) != value}
         diff = catalogue_diff(
-            site.scan, site.known, meta, run.report.as_of, site.catalogue, earlier_entries(run.layout.site)
+            site.scan,
+            site.known,
+            meta,
+            run.report.as_of,
+            site.catalogue,
+            EarlierVersions(earlier_entries(run.layout.site), meta_fields["version_moments"]),
         )
         diff.moved += recut_entries(run.manifest, site.catalogue, diff.entries())  # tags cut at other cables' phrases
         diff.shown |= citations_changed(meta.cited, cited)  # the cables an article cites or cited

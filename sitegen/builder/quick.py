@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitegen import urls
-from sitegen.builder.changes import document_digests, release_set_unchanged
+from sitegen.builder.changes import document_digests, moments_crossed
 from sitegen.builder.publish import (
     AllPagesBut,
     BuildRun,
@@ -116,7 +116,7 @@ class QuickBuild:
             and bool(meta.sources)  # the last build met a broken file: it is read again
             and meta.as_of is not None
             and isinstance(meta.release_moments, dict)  # a manifest from before moments were counted
-            and release_set_unchanged(meta.release_moments, meta.as_of, self.run.report.as_of)
+            and not moments_crossed(meta, self.run.report.as_of)
             # The quick path takes the search index's cables from its record: there must be one.
             and (not self.run.search or self.run.layout.search_record.exists())
         )
@@ -182,6 +182,7 @@ class QuickBuild:
                 "sources": self.sources,
                 "folders": folder_digests(layout.site, self.folders),
                 "release_moments": found.release_moments(meta.release_moments),
+                "version_moments": found.version_moments(meta.version_moments, layout.site),
                 "slugs": moved.slugs(meta.slugs) if moved is not None else meta.slugs,
                 "cited": cited,
             },

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.builder.changes import release_moments
+from sitegen.builder.changes import release_moments, version_moments
 from sitegen.builder.publish import BuildRun
 from sitegen.catalogue import CableEntry, entry_from_fields
 from sitegen.incremental.edit import Move
@@ -42,6 +42,11 @@ class QuickChanges:
         have been revised or withdrawn)."""
         changed = [*self.edits, *self.moves]
         return release_moments(before, (old for old, _, _ in changed), (new for _, new, _ in changed))
+
+    def version_moments(self, before: dict[str, list[str]], site_dir: Path) -> dict[str, list[str]]:
+        """BuildMeta.version_moments once these changes are in (a cable revised gains a version)."""
+        changed = [*self.edits, *self.moves]
+        return version_moments(before, site_dir, (old for old, _, _ in changed), (new for _, new, _ in changed))
 
     def counted(self) -> int:
         """How many more cable files there are than the last build had."""

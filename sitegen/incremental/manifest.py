@@ -31,7 +31,7 @@ from sitegen.layout import SiteLayout
 
 # The tables' shape, and marshal's format (it can change with the Python version): a manifest
 # written under either other is dropped and rebuilt, never misread.
-SCHEMA_VERSION = f"16/marshal{marshal.version}"
+SCHEMA_VERSION = f"17/marshal{marshal.version}"
 # A file's row inside its folder's blob: (file name, size, mtime_ns, digest, entry fields or None).
 FileRow = tuple[str, int, int, str, tuple[Any, ...] | None]
 # A page's row inside its URL folder's blob: (URL, key, the files it wrote joined by newlines).
@@ -74,6 +74,8 @@ class BuildMeta:
     folders: dict[str, str] = field(default_factory=dict)  # each cable folder's stats digest, as `sources` holds it
     # Every release moment in the archive, with how many cable files hold it (builder/changes.py).
     release_moments: dict[str, int] = field(default_factory=dict)
+    # Per revised cable, the moments its earlier versions name (its file names only the latest).
+    version_moments: dict[str, list[str]] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)  # cables, released and pages, for the report
     fixed: dict[str, str] = field(default_factory=dict)  # per page kind: what its pages share (templates, config)
     slugs: dict[str, dict[str, str]] = field(default_factory=dict)  # each facet's slug: one moving re-keys its kind

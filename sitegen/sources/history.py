@@ -1,4 +1,4 @@
-"""History: a cable's earlier versions on disk (content/history/<REFID>/) -> their catalogue entries, and the digests page keys read of them."""
+"""History: a cable's earlier versions on disk (content/history/<REFID>/) -> their catalogue entries, their moments, and the digests page keys read of them."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from sitegen.catalogue_versions import Earlier
 from sitegen.layout import SiteLayout
 from sitegen.model import CableRecord, Problem
 from sitegen.parse import parse_cable
-from sitegen.versions import history_files, read_history_file
+from sitegen.versions import REVISED, SUPERSEDED, WITHDRAWN, history_files, is_pending, read_history_file
 
 
 def earlier_entries(site_dir: Path) -> Earlier:
@@ -28,6 +28,22 @@ def earlier_entries(site_dir: Path) -> Earlier:
         return found
 
     return earlier
+
+
+def history_moments(site_dir: Path, entry: CableEntry) -> list[str]:
+    """The moments a revised cable's earlier versions name (each one's release, revision,
+    supersession, withdrawal): what a build as of either side of one shows of the cable differs
+    once its file names only the latest revision (or a pending one). A version that does not
+    read is left out of the build, and names none."""
+    if not entry.revised:  # only a revised cable has earlier versions the build reads
+        return []
+    found: set[str] = set()
+    for path in history_files(SiteLayout.as_given(site_dir).content, entry.reference_id):
+        record = read_history_file(path)
+        if isinstance(record, CableRecord) and record.reference_id == entry.reference_id:
+            stamps = [record.released, *(record.extra_field(name) for name in (REVISED, SUPERSEDED, WITHDRAWN))]
+            found.update(stamp for stamp in stamps if stamp and not is_pending(stamp))
+    return sorted(found)
 
 
 def history_problems(site_dir: Path, cables: Mapping[str, CableEntry]) -> list[Problem]:
