@@ -451,6 +451,9 @@ def main() -> None:
     )
     parser.add_argument("--runs", type=int, default=RUNS, help="runs of each query (medians are reported)")
     args = parser.parse_args()
+    if args.index_only and not args.no_queries and not args.page_from:
+        # Without a search page every query waits out its timeout on a 404 (a run lost so).
+        parser.error("--index-only times queries in a search page: give --page-from OUTPUT (or --no-queries)")
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     globals()["RUNS"] = args.runs
     if args.compare:
