@@ -8,9 +8,12 @@ from click.testing import CliRunner
 
 from sitegen.check import check_output
 from sitegen.cli import main
+from sitegen.model import CableRecord
 from sitegen.search.index import BASE, plan_segments
 from sitegen.search.reader import IndexReader
 from sitegen.search.segment import Member
+from sitegen.sources.cablefile import format_cable, read_cable_file
+from sitegen.versions import withdrawal
 from tests.sites import build
 from tests.test_search import AS_OF, INDEXED, index_tree, site  # noqa: F401 (the site fixture)
 
@@ -208,3 +211,43 @@ def test_a_second_revision_leaves_the_first_ones_text_in_no_index_file(site):  #
     assert check_output(output, WITHHELD).defects == {}
     build(site, AS_OF, site / "fresh", full=True, **INDEXED)
     assert index_tree(site / "fresh") == index_tree(output)
+
+
+def test_a_redacted_word_whose_stem_another_cable_holds_leaves_no_spelling_in_the_dictionary(site):  # noqa: F811
+    """The dictionary maps each spelling to its stem: a spelling only the hidden older entry
+    used goes with it, though the stem stays for the cable that still holds it."""
+    plant(site, "09ROME3", "First paragraph.", "First paragraph names Hendersonians.")
+    plant(site, "09ROME5", "Second paragraph.", "Second paragraph names Hendersonian.")
+    build(site, AS_OF, **INDEXED)
+    output = site / "output"
+    assert b"hendersonians" in b"".join(index_tree(output).values())
+    revise = ["revise", "09ROME3", "--note", "redacted", "--released", "2011-02-01", "--site", str(site)]
+    run = CliRunner().invoke(main, revise)
+    assert run.exit_code == 0, run.output
+    plant(site, "09ROME3", "names Hendersonians.", "names XXXXXXXXXXXXX.")
+    report = build(site, AS_OF, **INDEXED)
+    assert report.quick
+    after = index_tree(output)
+    for name, data in after.items():
+        assert b"hendersonians" not in data.lower(), name
+    assert found(output, "hendersonian") == ["09ROME5"]
+    build(site, AS_OF, site / "fresh", full=True, **INDEXED)
+    assert index_tree(site / "fresh") == after
+
+
+def test_a_withdrawal_whose_date_is_corrected_indexes_on_the_quick_path_as_a_full_build(site):  # noqa: F811
+    """The search members of withdrawn cables are made by one rule on both paths: a withdrawal
+    stamp corrected (a cable file changed, its listings unmoved) leaves the index as a fresh
+    build makes it."""
+    build(site, AS_OF, **INDEXED)
+    path = cable_path(site, "09ROME3")
+    record = read_cable_file(path)
+    assert isinstance(record, CableRecord)
+    path.write_bytes(format_cable(withdrawal(record, "pulled", "2011-02-01 00:00")))
+    build(site, AS_OF, **INDEXED)
+    path.write_text(path.read_text().replace("2011-02-01 00:00", "2010-11-28 12:00"))
+    report = build(site, AS_OF, **INDEXED)
+    assert report.quick
+    build(site, AS_OF, site / "fresh", full=True, **INDEXED)
+    assert index_tree(site / "output") == index_tree(site / "fresh")
+    assert found(site / "output", "09rome3") == []

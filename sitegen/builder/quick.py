@@ -239,24 +239,24 @@ class QuickBuild:
 def quick_members(record_path: Path, catalogue: StoredCatalogue, moved: Moved | None) -> list[Member] | None:
     """The released cables the search index is to hold once this build is published: those its
     record holds, with the cables changed in place as they are now, less the cables moved out
-    (a withdrawn one stays, as withdrawn: its older entry is hidden) and with those moved in,
-    each made as the general path makes it (None: no usable record)."""
+    and with those moved in; and every cable withdrawn as the catalogue has it now (its older
+    entry hidden), each made as the general path makes it (search_members). None: no usable
+    record."""
     from sitegen.search import member_of, read_record, withdrawn_member  # numpy's import: only with search
 
     record = read_record(record_path)
     if record is None:
         return None
-    members = {member.reference_id: member for member in record.members}
+    members = {member.reference_id: member for member in record.members if not member.withdrawn}
     for reference_id, (entry, digest) in catalogue.changed.items():
         if reference_id in members:
             members[reference_id] = member_of(entry, digest)
     for reference_id, row in (moved.rows if moved is not None else {}).items():
         if row is not None:
             members[reference_id] = member_of(*row)
-        elif reference_id in catalogue.removed:
-            members[reference_id] = withdrawn_member(catalogue.removed[reference_id])
         else:
             members.pop(reference_id, None)
+    members.update((ref, withdrawn_member(entry)) for ref, entry in catalogue.removed.items())
     return list(members.values())
 
 

@@ -38,7 +38,7 @@ from sitegen.search.segment import IndexedCable, Member, Put, SegmentFiles, Stat
 from sitegen.sources.cablefile import read_cable_file
 from sitegen.sources.history import earlier_entries
 
-FORMAT = 2  # of the files and of the record; a new format rebuilds every segment
+FORMAT = 3  # of the files and of the record; a new format rebuilds every segment
 BASE = "base"
 DELTA_SHARE = 0.25
 MAX_DELTAS = 8

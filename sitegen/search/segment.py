@@ -126,7 +126,7 @@ def _tokenise(context: tuple[CableSource, Tokeniser, frozenset[int]], span: tupl
     cable's line keeps only its created day: its place in the facet columns)."""
     source, tokeniser, hidden = context
     cables = source.cables(*span)
-    run = tokeniser.run([(c.reference_id, c.subject, c.tags, c.body) for c in cables], span[0])
+    run = tokeniser.run([(c.reference_id, c.subject, c.tags, c.body) for c in cables], span[0], hidden)
     lines = [
         Line("", c.created, "", "", "", (), "", "")
         if at in hidden
@@ -220,8 +220,8 @@ def index_segment(
             entries.update(found)
     finally:
         store.close()
-    surfaces = store.surfaces
-    if hidden:  # a word only hidden cables hold is no word of the segment
+    surfaces = store.surfaces  # those the cables not hidden write (Tokeniser.run)
+    if hidden:  # a stem only hidden cables hold is no word of the segment
         surfaces = {word: stem for word, stem in surfaces.items() if stem in entries}
     for path, data in dictionary_files(name, surfaces, entries):
         emit(path, data)

@@ -8,8 +8,10 @@ the ~1,000 words of every cable. The parent gives the local stems their global n
 
 from __future__ import annotations
 
+import itertools
 from array import array
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,11 +51,21 @@ class Tokeniser:
 
     stemmer: Stemmer = field(default_factory=Stemmer)
 
-    def run(self, texts: list[tuple[str, str, tuple[str, ...], str]], first_doc: int) -> Run:
-        """The run of `texts` ((reference ID, subject, tags, body) in id order from `first_doc`)."""
+    def run(
+        self, texts: list[tuple[str, str, tuple[str, ...], str]], first_doc: int, hidden: frozenset[int] = frozenset()
+    ) -> Run:
+        """The run of `texts` ((reference ID, subject, tags, body) in id order from `first_doc`).
+        Its surfaces are only those the cables not `hidden` write: a spelling only a hidden
+        entry used (a word a revision redacted) must not reach the dictionary, though its stem
+        may, for another cable."""
         batch = _Batch(self.stemmer, first_doc)
+        shown: set[str] | None = set() if any(first_doc <= at < first_doc + len(texts) for at in hidden) else None
         for doc, (reference_id, subject, tags, body) in enumerate(texts, start=first_doc):
-            batch.add(doc, reference_id, subject, tags, body)
+            words = batch.add(doc, reference_id, subject, tags, body)
+            if shown is not None and doc not in hidden:
+                shown.update(words)
+        if shown is not None:
+            batch.surfaces = {surface: stem for surface, stem in batch.surfaces.items() if surface in shown}
         return batch.finish()
 
 
@@ -81,10 +93,13 @@ class _Batch:
         self.number[surface] = found
         return found
 
-    def add(self, doc: int, reference_id: str, subject: str, tags: tuple[str, ...], body: str) -> None:
+    def add(self, doc: int, reference_id: str, subject: str, tags: tuple[str, ...], body: str) -> Iterator[str]:
+        """Add one cable; returns its surface words (read only where a batch hides a cable)."""
         number = self.number.__getitem__
-        head = list(map(number, [folded_id(reference_id), *split_words(subject)]))
-        tag_words = list(map(number, [word for tag in tags for word in split_words(tag)]))
+        head_words = [folded_id(reference_id), *split_words(subject)]
+        tags_split = [word for tag in tags for word in split_words(tag)]
+        head = list(map(number, head_words))
+        tag_words = list(map(number, tags_split))
         body_words = split_words(body)
         start = len(self.tokens)
         self.tokens.extend(head)
@@ -107,6 +122,7 @@ class _Batch:
                 self.boosts[2].append(weight)
         self.streams.append(len(self.tokens) - start)
         self.lengths.append(len(head) + len(tag_words) + len(body_words))
+        return itertools.chain(head_words, tags_split, body_words)
 
     def finish(self) -> Run:
         docs = np.arange(self.first_doc, self.first_doc + len(self.streams), dtype=np.uint32)
