@@ -357,7 +357,7 @@ def search_members(
     cables: Mapping[str, CableEntry], digests: Mapping[str, str], removed: Mapping[str, CableEntry] | None = None
 ) -> list[Member]:
     """The released cables, each with what places it in the index; and those withdrawn since
-    their release (`removed`), whose earlier entries the index masks."""
+    their release (`removed`), whose earlier entries the index hides."""
     members = [member_of(entry, digests.get(entry.reference_id, "")) for entry in cables.values()]
     return members + [withdrawn_member(entry) for entry in (removed or {}).values()]
 
