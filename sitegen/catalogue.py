@@ -17,7 +17,7 @@ from operator import attrgetter
 from typing import Any, NamedTuple, Protocol
 
 from sitegen import urls
-from sitegen.catalogue_versions import Change, Earlier, current_versions
+from sitegen.catalogue_versions import Change, Earlier, current_versions, released_by
 from sitegen.facets import LETTERS, Dated, Facet, make_facet, neighbours_at, numbered_slugs, spelling_counts
 from sitegen.facets import OTHER_LETTER as OTHER_LETTER  # the names pages file facets under, kept importable here
 from sitegen.facets import index_letter as index_letter
@@ -368,7 +368,7 @@ def build_catalogue(
     index is filled in those orders, rather than each index being sorted on its own.
     """
     held, removed, changes = current_versions(entries, as_of, earlier)
-    released, split_words = final_tags([e for e in held if e.released and e.released <= as_of])
+    released, split_words = final_tags([e for e in held if released_by(e, as_of)])
     released_ids = {e.reference_id for e in released}
     withheld = frozenset(e.reference_id for e in held if e.reference_id not in released_ids)
     catalogue = BuiltCatalogue(as_of, total or len(entries), withheld=withheld, feed_size=feed_size)

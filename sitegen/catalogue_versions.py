@@ -21,9 +21,15 @@ if TYPE_CHECKING:
 Earlier = Callable[["CableEntry"], list["CableEntry"]]
 
 
+def released_by(entry: CableEntry, as_of: str) -> bool:
+    """Whether the cable an entry holds was released by `as_of` (the embargo's one test; a
+    withdrawal is published()'s)."""
+    return bool(entry.released) and entry.released <= as_of
+
+
 def published(entry: CableEntry, as_of: str) -> bool:
     """Whether a cable file's version is published by `as_of`: released, and not removed."""
-    return bool(entry.released) and entry.released <= as_of and not is_out(entry.withdrawn, as_of)
+    return released_by(entry, as_of) and not is_out(entry.withdrawn, as_of)
 
 
 def version_moment(entry: CableEntry) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from sitegen import kinds, urls
 from sitegen.catalogue import CableEntry, Catalogue, facet_names, newest_first_slot
-from sitegen.catalogue_versions import release_days, release_facet
+from sitegen.catalogue_versions import release_days, release_facet, released_by
 from sitegen.facets import Facet
 from sitegen.kinds import FAMILIES, FEED_FACET_KINDS, KINDS, NEWEST_SHOWN
 from sitegen.model import is_valid_moment
@@ -210,7 +210,7 @@ def _cables_reached(diff: CatalogueDiff, catalogue: Catalogue, months: dict[List
 def _cables_gone(reach: Reach, diff: CatalogueDiff) -> None:
     """The page of each moved cable the last build had released: gone unless planned anew."""
     for old, _ in diff.moved:
-        if old is not None and old.released and old.released <= diff.old_as_of:
+        if old is not None and released_by(old, diff.old_as_of):
             reach.gone.add(old.url)
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen.catalogue import CableEntry
-from sitegen.catalogue_versions import Change, current_versions
+from sitegen.catalogue_versions import Change, current_versions, released_by
 from sitegen.incremental.edit import Move
 from sitegen.incremental.stored import StoredCatalogue, same_place
 from sitegen.sources.history import earlier_entries, history_problems, version_digests
@@ -83,7 +83,7 @@ def _versions(
     held, removed, changes = current_versions(
         [entry for entry, _ in now.values()], catalogue.as_of, earlier_entries(site)
     )
-    out = {entry.reference_id: entry for entry in held if entry.released and entry.released <= catalogue.as_of}
+    out = {entry.reference_id: entry for entry in held if released_by(entry, catalogue.as_of)}
     if history_problems(site, out):
         return None
     digests = version_digests(site, out, {ref: now[ref][1] for ref in out})

@@ -30,7 +30,7 @@ from typing import Any, TypeVar
 
 from sitegen import urls
 from sitegen.catalogue import CableEntry, Catalogue, entry_fields, entry_from_fields, facet_names
-from sitegen.catalogue_versions import Change, published
+from sitegen.catalogue_versions import Change, published, released_by
 from sitegen.facets import Facet
 from sitegen.incremental.edit import SLUGGED_KINDS as SLUGGED_KINDS  # kept importable here, as Moved is
 from sitegen.incremental.edit import CatalogueEdit, Move, Moved
@@ -415,7 +415,7 @@ class StoredCatalogue(Catalogue):
                     self.cables.put(old.reference_id, None)
                     self.digests.put(old.reference_id, None)
                 continue
-            released = bool(new.released) and new.released <= self.as_of
+            released = released_by(new, self.as_of)
             self.cables.put(new.reference_id, new if released else None)
             self.digests.put(new.reference_id, digest if released else None)
 
