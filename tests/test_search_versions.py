@@ -36,6 +36,19 @@ def found(output: Path, text: str) -> list[str]:
     return [ids[doc] for doc in reader.search(text)]
 
 
+def revise(root: Path, reference_id: str, note: str, day: str = "2011-02-01") -> None:
+    """`sitegen revise`, as a publisher records a correction released on `day`."""
+    args = ["revise", reference_id, "--note", note, "--released", day, "--site", str(root)]
+    run = CliRunner().invoke(main, args)
+    assert run.exit_code == 0, run.output
+
+
+def assert_as_fresh(root: Path, folder: str, tree: dict[str, bytes]) -> None:
+    """A full build into `folder` gives the index `tree` (what the incremental build left)."""
+    build(root, AS_OF, root / folder, full=True, **INDEXED)
+    assert index_tree(root / folder) == tree
+
+
 def changed_files(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]:
     return {path for path in set(before) | set(after) if before.get(path) != after.get(path)}
 
@@ -61,10 +74,7 @@ def test_a_revised_base_cable_is_current_in_a_small_segment_of_its_day_and_hidde
     build(site, AS_OF, **INDEXED)
     output = site / "output"
     before = index_tree(output)
-    run = CliRunner().invoke(
-        main, ["revise", "09ROME3", "--note", "corrected", "--released", "2011-02-01", "--site", str(site)]
-    )
-    assert run.exit_code == 0, run.output
+    revise(site, "09ROME3", "corrected")
     plant(site, "09ROME3", "narwhals", "walruses")
     report = build(site, AS_OF, **INDEXED)
     assert report.search_rewritten == 2  # the base is read again, its older entry hidden
@@ -82,8 +92,7 @@ def test_a_revised_base_cable_is_current_in_a_small_segment_of_its_day_and_hidde
     assert "walrus" in lines[0][6]
     assert "narwhal" not in lines[0][6]
     assert check_output(output, WITHHELD).defects == {}
-    build(site, AS_OF, site / "fresh", full=True, **INDEXED)
-    assert index_tree(site / "fresh") == after
+    assert_as_fresh(site, "fresh", after)
     # Another cable corrected in place (a quick build: it takes the index's cables from the
     # record) leaves the revised cable held in the base and current in its day's segment.
     build(site, AS_OF, **INDEXED)  # the build into fresh/ left the site's cache to it
@@ -95,8 +104,7 @@ def test_a_revised_base_cable_is_current_in_a_small_segment_of_its_day_and_hidde
     assert all(p.startswith("r2010-12-05/") or p == "meta.js" for p in changed_files(after, again))
     assert found(output, "seal") == ["09PARIS1"]
     assert found(output, "narwhal") == []
-    build(site, AS_OF, site / "fresh2", full=True, **INDEXED)
-    assert index_tree(site / "fresh2") == again
+    assert_as_fresh(site, "fresh2", again)
 
 
 def test_a_withdrawn_base_cable_leaves_no_word_or_line_in_any_file_and_no_other_score_moves(site):  # noqa: F811
@@ -129,8 +137,7 @@ def test_a_withdrawn_base_cable_leaves_no_word_or_line_in_any_file_and_no_other_
     assert "09ROME3" not in found(output, "paragraph")
     assert "09ROME3" not in [row[0] for _, row in IndexReader(output).cables()]
     assert check_output(output, WITHHELD).defects == {}
-    build(site, AS_OF, site / "fresh", full=True, **INDEXED)
-    assert index_tree(site / "fresh") == after
+    assert_as_fresh(site, "fresh", after)
     # Another cable of the base corrected in place: a quick build reads the base again, the
     # withdrawn cable still hidden in it.
     build(site, AS_OF, **INDEXED)  # the build into fresh/ left the site's cache to it
@@ -139,8 +146,7 @@ def test_a_withdrawn_base_cable_leaves_no_word_or_line_in_any_file_and_no_other_
     assert report.quick
     assert found(output, "seal") == ["09ROME5"]
     assert found(output, "narwhal") == []
-    build(site, AS_OF, site / "fresh2", full=True, **INDEXED)
-    assert index_tree(site / "fresh2") == index_tree(output)
+    assert_as_fresh(site, "fresh2", index_tree(output))
     # As of before the withdrawal, the cable is found again.
     build(site, "2011-01-15 00:00", site / "then", full=True, **INDEXED)
     assert found(site / "then", "narwhal") == ["09ROME3"]
@@ -156,9 +162,7 @@ def test_a_revision_that_redacts_a_word_leaves_it_in_no_index_file(site):  # noq
     assert found(output, "zanzibarova") == ["09ROME3"]
     scores = {posting.doc: posting.impact for posting in IndexReader(output).postings("paragraph")}
     before = index_tree(output)
-    revise = ["revise", "09ROME3", "--note", "redacted", "--released", "2011-02-01", "--site", str(site)]
-    run = CliRunner().invoke(main, revise)
-    assert run.exit_code == 0, run.output
+    revise(site, "09ROME3", "redacted")
     plant(site, "09ROME3", "names Zanzibarova.", "names XXXXXXXXXXX and walruses.")
     build(site, AS_OF, **INDEXED)
     after = index_tree(output)
@@ -175,8 +179,7 @@ def test_a_revision_that_redacts_a_word_leaves_it_in_no_index_file(site):  # noq
         doc: impact for doc, impact in scores.items() if doc in kept
     }
     assert check_output(output, WITHHELD).defects == {}
-    build(site, AS_OF, site / "fresh", full=True, **INDEXED)
-    assert index_tree(site / "fresh") == after
+    assert_as_fresh(site, "fresh", after)
     # Another cable corrected in place, on the quick path: the older text stays out.
     build(site, AS_OF, **INDEXED)  # the build into fresh/ left the site's cache to it
     plant(site, "09ROME5", "Second paragraph.", "Second paragraph on seals.")
@@ -186,8 +189,7 @@ def test_a_revision_that_redacts_a_word_leaves_it_in_no_index_file(site):  # noq
     assert found(output, "seal") == ["09ROME5"]
     for name, data in again.items():
         assert b"zanzibarov" not in data.lower(), name
-    build(site, AS_OF, site / "fresh2", full=True, **INDEXED)
-    assert index_tree(site / "fresh2") == again
+    assert_as_fresh(site, "fresh2", again)
 
 
 def test_a_second_revision_leaves_the_first_ones_text_in_no_index_file(site):  # noqa: F811
@@ -198,9 +200,7 @@ def test_a_second_revision_leaves_the_first_ones_text_in_no_index_file(site):  #
         ("2011-02-01", "First paragraph.", "First paragraph names Kestrelovich."),
         ("2011-02-05", "names Kestrelovich.", "names XXXXXXXXXXX."),
     ]:
-        revise = ["revise", "09ROME3", "--note", "redacted", "--released", day, "--site", str(site)]
-        run = CliRunner().invoke(main, revise)
-        assert run.exit_code == 0, run.output
+        revise(site, "09ROME3", "redacted", day)
         plant(site, "09ROME3", old, new)
         build(site, AS_OF, **INDEXED)
         assert found(output, "kestrelovich") == (["09ROME3"] if day == "2011-02-01" else [])
@@ -209,8 +209,7 @@ def test_a_second_revision_leaves_the_first_ones_text_in_no_index_file(site):  #
         assert b"kestrelovich" not in data.lower(), name
     assert [row[0] for _, row in IndexReader(output).cables()].count("09ROME3") == 1
     assert check_output(output, WITHHELD).defects == {}
-    build(site, AS_OF, site / "fresh", full=True, **INDEXED)
-    assert index_tree(site / "fresh") == index_tree(output)
+    assert_as_fresh(site, "fresh", index_tree(output))
 
 
 def test_a_redacted_word_whose_stem_another_cable_holds_leaves_no_spelling_in_the_dictionary(site):  # noqa: F811
@@ -221,9 +220,7 @@ def test_a_redacted_word_whose_stem_another_cable_holds_leaves_no_spelling_in_th
     build(site, AS_OF, **INDEXED)
     output = site / "output"
     assert b"hendersonians" in b"".join(index_tree(output).values())
-    revise = ["revise", "09ROME3", "--note", "redacted", "--released", "2011-02-01", "--site", str(site)]
-    run = CliRunner().invoke(main, revise)
-    assert run.exit_code == 0, run.output
+    revise(site, "09ROME3", "redacted")
     plant(site, "09ROME3", "names Hendersonians.", "names XXXXXXXXXXXXX.")
     report = build(site, AS_OF, **INDEXED)
     assert report.quick
@@ -231,8 +228,7 @@ def test_a_redacted_word_whose_stem_another_cable_holds_leaves_no_spelling_in_th
     for name, data in after.items():
         assert b"hendersonians" not in data.lower(), name
     assert found(output, "hendersonian") == ["09ROME5"]
-    build(site, AS_OF, site / "fresh", full=True, **INDEXED)
-    assert index_tree(site / "fresh") == after
+    assert_as_fresh(site, "fresh", after)
 
 
 def test_a_withdrawal_whose_date_is_corrected_indexes_on_the_quick_path_as_a_full_build(site):  # noqa: F811
@@ -248,6 +244,5 @@ def test_a_withdrawal_whose_date_is_corrected_indexes_on_the_quick_path_as_a_ful
     path.write_text(path.read_text().replace("2011-02-01 00:00", "2010-11-28 12:00"))
     report = build(site, AS_OF, **INDEXED)
     assert report.quick
-    build(site, AS_OF, site / "fresh", full=True, **INDEXED)
-    assert index_tree(site / "output") == index_tree(site / "fresh")
+    assert_as_fresh(site, "fresh", index_tree(site / "output"))
     assert found(site / "output", "09rome3") == []
