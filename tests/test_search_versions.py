@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+from array import array
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -11,7 +13,7 @@ from sitegen.cli import main
 from sitegen.model import CableRecord
 from sitegen.search.index import BASE, plan_segments
 from sitegen.search.reader import IndexReader
-from sitegen.search.segment import Member
+from sitegen.search.segment import DOCS_BLOCK, Member
 from sitegen.sources.cablefile import format_cable, read_cable_file
 from sitegen.versions import withdrawal
 from tests.sites import build
@@ -47,6 +49,21 @@ def assert_as_fresh(root: Path, folder: str, tree: dict[str, bytes]) -> None:
     """A full build into `folder` gives the index `tree` (what the incremental build left)."""
     build(root, AS_OF, root / folder, full=True, **INDEXED)
     assert index_tree(root / folder) == tree
+
+
+def assert_keeps_not_even_its_day(output: Path, ids_before: dict[int, str]) -> None:
+    """A hidden entry's line and facets say nothing of it: not its ID, not even its created
+    day (an empty line with a day would say a cable of that day was taken down)."""
+    reader = IndexReader(output)
+    shown = {doc for doc, _ in reader.cables()}
+    hidden = set(ids_before) - shown
+    assert hidden, "no entry was hidden"
+    for segment in reader.segments:
+        days = array("H", base64.b64decode(reader.load(f"{segment.name}/f")["day"]))
+        for doc in hidden & set(range(segment.first, segment.first + segment.count)):
+            block, offset = divmod(doc - segment.first, DOCS_BLOCK)
+            assert reader.load(f"{segment.name}/c/{block}")[offset] == [""] * 7
+            assert days[doc - segment.first] == 0
 
 
 def changed_files(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]:
@@ -115,6 +132,7 @@ def test_a_withdrawn_base_cable_leaves_no_word_or_line_in_any_file_and_no_other_
     output = site / "output"
     assert found(output, "narwhal") == ["09ROME3"]
     before = index_tree(output)
+    ids_before = {doc: row[0] for doc, row in IndexReader(output).cables()}
     scores = {posting.doc: posting.impact for posting in IndexReader(output).postings("paragraph")}
     path = cable_path(site, "09ROME3")
     first, rest = path.read_bytes().split(b"\n", 1)
@@ -136,6 +154,7 @@ def test_a_withdrawn_base_cable_leaves_no_word_or_line_in_any_file_and_no_other_
     assert found(output, "paragraph")
     assert "09ROME3" not in found(output, "paragraph")
     assert "09ROME3" not in [row[0] for _, row in IndexReader(output).cables()]
+    assert_keeps_not_even_its_day(output, ids_before)
     assert check_output(output, WITHHELD).defects == {}
     assert_as_fresh(site, "fresh", after)
     # Another cable of the base corrected in place: a quick build reads the base again, the

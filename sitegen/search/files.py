@@ -40,6 +40,12 @@ class Line(NamedTuple):
     excerpt: str
 
 
+# A hidden entry's line (a cable revised or withdrawn since its segment was written): no ID, no
+# text, not even its created day, which would say that a cable of that day was taken down. No
+# word finds it, so no result, sort or filter ever reads it.
+HIDDEN_LINE = Line("", "", "", "", "", (), "", "")
+
+
 def body_excerpt(body: str) -> str:
     """The text a result shows under its subject: from the first numbered paragraph (else after
     the SUBJECT line, else the start), whitespace collapsed, cut at a word."""
@@ -183,7 +189,9 @@ def _little_endian(column: array[int]) -> str:
 
 
 def _day_number(created: str) -> int:
-    """Days since 1900-01-01 (0 before it), as u16: to the year 2079."""
+    """Days since 1900-01-01 (0 before it, and for a hidden entry), as u16: to the year 2079."""
+    if not created:
+        return 0
     days = _days_from_civil(int(created[:4]), int(created[5:7]), int(created[8:10])) - _days_from_civil(1900, 1, 1)
     return max(0, min(days, 65535))
 

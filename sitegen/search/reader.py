@@ -75,7 +75,7 @@ class IndexReader:
     def cables(self) -> Iterator[tuple[int, list[str]]]:
         """Every cable's id and result line [ID, subject, origin, classification, created, url, excerpt];
         not the hidden entries (a cable revised or withdrawn since its segment was written),
-        whose line is empty but for its created day."""
+        whose line is empty."""
         for segment in self.segments:
             for block in range(0, segment.count, DOCS_BLOCK):
                 for offset, row in enumerate(self.load(f"{segment.name}/c/{block // DOCS_BLOCK}")):

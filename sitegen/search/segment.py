@@ -29,6 +29,7 @@ import numpy as np
 from sitegen import parallel
 from sitegen.search.files import (
     DOCS_BLOCK,
+    HIDDEN_LINE,
     MAX_PREFIX,
     Facets,
     Line,
@@ -123,12 +124,12 @@ class SegmentFiles:
 
 def _tokenise(context: tuple[CableSource, Tokeniser, frozenset[int]], span: tuple[int, int]) -> tuple[Run, list[Line]]:
     """A worker's share: the run of a range of cables and their result lines (a hidden
-    cable's line keeps only its created day: its place in the facet columns)."""
+    cable's is empty: it keeps its id, and nothing of it, not even its day)."""
     source, tokeniser, hidden = context
     cables = source.cables(*span)
     run = tokeniser.run([(c.reference_id, c.subject, c.tags, c.body) for c in cables], span[0], hidden)
     lines = [
-        Line("", c.created, "", "", "", (), "", "")
+        HIDDEN_LINE
         if at in hidden
         else Line(c.reference_id, c.created, c.subject, c.origin, c.classification, c.tags, c.url, body_excerpt(c.body))
         for at, c in enumerate(cables, start=span[0])
