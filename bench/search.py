@@ -258,7 +258,7 @@ class Replicas:
     created order, as a build reads cable files (holding all 251,287 in the parent would have
     the forked workers copy their pages as they read them)."""
 
-    def __init__(self, count: int):
+    def __init__(self, count: int, later: int = 0, days: int = 1):
         with open(CORPUS, "rb") as stream:
             rows = [row for row in read_rows(stream, "cables.csv") if isinstance(row, DumpRow)]
         self.originals = []
@@ -270,7 +270,15 @@ class Replicas:
             )
             cable = parse_cable(record, with_blocks=False)
             self.originals.append((reference_id, moment, cable.subject, origin, classification, cable.tags, body))
-        self.order = sorted(range(count), key=lambda n: (self.originals[n % len(self.originals)][1], self.copy_id(n)))
+        order = sorted(range(count), key=lambda n: (self.originals[n % len(self.originals)][1], self.copy_id(n)))
+        # The `later` cables of later release days are taken evenly across the archive and dealt
+        # to the `days` in turn, each day's in created order after the base's: a release is a
+        # sample of every year and post (the newest 1,000 in created order are copies of four).
+        taken = set(range(count // 2 // later, count, count // later)[:later]) if later else set()
+        picks = [n for at, n in enumerate(order) if at in taken]
+        self.order = [n for at, n in enumerate(order) if at not in taken]
+        for day in range(days):
+            self.order += picks[day::days]
 
     def copy_id(self, n: int) -> str:
         reference_id = self.originals[n % len(self.originals)][0]
@@ -353,7 +361,7 @@ def index_only(
     if page_from:
         shutil.copy(page_from / "search.html", output / "search.html")
         shutil.copytree(page_from / "static", output / "static")
-    cables = Replicas(count)
+    cables = Replicas(count, DAY_CABLES * later_days, max(later_days, 1))
     before = tree_rss_kb(os.getpid()) / 1024
     memory = PeakMemory()
     load = os.getloadavg()[0]
@@ -370,13 +378,17 @@ def index_only(
 
     days = [f"2012-06-{day + 1:02d}" for day in range(later_days)]
     in_base = count - DAY_CABLES * later_days
-    written, statistics = index_segment("base", Range(cables, 0, in_base), None, put, Work(jobs))
+    written, base_statistics = index_segment("base", Range(cables, 0, in_base), None, put, Work(jobs))
+    seconds = time.perf_counter() - started
     prefixes = {"base": written.prefixes}
+    day_costs: list[tuple[float, float, int]] = []  # per later day: wall s, CPU s, files written
     for at, day in enumerate(days):
         start = in_base + at * DAY_CABLES
         later = Range(cables, start, start + DAY_CABLES)
-        prefixes[f"r{day}"] = index_segment(f"r{day}", later, statistics, put, Work(jobs))[0].prefixes
-    seconds = time.perf_counter() - started
+        day_started, cpu = time.perf_counter(), cpu_seconds()
+        day_files = index_segment(f"r{day}", later, base_statistics, put, Work(jobs))[0]
+        day_costs.append((time.perf_counter() - day_started, cpu_seconds() - cpu, len(day_files.names)))
+        prefixes[f"r{day}"] = day_files.prefixes
     peak, peak_pss = memory.stop()
     load = max(load, os.getloadavg()[0])
     members = [
@@ -389,9 +401,25 @@ def index_only(
     files = list(folder.rglob("*.js"))
     size = sum(path.stat().st_size for path in files)
     rows = hidden_rows(Range(cables, 0, in_base), jobs, digests) if later_days else []
+    if day_costs:
+        # A release's share: its segment's files and meta.js, against the index after it.
+        walls, cpus, written_files = zip(*day_costs, strict=True)
+        rows.append(
+            (
+                f"a release day of {DAY_CABLES:,} (spread over the archive) into a base of {in_base:,}, its own"
+                f" segment: wall s / CPU s, median of {len(days)} days",
+                f"{statistics.median(walls):.1f} / {statistics.median(cpus):.1f}",
+            )
+        )
+        rows.append(
+            (
+                "  its files written (its segment and meta.js) / the index's files, the largest day",
+                f"{max(written_files) + 1:,} / {len(files):,} ({(max(written_files) + 1) / len(files):.1%})",
+            )
+        )
     return rows + [
         (
-            f"index {count:,} cables, the writer alone (format {FORMAT}, --jobs {jobs}): s (load average)",
+            f"index {in_base:,} cables (the base), the writer alone (format {FORMAT}, --jobs {jobs}): s (load average)",
             f"{seconds:.0f} ({load:.1f})",
         ),
         (
