@@ -313,7 +313,7 @@ def stage_search_index(run: BuildRun, staging: Staging, search: SearchInput) -> 
         run.layout.search_record,
         run.layout.site,
         search.entry_of,
-        IndexOutput(present, stage, run.layout.search_runs),
+        IndexOutput(present, stage, run.layout.search_runs, output / SEARCH_FOLDER),
         run.jobs,
     )
     report = run.report

@@ -26,7 +26,7 @@ import marshal
 import os
 import shutil
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen import urls
@@ -34,6 +34,7 @@ from sitegen.catalogue import CableEntry
 from sitegen.catalogue_versions import version_moment
 from sitegen.model import Problem, is_valid_moment
 from sitegen.search.files import DOCS_BLOCK, MAX_PREFIX, script
+from sitegen.search.hide import Hiding, Refused, hide_in_segment
 from sitegen.search.segment import IndexedCable, Member, Put, SegmentFiles, Statistics, Work, index_segment
 from sitegen.sources.cablefile import read_cable_file
 from sitegen.sources.history import earlier_entries
@@ -106,17 +107,31 @@ def _by_created(member: Member) -> tuple[str, str]:
     return member.created, member.reference_id
 
 
-def segment_digest(segment: Segment, base_digest: str, pins: Mapping[str, str], hiding: bool = True) -> str:
+def segment_digest(
+    segment: Segment,
+    base_digest: str,
+    pins: Mapping[str, str],
+    hiding: bool = True,
+    marked: frozenset[str] | None = None,
+) -> str:
     """What a segment's files are made from: its cables, its first id, the base's statistics.
-    `hiding` False: what its statistics are made from (a withdrawal leaves them as they were)."""
+    `hiding` False: what its statistics are made from (a withdrawal leaves them as they were).
+    `marked`: the held cables marked hidden, if not all (what its files were before: hidden_digest)."""
     digest = hashlib.sha256(f"{FORMAT}\n{segment.name}\n{segment.first}\n{base_digest}\n".encode())
+    marked = segment.held if marked is None else marked
     for member in segment.members:
         # A held cable's pin (`<day> <digest>`) gives the digest it had while it was current.
         held = member.reference_id in segment.held
         part = pins[member.reference_id].partition(" ")[2] if held else member.digest
-        part += " hidden" if held and hiding else ""
+        part += " hidden" if held and hiding and member.reference_id in marked else ""
         digest.update(f"{member.reference_id}\t{part}\n".encode())
     return digest.hexdigest()
+
+
+def hidden_digest(segment: Segment, base_digest: str, pins: Mapping[str, str], marked: frozenset[str]) -> str:
+    """The digest the segment had while only the `marked` of its held cables were hidden: the
+    others still current there, standing by their pins (their digests then)."""
+    return segment_digest(segment, base_digest, pins, marked=marked)
 
 
 def hidden_cables(segment: Segment) -> frozenset[int]:
@@ -159,6 +174,7 @@ class Record:
     members: list[Member]
     pins: dict[str, str]  # pin_held's
     prefixes: dict[str, list[str]]  # each segment's dictionary prefixes, for meta.js
+    long: dict[str, list[int]] = field(default_factory=dict)  # each segment's SegmentFiles.long, for hide.py
 
 
 def read_record(path: Path) -> Record | None:
@@ -173,6 +189,7 @@ def read_record(path: Path) -> Record | None:
         [Member(*fields) for fields in data["members"]],
         dict(data["pins"]),
         {name: list(found) for name, found in data["prefixes"].items()},
+        {name: list(found) for name, found in dict(data.get("long", {})).items()},
     )
 
 
@@ -180,7 +197,7 @@ def write_record(path: Path, record: Record) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
     data = {"format": FORMAT, "segments": record.segments, "members": [list(m) for m in record.members]}
-    data["pins"], data["prefixes"] = record.pins, record.prefixes
+    data["pins"], data["prefixes"], data["long"] = record.pins, record.prefixes, record.long
     temporary.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
     os.replace(temporary, path)
 
@@ -213,6 +230,8 @@ class IndexUpdate:
     segments: int = 0
     rewritten: int = 0
     size: int = 0  # bytes written
+    edited: list[str] = field(default_factory=list)  # of the segments written anew, those edited (hide.py)
+    refused: dict[str, str] = field(default_factory=dict)  # why each other was read again
 
 
 @dataclass(frozen=True)
@@ -223,6 +242,7 @@ class IndexOutput:
     present: Callable[[str], bool]  # whether a segment's files are in the output (False for all in a full build)
     put: Put  # writes one file, by path in the output
     spill: Path | None = None  # a folder of the writer's own for its runs (layout.search_runs), removed after
+    folder: Path | None = None  # the output's search folder, whose files in place an edit reads (hide.py)
 
 
 def update_index(
@@ -252,6 +272,7 @@ def update_index(
         or not present(segment.name)
     ]
     prefixes = {segment.name: known[segment.name] for segment in segments if segment not in stale}
+    long = {name: found for name, found in (record.long if record else {}).items() if name in prefixes}
     stats_file = statistics_path(record_path)
     statistics = read_statistics(stats_file, base_digest) if segments else None
     if statistics is None and segments and segments[0] not in stale:
@@ -264,26 +285,76 @@ def update_index(
 
     if output.spill:
         shutil.rmtree(output.spill, ignore_errors=True)  # what a killed build left
+    edit = _Edit(record, pins, base_digest, output)
+    edited: list[str] = []
     try:
         for segment in stale:
             cables = _CableFiles(segment.members, site_dir, entry_of, segment.held, segment.last)
+            files = edit.hide(segment, cables, statistics, put_in_folder)
+            if isinstance(files, SegmentFiles):
+                done.names |= {f"{urls.SEARCH_FOLDER}/{path}" for path in files.names}
+                prefixes[segment.name], long[segment.name] = files.prefixes, files.long
+                edited.append(segment.name)
+                continue
             base_statistics = None if segment.name == BASE else statistics
-            hidden = hidden_cables(segment)
             written, own = index_segment(
-                segment.name, cables, base_statistics, put_in_folder, Work(jobs, output.spill), hidden
+                segment.name, cables, base_statistics, put_in_folder, Work(jobs, output.spill), hidden_cables(segment)
             )
             if segment.name == BASE:
                 statistics = own
                 write_statistics(stats_file, base_digest, own)
-            prefixes[segment.name] = written.prefixes
+            prefixes[segment.name], long[segment.name] = written.prefixes, written.long
     finally:
         if output.spill:
             shutil.rmtree(output.spill, ignore_errors=True)
     emit(f"{urls.SEARCH_FOLDER}/{META}", meta_script(segments, prefixes))
     redone = {segment.name for segment in stale}
     kept = [segment.name for segment in segments if segment.name not in redone]
-    record = Record(digests, members, pins, prefixes)
-    return IndexUpdate(done.names, kept, record, len(segments), len(stale), done.size)
+    record = Record(digests, members, pins, prefixes, long)
+    return IndexUpdate(done.names, kept, record, len(segments), len(stale), done.size, edited, edit.refused)
+
+
+@dataclass
+class _Edit:
+    """How a stale segment is edited rather than read again (hide.py), when its files in place
+    differ from what it must be only by more hidden cables; and why not, for each other."""
+
+    record: Record | None
+    pins: dict[str, str]
+    base_digest: str
+    output: IndexOutput
+    refused: dict[str, str] = field(default_factory=dict)
+    before: dict[str, frozenset[str]] | None = None  # each segment's held cables by the record's members
+
+    def hide(
+        self, segment: Segment, cables: _CableFiles, statistics: Statistics | None, put: Put
+    ) -> SegmentFiles | None:
+        hiding = self._hiding(segment, cables, statistics)
+        files = hide_in_segment(hiding, put) if isinstance(hiding, Hiding) else Refused(hiding)
+        if isinstance(files, Refused):
+            self.refused[segment.name] = files.reason
+            return None
+        return files
+
+    def _hiding(self, segment: Segment, cables: _CableFiles, statistics: Statistics | None) -> Hiding | str:
+        record, name = self.record, segment.name
+        if record is None or name not in record.prefixes or name not in record.long:
+            return "no record of its files"
+        if self.output.folder is None or not self.output.present(name):
+            return "its files are not in the output"
+        if statistics is None:
+            return "the base's statistics are not kept"
+        if self.before is None:
+            self.before = {s.name: s.held for s in plan_segments(record.members)}
+        before = self.before.get(name)
+        if before is None or not before < segment.held:
+            return "no cable of it newly hidden, or one shown again"
+        if record.segments.get(name) != hidden_digest(segment, self.base_digest, self.pins, before):
+            return "its files in place were made from other cables"
+        places = frozenset(at for at, member in enumerate(segment.members) if member.reference_id in before)
+        base_df = None if name == BASE else statistics.df
+        hidden, long = hidden_cables(segment), frozenset(record.long[name])
+        return Hiding(name, cables, places, hidden, self.output.folder, record.prefixes[name], long, base_df)
 
 
 def meta_script(segments: list[Segment], prefixes: Mapping[str, list[str]]) -> bytes:

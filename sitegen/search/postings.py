@@ -53,14 +53,36 @@ def write_block(segment: str, block: Block, stems: list[str], idf: Idf, norm: Co
         [SCORE_SCALE * idf(stems[n], int(d)) * (K1 + 1) for n, d in zip(numbers.tolist(), df.tolist(), strict=True)]
     )
     impact = _impacts(np.repeat(factor, df), block.weight, norm[block.doc])
-    chunk = _chunks(starts, df, impact)
-    order = np.lexsort((block.doc, chunk, block.stem))  # by stem, chunk, then cable
-    doc, impact, chunk = block.doc[order], impact[order], chunk[order]
-    count = block.count[order].astype(np.int64)
-    position_starts = (np.cumsum(block.count, dtype=np.int64) - block.count)[order]
-    chunk_starts = np.flatnonzero(np.diff(block.stem[order].astype(np.int64) * 16 + chunk, prepend=-1))
+    return write_scored(segment, Scored(block.stem, block.doc, block.count, impact, block.positions), stems, put)
+
+
+@dataclass(frozen=True)
+class Scored:
+    """Postings by (stem, cable) with their impacts: all a stem's chunk files and entry are made
+    of (a hidden cable's postings are taken out of these, the others' impacts unmoved: hide.py)."""
+
+    stem: Column  # each posting's stem (a number into `stems`)
+    doc: Column
+    count: Column  # its positions
+    impact: Column
+    positions: Column  # each posting's, in the postings' order
+
+
+def write_scored(segment: str, scored: Scored, stems: list[str], put: Put) -> dict[str, str]:
+    """The chunk files (to `put`) and dictionary entries of scored postings."""
+    if not len(scored.stem):
+        return {}
+    starts = np.flatnonzero(np.diff(scored.stem, prepend=-1))
+    df = np.diff(np.append(starts, len(scored.stem)))
+    numbers = scored.stem[starts]
+    chunk = _chunks(starts, df, scored.impact)
+    order = np.lexsort((scored.doc, chunk, scored.stem))  # by stem, chunk, then cable
+    doc, impact, chunk = scored.doc[order], scored.impact[order], chunk[order]
+    count = scored.count[order].astype(np.int64)
+    position_starts = (np.cumsum(scored.count, dtype=np.int64) - scored.count)[order]
+    chunk_starts = np.flatnonzero(np.diff(scored.stem[order].astype(np.int64) * 16 + chunk, prepend=-1))
     ids = _id_bytes(doc.astype(np.int64), chunk_starts)
-    where = _where_pieces(count, position_starts, block.positions)
+    where = _where_pieces(count, position_starts, scored.positions)
     return _emit(segment, stems, _Chunked(numbers, df, chunk_starts, impact, ids, where), put)
 
 
@@ -139,6 +161,25 @@ def varints(values: Column) -> tuple[bytes, Column]:
         here = np.flatnonzero(size > k)
         out[offsets[here] + k] = ((values[here] >> (7 * k)) & 0x7F) | ((size[here] > k + 1) << 7)
     return out.tobytes(), offsets
+
+
+def unvarints(data: bytes) -> Column:
+    """The values LEB128 `data` holds (what `varints` wrote), as i64. Raises ValueError if the
+    last value is cut off."""
+    raw = np.frombuffer(data, dtype=np.uint8)
+    last = (raw & 0x80) == 0
+    if len(raw) and not last[-1]:
+        raise ValueError("a value is cut off")
+    value_of = np.cumsum(last) - last  # each byte's value
+    starts = np.flatnonzero(np.concatenate(([True], last[:-1])))[: int(last.sum())]
+    place = np.arange(len(raw)) - starts[value_of]  # each byte's place in its value
+    values = (raw[starts] & 0x7F).astype(np.int64)
+    for k in range(1, int(place.max()) + 1 if len(raw) else 0):
+        if k > 8:
+            raise ValueError("a value is too long")
+        here = np.flatnonzero(place == k)
+        values[value_of[here]] |= (raw[here] & 0x7F).astype(np.int64) << (7 * k)
+    return values
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,7 @@ from sitegen.search.files import (
 )
 from sitegen.search.postings import Idf, idf_of, norms, write_block
 from sitegen.search.runs import Block, RunStore, run_store
-from sitegen.search.tokens import Column, Run, Tokeniser
+from sitegen.search.tokens import FIELD_GAP, MAX_POSITION, Column, Run, Tokeniser
 
 __all__ = ["DOCS_BLOCK", "MAX_PREFIX", "IndexedCable", "Member", "Put", "SegmentFiles", "Statistics", "Work", "script"]
 
@@ -112,6 +112,9 @@ class SegmentFiles:
     names: set[str] = field(default_factory=set)
     size: int = 0
     prefixes: list[str] = field(default_factory=list)
+    # The cables whose words past MAX_POSITION are not indexed: a spelling they write there
+    # has no posting of theirs (hide.py asks which cables write a spelling).
+    long: list[int] = field(default_factory=list)
 
     def sink(self, put: Put) -> Put:
         def record(path: str, data: bytes) -> None:
@@ -206,6 +209,7 @@ def index_segment(
             for path, data in line_files(name, first, lines):
                 emit(path, data)
         lengths = store.all_lengths()
+        written.long = np.flatnonzero(lengths.astype(np.int64) + 2 * FIELD_GAP > MAX_POSITION).tolist()
         count = len(lengths)
         average = (int(lengths.sum()) / count if count else 1.0) or 1.0
         df = dict(zip(store.stems, store.df.tolist(), strict=True))

@@ -1,0 +1,431 @@
+"""Search hide: a segment's files in the output and its newly hidden cables -> the files a re-read would write, the other cables not read again.
+
+A cable revised or withdrawn after its segment was written is hidden there (index.hidden_cables).
+It still counts in the statistics, so every other posting keeps its impact, and a stem's chunks
+and entry are a function of its remaining postings alone (postings.write_scored). So only what
+the hidden cables touched is made again, from the files in place and their own older text:
+
+  p/, q/   the chunks of the stems they held: decoded, their postings dropped, encoded again
+  w/       the dictionary: those stems' entries; a spelling that no visible cable writes goes
+           (settled by reading the cables that hold its stem, at most `scan_limit` of them)
+  c/       their result lines emptied;  f.js, t.js  their facets emptied, the names renumbered
+
+The bytes are those `segment.index_segment` writes with the new hidden set. Whatever cannot be
+shown to give them (a file missing or not as the build writes it, a spelling too costly to
+settle, in a later segment a stem the base lacks, whose idf the hiding would move) is Refused:
+the caller reads the segment again.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import itertools
+import json
+import os
+import sys
+from array import array
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sitegen.search.files import DOCS_BLOCK, HIDDEN_LINE, Facets, dictionary_files, line_files, script
+from sitegen.search.postings import Scored, unvarints, write_scored
+from sitegen.search.runs import gather
+from sitegen.search.segment import CableSource, Put, SegmentFiles
+from sitegen.search.tokens import Column, Tokeniser
+
+SCAN_LIMIT = 2_000  # cables read at most to settle which spellings stay; past it, a re-read
+SCAN_GROUP = 16  # cables read at a time while settling a spelling
+Files = list[tuple[str, bytes]]
+
+
+@dataclass(frozen=True)
+class Hiding:
+    """A segment whose files in place differ from what it must be only by more hidden cables."""
+
+    name: str
+    source: CableSource  # its cables, read as the segment sees them (a held one as it stood)
+    before: frozenset[int]  # the places hidden in the files in place
+    after: frozenset[int]  # those to hide: `before` and more
+    folder: Path  # the output's search folder
+    prefixes: list[str]  # the dictionary's in place
+    long: frozenset[int]  # SegmentFiles.long of the files in place
+    base_df: Mapping[str, int] | None = None  # a later segment's: the base's counts (idf_of)
+    scan_limit: int = SCAN_LIMIT
+
+
+@dataclass(frozen=True)
+class Refused:
+    """Why a segment is read again rather than edited."""
+
+    reason: str
+
+
+class _NotAsWritten(ValueError):
+    """A file in place that is not what the build writes."""
+
+
+def hide_in_segment(hiding: Hiding, put: Put) -> SegmentFiles | Refused:
+    """The segment's files with `hiding.after` hidden: those that change handed to `put`, all of
+    them named in the result; or why not (nothing is put then)."""
+    if not hiding.before < hiding.after or max(hiding.after) >= len(hiding.source):
+        return Refused("no cable of it newly hidden")
+    try:
+        return _hide(hiding, put)
+    except (OSError, ValueError) as error:  # json, base64 and LEB128's errors are ValueErrors
+        return Refused(f"its files in place: {error}")
+
+
+def _hide(hiding: Hiding, put: Put) -> SegmentFiles | Refused:
+    tokeniser = Tokeniser()
+    holds, spelled = _hidden_words(hiding, tokeniser)
+    if hiding.base_df is not None:
+        lacking = sorted(stem for stem in holds if not hiding.base_df.get(stem))
+        if lacking:
+            return Refused(
+                f"{len(lacking)} stems of its hidden cables (such as {lacking[0]!r}) not in the base: idf moves"
+            )
+    entries, surfaces, old_names = _read_dictionary(hiding)
+    decoded = {stem: _decode(hiding, stem, entries.get(stem)) for stem in sorted(holds)}
+    for stem, docs in holds.items():
+        if not np.isin(docs, decoded[stem].doc).all():
+            raise _NotAsWritten(f"the postings of {stem!r} lack a hidden cable's")
+    kept = {stem: postings.without(hiding.after) for stem, postings in decoded.items()}
+    files: Files = []
+    found = write_scored(hiding.name, _scored(list(kept.values())), list(kept), _append_to(files))
+    entries = {stem: entry for stem, entry in entries.items() if stem not in kept} | found
+    scan = _Scan(hiding, tokeniser, kept, entries)
+    gone = scan.unwritten({word: surfaces[word] for word in spelled if surfaces.get(word) in entries})
+    if isinstance(gone, Refused):
+        return gone
+    surfaces = {word: stem for word, stem in surfaces.items() if stem in entries and word not in gone}
+    files += _lines(hiding) + _facets(hiding) + list(dictionary_files(hiding.name, surfaces, entries))
+    return _put_all(hiding, files, old_names, _names(hiding, entries, files), put)
+
+
+def _hidden_words(hiding: Hiding, tokeniser: Tokeniser) -> tuple[dict[str, Column], set[str]]:
+    """The stems the newly hidden cables hold postings of (with those cables), and the
+    spellings they write that are not their stems."""
+    holds: dict[str, list[int]] = {}
+    spelled: set[str] = set()
+    for at in sorted(hiding.after - hiding.before):
+        (cable,) = hiding.source.cables(at, at + 1)
+        run = tokeniser.run([(cable.reference_id, cable.subject, cable.tags, cable.body)], at)
+        for number in np.unique(run.stem).tolist():
+            holds.setdefault(run.stems[number], []).append(at)
+        spelled |= run.surfaces.keys()
+    return {stem: np.array(docs, dtype=np.int64) for stem, docs in holds.items()}, spelled
+
+
+def _load(hiding: Hiding, key: str) -> tuple[bytes, Any]:
+    """A file's bytes and its data, as `sitegenSearch.put(key, data)` holds them."""
+    data = (hiding.folder / f"{key}.js").read_bytes()
+    head = f'sitegenSearch.put("{key}",'.encode("ascii")
+    if not data.startswith(head) or not data.endswith(b");\n"):
+        raise _NotAsWritten(f"{key}.js is not an index file of {key}")
+    return data, json.loads(data[len(head) : -3])
+
+
+def _read_dictionary(hiding: Hiding) -> tuple[dict[str, str], dict[str, str], set[str]]:
+    """The dictionary in place: each stem's entry (compact JSON), the spellings, and the
+    paths of the files it and its chunks are in. Made again from what was read, it must be
+    the same bytes (so nothing of it was lost in the reading)."""
+    entries: dict[str, str] = {}
+    surfaces: dict[str, str] = {}
+    old: Files = []
+    for prefix in hiding.prefixes:
+        key = f"{hiding.name}/w/{prefix}"
+        data, found = _load(hiding, key)
+        if not isinstance(found, dict) or not isinstance(found.get("s"), dict) or not isinstance(found.get("w"), dict):
+            raise _NotAsWritten(f"{key}.js is no dictionary")
+        entries.update((stem, json.dumps(entry, separators=(",", ":"))) for stem, entry in found["s"].items())
+        surfaces.update(found["w"])
+        old.append((f"{key}.js", data))
+    if list(dictionary_files(hiding.name, surfaces, entries)) != old:
+        raise _NotAsWritten("the dictionary is not as the build writes it")
+    return entries, surfaces, {path for path, _ in old} | _entry_files(hiding.name, entries)
+
+
+def _entry_files(segment: str, entries: Mapping[str, str]) -> set[str]:
+    """The chunk files of the stems whose postings are not inline ([df, chunks, 0])."""
+    return {
+        f"{segment}/{kind}/{stem[:2]}/{stem}.{k}.js"
+        for stem, entry in entries.items()
+        if entry.endswith(",0]")
+        for k in range(entry.count("[") - 2)
+        for kind in ("p", "q")
+    }
+
+
+@dataclass(frozen=True)
+class _Postings:
+    """A stem's postings as its files hold them (chunk after chunk)."""
+
+    doc: Column
+    impact: Column  # u8
+    count: Column
+    positions: Column  # each posting's, in the postings' order
+
+    def without(self, hidden: frozenset[int]) -> _Postings:
+        keep = ~np.isin(self.doc, np.array(sorted(hidden), dtype=np.int64))
+        where = np.repeat(keep, self.count)
+        return _Postings(self.doc[keep], self.impact[keep], self.count[keep], self.positions[where])
+
+
+def _decode(hiding: Hiding, stem: str, entry: str | None) -> _Postings:
+    """A stem's postings, from its inline entry or its chunk files."""
+    if entry is None:
+        raise _NotAsWritten(f"no entry for {stem!r}, which a hidden cable holds")
+    df, summary, inline = _entry_parts(json.loads(entry))
+    if inline:
+        chunks = [_chunk(*inline)]
+    else:
+        chunks = [_chunk_file(hiding, stem, k) for k in range(len(summary))]
+    for (size, best), chunk in zip(summary, chunks, strict=True):
+        if len(chunk.doc) != size or int(chunk.impact.max()) != best:
+            raise _NotAsWritten(f"the chunks of {stem!r} are not as its entry says")
+    postings = _Postings(*(np.concatenate(parts) for parts in zip(*(_columns(c) for c in chunks), strict=True)))
+    if len(postings.doc) != df or len(np.unique(postings.doc)) != df:
+        raise _NotAsWritten(f"the postings of {stem!r} are not as its entry says")
+    return postings
+
+
+def _columns(postings: _Postings) -> tuple[Column, Column, Column, Column]:
+    return postings.doc, postings.impact, postings.count, postings.positions
+
+
+def _entry_parts(entry: object) -> tuple[int, list[tuple[int, int]], list[str] | None]:
+    """[df, [[count, best impact], ...], inline postings or 0], checked."""
+    if not isinstance(entry, list) or len(entry) != 3 or not isinstance(entry[0], int):
+        raise _NotAsWritten(f"an entry not as the build writes it: {entry!r:.80}")
+    df, summary, inline = entry
+    if not isinstance(summary, list) or not summary or not all(_is_pair(pair) for pair in summary):
+        raise _NotAsWritten(f"an entry not as the build writes it: {entry!r:.80}")
+    if inline != 0 and not (isinstance(inline, list) and len(inline) == 3 and all(isinstance(s, str) for s in inline)):
+        raise _NotAsWritten(f"an entry not as the build writes it: {entry!r:.80}")
+    return df, [(size, best) for size, best in summary], inline or None
+
+
+def _is_pair(pair: object) -> bool:
+    return isinstance(pair, list) and len(pair) == 2 and all(isinstance(n, int) for n in pair)
+
+
+def _chunk_file(hiding: Hiding, stem: str, k: int) -> _Postings:
+    _, ids = _load(hiding, f"{hiding.name}/p/{stem[:2]}/{stem}.{k}")
+    _, positions = _load(hiding, f"{hiding.name}/q/{stem[:2]}/{stem}.{k}")
+    if not (isinstance(ids, list) and len(ids) == 2 and all(isinstance(s, str) for s in ids)):
+        raise _NotAsWritten(f"chunk {k} of {stem!r} is not as the build writes it")
+    if not isinstance(positions, str):
+        raise _NotAsWritten(f"the positions of chunk {k} of {stem!r} are not as the build writes them")
+    return _chunk(ids[0], ids[1], positions)
+
+
+def _chunk(ids: str, impacts: str, positions: str) -> _Postings:
+    """One chunk's postings: ids as deltas (the first from 0), impacts a byte each, and per
+    posting its count of positions then each as a delta (the first from 0)."""
+    doc = np.cumsum(unvarints(_bytes(ids)))
+    impact = np.frombuffer(_bytes(impacts), dtype=np.uint8)
+    values = unvarints(_bytes(positions))
+    if len(impact) != len(doc) or not len(doc):
+        raise _NotAsWritten("a chunk's ids and impacts differ in number")
+    count = _counts(values, len(doc))
+    slots = np.cumsum(count + 1) - count - 1  # where each posting's count is among the values
+    is_step = np.ones(len(values), dtype=bool)
+    is_step[slots] = False
+    steps = values[is_step]
+    total = np.cumsum(steps)
+    firsts = np.cumsum(count) - count
+    where = total - np.repeat(total[firsts] - steps[firsts], count)
+    if where.min() < 0 or where.max() > 0xFFFF or (np.diff(doc) <= 0).any():
+        raise _NotAsWritten("a chunk's ids or positions are out of order")
+    return _Postings(doc, impact, count, where)
+
+
+def _bytes(text: str) -> bytes:
+    try:
+        return base64.b64decode(text, validate=True)
+    except binascii.Error as error:
+        raise _NotAsWritten(f"not base64: {error}") from None
+
+
+def _counts(values: Column, postings: int) -> Column:
+    """Each posting's count of positions: a count, then that many positions, and so on."""
+    count = np.zeros(postings, dtype=np.int64)
+    at, end = 0, len(values)
+    for n in range(postings):
+        if at >= end or values[at] < 1:
+            raise _NotAsWritten("a chunk's positions are cut off")
+        count[n] = values[at]
+        at += 1 + int(values[at])
+    if at != end:
+        raise _NotAsWritten("a chunk's positions run on")
+    return count
+
+
+def _scored(stems: list[_Postings]) -> Scored:
+    """The stems' postings (numbered as listed) in (stem, cable) order, as write_block has them."""
+    parts: list[tuple[Column, Column, Column, Column, Column]] = []
+    for number, postings in enumerate(stems):
+        order = np.argsort(postings.doc, kind="stable")
+        starts = np.cumsum(postings.count) - postings.count
+        where = postings.positions[gather(starts[order], postings.count[order])]
+        stem = np.full(len(order), number, dtype=np.int32)
+        parts.append((stem, postings.doc[order], postings.count[order], postings.impact[order], where))
+    if not parts:
+        empty = np.zeros(0, dtype=np.int64)
+        return Scored(empty, empty, empty, empty.astype(np.uint8), empty)
+    return Scored(*(np.concatenate(column) for column in zip(*parts, strict=True)))
+
+
+def _append_to(files: Files) -> Put:
+    def put(path: str, data: bytes) -> None:
+        files.append((path, data))
+
+    return put
+
+
+@dataclass
+class _Scan:
+    """Which spellings some visible cable writes, read from the cables that hold their stems
+    (and the long ones, which may write a word past their last indexed position)."""
+
+    hiding: Hiding
+    tokeniser: Tokeniser
+    decoded: dict[str, _Postings]  # the edited stems' postings, the hidden cables' dropped
+    entries: dict[str, str]
+    read: set[int] = field(default_factory=set)
+    written: set[str] = field(default_factory=set)
+
+    def unwritten(self, words: dict[str, str]) -> set[str] | Refused:
+        """Of the spellings (-> their stems), those no visible cable writes; Refused past the limit."""
+        gone = set()
+        for word, stem in sorted(words.items()):
+            waiting = self._holders(stem)
+            while word not in self.written:
+                group = list(
+                    itertools.islice(waiting, max(0, min(SCAN_GROUP, self.hiding.scan_limit - len(self.read))))
+                )
+                if not group:
+                    if next(waiting, None) is not None:
+                        return Refused(
+                            f"settling the spelling {word!r} takes more than {self.hiding.scan_limit} cables"
+                        )
+                    gone.add(word)
+                    break
+                self._read(group)
+        return gone
+
+    def _holders(self, stem: str) -> Iterator[int]:
+        postings = self.decoded.get(stem)
+        if postings is None:  # a stem whose postings did not change: a long hidden cable's word
+            postings = _decode(self.hiding, stem, self.entries.get(stem))
+        hidden = self.hiding.after
+        docs = itertools.chain(sorted(self.hiding.long), postings.doc.tolist())
+        return (doc for doc in docs if doc not in hidden and doc not in self.read)
+
+    def _read(self, docs: list[int]) -> None:
+        self.read.update(docs)
+        cables = [cable for doc in docs for cable in self.hiding.source.cables(doc, doc + 1)]
+        texts = [(cable.reference_id, cable.subject, cable.tags, cable.body) for cable in cables]
+        self.written |= self.tokeniser.run(texts, 0).surfaces.keys()
+
+
+def _lines(hiding: Hiding) -> Files:
+    """The blocks of result lines holding newly hidden cables, their lines emptied as
+    line_files writes a hidden entry's."""
+    (_, data), *_ = line_files(hiding.name, 0, [HIDDEN_LINE])
+    empty = json.loads(data[data.index(b",") + 1 : -3])[0]
+    files: Files = []
+    newly = sorted(hiding.after - hiding.before)
+    for block, places in itertools.groupby(newly, key=lambda at: at // DOCS_BLOCK):
+        key = f"{hiding.name}/c/{block}"
+        data, rows = _load(hiding, key)
+        size = min(DOCS_BLOCK, len(hiding.source) - block * DOCS_BLOCK)
+        if not isinstance(rows, list) or len(rows) != size or script(key, rows) != data:
+            raise _NotAsWritten(f"{key}.js is not as the build writes it")
+        for at in places:
+            rows[at % DOCS_BLOCK] = empty
+        files.append((f"{key}.js", script(key, rows)))
+    return files
+
+
+def _facets(hiding: Hiding) -> Files:
+    """f.js and t.js made again: every cable's origin, classification, day and tags as the files
+    in place hold them, the newly hidden ones' as a hidden entry's, numbered by first use."""
+    origins, classes, days, tags = _facet_columns(hiding)
+    facets = Facets()
+    for at, (origin, classification, day, tagged) in enumerate(zip(origins, classes, days, tags, strict=True)):
+        if at in hiding.after:
+            facets.add([HIDDEN_LINE])
+            continue
+        facets.origins.append(facets.number("origin", origin))
+        facets.classes.append(facets.number("classification", classification))
+        facets.days.append(day)
+        facets.tags.append(len(tagged))
+        facets.tags.extend(facets.number("tag", tag) for tag in tagged)
+    return list(facets.files(hiding.name))
+
+
+def _facet_columns(hiding: Hiding) -> tuple[list[str], list[str], list[int], list[list[str]]]:
+    """Per cable, its origin, classification, day and tags, from f.js and t.js in place."""
+    _, found = _load(hiding, f"{hiding.name}/f")
+    _, tagged = _load(hiding, f"{hiding.name}/t")
+    try:
+        names, origin, classes = found["names"], _column(found["origin"]), _column(found["classification"])
+        origins = [names["origin"][n] for n in origin]
+        classifications = [names["classification"][n] for n in classes]
+        days, tag_names, tag_column = list(_column(found["day"])), tagged["names"], _column(tagged["tags"])
+        tags, at = [], 0
+        while at < len(tag_column):
+            tags.append([tag_names[n] for n in tag_column[at + 1 : at + 1 + tag_column[at]]])
+            at += 1 + tag_column[at]
+    except (KeyError, IndexError, TypeError) as error:
+        raise _NotAsWritten(f"the facets are not as the build writes them ({error!r})") from None
+    size = len(hiding.source)
+    if not len(origins) == len(classifications) == len(days) == len(tags) == size or at != len(tag_column):
+        raise _NotAsWritten("the facets do not hold every cable")
+    return origins, classifications, days, tags
+
+
+def _column(text: object) -> array[int]:
+    if not isinstance(text, str):
+        raise _NotAsWritten("a facet column is not base64")
+    column = array("H", _bytes(text))
+    if sys.byteorder != "little":
+        column.byteswap()
+    return column
+
+
+def _names(hiding: Hiding, entries: Mapping[str, str], files: Files) -> set[str]:
+    """Every file of the segment as index_segment writes it (its dictionary's among `files`)."""
+    dictionary = {path for path, _ in files if path.startswith(f"{hiding.name}/w/")}
+    return _lines_and_facets(hiding) | dictionary | _entry_files(hiding.name, entries)
+
+
+def _lines_and_facets(hiding: Hiding) -> set[str]:
+    lines = {f"{hiding.name}/c/{block}.js" for block in range(-(-len(hiding.source) // DOCS_BLOCK))}
+    return lines | {f"{hiding.name}/f.js", f"{hiding.name}/t.js"}
+
+
+def _put_all(hiding: Hiding, files: Files, old: set[str], names: set[str], put: Put) -> SegmentFiles | Refused:
+    """Hand on the files made, once every file of the segment in place is found there."""
+    old |= _lines_and_facets(hiding)
+    root = hiding.folder
+    present = {
+        Path(directory, name).relative_to(root).as_posix()
+        for directory, _, found in os.walk(root / hiding.name)
+        for name in found
+    }
+    missing = old - present
+    if missing:
+        return Refused(f"{len(missing)} of its files are not in the output, such as {min(missing)}")
+    written = SegmentFiles(names=names, long=sorted(hiding.long))
+    for path, data in files:
+        put(path, data)
+        written.size += len(data)
+    written.prefixes = sorted(path[len(hiding.name) + 3 : -3] for path in names if path.startswith(f"{hiding.name}/w/"))
+    return written
