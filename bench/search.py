@@ -51,9 +51,10 @@ sys.path.insert(0, str(BENCH.parent / "tests"))
 
 from sitegen.model import CableRecord
 from sitegen.parse import parse_cable
+from sitegen.search.hide import Hiding, Refused, hide_in_segment
 from sitegen.search.index import FORMAT, meta_script, plan_segments
 from sitegen.search.reader import IndexReader
-from sitegen.search.segment import IndexedCable, Member, Work, index_segment
+from sitegen.search.segment import IndexedCable, Member, SegmentFiles, Work, index_segment
 from sitegen.sources.dump import DumpRow, parse_dump_date, read_rows
 
 CORPUS = BENCH.parent.parent / "shared" / "corpus" / "cables.csv"
@@ -400,7 +401,7 @@ def index_only(
     put("meta.js", meta_script(segments, prefixes))
     files = list(folder.rglob("*.js"))
     size = sum(path.stat().st_size for path in files)
-    rows = hidden_rows(Range(cables, 0, in_base), jobs, digests) if later_days else []
+    rows = hidden_rows(Range(cables, 0, in_base), jobs, digests, folder, written) if later_days else []
     if day_costs:
         # A release's share: its segment's files and meta.js, against the index after it.
         walls, cpus, written_files = zip(*day_costs, strict=True)
@@ -430,27 +431,58 @@ def index_only(
     ]
 
 
-def hidden_rows(base: Range, jobs: int, written: dict[str, bytes]) -> list[tuple[str, str]]:
-    """What a revision or withdrawal of one base cable costs (`index.hidden_cables`): the base
-    read again with that cable hidden, its files compared with those written (not replaced)."""
+def hidden_rows(
+    base: Range, jobs: int, written: dict[str, bytes], folder: Path, files: SegmentFiles
+) -> list[tuple[str, str]]:
+    """What a revision or withdrawal of one base cable costs (`index.hidden_cables`), both ways
+    in one run: the base read again with that cable hidden, its files compared with those
+    written (not replaced); and the edit of the files in place (hide.py), whose files must be
+    the re-read's."""
+    hidden = frozenset({len(base) // 2})
     changed: set[str] = set()
+    again_digests: dict[str, bytes] = {}
 
     def compare(name: str, data: bytes) -> None:
-        if written.get(name) != hashlib.sha1(data).digest():
+        again_digests[name] = hashlib.sha1(data).digest()
+        if written.get(name) != again_digests[name]:
             changed.add(name)
 
     cpu = cpu_seconds()
     started = time.perf_counter()
-    again, _ = index_segment("base", base, None, compare, Work(jobs), frozenset({len(base) // 2}))
+    again, _ = index_segment("base", base, None, compare, Work(jobs), hidden)
     seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu
     before = {name for name in written if name.startswith("base/")}
     changed |= before - again.names
-    return [
+    rows = [
         (
             f"one base cable revised or withdrawn: the base ({len(base):,}) read again with it hidden: s (CPU s)",
-            f"{seconds:.0f} ({cpu:.0f})",
+            f"{seconds:.1f} ({cpu:.1f})",
         ),
         ("  its index files changed / the base's", f"{len(changed):,} / {len(before):,}"),
+    ]
+    put: dict[str, bytes] = {}
+
+    def keep(name: str, data: bytes) -> None:
+        put[name] = hashlib.sha1(data).digest()
+
+    hiding = Hiding("base", base, frozenset(), hidden, folder, files.prefixes, frozenset(files.long))
+    cpu = cpu_seconds()
+    started = time.perf_counter()
+    edited = hide_in_segment(hiding, keep)
+    seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu
+    if isinstance(edited, Refused):
+        return [*rows, ("  the edit of its files in place (hide.py): refused", edited.reason)]
+    differ = {
+        name for name in edited.names | again.names if put.get(name, written.get(name)) != again_digests.get(name)
+    }
+    new = {name for name, digest in put.items() if written.get(name) != digest}
+    return [
+        *rows,
+        ("  the edit of its files in place instead (hide.py): s (CPU s)", f"{seconds:.1f} ({cpu:.1f})"),
+        (
+            "  the edit's files handed on / changed / differing from the re-read's",
+            f"{len(put):,} / {len(new) + len(before - edited.names):,} / {len(differ)}",
+        ),
     ]
 
 

@@ -33,10 +33,10 @@ from typing import Any
 import numpy as np
 
 from sitegen.search.files import DOCS_BLOCK, HIDDEN_LINE, Facets, dictionary_files, line_files, script
-from sitegen.search.postings import Scored, unvarints, write_scored
-from sitegen.search.runs import gather
-from sitegen.search.segment import CableSource, Put, SegmentFiles
+from sitegen.search.postings import Postings, decode_chunk, scored, write_scored
+from sitegen.search.segment import CableSource, IndexedCable, Put, SegmentFiles
 from sitegen.search.tokens import Column, Tokeniser
+from sitegen.search.words import folded_id, split_words
 
 SCAN_LIMIT = 2_000  # cables read at most to settle which spellings stay; past it, a re-read
 SCAN_GROUP = 16  # cables read at a time while settling a spelling
@@ -81,8 +81,7 @@ def hide_in_segment(hiding: Hiding, put: Put) -> SegmentFiles | Refused:
 
 
 def _hide(hiding: Hiding, put: Put) -> SegmentFiles | Refused:
-    tokeniser = Tokeniser()
-    holds, spelled = _hidden_words(hiding, tokeniser)
+    holds, spelled = _hidden_words(hiding)
     if hiding.base_df is not None:
         lacking = sorted(stem for stem in holds if not hiding.base_df.get(stem))
         if lacking:
@@ -96,9 +95,9 @@ def _hide(hiding: Hiding, put: Put) -> SegmentFiles | Refused:
             raise _NotAsWritten(f"the postings of {stem!r} lack a hidden cable's")
     kept = {stem: postings.without(hiding.after) for stem, postings in decoded.items()}
     files: Files = []
-    found = write_scored(hiding.name, _scored(list(kept.values())), list(kept), _append_to(files))
+    found = write_scored(hiding.name, scored(list(kept.values())), list(kept), _append_to(files))
     entries = {stem: entry for stem, entry in entries.items() if stem not in kept} | found
-    scan = _Scan(hiding, tokeniser, kept, entries)
+    scan = _Scan(hiding, kept, entries)
     gone = scan.unwritten({word: surfaces[word] for word in spelled if surfaces.get(word) in entries})
     if isinstance(gone, Refused):
         return gone
@@ -107,11 +106,12 @@ def _hide(hiding: Hiding, put: Put) -> SegmentFiles | Refused:
     return _put_all(hiding, files, old_names, _names(hiding, entries, files), put)
 
 
-def _hidden_words(hiding: Hiding, tokeniser: Tokeniser) -> tuple[dict[str, Column], set[str]]:
+def _hidden_words(hiding: Hiding) -> tuple[dict[str, Column], set[str]]:
     """The stems the newly hidden cables hold postings of (with those cables), and the
     spellings they write that are not their stems."""
     holds: dict[str, list[int]] = {}
     spelled: set[str] = set()
+    tokeniser = Tokeniser()
     for at in sorted(hiding.after - hiding.before):
         (cable,) = hiding.source.cables(at, at + 1)
         run = tokeniser.run([(cable.reference_id, cable.subject, cable.tags, cable.body)], at)
@@ -161,22 +161,7 @@ def _entry_files(segment: str, entries: Mapping[str, str]) -> set[str]:
     }
 
 
-@dataclass(frozen=True)
-class _Postings:
-    """A stem's postings as its files hold them (chunk after chunk)."""
-
-    doc: Column
-    impact: Column  # u8
-    count: Column
-    positions: Column  # each posting's, in the postings' order
-
-    def without(self, hidden: frozenset[int]) -> _Postings:
-        keep = ~np.isin(self.doc, np.array(sorted(hidden), dtype=np.int64))
-        where = np.repeat(keep, self.count)
-        return _Postings(self.doc[keep], self.impact[keep], self.count[keep], self.positions[where])
-
-
-def _decode(hiding: Hiding, stem: str, entry: str | None) -> _Postings:
+def _decode(hiding: Hiding, stem: str, entry: str | None) -> Postings:
     """A stem's postings, from its inline entry or its chunk files."""
     if entry is None:
         raise _NotAsWritten(f"no entry for {stem!r}, which a hidden cable holds")
@@ -188,14 +173,10 @@ def _decode(hiding: Hiding, stem: str, entry: str | None) -> _Postings:
     for (size, best), chunk in zip(summary, chunks, strict=True):
         if len(chunk.doc) != size or int(chunk.impact.max()) != best:
             raise _NotAsWritten(f"the chunks of {stem!r} are not as its entry says")
-    postings = _Postings(*(np.concatenate(parts) for parts in zip(*(_columns(c) for c in chunks), strict=True)))
+    postings = Postings.joined(chunks)
     if len(postings.doc) != df or len(np.unique(postings.doc)) != df:
         raise _NotAsWritten(f"the postings of {stem!r} are not as its entry says")
     return postings
-
-
-def _columns(postings: _Postings) -> tuple[Column, Column, Column, Column]:
-    return postings.doc, postings.impact, postings.count, postings.positions
 
 
 def _entry_parts(entry: object) -> tuple[int, list[tuple[int, int]], list[str] | None]:
@@ -214,7 +195,7 @@ def _is_pair(pair: object) -> bool:
     return isinstance(pair, list) and len(pair) == 2 and all(isinstance(n, int) for n in pair)
 
 
-def _chunk_file(hiding: Hiding, stem: str, k: int) -> _Postings:
+def _chunk_file(hiding: Hiding, stem: str, k: int) -> Postings:
     _, ids = _load(hiding, f"{hiding.name}/p/{stem[:2]}/{stem}.{k}")
     _, positions = _load(hiding, f"{hiding.name}/q/{stem[:2]}/{stem}.{k}")
     if not (isinstance(ids, list) and len(ids) == 2 and all(isinstance(s, str) for s in ids)):
@@ -224,25 +205,8 @@ def _chunk_file(hiding: Hiding, stem: str, k: int) -> _Postings:
     return _chunk(ids[0], ids[1], positions)
 
 
-def _chunk(ids: str, impacts: str, positions: str) -> _Postings:
-    """One chunk's postings: ids as deltas (the first from 0), impacts a byte each, and per
-    posting its count of positions then each as a delta (the first from 0)."""
-    doc = np.cumsum(unvarints(_bytes(ids)))
-    impact = np.frombuffer(_bytes(impacts), dtype=np.uint8)
-    values = unvarints(_bytes(positions))
-    if len(impact) != len(doc) or not len(doc):
-        raise _NotAsWritten("a chunk's ids and impacts differ in number")
-    count = _counts(values, len(doc))
-    slots = np.cumsum(count + 1) - count - 1  # where each posting's count is among the values
-    is_step = np.ones(len(values), dtype=bool)
-    is_step[slots] = False
-    steps = values[is_step]
-    total = np.cumsum(steps)
-    firsts = np.cumsum(count) - count
-    where = total - np.repeat(total[firsts] - steps[firsts], count)
-    if where.min() < 0 or where.max() > 0xFFFF or (np.diff(doc) <= 0).any():
-        raise _NotAsWritten("a chunk's ids or positions are out of order")
-    return _Postings(doc, impact, count, where)
+def _chunk(ids: str, impacts: str, positions: str) -> Postings:
+    return decode_chunk(_bytes(ids), _bytes(impacts), _bytes(positions))
 
 
 def _bytes(text: str) -> bytes:
@@ -250,35 +214,6 @@ def _bytes(text: str) -> bytes:
         return base64.b64decode(text, validate=True)
     except binascii.Error as error:
         raise _NotAsWritten(f"not base64: {error}") from None
-
-
-def _counts(values: Column, postings: int) -> Column:
-    """Each posting's count of positions: a count, then that many positions, and so on."""
-    count = np.zeros(postings, dtype=np.int64)
-    at, end = 0, len(values)
-    for n in range(postings):
-        if at >= end or values[at] < 1:
-            raise _NotAsWritten("a chunk's positions are cut off")
-        count[n] = values[at]
-        at += 1 + int(values[at])
-    if at != end:
-        raise _NotAsWritten("a chunk's positions run on")
-    return count
-
-
-def _scored(stems: list[_Postings]) -> Scored:
-    """The stems' postings (numbered as listed) in (stem, cable) order, as write_block has them."""
-    parts: list[tuple[Column, Column, Column, Column, Column]] = []
-    for number, postings in enumerate(stems):
-        order = np.argsort(postings.doc, kind="stable")
-        starts = np.cumsum(postings.count) - postings.count
-        where = postings.positions[gather(starts[order], postings.count[order])]
-        stem = np.full(len(order), number, dtype=np.int32)
-        parts.append((stem, postings.doc[order], postings.count[order], postings.impact[order], where))
-    if not parts:
-        empty = np.zeros(0, dtype=np.int64)
-        return Scored(empty, empty, empty, empty.astype(np.uint8), empty)
-    return Scored(*(np.concatenate(column) for column in zip(*parts, strict=True)))
 
 
 def _append_to(files: Files) -> Put:
@@ -294,8 +229,7 @@ class _Scan:
     (and the long ones, which may write a word past their last indexed position)."""
 
     hiding: Hiding
-    tokeniser: Tokeniser
-    decoded: dict[str, _Postings]  # the edited stems' postings, the hidden cables' dropped
+    decoded: dict[str, Postings]  # the edited stems' postings, the hidden cables' dropped
     entries: dict[str, str]
     read: set[int] = field(default_factory=set)
     written: set[str] = field(default_factory=set)
@@ -329,9 +263,19 @@ class _Scan:
 
     def _read(self, docs: list[int]) -> None:
         self.read.update(docs)
-        cables = [cable for doc in docs for cable in self.hiding.source.cables(doc, doc + 1)]
-        texts = [(cable.reference_id, cable.subject, cable.tags, cable.body) for cable in cables]
-        self.written |= self.tokeniser.run(texts, 0).surfaces.keys()
+        for doc in docs:
+            for cable in self.hiding.source.cables(doc, doc + 1):
+                self.written.update(_words(cable))
+
+
+def _words(cable: IndexedCable) -> Iterator[str]:
+    """Every word a cable writes, as the Tokeniser reads it (tokens._Batch.add: its ID, subject,
+    TAGS and body), not stemmed: a spelling is asked for, not its stem."""
+    yield folded_id(cable.reference_id)
+    yield from split_words(cable.subject)
+    for tag in cable.tags:
+        yield from split_words(tag)
+    yield from split_words(cable.body)
 
 
 def _lines(hiding: Hiding) -> Files:
@@ -414,10 +358,10 @@ def _lines_and_facets(hiding: Hiding) -> set[str]:
 def _put_all(hiding: Hiding, files: Files, old: set[str], names: set[str], put: Put) -> SegmentFiles | Refused:
     """Hand on the files made, once every file of the segment in place is found there."""
     old |= _lines_and_facets(hiding)
-    root = hiding.folder
+    root = str(hiding.folder / hiding.name)
     present = {
-        Path(directory, name).relative_to(root).as_posix()
-        for directory, _, found in os.walk(root / hiding.name)
+        f"{hiding.name}{directory[len(root) :]}/{name}".replace(os.sep, "/")
+        for directory, _, found in os.walk(root)
         for name in found
     }
     missing = old - present

@@ -31,13 +31,10 @@ from pathlib import Path
 
 from sitegen import urls
 from sitegen.catalogue import CableEntry
-from sitegen.catalogue_versions import version_moment
-from sitegen.model import Problem, is_valid_moment
+from sitegen.model import is_valid_moment
 from sitegen.search.files import DOCS_BLOCK, MAX_PREFIX, script
 from sitegen.search.hide import Hiding, Refused, hide_in_segment
-from sitegen.search.segment import IndexedCable, Member, Put, SegmentFiles, Statistics, Work, index_segment
-from sitegen.sources.cablefile import read_cable_file
-from sitegen.sources.history import earlier_entries
+from sitegen.search.segment import CableFiles, Member, Put, SegmentFiles, Statistics, Work, index_segment
 
 FORMAT = 3  # of the files and of the record; a new format rebuilds every segment
 BASE = "base"
@@ -108,22 +105,18 @@ def _by_created(member: Member) -> tuple[str, str]:
 
 
 def segment_digest(
-    segment: Segment,
-    base_digest: str,
-    pins: Mapping[str, str],
-    hiding: bool = True,
-    marked: frozenset[str] | None = None,
+    segment: Segment, base_digest: str, pins: Mapping[str, str], marked: frozenset[str] | None = None
 ) -> str:
     """What a segment's files are made from: its cables, its first id, the base's statistics.
-    `hiding` False: what its statistics are made from (a withdrawal leaves them as they were).
-    `marked`: the held cables marked hidden, if not all (what its files were before: hidden_digest)."""
+    `marked`: the held cables marked hidden, if not all of them; none is what its statistics
+    are made from (a withdrawal leaves them as they were); some, what its files were (hidden_digest)."""
     digest = hashlib.sha256(f"{FORMAT}\n{segment.name}\n{segment.first}\n{base_digest}\n".encode())
     marked = segment.held if marked is None else marked
     for member in segment.members:
         # A held cable's pin (`<day> <digest>`) gives the digest it had while it was current.
         held = member.reference_id in segment.held
         part = pins[member.reference_id].partition(" ")[2] if held else member.digest
-        part += " hidden" if held and hiding and member.reference_id in marked else ""
+        part += " hidden" if held and member.reference_id in marked else ""
         digest.update(f"{member.reference_id}\t{part}\n".encode())
     return digest.hexdigest()
 
@@ -260,7 +253,7 @@ def update_index(
     segments = plan_segments(members)
     record = read_record(record_path)
     pins = pin_held(segments, record)
-    base_digest = segment_digest(segments[0], "", pins, hiding=False) if segments else ""
+    base_digest = segment_digest(segments[0], "", pins, frozenset()) if segments else ""
     digests = {segment.name: segment_digest(segment, base_digest, pins) for segment in segments}
     known = record.prefixes if record else {}
     stale = [
@@ -289,7 +282,7 @@ def update_index(
     edited: list[str] = []
     try:
         for segment in stale:
-            cables = _CableFiles(segment.members, site_dir, entry_of, segment.held, segment.last)
+            cables = CableFiles(segment.members, site_dir, entry_of, segment.held, segment.last)
             files = edit.hide(segment, cables, statistics, put_in_folder)
             if isinstance(files, SegmentFiles):
                 done.names |= {f"{urls.SEARCH_FOLDER}/{path}" for path in files.names}
@@ -327,16 +320,14 @@ class _Edit:
     before: dict[str, frozenset[str]] | None = None  # each segment's held cables by the record's members
 
     def hide(
-        self, segment: Segment, cables: _CableFiles, statistics: Statistics | None, put: Put
+        self, segment: Segment, cables: CableFiles, statistics: Statistics | None, put: Put
     ) -> SegmentFiles | None:
         hiding = self._hiding(segment, cables, statistics)
         files = hide_in_segment(hiding, put) if isinstance(hiding, Hiding) else Refused(hiding)
-        if isinstance(files, Refused):
-            self.refused[segment.name] = files.reason
-            return None
-        return files
+        self.refused.update({segment.name: files.reason} if isinstance(files, Refused) else {})
+        return None if isinstance(files, Refused) else files
 
-    def _hiding(self, segment: Segment, cables: _CableFiles, statistics: Statistics | None) -> Hiding | str:
+    def _hiding(self, segment: Segment, cables: CableFiles, statistics: Statistics | None) -> Hiding | str:
         record, name = self.record, segment.name
         if record is None or name not in record.prefixes or name not in record.long:
             return "no record of its files"
@@ -374,54 +365,6 @@ def meta_script(segments: list[Segment], prefixes: Mapping[str, list[str]]) -> b
         "prefix": MAX_PREFIX,
     }
     return script("meta", data)
-
-
-@dataclass(frozen=True)
-class _CableFiles:
-    """A segment's cables, their text read from their files a range at a time (in the worker
-    that tokenises them). A file that cannot be read now (the build reports it) is indexed by
-    its catalogue fields alone."""
-
-    members: tuple[Member, ...]
-    site_dir: Path
-    entry_of: EntryOf
-    held: frozenset[str] = frozenset()  # read as they stood at the end of `last` (Segment.held)
-    last: str = ""
-
-    def __len__(self) -> int:
-        return len(self.members)
-
-    def cables(self, start: int, stop: int) -> list[IndexedCable]:
-        return [self._cable(member) for member in self.members[start:stop]]
-
-    def _cable(self, member: Member) -> IndexedCable:
-        entry = self.entry_of(member.reference_id)
-        if member.reference_id in self.held:
-            entry = _version_as_of(entry, self.last, self.site_dir)
-        record = read_cable_file(os.path.join(self.site_dir, entry.source), entry.source)
-        body = "" if isinstance(record, Problem) else record.body
-        return IndexedCable(
-            entry.reference_id,
-            entry.created,
-            entry.subject,
-            entry.origin,
-            entry.classification,
-            entry.tags,
-            entry.url,
-            body,
-        )
-
-
-def _version_as_of(entry: CableEntry, day: str, site_dir: Path) -> CableEntry:
-    """A cable's version current at the end of `day` (from its history); with no such version
-    on disk, its oldest kept (or the entry itself): the same whichever build asks."""
-    if version_moment(entry)[:10] <= day:
-        return entry
-    versions = earlier_entries(site_dir)(entry)
-    for version in versions:
-        if version_moment(version)[:10] <= day:
-            return version
-    return versions[-1] if versions else entry
 
 
 def search_members(

@@ -19,6 +19,7 @@ The bytes depend on the cables alone, never on the batches or the workers.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,9 @@ from typing import NamedTuple, Protocol
 import numpy as np
 
 from sitegen import parallel
+from sitegen.catalogue import CableEntry
+from sitegen.catalogue_versions import version_moment
+from sitegen.model import Problem
 from sitegen.search.files import (
     DOCS_BLOCK,
     HIDDEN_LINE,
@@ -41,6 +45,8 @@ from sitegen.search.files import (
 from sitegen.search.postings import Idf, idf_of, norms, write_block
 from sitegen.search.runs import Block, RunStore, run_store
 from sitegen.search.tokens import FIELD_GAP, MAX_POSITION, Column, Run, Tokeniser
+from sitegen.sources.cablefile import read_cable_file
+from sitegen.sources.history import earlier_entries
 
 __all__ = ["DOCS_BLOCK", "MAX_PREFIX", "IndexedCable", "Member", "Put", "SegmentFiles", "Statistics", "Work", "script"]
 
@@ -235,3 +241,51 @@ def index_segment(
         emit(path, data)
     written.prefixes.sort()
     return written, scoring
+
+
+@dataclass(frozen=True)
+class CableFiles:
+    """A segment's cables, their text read from their files a range at a time (in the worker
+    that tokenises them). A file that cannot be read now (the build reports it) is indexed by
+    its catalogue fields alone."""
+
+    members: tuple[Member, ...]
+    site_dir: Path
+    entry_of: Callable[[str], CableEntry]
+    held: frozenset[str] = frozenset()  # read as they stood at the end of `last` (Segment.held)
+    last: str = ""
+
+    def __len__(self) -> int:
+        return len(self.members)
+
+    def cables(self, start: int, stop: int) -> list[IndexedCable]:
+        return [self._cable(member) for member in self.members[start:stop]]
+
+    def _cable(self, member: Member) -> IndexedCable:
+        entry = self.entry_of(member.reference_id)
+        if member.reference_id in self.held:
+            entry = version_as_of(entry, self.last, self.site_dir)
+        record = read_cable_file(os.path.join(self.site_dir, entry.source), entry.source)
+        body = "" if isinstance(record, Problem) else record.body
+        return IndexedCable(
+            entry.reference_id,
+            entry.created,
+            entry.subject,
+            entry.origin,
+            entry.classification,
+            entry.tags,
+            entry.url,
+            body,
+        )
+
+
+def version_as_of(entry: CableEntry, day: str, site_dir: Path) -> CableEntry:
+    """A cable's version current at the end of `day` (from its history); with no such version
+    on disk, its oldest kept (or the entry itself): the same whichever build asks."""
+    if version_moment(entry)[:10] <= day:
+        return entry
+    versions = earlier_entries(site_dir)(entry)
+    for version in versions:
+        if version_moment(version)[:10] <= day:
+            return version
+    return versions[-1] if versions else entry
