@@ -9,6 +9,7 @@ import pytest
 
 import sitegen.search
 from sitegen.check import check_output
+from sitegen.search import hide
 from sitegen.search.hide import Hiding, Refused, hide_in_segment
 from sitegen.search.index import IndexUpdate
 from sitegen.search.segment import IndexedCable, SegmentFiles, Statistics, index_segment
@@ -106,6 +107,16 @@ def test_hiding_cables_by_editing_the_files_gives_the_bytes_of_a_full_reread(tmp
     assert sorted(edited) == sorted(expected)
     assert [path for path in expected if edited[path] != expected[path]] == []
     assert result.prefixes == done.prefixes
+
+
+def test_the_same_bytes_on_two_workers_and_many_batches_of_stems(tmp_path, cables, monkeypatch):
+    monkeypatch.setattr(hide, "REWRITE_BATCH", 100)
+    before, after = hidden_sets(9)
+    hiding = {"source": Held(cables), "before": before, "after": after, "jobs": 2}
+    result, edited = edit(tmp_path, written(cables, before), hiding)
+    expected, _ = written(cables, after)
+    assert not isinstance(result, Refused), result
+    assert edited == expected
 
 
 def test_the_edit_reads_only_the_hidden_cables_and_the_few_that_settle_their_spellings(tmp_path, cables):

@@ -32,14 +32,17 @@ from typing import Any
 
 import numpy as np
 
+from sitegen import parallel
 from sitegen.search.files import DOCS_BLOCK, HIDDEN_LINE, Facets, dictionary_files, line_files, script
-from sitegen.search.postings import Postings, decode_chunk, scored, write_scored
+from sitegen.search.postings import Postings, decode_chunk, scored, unvarints, write_scored
 from sitegen.search.segment import CableSource, IndexedCable, Put, SegmentFiles
 from sitegen.search.tokens import Column, Tokeniser
 from sitegen.search.words import folded_id, split_words
 
 SCAN_LIMIT = 2_000  # cables read at most to settle which spellings stay; past it, a re-read
 SCAN_GROUP = 16  # cables read at a time while settling a spelling
+REWRITE_BATCH = 1_000_000  # postings a worker rewrites at a time
+LIKENESS_DF = 2_000  # stems held by fewer cables say which cables are like the hidden ones
 Files = list[tuple[str, bytes]]
 
 
@@ -56,6 +59,7 @@ class Hiding:
     long: frozenset[int]  # SegmentFiles.long of the files in place
     base_df: Mapping[str, int] | None = None  # a later segment's: the base's counts (idf_of)
     scan_limit: int = SCAN_LIMIT
+    jobs: int = 1  # processes that rewrite the stems' chunks
 
 
 @dataclass(frozen=True)
@@ -85,25 +89,78 @@ def _hide(hiding: Hiding, put: Put) -> SegmentFiles | Refused:
     if hiding.base_df is not None:
         lacking = sorted(stem for stem in holds if not hiding.base_df.get(stem))
         if lacking:
-            return Refused(
-                f"{len(lacking)} stems of its hidden cables (such as {lacking[0]!r}) not in the base: idf moves"
-            )
+            return Refused(f"{len(lacking)} stems of its hidden cables (such as {lacking[0]!r}) not in the base")
     entries, surfaces, old_names = _read_dictionary(hiding)
-    decoded = {stem: _decode(hiding, stem, entries.get(stem)) for stem in sorted(holds)}
-    for stem, docs in holds.items():
-        if not np.isin(docs, decoded[stem].doc).all():
-            raise _NotAsWritten(f"the postings of {stem!r} lack a hidden cable's")
-    kept = {stem: postings.without(hiding.after) for stem, postings in decoded.items()}
-    files: Files = []
-    found = write_scored(hiding.name, scored(list(kept.values())), list(kept), _append_to(files))
-    entries = {stem: entry for stem, entry in entries.items() if stem not in kept} | found
-    scan = _Scan(hiding, kept, entries)
-    gone = scan.unwritten({word: surfaces[word] for word in spelled if surfaces.get(word) in entries})
+    missing = old_names - _present(hiding)
+    if missing:
+        return Refused(f"{len(missing)} of its files are not in the output, such as {min(missing)}")
+    # What stays is known before any chunk is read: a stem stays while a cable not hidden holds it.
+    staying = {stem for stem, entry in entries.items() if stem not in holds or _df(entry) > len(holds[stem])}
+    gone = _Scan(hiding, entries, holds).unwritten({w: surfaces[w] for w in spelled if surfaces.get(w) in staying})
     if isinstance(gone, Refused):
         return gone
+    files = _lines(hiding) + _facets(hiding)  # read (and checked) before anything is handed on
+    written = SegmentFiles(long=sorted(hiding.long))
+    emit = written.sink(put)
+    found = _rewrite(hiding, holds, entries, emit)
+    if found.keys() != holds.keys() & staying:
+        raise _NotAsWritten("the stems left are not those the entries said")
+    entries = {stem: entry for stem, entry in entries.items() if stem not in holds} | found
     surfaces = {word: stem for word, stem in surfaces.items() if stem in entries and word not in gone}
-    files += _lines(hiding) + _facets(hiding) + list(dictionary_files(hiding.name, surfaces, entries))
-    return _put_all(hiding, files, old_names, _names(hiding, entries, files), put)
+    for path, data in files + list(dictionary_files(hiding.name, surfaces, entries)):
+        emit(path, data)
+    written.prefixes = sorted(path[len(hiding.name) + 3 : -3] for path in written.names if "/w/" in path)
+    written.names |= _lines_and_facets(hiding) | _entry_files(hiding.name, entries)
+    return written
+
+
+def _df(entry: str) -> int:
+    return int(entry[1 : entry.index(",")])
+
+
+@dataclass(frozen=True)
+class _Rewriting:
+    """What the workers rewriting the hidden cables' stems read (forked: nothing is copied)."""
+
+    hiding: Hiding
+    holds: dict[str, Column]
+    entries: dict[str, str]
+
+
+def _rewrite(hiding: Hiding, holds: dict[str, Column], entries: dict[str, str], put: Put) -> dict[str, str]:
+    """The chunk files of the stems the newly hidden cables hold, without their postings (to
+    `put`, a batch of stems at a time, on `hiding.jobs` workers), and those stems' entries."""
+    batches: list[list[str]] = []
+    size = 0
+    for stem in sorted(holds):
+        if not batches or size > REWRITE_BATCH:
+            batches.append([])
+            size = 0
+        batches[-1].append(stem)
+        size += _df(entries[stem]) if stem in entries else 0
+    found: dict[str, str] = {}
+    for files, batch_entries in parallel.map_batches(
+        _rewrite_batch, _Rewriting(hiding, holds, entries), batches, hiding.jobs
+    ):
+        for path, data in files:
+            put(path, data)
+        found.update(batch_entries)
+    return found
+
+
+def _rewrite_batch(context: _Rewriting, stems: list[str]) -> tuple[Files, dict[str, str]]:
+    """A worker's share: a batch of stems decoded, the hidden cables' postings dropped, and
+    chunked and encoded again as write_block does."""
+    hiding, kept = context.hiding, []
+    for stem in stems:
+        postings = _decode(hiding, stem, context.entries.get(stem))
+        holding = np.zeros(len(hiding.source), dtype=bool)
+        holding[postings.doc] = True
+        if not holding[context.holds[stem]].all():
+            raise _NotAsWritten(f"the postings of {stem!r} lack a hidden cable's")
+        kept.append(postings.without(hiding.after))
+    files: Files = []
+    return files, write_scored(hiding.name, scored(kept), stems, _append_to(files))
 
 
 def _hidden_words(hiding: Hiding) -> tuple[dict[str, Column], set[str]]:
@@ -147,7 +204,8 @@ def _read_dictionary(hiding: Hiding) -> tuple[dict[str, str], dict[str, str], se
         old.append((f"{key}.js", data))
     if list(dictionary_files(hiding.name, surfaces, entries)) != old:
         raise _NotAsWritten("the dictionary is not as the build writes it")
-    return entries, surfaces, {path for path, _ in old} | _entry_files(hiding.name, entries)
+    old_names = {path for path, _ in old} | _entry_files(hiding.name, entries) | _lines_and_facets(hiding)
+    return entries, surfaces, old_names
 
 
 def _entry_files(segment: str, entries: Mapping[str, str]) -> set[str]:
@@ -174,9 +232,37 @@ def _decode(hiding: Hiding, stem: str, entry: str | None) -> Postings:
         if len(chunk.doc) != size or int(chunk.impact.max()) != best:
             raise _NotAsWritten(f"the chunks of {stem!r} are not as its entry says")
     postings = Postings.joined(chunks)
-    if len(postings.doc) != df or len(np.unique(postings.doc)) != df:
+    if len(postings.doc) != df or postings.doc.max() >= len(hiding.source) or _repeats(postings.doc, len(chunks)):
         raise _NotAsWritten(f"the postings of {stem!r} are not as its entry says")
     return postings
+
+
+def _ids(hiding: Hiding, stem: str, entry: str) -> Column:
+    """A stem's cables, from its entry or its chunks' ids (not their positions)."""
+    _, summary, inline = _entry_parts(json.loads(entry))
+    if inline:
+        texts = [inline[0]]
+    else:
+        texts = [_ids_of(_load(hiding, f"{hiding.name}/p/{stem[:2]}/{stem}.{k}")[1]) for k in range(len(summary))]
+    docs = np.concatenate([np.cumsum(unvarints(_bytes(text))) for text in texts])
+    if len(docs) and not 0 <= docs.min() <= docs.max() < len(hiding.source):
+        raise _NotAsWritten(f"the ids of {stem!r} are not the segment's")
+    return docs
+
+
+def _ids_of(chunk: object) -> str:
+    if not (isinstance(chunk, list) and len(chunk) == 2 and all(isinstance(s, str) for s in chunk)):
+        raise _NotAsWritten("a chunk is not as the build writes it")
+    return str(chunk[0])
+
+
+def _repeats(doc: Column, chunks: int) -> bool:
+    """Whether a cable has two postings of the stem (each chunk's ids are checked ascending)."""
+    if chunks == 1:
+        return False
+    seen = np.zeros(int(doc.max()) + 1, dtype=np.int64)
+    np.add.at(seen, doc, 1)
+    return bool(seen.max() > 1)
 
 
 def _entry_parts(entry: object) -> tuple[int, list[tuple[int, int]], list[str] | None]:
@@ -198,8 +284,7 @@ def _is_pair(pair: object) -> bool:
 def _chunk_file(hiding: Hiding, stem: str, k: int) -> Postings:
     _, ids = _load(hiding, f"{hiding.name}/p/{stem[:2]}/{stem}.{k}")
     _, positions = _load(hiding, f"{hiding.name}/q/{stem[:2]}/{stem}.{k}")
-    if not (isinstance(ids, list) and len(ids) == 2 and all(isinstance(s, str) for s in ids)):
-        raise _NotAsWritten(f"chunk {k} of {stem!r} is not as the build writes it")
+    _ids_of(ids)
     if not isinstance(positions, str):
         raise _NotAsWritten(f"the positions of chunk {k} of {stem!r} are not as the build writes them")
     return _chunk(ids[0], ids[1], positions)
@@ -229,15 +314,18 @@ class _Scan:
     (and the long ones, which may write a word past their last indexed position)."""
 
     hiding: Hiding
-    decoded: dict[str, Postings]  # the edited stems' postings, the hidden cables' dropped
     entries: dict[str, str]
+    holds: dict[str, Column]  # the stems the newly hidden cables hold
     read: set[int] = field(default_factory=set)
     written: set[str] = field(default_factory=set)
+    likeness: Column | None = None  # _likeness, made when first asked
 
     def unwritten(self, words: dict[str, str]) -> set[str] | Refused:
         """Of the spellings (-> their stems), those no visible cable writes; Refused past the limit."""
         gone = set()
         for word, stem in sorted(words.items()):
+            if word in self.written:
+                continue
             waiting = self._holders(stem)
             while word not in self.written:
                 group = list(
@@ -254,12 +342,26 @@ class _Scan:
         return gone
 
     def _holders(self, stem: str) -> Iterator[int]:
-        postings = self.decoded.get(stem)
-        if postings is None:  # a stem whose postings did not change: a long hidden cable's word
-            postings = _decode(self.hiding, stem, self.entries.get(stem))
+        """The cables that may write a spelling of `stem`, those most like the hidden first."""
+        docs = _ids(self.hiding, stem, self.entries[stem])
+        if self.likeness is None:
+            self.likeness = self._likeness()
+        likest = docs[np.argsort(-self.likeness[docs], kind="stable")]
         hidden = self.hiding.after
-        docs = itertools.chain(sorted(self.hiding.long), postings.doc.tolist())
-        return (doc for doc in docs if doc not in hidden and doc not in self.read)
+        return (
+            doc for doc in [*sorted(self.hiding.long), *likest.tolist()] if doc not in hidden and doc not in self.read
+        )
+
+    def _likeness(self) -> Column:
+        """Per cable, the rarer stems it shares with the hidden cables, each weighing 1 / its
+        count: a cable much like them (on their subject, from their post) likely writes their
+        spellings."""
+        likeness = np.zeros(len(self.hiding.source), dtype=np.float64)
+        for stem in self.holds:
+            if stem in self.entries and _df(self.entries[stem]) <= LIKENESS_DF:
+                docs = _ids(self.hiding, stem, self.entries[stem])
+                likeness[docs] += 1.0 / len(docs)
+        return likeness
 
     def _read(self, docs: list[int]) -> None:
         self.read.update(docs)
@@ -344,32 +446,16 @@ def _column(text: object) -> array[int]:
     return column
 
 
-def _names(hiding: Hiding, entries: Mapping[str, str], files: Files) -> set[str]:
-    """Every file of the segment as index_segment writes it (its dictionary's among `files`)."""
-    dictionary = {path for path, _ in files if path.startswith(f"{hiding.name}/w/")}
-    return _lines_and_facets(hiding) | dictionary | _entry_files(hiding.name, entries)
-
-
 def _lines_and_facets(hiding: Hiding) -> set[str]:
     lines = {f"{hiding.name}/c/{block}.js" for block in range(-(-len(hiding.source) // DOCS_BLOCK))}
     return lines | {f"{hiding.name}/f.js", f"{hiding.name}/t.js"}
 
 
-def _put_all(hiding: Hiding, files: Files, old: set[str], names: set[str], put: Put) -> SegmentFiles | Refused:
-    """Hand on the files made, once every file of the segment in place is found there."""
-    old |= _lines_and_facets(hiding)
+def _present(hiding: Hiding) -> set[str]:
+    """The segment's files in the output."""
     root = str(hiding.folder / hiding.name)
-    present = {
+    return {
         f"{hiding.name}{directory[len(root) :]}/{name}".replace(os.sep, "/")
         for directory, _, found in os.walk(root)
         for name in found
     }
-    missing = old - present
-    if missing:
-        return Refused(f"{len(missing)} of its files are not in the output, such as {min(missing)}")
-    written = SegmentFiles(names=names, long=sorted(hiding.long))
-    for path, data in files:
-        put(path, data)
-        written.size += len(data)
-    written.prefixes = sorted(path[len(hiding.name) + 3 : -3] for path in names if path.startswith(f"{hiding.name}/w/"))
-    return written

@@ -278,8 +278,7 @@ def update_index(
 
     if output.spill:
         shutil.rmtree(output.spill, ignore_errors=True)  # what a killed build left
-    edit = _Edit(record, pins, base_digest, output)
-    edited: list[str] = []
+    edit = _Edit(record, pins, base_digest, output, jobs)
     try:
         for segment in stale:
             cables = CableFiles(segment.members, site_dir, entry_of, segment.held, segment.last)
@@ -287,7 +286,6 @@ def update_index(
             if isinstance(files, SegmentFiles):
                 done.names |= {f"{urls.SEARCH_FOLDER}/{path}" for path in files.names}
                 prefixes[segment.name], long[segment.name] = files.prefixes, files.long
-                edited.append(segment.name)
                 continue
             base_statistics = None if segment.name == BASE else statistics
             written, own = index_segment(
@@ -304,7 +302,7 @@ def update_index(
     redone = {segment.name for segment in stale}
     kept = [segment.name for segment in segments if segment.name not in redone]
     record = Record(digests, members, pins, prefixes, long)
-    return IndexUpdate(done.names, kept, record, len(segments), len(stale), done.size, edited, edit.refused)
+    return IndexUpdate(done.names, kept, record, len(segments), len(stale), done.size, edit.edited, edit.refused)
 
 
 @dataclass
@@ -316,15 +314,16 @@ class _Edit:
     pins: dict[str, str]
     base_digest: str
     output: IndexOutput
+    jobs: int
+    edited: list[str] = field(default_factory=list)
     refused: dict[str, str] = field(default_factory=dict)
     before: dict[str, frozenset[str]] | None = None  # each segment's held cables by the record's members
 
-    def hide(
-        self, segment: Segment, cables: CableFiles, statistics: Statistics | None, put: Put
-    ) -> SegmentFiles | None:
-        hiding = self._hiding(segment, cables, statistics)
+    def hide(self, segment: Segment, cables: CableFiles, base: Statistics | None, put: Put) -> SegmentFiles | None:
+        hiding = self._hiding(segment, cables, base)
         files = hide_in_segment(hiding, put) if isinstance(hiding, Hiding) else Refused(hiding)
         self.refused.update({segment.name: files.reason} if isinstance(files, Refused) else {})
+        self.edited += [] if isinstance(files, Refused) else [segment.name]
         return None if isinstance(files, Refused) else files
 
     def _hiding(self, segment: Segment, cables: CableFiles, statistics: Statistics | None) -> Hiding | str:
@@ -344,8 +343,8 @@ class _Edit:
             return "its files in place were made from other cables"
         places = frozenset(at for at, member in enumerate(segment.members) if member.reference_id in before)
         base_df = None if name == BASE else statistics.df
-        hidden, long = hidden_cables(segment), frozenset(record.long[name])
-        return Hiding(name, cables, places, hidden, self.output.folder, record.prefixes[name], long, base_df)
+        hidden, long, known = hidden_cables(segment), frozenset(record.long[name]), record.prefixes[name]
+        return Hiding(name, cables, places, hidden, self.output.folder, known, long, base_df, jobs=self.jobs)
 
 
 def meta_script(segments: list[Segment], prefixes: Mapping[str, list[str]]) -> bytes:
