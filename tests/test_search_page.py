@@ -127,6 +127,20 @@ def test_an_excerpt_shows_the_words_found_where_the_first_paragraph_does_not(
         assert closer[2:].removesuffix(" …") in body
 
 
+def test_an_id_asked_for_reads_no_twin(browser, base_url, site_output):
+    """A reference ID asked for shows that cable first: no excerpt is worth a twin's bytes."""
+    refid = sorted((site_output / "cable").rglob("*.html"))[4].stem
+    word, holder, _ = word_past_the_excerpt(site_output)
+    twins_read: list[str] = []
+    with Visit(browser) as page:
+        page.on("request", lambda request: twins_read.extend([request.url] if request.url.endswith(".json") else []))
+        start(page, site_output, base_url, "http", f"q={refid}")
+        assert shown_ids(page)[0] == refid
+        ask(page, word)  # the same page asked for a word then: its one result's twin is read
+        page.wait_for_function("document.querySelector('#search-results .result-excerpt mark') !== null")
+    assert [url.rpartition("/")[2] for url in twins_read] == [f"{holder}.json"]
+
+
 def cables_body(output: Path, ref: str) -> str:
     return twins(output)[ref]["body"]
 

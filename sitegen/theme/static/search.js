@@ -794,7 +794,7 @@
       lines = lines.filter(Boolean);
       var items = lines.map(function (line) { return list.appendChild(resultNode(line, marked)); });
       if (bytesAtFirst === null && lines.length) bytesAtFirst = bytesRead;
-      closerExcerpts(lines, items, marked, mine);
+      if (!id) closerExcerpts(lines, items, marked, mine); // an ID asked for: its text, not a word in it
     });
   }
 
