@@ -41,6 +41,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -271,7 +272,7 @@ class Replicas:
             )
             cable = parse_cable(record, with_blocks=False)
             self.originals.append((reference_id, moment, cable.subject, origin, classification, cable.tags, body))
-        order = sorted(range(count), key=lambda n: (self.originals[n % len(self.originals)][1], self.copy_id(n)))
+        order = sorted(range(count), key=lambda n: (self.moment(n), self.copy_id(n)))
         # The `later` cables of later release days are taken evenly across the archive and dealt
         # to the `days` in turn, each day's in created order after the base's: a release is a
         # sample of every year and post (the newest 1,000 in created order are copies of four).
@@ -280,6 +281,14 @@ class Replicas:
         self.order = [n for at, n in enumerate(order) if at not in taken]
         for day in range(days):
             self.order += picks[day::days]
+
+    def moment(self, n: int) -> str:
+        """Copy k of a cable is created k days after it: the copies of one cable would otherwise
+        sit side by side in created order (ids), and a rare word's 20 results would read two or
+        three files of result lines where a real archive, its cables years apart, reads up to 20."""
+        moment = self.originals[n % len(self.originals)][1]
+        shifted = datetime.strptime(moment, "%Y-%m-%d %H:%M") + timedelta(days=n // len(self.originals))
+        return shifted.strftime("%Y-%m-%d %H:%M")
 
     def copy_id(self, n: int) -> str:
         reference_id = self.originals[n % len(self.originals)][0]
@@ -293,7 +302,8 @@ class Replicas:
     def cables(self, start: int, stop: int) -> list[IndexedCable]:
         made = []
         for n in self.order[start:stop]:
-            _, moment, subject, origin, classification, tags, body = self.originals[n % len(self.originals)]
+            _, _, subject, origin, classification, tags, body = self.originals[n % len(self.originals)]
+            moment = self.moment(n)
             copy = self.copy_id(n)
             url = f"cable/{moment[:4]}/{moment[5:7]}/{copy}.html"
             made.append(IndexedCable(copy, moment, subject, origin, classification, tags, url, body))

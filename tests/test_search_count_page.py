@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -28,7 +29,12 @@ def count_output(tmp_path_factory, site_output) -> Path:
     output.mkdir()
     shutil.copy(site_output / "search.html", output / "search.html")
     shutil.copytree(site_output / "static", output / "static")
-    write_index(corpus(400), output)
+    cables = corpus(400)
+    write_index(cables, output)
+    for cable in cables:  # each result's JSON twin, which the page reads for a closer excerpt
+        twin = (output / cable.url).with_suffix(".json")
+        twin.parent.mkdir(parents=True, exist_ok=True)
+        twin.write_text(json.dumps({"body": cable.body}))
     return output
 
 

@@ -9,7 +9,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from sitegen.search.words import split_words
+from sitegen.search.reader import IndexReader
+from sitegen.search.words import Stemmer, split_words
 from tests.conftest import Visit, serious, served
 from tests.sites import BODY, PUBLISHED_CONFIG, build, cable, problems, write_site
 
@@ -79,6 +80,69 @@ def test_words_in_any_case_and_accents_find_the_cables_holding_them(browser, bas
         assert len(shown_ids(page)) == min(20, len(holding))
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0
+
+
+def word_past_the_excerpt(output: Path) -> tuple[str, str, str]:
+    """A word one cable alone holds, in its body and not in the excerpt its result line keeps
+    (nor its ID, subject or TAGS): (word, reference ID, that excerpt)."""
+    cables = twins(output)
+    excerpts = {row[0]: row[6] for _, row in IndexReader(output).cables()}
+    holders: dict[str, list[str]] = {}
+    for ref, twin in cables.items():
+        for word in words_of(twin):
+            holders.setdefault(word, []).append(ref)
+    for word in sorted(holders):
+        (ref,) = holders[word] if len(holders[word]) == 1 else (None,)
+        twin = cables.get(ref or "")
+        head = split_words(" ".join([twin["subject"], " ".join(twin["tags"])])) if twin else []
+        if twin and len(word) >= 7 and word.isalpha() and word not in head:
+            if word not in split_words(excerpts[ref]) and Stemmer().stem(word) == word:
+                return word, ref, excerpts[ref]
+    raise AssertionError("the sample has no word past its cables' excerpts")
+
+
+@pytest.mark.parametrize("how", ["http", "file"])
+@pytest.mark.parametrize("width", WIDTHS)
+def test_an_excerpt_shows_the_words_found_where_the_first_paragraph_does_not(
+    browser, base_url, site_output, how, width
+):
+    """Over http the excerpt becomes the text around the word found (from the cable's JSON
+    twin); from file://, where a page may not fetch, the first paragraph stays."""
+    word, ref, excerpt = word_past_the_excerpt(site_output)
+    with Visit(browser, width) as page:
+        start(page, site_output, base_url, how, f"q={word}")
+        assert shown_ids(page) == [ref]
+        shown = page.locator("#search-results .result-excerpt")
+        if how == "file":
+            assert shown.inner_text() == excerpt
+            assert page.locator("#search-results mark").count() == 0
+            return
+        page.wait_for_function("document.querySelector('#search-results .result-excerpt mark') !== null")
+        assert [mark.lower() for mark in page.locator("#search-results mark").all_inner_texts()][:1] == [word]
+        closer = shown.inner_text()
+        assert closer != excerpt
+        assert len(closer) <= 240 + 4
+        assert closer.startswith("… ")
+        body = " ".join(cables_body(site_output, ref).split())
+        assert closer[2:].removesuffix(" …") in body
+
+
+def test_an_id_asked_for_reads_no_twin(browser, base_url, site_output):
+    """A reference ID asked for shows that cable first: no excerpt is worth a twin's bytes."""
+    refid = sorted((site_output / "cable").rglob("*.html"))[4].stem
+    word, holder, _ = word_past_the_excerpt(site_output)
+    twins_read: list[str] = []
+    with Visit(browser) as page:
+        page.on("request", lambda request: twins_read.extend([request.url] if request.url.endswith(".json") else []))
+        start(page, site_output, base_url, "http", f"q={refid}")
+        assert shown_ids(page)[0] == refid
+        ask(page, word)  # the same page asked for a word then: its one result's twin is read
+        page.wait_for_function("document.querySelector('#search-results .result-excerpt mark') !== null")
+    assert [url.rpartition("/")[2] for url in twins_read] == [f"{holder}.json"]
+
+
+def cables_body(output: Path, ref: str) -> str:
+    return twins(output)[ref]["body"]
 
 
 @pytest.mark.parametrize("how", ["http", "file"])
@@ -265,6 +329,9 @@ PAYLOADS = [
 ]
 
 
+FILLER = "The delegation raised the matter again at length. " * 6
+
+
 @pytest.fixture(scope="module")
 def hostile_output(tmp_path_factory) -> Path:
     cables = []
@@ -272,7 +339,8 @@ def hostile_output(tmp_path_factory) -> Path:
         body = (
             BODY.replace("TAGS: PREL PGOV IT", f"TAGS: PREL {payload}")
             .replace("SUBJECT: A TEST CABLE", f"SUBJECT: ZEBRA {payload}")
-            .replace("First paragraph.", f"Zebra crossing {payload} here.")
+            .replace("First paragraph.", f"Zebra crossing {payload} here. {FILLER}")
+            .replace("Second paragraph.", f"Okapi {payload} sighted.")  # past the excerpt: from the twin
         )
         cables.append(
             cable(
@@ -295,8 +363,11 @@ def test_payloads_in_every_field_are_shown_as_text_and_never_run(browser, hostil
     with served(hostile_output) as url, Visit(browser) as page:
         dialogs: list[str] = []
         page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-        for query in ("q=zebra", "q=zebra&sort=newest", "q=zebr*", 'q="zebra crossing"'):
+        for query in ("q=zebra", "q=zebra&sort=newest", "q=zebr*", 'q="zebra crossing"', "q=okapi"):
             start(page, hostile_output, url, how, query)
+            if query == "q=okapi" and how == "http":  # every excerpt is then made from a twin's text
+                page.wait_for_function("document.querySelectorAll('#search-results mark').length === 7")
+                assert "Okapi <img src=x onerror=alert(1)> sighted." in page.locator("#search-results").inner_text()
             page.click("#search-tags summary")
             page.wait_for_function("document.querySelectorAll('#search-tag option').length > 1")
             for result in page.locator("#search-results .result a").all():

@@ -650,23 +650,79 @@
     page.status.textContent = text;
   }
 
-  // The excerpt, with the query's words marked: text nodes and <mark> elements only.
-  function excerptNode(text, marked) {
-    var node = el("p", "result-excerpt");
+  // The words of a text that the query looks for (`marked`), each as a regex match.
+  function hits(text, marked) {
     var pattern = /[A-Za-z0-9\u00C0-\u024F]+/g;
-    var at = 0, match;
+    var found = [], match;
     while ((match = pattern.exec(text))) {
       var folded = words(match[0]).join("");
       var hit = marked.some(function (w) {
         return folded === w.word || folded.indexOf(w.prefix) === 0;
       });
-      if (!hit) continue;
+      if (hit) found.push(match);
+    }
+    return found;
+  }
+
+  // The excerpt, with the query's words marked: text nodes and <mark> elements only.
+  function excerptNode(text, marked) {
+    var node = el("p", "result-excerpt");
+    var at = 0;
+    hits(text, marked).forEach(function (match) {
       node.appendChild(document.createTextNode(text.slice(at, match.index)));
       node.appendChild(el("mark", "", match[0]));
       at = match.index + match[0].length;
-    }
+    });
     node.appendChild(document.createTextNode(text.slice(at)));
     return node;
+  }
+
+  // ---- an excerpt around the words found ----------------------------------------------------
+  // The index holds one excerpt a cable, its first paragraph (what a list of results can show
+  // before it knows the query). Where that shows none of the words looked for, the cable's
+  // JSON twin (beside its page) gives its text, and the excerpt becomes the lines around the
+  // first word found, so a reader sees why the cable matched. After the results are shown, and
+  // over http(s) only: from file:// a page may not fetch, and the first paragraph stays.
+  var EXCERPT_CHARS = 240; // as the index's own excerpts (files.py)
+  var BEFORE_HIT = 80; // of those, the text shown before the first word found
+  var twinTexts = {};
+
+  function twinText(url) {
+    if (!twinTexts[url]) {
+      twinTexts[url] = fetch(root + url.replace(/\.html$/, ".json"))
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (twin) { return twin && typeof twin.body === "string" ? twin.body : null; })
+        .catch(function () { return null; });
+    }
+    return twinTexts[url];
+  }
+
+  function excerptAround(text, marked) {
+    var first = hits(text, marked)[0];
+    if (!first) return null;
+    var start = Math.max(0, first.index - BEFORE_HIT);
+    if (start > 0) {
+      var space = text.slice(start, first.index).search(/\s/); // begin at a word's start
+      start = space < 0 ? first.index : start + space + 1;
+    }
+    var piece = text.slice(start, start + EXCERPT_CHARS * 2).replace(/\s+/g, " ").trim();
+    if (piece.length > EXCERPT_CHARS) piece = piece.slice(0, EXCERPT_CHARS).replace(/\s+\S*$/, "") + " …";
+    return (start > 0 ? "… " : "") + piece;
+  }
+
+  function closerExcerpts(lines, items, marked, mine) {
+    if (location.protocol === "file:" || !window.fetch) return;
+    lines.forEach(function (line, at) {
+      if (!marked.length || hits(line.excerpt, marked).length) return;
+      twinText(line.url).then(function (text) {
+        var closer = text && excerptAround(text, marked);
+        if (!closer || mine !== generation || !items[at].isConnected) return;
+        var node = excerptNode(closer, marked);
+        var old = items[at].querySelector(".result-excerpt");
+        if (old) old.replaceWith(node);
+        else items[at].appendChild(node);
+      });
+    });
   }
 
   function resultNode(line, marked) {
@@ -735,8 +791,10 @@
       if (own.length) lines = own.concat(lines.filter(function (line) { return own.indexOf(line) < 0; }));
       var list = page.results;
       list.textContent = "";
-      lines.forEach(function (line) { if (line) list.appendChild(resultNode(line, marked)); });
+      lines = lines.filter(Boolean);
+      var items = lines.map(function (line) { return list.appendChild(resultNode(line, marked)); });
       if (bytesAtFirst === null && lines.length) bytesAtFirst = bytesRead;
+      if (!id) closerExcerpts(lines, items, marked, mine); // an ID asked for: its text, not a word in it
     });
   }
 
