@@ -361,8 +361,22 @@ class Range:
         return self.replicas.cables(self.start + start, self.start + stop)
 
 
+class Counted:
+    """A segment's cables, counting those read."""
+
+    def __init__(self, cables: Range) -> None:
+        self.source, self.read = cables, 0
+
+    def __len__(self) -> int:
+        return len(self.source)
+
+    def cables(self, start: int, stop: int) -> list[IndexedCable]:
+        self.read += stop - start
+        return self.source.cables(start, stop)
+
+
 def index_only(
-    count: int, page_from: Path | None, output: Path, jobs: int, later_days: int = 0
+    count: int, page_from: Path | None, output: Path, jobs: int, later_days: int = 0, hide: tuple[int, ...] = (1,)
 ) -> list[tuple[str, str]]:
     """Index N replicated cables into `output` (with `page_from`'s search page), on `jobs`
     processes: the last DAY_CABLES x `later_days` of them (in created order) in segments of
@@ -411,7 +425,8 @@ def index_only(
     put("meta.js", meta_script(segments, prefixes))
     files = list(folder.rglob("*.js"))
     size = sum(path.stat().st_size for path in files)
-    rows = hidden_rows(Range(cables, 0, in_base), jobs, digests, folder, written) if later_days else []
+    base = Range(cables, 0, in_base)
+    rows = [row for n in hide for row in hidden_rows(base, jobs, digests, folder, written, n)] if later_days else []
     if day_costs:
         # A release's share: its segment's files and meta.js, against the index after it.
         walls, cpus, written_files = zip(*day_costs, strict=True)
@@ -442,13 +457,14 @@ def index_only(
 
 
 def hidden_rows(
-    base: Range, jobs: int, written: dict[str, bytes], folder: Path, files: SegmentFiles
+    base: Range, jobs: int, written: dict[str, bytes], folder: Path, files: SegmentFiles, hide: int
 ) -> list[tuple[str, str]]:
-    """What a revision or withdrawal of one base cable costs (`index.hidden_cables`), both ways
-    in one run: the base read again with that cable hidden, its files compared with those
-    written (not replaced); and the edit of the files in place (hide.py), whose files must be
-    the re-read's."""
-    hidden = frozenset({len(base) // 2})
+    """What revising or withdrawing `hide` base cables (spread over it) costs
+    (`index.hidden_cables`), both ways in one run: the base read again with them hidden, its
+    files compared with those written (not replaced); and the edit of the files in place
+    (hide.py), whose files must be the re-read's."""
+    step = len(base) // hide
+    hidden = frozenset(range(step // 2, step * hide, step))
     changed: set[str] = set()
     again_digests: dict[str, bytes] = {}
 
@@ -465,7 +481,7 @@ def hidden_rows(
     changed |= before - again.names
     rows = [
         (
-            f"one base cable revised or withdrawn: the base ({len(base):,}) read again with it hidden: s (CPU s)",
+            f"{hide:,} base cables revised or withdrawn: the base ({len(base):,}) read again, them hidden: s (CPU s)",
             f"{seconds:.1f} ({cpu:.1f})",
         ),
         ("  its index files changed / the base's", f"{len(changed):,} / {len(before):,}"),
@@ -475,7 +491,8 @@ def hidden_rows(
     def keep(name: str, data: bytes) -> None:
         put[name] = hashlib.sha1(data).digest()
 
-    hiding = Hiding("base", base, frozenset(), hidden, folder, files.prefixes, frozenset(files.long))
+    source = Counted(base)
+    hiding = Hiding("base", source, frozenset(), hidden, folder, files.prefixes, frozenset(files.long), jobs=jobs)
     cpu = cpu_seconds()
     started = time.perf_counter()
     edited = hide_in_segment(hiding, keep)
@@ -488,7 +505,10 @@ def hidden_rows(
     new = {name for name, digest in put.items() if written.get(name) != digest}
     return [
         *rows,
-        ("  the edit of its files in place instead (hide.py): s (CPU s)", f"{seconds:.1f} ({cpu:.1f})"),
+        (
+            "  the edit of its files in place instead (hide.py): s (CPU s) / cables read",
+            f"{seconds:.1f} ({cpu:.1f}) / {source.read:,}",
+        ),
         (
             "  the edit's files handed on / changed / differing from the re-read's",
             f"{len(put):,} / {len(new) + len(before - edited.names):,} / {len(differ)}",
@@ -510,6 +530,7 @@ def main() -> None:
     parser.add_argument("--page-from", type=Path, help="--index-only: a built output whose search page to use")
     parser.add_argument("--jobs", type=int, default=2, help="--index-only: processes that tokenise")
     parser.add_argument("--days", type=int, default=0, help="--index-only: later release days of 1,000 each")
+    parser.add_argument("--hide", default="1", help="--index-only --days: base cables revised, say 1,10,100")
     parser.add_argument("--no-queries", action="store_true", help="--index-only: time the writer alone")
     parser.add_argument("--built", action="store_true", help="the output is built: skip the whole build's rows")
     parser.add_argument(
@@ -536,7 +557,9 @@ def main() -> None:
     if args.index_only:
         output = Path("/dev/shm/sitegen-bench") / f"index-only-{args.cables}"
         output = output.with_name(f"{output.name}-{args.days}days") if args.days else output
-        rows = index_only(args.cables, args.page_from, output, args.jobs, args.days)
+        rows = index_only(
+            args.cables, args.page_from, output, args.jobs, args.days, tuple(int(n) for n in args.hide.split(","))
+        )
         if args.no_queries:
             report(f"search at {args.cables:,} real-shaped cables, index only", rows, args.results)
             return
@@ -547,7 +570,7 @@ def main() -> None:
         return
     site = prepare_real_corpus(args.cables)
     output = Path("/dev/shm/sitegen-bench") / f"real-{args.cables}"
-    rows: list[tuple[str, str]] = []
+    rows = []
 
     if not args.built:
         shutil.rmtree(output, ignore_errors=True)

@@ -75,7 +75,9 @@ class _NotAsWritten(ValueError):
 
 def hide_in_segment(hiding: Hiding, put: Put) -> SegmentFiles | Refused:
     """The segment's files with `hiding.after` hidden: those that change handed to `put`, all of
-    them named in the result; or why not (nothing is put then)."""
+    them named in the result; or why not. Every file is read and checked before any is put,
+    save the stems' chunks, rewritten a batch at a time: a chunk found broken there refuses
+    after earlier batches were put, stems the re-read then writes again."""
     if not hiding.before < hiding.after or max(hiding.after) >= len(hiding.source):
         return Refused("no cable of it newly hidden")
     try:
