@@ -230,8 +230,9 @@ def build_command(  # noqa: PLR0913 (click passes each option as an argument: on
         click.echo(f"build failed ({why}); {outcome}", err=True)
         sys.exit(CONTENT_ERROR)
     if report.search_seconds:
+        edited = f" ({', '.join(report.search_edited)} edited in place)" if report.search_edited else ""
         click.echo(
-            f"search index: {report.search_rewritten} of {report.search_segments} segments written anew, "
+            f"search index: {report.search_rewritten} of {report.search_segments} segments written anew{edited}, "
             f"{report.search_bytes:,} bytes, in {report.search_seconds:.1f}s",
             err=True,
         )

@@ -196,8 +196,9 @@ def test_a_revised_base_cable_is_hidden_in_the_base_by_an_edit_as_a_full_build_m
     build(site, AS_OF, **INDEXED)
     revise(site, "09ROME3", "redacted")
     plant(site, "09ROME3", "names Zanzibarova on walruses.", "names XXXXXXXXXXX.")
-    build(site, AS_OF, **INDEXED)
+    report = build(site, AS_OF, **INDEXED)
     assert updates[-1].edited == ["base"], updates[-1].refused
+    assert report.search_edited == ["base"]  # the build's message says so
     output = site / "output"
     after = index_tree(output)
     for name, data in after.items():

@@ -319,6 +319,7 @@ def stage_search_index(run: BuildRun, staging: Staging, search: SearchInput) -> 
     report = run.report
     report.search_seconds = time.perf_counter() - started
     report.search_segments, report.search_rewritten = index.segments, index.rewritten
+    report.search_edited = index.edited
     report.search_bytes = index.size
     return index
 

@@ -87,6 +87,7 @@ class BuildReport:
     search_bytes: int = 0  # of the index files this build made (written, or found unchanged)
     search_segments: int = 0  # segments in the search index
     search_rewritten: int = 0  # of which this build wrote anew
+    search_edited: list[str] = field(default_factory=list)  # of those, the ones edited in place (hidden cables)
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0

@@ -43,6 +43,8 @@ SCAN_LIMIT = 2_000  # cables read at most to settle which spellings stay; past i
 SCAN_GROUP = 16  # cables read at a time while settling a spelling
 REWRITE_BATCH = 1_000_000  # postings a worker rewrites at a time
 LIKENESS_DF = 2_000  # stems held by fewer cables say which cables are like the hidden ones
+NEAR_STEMS = 64  # of a hidden cable's, the rarest that find the cables most like it
+NEAR = 256  # cables read first, per hidden cable writing a spelling, to settle it
 Files = list[tuple[str, bytes]]
 
 
@@ -87,7 +89,7 @@ def hide_in_segment(hiding: Hiding, put: Put) -> SegmentFiles | Refused:
 
 
 def _hide(hiding: Hiding, put: Put) -> SegmentFiles | Refused:
-    holds, spelled = _hidden_words(hiding)
+    holds, writers = _hidden_words(hiding)
     if hiding.base_df is not None:
         lacking = sorted(stem for stem in holds if not hiding.base_df.get(stem))
         if lacking:
@@ -98,7 +100,8 @@ def _hide(hiding: Hiding, put: Put) -> SegmentFiles | Refused:
         return Refused(f"{len(missing)} of its files are not in the output, such as {min(missing)}")
     # What stays is known before any chunk is read: a stem stays while a cable not hidden holds it.
     staying = {stem for stem, entry in entries.items() if stem not in holds or _df(entry) > len(holds[stem])}
-    gone = _Scan(hiding, entries, holds).unwritten({w: surfaces[w] for w in spelled if surfaces.get(w) in staying})
+    asked = {word: surfaces[word] for word in writers if surfaces.get(word) in staying}
+    gone = _Scan(hiding, entries, holds, writers).unwritten(asked)
     if isinstance(gone, Refused):
         return gone
     files = _lines(hiding) + _facets(hiding)  # read (and checked) before anything is handed on
@@ -165,18 +168,19 @@ def _rewrite_batch(context: _Rewriting, stems: list[str]) -> tuple[Files, dict[s
     return files, write_scored(hiding.name, scored(kept), stems, _append_to(files))
 
 
-def _hidden_words(hiding: Hiding) -> tuple[dict[str, Column], set[str]]:
-    """The stems the newly hidden cables hold postings of (with those cables), and the
-    spellings they write that are not their stems."""
+def _hidden_words(hiding: Hiding) -> tuple[dict[str, Column], dict[str, list[int]]]:
+    """The stems the newly hidden cables hold postings of, and the spellings they write that
+    are not their stems; each with those cables."""
     holds: dict[str, list[int]] = {}
-    spelled: set[str] = set()
+    spelled: dict[str, list[int]] = {}
     tokeniser = Tokeniser()
     for at in sorted(hiding.after - hiding.before):
         (cable,) = hiding.source.cables(at, at + 1)
         run = tokeniser.run([(cable.reference_id, cable.subject, cable.tags, cable.body)], at)
         for number in np.unique(run.stem).tolist():
             holds.setdefault(run.stems[number], []).append(at)
-        spelled |= run.surfaces.keys()
+        for word in run.surfaces:
+            spelled.setdefault(word, []).append(at)
     return {stem: np.array(docs, dtype=np.int64) for stem, docs in holds.items()}, spelled
 
 
@@ -318,9 +322,13 @@ class _Scan:
     hiding: Hiding
     entries: dict[str, str]
     holds: dict[str, Column]  # the stems the newly hidden cables hold
+    writers: dict[str, list[int]]  # each spelling asked about: the newly hidden cables writing it
     read: set[int] = field(default_factory=set)
     written: set[str] = field(default_factory=set)
     likeness: Column | None = None  # _likeness, made when first asked
+    near: dict[int, list[int]] = field(default_factory=dict)  # _likest's, per hidden cable
+    rare: dict[str, Column] = field(default_factory=dict)  # the rarer stems' cables, once read
+    rarest: dict[int, list[str]] | None = None  # _rarest_stems, made when first asked
 
     def unwritten(self, words: dict[str, str]) -> set[str] | Refused:
         """Of the spellings (-> their stems), those no visible cable writes; Refused past the limit."""
@@ -328,7 +336,7 @@ class _Scan:
         for word, stem in sorted(words.items()):
             if word in self.written:
                 continue
-            waiting = self._holders(stem)
+            waiting = self._holders(word, stem)
             while word not in self.written:
                 group = list(
                     itertools.islice(waiting, max(0, min(SCAN_GROUP, self.hiding.scan_limit - len(self.read))))
@@ -343,16 +351,46 @@ class _Scan:
                 self._read(group)
         return gone
 
-    def _holders(self, stem: str) -> Iterator[int]:
-        """The cables that may write a spelling of `stem`, those most like the hidden first."""
+    def _holders(self, word: str, stem: str) -> Iterator[int]:
+        """The cables that may write `word`, a spelling of `stem`: the long ones; then those
+        holding the stem, first those most like the hidden cables writing it (most likely to
+        write it too), then those most like the hidden cables as a whole."""
         docs = _ids(self.hiding, stem, self.entries[stem])
+        near = np.array([doc for cable in self.writers[word] for doc in self._likest(cable)], dtype=np.int64)
+        near = near[np.isin(near, docs)]
         if self.likeness is None:
             self.likeness = self._likeness()
         likest = docs[np.argsort(-self.likeness[docs], kind="stable")]
         hidden = self.hiding.after
-        return (
-            doc for doc in [*sorted(self.hiding.long), *likest.tolist()] if doc not in hidden and doc not in self.read
-        )
+        order = dict.fromkeys([*sorted(self.hiding.long), *near.tolist(), *likest.tolist()])
+        return (doc for doc in order if doc not in hidden and doc not in self.read)
+
+    def _likest(self, cable: int) -> list[int]:
+        """The NEAR cables most like a hidden one: sharing most of its rarest stems, each
+        weighing 1 / its count (a copy, a reply, a cable of the same post on the same story)."""
+        found = self.near.get(cable)
+        if found is None:
+            if self.rarest is None:
+                self.rarest = self._rarest_stems()
+            score = np.zeros(len(self.hiding.source), dtype=np.float64)
+            for stem in self.rarest.get(cable, [])[:NEAR_STEMS]:
+                docs = self._rare_ids(stem)
+                score[docs] += 1.0 / len(docs)
+            score[cable] = 0.0
+            top = np.flatnonzero(score)
+            top = top[np.argsort(-score[top], kind="stable")][:NEAR]
+            found = self.near[cable] = top.tolist()
+        return found
+
+    def _rarest_stems(self) -> dict[int, list[str]]:
+        """Per hidden cable, its stems held by at most LIKENESS_DF cables, rarest first."""
+        rarest: dict[int, list[str]] = {}
+        counted = sorted((_df(self.entries[stem]), stem) for stem in self.holds if stem in self.entries)
+        for df, stem in counted:
+            if df <= LIKENESS_DF:
+                for cable in self.holds[stem].tolist():
+                    rarest.setdefault(cable, []).append(stem)
+        return rarest
 
     def _likeness(self) -> Column:
         """Per cable, the rarer stems it shares with the hidden cables, each weighing 1 / its
@@ -361,9 +399,15 @@ class _Scan:
         likeness = np.zeros(len(self.hiding.source), dtype=np.float64)
         for stem in self.holds:
             if stem in self.entries and _df(self.entries[stem]) <= LIKENESS_DF:
-                docs = _ids(self.hiding, stem, self.entries[stem])
+                docs = self._rare_ids(stem)
                 likeness[docs] += 1.0 / len(docs)
         return likeness
+
+    def _rare_ids(self, stem: str) -> Column:
+        found = self.rare.get(stem)
+        if found is None:
+            found = self.rare[stem] = _ids(self.hiding, stem, self.entries[stem]).astype(np.int32)
+        return found
 
     def _read(self, docs: list[int]) -> None:
         self.read.update(docs)
