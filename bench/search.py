@@ -492,7 +492,8 @@ def hidden_rows(
         put[name] = hashlib.sha1(data).digest()
 
     source = Counted(base)
-    hiding = Hiding("base", source, frozenset(), hidden, folder, files.prefixes, frozenset(files.long), jobs=jobs)
+    long = frozenset(files.long)
+    hiding = Hiding("base", source, frozenset(), hidden, folder, files.prefixes, long, files.texts, jobs=jobs)
     cpu = cpu_seconds()
     started = time.perf_counter()
     edited = hide_in_segment(hiding, keep)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -44,6 +45,8 @@ def cable_at(n: int, rng: random.Random) -> IndexedCable:
         words.append("zebra")
     if n == ZEBRAS:
         words.append("zebras")
+    if n % 3 == 0:
+        words.append("w")  # a stem of one letter, chunked: its chunk files are p/w/w.0.js
     rng.shuffle(words)
     if n == LONG:
         words += ["filler"] * MAX_POSITION + ["zebras"]
@@ -74,7 +77,8 @@ def edit(tmp: Path, before: tuple[dict[str, bytes], SegmentFiles], hiding: dict)
         (tmp / path).parent.mkdir(parents=True, exist_ok=True)
         (tmp / path).write_bytes(data)
     put: dict[str, bytes] = {}
-    options = {"name": "base", "folder": tmp, "prefixes": done.prefixes, "long": frozenset(done.long), **hiding}
+    options = {"name": "base", "folder": tmp, "prefixes": done.prefixes, "long": frozenset(done.long)}
+    options |= {"texts": done.texts, **hiding}
     result = hide_in_segment(Hiding(**options), put.__setitem__)
     if isinstance(result, Refused):
         return result, {}
@@ -162,6 +166,33 @@ def test_a_missing_or_broken_file_falls_back_never_a_traceback(tmp_path, cables)
         result, _ = edit(tmp_path / path.replace("/", "-") / "bad", (broken, done), hiding)
         assert isinstance(result, Refused), path
         assert "in place" in result.reason
+
+
+def test_a_hidden_cable_read_now_otherwise_than_indexed_falls_back(tmp_path, cables):
+    # Its file edited (or unreadable) since: the stems its older text held are unknown, and an
+    # edit dropping only those of the text read now would leave "walrus" with its posting.
+    before = written(cables, frozenset())
+    now = list(cables)
+    now[WALRUS[0]] = replace(cables[WALRUS[0]], body=cables[WALRUS[0]].body.replace("walrus", ""))
+    hiding = {"source": Held(now), "before": frozenset(), "after": frozenset({WALRUS[0]})}
+    result, _ = edit(tmp_path, before, hiding)
+    assert isinstance(result, Refused)
+    assert "09ROME3 is read now otherwise" in result.reason
+
+
+def test_facets_or_words_of_another_shape_fall_back_never_a_traceback(tmp_path, cables):
+    before = written(cables, frozenset())
+    files, done = before
+    hiding = {"source": Held(cables), "before": frozenset(), "after": frozenset({WALRUS[0]})}
+    facets = files["base/f.js"]
+    dictionary = next(path for path in files if path.startswith("base/w/") and b'"talks":"talk"' in files[path])
+    for path, data in [
+        ("base/f.js", facets.replace(b'"origin":["', b'"origin":[1,"', 1)),
+        (dictionary, files[dictionary].replace(b'"talks":"talk"', b'"talks":1')),
+    ]:
+        assert data != files[path]
+        result, _ = edit(tmp_path / path.replace("/", "-"), ({**files, path: data}, done), hiding)
+        assert isinstance(result, Refused), path
 
 
 def test_in_a_later_segment_a_stem_the_base_lacks_would_move_other_scores_so_it_falls_back(tmp_path, cables):

@@ -35,7 +35,7 @@ import numpy as np
 from sitegen import parallel
 from sitegen.search.files import DOCS_BLOCK, HIDDEN_LINE, Facets, dictionary_files, line_files, script
 from sitegen.search.postings import Postings, decode_chunk, scored, unvarints, write_scored
-from sitegen.search.segment import CableSource, IndexedCable, Put, SegmentFiles
+from sitegen.search.segment import TEXT_DIGEST, CableSource, IndexedCable, Put, SegmentFiles, text_digest
 from sitegen.search.tokens import Column, Tokeniser
 from sitegen.search.words import folded_id, split_words
 
@@ -59,6 +59,7 @@ class Hiding:
     folder: Path  # the output's search folder
     prefixes: list[str]  # the dictionary's in place
     long: frozenset[int]  # SegmentFiles.long of the files in place
+    texts: bytes  # SegmentFiles.texts of the files in place
     base_df: Mapping[str, int] | None = None  # a later segment's: the base's counts (idf_of)
     scan_limit: int = SCAN_LIMIT
     jobs: int = 1  # processes that rewrite the stems' chunks
@@ -86,9 +87,14 @@ def hide_in_segment(hiding: Hiding, put: Put) -> SegmentFiles | Refused:
         return _hide(hiding, put)
     except (OSError, ValueError) as error:  # json, base64 and LEB128's errors are ValueErrors
         return Refused(f"its files in place: {error}")
+    except (TypeError, KeyError, IndexError, AttributeError) as error:  # JSON of another shape than the build's
+        return Refused(f"its files in place are not as the build writes them ({error!r})")
 
 
 def _hide(hiding: Hiding, put: Put) -> SegmentFiles | Refused:
+    changed = _read_otherwise(hiding)
+    if changed:
+        return Refused(f"{changed} is read now otherwise than it was indexed: its older postings are unknown")
     holds, writers = _hidden_words(hiding)
     if hiding.base_df is not None:
         lacking = sorted(stem for stem in holds if not hiding.base_df.get(stem))
@@ -98,6 +104,9 @@ def _hide(hiding: Hiding, put: Put) -> SegmentFiles | Refused:
     missing = old_names - _present(hiding)
     if missing:
         return Refused(f"{len(missing)} of its files are not in the output, such as {min(missing)}")
+    unlisted = sorted(holds.keys() - entries.keys())
+    if unlisted:
+        return Refused(f"{len(unlisted)} stems of its hidden cables (such as {unlisted[0]!r}) not in its dictionary")
     # What stays is known before any chunk is read: a stem stays while a cable not hidden holds it.
     staying = {stem for stem, entry in entries.items() if stem not in holds or _df(entry) > len(holds[stem])}
     asked = {word: surfaces[word] for word in writers if surfaces.get(word) in staying}
@@ -105,16 +114,17 @@ def _hide(hiding: Hiding, put: Put) -> SegmentFiles | Refused:
     if isinstance(gone, Refused):
         return gone
     files = _lines(hiding) + _facets(hiding)  # read (and checked) before anything is handed on
-    written = SegmentFiles(long=sorted(hiding.long))
+    written = SegmentFiles(long=sorted(hiding.long), texts=hiding.texts)
     emit = written.sink(put)
     found = _rewrite(hiding, holds, entries, emit)
     if found.keys() != holds.keys() & staying:
         raise _NotAsWritten("the stems left are not those the entries said")
     entries = {stem: entry for stem, entry in entries.items() if stem not in holds} | found
     surfaces = {word: stem for word, stem in surfaces.items() if stem in entries and word not in gone}
-    for path, data in files + list(dictionary_files(hiding.name, surfaces, entries)):
+    dictionary = list(dictionary_files(hiding.name, surfaces, entries))
+    for path, data in files + dictionary:
         emit(path, data)
-    written.prefixes = sorted(path[len(hiding.name) + 3 : -3] for path in written.names if "/w/" in path)
+    written.prefixes = sorted(path[len(hiding.name) + 3 : -3] for path, _ in dictionary)
     written.names |= _lines_and_facets(hiding) | _entry_files(hiding.name, entries)
     return written
 
@@ -130,6 +140,7 @@ class _Rewriting:
     hiding: Hiding
     holds: dict[str, Column]
     entries: dict[str, str]
+    hidden: Column  # hiding.after, sorted
 
 
 def _rewrite(hiding: Hiding, holds: dict[str, Column], entries: dict[str, str], put: Put) -> dict[str, str]:
@@ -145,7 +156,7 @@ def _rewrite(hiding: Hiding, holds: dict[str, Column], entries: dict[str, str], 
         size += _df(entries[stem]) if stem in entries else 0
     found: dict[str, str] = {}
     for files, batch_entries in parallel.map_batches(
-        _rewrite_batch, _Rewriting(hiding, holds, entries), batches, hiding.jobs
+        _rewrite_batch, _Rewriting(hiding, holds, entries, np.array(sorted(hiding.after))), batches, hiding.jobs
     ):
         for path, data in files:
             put(path, data)
@@ -159,13 +170,24 @@ def _rewrite_batch(context: _Rewriting, stems: list[str]) -> tuple[Files, dict[s
     hiding, kept = context.hiding, []
     for stem in stems:
         postings = _decode(hiding, stem, context.entries.get(stem))
-        holding = np.zeros(len(hiding.source), dtype=bool)
-        holding[postings.doc] = True
-        if not holding[context.holds[stem]].all():
+        if not np.isin(context.holds[stem], postings.doc).all():
             raise _NotAsWritten(f"the postings of {stem!r} lack a hidden cable's")
-        kept.append(postings.without(hiding.after))
+        kept.append(postings.without(context.hidden))
     files: Files = []
     return files, write_scored(hiding.name, scored(kept), stems, _append_to(files))
+
+
+def _read_otherwise(hiding: Hiding) -> str | None:
+    """The first newly hidden cable whose text, read now, is not the one the files in place
+    were made from (its file edited or unreadable since): which stems it held is then unknown,
+    and only a re-read drops them all."""
+    if len(hiding.texts) != TEXT_DIGEST * len(hiding.source):
+        return "the text of every cable"
+    for at in sorted(hiding.after - hiding.before):
+        (cable,) = hiding.source.cables(at, at + 1)
+        if text_digest(cable) != hiding.texts[TEXT_DIGEST * at : TEXT_DIGEST * (at + 1)]:
+            return cable.reference_id
+    return None
 
 
 def _hidden_words(hiding: Hiding) -> tuple[dict[str, Column], dict[str, list[int]]]:
@@ -238,7 +260,12 @@ def _decode(hiding: Hiding, stem: str, entry: str | None) -> Postings:
         if len(chunk.doc) != size or int(chunk.impact.max()) != best:
             raise _NotAsWritten(f"the chunks of {stem!r} are not as its entry says")
     postings = Postings.joined(chunks)
-    if len(postings.doc) != df or postings.doc.max() >= len(hiding.source) or _repeats(postings.doc, len(chunks)):
+    if (
+        len(postings.doc) != df
+        or postings.doc.min() < 0
+        or postings.doc.max() >= len(hiding.source)
+        or _repeats(postings.doc, len(chunks))
+    ):
         raise _NotAsWritten(f"the postings of {stem!r} are not as its entry says")
     return postings
 
@@ -447,11 +474,22 @@ def _lines(hiding: Hiding) -> Files:
 
 def _facets(hiding: Hiding) -> Files:
     """f.js and t.js made again: every cable's origin, classification, day and tags as the files
-    in place hold them, the newly hidden ones' as a hidden entry's, numbered by first use."""
-    origins, classes, days, tags = _facet_columns(hiding)
+    in place hold them, the newly hidden ones' as a hidden entry's, numbered by first use. Made
+    with the cables hidden before alone, they must be the files in place."""
+    columns = _facet_columns(hiding)
+    old = [(f"{hiding.name}/{key}.js", _load(hiding, f"{hiding.name}/{key}")[0]) for key in ("f", "t")]
+    if _facet_files(hiding.name, columns, hiding.before) != old:
+        raise _NotAsWritten("the facets are not as the build writes them")
+    return _facet_files(hiding.name, columns, hiding.after)
+
+
+def _facet_files(
+    segment: str, columns: tuple[list[str], list[str], list[int], list[list[str]]], hidden: frozenset[int]
+) -> Files:
+    origins, classes, days, tags = columns
     facets = Facets()
     for at, (origin, classification, day, tagged) in enumerate(zip(origins, classes, days, tags, strict=True)):
-        if at in hiding.after:
+        if at in hidden:
             facets.add([HIDDEN_LINE])
             continue
         facets.origins.append(facets.number("origin", origin))
@@ -459,7 +497,7 @@ def _facets(hiding: Hiding) -> Files:
         facets.days.append(day)
         facets.tags.append(len(tagged))
         facets.tags.extend(facets.number("tag", tag) for tag in tagged)
-    return list(facets.files(hiding.name))
+    return list(facets.files(segment))
 
 
 def _facet_columns(hiding: Hiding) -> tuple[list[str], list[str], list[int], list[list[str]]]:

@@ -20,6 +20,7 @@ cable is in any file.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import marshal
@@ -168,6 +169,7 @@ class Record:
     pins: dict[str, str]  # pin_held's
     prefixes: dict[str, list[str]]  # each segment's dictionary prefixes, for meta.js
     long: dict[str, list[int]] = field(default_factory=dict)  # each segment's SegmentFiles.long, for hide.py
+    texts: dict[str, str] = field(default_factory=dict)  # each segment's SegmentFiles.texts in base64, for hide.py
 
 
 def read_record(path: Path) -> Record | None:
@@ -183,6 +185,7 @@ def read_record(path: Path) -> Record | None:
         dict(data["pins"]),
         {name: list(found) for name, found in data["prefixes"].items()},
         {name: list(found) for name, found in dict(data.get("long", {})).items()},
+        {name: str(found) for name, found in dict(data.get("texts", {})).items()},
     )
 
 
@@ -190,7 +193,12 @@ def write_record(path: Path, record: Record) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
     data = {"format": FORMAT, "segments": record.segments, "members": [list(m) for m in record.members]}
-    data["pins"], data["prefixes"], data["long"] = record.pins, record.prefixes, record.long
+    data["pins"], data["prefixes"], data["long"], data["texts"] = (
+        record.pins,
+        record.prefixes,
+        record.long,
+        record.texts,
+    )
     temporary.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
     os.replace(temporary, path)
 
@@ -266,6 +274,7 @@ def update_index(
     ]
     prefixes = {segment.name: known[segment.name] for segment in segments if segment not in stale}
     long = {name: found for name, found in (record.long if record else {}).items() if name in prefixes}
+    texts = {name: found for name, found in (record.texts if record else {}).items() if name in prefixes}
     stats_file = statistics_path(record_path)
     statistics = read_statistics(stats_file, base_digest) if segments else None
     if statistics is None and segments and segments[0] not in stale:
@@ -286,6 +295,7 @@ def update_index(
             if isinstance(files, SegmentFiles):
                 done.names |= {f"{urls.SEARCH_FOLDER}/{path}" for path in files.names}
                 prefixes[segment.name], long[segment.name] = files.prefixes, files.long
+                texts[segment.name] = base64.b64encode(files.texts).decode("ascii")
                 continue
             base_statistics = None if segment.name == BASE else statistics
             written, own = index_segment(
@@ -295,13 +305,14 @@ def update_index(
                 statistics = own
                 write_statistics(stats_file, base_digest, own)
             prefixes[segment.name], long[segment.name] = written.prefixes, written.long
+            texts[segment.name] = base64.b64encode(written.texts).decode("ascii")
     finally:
         if output.spill:
             shutil.rmtree(output.spill, ignore_errors=True)
     emit(f"{urls.SEARCH_FOLDER}/{META}", meta_script(segments, prefixes))
     redone = {segment.name for segment in stale}
     kept = [segment.name for segment in segments if segment.name not in redone]
-    record = Record(digests, members, pins, prefixes, long)
+    record = Record(digests, members, pins, prefixes, long, texts)
     return IndexUpdate(done.names, kept, record, len(segments), len(stale), done.size, edit.edited, edit.refused)
 
 
@@ -328,7 +339,7 @@ class _Edit:
 
     def _hiding(self, segment: Segment, cables: CableFiles, statistics: Statistics | None) -> Hiding | str:
         record, name = self.record, segment.name
-        if record is None or name not in record.prefixes or name not in record.long:
+        if record is None or name not in record.prefixes or name not in record.long or name not in record.texts:
             return "no record of its files"
         if self.output.folder is None or not self.output.present(name):
             return "its files are not in the output"
@@ -344,7 +355,11 @@ class _Edit:
         places = frozenset(at for at, member in enumerate(segment.members) if member.reference_id in before)
         base_df = None if name == BASE else statistics.df
         hidden, long, known = hidden_cables(segment), frozenset(record.long[name]), record.prefixes[name]
-        return Hiding(name, cables, places, hidden, self.output.folder, known, long, base_df, jobs=self.jobs)
+        try:
+            texts = base64.b64decode(record.texts[name], validate=True)
+        except ValueError:
+            return "no record of its files"
+        return Hiding(name, cables, places, hidden, self.output.folder, known, long, texts, base_df, jobs=self.jobs)
 
 
 def meta_script(segments: list[Segment], prefixes: Mapping[str, list[str]]) -> bytes:

@@ -193,8 +193,8 @@ class Postings:
     count: Column
     positions: Column  # each posting's, in the postings' order
 
-    def without(self, hidden: frozenset[int]) -> Postings:
-        keep = ~np.isin(self.doc, np.array(sorted(hidden), dtype=np.int64))
+    def without(self, hidden: Column) -> Postings:
+        keep = ~np.isin(self.doc, hidden)
         where = np.repeat(keep, self.count)
         return Postings(self.doc[keep], self.impact[keep], self.count[keep], self.positions[where])
 

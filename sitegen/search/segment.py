@@ -19,6 +19,7 @@ The bytes depend on the cables alone, never on the batches or the workers.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -121,6 +122,8 @@ class SegmentFiles:
     # The cables whose words past MAX_POSITION are not indexed: a spelling they write there
     # has no posting of theirs (hide.py asks which cables write a spelling).
     long: list[int] = field(default_factory=list)
+    # Each cable's text_digest, in order: an edit hides a cable only if it reads the text indexed.
+    texts: bytes = b""
 
     def sink(self, put: Put) -> Put:
         def record(path: str, data: bytes) -> None:
@@ -131,9 +134,20 @@ class SegmentFiles:
         return record
 
 
-def _tokenise(context: tuple[CableSource, Tokeniser, frozenset[int]], span: tuple[int, int]) -> tuple[Run, list[Line]]:
-    """A worker's share: the run of a range of cables and their result lines (a hidden
-    cable's is empty: it keeps its id, and nothing of it, not even its day)."""
+TEXT_DIGEST = 8  # bytes of a cable's text_digest
+
+
+def text_digest(cable: IndexedCable) -> bytes:
+    """What the index reads of a cable (its ID, subject, TAGS and body: the Tokeniser's input)."""
+    text = "\x1f".join([cable.reference_id, cable.subject, "\x1e".join(cable.tags), cable.body])
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=TEXT_DIGEST).digest()
+
+
+def _tokenise(
+    context: tuple[CableSource, Tokeniser, frozenset[int]], span: tuple[int, int]
+) -> tuple[Run, list[Line], bytes]:
+    """A worker's share: the run of a range of cables, their result lines (a hidden cable's is
+    empty: it keeps its id, and nothing of it, not even its day) and their text digests."""
     source, tokeniser, hidden = context
     cables = source.cables(*span)
     run = tokeniser.run([(c.reference_id, c.subject, c.tags, c.body) for c in cables], span[0], hidden)
@@ -143,7 +157,7 @@ def _tokenise(context: tuple[CableSource, Tokeniser, frozenset[int]], span: tupl
         else Line(c.reference_id, c.created, c.subject, c.origin, c.classification, c.tags, c.url, body_excerpt(c.body))
         for at, c in enumerate(cables, start=span[0])
     ]
-    return run, lines
+    return run, lines, b"".join(map(text_digest, cables))
 
 
 @dataclass(frozen=True)
@@ -206,10 +220,12 @@ def index_segment(
     emit = written.sink(put)
     store = run_store(spill)
     facets = Facets()
+    texts = bytearray()
     try:
         spans = [(start, min(start + BATCH, len(source))) for start in range(0, len(source), BATCH)]
-        for run, lines in parallel.map_batches(_tokenise, (source, Tokeniser(), hidden), spans, jobs):
+        for run, lines, digests in parallel.map_batches(_tokenise, (source, Tokeniser(), hidden), spans, jobs):
             first = len(facets.days)
+            texts += digests
             store.add(run)
             facets.add(lines)
             for path, data in line_files(name, first, lines):
@@ -240,6 +256,7 @@ def index_segment(
     for path, data in facets.files(name):
         emit(path, data)
     written.prefixes.sort()
+    written.texts = bytes(texts)
     return written, scoring
 
 
