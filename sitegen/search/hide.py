@@ -92,10 +92,11 @@ def hide_in_segment(hiding: Hiding, put: Put) -> SegmentFiles | Refused:
 
 
 def _hide(hiding: Hiding, put: Put) -> SegmentFiles | Refused:
-    changed = _read_otherwise(hiding)
+    newly = {at: hiding.source.cables(at, at + 1)[0] for at in sorted(hiding.after - hiding.before)}
+    changed = _read_otherwise(hiding, newly)
     if changed:
         return Refused(f"{changed} is read now otherwise than it was indexed: its older postings are unknown")
-    holds, writers = _hidden_words(hiding)
+    holds, writers = _hidden_words(newly)
     if hiding.base_df is not None:
         lacking = sorted(stem for stem in holds if not hiding.base_df.get(stem))
         if lacking:
@@ -177,27 +178,25 @@ def _rewrite_batch(context: _Rewriting, stems: list[str]) -> tuple[Files, dict[s
     return files, write_scored(hiding.name, scored(kept), stems, _append_to(files))
 
 
-def _read_otherwise(hiding: Hiding) -> str | None:
+def _read_otherwise(hiding: Hiding, newly: dict[int, IndexedCable]) -> str | None:
     """The first newly hidden cable whose text, read now, is not the one the files in place
     were made from (its file edited or unreadable since): which stems it held is then unknown,
     and only a re-read drops them all."""
     if len(hiding.texts) != TEXT_DIGEST * len(hiding.source):
         return "the text of every cable"
-    for at in sorted(hiding.after - hiding.before):
-        (cable,) = hiding.source.cables(at, at + 1)
+    for at, cable in newly.items():
         if text_digest(cable) != hiding.texts[TEXT_DIGEST * at : TEXT_DIGEST * (at + 1)]:
             return cable.reference_id
     return None
 
 
-def _hidden_words(hiding: Hiding) -> tuple[dict[str, Column], dict[str, list[int]]]:
-    """The stems the newly hidden cables hold postings of, and the spellings they write that
-    are not their stems; each with those cables."""
+def _hidden_words(newly: dict[int, IndexedCable]) -> tuple[dict[str, Column], dict[str, list[int]]]:
+    """The stems the newly hidden cables (by place) hold postings of, and the spellings they
+    write that are not their stems; each with those cables."""
     holds: dict[str, list[int]] = {}
     spelled: dict[str, list[int]] = {}
     tokeniser = Tokeniser()
-    for at in sorted(hiding.after - hiding.before):
-        (cable,) = hiding.source.cables(at, at + 1)
+    for at, cable in newly.items():
         run = tokeniser.run([(cable.reference_id, cable.subject, cable.tags, cable.body)], at)
         for number in np.unique(run.stem).tolist():
             holds.setdefault(run.stems[number], []).append(at)
@@ -356,11 +355,13 @@ class _Scan:
     near: dict[int, list[int]] = field(default_factory=dict)  # _likest's, per hidden cable
     rare: dict[str, Column] = field(default_factory=dict)  # the rarer stems' cables, once read
     rarest: dict[int, list[str]] | None = None  # _rarest_stems, made when first asked
+    # The last stem asked about: its cables, and those ordered by likeness (for its other spellings).
+    holding: tuple[str, Column, list[int]] = ("", np.zeros(0, dtype=np.int64), [])
 
     def unwritten(self, words: dict[str, str]) -> set[str] | Refused:
         """Of the spellings (-> their stems), those no visible cable writes; Refused past the limit."""
         gone = set()
-        for word, stem in sorted(words.items()):
+        for stem, word in sorted((stem, word) for word, stem in words.items()):  # a stem's spellings together
             if word in self.written:
                 continue
             waiting = self._holders(word, stem)
@@ -382,15 +383,19 @@ class _Scan:
         """The cables that may write `word`, a spelling of `stem`: the long ones; then those
         holding the stem, first those most like the hidden cables writing it (most likely to
         write it too), then those most like the hidden cables as a whole."""
-        docs = _ids(self.hiding, stem, self.entries[stem])
+        if self.holding[0] != stem:
+            docs = _ids(self.hiding, stem, self.entries[stem])
+            if self.likeness is None:
+                self.likeness = self._likeness()
+            self.holding = (stem, docs, docs[np.argsort(-self.likeness[docs], kind="stable")].tolist())
+        _, docs, likest = self.holding
         near = np.array([doc for cable in self.writers[word] for doc in self._likest(cable)], dtype=np.int64)
-        near = near[np.isin(near, docs)]
-        if self.likeness is None:
-            self.likeness = self._likeness()
-        likest = docs[np.argsort(-self.likeness[docs], kind="stable")]
-        hidden = self.hiding.after
-        order = dict.fromkeys([*sorted(self.hiding.long), *near.tolist(), *likest.tolist()])
-        return (doc for doc in order if doc not in hidden and doc not in self.read)
+        order = itertools.chain(sorted(self.hiding.long), near[np.isin(near, docs)].tolist(), likest)
+        hidden, offered = self.hiding.after, set()
+        for doc in order:
+            if doc not in hidden and doc not in self.read and doc not in offered:
+                offered.add(doc)
+                yield doc
 
     def _likest(self, cable: int) -> list[int]:
         """The NEAR cables most like a hidden one: sharing most of its rarest stems, each

@@ -193,12 +193,7 @@ def write_record(path: Path, record: Record) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
     data = {"format": FORMAT, "segments": record.segments, "members": [list(m) for m in record.members]}
-    data["pins"], data["prefixes"], data["long"], data["texts"] = (
-        record.pins,
-        record.prefixes,
-        record.long,
-        record.texts,
-    )
+    data |= {"pins": record.pins, "prefixes": record.prefixes, "long": record.long, "texts": record.texts}
     temporary.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
     os.replace(temporary, path)
 
@@ -333,9 +328,11 @@ class _Edit:
     def hide(self, segment: Segment, cables: CableFiles, base: Statistics | None, put: Put) -> SegmentFiles | None:
         hiding = self._hiding(segment, cables, base)
         files = hide_in_segment(hiding, put) if isinstance(hiding, Hiding) else Refused(hiding)
-        self.refused.update({segment.name: files.reason} if isinstance(files, Refused) else {})
-        self.edited += [] if isinstance(files, Refused) else [segment.name]
-        return None if isinstance(files, Refused) else files
+        if isinstance(files, Refused):
+            self.refused[segment.name] = files.reason
+            return None
+        self.edited.append(segment.name)
+        return files
 
     def _hiding(self, segment: Segment, cables: CableFiles, statistics: Statistics | None) -> Hiding | str:
         record, name = self.record, segment.name
